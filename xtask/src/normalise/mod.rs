@@ -1,0 +1,174 @@
+//! The normaliser: OpenRouter's OpenAPI 3.1 document → the OpenAPI 3.0 subset progenitor and typify
+//! handle, plus the project's own rules (open objects, tolerant server types, tagged unions).
+//!
+//! Each pass lives in its own file, says which construct it handles and why, and returns how many
+//! places it changed. A construct no pass knows is an error at conversion time
+//! ([`reject_unknown`]), so drift in OpenRouter's document fails here with a message rather than
+//! as a panic inside progenitor.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{Context as _, Result};
+use serde_json::{Map, Value};
+
+pub mod all_of;
+pub mod any_of;
+pub mod constants;
+pub mod error_responses;
+pub mod keywords_31;
+pub mod null_members;
+pub mod nullable_unions;
+pub mod openapi_version;
+pub mod plain_strings;
+pub mod reject_unknown;
+pub mod request_bodies;
+pub mod server_tolerance;
+pub mod success_responses;
+pub mod tagged_unions;
+pub mod type_arrays;
+pub mod unknown_fields;
+pub mod walk;
+
+/// One named pass.
+pub struct Pass {
+    pub name: &'static str,
+    pub run: fn(&mut Value, &mut Notes) -> Result<usize>,
+}
+
+/// The passes, in the order they run. Order matters: type arrays must be gone before null members
+/// are found; `allOf` must be flat before unions can see their members' tag properties; server
+/// tolerance must know which schemas responses reach before streams lose their content types.
+pub const PASSES: &[Pass] = &[
+    Pass { name: "openapi_version", run: openapi_version::run },
+    Pass { name: "type_arrays", run: type_arrays::run },
+    Pass { name: "null_members", run: null_members::run },
+    Pass { name: "constants", run: constants::run },
+    Pass { name: "keywords_31", run: keywords_31::run },
+    Pass { name: "plain_strings", run: plain_strings::run },
+    Pass { name: "all_of", run: all_of::run },
+    Pass { name: "any_of", run: any_of::run },
+    Pass { name: "nullable_unions", run: nullable_unions::run },
+    Pass { name: "request_bodies", run: request_bodies::run },
+    Pass { name: "error_responses", run: error_responses::run },
+    Pass { name: "unknown_fields", run: unknown_fields::run },
+    Pass { name: "server_tolerance", run: server_tolerance::run },
+    Pass { name: "success_responses", run: success_responses::run },
+    Pass { name: "tagged_unions", run: tagged_unions::run },
+    Pass { name: "reject_unknown", run: reject_unknown::run },
+];
+
+/// What the passes learnt that later stages (generation, the summary) need.
+#[derive(Debug, Default, Clone)]
+pub struct Notes {
+    /// Operations removed from the generated client, with the reason; the ergonomic crate
+    /// implements them by hand.
+    pub hand_written: BTreeMap<String, String>,
+    /// Operations whose success response also streams (`text/event-stream`): the generated
+    /// method returns the JSON form; the ergonomic crate streams.
+    pub streaming: BTreeSet<String>,
+    /// Tagged unions found, by component name.
+    pub unions: BTreeMap<String, TaggedUnion>,
+    /// Free-form remarks worth printing (override winners, dropped constraints, …).
+    pub remarks: Vec<String>,
+}
+
+/// A `oneOf` whose members are told apart by one string property.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaggedUnion {
+    pub tag: String,
+    pub variants: Vec<UnionVariant>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// The component the variant wraps.
+    pub schema: String,
+    /// The tag values that select it.
+    pub values: Vec<String>,
+}
+
+/// The outcome of a whole run.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub counts: Vec<(&'static str, usize)>,
+    pub notes: Notes,
+}
+
+/// Run every pass over `doc`, in order.
+pub fn normalise(doc: &mut Value) -> Result<Report> {
+    let mut report = Report::default();
+    for pass in PASSES {
+        let changed = (pass.run)(doc, &mut report.notes)
+            .with_context(|| format!("normaliser pass `{}`", pass.name))?;
+        report.counts.push((pass.name, changed));
+    }
+    Ok(report)
+}
+
+/// The `components.schemas` map.
+pub fn schemas(doc: &Value) -> Option<&Map<String, Value>> {
+    doc.pointer("/components/schemas").and_then(Value::as_object)
+}
+
+pub fn schemas_mut(doc: &mut Value) -> Option<&mut Map<String, Value>> {
+    doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut)
+}
+
+/// The component a `$ref` names, if it is a local schema reference.
+pub fn ref_name(schema: &Value) -> Option<&str> {
+    schema.get("$ref")?.as_str()?.strip_prefix("#/components/schemas/")
+}
+
+pub fn schema_ref(name: &str) -> Value {
+    serde_json::json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+/// Follow `$ref`s to the schema they name (at most a few hops; cycles end it).
+pub fn resolve<'a>(doc: &'a Value, mut schema: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        match ref_name(schema).and_then(|n| schemas(doc)?.get(n)) {
+            Some(target) => schema = target,
+            None => break,
+        }
+    }
+    schema
+}
+
+/// The names of every component a schema mentions through `$ref`, transitively, including the
+/// schema's own name when it is a reference.
+pub fn reachable_components(doc: &Value, roots: impl IntoIterator<Item = Value>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<Value> = roots.into_iter().collect();
+    while let Some(v) = stack.pop() {
+        walk::for_each_ref(&v, &mut |name| {
+            if seen.insert(name.to_string()) {
+                if let Some(s) = schemas(doc).and_then(|s| s.get(name)) {
+                    stack.push(s.clone());
+                }
+            }
+        });
+    }
+    seen
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A document with the given components and no paths.
+    pub fn doc_with(schemas: Value) -> Value {
+        serde_json::json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas}
+        })
+    }
+
+    pub fn schema<'a>(doc: &'a Value, name: &str) -> &'a Value {
+        &doc["components"]["schemas"][name]
+    }
+}

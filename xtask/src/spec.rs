@@ -1,0 +1,172 @@
+//! Loading an OpenAPI document (YAML or JSON) and the lock file that pins it.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+/// Where OpenRouter publishes its document.
+pub const UPSTREAM_URL: &str = "https://openrouter.ai/openapi.yaml";
+
+/// The lock file, relative to the workspace root.
+pub const LOCK_PATH: &str = "openapi/openapi.lock.toml";
+
+/// Where `fetch` stores the document, relative to the workspace root (git-ignored).
+pub const CACHE_PATH: &str = "openapi/cache/openapi.yaml";
+
+/// A loaded document: its bytes' digest and the parsed tree.
+pub struct Document {
+    pub sha256: String,
+    pub value: Value,
+}
+
+impl Document {
+    /// Parse bytes as YAML (a superset of JSON) and check that they are OpenAPI 3.x.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let sha256 = sha256_hex(bytes);
+        let text = std::str::from_utf8(bytes).context("the document is not UTF-8")?;
+        let yaml: serde_yaml_ng::Value =
+            serde_yaml_ng::from_str(text).context("the document is neither YAML nor JSON")?;
+        let value = yaml_to_json(yaml)?;
+        check_openapi_3(&value)?;
+        Ok(Self { sha256, value })
+    }
+
+    pub fn read(path: &Path) -> Result<Self> {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        Self::from_bytes(&bytes).with_context(|| format!("in {}", path.display()))
+    }
+
+    pub fn operation_count(&self) -> usize {
+        operations(&self.value).count()
+    }
+
+    pub fn schema_count(&self) -> usize {
+        self.value
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .map_or(0, Map::len)
+    }
+}
+
+/// Refuse anything that does not declare `openapi: 3.x` (Swagger 2.0, a random YAML file, an HTML
+/// error page served with status 200).
+pub fn check_openapi_3(value: &Value) -> Result<()> {
+    match value.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(()),
+        Some(v) => bail!(
+            "this is OpenAPI {v}; the pipeline reads OpenAPI 3.0 and 3.1 documents only"
+        ),
+        None if value.get("swagger").is_some() => {
+            bail!("this is a Swagger 2.0 document; the pipeline reads OpenAPI 3.0 and 3.1 only")
+        }
+        None => bail!("this is not an OpenAPI 3.x document: it has no `openapi` field"),
+    }
+}
+
+/// HTTP methods that carry operations in a path item.
+pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Every operation as (path, method, operation object).
+pub fn operations(doc: &Value) -> impl Iterator<Item = (&str, &str, &Value)> {
+    doc.get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|paths| paths.iter())
+        .flat_map(|(path, item)| {
+            METHODS.iter().filter_map(move |m| item.get(*m).map(|op| (path.as_str(), *m, op)))
+        })
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// YAML allows non-string keys (`200:` for a status); JSON schema tooling wants strings.
+fn yaml_to_json(yaml: serde_yaml_ng::Value) -> Result<Value> {
+    use serde_yaml_ng::Value as Y;
+    Ok(match yaml {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => {
+            Value::Array(items.into_iter().map(yaml_to_json).collect::<Result<_>>()?)
+        }
+        Y::Mapping(map) => {
+            let mut out = Map::with_capacity(map.len());
+            for (k, v) in map {
+                let key = match k {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    other => bail!("unsupported mapping key {other:?}"),
+                };
+                out.insert(key, yaml_to_json(v)?);
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value)?,
+    })
+}
+
+/// The committed pin of the document the generated crate was built from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lock {
+    /// Where OpenRouter publishes the document.
+    pub upstream: String,
+    /// Where this copy came from: the upstream URL, or the file name of a local copy.
+    pub source: String,
+    pub sha256: String,
+    /// The date the document was fetched (or the date in a local copy's file name).
+    pub date: String,
+    pub openapi: String,
+    pub title: String,
+    pub version: String,
+    pub operations: usize,
+    pub schemas: usize,
+}
+
+impl Lock {
+    pub fn read(root: &Path) -> Result<Option<Self>> {
+        let path = root.join(LOCK_PATH);
+        if !path.exists() {
+            return Ok(None);
+        }
+        let text = std::fs::read_to_string(&path)?;
+        Ok(Some(toml::from_str(&text).with_context(|| format!("in {}", path.display()))?))
+    }
+
+    pub fn write(&self, root: &Path) -> Result<()> {
+        let body = toml::to_string(self)?;
+        let text = format!(
+            "# The OpenAPI document `crates/openrouter-api` is generated from.\n\
+             # Written by `cargo xtask fetch`; checked by `cargo xtask generate`.\n{body}"
+        );
+        std::fs::write(root.join(LOCK_PATH), text)?;
+        Ok(())
+    }
+}
+
+/// The workspace root (the parent of the xtask crate).
+pub fn workspace_root() -> PathBuf {
+    let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
+    xtask.parent().unwrap_or(xtask).to_path_buf()
+}
+
+/// The shared copy of a dated document beside the checkout, if present.
+pub fn shared_document(root: &Path, date: &str) -> PathBuf {
+    root.join("..").join("shared").join("openapi").join(format!("openrouter-{date}.yaml"))
+}
