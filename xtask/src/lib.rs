@@ -3,3 +3,6 @@
 
 pub mod normalise;
 pub mod spec;
+pub mod postprocess;
+pub mod fetch;
+pub mod generate;

@@ -1,1 +1,99 @@
-fn main(){}
+//! `cargo xtask <command>`: see `cargo xtask --help`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use clap::{Parser, Subcommand};
+use xtask::spec::{self, Document, Lock};
+use xtask::{generate, fetch};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Build tasks of the OpenRouter SDK")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Download the OpenAPI document (or copy a local one) and pin it in openapi/openapi.lock.toml.
+    Fetch {
+        /// A URL or a local file; default: OpenRouter's published document.
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// Normalise the document and generate crates/openrouter-api/src.
+    Generate {
+        /// The document to read; default: the fetched copy, else ../shared/openapi/ by the lock's date.
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Where to write the sources; default: crates/openrouter-api/src.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write nothing; fail with a diff if the committed sources differ from what would be generated.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let root = spec::workspace_root();
+    match cli.command {
+        Command::Fetch { from } => {
+            let lock = fetch::fetch(&root, from.as_deref())?;
+            println!(
+                "pinned {} ({} operations, {} schemas, sha256 {}) in {}",
+                lock.source, lock.operations, lock.schemas, lock.sha256, spec::LOCK_PATH
+            );
+            Ok(())
+        }
+        Command::Generate { spec: spec_path, out, check } => {
+            let lock = Lock::read(&root)?;
+            let path = generate::locate_document(&root, spec_path.as_deref(), lock.as_ref())?;
+            let doc = Document::read(&path)?;
+            let label = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+            match &lock {
+                Some(l) if l.sha256 == doc.sha256 => println!("document: {label} (matches the lock, {})", l.date),
+                Some(l) => {
+                    if out.is_none() {
+                        bail!(
+                            "{label} (sha256 {}) is not the pinned document (sha256 {}, {}); \
+                             run `cargo xtask fetch` to update the pin, or pass --out to generate elsewhere",
+                            doc.sha256, l.sha256, l.date
+                        );
+                    }
+                    println!("document: {label} (sha256 {}; NOT the pinned one)", doc.sha256);
+                }
+                None => println!("document: {label} (no lock yet; sha256 {})", doc.sha256),
+            }
+            let generated = generate::generate(&doc, &label)?;
+            let out_dir = out.unwrap_or_else(|| root.join("crates/openrouter-api/src"));
+            print!("{}", generate::summary(&generated));
+            if check {
+                let stale = generate::check(&out_dir, &generated.files)?;
+                if !stale.is_empty() {
+                    for s in &stale {
+                        eprintln!("{s}");
+                    }
+                    bail!("generated code is stale: run `cargo xtask generate` and commit the result");
+                }
+                println!("generated code is current");
+            } else {
+                generate::write(&out_dir, &generated.files)?;
+                println!("wrote {}", out_dir.display());
+            }
+            Ok(())
+        }
+    }
+}

@@ -28,11 +28,28 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
         let mut merged_this_round = 0;
         let mut waiting = 0;
         walk::for_each_schema_mut(doc, &mut |s, loc| {
-            let Some(Value::Array(members)) = s.get("allOf") else { return Ok(()) };
+            let Some(Value::Array(members)) = s.get_mut("allOf") else { return Ok(()) };
+            // Members that only annotate (`{description: …}`) carry no shape; their text moves up.
+            let mut notes_only = Vec::new();
+            members.retain(|m| {
+                let annotation = m.as_object().is_some_and(|o| {
+                    o.keys().all(|k| matches!(k.as_str(), "description" | "title" | "example" | "deprecated") || k.starts_with("x-"))
+                });
+                if annotation {
+                    notes_only.push(m.clone());
+                }
+                !annotation
+            });
+            let members = members.clone();
+            for m in notes_only {
+                if let Some(d) = m.get("description") {
+                    s.entry("description").or_insert_with(|| d.clone());
+                }
+                merged_this_round += 1;
+            }
             if members.len() == 1 && ref_name(&members[0]).is_some() {
                 return Ok(());
             }
-            let members = members.clone();
             let mut resolved = Vec::with_capacity(members.len());
             for m in &members {
                 let r = resolve(&snapshot, m);
@@ -180,6 +197,16 @@ mod tests {
         assert_eq!(run(&mut doc, &mut Notes::default()).unwrap(), 1);
         assert_eq!(schema(&doc, "N"), &json!({"allOf": [{"$ref": "#/components/schemas/S"}], "nullable": true}));
         assert_eq!(schema(&doc, "U"), &json!({"allOf": [{"$ref": "#/components/schemas/S"}]}));
+    }
+
+    #[test]
+    fn annotation_members_reduce_to_a_single_ref() {
+        let mut doc = doc_with(json!({
+            "S": {"type": "string"},
+            "A": {"type": "array", "items": {"allOf": [{"$ref": "#/components/schemas/S"}, {"description": "d"}]}},
+        }));
+        assert_eq!(run(&mut doc, &mut Notes::default()).unwrap(), 1);
+        assert_eq!(schema(&doc, "A")["items"], json!({"allOf": [{"$ref": "#/components/schemas/S"}], "description": "d"}));
     }
 
     #[test]

@@ -17,7 +17,9 @@
 use std::collections::BTreeSet;
 
 use anyhow::Result;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+#[cfg(test)]
+use serde_json::json;
 
 use super::{Notes, ref_name, schemas, schemas_mut, walk};
 use crate::spec::METHODS;

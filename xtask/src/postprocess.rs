@@ -1,0 +1,318 @@
+//! Rewrites of progenitor's output (a `syn` tree) that no generator setting offers.
+//!
+//! - String enums become `open_enum!` invocations: an `Unknown(String)` variant keeps values the
+//!   document does not list (typify's enums are closed, and one new `finish_reason` would fail a
+//!   whole response). typify's own `Display`/`FromStr`/`TryFrom` impls for them are removed; the
+//!   macro provides infallible ones.
+//! - Tagged unions (replaced by name in typify, see `generate`) are emitted as `tagged_union!`.
+//! - `Client::new` is removed: it sets a 15 s total timeout (fatal for long generations and
+//!   streams) and unwraps the client builder. `Client::new_with_client` stays.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{Result, bail};
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{Fields, ImplItem, Item, ItemEnum, Lit, Meta};
+
+use crate::normalise::TaggedUnion;
+
+/// A run of ordinary items (formatted by prettyplease) or a macro invocation we format ourselves
+/// (prettyplease wraps macro bodies as flat token soup).
+pub enum Piece {
+    Items(Vec<Item>),
+    Text(String),
+}
+
+/// Render pieces as one file's text.
+pub fn render(pieces: Vec<Piece>) -> String {
+    let mut out = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Items(items) => out.push_str(&prettyplease::unparse(&file_of(items))),
+            Piece::Text(text) => out.push_str(&text),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn push_item(pieces: &mut Vec<Piece>, item: Item) {
+    match pieces.last_mut() {
+        Some(Piece::Items(items)) => items.push(item),
+        _ => pieces.push(Piece::Items(vec![item])),
+    }
+}
+
+/// What the rewrite produced, ready to be written as files.
+pub struct Output {
+    pub types: Vec<Piece>,
+    pub client: syn::File,
+    pub open_enums: usize,
+    pub tagged_unions: usize,
+    pub closed_enums_left: Vec<String>,
+}
+
+pub fn rewrite(tokens: TokenStream, unions: &BTreeMap<String, TaggedUnion>) -> Result<Output> {
+    let file: syn::File = syn::parse2(tokens)?;
+    let mut types_items = Vec::new();
+    let mut client_items = Vec::new();
+    for item in file.items {
+        match item {
+            Item::Mod(m) if m.ident == "types" => {
+                types_items = m.content.map(|(_, items)| items).unwrap_or_default();
+            }
+            other => client_items.push(other),
+        }
+    }
+    if types_items.is_empty() {
+        bail!("progenitor's output has no `types` module");
+    }
+
+    // Open enums.
+    let mut open = BTreeSet::new();
+    let mut closed_left = Vec::new();
+    let mut rewritten = Vec::with_capacity(types_items.len());
+    let mut texts: BTreeMap<String, String> = BTreeMap::new();
+    for item in types_items {
+        match item {
+            Item::Enum(e) if is_string_enum(&e) => {
+                let name = e.ident.to_string();
+                match open_enum(&e) {
+                    Some(text) => {
+                        open.insert(name.clone());
+                        texts.insert(name.clone(), text);
+                        // A marker the rendering below swaps for the text.
+                        rewritten.push(Item::Verbatim(quote::quote!(#name)));
+                    }
+                    None => {
+                        closed_left.push(name);
+                        rewritten.push(Item::Enum(e));
+                    }
+                }
+            }
+            other => rewritten.push(other),
+        }
+    }
+    rewritten.retain(|item| match item {
+        Item::Impl(imp) => !(impl_target(imp).is_some_and(|t| open.contains(&t)) && replaced_impl(imp)),
+        _ => true,
+    });
+
+    let mut pieces = Vec::new();
+    for item in rewritten {
+        match item {
+            Item::Verbatim(marker) => {
+                let key: syn::LitStr = syn::parse2(marker)?;
+                pieces.push(Piece::Text(texts.remove(&key.value()).unwrap_or_default()));
+            }
+            other => push_item(&mut pieces, other),
+        }
+    }
+    for (name, union) in unions {
+        pieces.push(Piece::Text(tagged_union(name, union)));
+    }
+
+    // Client::new with its 15 s timeout.
+    for item in &mut client_items {
+        if let Item::Impl(imp) = item {
+            if impl_target(imp).as_deref() == Some("Client") && imp.trait_.is_none() {
+                imp.items.retain(|i| !matches!(i, ImplItem::Fn(f) if f.sig.ident == "new"));
+            }
+        }
+    }
+
+    Ok(Output {
+        types: pieces,
+        client: file_of(client_items),
+        open_enums: open.len(),
+        tagged_unions: unions.len(),
+        closed_enums_left: closed_left,
+    })
+}
+
+fn file_of(items: Vec<Item>) -> syn::File {
+    let mut file: syn::File = syn::parse_quote!();
+    file.items = items;
+    file
+}
+
+/// The Rust name typify gives a component (mirrors typify's `sanitize`).
+pub fn rust_type_name(schema_name: &str) -> String {
+    use heck::ToPascalCase;
+    let cleaned: String = schema_name
+        .replace('\'', "")
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .collect();
+    let name = cleaned.to_pascal_case();
+    match name.chars().next() {
+        Some(c) if c.is_alphabetic() => name,
+        _ => format!("X{name}"),
+    }
+}
+
+fn has_derive(e: &ItemEnum, what: &str) -> bool {
+    e.attrs.iter().any(|a| a.path().is_ident("derive") && a.meta.to_token_stream_string().contains(what))
+}
+
+trait MetaString {
+    fn to_token_stream_string(&self) -> String;
+}
+
+impl MetaString for Meta {
+    fn to_token_stream_string(&self) -> String {
+        quote!(#self).to_string()
+    }
+}
+
+fn is_serde_container_attr(e: &ItemEnum, word: &str) -> bool {
+    e.attrs.iter().any(|a| a.path().is_ident("serde") && a.meta.to_token_stream_string().contains(word))
+}
+
+/// A typify string enum: derives Deserialize, unit variants only, not tagged or untagged.
+fn is_string_enum(e: &ItemEnum) -> bool {
+    has_derive(e, "Deserialize")
+        && !e.variants.is_empty()
+        && e.variants.iter().all(|v| matches!(v.fields, Fields::Unit))
+        && !is_serde_container_attr(e, "untagged")
+        && !is_serde_container_attr(e, "tag")
+}
+
+/// The wire name of a unit variant: its `#[serde(rename = "…")]`, else its identifier.
+fn wire_name(v: &syn::Variant) -> Option<String> {
+    for a in &v.attrs {
+        if !a.path().is_ident("serde") {
+            continue;
+        }
+        let mut found = None;
+        let _ = a.parse_nested_meta(|m| {
+            if m.path.is_ident("rename") {
+                if let Lit::Str(s) = m.value()?.parse::<Lit>()? {
+                    found = Some(s.value());
+                }
+            }
+            Ok(())
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    Some(v.ident.to_string())
+}
+
+/// The `///` lines of an item's doc attributes, indented.
+fn doc_lines(attrs: &[syn::Attribute], indent: &str) -> String {
+    let mut out = String::new();
+    for a in attrs.iter().filter(|a| a.path().is_ident("doc")) {
+        if let Meta::NameValue(nv) = &a.meta {
+            if let syn::Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) = &nv.value {
+                for line in s.value().lines() {
+                    let line = line.strip_prefix(' ').unwrap_or(line);
+                    out.push_str(&format!("{indent}///{}{line}\n", if line.is_empty() { "" } else { " " }));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn open_enum(e: &ItemEnum) -> Option<String> {
+    if e.variants.iter().any(|v| v.ident == "Unknown") {
+        return None;
+    }
+    let mut text = format!("open_enum! {{\n{}    pub enum {} {{\n", doc_lines(&e.attrs, "    "), e.ident);
+    for v in &e.variants {
+        let wire = wire_name(v)?;
+        text.push_str(&doc_lines(&v.attrs, "        "));
+        text.push_str(&format!("        {} = {:?},\n", v.ident, wire));
+    }
+    text.push_str("    }\n}\n");
+    Some(text)
+}
+
+fn tagged_union(name: &str, union: &TaggedUnion) -> String {
+    let tag = &union.tag;
+    let doc = union.description.clone().unwrap_or_else(|| format!("`{name}`: told apart by `{tag}`."));
+    let doc_attr: syn::Attribute = syn::parse_quote!(#[doc = #doc]);
+    let mut text = format!(
+        "tagged_union! {{\n{}    pub enum {} (tag = {:?}) {{\n",
+        doc_lines(&[doc_attr], "    "),
+        rust_type_name(name),
+        tag
+    );
+    for v in &union.variants {
+        let values: Vec<String> = v.values.iter().map(|x| format!("{x:?}")).collect();
+        text.push_str(&format!("        {}({}) => {},\n", v.name, values.join(" | "), rust_type_name(&v.schema)));
+    }
+    text.push_str("    }\n}\n");
+    text
+}
+
+/// The type an impl block is for, when it is a plain path.
+fn impl_target(imp: &syn::ItemImpl) -> Option<String> {
+    match &*imp.self_ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// typify impls for enums that `open_enum!` provides itself.
+fn replaced_impl(imp: &syn::ItemImpl) -> bool {
+    let Some((path, _)) = &imp.trait_ else { return false };
+    let last = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+    matches!(last.as_str(), "Display" | "FromStr" | "TryFrom")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalise::UnionVariant;
+
+    #[test]
+    fn opens_string_enums_and_drops_their_conversions() {
+        let tokens = quote! {
+            pub mod types {
+                #[doc = "Why it stopped"]
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
+                pub enum FinishReason {
+                    #[serde(rename = "stop")]
+                    Stop,
+                    #[serde(rename = "tool_calls")]
+                    ToolCalls,
+                }
+                impl ::std::fmt::Display for FinishReason { fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { todo!() } }
+                impl ::std::convert::TryFrom<&str> for FinishReason { type Error = (); fn try_from(v: &str) -> Result<Self, ()> { todo!() } }
+                impl ::std::default::Default for FinishReason { fn default() -> Self { FinishReason::Stop } }
+                #[derive(::serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum Either { A(String), B(i64) }
+            }
+            pub struct Client;
+            impl Client { pub fn new() -> Self { Client } pub fn new_with_client() {} }
+        };
+        let unions = BTreeMap::from([("Chat_Message".to_string(), TaggedUnion {
+            tag: "role".into(),
+            description: None,
+            variants: vec![UnionVariant { name: "User".into(), schema: "ChatUserMessage".into(), values: vec!["user".into()] }],
+        })]);
+        let out = rewrite(tokens, &unions).unwrap();
+        let types = render(out.types);
+        assert_eq!(out.open_enums, 1);
+        assert!(types.contains("open_enum! {"), "{types}");
+        assert!(types.contains(r#"ToolCalls = "tool_calls","#), "{types}");
+        assert!(!types.contains("TryFrom") && !types.contains("Display"), "{types}");
+        assert!(types.contains("impl ::std::default::Default for FinishReason"), "{types}");
+        assert!(types.contains("pub enum Either"), "untagged unions stay: {types}");
+        assert!(types.contains("tagged_union! {\n    /// `Chat_Message`: told apart by `role`.\n    pub enum ChatMessage (tag = \"role\") {\n        User(\"user\") => ChatUserMessage,\n    }\n}"), "{types}");
+        assert!(types.contains("open_enum! {\n    /// Why it stopped\n    pub enum FinishReason {\n        Stop = \"stop\",\n"), "{types}");
+        let client = prettyplease::unparse(&out.client);
+        assert!(!client.contains("fn new()") && client.contains("fn new_with_client"), "{client}");
+    }
+
+    #[test]
+    fn type_names_follow_typify() {
+        assert_eq!(rust_type_name("Preview_WebSearchServerTool"), "PreviewWebSearchServerTool");
+        assert_eq!(rust_type_name("OpenAIFileDeleted"), "OpenAiFileDeleted");
+    }
+}
