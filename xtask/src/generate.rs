@@ -42,22 +42,17 @@ pub fn generate(doc: &Document, source_label: &str) -> Result<Generated> {
         let rust = rust_type_name(name);
         settings.with_replacement(&rust, format!("crate::types::{rust}"), std::iter::empty());
     }
-    let mut generator = Generator::new(&settings);
-    // progenitor and typify panic on constructs they do not support; the normaliser should have
-    // removed them all, but a new document may hold one nobody has seen. Say so instead of
-    // printing a bare panic.
-    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generator.generate_tokens(&spec)))
-        .map_err(|p| {
-            let msg = p
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            anyhow::anyhow!(
-                "progenitor panicked ({msg}); the document has a construct no normaliser pass handles yet"
-            )
-        })?
-        .context("progenitor rejected the normalised document")?;
+    let tokens = match run_progenitor(&settings, &spec) {
+        Ok(tokens) => tokens,
+        Err(e) => {
+            let culprits = culprit_operations(&settings, &value);
+            bail!(
+                "{e:#}\n  operations progenitor fails on alone: {}\n  \
+                 the document has a construct no normaliser pass handles yet: add one in xtask/src/normalise/",
+                if culprits.is_empty() { "none (the failure needs several operations)".into() } else { culprits.join(", ") }
+            );
+        }
+    };
     let out = postprocess::rewrite(tokens, &report.notes.unions)?;
 
     let header = format!(
@@ -78,7 +73,7 @@ pub fn generate(doc: &Document, source_label: &str) -> Result<Generated> {
          //! apart by a tag property are enums with an `Unknown` variant, and fields of types the\n\
          //! server sends are optional, because OpenRouter adds values and omits fields without\n\
          //! notice.\n\n\
-         #![allow(clippy::all, rustdoc::all, dead_code, unused_imports)]\n\n\
+         #![allow(clippy::all, rustdoc::all, dead_code, unused_imports, irrefutable_let_patterns)]\n\n\
          #[macro_use]\n\
          mod support;\n\
          pub mod types;\n\
@@ -102,6 +97,41 @@ pub fn generate(doc: &Document, source_label: &str) -> Result<Generated> {
         open_enums: out.open_enums,
         closed_enums_left: out.closed_enums_left,
     })
+}
+
+/// progenitor and typify panic on constructs they do not support; the normaliser should have
+/// removed them all, but a new document may hold one nobody has seen. Turn the panic into an error.
+fn run_progenitor(settings: &GenerationSettings, spec: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream> {
+    let mut generator = Generator::new(settings);
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generator.generate_tokens(spec)))
+        .map_err(|p| {
+            let msg = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            anyhow::anyhow!("progenitor panicked: {msg}")
+        })?
+        .context("progenitor rejected the normalised document")
+}
+
+/// After a failure: generate each operation on its own to name the ones that fail.
+fn culprit_operations(settings: &GenerationSettings, normalised: &serde_json::Value) -> Vec<String> {
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut culprits = Vec::new();
+    for (path, method, op) in crate::spec::operations(normalised) {
+        let mut one = normalised.clone();
+        let item = serde_json::json!({ method: op });
+        one["paths"] = serde_json::json!({ path: item });
+        let Ok(spec) = serde_json::from_value::<openapiv3::OpenAPI>(one) else { continue };
+        if run_progenitor(settings, &spec).is_err() {
+            let id = op.get("operationId").and_then(|v| v.as_str()).unwrap_or_default();
+            culprits.push(format!("{} {path} ({id})", method.to_uppercase()));
+        }
+    }
+    std::panic::set_hook(quiet);
+    culprits
 }
 
 /// Where the document comes from: `--spec`, else the fetched copy, else the shared copy named by

@@ -6,3 +6,6 @@ pub mod spec;
 pub mod postprocess;
 pub mod fetch;
 pub mod generate;
+pub mod inventory;
+pub mod diff;
+pub mod drift;

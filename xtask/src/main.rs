@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 use xtask::spec::{self, Document, Lock};
-use xtask::{generate, fetch};
+use xtask::inventory::Inventory;
+use xtask::{fetch, generate};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Build tasks of the OpenRouter SDK")]
@@ -35,6 +36,18 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Report what changed between two documents: operations, fields, enum values; breaking changes marked.
+    Diff { old: PathBuf, new: PathBuf },
+    /// Generate and compile a crate from each given document in a scratch directory (drift robustness).
+    DriftCheck {
+        /// Documents to try; default: every document in ../shared/openapi/.
+        specs: Vec<PathBuf>,
+    },
+    /// Print the API-surface inventory of a document (what the tests snapshot).
+    Inventory {
+        #[arg(long)]
+        spec: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -56,6 +69,40 @@ fn run(cli: Cli) -> Result<()> {
                 "pinned {} ({} operations, {} schemas, sha256 {}) in {}",
                 lock.source, lock.operations, lock.schemas, lock.sha256, spec::LOCK_PATH
             );
+            Ok(())
+        }
+        Command::Diff { old, new } => {
+            let old = Inventory::of(&Document::read(&old)?)?;
+            let new = Inventory::of(&Document::read(&new)?)?;
+            let drift = xtask::diff::diff(&old, &new);
+            print!("{}", drift.render());
+            Ok(())
+        }
+        Command::DriftCheck { specs } => {
+            let specs = if specs.is_empty() { xtask::spec::shared_documents(&root)? } else { specs };
+            let scratch = root.join("target").join("drift-crates");
+            for spec in specs {
+                let name = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                let run = xtask::drift::generate_and_compile(&root, &spec, &scratch.join(&name))?;
+                let g = &run.generated;
+                let passes: Vec<String> =
+                    g.report.counts.iter().filter(|(_, n)| *n > 0).map(|(p, n)| format!("{p}={n}")).collect();
+                println!(
+                    "{}: compiles; {} operations, {} left to hand-written code, {} open enums, {} tagged unions; passes used: {}",
+                    run.label,
+                    g.operations,
+                    g.report.notes.hand_written.len(),
+                    g.open_enums,
+                    g.report.notes.unions.len(),
+                    passes.join(" ")
+                );
+            }
+            Ok(())
+        }
+        Command::Inventory { spec: spec_path } => {
+            let lock = Lock::read(&root)?;
+            let path = generate::locate_document(&root, spec_path.as_deref(), lock.as_ref())?;
+            print!("{}", Inventory::of(&Document::read(&path)?)?.render());
             Ok(())
         }
         Command::Generate { spec: spec_path, out, check } => {

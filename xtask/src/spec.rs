@@ -166,6 +166,20 @@ pub fn workspace_root() -> PathBuf {
     xtask.parent().unwrap_or(xtask).to_path_buf()
 }
 
+/// Every document in `../shared/openapi/`, oldest first (empty when the folder is absent).
+pub fn shared_documents(root: &Path) -> Result<Vec<PathBuf>> {
+    let dir = root.join("..").join("shared").join("openapi");
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "json"))
+        .collect();
+    docs.sort();
+    Ok(docs)
+}
+
 /// The shared copy of a dated document beside the checkout, if present.
 pub fn shared_document(root: &Path, date: &str) -> PathBuf {
     root.join("..").join("shared").join("openapi").join(format!("openrouter-{date}.yaml"))

@@ -12,7 +12,7 @@
 //! server sends are optional, because OpenRouter adds values and omits fields without
 //! notice.
 
-#![allow(clippy::all, rustdoc::all, dead_code, unused_imports)]
+#![allow(clippy::all, rustdoc::all, dead_code, unused_imports, irrefutable_let_patterns)]
 
 #[macro_use]
 mod support;

@@ -33,7 +33,7 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
             let mut notes_only = Vec::new();
             members.retain(|m| {
                 let annotation = m.as_object().is_some_and(|o| {
-                    o.keys().all(|k| matches!(k.as_str(), "description" | "title" | "example" | "deprecated") || k.starts_with("x-"))
+                    o.keys().all(|k| matches!(k.as_str(), "description" | "title" | "example" | "deprecated" | "nullable") || k.starts_with("x-"))
                 });
                 if annotation {
                     notes_only.push(m.clone());
@@ -44,6 +44,9 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
             for m in notes_only {
                 if let Some(d) = m.get("description") {
                     s.entry("description").or_insert_with(|| d.clone());
+                }
+                if m.get("nullable") == Some(&Value::Bool(true)) {
+                    s.insert("nullable".into(), Value::Bool(true));
                 }
                 merged_this_round += 1;
             }
@@ -204,9 +207,11 @@ mod tests {
         let mut doc = doc_with(json!({
             "S": {"type": "string"},
             "A": {"type": "array", "items": {"allOf": [{"$ref": "#/components/schemas/S"}, {"description": "d"}]}},
+            "N": {"allOf": [{"$ref": "#/components/schemas/S"}, {"nullable": true}]},
         }));
-        assert_eq!(run(&mut doc, &mut Notes::default()).unwrap(), 1);
+        assert_eq!(run(&mut doc, &mut Notes::default()).unwrap(), 2);
         assert_eq!(schema(&doc, "A")["items"], json!({"allOf": [{"$ref": "#/components/schemas/S"}], "description": "d"}));
+        assert_eq!(schema(&doc, "N"), &json!({"allOf": [{"$ref": "#/components/schemas/S"}], "nullable": true}));
     }
 
     #[test]

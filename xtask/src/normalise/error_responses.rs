@@ -69,12 +69,15 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
                     shared = Some(canon.clone());
                     shared_schema = Some(super::resolve(&snapshot, &schema).clone());
                 }
-                let target = if Some(&canon) == shared.as_ref() {
-                    Some(super::schema_ref(&shared_name))
-                } else if op_schema.as_ref().is_some_and(|(_, c)| *c == canon) {
-                    op_schema.as_ref().map(|(s, _)| s.clone())
-                } else {
+                // One type per operation: the first error schema's (the shared one when it has
+                // that shape); another shape is dropped below.
+                let op_canon = op_schema.as_ref().map(|(_, c)| c);
+                let target = if op_canon != Some(&canon) {
                     None
+                } else if Some(&canon) == shared.as_ref() {
+                    Some(super::schema_ref(&shared_name))
+                } else {
+                    op_schema.as_ref().map(|(s, _)| s.clone())
                 };
                 let pointer = "/content/application~1json/schema";
                 match target {
@@ -204,6 +207,23 @@ mod tests {
 
     fn err(name: &str, extra: &str) -> Value {
         json!({"type": "object", "description": name, "properties": {"error": {"$ref": format!("#/components/schemas/{name}Data")}, extra: {"type": "string"}}})
+    }
+
+    #[test]
+    fn one_error_type_per_operation_even_when_a_later_status_has_the_shared_shape() {
+        let mut doc = json!({
+            "paths": {
+                "/a": {"get": {"responses": {"400": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Bad"}}}}}}},
+                "/m": {"get": {"responses": {
+                    "400": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Odd"}}}},
+                    "403": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Bad"}}}}}}}
+            },
+            "components": {"schemas": {"Bad": err("Bad", "user_id"), "Odd": err("Odd", "other")}}
+        });
+        run(&mut doc, &mut Notes::default()).unwrap();
+        let m = &doc["paths"]["/m"]["get"]["responses"];
+        assert_eq!(m["400"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Odd");
+        assert!(m.get("403").is_none());
     }
 
     #[test]

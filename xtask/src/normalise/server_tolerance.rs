@@ -65,6 +65,9 @@ pub fn run(doc: &mut Value, _notes: &mut Notes) -> Result<usize> {
     Ok(changed)
 }
 
+/// Where the pass keeps the document's original `required` list (for the API inventory).
+pub const DOCUMENT_REQUIRED: &str = "x-document-required";
+
 /// Whether a property schema is a tag: a string enum with exactly one value.
 pub fn is_tag(doc: &Value, prop: &Value) -> bool {
     let p = resolve(doc, prop);
@@ -74,6 +77,11 @@ pub fn is_tag(doc: &Value, prop: &Value) -> bool {
 fn relax(doc: &Value, s: &mut Map<String, Value>) -> usize {
     let mut changed = 0;
     let props = s.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+    if let Some(Value::Array(req)) = s.get("required") {
+        if !s.contains_key(DOCUMENT_REQUIRED) {
+            s.insert(DOCUMENT_REQUIRED.into(), Value::Array(req.clone()));
+        }
+    }
     if let Some(Value::Array(req)) = s.get_mut("required") {
         let before = req.len();
         req.retain(|r| r.as_str().and_then(|r| props.get(r)).is_some_and(|p| is_tag(doc, p)));
