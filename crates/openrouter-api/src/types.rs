@@ -520,8 +520,21 @@ pub struct AnnotationAddedEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::annotation_added_event_type")]
     pub type_: AnnotationAddedEventType,
+}
+impl ::std::default::Default for AnnotationAddedEvent {
+    fn default() -> Self {
+        Self {
+            annotation: Default::default(),
+            annotation_index: Default::default(),
+            content_index: Default::default(),
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::annotation_added_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -531,6 +544,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnnotationAddedEventType {
+    fn default() -> Self {
+        AnnotationAddedEventType::ResponseOutputTextAnnotationAdded
+    }
+}
 ///`AnthropicAdvisorMessageUsageIteration`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicAdvisorMessageUsageIteration {
@@ -546,8 +564,24 @@ pub struct AnthropicAdvisorMessageUsageIteration {
     pub model: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output_tokens: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_advisor_message_usage_iteration_type"
+    )]
     pub type_: AnthropicAdvisorMessageUsageIterationType,
+}
+impl ::std::default::Default for AnthropicAdvisorMessageUsageIteration {
+    fn default() -> Self {
+        Self {
+            cache_creation: Default::default(),
+            cache_creation_input_tokens: Default::default(),
+            cache_read_input_tokens: Default::default(),
+            input_tokens: Default::default(),
+            model: Default::default(),
+            output_tokens: Default::default(),
+            type_: defaults::anthropic_advisor_message_usage_iteration_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -557,6 +591,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicAdvisorMessageUsageIterationType {
+    fn default() -> Self {
+        AnthropicAdvisorMessageUsageIterationType::AdvisorMessage
+    }
+}
 ///`AnthropicAdvisorToolResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicAdvisorToolResult {
@@ -566,8 +605,17 @@ pub struct AnthropicAdvisorToolResult {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_use_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_advisor_tool_result_type")]
     pub type_: AnthropicAdvisorToolResultType,
+}
+impl ::std::default::Default for AnthropicAdvisorToolResult {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            tool_use_id: Default::default(),
+            type_: defaults::anthropic_advisor_tool_result_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -577,6 +625,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicAdvisorToolResultType {
+    fn default() -> Self {
+        AnthropicAdvisorToolResultType::AdvisorToolResult
+    }
+}
 ///`AnthropicAllowedCallers`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -630,15 +683,31 @@ open_enum! {
 pub struct AnthropicBase64PdfSource {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::string::String>,
+    #[serde(default = "defaults::anthropic_base64_pdf_source_media_type")]
     pub media_type: AnthropicBase64PdfSourceMediaType,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_base64_pdf_source_type")]
     pub type_: AnthropicBase64PdfSourceType,
+}
+impl ::std::default::Default for AnthropicBase64PdfSource {
+    fn default() -> Self {
+        Self {
+            data: Default::default(),
+            media_type: defaults::anthropic_base64_pdf_source_media_type(),
+            type_: defaults::anthropic_base64_pdf_source_type(),
+        }
+    }
 }
 
 open_enum! {
     /// `AnthropicBase64PdfSourceMediaType`
     pub enum AnthropicBase64PdfSourceMediaType {
         ApplicationPdf = "application/pdf",
+    }
+}
+
+impl ::std::default::Default for AnthropicBase64PdfSourceMediaType {
+    fn default() -> Self {
+        AnthropicBase64PdfSourceMediaType::ApplicationPdf
     }
 }
 
@@ -649,6 +718,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicBase64PdfSourceType {
+    fn default() -> Self {
+        AnthropicBase64PdfSourceType::Base64
+    }
+}
 ///`AnthropicBaseUsageIteration`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicBaseUsageIteration {
@@ -668,8 +742,19 @@ pub struct AnthropicBaseUsageIteration {
 pub struct AnthropicBashCodeExecutionOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_bash_code_execution_output_type"
+    )]
     pub type_: AnthropicBashCodeExecutionOutputType,
+}
+impl ::std::default::Default for AnthropicBashCodeExecutionOutput {
+    fn default() -> Self {
+        Self {
+            file_id: Default::default(),
+            type_: defaults::anthropic_bash_code_execution_output_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -679,6 +764,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicBashCodeExecutionOutputType {
+    fn default() -> Self {
+        AnthropicBashCodeExecutionOutputType::BashCodeExecutionOutput
+    }
+}
 ///`AnthropicBashCodeExecutionResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicBashCodeExecutionResult {
@@ -692,8 +782,22 @@ pub struct AnthropicBashCodeExecutionResult {
     pub stderr: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stdout: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_bash_code_execution_result_type"
+    )]
     pub type_: AnthropicBashCodeExecutionResultType,
+}
+impl ::std::default::Default for AnthropicBashCodeExecutionResult {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            return_code: Default::default(),
+            stderr: Default::default(),
+            stdout: Default::default(),
+            type_: defaults::anthropic_bash_code_execution_result_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -703,6 +807,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicBashCodeExecutionResultType {
+    fn default() -> Self {
+        AnthropicBashCodeExecutionResultType::BashCodeExecutionResult
+    }
+}
 ///`AnthropicBashCodeExecutionToolResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicBashCodeExecutionToolResult {
@@ -710,8 +819,20 @@ pub struct AnthropicBashCodeExecutionToolResult {
     pub content: ::std::option::Option<crate::types::AnthropicBashCodeExecutionContent>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_use_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_bash_code_execution_tool_result_type"
+    )]
     pub type_: AnthropicBashCodeExecutionToolResultType,
+}
+impl ::std::default::Default for AnthropicBashCodeExecutionToolResult {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            tool_use_id: Default::default(),
+            type_: defaults::anthropic_bash_code_execution_tool_result_type(),
+        }
+    }
 }
 ///`AnthropicBashCodeExecutionToolResultError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -720,8 +841,19 @@ pub struct AnthropicBashCodeExecutionToolResultError {
     pub error_code: ::std::option::Option<
         AnthropicBashCodeExecutionToolResultErrorErrorCode,
     >,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_bash_code_execution_tool_result_error_type"
+    )]
     pub type_: AnthropicBashCodeExecutionToolResultErrorType,
+}
+impl ::std::default::Default for AnthropicBashCodeExecutionToolResultError {
+    fn default() -> Self {
+        Self {
+            error_code: Default::default(),
+            type_: defaults::anthropic_bash_code_execution_tool_result_error_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -742,6 +874,12 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicBashCodeExecutionToolResultErrorType {
+    fn default() -> Self {
+        AnthropicBashCodeExecutionToolResultErrorType::BashCodeExecutionToolResultError
+    }
+}
+
 open_enum! {
     /// `AnthropicBashCodeExecutionToolResultType`
     pub enum AnthropicBashCodeExecutionToolResultType {
@@ -749,6 +887,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicBashCodeExecutionToolResultType {
+    fn default() -> Self {
+        AnthropicBashCodeExecutionToolResultType::BashCodeExecutionToolResult
+    }
+}
 ///Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCacheControlDirective {
@@ -820,8 +963,24 @@ pub struct AnthropicCitationCharLocation {
     pub file_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_char_index: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_citation_char_location_type"
+    )]
     pub type_: AnthropicCitationCharLocationType,
+}
+impl ::std::default::Default for AnthropicCitationCharLocation {
+    fn default() -> Self {
+        Self {
+            cited_text: Default::default(),
+            document_index: Default::default(),
+            document_title: Default::default(),
+            end_char_index: Default::default(),
+            file_id: Default::default(),
+            start_char_index: Default::default(),
+            type_: defaults::anthropic_citation_char_location_type(),
+        }
+    }
 }
 ///`AnthropicCitationCharLocationParam`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -850,6 +1009,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicCitationCharLocationType {
+    fn default() -> Self {
+        AnthropicCitationCharLocationType::CharLocation
+    }
+}
 ///`AnthropicCitationContentBlockLocation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCitationContentBlockLocation {
@@ -865,8 +1029,24 @@ pub struct AnthropicCitationContentBlockLocation {
     pub file_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_block_index: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_citation_content_block_location_type"
+    )]
     pub type_: AnthropicCitationContentBlockLocationType,
+}
+impl ::std::default::Default for AnthropicCitationContentBlockLocation {
+    fn default() -> Self {
+        Self {
+            cited_text: Default::default(),
+            document_index: Default::default(),
+            document_title: Default::default(),
+            end_block_index: Default::default(),
+            file_id: Default::default(),
+            start_block_index: Default::default(),
+            type_: defaults::anthropic_citation_content_block_location_type(),
+        }
+    }
 }
 ///`AnthropicCitationContentBlockLocationParam`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -895,6 +1075,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicCitationContentBlockLocationType {
+    fn default() -> Self {
+        AnthropicCitationContentBlockLocationType::ContentBlockLocation
+    }
+}
 ///`AnthropicCitationPageLocation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCitationPageLocation {
@@ -910,8 +1095,24 @@ pub struct AnthropicCitationPageLocation {
     pub file_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_page_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_citation_page_location_type"
+    )]
     pub type_: AnthropicCitationPageLocationType,
+}
+impl ::std::default::Default for AnthropicCitationPageLocation {
+    fn default() -> Self {
+        Self {
+            cited_text: Default::default(),
+            document_index: Default::default(),
+            document_title: Default::default(),
+            end_page_number: Default::default(),
+            file_id: Default::default(),
+            start_page_number: Default::default(),
+            type_: defaults::anthropic_citation_page_location_type(),
+        }
+    }
 }
 ///`AnthropicCitationPageLocationParam`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -940,6 +1141,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicCitationPageLocationType {
+    fn default() -> Self {
+        AnthropicCitationPageLocationType::PageLocation
+    }
+}
 ///`AnthropicCitationSearchResultLocation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCitationSearchResultLocation {
@@ -955,8 +1161,24 @@ pub struct AnthropicCitationSearchResultLocation {
     pub start_block_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_citation_search_result_location_type"
+    )]
     pub type_: AnthropicCitationSearchResultLocationType,
+}
+impl ::std::default::Default for AnthropicCitationSearchResultLocation {
+    fn default() -> Self {
+        Self {
+            cited_text: Default::default(),
+            end_block_index: Default::default(),
+            search_result_index: Default::default(),
+            source: Default::default(),
+            start_block_index: Default::default(),
+            title: Default::default(),
+            type_: defaults::anthropic_citation_search_result_location_type(),
+        }
+    }
 }
 ///`AnthropicCitationSearchResultLocationParam`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -986,6 +1208,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicCitationSearchResultLocationType {
+    fn default() -> Self {
+        AnthropicCitationSearchResultLocationType::SearchResultLocation
+    }
+}
 ///`AnthropicCitationWebSearchResultLocation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCitationWebSearchResultLocation {
@@ -995,10 +1222,24 @@ pub struct AnthropicCitationWebSearchResultLocation {
     pub encrypted_index: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_citation_web_search_result_location_type"
+    )]
     pub type_: AnthropicCitationWebSearchResultLocationType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for AnthropicCitationWebSearchResultLocation {
+    fn default() -> Self {
+        Self {
+            cited_text: Default::default(),
+            encrypted_index: Default::default(),
+            title: Default::default(),
+            type_: defaults::anthropic_citation_web_search_result_location_type(),
+            url: Default::default(),
+        }
+    }
 }
 ///`AnthropicCitationWebSearchResultLocationParam`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1026,6 +1267,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicCitationWebSearchResultLocationType {
+    fn default() -> Self {
+        AnthropicCitationWebSearchResultLocationType::WebSearchResultLocation
+    }
+}
 ///`AnthropicCitationsConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -1061,8 +1307,19 @@ pub struct AnthropicCitationsConfigInner {
 pub struct AnthropicCodeExecution20250825Caller {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_code_execution20250825_caller_type"
+    )]
     pub type_: AnthropicCodeExecution20250825CallerType,
+}
+impl ::std::default::Default for AnthropicCodeExecution20250825Caller {
+    fn default() -> Self {
+        Self {
+            tool_id: Default::default(),
+            type_: defaults::anthropic_code_execution20250825_caller_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -1072,13 +1329,29 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicCodeExecution20250825CallerType {
+    fn default() -> Self {
+        AnthropicCodeExecution20250825CallerType::CodeExecution20250825
+    }
+}
 ///`AnthropicCodeExecution20260120Caller`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCodeExecution20260120Caller {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_code_execution20260120_caller_type"
+    )]
     pub type_: AnthropicCodeExecution20260120CallerType,
+}
+impl ::std::default::Default for AnthropicCodeExecution20260120Caller {
+    fn default() -> Self {
+        Self {
+            tool_id: Default::default(),
+            type_: defaults::anthropic_code_execution20260120_caller_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -1088,13 +1361,26 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicCodeExecution20260120CallerType {
+    fn default() -> Self {
+        AnthropicCodeExecution20260120CallerType::CodeExecution20260120
+    }
+}
 ///`AnthropicCodeExecutionOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCodeExecutionOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_code_execution_output_type")]
     pub type_: AnthropicCodeExecutionOutputType,
+}
+impl ::std::default::Default for AnthropicCodeExecutionOutput {
+    fn default() -> Self {
+        Self {
+            file_id: Default::default(),
+            type_: defaults::anthropic_code_execution_output_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -1104,6 +1390,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicCodeExecutionOutputType {
+    fn default() -> Self {
+        AnthropicCodeExecutionOutputType::CodeExecutionOutput
+    }
+}
 ///`AnthropicCodeExecutionResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCodeExecutionResult {
@@ -1115,8 +1406,19 @@ pub struct AnthropicCodeExecutionResult {
     pub stderr: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stdout: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_code_execution_result_type")]
     pub type_: AnthropicCodeExecutionResultType,
+}
+impl ::std::default::Default for AnthropicCodeExecutionResult {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            return_code: Default::default(),
+            stderr: Default::default(),
+            stdout: Default::default(),
+            type_: defaults::anthropic_code_execution_result_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -1126,6 +1428,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicCodeExecutionResultType {
+    fn default() -> Self {
+        AnthropicCodeExecutionResultType::CodeExecutionResult
+    }
+}
 ///`AnthropicCodeExecutionToolResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCodeExecutionToolResult {
@@ -1133,22 +1440,51 @@ pub struct AnthropicCodeExecutionToolResult {
     pub content: ::std::option::Option<crate::types::AnthropicCodeExecutionContent>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_use_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_code_execution_tool_result_type"
+    )]
     pub type_: AnthropicCodeExecutionToolResultType,
+}
+impl ::std::default::Default for AnthropicCodeExecutionToolResult {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            tool_use_id: Default::default(),
+            type_: defaults::anthropic_code_execution_tool_result_type(),
+        }
+    }
 }
 ///`AnthropicCodeExecutionToolResultError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCodeExecutionToolResultError {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<AnthropicServerToolErrorCode>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_code_execution_tool_result_error_type"
+    )]
     pub type_: AnthropicCodeExecutionToolResultErrorType,
+}
+impl ::std::default::Default for AnthropicCodeExecutionToolResultError {
+    fn default() -> Self {
+        Self {
+            error_code: Default::default(),
+            type_: defaults::anthropic_code_execution_tool_result_error_type(),
+        }
+    }
 }
 
 open_enum! {
     /// `AnthropicCodeExecutionToolResultErrorType`
     pub enum AnthropicCodeExecutionToolResultErrorType {
         CodeExecutionToolResultError = "code_execution_tool_result_error",
+    }
+}
+
+impl ::std::default::Default for AnthropicCodeExecutionToolResultErrorType {
+    fn default() -> Self {
+        AnthropicCodeExecutionToolResultErrorType::CodeExecutionToolResultError
     }
 }
 
@@ -1159,6 +1495,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicCodeExecutionToolResultType {
+    fn default() -> Self {
+        AnthropicCodeExecutionToolResultType::CodeExecutionToolResult
+    }
+}
 ///`AnthropicCompactionBlock`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCompactionBlock {
@@ -1166,8 +1507,17 @@ pub struct AnthropicCompactionBlock {
     pub content: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_content: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_compaction_block_type")]
     pub type_: AnthropicCompactionBlockType,
+}
+impl ::std::default::Default for AnthropicCompactionBlock {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            encrypted_content: Default::default(),
+            type_: defaults::anthropic_compaction_block_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -1177,6 +1527,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicCompactionBlockType {
+    fn default() -> Self {
+        AnthropicCompactionBlockType::Compaction
+    }
+}
 ///`AnthropicCompactionUsageIteration`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCompactionUsageIteration {
@@ -1190,8 +1545,23 @@ pub struct AnthropicCompactionUsageIteration {
     pub input_tokens: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output_tokens: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_compaction_usage_iteration_type"
+    )]
     pub type_: AnthropicCompactionUsageIterationType,
+}
+impl ::std::default::Default for AnthropicCompactionUsageIteration {
+    fn default() -> Self {
+        Self {
+            cache_creation: Default::default(),
+            cache_creation_input_tokens: Default::default(),
+            cache_read_input_tokens: Default::default(),
+            input_tokens: Default::default(),
+            output_tokens: Default::default(),
+            type_: defaults::anthropic_compaction_usage_iteration_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -1201,6 +1571,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicCompactionUsageIterationType {
+    fn default() -> Self {
+        AnthropicCompactionUsageIterationType::Compaction
+    }
+}
 ///`AnthropicContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -1236,8 +1611,16 @@ pub struct AnthropicContainerInner {
 pub struct AnthropicContainerUpload {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_container_upload_type")]
     pub type_: AnthropicContainerUploadType,
+}
+impl ::std::default::Default for AnthropicContainerUpload {
+    fn default() -> Self {
+        Self {
+            file_id: Default::default(),
+            type_: defaults::anthropic_container_upload_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -1247,11 +1630,23 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicContainerUploadType {
+    fn default() -> Self {
+        AnthropicContainerUploadType::ContainerUpload
+    }
+}
 ///`AnthropicDirectCaller`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicDirectCaller {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_direct_caller_type")]
     pub type_: AnthropicDirectCallerType,
+}
+impl ::std::default::Default for AnthropicDirectCaller {
+    fn default() -> Self {
+        Self {
+            type_: defaults::anthropic_direct_caller_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -1261,6 +1656,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicDirectCallerType {
+    fn default() -> Self {
+        AnthropicDirectCallerType::Direct
+    }
+}
 ///`AnthropicDocumentBlock`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicDocumentBlock {
@@ -1270,8 +1670,18 @@ pub struct AnthropicDocumentBlock {
     pub source: ::std::option::Option<crate::types::AnthropicDocumentBlockSource>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_document_block_type")]
     pub type_: AnthropicDocumentBlockType,
+}
+impl ::std::default::Default for AnthropicDocumentBlock {
+    fn default() -> Self {
+        Self {
+            citations: Default::default(),
+            source: Default::default(),
+            title: Default::default(),
+            type_: defaults::anthropic_document_block_type(),
+        }
+    }
 }
 ///`AnthropicDocumentBlockParam`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1347,6 +1757,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicDocumentBlockType {
+    fn default() -> Self {
+        AnthropicDocumentBlockType::Document
+    }
+}
 ///`AnthropicEncryptedCodeExecutionResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicEncryptedCodeExecutionResult {
@@ -1358,8 +1773,22 @@ pub struct AnthropicEncryptedCodeExecutionResult {
     pub return_code: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stderr: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_encrypted_code_execution_result_type"
+    )]
     pub type_: AnthropicEncryptedCodeExecutionResultType,
+}
+impl ::std::default::Default for AnthropicEncryptedCodeExecutionResult {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            encrypted_stdout: Default::default(),
+            return_code: Default::default(),
+            stderr: Default::default(),
+            type_: defaults::anthropic_encrypted_code_execution_result_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -1369,6 +1798,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicEncryptedCodeExecutionResultType {
+    fn default() -> Self {
+        AnthropicEncryptedCodeExecutionResultType::EncryptedCodeExecutionResult
+    }
+}
 ///A stored file in Anthropic's Files API shape.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicFile {
@@ -1382,28 +1816,57 @@ pub struct AnthropicFile {
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mime_type: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "_shape")]
+    #[serde(rename = "_shape", default = "defaults::anthropic_file_shape")]
     pub shape: AnthropicFileShape,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size_bytes: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_file_type")]
     pub type_: AnthropicFileType,
+}
+impl ::std::default::Default for AnthropicFile {
+    fn default() -> Self {
+        Self {
+            created_at: Default::default(),
+            downloadable: Default::default(),
+            filename: Default::default(),
+            id: Default::default(),
+            mime_type: Default::default(),
+            shape: defaults::anthropic_file_shape(),
+            size_bytes: Default::default(),
+            type_: defaults::anthropic_file_type(),
+        }
+    }
 }
 ///Deletion result in Anthropic's shape.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicFileDeleted {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "_shape")]
+    #[serde(rename = "_shape", default = "defaults::anthropic_file_deleted_shape")]
     pub shape: AnthropicFileDeletedShape,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_file_deleted_type")]
     pub type_: AnthropicFileDeletedType,
+}
+impl ::std::default::Default for AnthropicFileDeleted {
+    fn default() -> Self {
+        Self {
+            id: Default::default(),
+            shape: defaults::anthropic_file_deleted_shape(),
+            type_: defaults::anthropic_file_deleted_type(),
+        }
+    }
 }
 
 open_enum! {
     /// `AnthropicFileDeletedShape`
     pub enum AnthropicFileDeletedShape {
         Anthropic = "anthropic",
+    }
+}
+
+impl ::std::default::Default for AnthropicFileDeletedShape {
+    fn default() -> Self {
+        AnthropicFileDeletedShape::Anthropic
     }
 }
 
@@ -1414,6 +1877,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicFileDeletedType {
+    fn default() -> Self {
+        AnthropicFileDeletedType::FileDeleted
+    }
+}
 ///`AnthropicFileDocumentSource`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicFileDocumentSource {
@@ -1440,14 +1908,31 @@ pub struct AnthropicFileList {
     pub has_more: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "_shape")]
+    #[serde(rename = "_shape", default = "defaults::anthropic_file_list_shape")]
     pub shape: AnthropicFileListShape,
+}
+impl ::std::default::Default for AnthropicFileList {
+    fn default() -> Self {
+        Self {
+            data: Default::default(),
+            first_id: Default::default(),
+            has_more: Default::default(),
+            last_id: Default::default(),
+            shape: defaults::anthropic_file_list_shape(),
+        }
+    }
 }
 
 open_enum! {
     /// `AnthropicFileListShape`
     pub enum AnthropicFileListShape {
         Anthropic = "anthropic",
+    }
+}
+
+impl ::std::default::Default for AnthropicFileListShape {
+    fn default() -> Self {
+        AnthropicFileListShape::Anthropic
     }
 }
 
@@ -1458,6 +1943,12 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicFileShape {
+    fn default() -> Self {
+        AnthropicFileShape::Anthropic
+    }
+}
+
 open_enum! {
     /// `AnthropicFileType`
     pub enum AnthropicFileType {
@@ -1465,6 +1956,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicFileType {
+    fn default() -> Self {
+        AnthropicFileType::File
+    }
+}
 ///`AnthropicImageBlockParam`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicImageBlockParam {
@@ -1595,8 +2091,24 @@ pub struct AnthropicMessageUsageIteration {
     pub model: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output_tokens: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_message_usage_iteration_type"
+    )]
     pub type_: AnthropicMessageUsageIterationType,
+}
+impl ::std::default::Default for AnthropicMessageUsageIteration {
+    fn default() -> Self {
+        Self {
+            cache_creation: Default::default(),
+            cache_creation_input_tokens: Default::default(),
+            cache_read_input_tokens: Default::default(),
+            input_tokens: Default::default(),
+            model: Default::default(),
+            output_tokens: Default::default(),
+            type_: defaults::anthropic_message_usage_iteration_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -1606,6 +2118,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicMessageUsageIterationType {
+    fn default() -> Self {
+        AnthropicMessageUsageIterationType::Message
+    }
+}
 ///Error response from the Anthropic Messages API
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicMessagesErrorResponse {
@@ -1621,8 +2138,22 @@ pub struct AnthropicMessagesErrorResponse {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_messages_error_response_type"
+    )]
     pub type_: AnthropicMessagesErrorResponseType,
+}
+impl ::std::default::Default for AnthropicMessagesErrorResponse {
+    fn default() -> Self {
+        Self {
+            error: Default::default(),
+            metadata: Default::default(),
+            openrouter_metadata: Default::default(),
+            request_id: Default::default(),
+            type_: defaults::anthropic_messages_error_response_type(),
+        }
+    }
 }
 ///`AnthropicMessagesErrorResponseError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1657,6 +2188,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicMessagesErrorResponseType {
+    fn default() -> Self {
+        AnthropicMessagesErrorResponseType::Error
+    }
+}
 ///`AnthropicOutputTokensDetails`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -1692,15 +2228,31 @@ pub struct AnthropicOutputTokensDetailsInner {
 pub struct AnthropicPlainTextSource {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::string::String>,
+    #[serde(default = "defaults::anthropic_plain_text_source_media_type")]
     pub media_type: AnthropicPlainTextSourceMediaType,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_plain_text_source_type")]
     pub type_: AnthropicPlainTextSourceType,
+}
+impl ::std::default::Default for AnthropicPlainTextSource {
+    fn default() -> Self {
+        Self {
+            data: Default::default(),
+            media_type: defaults::anthropic_plain_text_source_media_type(),
+            type_: defaults::anthropic_plain_text_source_type(),
+        }
+    }
 }
 
 open_enum! {
     /// `AnthropicPlainTextSourceMediaType`
     pub enum AnthropicPlainTextSourceMediaType {
         TextPlain = "text/plain",
+    }
+}
+
+impl ::std::default::Default for AnthropicPlainTextSourceMediaType {
+    fn default() -> Self {
+        AnthropicPlainTextSourceMediaType::TextPlain
     }
 }
 
@@ -1711,13 +2263,29 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicPlainTextSourceType {
+    fn default() -> Self {
+        AnthropicPlainTextSourceType::Text
+    }
+}
 ///`AnthropicRedactedThinkingBlock`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicRedactedThinkingBlock {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_redacted_thinking_block_type"
+    )]
     pub type_: AnthropicRedactedThinkingBlockType,
+}
+impl ::std::default::Default for AnthropicRedactedThinkingBlock {
+    fn default() -> Self {
+        Self {
+            data: Default::default(),
+            type_: defaults::anthropic_redacted_thinking_block_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -1727,6 +2295,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicRedactedThinkingBlockType {
+    fn default() -> Self {
+        AnthropicRedactedThinkingBlockType::RedactedThinking
+    }
+}
 ///Structured information about a refusal
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -1758,8 +2331,20 @@ pub struct AnthropicRefusalStopDetailsInner {
     pub category: ::std::option::Option<AnthropicRefusalStopDetailsInnerCategory>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub explanation: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_refusal_stop_details_inner_type"
+    )]
     pub type_: AnthropicRefusalStopDetailsInnerType,
+}
+impl ::std::default::Default for AnthropicRefusalStopDetailsInner {
+    fn default() -> Self {
+        Self {
+            category: Default::default(),
+            explanation: Default::default(),
+            type_: defaults::anthropic_refusal_stop_details_inner_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -1780,6 +2365,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicRefusalStopDetailsInnerType {
+    fn default() -> Self {
+        AnthropicRefusalStopDetailsInnerType::Refusal
+    }
+}
 ///`AnthropicSearchResultBlockParam`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicSearchResultBlockParam {
@@ -1921,8 +2511,17 @@ pub struct AnthropicTextBlock {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_text_block_type")]
     pub type_: AnthropicTextBlockType,
+}
+impl ::std::default::Default for AnthropicTextBlock {
+    fn default() -> Self {
+        Self {
+            citations: Default::default(),
+            text: Default::default(),
+            type_: defaults::anthropic_text_block_type(),
+        }
+    }
 }
 ///`AnthropicTextBlockParam`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1952,13 +2551,29 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicTextBlockType {
+    fn default() -> Self {
+        AnthropicTextBlockType::Text
+    }
+}
 ///`AnthropicTextEditorCodeExecutionCreateResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicTextEditorCodeExecutionCreateResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_file_update: ::std::option::Option<bool>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_text_editor_code_execution_create_result_type"
+    )]
     pub type_: AnthropicTextEditorCodeExecutionCreateResultType,
+}
+impl ::std::default::Default for AnthropicTextEditorCodeExecutionCreateResult {
+    fn default() -> Self {
+        Self {
+            is_file_update: Default::default(),
+            type_: defaults::anthropic_text_editor_code_execution_create_result_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -1968,6 +2583,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicTextEditorCodeExecutionCreateResultType {
+    fn default() -> Self {
+        AnthropicTextEditorCodeExecutionCreateResultType::TextEditorCodeExecutionCreateResult
+    }
+}
 ///`AnthropicTextEditorCodeExecutionStrReplaceResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicTextEditorCodeExecutionStrReplaceResult {
@@ -1981,8 +2601,23 @@ pub struct AnthropicTextEditorCodeExecutionStrReplaceResult {
     pub old_lines: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub old_start: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_text_editor_code_execution_str_replace_result_type"
+    )]
     pub type_: AnthropicTextEditorCodeExecutionStrReplaceResultType,
+}
+impl ::std::default::Default for AnthropicTextEditorCodeExecutionStrReplaceResult {
+    fn default() -> Self {
+        Self {
+            lines: Default::default(),
+            new_lines: Default::default(),
+            new_start: Default::default(),
+            old_lines: Default::default(),
+            old_start: Default::default(),
+            type_: defaults::anthropic_text_editor_code_execution_str_replace_result_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -1992,6 +2627,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicTextEditorCodeExecutionStrReplaceResultType {
+    fn default() -> Self {
+        AnthropicTextEditorCodeExecutionStrReplaceResultType::TextEditorCodeExecutionStrReplaceResult
+    }
+}
 ///`AnthropicTextEditorCodeExecutionToolResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicTextEditorCodeExecutionToolResult {
@@ -2001,8 +2641,20 @@ pub struct AnthropicTextEditorCodeExecutionToolResult {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_use_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_text_editor_code_execution_tool_result_type"
+    )]
     pub type_: AnthropicTextEditorCodeExecutionToolResultType,
+}
+impl ::std::default::Default for AnthropicTextEditorCodeExecutionToolResult {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            tool_use_id: Default::default(),
+            type_: defaults::anthropic_text_editor_code_execution_tool_result_type(),
+        }
+    }
 }
 ///`AnthropicTextEditorCodeExecutionToolResultError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2013,8 +2665,20 @@ pub struct AnthropicTextEditorCodeExecutionToolResultError {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_text_editor_code_execution_tool_result_error_type"
+    )]
     pub type_: AnthropicTextEditorCodeExecutionToolResultErrorType,
+}
+impl ::std::default::Default for AnthropicTextEditorCodeExecutionToolResultError {
+    fn default() -> Self {
+        Self {
+            error_code: Default::default(),
+            error_message: Default::default(),
+            type_: defaults::anthropic_text_editor_code_execution_tool_result_error_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -2035,6 +2699,12 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicTextEditorCodeExecutionToolResultErrorType {
+    fn default() -> Self {
+        AnthropicTextEditorCodeExecutionToolResultErrorType::TextEditorCodeExecutionToolResultError
+    }
+}
+
 open_enum! {
     /// `AnthropicTextEditorCodeExecutionToolResultType`
     pub enum AnthropicTextEditorCodeExecutionToolResultType {
@@ -2042,6 +2712,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicTextEditorCodeExecutionToolResultType {
+    fn default() -> Self {
+        AnthropicTextEditorCodeExecutionToolResultType::TextEditorCodeExecutionToolResult
+    }
+}
 ///`AnthropicTextEditorCodeExecutionViewResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicTextEditorCodeExecutionViewResult {
@@ -2057,8 +2732,23 @@ pub struct AnthropicTextEditorCodeExecutionViewResult {
     pub start_line: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_lines: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_text_editor_code_execution_view_result_type"
+    )]
     pub type_: AnthropicTextEditorCodeExecutionViewResultType,
+}
+impl ::std::default::Default for AnthropicTextEditorCodeExecutionViewResult {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            file_type: Default::default(),
+            num_lines: Default::default(),
+            start_line: Default::default(),
+            total_lines: Default::default(),
+            type_: defaults::anthropic_text_editor_code_execution_view_result_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -2077,6 +2767,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicTextEditorCodeExecutionViewResultType {
+    fn default() -> Self {
+        AnthropicTextEditorCodeExecutionViewResultType::TextEditorCodeExecutionViewResult
+    }
+}
 ///`AnthropicThinkingBlock`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicThinkingBlock {
@@ -2084,8 +2779,17 @@ pub struct AnthropicThinkingBlock {
     pub signature: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thinking: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_thinking_block_type")]
     pub type_: AnthropicThinkingBlockType,
+}
+impl ::std::default::Default for AnthropicThinkingBlock {
+    fn default() -> Self {
+        Self {
+            signature: Default::default(),
+            thinking: Default::default(),
+            type_: defaults::anthropic_thinking_block_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -2095,6 +2799,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicThinkingBlockType {
+    fn default() -> Self {
+        AnthropicThinkingBlockType::Thinking
+    }
+}
 ///`AnthropicThinkingDisplay`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -2148,8 +2857,16 @@ open_enum! {
 pub struct AnthropicToolReference {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_tool_reference_type")]
     pub type_: AnthropicToolReferenceType,
+}
+impl ::std::default::Default for AnthropicToolReference {
+    fn default() -> Self {
+        Self {
+            tool_name: Default::default(),
+            type_: defaults::anthropic_tool_reference_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -2159,13 +2876,26 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicToolReferenceType {
+    fn default() -> Self {
+        AnthropicToolReferenceType::ToolReference
+    }
+}
 ///`AnthropicToolSearchResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicToolSearchResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_references: ::std::option::Option<::std::vec::Vec<AnthropicToolReference>>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_tool_search_result_type")]
     pub type_: AnthropicToolSearchResultType,
+}
+impl ::std::default::Default for AnthropicToolSearchResult {
+    fn default() -> Self {
+        Self {
+            tool_references: Default::default(),
+            type_: defaults::anthropic_tool_search_result_type(),
+        }
+    }
 }
 ///`AnthropicToolSearchResultError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2174,14 +2904,32 @@ pub struct AnthropicToolSearchResultError {
     pub error_code: ::std::option::Option<AnthropicServerToolErrorCode>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_tool_search_result_error_type"
+    )]
     pub type_: AnthropicToolSearchResultErrorType,
+}
+impl ::std::default::Default for AnthropicToolSearchResultError {
+    fn default() -> Self {
+        Self {
+            error_code: Default::default(),
+            error_message: Default::default(),
+            type_: defaults::anthropic_tool_search_result_error_type(),
+        }
+    }
 }
 
 open_enum! {
     /// `AnthropicToolSearchResultErrorType`
     pub enum AnthropicToolSearchResultErrorType {
         ToolSearchToolResultError = "tool_search_tool_result_error",
+    }
+}
+
+impl ::std::default::Default for AnthropicToolSearchResultErrorType {
+    fn default() -> Self {
+        AnthropicToolSearchResultErrorType::ToolSearchToolResultError
     }
 }
 
@@ -2192,6 +2940,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicToolSearchResultType {
+    fn default() -> Self {
+        AnthropicToolSearchResultType::ToolSearchToolSearchResult
+    }
+}
 ///`AnthropicToolSearchToolBm25`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicToolSearchToolBm25 {
@@ -2261,8 +3014,20 @@ pub struct AnthropicToolSearchToolResult {
     pub content: ::std::option::Option<crate::types::AnthropicToolSearchContent>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_use_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_tool_search_tool_result_type"
+    )]
     pub type_: AnthropicToolSearchToolResultType,
+}
+impl ::std::default::Default for AnthropicToolSearchToolResult {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            tool_use_id: Default::default(),
+            type_: defaults::anthropic_tool_search_tool_result_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -2272,6 +3037,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicToolSearchToolResultType {
+    fn default() -> Self {
+        AnthropicToolSearchToolResultType::ToolSearchToolResult
+    }
+}
 ///`AnthropicToolUseBlock`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicToolUseBlock {
@@ -2283,8 +3053,19 @@ pub struct AnthropicToolUseBlock {
     pub input: ::std::option::Option<::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_tool_use_block_type")]
     pub type_: AnthropicToolUseBlockType,
+}
+impl ::std::default::Default for AnthropicToolUseBlock {
+    fn default() -> Self {
+        Self {
+            caller: Default::default(),
+            id: Default::default(),
+            input: Default::default(),
+            name: Default::default(),
+            type_: defaults::anthropic_tool_use_block_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -2294,6 +3075,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicToolUseBlockType {
+    fn default() -> Self {
+        AnthropicToolUseBlockType::ToolUse
+    }
+}
 ///`AnthropicToolUsesKeep`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicToolUsesKeep {
@@ -2424,10 +3210,20 @@ pub struct AnthropicWebFetchBlock {
     pub content: ::std::option::Option<AnthropicDocumentBlock>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retrieved_at: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_web_fetch_block_type")]
     pub type_: AnthropicWebFetchBlockType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for AnthropicWebFetchBlock {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            retrieved_at: Default::default(),
+            type_: defaults::anthropic_web_fetch_block_type(),
+            url: Default::default(),
+        }
+    }
 }
 
 open_enum! {
@@ -2437,6 +3233,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicWebFetchBlockType {
+    fn default() -> Self {
+        AnthropicWebFetchBlockType::WebFetchResult
+    }
+}
 ///`AnthropicWebFetchToolResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicWebFetchToolResult {
@@ -2446,16 +3247,37 @@ pub struct AnthropicWebFetchToolResult {
     pub content: ::std::option::Option<crate::types::AnthropicWebFetchContent>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_use_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_web_fetch_tool_result_type")]
     pub type_: AnthropicWebFetchToolResultType,
+}
+impl ::std::default::Default for AnthropicWebFetchToolResult {
+    fn default() -> Self {
+        Self {
+            caller: Default::default(),
+            content: Default::default(),
+            tool_use_id: Default::default(),
+            type_: defaults::anthropic_web_fetch_tool_result_type(),
+        }
+    }
 }
 ///`AnthropicWebFetchToolResultError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicWebFetchToolResultError {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<AnthropicWebFetchToolResultErrorErrorCode>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_web_fetch_tool_result_error_type"
+    )]
     pub type_: AnthropicWebFetchToolResultErrorType,
+}
+impl ::std::default::Default for AnthropicWebFetchToolResultError {
+    fn default() -> Self {
+        Self {
+            error_code: Default::default(),
+            type_: defaults::anthropic_web_fetch_tool_result_error_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -2479,6 +3301,12 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicWebFetchToolResultErrorType {
+    fn default() -> Self {
+        AnthropicWebFetchToolResultErrorType::WebFetchToolResultError
+    }
+}
+
 open_enum! {
     /// `AnthropicWebFetchToolResultType`
     pub enum AnthropicWebFetchToolResultType {
@@ -2486,6 +3314,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicWebFetchToolResultType {
+    fn default() -> Self {
+        AnthropicWebFetchToolResultType::WebFetchToolResult
+    }
+}
 ///`AnthropicWebSearchResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicWebSearchResult {
@@ -2495,10 +3328,21 @@ pub struct AnthropicWebSearchResult {
     pub page_age: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::anthropic_web_search_result_type")]
     pub type_: AnthropicWebSearchResultType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for AnthropicWebSearchResult {
+    fn default() -> Self {
+        Self {
+            encrypted_content: Default::default(),
+            page_age: Default::default(),
+            title: Default::default(),
+            type_: defaults::anthropic_web_search_result_type(),
+            url: Default::default(),
+        }
+    }
 }
 ///`AnthropicWebSearchResultBlockParam`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2526,6 +3370,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicWebSearchResultType {
+    fn default() -> Self {
+        AnthropicWebSearchResultType::WebSearchResult
+    }
+}
 ///`AnthropicWebSearchToolResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicWebSearchToolResult {
@@ -2535,8 +3384,21 @@ pub struct AnthropicWebSearchToolResult {
     pub content: ::std::option::Option<AnthropicWebSearchToolResultContent>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_use_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_web_search_tool_result_type"
+    )]
     pub type_: AnthropicWebSearchToolResultType,
+}
+impl ::std::default::Default for AnthropicWebSearchToolResult {
+    fn default() -> Self {
+        Self {
+            caller: Default::default(),
+            content: Default::default(),
+            tool_use_id: Default::default(),
+            type_: defaults::anthropic_web_search_tool_result_type(),
+        }
+    }
 }
 ///`AnthropicWebSearchToolResultContent`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2562,8 +3424,19 @@ for AnthropicWebSearchToolResultContent {
 pub struct AnthropicWebSearchToolResultError {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<AnthropicWebSearchToolResultErrorErrorCode>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::anthropic_web_search_tool_result_error_type"
+    )]
     pub type_: AnthropicWebSearchToolResultErrorType,
+}
+impl ::std::default::Default for AnthropicWebSearchToolResultError {
+    fn default() -> Self {
+        Self {
+            error_code: Default::default(),
+            type_: defaults::anthropic_web_search_tool_result_error_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -2585,6 +3458,12 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicWebSearchToolResultErrorType {
+    fn default() -> Self {
+        AnthropicWebSearchToolResultErrorType::WebSearchToolResultError
+    }
+}
+
 open_enum! {
     /// `AnthropicWebSearchToolResultType`
     pub enum AnthropicWebSearchToolResultType {
@@ -2592,6 +3471,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for AnthropicWebSearchToolResultType {
+    fn default() -> Self {
+        AnthropicWebSearchToolResultType::WebSearchToolResult
+    }
+}
 ///`AnthropicWebSearchToolUserLocation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -2714,8 +3598,19 @@ pub struct ApplyPatchCallItem {
     pub operation: ::std::option::Option<crate::types::ApplyPatchCallOperation>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ApplyPatchCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::apply_patch_call_item_type")]
     pub type_: ApplyPatchCallItemType,
+}
+impl ::std::default::Default for ApplyPatchCallItem {
+    fn default() -> Self {
+        Self {
+            call_id: Default::default(),
+            id: Default::default(),
+            operation: Default::default(),
+            status: Default::default(),
+            type_: defaults::apply_patch_call_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -2725,6 +3620,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ApplyPatchCallItemType {
+    fn default() -> Self {
+        ApplyPatchCallItemType::ApplyPatchCall
+    }
+}
 ///Incremental chunk of `operation.diff` for an `apply_patch_call`. Matches OpenAI's streaming shape.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApplyPatchCallOperationDiffDeltaEvent {
@@ -2736,8 +3636,22 @@ pub struct ApplyPatchCallOperationDiffDeltaEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::apply_patch_call_operation_diff_delta_event_type"
+    )]
     pub type_: ApplyPatchCallOperationDiffDeltaEventType,
+}
+impl ::std::default::Default for ApplyPatchCallOperationDiffDeltaEvent {
+    fn default() -> Self {
+        Self {
+            delta: Default::default(),
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::apply_patch_call_operation_diff_delta_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -2747,6 +3661,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ApplyPatchCallOperationDiffDeltaEventType {
+    fn default() -> Self {
+        ApplyPatchCallOperationDiffDeltaEventType::ResponseApplyPatchCallOperationDiffDelta
+    }
+}
 ///Emitted when `operation.diff` streaming completes for an `apply_patch_call`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApplyPatchCallOperationDiffDoneEvent {
@@ -2758,8 +3677,22 @@ pub struct ApplyPatchCallOperationDiffDoneEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::apply_patch_call_operation_diff_done_event_type"
+    )]
     pub type_: ApplyPatchCallOperationDiffDoneEventType,
+}
+impl ::std::default::Default for ApplyPatchCallOperationDiffDoneEvent {
+    fn default() -> Self {
+        Self {
+            diff: Default::default(),
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::apply_patch_call_operation_diff_done_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -2769,6 +3702,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ApplyPatchCallOperationDiffDoneEventType {
+    fn default() -> Self {
+        ApplyPatchCallOperationDiffDoneEventType::ResponseApplyPatchCallOperationDiffDone
+    }
+}
 ///The client's echo of an `apply_patch_call` after applying the patch. `output` is an optional human-readable log; `status` is `completed` when the patch was applied successfully, `failed` otherwise.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApplyPatchCallOutputItem {
@@ -2780,8 +3718,19 @@ pub struct ApplyPatchCallOutputItem {
     pub output: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ApplyPatchCallOutputItemStatus>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::apply_patch_call_output_item_type")]
     pub type_: ApplyPatchCallOutputItemType,
+}
+impl ::std::default::Default for ApplyPatchCallOutputItem {
+    fn default() -> Self {
+        Self {
+            call_id: Default::default(),
+            id: Default::default(),
+            output: Default::default(),
+            status: Default::default(),
+            type_: defaults::apply_patch_call_output_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -2796,6 +3745,12 @@ open_enum! {
     /// `ApplyPatchCallOutputItemType`
     pub enum ApplyPatchCallOutputItemType {
         ApplyPatchCallOutput = "apply_patch_call_output",
+    }
+}
+
+impl ::std::default::Default for ApplyPatchCallOutputItemType {
+    fn default() -> Self {
+        ApplyPatchCallOutputItemType::ApplyPatchCallOutput
     }
 }
 
@@ -2814,8 +3769,20 @@ pub struct ApplyPatchCreateFileOperation {
     pub diff: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::apply_patch_create_file_operation_type"
+    )]
     pub type_: ApplyPatchCreateFileOperationType,
+}
+impl ::std::default::Default for ApplyPatchCreateFileOperation {
+    fn default() -> Self {
+        Self {
+            diff: Default::default(),
+            path: Default::default(),
+            type_: defaults::apply_patch_create_file_operation_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -2825,19 +3792,41 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ApplyPatchCreateFileOperationType {
+    fn default() -> Self {
+        ApplyPatchCreateFileOperationType::CreateFile
+    }
+}
 ///The `delete_file` variant of an `apply_patch_call.operation`. Identifies the file to remove; no diff is required.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApplyPatchDeleteFileOperation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::apply_patch_delete_file_operation_type"
+    )]
     pub type_: ApplyPatchDeleteFileOperationType,
+}
+impl ::std::default::Default for ApplyPatchDeleteFileOperation {
+    fn default() -> Self {
+        Self {
+            path: Default::default(),
+            type_: defaults::apply_patch_delete_file_operation_type(),
+        }
+    }
 }
 
 open_enum! {
     /// `ApplyPatchDeleteFileOperationType`
     pub enum ApplyPatchDeleteFileOperationType {
         DeleteFile = "delete_file",
+    }
+}
+
+impl ::std::default::Default for ApplyPatchDeleteFileOperationType {
+    fn default() -> Self {
+        ApplyPatchDeleteFileOperationType::DeleteFile
     }
 }
 
@@ -2853,8 +3842,15 @@ open_enum! {
 ///Apply patch tool configuration
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApplyPatchServerTool {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::apply_patch_server_tool_type")]
     pub type_: ApplyPatchServerToolType,
+}
+impl ::std::default::Default for ApplyPatchServerTool {
+    fn default() -> Self {
+        Self {
+            type_: defaults::apply_patch_server_tool_type(),
+        }
+    }
 }
 ///Configuration for the openrouter:apply_patch server tool
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -2885,6 +3881,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ApplyPatchServerToolType {
+    fn default() -> Self {
+        ApplyPatchServerToolType::ApplyPatch
+    }
+}
 ///The `update_file` variant of an `apply_patch_call.operation`. Carries a V4A diff describing edits to an existing file.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ApplyPatchUpdateFileOperation {
@@ -2892,8 +3893,20 @@ pub struct ApplyPatchUpdateFileOperation {
     pub diff: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::apply_patch_update_file_operation_type"
+    )]
     pub type_: ApplyPatchUpdateFileOperationType,
+}
+impl ::std::default::Default for ApplyPatchUpdateFileOperation {
+    fn default() -> Self {
+        Self {
+            diff: Default::default(),
+            path: Default::default(),
+            type_: defaults::apply_patch_update_file_operation_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -2903,6 +3916,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ApplyPatchUpdateFileOperationType {
+    fn default() -> Self {
+        ApplyPatchUpdateFileOperationType::UpdateFile
+    }
+}
 ///`AutoBetaRouterPlugin`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AutoBetaRouterPlugin {
@@ -3170,8 +4188,11 @@ pub enum BaseInputsArrayItem {
         phase: ::std::option::Option<BaseInputsArrayItemObjectPhase>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         role: ::std::option::Option<BaseInputsArrayItemObjectRole>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        type_: ::std::option::Option<BaseInputsArrayItemObjectType>,
+        #[serde(
+            rename = "type",
+            default = "defaults::base_inputs_array_item_object_type"
+        )]
+        type_: BaseInputsArrayItemObjectType,
     },
     OpenAiResponseInputMessageItem(OpenAiResponseInputMessageItem),
     OpenAiResponseFunctionToolCallOutput(OpenAiResponseFunctionToolCallOutput),
@@ -3272,6 +4293,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for BaseInputsArrayItemObjectType {
+    fn default() -> Self {
+        BaseInputsArrayItemObjectType::Message
+    }
+}
 ///Base Anthropic Messages API response before OpenRouter extensions
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BaseMessagesResult {
@@ -3683,8 +4709,15 @@ open_enum! {
 ///A supported-or-not flag. Present means the parameter is accepted.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BooleanCapability {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::boolean_capability_type")]
     pub type_: BooleanCapabilityType,
+}
+impl ::std::default::Default for BooleanCapability {
+    fn default() -> Self {
+        Self {
+            type_: defaults::boolean_capability_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -3694,6 +4727,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for BooleanCapabilityType {
+    fn default() -> Self {
+        BooleanCapabilityType::Boolean
+    }
+}
 ///`BulkAddWorkspaceMembersRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BulkAddWorkspaceMembersRequest {
@@ -3996,10 +5034,27 @@ pub struct ChatAssistantMessage {
     ///Refusal message if content was refused
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refusal: ::std::option::Option<::std::string::String>,
+    #[serde(default = "defaults::chat_assistant_message_role")]
     pub role: ChatAssistantMessageRole,
     ///Tool calls made by the assistant
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_calls: ::std::option::Option<::std::vec::Vec<ChatToolCall>>,
+}
+impl ::std::default::Default for ChatAssistantMessage {
+    fn default() -> Self {
+        Self {
+            audio: Default::default(),
+            content: Default::default(),
+            images: Default::default(),
+            model: Default::default(),
+            name: Default::default(),
+            reasoning: Default::default(),
+            reasoning_details: Default::default(),
+            refusal: Default::default(),
+            role: defaults::chat_assistant_message_role(),
+            tool_calls: Default::default(),
+        }
+    }
 }
 ///`ChatAssistantMessageContent`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -4022,6 +5077,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ChatAssistantMessageRole {
+    fn default() -> Self {
+        ChatAssistantMessageRole::Assistant
+    }
+}
 ///Audio output data or reference
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatAudioOutput {
@@ -4056,8 +5116,16 @@ pub struct ChatChoice {
 pub struct ChatContentAudio {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input_audio: ::std::option::Option<ChatContentAudioInputAudio>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::chat_content_audio_type")]
     pub type_: ChatContentAudioType,
+}
+impl ::std::default::Default for ChatContentAudio {
+    fn default() -> Self {
+        Self {
+            input_audio: Default::default(),
+            type_: defaults::chat_content_audio_type(),
+        }
+    }
 }
 ///`ChatContentAudioInputAudio`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -4077,13 +5145,26 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ChatContentAudioType {
+    fn default() -> Self {
+        ChatContentAudioType::InputAudio
+    }
+}
 ///Anthropic-style cache breakpoint for the content part. Interchangeable with the OpenAI-style `prompt_cache_breakpoint` marker: OpenRouter converts between the two based on the provider serving the request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ChatContentCacheControl {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<AnthropicCacheControlTtl>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::chat_content_cache_control_type")]
     pub type_: ChatContentCacheControlType,
+}
+impl ::std::default::Default for ChatContentCacheControl {
+    fn default() -> Self {
+        Self {
+            ttl: Default::default(),
+            type_: defaults::chat_content_cache_control_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -4093,13 +5174,26 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ChatContentCacheControlType {
+    fn default() -> Self {
+        ChatContentCacheControlType::Ephemeral
+    }
+}
 ///File content part for document processing
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ChatContentFile {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file: ::std::option::Option<ChatContentFileFile>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::chat_content_file_type")]
     pub type_: ChatContentFileType,
+}
+impl ::std::default::Default for ChatContentFile {
+    fn default() -> Self {
+        Self {
+            file: Default::default(),
+            type_: defaults::chat_content_file_type(),
+        }
+    }
 }
 ///`ChatContentFileFile`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -4122,13 +5216,26 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ChatContentFileType {
+    fn default() -> Self {
+        ChatContentFileType::File
+    }
+}
 ///Image content part for vision models
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ChatContentImage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<ChatContentImageImageUrl>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::chat_content_image_type")]
     pub type_: ChatContentImageType,
+}
+impl ::std::default::Default for ChatContentImage {
+    fn default() -> Self {
+        Self {
+            image_url: Default::default(),
+            type_: defaults::chat_content_image_type(),
+        }
+    }
 }
 ///`ChatContentImageImageUrl`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -4158,6 +5265,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ChatContentImageType {
+    fn default() -> Self {
+        ChatContentImageType::ImageUrl
+    }
+}
 ///Text content part
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ChatContentText {
@@ -4167,8 +5279,18 @@ pub struct ChatContentText {
     pub prompt_cache_breakpoint: ::std::option::Option<PromptCacheBreakpoint>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::chat_content_text_type")]
     pub type_: ChatContentTextType,
+}
+impl ::std::default::Default for ChatContentText {
+    fn default() -> Self {
+        Self {
+            cache_control: Default::default(),
+            prompt_cache_breakpoint: Default::default(),
+            text: Default::default(),
+            type_: defaults::chat_content_text_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -4178,13 +5300,26 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ChatContentTextType {
+    fn default() -> Self {
+        ChatContentTextType::Text
+    }
+}
 ///Video input content part
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ChatContentVideo {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::chat_content_video_type")]
     pub type_: ChatContentVideoType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub video_url: ::std::option::Option<ChatContentVideoInput>,
+}
+impl ::std::default::Default for ChatContentVideo {
+    fn default() -> Self {
+        Self {
+            type_: defaults::chat_content_video_type(),
+            video_url: Default::default(),
+        }
+    }
 }
 ///Video input object
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -4201,6 +5336,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ChatContentVideoType {
+    fn default() -> Self {
+        ChatContentVideoType::VideoUrl
+    }
+}
 ///Debug options for inspecting request transformations (streaming only)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatDebugOptions {
@@ -4682,6 +5822,7 @@ pub struct ChatResult {
     ///Model used for completion
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
+    #[serde(default = "defaults::chat_result_object")]
     pub object: ChatResultObject,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub openrouter_metadata: ::std::option::Option<OpenRouterMetadata>,
@@ -4704,6 +5845,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ChatResultObject {
+    fn default() -> Self {
+        ChatResultObject::ChatCompletion
+    }
+}
 ///OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ChatSearchModelsServerTool {
@@ -4758,6 +5904,7 @@ pub struct ChatStreamChunk {
     ///Model used for completion
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
+    #[serde(default = "defaults::chat_stream_chunk_object")]
     pub object: ChatStreamChunkObject,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub openrouter_metadata: ::std::option::Option<OpenRouterMetadata>,
@@ -4802,8 +5949,13 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ChatStreamChunkObject {
+    fn default() -> Self {
+        ChatStreamChunkObject::ChatCompletionChunk
+    }
+}
 ///Delta changes in streaming response
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ChatStreamDelta {
     ///Audio output data
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4820,11 +5972,24 @@ pub struct ChatStreamDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refusal: ::std::option::Option<::std::string::String>,
     ///The role of the message author
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub role: ::std::option::Option<ChatStreamDeltaRole>,
+    #[serde(default = "defaults::chat_stream_delta_role")]
+    pub role: ChatStreamDeltaRole,
     ///Tool calls delta
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_calls: ::std::option::Option<::std::vec::Vec<ChatStreamToolCall>>,
+}
+impl ::std::default::Default for ChatStreamDelta {
+    fn default() -> Self {
+        Self {
+            audio: Default::default(),
+            content: Default::default(),
+            reasoning: Default::default(),
+            reasoning_details: Default::default(),
+            refusal: Default::default(),
+            role: defaults::chat_stream_delta_role(),
+            tool_calls: Default::default(),
+        }
+    }
 }
 
 open_enum! {
@@ -4834,6 +5999,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ChatStreamDeltaRole {
+    fn default() -> Self {
+        ChatStreamDeltaRole::Assistant
+    }
+}
 ///Streaming configuration options
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -4888,7 +6058,7 @@ for ChatStreamReasoningDetails {
     }
 }
 ///Tool call delta for streaming responses
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ChatStreamToolCall {
     ///Function call details
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4900,8 +6070,18 @@ pub struct ChatStreamToolCall {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<i64>,
     ///Tool call type
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    pub type_: ::std::option::Option<ChatStreamToolCallType>,
+    #[serde(rename = "type", default = "defaults::chat_stream_tool_call_type")]
+    pub type_: ChatStreamToolCallType,
+}
+impl ::std::default::Default for ChatStreamToolCall {
+    fn default() -> Self {
+        Self {
+            function: Default::default(),
+            id: Default::default(),
+            index: Default::default(),
+            type_: defaults::chat_stream_tool_call_type(),
+        }
+    }
 }
 ///Function call details
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -4921,6 +6101,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ChatStreamToolCallType {
+    fn default() -> Self {
+        ChatStreamToolCallType::Function
+    }
+}
 ///`ChatStreamingResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatStreamingResponse {
@@ -5026,8 +6211,17 @@ pub struct ChatToolCall {
     ///Tool call identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::chat_tool_call_type")]
     pub type_: ChatToolCallType,
+}
+impl ::std::default::Default for ChatToolCall {
+    fn default() -> Self {
+        Self {
+            function: Default::default(),
+            id: Default::default(),
+            type_: defaults::chat_tool_call_type(),
+        }
+    }
 }
 ///`ChatToolCallFunction`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -5047,6 +6241,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ChatToolCallType {
+    fn default() -> Self {
+        ChatToolCallType::Function
+    }
+}
 ///Tool choice configuration
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -5284,8 +6483,22 @@ pub struct CodeInterpreterCallCodeDeltaEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::code_interpreter_call_code_delta_event_type"
+    )]
     pub type_: CodeInterpreterCallCodeDeltaEventType,
+}
+impl ::std::default::Default for CodeInterpreterCallCodeDeltaEvent {
+    fn default() -> Self {
+        Self {
+            delta: Default::default(),
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::code_interpreter_call_code_delta_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -5295,6 +6508,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CodeInterpreterCallCodeDeltaEventType {
+    fn default() -> Self {
+        CodeInterpreterCallCodeDeltaEventType::ResponseCodeInterpreterCallCodeDelta
+    }
+}
 ///Emitted when code streaming completes for a `code_interpreter_call`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterCallCodeDoneEvent {
@@ -5306,8 +6524,22 @@ pub struct CodeInterpreterCallCodeDoneEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::code_interpreter_call_code_done_event_type"
+    )]
     pub type_: CodeInterpreterCallCodeDoneEventType,
+}
+impl ::std::default::Default for CodeInterpreterCallCodeDoneEvent {
+    fn default() -> Self {
+        Self {
+            code: Default::default(),
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::code_interpreter_call_code_done_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -5317,6 +6549,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CodeInterpreterCallCodeDoneEventType {
+    fn default() -> Self {
+        CodeInterpreterCallCodeDoneEventType::ResponseCodeInterpreterCallCodeDone
+    }
+}
 ///Code interpreter call completed
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterCallCompletedEvent {
@@ -5326,8 +6563,21 @@ pub struct CodeInterpreterCallCompletedEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::code_interpreter_call_completed_event_type"
+    )]
     pub type_: CodeInterpreterCallCompletedEventType,
+}
+impl ::std::default::Default for CodeInterpreterCallCompletedEvent {
+    fn default() -> Self {
+        Self {
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::code_interpreter_call_completed_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -5337,6 +6587,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CodeInterpreterCallCompletedEventType {
+    fn default() -> Self {
+        CodeInterpreterCallCompletedEventType::ResponseCodeInterpreterCallCompleted
+    }
+}
 ///Code interpreter call in progress
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterCallInProgressEvent {
@@ -5346,8 +6601,21 @@ pub struct CodeInterpreterCallInProgressEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::code_interpreter_call_in_progress_event_type"
+    )]
     pub type_: CodeInterpreterCallInProgressEventType,
+}
+impl ::std::default::Default for CodeInterpreterCallInProgressEvent {
+    fn default() -> Self {
+        Self {
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::code_interpreter_call_in_progress_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -5357,6 +6625,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CodeInterpreterCallInProgressEventType {
+    fn default() -> Self {
+        CodeInterpreterCallInProgressEventType::ResponseCodeInterpreterCallInProgress
+    }
+}
 ///Code interpreter is executing the code
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterCallInterpretingEvent {
@@ -5366,8 +6639,21 @@ pub struct CodeInterpreterCallInterpretingEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::code_interpreter_call_interpreting_event_type"
+    )]
     pub type_: CodeInterpreterCallInterpretingEventType,
+}
+impl ::std::default::Default for CodeInterpreterCallInterpretingEvent {
+    fn default() -> Self {
+        Self {
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::code_interpreter_call_interpreting_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -5377,6 +6663,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CodeInterpreterCallInterpretingEventType {
+    fn default() -> Self {
+        CodeInterpreterCallInterpretingEventType::ResponseCodeInterpreterCallInterpreting
+    }
+}
 ///A code interpreter execution call with outputs
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterCallItem {
@@ -5439,8 +6730,24 @@ pub struct CodeInterpreterFileOutput {
     ///Provider-reported readiness of the generated file (e.g. `ready`). Values other than `ready` indicate the artifact may not be downloadable.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::code_interpreter_file_output_type")]
     pub type_: CodeInterpreterFileOutputType,
+}
+impl ::std::default::Default for CodeInterpreterFileOutput {
+    fn default() -> Self {
+        Self {
+            download_url: Default::default(),
+            error_code: Default::default(),
+            expires_at: Default::default(),
+            filename: Default::default(),
+            id: Default::default(),
+            media_type: Default::default(),
+            sha256: Default::default(),
+            size_bytes: Default::default(),
+            status: Default::default(),
+            type_: defaults::code_interpreter_file_output_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -5450,13 +6757,26 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CodeInterpreterFileOutputType {
+    fn default() -> Self {
+        CodeInterpreterFileOutputType::File
+    }
+}
 ///`CodeInterpreterImageOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterImageOutput {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::code_interpreter_image_output_type")]
     pub type_: CodeInterpreterImageOutputType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for CodeInterpreterImageOutput {
+    fn default() -> Self {
+        Self {
+            type_: defaults::code_interpreter_image_output_type(),
+            url: Default::default(),
+        }
+    }
 }
 
 open_enum! {
@@ -5466,13 +6786,26 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CodeInterpreterImageOutputType {
+    fn default() -> Self {
+        CodeInterpreterImageOutputType::Image
+    }
+}
 ///`CodeInterpreterLogsOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterLogsOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::code_interpreter_logs_output_type")]
     pub type_: CodeInterpreterLogsOutputType,
+}
+impl ::std::default::Default for CodeInterpreterLogsOutput {
+    fn default() -> Self {
+        Self {
+            logs: Default::default(),
+            type_: defaults::code_interpreter_logs_output_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -5482,13 +6815,26 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CodeInterpreterLogsOutputType {
+    fn default() -> Self {
+        CodeInterpreterLogsOutputType::Logs
+    }
+}
 ///Code interpreter tool configuration
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub container: ::std::option::Option<CodeInterpreterServerToolContainer>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::code_interpreter_server_tool_type")]
     pub type_: CodeInterpreterServerToolType,
+}
+impl ::std::default::Default for CodeInterpreterServerTool {
+    fn default() -> Self {
+        Self {
+            container: Default::default(),
+            type_: defaults::code_interpreter_server_tool_type(),
+        }
+    }
 }
 ///`CodeInterpreterServerToolContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -5502,7 +6848,10 @@ pub enum CodeInterpreterServerToolContainer {
         memory_limit: ::std::option::Option<
             CodeInterpreterServerToolContainerObjectMemoryLimit,
         >,
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::code_interpreter_server_tool_container_object_type"
+        )]
         type_: CodeInterpreterServerToolContainerObjectType,
     },
 }
@@ -5524,6 +6873,12 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CodeInterpreterServerToolContainerObjectType {
+    fn default() -> Self {
+        CodeInterpreterServerToolContainerObjectType::Auto
+    }
+}
+
 open_enum! {
     /// `CodeInterpreterServerToolType`
     pub enum CodeInterpreterServerToolType {
@@ -5531,11 +6886,23 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CodeInterpreterServerToolType {
+    fn default() -> Self {
+        CodeInterpreterServerToolType::CodeInterpreter
+    }
+}
 ///Local shell tool configuration
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CodexLocalShellTool {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::codex_local_shell_tool_type")]
     pub type_: CodexLocalShellToolType,
+}
+impl ::std::default::Default for CodexLocalShellTool {
+    fn default() -> Self {
+        Self {
+            type_: defaults::codex_local_shell_tool_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -5545,6 +6912,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CodexLocalShellToolType {
+    fn default() -> Self {
+        CodexLocalShellToolType::LocalShell
+    }
+}
 ///A context compaction marker with encrypted summary
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CompactionItem {
@@ -5608,8 +6980,18 @@ pub struct ComputerUseServerTool {
     pub display_width: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<ComputerUseServerToolEnvironment>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::computer_use_server_tool_type")]
     pub type_: ComputerUseServerToolType,
+}
+impl ::std::default::Default for ComputerUseServerTool {
+    fn default() -> Self {
+        Self {
+            display_height: Default::default(),
+            display_width: Default::default(),
+            environment: Default::default(),
+            type_: defaults::computer_use_server_tool_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -5630,6 +7012,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ComputerUseServerToolType {
+    fn default() -> Self {
+        ComputerUseServerToolType::ComputerUsePreview
+    }
+}
 ///An OpenRouter-managed, auto-provisioned ephemeral container.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ContainerAutoEnvironment {
@@ -5742,8 +7129,20 @@ pub struct ContentPartAddedEvent {
     pub part: ::std::option::Option<crate::types::ContentPartAddedEventPart>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::content_part_added_event_type")]
     pub type_: ContentPartAddedEventType,
+}
+impl ::std::default::Default for ContentPartAddedEvent {
+    fn default() -> Self {
+        Self {
+            content_index: Default::default(),
+            item_id: Default::default(),
+            output_index: Default::default(),
+            part: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::content_part_added_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -5753,6 +7152,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ContentPartAddedEventType {
+    fn default() -> Self {
+        ContentPartAddedEventType::ResponseContentPartAdded
+    }
+}
 ///`ContentPartAudio`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ContentPartAudio {
@@ -5786,8 +7190,20 @@ pub struct ContentPartDoneEvent {
     pub part: ::std::option::Option<crate::types::ContentPartDoneEventPart>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::content_part_done_event_type")]
     pub type_: ContentPartDoneEventType,
+}
+impl ::std::default::Default for ContentPartDoneEvent {
+    fn default() -> Self {
+        Self {
+            content_index: Default::default(),
+            item_id: Default::default(),
+            output_index: Default::default(),
+            part: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::content_part_done_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -5797,6 +7213,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ContentPartDoneEventType {
+    fn default() -> Self {
+        ContentPartDoneEventType::ResponseContentPartDone
+    }
+}
 ///`ContentPartImage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ContentPartImage {
@@ -6153,10 +7574,22 @@ pub struct CreateEmbeddingsResponse {
     ///The model used for embeddings
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
+    #[serde(default = "defaults::create_embeddings_response_object")]
     pub object: CreateEmbeddingsResponseObject,
     ///Token usage statistics
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<CreateEmbeddingsResponseUsage>,
+}
+impl ::std::default::Default for CreateEmbeddingsResponse {
+    fn default() -> Self {
+        Self {
+            data: Default::default(),
+            id: Default::default(),
+            model: Default::default(),
+            object: defaults::create_embeddings_response_object(),
+            usage: Default::default(),
+        }
+    }
 }
 ///A single embedding object
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -6167,7 +7600,17 @@ pub struct CreateEmbeddingsResponseDataItem {
     ///Index of the embedding in the input list
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<i64>,
+    #[serde(default = "defaults::create_embeddings_response_data_item_object")]
     pub object: CreateEmbeddingsResponseDataItemObject,
+}
+impl ::std::default::Default for CreateEmbeddingsResponseDataItem {
+    fn default() -> Self {
+        Self {
+            embedding: Default::default(),
+            index: Default::default(),
+            object: defaults::create_embeddings_response_data_item_object(),
+        }
+    }
 }
 ///`CreateEmbeddingsResponseDataItemEmbedding`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -6190,6 +7633,12 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CreateEmbeddingsResponseDataItemObject {
+    fn default() -> Self {
+        CreateEmbeddingsResponseDataItemObject::Embedding
+    }
+}
+
 open_enum! {
     /// `CreateEmbeddingsResponseObject`
     pub enum CreateEmbeddingsResponseObject {
@@ -6197,6 +7646,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CreateEmbeddingsResponseObject {
+    fn default() -> Self {
+        CreateEmbeddingsResponseObject::List
+    }
+}
 ///Token usage statistics
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CreateEmbeddingsResponseUsage {
@@ -6682,8 +8136,18 @@ pub struct CustomTool {
     pub format: ::std::option::Option<crate::types::CustomToolFormat>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::custom_tool_type")]
     pub type_: CustomToolType,
+}
+impl ::std::default::Default for CustomTool {
+    fn default() -> Self {
+        Self {
+            description: Default::default(),
+            format: Default::default(),
+            name: Default::default(),
+            type_: defaults::custom_tool_type(),
+        }
+    }
 }
 ///Event emitted when a custom tool call's freeform input is being streamed. Mirrors `response.function_call_arguments.delta` but for `custom` tools whose input is opaque text rather than JSON arguments.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -6696,8 +8160,22 @@ pub struct CustomToolCallInputDeltaEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::custom_tool_call_input_delta_event_type"
+    )]
     pub type_: CustomToolCallInputDeltaEventType,
+}
+impl ::std::default::Default for CustomToolCallInputDeltaEvent {
+    fn default() -> Self {
+        Self {
+            delta: Default::default(),
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::custom_tool_call_input_delta_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -6707,6 +8185,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CustomToolCallInputDeltaEventType {
+    fn default() -> Self {
+        CustomToolCallInputDeltaEventType::ResponseCustomToolCallInputDelta
+    }
+}
 ///Event emitted when a custom tool call's freeform input streaming is complete. Mirrors `response.function_call_arguments.done` but for `custom` tools.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CustomToolCallInputDoneEvent {
@@ -6718,8 +8201,22 @@ pub struct CustomToolCallInputDoneEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::custom_tool_call_input_done_event_type"
+    )]
     pub type_: CustomToolCallInputDoneEventType,
+}
+impl ::std::default::Default for CustomToolCallInputDoneEvent {
+    fn default() -> Self {
+        Self {
+            input: Default::default(),
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::custom_tool_call_input_done_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -6729,6 +8226,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CustomToolCallInputDoneEventType {
+    fn default() -> Self {
+        CustomToolCallInputDoneEventType::ResponseCustomToolCallInputDone
+    }
+}
 ///A call to a custom (freeform-grammar) tool created by the model — distinct from `function_call`. Used for tools like Codex CLI's `apply_patch` whose payload is opaque text rather than JSON arguments.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CustomToolCallItem {
@@ -6820,8 +8322,17 @@ pub struct CustomToolFormatGrammar {
     pub definition: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub syntax: ::std::option::Option<CustomToolFormatGrammarSyntax>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::custom_tool_format_grammar_type")]
     pub type_: CustomToolFormatGrammarType,
+}
+impl ::std::default::Default for CustomToolFormatGrammar {
+    fn default() -> Self {
+        Self {
+            definition: Default::default(),
+            syntax: Default::default(),
+            type_: defaults::custom_tool_format_grammar_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -6839,17 +8350,35 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CustomToolFormatGrammarType {
+    fn default() -> Self {
+        CustomToolFormatGrammarType::Grammar
+    }
+}
 ///`CustomToolFormatText`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CustomToolFormatText {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::custom_tool_format_text_type")]
     pub type_: CustomToolFormatTextType,
+}
+impl ::std::default::Default for CustomToolFormatText {
+    fn default() -> Self {
+        Self {
+            type_: defaults::custom_tool_format_text_type(),
+        }
+    }
 }
 
 open_enum! {
     /// `CustomToolFormatTextType`
     pub enum CustomToolFormatTextType {
         Text = "text",
+    }
+}
+
+impl ::std::default::Default for CustomToolFormatTextType {
+    fn default() -> Self {
+        CustomToolFormatTextType::Text
     }
 }
 
@@ -6860,6 +8389,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CustomToolType {
+    fn default() -> Self {
+        CustomToolType::Custom
+    }
+}
 ///A single Design Arena benchmark entry for a specific arena+category
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct DaBenchmarkEntry {
@@ -6909,8 +8443,17 @@ pub struct DebugEvent {
     pub debug: ::std::option::Option<DebugEventDebug>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::debug_event_type")]
     pub type_: DebugEventType,
+}
+impl ::std::default::Default for DebugEvent {
+    fn default() -> Self {
+        Self {
+            debug: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::debug_event_type(),
+        }
+    }
 }
 ///`DebugEventDebug`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -6950,6 +8493,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for DebugEventType {
+    fn default() -> Self {
+        DebugEventType::ResponseDebug
+    }
+}
 ///Default parameters for this model
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -7317,10 +8865,18 @@ pub struct EndpointsMetadata {
 ///A parameter that accepts one of a discrete set of string values.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct EnumCapability {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::enum_capability_type")]
     pub type_: EnumCapabilityType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::std::default::Default for EnumCapability {
+    fn default() -> Self {
+        Self {
+            type_: defaults::enum_capability_type(),
+            values: Default::default(),
+        }
+    }
 }
 
 open_enum! {
@@ -7330,6 +8886,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for EnumCapabilityType {
+    fn default() -> Self {
+        EnumCapabilityType::Enum
+    }
+}
 ///Event emitted when an error occurs during streaming
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ErrorEvent {
@@ -7341,8 +8902,19 @@ pub struct ErrorEvent {
     pub param: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::error_event_type")]
     pub type_: ErrorEventType,
+}
+impl ::std::default::Default for ErrorEvent {
+    fn default() -> Self {
+        Self {
+            code: Default::default(),
+            message: Default::default(),
+            param: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::error_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -7352,6 +8924,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ErrorEventType {
+    fn default() -> Self {
+        ErrorEventType::Error
+    }
+}
 ///Bad Request - Invalid request parameters or malformed input
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ErrorResponse {
@@ -7433,8 +9010,18 @@ pub struct FileCitation {
     pub filename: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::file_citation_type")]
     pub type_: FileCitationType,
+}
+impl ::std::default::Default for FileCitation {
+    fn default() -> Self {
+        Self {
+            file_id: Default::default(),
+            filename: Default::default(),
+            index: Default::default(),
+            type_: defaults::file_citation_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -7444,6 +9031,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for FileCitationType {
+    fn default() -> Self {
+        FileCitationType::FileCitation
+    }
+}
 ///`FileParserPlugin`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FileParserPlugin {
@@ -7469,14 +9061,29 @@ pub struct FilePath {
     pub file_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::file_path_type")]
     pub type_: FilePathType,
+}
+impl ::std::default::Default for FilePath {
+    fn default() -> Self {
+        Self {
+            file_id: Default::default(),
+            index: Default::default(),
+            type_: defaults::file_path_type(),
+        }
+    }
 }
 
 open_enum! {
     /// `FilePathType`
     pub enum FilePathType {
         FilePath = "file_path",
+    }
+}
+
+impl ::std::default::Default for FilePathType {
+    fn default() -> Self {
+        FilePathType::FilePath
     }
 }
 
@@ -7497,10 +9104,21 @@ pub struct FileSearchServerTool {
     pub max_num_results: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ranking_options: ::std::option::Option<FileSearchServerToolRankingOptions>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::file_search_server_tool_type")]
     pub type_: FileSearchServerToolType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vector_store_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::std::default::Default for FileSearchServerTool {
+    fn default() -> Self {
+        Self {
+            filters: Default::default(),
+            max_num_results: Default::default(),
+            ranking_options: Default::default(),
+            type_: defaults::file_search_server_tool_type(),
+            vector_store_ids: Default::default(),
+        }
+    }
 }
 ///`FileSearchServerToolFiltersEq`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -7596,6 +9214,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for FileSearchServerToolType {
+    fn default() -> Self {
+        FileSearchServerToolType::FileSearch
+    }
+}
 ///OpenRouter built-in server tool: read, write, edit, and list workspace files via the Files API. Requires an authenticated request; files come from the API key's workspace (or the default workspace for keys without one).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FilesServerTool {
@@ -7641,8 +9264,15 @@ open_enum! {
 ///JSON object response format
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FormatJsonObjectConfig {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::format_json_object_config_type")]
     pub type_: FormatJsonObjectConfigType,
+}
+impl ::std::default::Default for FormatJsonObjectConfig {
+    fn default() -> Self {
+        Self {
+            type_: defaults::format_json_object_config_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -7652,6 +9282,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for FormatJsonObjectConfigType {
+    fn default() -> Self {
+        FormatJsonObjectConfigType::JsonObject
+    }
+}
 ///JSON schema constrained response format
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FormatJsonSchemaConfig {
@@ -7665,8 +9300,19 @@ pub struct FormatJsonSchemaConfig {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strict: ::std::option::Option<bool>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::format_json_schema_config_type")]
     pub type_: FormatJsonSchemaConfigType,
+}
+impl ::std::default::Default for FormatJsonSchemaConfig {
+    fn default() -> Self {
+        Self {
+            description: Default::default(),
+            name: Default::default(),
+            schema: Default::default(),
+            strict: Default::default(),
+            type_: defaults::format_json_schema_config_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -7676,11 +9322,23 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for FormatJsonSchemaConfigType {
+    fn default() -> Self {
+        FormatJsonSchemaConfigType::JsonSchema
+    }
+}
 ///Plain text response format
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FormatTextConfig {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::format_text_config_type")]
     pub type_: FormatTextConfigType,
+}
+impl ::std::default::Default for FormatTextConfig {
+    fn default() -> Self {
+        Self {
+            type_: defaults::format_text_config_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -7690,6 +9348,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for FormatTextConfigType {
+    fn default() -> Self {
+        FormatTextConfigType::Text
+    }
+}
 ///`FrameImage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FrameImage {
@@ -7732,8 +9395,19 @@ pub struct FunctionCallArgsDeltaEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::function_call_args_delta_event_type")]
     pub type_: FunctionCallArgsDeltaEventType,
+}
+impl ::std::default::Default for FunctionCallArgsDeltaEvent {
+    fn default() -> Self {
+        Self {
+            delta: Default::default(),
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::function_call_args_delta_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -7743,6 +9417,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for FunctionCallArgsDeltaEventType {
+    fn default() -> Self {
+        FunctionCallArgsDeltaEventType::ResponseFunctionCallArgumentsDelta
+    }
+}
 ///Event emitted when function call arguments streaming is complete
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FunctionCallArgsDoneEvent {
@@ -7756,8 +9435,20 @@ pub struct FunctionCallArgsDoneEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::function_call_args_done_event_type")]
     pub type_: FunctionCallArgsDoneEventType,
+}
+impl ::std::default::Default for FunctionCallArgsDoneEvent {
+    fn default() -> Self {
+        Self {
+            arguments: Default::default(),
+            item_id: Default::default(),
+            name: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::function_call_args_done_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -7767,6 +9458,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for FunctionCallArgsDoneEventType {
+    fn default() -> Self {
+        FunctionCallArgsDoneEventType::ResponseFunctionCallArgumentsDone
+    }
+}
 ///A function call initiated by the model
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FunctionCallItem {
@@ -7954,8 +9650,22 @@ pub struct FusionCallAnalysisCompletedEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::fusion_call_analysis_completed_event_type"
+    )]
     pub type_: FusionCallAnalysisCompletedEventType,
+}
+impl ::std::default::Default for FusionCallAnalysisCompletedEvent {
+    fn default() -> Self {
+        Self {
+            analysis: Default::default(),
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::fusion_call_analysis_completed_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -7965,6 +9675,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for FusionCallAnalysisCompletedEventType {
+    fn default() -> Self {
+        FusionCallAnalysisCompletedEventType::ResponseFusionCallAnalysisCompleted
+    }
+}
 ///Emitted when the fusion analyst starts producing the structured analysis.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FusionCallAnalysisInProgressEvent {
@@ -7980,8 +9695,23 @@ pub struct FusionCallAnalysisInProgressEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::fusion_call_analysis_in_progress_event_type"
+    )]
     pub type_: FusionCallAnalysisInProgressEventType,
+}
+impl ::std::default::Default for FusionCallAnalysisInProgressEvent {
+    fn default() -> Self {
+        Self {
+            analyst_model: Default::default(),
+            item_id: Default::default(),
+            judge_model: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::fusion_call_analysis_in_progress_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -7991,6 +9721,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for FusionCallAnalysisInProgressEventType {
+    fn default() -> Self {
+        FusionCallAnalysisInProgressEventType::ResponseFusionCallAnalysisInProgress
+    }
+}
 ///Emitted when the openrouter:fusion tool call finishes.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FusionCallCompletedEvent {
@@ -8000,8 +9735,18 @@ pub struct FusionCallCompletedEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::fusion_call_completed_event_type")]
     pub type_: FusionCallCompletedEventType,
+}
+impl ::std::default::Default for FusionCallCompletedEvent {
+    fn default() -> Self {
+        Self {
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::fusion_call_completed_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -8011,6 +9756,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for FusionCallCompletedEventType {
+    fn default() -> Self {
+        FusionCallCompletedEventType::ResponseFusionCallCompleted
+    }
+}
 ///Emitted when an openrouter:fusion tool call begins executing.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FusionCallInProgressEvent {
@@ -8020,8 +9770,18 @@ pub struct FusionCallInProgressEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::fusion_call_in_progress_event_type")]
     pub type_: FusionCallInProgressEventType,
+}
+impl ::std::default::Default for FusionCallInProgressEvent {
+    fn default() -> Self {
+        Self {
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::fusion_call_in_progress_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -8031,6 +9791,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for FusionCallInProgressEventType {
+    fn default() -> Self {
+        FusionCallInProgressEventType::ResponseFusionCallInProgress
+    }
+}
 ///Emitted when a fusion analysis-panel model starts.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FusionCallPanelAddedEvent {
@@ -8042,8 +9807,19 @@ pub struct FusionCallPanelAddedEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::fusion_call_panel_added_event_type")]
     pub type_: FusionCallPanelAddedEventType,
+}
+impl ::std::default::Default for FusionCallPanelAddedEvent {
+    fn default() -> Self {
+        Self {
+            item_id: Default::default(),
+            model: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::fusion_call_panel_added_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -8053,6 +9829,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for FusionCallPanelAddedEventType {
+    fn default() -> Self {
+        FusionCallPanelAddedEventType::ResponseFusionCallPanelAdded
+    }
+}
 ///Emitted when a fusion panel model finishes with its full content.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FusionCallPanelCompletedEvent {
@@ -8066,8 +9847,23 @@ pub struct FusionCallPanelCompletedEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::fusion_call_panel_completed_event_type"
+    )]
     pub type_: FusionCallPanelCompletedEventType,
+}
+impl ::std::default::Default for FusionCallPanelCompletedEvent {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            item_id: Default::default(),
+            model: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::fusion_call_panel_completed_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -8077,6 +9873,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for FusionCallPanelCompletedEventType {
+    fn default() -> Self {
+        FusionCallPanelCompletedEventType::ResponseFusionCallPanelCompleted
+    }
+}
 ///Incremental content token from a fusion panel model.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FusionCallPanelDeltaEvent {
@@ -8090,8 +9891,20 @@ pub struct FusionCallPanelDeltaEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::fusion_call_panel_delta_event_type")]
     pub type_: FusionCallPanelDeltaEventType,
+}
+impl ::std::default::Default for FusionCallPanelDeltaEvent {
+    fn default() -> Self {
+        Self {
+            delta: Default::default(),
+            item_id: Default::default(),
+            model: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::fusion_call_panel_delta_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -8101,6 +9914,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for FusionCallPanelDeltaEventType {
+    fn default() -> Self {
+        FusionCallPanelDeltaEventType::ResponseFusionCallPanelDelta
+    }
+}
 ///Emitted when a fusion panel model fails.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FusionCallPanelFailedEvent {
@@ -8116,8 +9934,21 @@ pub struct FusionCallPanelFailedEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status_code: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::fusion_call_panel_failed_event_type")]
     pub type_: FusionCallPanelFailedEventType,
+}
+impl ::std::default::Default for FusionCallPanelFailedEvent {
+    fn default() -> Self {
+        Self {
+            error: Default::default(),
+            item_id: Default::default(),
+            model: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            status_code: Default::default(),
+            type_: defaults::fusion_call_panel_failed_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -8127,6 +9958,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for FusionCallPanelFailedEventType {
+    fn default() -> Self {
+        FusionCallPanelFailedEventType::ResponseFusionCallPanelFailed
+    }
+}
 ///Incremental reasoning token from a fusion panel model.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FusionCallPanelReasoningDeltaEvent {
@@ -8140,8 +9976,23 @@ pub struct FusionCallPanelReasoningDeltaEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::fusion_call_panel_reasoning_delta_event_type"
+    )]
     pub type_: FusionCallPanelReasoningDeltaEventType,
+}
+impl ::std::default::Default for FusionCallPanelReasoningDeltaEvent {
+    fn default() -> Self {
+        Self {
+            delta: Default::default(),
+            item_id: Default::default(),
+            model: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::fusion_call_panel_reasoning_delta_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -8151,6 +10002,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for FusionCallPanelReasoningDeltaEventType {
+    fn default() -> Self {
+        FusionCallPanelReasoningDeltaEventType::ResponseFusionCallPanelReasoningDelta
+    }
+}
 ///`FusionPlugin`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FusionPlugin {
@@ -9474,8 +11330,18 @@ pub struct ImageGenCallCompletedEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::image_gen_call_completed_event_type")]
     pub type_: ImageGenCallCompletedEventType,
+}
+impl ::std::default::Default for ImageGenCallCompletedEvent {
+    fn default() -> Self {
+        Self {
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::image_gen_call_completed_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -9485,6 +11351,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ImageGenCallCompletedEventType {
+    fn default() -> Self {
+        ImageGenCallCompletedEventType::ResponseImageGenerationCallCompleted
+    }
+}
 ///Image generation call is generating
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ImageGenCallGeneratingEvent {
@@ -9494,8 +11365,18 @@ pub struct ImageGenCallGeneratingEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::image_gen_call_generating_event_type")]
     pub type_: ImageGenCallGeneratingEventType,
+}
+impl ::std::default::Default for ImageGenCallGeneratingEvent {
+    fn default() -> Self {
+        Self {
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::image_gen_call_generating_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -9505,6 +11386,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ImageGenCallGeneratingEventType {
+    fn default() -> Self {
+        ImageGenCallGeneratingEventType::ResponseImageGenerationCallGenerating
+    }
+}
 ///Image generation call in progress
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ImageGenCallInProgressEvent {
@@ -9514,8 +11400,21 @@ pub struct ImageGenCallInProgressEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::image_gen_call_in_progress_event_type"
+    )]
     pub type_: ImageGenCallInProgressEventType,
+}
+impl ::std::default::Default for ImageGenCallInProgressEvent {
+    fn default() -> Self {
+        Self {
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::image_gen_call_in_progress_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -9525,6 +11424,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ImageGenCallInProgressEventType {
+    fn default() -> Self {
+        ImageGenCallInProgressEventType::ResponseImageGenerationCallInProgress
+    }
+}
 ///Image generation call with partial image
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ImageGenCallPartialImageEvent {
@@ -9538,8 +11442,23 @@ pub struct ImageGenCallPartialImageEvent {
     pub partial_image_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::image_gen_call_partial_image_event_type"
+    )]
     pub type_: ImageGenCallPartialImageEventType,
+}
+impl ::std::default::Default for ImageGenCallPartialImageEvent {
+    fn default() -> Self {
+        Self {
+            item_id: Default::default(),
+            output_index: Default::default(),
+            partial_image_b64: Default::default(),
+            partial_image_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::image_gen_call_partial_image_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -9549,6 +11468,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ImageGenCallPartialImageEventType {
+    fn default() -> Self {
+        ImageGenCallPartialImageEventType::ResponseImageGenerationCallPartialImage
+    }
+}
 ///Emitted when generation completes and the final image is available
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ImageGenCompletedEvent {
@@ -9562,10 +11486,21 @@ pub struct ImageGenCompletedEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub media_type: ::std::option::Option<::std::string::String>,
     ///The event type
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::image_gen_completed_event_type")]
     pub type_: ImageGenCompletedEventType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<ImageGenerationUsage>,
+}
+impl ::std::default::Default for ImageGenCompletedEvent {
+    fn default() -> Self {
+        Self {
+            b64_json: Default::default(),
+            created: Default::default(),
+            media_type: Default::default(),
+            type_: defaults::image_gen_completed_event_type(),
+            usage: Default::default(),
+        }
+    }
 }
 
 open_enum! {
@@ -9575,6 +11510,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ImageGenCompletedEventType {
+    fn default() -> Self {
+        ImageGenCompletedEventType::ImageGenerationCompleted
+    }
+}
 ///Emitted when a partial image becomes available during streaming generation
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ImageGenPartialImageEvent {
@@ -9585,8 +11525,17 @@ pub struct ImageGenPartialImageEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub partial_image_index: ::std::option::Option<i64>,
     ///The event type
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::image_gen_partial_image_event_type")]
     pub type_: ImageGenPartialImageEventType,
+}
+impl ::std::default::Default for ImageGenPartialImageEvent {
+    fn default() -> Self {
+        Self {
+            b64_json: Default::default(),
+            partial_image_index: Default::default(),
+            type_: defaults::image_gen_partial_image_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -9596,6 +11545,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ImageGenPartialImageEventType {
+    fn default() -> Self {
+        ImageGenPartialImageEventType::ImageGenerationPartialImage
+    }
+}
 ///Emitted when streaming generation fails after the SSE response starts
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ImageGenStreamErrorEvent {
@@ -9603,8 +11557,16 @@ pub struct ImageGenStreamErrorEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<ImageGenStreamErrorEventError>,
     ///The event type
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::image_gen_stream_error_event_type")]
     pub type_: ImageGenStreamErrorEventType,
+}
+impl ::std::default::Default for ImageGenStreamErrorEvent {
+    fn default() -> Self {
+        Self {
+            error: Default::default(),
+            type_: defaults::image_gen_stream_error_event_type(),
+        }
+    }
 }
 ///Provider error details
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -9630,6 +11592,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ImageGenStreamErrorEventType {
+    fn default() -> Self {
+        ImageGenStreamErrorEventType::Error
+    }
+}
 ///Emitted when a text chunk becomes available during streaming generation of text-based formats (e.g. SVG)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ImageGenTextChunkEvent {
@@ -9640,8 +11607,17 @@ pub struct ImageGenTextChunkEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     ///The event type
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::image_gen_text_chunk_event_type")]
     pub type_: ImageGenTextChunkEventType,
+}
+impl ::std::default::Default for ImageGenTextChunkEvent {
+    fn default() -> Self {
+        Self {
+            phase: Default::default(),
+            text: Default::default(),
+            type_: defaults::image_gen_text_chunk_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -9660,6 +11636,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ImageGenTextChunkEventType {
+    fn default() -> Self {
+        ImageGenTextChunkEventType::ImageGenerationTextChunk
+    }
+}
 ///Provider routing preferences and provider-specific passthrough configuration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ImageGenerationProviderPreferences {
@@ -9927,8 +11908,25 @@ pub struct ImageGenerationServerTool {
     pub quality: ::std::option::Option<ImageGenerationServerToolQuality>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::image_generation_server_tool_type")]
     pub type_: ImageGenerationServerToolType,
+}
+impl ::std::default::Default for ImageGenerationServerTool {
+    fn default() -> Self {
+        Self {
+            background: Default::default(),
+            input_fidelity: Default::default(),
+            input_image_mask: Default::default(),
+            model: Default::default(),
+            moderation: Default::default(),
+            output_compression: Default::default(),
+            output_format: Default::default(),
+            partial_images: Default::default(),
+            quality: Default::default(),
+            size: Default::default(),
+            type_: defaults::image_generation_server_tool_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -10036,6 +12034,12 @@ open_enum! {
     /// `ImageGenerationServerToolType`
     pub enum ImageGenerationServerToolType {
         ImageGeneration = "image_generation",
+    }
+}
+
+impl ::std::default::Default for ImageGenerationServerToolType {
+    fn default() -> Self {
+        ImageGenerationServerToolType::ImageGeneration
     }
 }
 
@@ -10330,8 +12334,16 @@ open_enum! {
 pub struct InputAudio {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input_audio: ::std::option::Option<InputAudioInputAudio>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::input_audio_type")]
     pub type_: InputAudioType,
+}
+impl ::std::default::Default for InputAudio {
+    fn default() -> Self {
+        Self {
+            input_audio: Default::default(),
+            type_: defaults::input_audio_type(),
+        }
+    }
 }
 ///`InputAudioInputAudio`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -10357,6 +12369,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for InputAudioType {
+    fn default() -> Self {
+        InputAudioType::InputAudio
+    }
+}
 ///File input content item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InputFile {
@@ -10368,8 +12385,19 @@ pub struct InputFile {
     pub file_url: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::input_file_type")]
     pub type_: InputFileType,
+}
+impl ::std::default::Default for InputFile {
+    fn default() -> Self {
+        Self {
+            file_data: Default::default(),
+            file_id: Default::default(),
+            file_url: Default::default(),
+            filename: Default::default(),
+            type_: defaults::input_file_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -10379,6 +12407,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for InputFileType {
+    fn default() -> Self {
+        InputFileType::InputFile
+    }
+}
 ///Image input content item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InputImage {
@@ -10386,8 +12419,17 @@ pub struct InputImage {
     pub detail: ::std::option::Option<InputImageDetail>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::input_image_type")]
     pub type_: InputImageType,
+}
+impl ::std::default::Default for InputImage {
+    fn default() -> Self {
+        Self {
+            detail: Default::default(),
+            image_url: Default::default(),
+            type_: defaults::input_image_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -10407,6 +12449,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for InputImageType {
+    fn default() -> Self {
+        InputImageType::InputImage
+    }
+}
 ///`InputMessageItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InputMessageItem {
@@ -10481,8 +12528,17 @@ pub struct InputText {
     pub prompt_cache_breakpoint: ::std::option::Option<PromptCacheBreakpoint>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::input_text_type")]
     pub type_: InputTextType,
+}
+impl ::std::default::Default for InputText {
+    fn default() -> Self {
+        Self {
+            prompt_cache_breakpoint: Default::default(),
+            text: Default::default(),
+            type_: defaults::input_text_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -10492,6 +12548,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for InputTextType {
+    fn default() -> Self {
+        InputTextType::InputText
+    }
+}
 ///Video input content item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct InputVideo {
@@ -11006,10 +13067,18 @@ pub struct KeyAssignment {
 ///Video input content part (legacy format - deprecated)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct LegacyChatContentVideo {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::legacy_chat_content_video_type")]
     pub type_: LegacyChatContentVideoType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub video_url: ::std::option::Option<LegacyChatContentVideoInput>,
+}
+impl ::std::default::Default for LegacyChatContentVideo {
+    fn default() -> Self {
+        Self {
+            type_: defaults::legacy_chat_content_video_type(),
+            video_url: Default::default(),
+        }
+    }
 }
 ///Video input object
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -11026,6 +13095,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for LegacyChatContentVideoType {
+    fn default() -> Self {
+        LegacyChatContentVideoType::InputVideo
+    }
+}
 ///Web search tool configuration
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct LegacyWebSearchServerTool {
@@ -11043,16 +13117,36 @@ pub struct LegacyWebSearchServerTool {
     pub mode: ::std::option::Option<WebSearchMode>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub search_context_size: ::std::option::Option<SearchContextSizeEnum>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::legacy_web_search_server_tool_type")]
     pub type_: LegacyWebSearchServerToolType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<WebSearchUserLocation>,
+}
+impl ::std::default::Default for LegacyWebSearchServerTool {
+    fn default() -> Self {
+        Self {
+            engine: Default::default(),
+            filters: Default::default(),
+            max_results: Default::default(),
+            max_uses: Default::default(),
+            mode: Default::default(),
+            search_context_size: Default::default(),
+            type_: defaults::legacy_web_search_server_tool_type(),
+            user_location: Default::default(),
+        }
+    }
 }
 
 open_enum! {
     /// `LegacyWebSearchServerToolType`
     pub enum LegacyWebSearchServerToolType {
         WebSearch = "web_search",
+    }
+}
+
+impl ::std::default::Default for LegacyWebSearchServerToolType {
+    fn default() -> Self {
+        LegacyWebSearchServerToolType::WebSearch
     }
 }
 
@@ -12181,8 +14275,23 @@ pub struct McpServerTool {
     pub server_label: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub server_url: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::mcp_server_tool_type")]
     pub type_: McpServerToolType,
+}
+impl ::std::default::Default for McpServerTool {
+    fn default() -> Self {
+        Self {
+            allowed_tools: Default::default(),
+            authorization: Default::default(),
+            connector_id: Default::default(),
+            headers: Default::default(),
+            require_approval: Default::default(),
+            server_description: Default::default(),
+            server_label: Default::default(),
+            server_url: Default::default(),
+            type_: defaults::mcp_server_tool_type(),
+        }
+    }
 }
 ///`McpServerToolAllowedTools`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -12276,6 +14385,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for McpServerToolType {
+    fn default() -> Self {
+        McpServerToolType::Mcp
+    }
+}
 ///`MemberAssignment`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MemberAssignment {
@@ -12337,8 +14451,20 @@ pub struct MessagesContentBlockDeltaEvent {
     pub delta: ::std::option::Option<crate::types::MessagesContentBlockDeltaEventDelta>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::messages_content_block_delta_event_type"
+    )]
     pub type_: MessagesContentBlockDeltaEventType,
+}
+impl ::std::default::Default for MessagesContentBlockDeltaEvent {
+    fn default() -> Self {
+        Self {
+            delta: Default::default(),
+            index: Default::default(),
+            type_: defaults::messages_content_block_delta_event_type(),
+        }
+    }
 }
 ///`MessagesContentBlockDeltaEventDeltaCitationsDelta`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -12347,8 +14473,19 @@ pub struct MessagesContentBlockDeltaEventDeltaCitationsDelta {
     pub citation: ::std::option::Option<
         crate::types::MessagesContentBlockDeltaEventDeltaMember4Citation,
     >,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::messages_content_block_delta_event_delta_citations_delta_type"
+    )]
     pub type_: MessagesContentBlockDeltaEventDeltaCitationsDeltaType,
+}
+impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaCitationsDelta {
+    fn default() -> Self {
+        Self {
+            citation: Default::default(),
+            type_: defaults::messages_content_block_delta_event_delta_citations_delta_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -12358,6 +14495,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaCitationsDeltaType {
+    fn default() -> Self {
+        MessagesContentBlockDeltaEventDeltaCitationsDeltaType::CitationsDelta
+    }
+}
 ///`MessagesContentBlockDeltaEventDeltaCompactionDelta`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockDeltaEventDeltaCompactionDelta {
@@ -12365,8 +14507,20 @@ pub struct MessagesContentBlockDeltaEventDeltaCompactionDelta {
     pub content: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_content: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::messages_content_block_delta_event_delta_compaction_delta_type"
+    )]
     pub type_: MessagesContentBlockDeltaEventDeltaCompactionDeltaType,
+}
+impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaCompactionDelta {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            encrypted_content: Default::default(),
+            type_: defaults::messages_content_block_delta_event_delta_compaction_delta_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -12376,13 +14530,29 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaCompactionDeltaType {
+    fn default() -> Self {
+        MessagesContentBlockDeltaEventDeltaCompactionDeltaType::CompactionDelta
+    }
+}
 ///`MessagesContentBlockDeltaEventDeltaInputJsonDelta`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockDeltaEventDeltaInputJsonDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub partial_json: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::messages_content_block_delta_event_delta_input_json_delta_type"
+    )]
     pub type_: MessagesContentBlockDeltaEventDeltaInputJsonDeltaType,
+}
+impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaInputJsonDelta {
+    fn default() -> Self {
+        Self {
+            partial_json: Default::default(),
+            type_: defaults::messages_content_block_delta_event_delta_input_json_delta_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -12392,13 +14562,29 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaInputJsonDeltaType {
+    fn default() -> Self {
+        MessagesContentBlockDeltaEventDeltaInputJsonDeltaType::InputJsonDelta
+    }
+}
 ///`MessagesContentBlockDeltaEventDeltaSignatureDelta`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockDeltaEventDeltaSignatureDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::messages_content_block_delta_event_delta_signature_delta_type"
+    )]
     pub type_: MessagesContentBlockDeltaEventDeltaSignatureDeltaType,
+}
+impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaSignatureDelta {
+    fn default() -> Self {
+        Self {
+            signature: Default::default(),
+            type_: defaults::messages_content_block_delta_event_delta_signature_delta_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -12408,13 +14594,29 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaSignatureDeltaType {
+    fn default() -> Self {
+        MessagesContentBlockDeltaEventDeltaSignatureDeltaType::SignatureDelta
+    }
+}
 ///`MessagesContentBlockDeltaEventDeltaTextDelta`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockDeltaEventDeltaTextDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::messages_content_block_delta_event_delta_text_delta_type"
+    )]
     pub type_: MessagesContentBlockDeltaEventDeltaTextDeltaType,
+}
+impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaTextDelta {
+    fn default() -> Self {
+        Self {
+            text: Default::default(),
+            type_: defaults::messages_content_block_delta_event_delta_text_delta_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -12424,19 +14626,41 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaTextDeltaType {
+    fn default() -> Self {
+        MessagesContentBlockDeltaEventDeltaTextDeltaType::TextDelta
+    }
+}
 ///`MessagesContentBlockDeltaEventDeltaThinkingDelta`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockDeltaEventDeltaThinkingDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thinking: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::messages_content_block_delta_event_delta_thinking_delta_type"
+    )]
     pub type_: MessagesContentBlockDeltaEventDeltaThinkingDeltaType,
+}
+impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaThinkingDelta {
+    fn default() -> Self {
+        Self {
+            thinking: Default::default(),
+            type_: defaults::messages_content_block_delta_event_delta_thinking_delta_type(),
+        }
+    }
 }
 
 open_enum! {
     /// `MessagesContentBlockDeltaEventDeltaThinkingDeltaType`
     pub enum MessagesContentBlockDeltaEventDeltaThinkingDeltaType {
         ThinkingDelta = "thinking_delta",
+    }
+}
+
+impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaThinkingDeltaType {
+    fn default() -> Self {
+        MessagesContentBlockDeltaEventDeltaThinkingDeltaType::ThinkingDelta
     }
 }
 
@@ -12447,6 +14671,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesContentBlockDeltaEventType {
+    fn default() -> Self {
+        MessagesContentBlockDeltaEventType::ContentBlockDelta
+    }
+}
 ///Event sent when a new content block starts
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockStartEvent {
@@ -12454,8 +14683,20 @@ pub struct MessagesContentBlockStartEvent {
     pub content_block: ::std::option::Option<MessagesContentBlockStartEventContentBlock>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::messages_content_block_start_event_type"
+    )]
     pub type_: MessagesContentBlockStartEventType,
+}
+impl ::std::default::Default for MessagesContentBlockStartEvent {
+    fn default() -> Self {
+        Self {
+            content_block: Default::default(),
+            index: Default::default(),
+            type_: defaults::messages_content_block_start_event_type(),
+        }
+    }
 }
 ///`MessagesContentBlockStartEventContentBlock`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -12484,7 +14725,10 @@ pub enum MessagesContentBlockStartEventContentBlock {
         content: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         encrypted_content: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::messages_content_block_start_event_content_block_object_type"
+        )]
         type_: MessagesContentBlockStartEventContentBlockObjectType,
     },
 }
@@ -12592,6 +14836,12 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesContentBlockStartEventContentBlockObjectType {
+    fn default() -> Self {
+        MessagesContentBlockStartEventContentBlockObjectType::Compaction
+    }
+}
+
 open_enum! {
     /// `MessagesContentBlockStartEventType`
     pub enum MessagesContentBlockStartEventType {
@@ -12599,13 +14849,29 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesContentBlockStartEventType {
+    fn default() -> Self {
+        MessagesContentBlockStartEventType::ContentBlockStart
+    }
+}
 ///Event sent when a content block is complete
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockStopEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::messages_content_block_stop_event_type"
+    )]
     pub type_: MessagesContentBlockStopEventType,
+}
+impl ::std::default::Default for MessagesContentBlockStopEvent {
+    fn default() -> Self {
+        Self {
+            index: Default::default(),
+            type_: defaults::messages_content_block_stop_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -12615,15 +14881,29 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesContentBlockStopEventType {
+    fn default() -> Self {
+        MessagesContentBlockStopEventType::ContentBlockStop
+    }
+}
 ///Event sent when the message metadata changes (e.g., stop_reason)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MessagesDeltaEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delta: ::std::option::Option<MessagesDeltaEventDelta>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::messages_delta_event_type")]
     pub type_: MessagesDeltaEventType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<MessagesDeltaEventUsage>,
+}
+impl ::std::default::Default for MessagesDeltaEvent {
+    fn default() -> Self {
+        Self {
+            delta: Default::default(),
+            type_: defaults::messages_delta_event_type(),
+            usage: Default::default(),
+        }
+    }
 }
 ///`MessagesDeltaEventDelta`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -12645,6 +14925,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesDeltaEventType {
+    fn default() -> Self {
+        MessagesDeltaEventType::MessageDelta
+    }
+}
 ///`MessagesDeltaEventUsage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesDeltaEventUsage {
@@ -12680,8 +14965,17 @@ pub struct MessagesErrorEvent {
     pub error: ::std::option::Option<MessagesErrorEventError>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub openrouter_metadata: ::std::option::Option<OpenRouterMetadata>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::messages_error_event_type")]
     pub type_: MessagesErrorEventType,
+}
+impl ::std::default::Default for MessagesErrorEvent {
+    fn default() -> Self {
+        Self {
+            error: Default::default(),
+            openrouter_metadata: Default::default(),
+            type_: defaults::messages_error_event_type(),
+        }
+    }
 }
 ///`MessagesErrorEventError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -12701,6 +14995,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesErrorEventType {
+    fn default() -> Self {
+        MessagesErrorEventType::Error
+    }
+}
 ///Fallback model to try when the primary model fails or refuses. Only the `model` field is supported; per-attempt overrides are rejected.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MessagesFallbackParam {
@@ -13005,8 +15304,15 @@ open_enum! {
 ///Keep-alive ping event
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MessagesPingEvent {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::messages_ping_event_type")]
     pub type_: MessagesPingEventType,
+}
+impl ::std::default::Default for MessagesPingEvent {
+    fn default() -> Self {
+        Self {
+            type_: defaults::messages_ping_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -13016,6 +15322,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesPingEventType {
+    fn default() -> Self {
+        MessagesPingEventType::Ping
+    }
+}
 ///Request schema for Anthropic Messages API endpoint
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequest {
@@ -13612,6 +15923,7 @@ pub struct MessagesResult {
     pub openrouter_metadata: ::std::option::Option<OpenRouterMetadata>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<ProviderName>,
+    #[serde(default = "defaults::messages_result_role")]
     pub role: MessagesResultRole,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stop_details: ::std::option::Option<AnthropicRefusalStopDetails>,
@@ -13619,7 +15931,7 @@ pub struct MessagesResult {
     pub stop_reason: ::std::option::Option<OrAnthropicStopReason>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stop_sequence: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::messages_result_type")]
     pub type_: MessagesResultType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<MessagesResultUsage>,
@@ -13650,6 +15962,12 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesResultRole {
+    fn default() -> Self {
+        MessagesResultRole::Assistant
+    }
+}
+
 open_enum! {
     /// `MessagesResultType`
     pub enum MessagesResultType {
@@ -13657,6 +15975,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesResultType {
+    fn default() -> Self {
+        MessagesResultType::Message
+    }
+}
 ///`MessagesResultUsage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesResultUsage {
@@ -13726,8 +16049,16 @@ open_enum! {
 pub struct MessagesStartEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<MessagesStartEventMessage>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::messages_start_event_type")]
     pub type_: MessagesStartEventType,
+}
+impl ::std::default::Default for MessagesStartEvent {
+    fn default() -> Self {
+        Self {
+            message: Default::default(),
+            type_: defaults::messages_start_event_type(),
+        }
+    }
 }
 ///`MessagesStartEventMessage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -13744,6 +16075,7 @@ pub struct MessagesStartEventMessage {
     pub model: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<MessagesStartEventMessageProvider>,
+    #[serde(default = "defaults::messages_start_event_message_role")]
     pub role: MessagesStartEventMessageRole,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stop_details: ::std::option::Option<AnthropicRefusalStopDetails>,
@@ -13751,10 +16083,27 @@ pub struct MessagesStartEventMessage {
     pub stop_reason: ::std::option::Option<::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stop_sequence: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::messages_start_event_message_type")]
     pub type_: MessagesStartEventMessageType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<MessagesStartEventMessageUsage>,
+}
+impl ::std::default::Default for MessagesStartEventMessage {
+    fn default() -> Self {
+        Self {
+            container: Default::default(),
+            content: Default::default(),
+            id: Default::default(),
+            model: Default::default(),
+            provider: Default::default(),
+            role: defaults::messages_start_event_message_role(),
+            stop_details: Default::default(),
+            stop_reason: Default::default(),
+            stop_sequence: Default::default(),
+            type_: defaults::messages_start_event_message_type(),
+            usage: Default::default(),
+        }
+    }
 }
 
 open_enum! {
@@ -13902,6 +16251,12 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesStartEventMessageRole {
+    fn default() -> Self {
+        MessagesStartEventMessageRole::Assistant
+    }
+}
+
 open_enum! {
     /// `MessagesStartEventMessageType`
     pub enum MessagesStartEventMessageType {
@@ -13909,6 +16264,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesStartEventMessageType {
+    fn default() -> Self {
+        MessagesStartEventMessageType::Message
+    }
+}
 ///`MessagesStartEventMessageUsage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesStartEventMessageUsage {
@@ -13943,13 +16303,26 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesStartEventType {
+    fn default() -> Self {
+        MessagesStartEventType::MessageStart
+    }
+}
 ///Event sent when the message is complete
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MessagesStopEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub openrouter_metadata: ::std::option::Option<OpenRouterMetadata>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::messages_stop_event_type")]
     pub type_: MessagesStopEventType,
+}
+impl ::std::default::Default for MessagesStopEvent {
+    fn default() -> Self {
+        Self {
+            openrouter_metadata: Default::default(),
+            type_: defaults::messages_stop_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -13959,6 +16332,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for MessagesStopEventType {
+    fn default() -> Self {
+        MessagesStopEventType::MessageStop
+    }
+}
 ///`MessagesStreamingResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesStreamingResponse {
@@ -14392,8 +16770,22 @@ pub struct NamespaceFunctionTool {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strict: ::std::option::Option<bool>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::namespace_function_tool_type")]
     pub type_: NamespaceFunctionToolType,
+}
+impl ::std::default::Default for NamespaceFunctionTool {
+    fn default() -> Self {
+        Self {
+            allowed_callers: Default::default(),
+            defer_loading: Default::default(),
+            description: Default::default(),
+            name: Default::default(),
+            output_schema: Default::default(),
+            parameters: Default::default(),
+            strict: Default::default(),
+            type_: defaults::namespace_function_tool_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -14411,6 +16803,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for NamespaceFunctionToolType {
+    fn default() -> Self {
+        NamespaceFunctionToolType::Function
+    }
+}
 ///Groups function/custom tools under a shared namespace
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NamespaceTool {
@@ -14422,8 +16819,18 @@ pub struct NamespaceTool {
     pub tools: ::std::option::Option<
         ::std::vec::Vec<crate::types::NamespaceToolToolsItem>,
     >,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::namespace_tool_type")]
     pub type_: NamespaceToolType,
+}
+impl ::std::default::Default for NamespaceTool {
+    fn default() -> Self {
+        Self {
+            description: Default::default(),
+            name: Default::default(),
+            tools: Default::default(),
+            type_: defaults::namespace_tool_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -14433,6 +16840,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for NamespaceToolType {
+    fn default() -> Self {
+        NamespaceToolType::Namespace
+    }
+}
 ///`ObservabilityArizeDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityArizeDestination {
@@ -14470,7 +16882,7 @@ pub struct ObservabilityArizeDestination {
     ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::observability_arize_destination_type")]
     pub type_: ObservabilityArizeDestinationType,
     ///ISO timestamp of when the destination was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14478,6 +16890,27 @@ pub struct ObservabilityArizeDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for ObservabilityArizeDestination {
+    fn default() -> Self {
+        Self {
+            api_key_hashes: Default::default(),
+            broadcast_generation_cost: Default::default(),
+            broadcast_generation_identity: Default::default(),
+            broadcast_generation_request_context: Default::default(),
+            config: Default::default(),
+            created_at: Default::default(),
+            enabled: Default::default(),
+            filter_rules: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            privacy_mode: Default::default(),
+            sampling_rate: Default::default(),
+            type_: defaults::observability_arize_destination_type(),
+            updated_at: Default::default(),
+            workspace_id: Default::default(),
+        }
+    }
 }
 ///`ObservabilityArizeDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -14505,6 +16938,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ObservabilityArizeDestinationType {
+    fn default() -> Self {
+        ObservabilityArizeDestinationType::Arize
+    }
+}
 ///`ObservabilityBraintrustDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityBraintrustDestination {
@@ -14542,7 +16980,10 @@ pub struct ObservabilityBraintrustDestination {
     ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::observability_braintrust_destination_type"
+    )]
     pub type_: ObservabilityBraintrustDestinationType,
     ///ISO timestamp of when the destination was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14550,6 +16991,27 @@ pub struct ObservabilityBraintrustDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for ObservabilityBraintrustDestination {
+    fn default() -> Self {
+        Self {
+            api_key_hashes: Default::default(),
+            broadcast_generation_cost: Default::default(),
+            broadcast_generation_identity: Default::default(),
+            broadcast_generation_request_context: Default::default(),
+            config: Default::default(),
+            created_at: Default::default(),
+            enabled: Default::default(),
+            filter_rules: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            privacy_mode: Default::default(),
+            sampling_rate: Default::default(),
+            type_: defaults::observability_braintrust_destination_type(),
+            updated_at: Default::default(),
+            workspace_id: Default::default(),
+        }
+    }
 }
 ///`ObservabilityBraintrustDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -14577,6 +17039,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ObservabilityBraintrustDestinationType {
+    fn default() -> Self {
+        ObservabilityBraintrustDestinationType::Braintrust
+    }
+}
 ///`ObservabilityClickhouseDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityClickhouseDestination {
@@ -14614,7 +17081,10 @@ pub struct ObservabilityClickhouseDestination {
     ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::observability_clickhouse_destination_type"
+    )]
     pub type_: ObservabilityClickhouseDestinationType,
     ///ISO timestamp of when the destination was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14622,6 +17092,27 @@ pub struct ObservabilityClickhouseDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for ObservabilityClickhouseDestination {
+    fn default() -> Self {
+        Self {
+            api_key_hashes: Default::default(),
+            broadcast_generation_cost: Default::default(),
+            broadcast_generation_identity: Default::default(),
+            broadcast_generation_request_context: Default::default(),
+            config: Default::default(),
+            created_at: Default::default(),
+            enabled: Default::default(),
+            filter_rules: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            privacy_mode: Default::default(),
+            sampling_rate: Default::default(),
+            type_: defaults::observability_clickhouse_destination_type(),
+            updated_at: Default::default(),
+            workspace_id: Default::default(),
+        }
+    }
 }
 ///`ObservabilityClickhouseDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -14651,6 +17142,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ObservabilityClickhouseDestinationType {
+    fn default() -> Self {
+        ObservabilityClickhouseDestinationType::Clickhouse
+    }
+}
 ///`ObservabilityDatadogDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityDatadogDestination {
@@ -14688,7 +17184,10 @@ pub struct ObservabilityDatadogDestination {
     ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::observability_datadog_destination_type"
+    )]
     pub type_: ObservabilityDatadogDestinationType,
     ///ISO timestamp of when the destination was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14696,6 +17195,27 @@ pub struct ObservabilityDatadogDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for ObservabilityDatadogDestination {
+    fn default() -> Self {
+        Self {
+            api_key_hashes: Default::default(),
+            broadcast_generation_cost: Default::default(),
+            broadcast_generation_identity: Default::default(),
+            broadcast_generation_request_context: Default::default(),
+            config: Default::default(),
+            created_at: Default::default(),
+            enabled: Default::default(),
+            filter_rules: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            privacy_mode: Default::default(),
+            sampling_rate: Default::default(),
+            type_: defaults::observability_datadog_destination_type(),
+            updated_at: Default::default(),
+            workspace_id: Default::default(),
+        }
+    }
 }
 ///`ObservabilityDatadogDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -14723,6 +17243,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ObservabilityDatadogDestinationType {
+    fn default() -> Self {
+        ObservabilityDatadogDestinationType::Datadog
+    }
+}
 ///`ObservabilityFilterRuleGroup`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ObservabilityFilterRuleGroup {
@@ -14915,7 +17440,10 @@ pub struct ObservabilityGrafanaDestination {
     ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::observability_grafana_destination_type"
+    )]
     pub type_: ObservabilityGrafanaDestinationType,
     ///ISO timestamp of when the destination was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14923,6 +17451,27 @@ pub struct ObservabilityGrafanaDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for ObservabilityGrafanaDestination {
+    fn default() -> Self {
+        Self {
+            api_key_hashes: Default::default(),
+            broadcast_generation_cost: Default::default(),
+            broadcast_generation_identity: Default::default(),
+            broadcast_generation_request_context: Default::default(),
+            config: Default::default(),
+            created_at: Default::default(),
+            enabled: Default::default(),
+            filter_rules: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            privacy_mode: Default::default(),
+            sampling_rate: Default::default(),
+            type_: defaults::observability_grafana_destination_type(),
+            updated_at: Default::default(),
+            workspace_id: Default::default(),
+        }
+    }
 }
 ///`ObservabilityGrafanaDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -14950,6 +17499,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ObservabilityGrafanaDestinationType {
+    fn default() -> Self {
+        ObservabilityGrafanaDestinationType::Grafana
+    }
+}
 ///`ObservabilityLangfuseDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityLangfuseDestination {
@@ -14987,7 +17541,10 @@ pub struct ObservabilityLangfuseDestination {
     ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::observability_langfuse_destination_type"
+    )]
     pub type_: ObservabilityLangfuseDestinationType,
     ///ISO timestamp of when the destination was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14995,6 +17552,27 @@ pub struct ObservabilityLangfuseDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for ObservabilityLangfuseDestination {
+    fn default() -> Self {
+        Self {
+            api_key_hashes: Default::default(),
+            broadcast_generation_cost: Default::default(),
+            broadcast_generation_identity: Default::default(),
+            broadcast_generation_request_context: Default::default(),
+            config: Default::default(),
+            created_at: Default::default(),
+            enabled: Default::default(),
+            filter_rules: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            privacy_mode: Default::default(),
+            sampling_rate: Default::default(),
+            type_: defaults::observability_langfuse_destination_type(),
+            updated_at: Default::default(),
+            workspace_id: Default::default(),
+        }
+    }
 }
 ///`ObservabilityLangfuseDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -15025,6 +17603,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ObservabilityLangfuseDestinationType {
+    fn default() -> Self {
+        ObservabilityLangfuseDestinationType::Langfuse
+    }
+}
 ///`ObservabilityLangsmithDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityLangsmithDestination {
@@ -15062,7 +17645,10 @@ pub struct ObservabilityLangsmithDestination {
     ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::observability_langsmith_destination_type"
+    )]
     pub type_: ObservabilityLangsmithDestinationType,
     ///ISO timestamp of when the destination was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15070,6 +17656,27 @@ pub struct ObservabilityLangsmithDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for ObservabilityLangsmithDestination {
+    fn default() -> Self {
+        Self {
+            api_key_hashes: Default::default(),
+            broadcast_generation_cost: Default::default(),
+            broadcast_generation_identity: Default::default(),
+            broadcast_generation_request_context: Default::default(),
+            config: Default::default(),
+            created_at: Default::default(),
+            enabled: Default::default(),
+            filter_rules: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            privacy_mode: Default::default(),
+            sampling_rate: Default::default(),
+            type_: defaults::observability_langsmith_destination_type(),
+            updated_at: Default::default(),
+            workspace_id: Default::default(),
+        }
+    }
 }
 ///`ObservabilityLangsmithDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -15101,6 +17708,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ObservabilityLangsmithDestinationType {
+    fn default() -> Self {
+        ObservabilityLangsmithDestinationType::Langsmith
+    }
+}
 ///`ObservabilityNewrelicDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityNewrelicDestination {
@@ -15138,7 +17750,10 @@ pub struct ObservabilityNewrelicDestination {
     ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::observability_newrelic_destination_type"
+    )]
     pub type_: ObservabilityNewrelicDestinationType,
     ///ISO timestamp of when the destination was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15146,6 +17761,27 @@ pub struct ObservabilityNewrelicDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for ObservabilityNewrelicDestination {
+    fn default() -> Self {
+        Self {
+            api_key_hashes: Default::default(),
+            broadcast_generation_cost: Default::default(),
+            broadcast_generation_identity: Default::default(),
+            broadcast_generation_request_context: Default::default(),
+            config: Default::default(),
+            created_at: Default::default(),
+            enabled: Default::default(),
+            filter_rules: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            privacy_mode: Default::default(),
+            sampling_rate: Default::default(),
+            type_: defaults::observability_newrelic_destination_type(),
+            updated_at: Default::default(),
+            workspace_id: Default::default(),
+        }
+    }
 }
 ///`ObservabilityNewrelicDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -15179,6 +17815,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ObservabilityNewrelicDestinationType {
+    fn default() -> Self {
+        ObservabilityNewrelicDestinationType::Newrelic
+    }
+}
 ///`ObservabilityOpikDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityOpikDestination {
@@ -15216,7 +17857,7 @@ pub struct ObservabilityOpikDestination {
     ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::observability_opik_destination_type")]
     pub type_: ObservabilityOpikDestinationType,
     ///ISO timestamp of when the destination was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15224,6 +17865,27 @@ pub struct ObservabilityOpikDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for ObservabilityOpikDestination {
+    fn default() -> Self {
+        Self {
+            api_key_hashes: Default::default(),
+            broadcast_generation_cost: Default::default(),
+            broadcast_generation_identity: Default::default(),
+            broadcast_generation_request_context: Default::default(),
+            config: Default::default(),
+            created_at: Default::default(),
+            enabled: Default::default(),
+            filter_rules: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            privacy_mode: Default::default(),
+            sampling_rate: Default::default(),
+            type_: defaults::observability_opik_destination_type(),
+            updated_at: Default::default(),
+            workspace_id: Default::default(),
+        }
+    }
 }
 ///`ObservabilityOpikDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -15251,6 +17913,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ObservabilityOpikDestinationType {
+    fn default() -> Self {
+        ObservabilityOpikDestinationType::Opik
+    }
+}
 ///`ObservabilityOtelCollectorDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityOtelCollectorDestination {
@@ -15288,7 +17955,10 @@ pub struct ObservabilityOtelCollectorDestination {
     ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::observability_otel_collector_destination_type"
+    )]
     pub type_: ObservabilityOtelCollectorDestinationType,
     ///ISO timestamp of when the destination was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15296,6 +17966,27 @@ pub struct ObservabilityOtelCollectorDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for ObservabilityOtelCollectorDestination {
+    fn default() -> Self {
+        Self {
+            api_key_hashes: Default::default(),
+            broadcast_generation_cost: Default::default(),
+            broadcast_generation_identity: Default::default(),
+            broadcast_generation_request_context: Default::default(),
+            config: Default::default(),
+            created_at: Default::default(),
+            enabled: Default::default(),
+            filter_rules: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            privacy_mode: Default::default(),
+            sampling_rate: Default::default(),
+            type_: defaults::observability_otel_collector_destination_type(),
+            updated_at: Default::default(),
+            workspace_id: Default::default(),
+        }
+    }
 }
 ///`ObservabilityOtelCollectorDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -15316,6 +18007,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ObservabilityOtelCollectorDestinationType {
+    fn default() -> Self {
+        ObservabilityOtelCollectorDestinationType::OtelCollector
+    }
+}
 ///`ObservabilityPosthogDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityPosthogDestination {
@@ -15353,7 +18049,10 @@ pub struct ObservabilityPosthogDestination {
     ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::observability_posthog_destination_type"
+    )]
     pub type_: ObservabilityPosthogDestinationType,
     ///ISO timestamp of when the destination was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15361,6 +18060,27 @@ pub struct ObservabilityPosthogDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for ObservabilityPosthogDestination {
+    fn default() -> Self {
+        Self {
+            api_key_hashes: Default::default(),
+            broadcast_generation_cost: Default::default(),
+            broadcast_generation_identity: Default::default(),
+            broadcast_generation_request_context: Default::default(),
+            config: Default::default(),
+            created_at: Default::default(),
+            enabled: Default::default(),
+            filter_rules: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            privacy_mode: Default::default(),
+            sampling_rate: Default::default(),
+            type_: defaults::observability_posthog_destination_type(),
+            updated_at: Default::default(),
+            workspace_id: Default::default(),
+        }
+    }
 }
 ///`ObservabilityPosthogDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -15383,6 +18103,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ObservabilityPosthogDestinationType {
+    fn default() -> Self {
+        ObservabilityPosthogDestinationType::Posthog
+    }
+}
 ///`ObservabilityRampDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityRampDestination {
@@ -15420,7 +18145,7 @@ pub struct ObservabilityRampDestination {
     ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::observability_ramp_destination_type")]
     pub type_: ObservabilityRampDestinationType,
     ///ISO timestamp of when the destination was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15428,6 +18153,27 @@ pub struct ObservabilityRampDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for ObservabilityRampDestination {
+    fn default() -> Self {
+        Self {
+            api_key_hashes: Default::default(),
+            broadcast_generation_cost: Default::default(),
+            broadcast_generation_identity: Default::default(),
+            broadcast_generation_request_context: Default::default(),
+            config: Default::default(),
+            created_at: Default::default(),
+            enabled: Default::default(),
+            filter_rules: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            privacy_mode: Default::default(),
+            sampling_rate: Default::default(),
+            type_: defaults::observability_ramp_destination_type(),
+            updated_at: Default::default(),
+            workspace_id: Default::default(),
+        }
+    }
 }
 ///`ObservabilityRampDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -15451,6 +18197,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ObservabilityRampDestinationType {
+    fn default() -> Self {
+        ObservabilityRampDestinationType::Ramp
+    }
+}
 ///`ObservabilityS3Destination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityS3Destination {
@@ -15488,7 +18239,7 @@ pub struct ObservabilityS3Destination {
     ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::observability_s3_destination_type")]
     pub type_: ObservabilityS3DestinationType,
     ///ISO timestamp of when the destination was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15496,6 +18247,27 @@ pub struct ObservabilityS3Destination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for ObservabilityS3Destination {
+    fn default() -> Self {
+        Self {
+            api_key_hashes: Default::default(),
+            broadcast_generation_cost: Default::default(),
+            broadcast_generation_identity: Default::default(),
+            broadcast_generation_request_context: Default::default(),
+            config: Default::default(),
+            created_at: Default::default(),
+            enabled: Default::default(),
+            filter_rules: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            privacy_mode: Default::default(),
+            sampling_rate: Default::default(),
+            type_: defaults::observability_s3_destination_type(),
+            updated_at: Default::default(),
+            workspace_id: Default::default(),
+        }
+    }
 }
 ///`ObservabilityS3DestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -15547,6 +18319,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ObservabilityS3DestinationType {
+    fn default() -> Self {
+        ObservabilityS3DestinationType::S3
+    }
+}
 ///`ObservabilitySentryDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObservabilitySentryDestination {
@@ -15584,7 +18361,10 @@ pub struct ObservabilitySentryDestination {
     ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::observability_sentry_destination_type"
+    )]
     pub type_: ObservabilitySentryDestinationType,
     ///ISO timestamp of when the destination was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15592,6 +18372,27 @@ pub struct ObservabilitySentryDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for ObservabilitySentryDestination {
+    fn default() -> Self {
+        Self {
+            api_key_hashes: Default::default(),
+            broadcast_generation_cost: Default::default(),
+            broadcast_generation_identity: Default::default(),
+            broadcast_generation_request_context: Default::default(),
+            config: Default::default(),
+            created_at: Default::default(),
+            enabled: Default::default(),
+            filter_rules: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            privacy_mode: Default::default(),
+            sampling_rate: Default::default(),
+            type_: defaults::observability_sentry_destination_type(),
+            updated_at: Default::default(),
+            workspace_id: Default::default(),
+        }
+    }
 }
 ///`ObservabilitySentryDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -15617,6 +18418,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ObservabilitySentryDestinationType {
+    fn default() -> Self {
+        ObservabilitySentryDestinationType::Sentry
+    }
+}
 ///`ObservabilitySnowflakeDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObservabilitySnowflakeDestination {
@@ -15654,7 +18460,10 @@ pub struct ObservabilitySnowflakeDestination {
     ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::observability_snowflake_destination_type"
+    )]
     pub type_: ObservabilitySnowflakeDestinationType,
     ///ISO timestamp of when the destination was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15662,6 +18471,27 @@ pub struct ObservabilitySnowflakeDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for ObservabilitySnowflakeDestination {
+    fn default() -> Self {
+        Self {
+            api_key_hashes: Default::default(),
+            broadcast_generation_cost: Default::default(),
+            broadcast_generation_identity: Default::default(),
+            broadcast_generation_request_context: Default::default(),
+            config: Default::default(),
+            created_at: Default::default(),
+            enabled: Default::default(),
+            filter_rules: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            privacy_mode: Default::default(),
+            sampling_rate: Default::default(),
+            type_: defaults::observability_snowflake_destination_type(),
+            updated_at: Default::default(),
+            workspace_id: Default::default(),
+        }
+    }
 }
 ///`ObservabilitySnowflakeDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -15692,6 +18522,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ObservabilitySnowflakeDestinationType {
+    fn default() -> Self {
+        ObservabilitySnowflakeDestinationType::Snowflake
+    }
+}
 ///`ObservabilityWeaveDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityWeaveDestination {
@@ -15729,7 +18564,7 @@ pub struct ObservabilityWeaveDestination {
     ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::observability_weave_destination_type")]
     pub type_: ObservabilityWeaveDestinationType,
     ///ISO timestamp of when the destination was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15737,6 +18572,27 @@ pub struct ObservabilityWeaveDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for ObservabilityWeaveDestination {
+    fn default() -> Self {
+        Self {
+            api_key_hashes: Default::default(),
+            broadcast_generation_cost: Default::default(),
+            broadcast_generation_identity: Default::default(),
+            broadcast_generation_request_context: Default::default(),
+            config: Default::default(),
+            created_at: Default::default(),
+            enabled: Default::default(),
+            filter_rules: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            privacy_mode: Default::default(),
+            sampling_rate: Default::default(),
+            type_: defaults::observability_weave_destination_type(),
+            updated_at: Default::default(),
+            workspace_id: Default::default(),
+        }
+    }
 }
 ///`ObservabilityWeaveDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -15763,6 +18619,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ObservabilityWeaveDestinationType {
+    fn default() -> Self {
+        ObservabilityWeaveDestinationType::Weave
+    }
+}
 ///`ObservabilityWebhookDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityWebhookDestination {
@@ -15800,7 +18661,10 @@ pub struct ObservabilityWebhookDestination {
     ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::observability_webhook_destination_type"
+    )]
     pub type_: ObservabilityWebhookDestinationType,
     ///ISO timestamp of when the destination was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15808,6 +18672,27 @@ pub struct ObservabilityWebhookDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for ObservabilityWebhookDestination {
+    fn default() -> Self {
+        Self {
+            api_key_hashes: Default::default(),
+            broadcast_generation_cost: Default::default(),
+            broadcast_generation_identity: Default::default(),
+            broadcast_generation_request_context: Default::default(),
+            config: Default::default(),
+            created_at: Default::default(),
+            enabled: Default::default(),
+            filter_rules: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            privacy_mode: Default::default(),
+            sampling_rate: Default::default(),
+            type_: defaults::observability_webhook_destination_type(),
+            updated_at: Default::default(),
+            workspace_id: Default::default(),
+        }
+    }
 }
 ///`ObservabilityWebhookDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -15837,6 +18722,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ObservabilityWebhookDestinationType {
+    fn default() -> Self {
+        ObservabilityWebhookDestinationType::Webhook
+    }
+}
 ///A stored file in OpenAI's Files API shape.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OpenAiFile {
@@ -15848,12 +18738,28 @@ pub struct OpenAiFile {
     pub filename: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default = "defaults::open_ai_file_object")]
     pub object: OpenAiFileObject,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub purpose: ::std::option::Option<OpenAiFilePurpose>,
-    #[serde(rename = "_shape")]
+    #[serde(rename = "_shape", default = "defaults::open_ai_file_shape")]
     pub shape: OpenAiFileShape,
+    #[serde(default = "defaults::open_ai_file_status")]
     pub status: OpenAiFileStatus,
+}
+impl ::std::default::Default for OpenAiFile {
+    fn default() -> Self {
+        Self {
+            bytes: Default::default(),
+            created_at: Default::default(),
+            filename: Default::default(),
+            id: Default::default(),
+            object: defaults::open_ai_file_object(),
+            purpose: Default::default(),
+            shape: defaults::open_ai_file_shape(),
+            status: defaults::open_ai_file_status(),
+        }
+    }
 }
 ///Deletion result in OpenAI's shape.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -15862,15 +18768,32 @@ pub struct OpenAiFileDeleted {
     pub deleted: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default = "defaults::open_ai_file_deleted_object")]
     pub object: OpenAiFileDeletedObject,
-    #[serde(rename = "_shape")]
+    #[serde(rename = "_shape", default = "defaults::open_ai_file_deleted_shape")]
     pub shape: OpenAiFileDeletedShape,
+}
+impl ::std::default::Default for OpenAiFileDeleted {
+    fn default() -> Self {
+        Self {
+            deleted: Default::default(),
+            id: Default::default(),
+            object: defaults::open_ai_file_deleted_object(),
+            shape: defaults::open_ai_file_deleted_shape(),
+        }
+    }
 }
 
 open_enum! {
     /// `OpenAiFileDeletedObject`
     pub enum OpenAiFileDeletedObject {
         File = "file",
+    }
+}
+
+impl ::std::default::Default for OpenAiFileDeletedObject {
+    fn default() -> Self {
+        OpenAiFileDeletedObject::File
     }
 }
 
@@ -15881,6 +18804,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenAiFileDeletedShape {
+    fn default() -> Self {
+        OpenAiFileDeletedShape::Openai
+    }
+}
 ///A page of files in OpenAI's shape.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OpenAiFileList {
@@ -15892,15 +18820,34 @@ pub struct OpenAiFileList {
     pub has_more: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_id: ::std::option::Option<::std::string::String>,
+    #[serde(default = "defaults::open_ai_file_list_object")]
     pub object: OpenAiFileListObject,
-    #[serde(rename = "_shape")]
+    #[serde(rename = "_shape", default = "defaults::open_ai_file_list_shape")]
     pub shape: OpenAiFileListShape,
+}
+impl ::std::default::Default for OpenAiFileList {
+    fn default() -> Self {
+        Self {
+            data: Default::default(),
+            first_id: Default::default(),
+            has_more: Default::default(),
+            last_id: Default::default(),
+            object: defaults::open_ai_file_list_object(),
+            shape: defaults::open_ai_file_list_shape(),
+        }
+    }
 }
 
 open_enum! {
     /// `OpenAiFileListObject`
     pub enum OpenAiFileListObject {
         List = "list",
+    }
+}
+
+impl ::std::default::Default for OpenAiFileListObject {
+    fn default() -> Self {
+        OpenAiFileListObject::List
     }
 }
 
@@ -15911,10 +18858,22 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenAiFileListShape {
+    fn default() -> Self {
+        OpenAiFileListShape::Openai
+    }
+}
+
 open_enum! {
     /// `OpenAiFileObject`
     pub enum OpenAiFileObject {
         File = "file",
+    }
+}
+
+impl ::std::default::Default for OpenAiFileObject {
+    fn default() -> Self {
+        OpenAiFileObject::File
     }
 }
 
@@ -15940,6 +18899,12 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenAiFileShape {
+    fn default() -> Self {
+        OpenAiFileShape::Openai
+    }
+}
+
 open_enum! {
     /// `OpenAiFileStatus`
     pub enum OpenAiFileStatus {
@@ -15947,6 +18912,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenAiFileStatus {
+    fn default() -> Self {
+        OpenAiFileStatus::Processed
+    }
+}
 ///`OpenAiResponseCustomToolCall`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponseCustomToolCall {
@@ -15961,8 +18931,23 @@ pub struct OpenAiResponseCustomToolCall {
     ///Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::open_ai_response_custom_tool_call_type"
+    )]
     pub type_: OpenAiResponseCustomToolCallType,
+}
+impl ::std::default::Default for OpenAiResponseCustomToolCall {
+    fn default() -> Self {
+        Self {
+            call_id: Default::default(),
+            id: Default::default(),
+            input: Default::default(),
+            name: Default::default(),
+            namespace: Default::default(),
+            type_: defaults::open_ai_response_custom_tool_call_type(),
+        }
+    }
 }
 ///`OpenAiResponseCustomToolCallOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -15973,8 +18958,21 @@ pub struct OpenAiResponseCustomToolCallOutput {
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output: ::std::option::Option<OpenAiResponseCustomToolCallOutputOutput>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::open_ai_response_custom_tool_call_output_type"
+    )]
     pub type_: OpenAiResponseCustomToolCallOutputType,
+}
+impl ::std::default::Default for OpenAiResponseCustomToolCallOutput {
+    fn default() -> Self {
+        Self {
+            call_id: Default::default(),
+            id: Default::default(),
+            output: Default::default(),
+            type_: defaults::open_ai_response_custom_tool_call_output_type(),
+        }
+    }
 }
 ///`OpenAiResponseCustomToolCallOutputOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -16006,6 +19004,12 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenAiResponseCustomToolCallOutputType {
+    fn default() -> Self {
+        OpenAiResponseCustomToolCallOutputType::CustomToolCallOutput
+    }
+}
+
 open_enum! {
     /// `OpenAiResponseCustomToolCallType`
     pub enum OpenAiResponseCustomToolCallType {
@@ -16013,6 +19017,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenAiResponseCustomToolCallType {
+    fn default() -> Self {
+        OpenAiResponseCustomToolCallType::CustomToolCall
+    }
+}
 ///`OpenAiResponseFunctionToolCall`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponseFunctionToolCall {
@@ -16037,8 +19046,26 @@ pub struct OpenAiResponseFunctionToolCall {
     pub subagent_items: ::std::option::Option<
         ::std::vec::Vec<OpenAiResponseFunctionToolCallSubagentItemsItem>,
     >,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::open_ai_response_function_tool_call_type"
+    )]
     pub type_: OpenAiResponseFunctionToolCallType,
+}
+impl ::std::default::Default for OpenAiResponseFunctionToolCall {
+    fn default() -> Self {
+        Self {
+            arguments: Default::default(),
+            call_id: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            namespace: Default::default(),
+            status: Default::default(),
+            subagent_id: Default::default(),
+            subagent_items: Default::default(),
+            type_: defaults::open_ai_response_function_tool_call_type(),
+        }
+    }
 }
 ///`OpenAiResponseFunctionToolCallOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -16051,8 +19078,22 @@ pub struct OpenAiResponseFunctionToolCallOutput {
     pub output: ::std::option::Option<OpenAiResponseFunctionToolCallOutputOutput>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ToolCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::open_ai_response_function_tool_call_output_type"
+    )]
     pub type_: OpenAiResponseFunctionToolCallOutputType,
+}
+impl ::std::default::Default for OpenAiResponseFunctionToolCallOutput {
+    fn default() -> Self {
+        Self {
+            call_id: Default::default(),
+            id: Default::default(),
+            output: Default::default(),
+            status: Default::default(),
+            type_: defaults::open_ai_response_function_tool_call_output_type(),
+        }
+    }
 }
 ///`OpenAiResponseFunctionToolCallOutputOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -16084,6 +19125,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenAiResponseFunctionToolCallOutputType {
+    fn default() -> Self {
+        OpenAiResponseFunctionToolCallOutputType::FunctionCallOutput
+    }
+}
 ///`OpenAiResponseFunctionToolCallSubagentItemsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponseFunctionToolCallSubagentItemsItem {
@@ -16100,8 +19146,13 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenAiResponseFunctionToolCallType {
+    fn default() -> Self {
+        OpenAiResponseFunctionToolCallType::FunctionCall
+    }
+}
 ///`OpenAiResponseInputMessageItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponseInputMessageItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<
@@ -16111,8 +19162,21 @@ pub struct OpenAiResponseInputMessageItem {
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<OpenAiResponseInputMessageItemRole>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    pub type_: ::std::option::Option<OpenAiResponseInputMessageItemType>,
+    #[serde(
+        rename = "type",
+        default = "defaults::open_ai_response_input_message_item_type"
+    )]
+    pub type_: OpenAiResponseInputMessageItemType,
+}
+impl ::std::default::Default for OpenAiResponseInputMessageItem {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            id: Default::default(),
+            role: Default::default(),
+            type_: defaults::open_ai_response_input_message_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -16131,6 +19195,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenAiResponseInputMessageItemType {
+    fn default() -> Self {
+        OpenAiResponseInputMessageItemType::Message
+    }
+}
 ///`OpenAiResponsesCodeInterpreterCallCodeDelta`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponsesCodeInterpreterCallCodeDelta {
@@ -16293,14 +19362,31 @@ open_enum! {
 pub struct OpenAiResponsesRefusalContent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refusal: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::open_ai_responses_refusal_content_type"
+    )]
     pub type_: OpenAiResponsesRefusalContentType,
+}
+impl ::std::default::Default for OpenAiResponsesRefusalContent {
+    fn default() -> Self {
+        Self {
+            refusal: Default::default(),
+            type_: defaults::open_ai_responses_refusal_content_type(),
+        }
+    }
 }
 
 open_enum! {
     /// `OpenAiResponsesRefusalContentType`
     pub enum OpenAiResponsesRefusalContentType {
         Refusal = "refusal",
+    }
+}
+
+impl ::std::default::Default for OpenAiResponsesRefusalContentType {
+    fn default() -> Self {
+        OpenAiResponsesRefusalContentType::Refusal
     }
 }
 
@@ -16343,7 +19429,10 @@ pub enum OpenAiResponsesToolChoice {
     Variant3 {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         name: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type")]
+        #[serde(
+            rename = "type",
+            default = "defaults::open_ai_responses_tool_choice_variant3_type"
+        )]
         type_: OpenAiResponsesToolChoiceVariant3Type,
     },
     Variant4 {
@@ -16351,8 +19440,20 @@ pub enum OpenAiResponsesToolChoice {
         type_: ::std::option::Option<OpenAiResponsesToolChoiceVariant4Type>,
     },
     Variant5(ToolChoiceAllowed),
-    Variant6 { #[serde(rename = "type")] type_: OpenAiResponsesToolChoiceVariant6Type },
-    Variant7 { #[serde(rename = "type")] type_: OpenAiResponsesToolChoiceVariant7Type },
+    Variant6 {
+        #[serde(
+            rename = "type",
+            default = "defaults::open_ai_responses_tool_choice_variant6_type"
+        )]
+        type_: OpenAiResponsesToolChoiceVariant6Type,
+    },
+    Variant7 {
+        #[serde(
+            rename = "type",
+            default = "defaults::open_ai_responses_tool_choice_variant7_type"
+        )]
+        type_: OpenAiResponsesToolChoiceVariant7Type,
+    },
 }
 impl ::std::convert::From<OpenAiResponsesToolChoiceVariant0>
 for OpenAiResponsesToolChoice {
@@ -16406,6 +19507,12 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenAiResponsesToolChoiceVariant3Type {
+    fn default() -> Self {
+        OpenAiResponsesToolChoiceVariant3Type::Function
+    }
+}
+
 open_enum! {
     /// `OpenAiResponsesToolChoiceVariant4Type`
     pub enum OpenAiResponsesToolChoiceVariant4Type {
@@ -16421,6 +19528,12 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenAiResponsesToolChoiceVariant6Type {
+    fn default() -> Self {
+        OpenAiResponsesToolChoiceVariant6Type::ApplyPatch
+    }
+}
+
 open_enum! {
     /// `OpenAiResponsesToolChoiceVariant7Type`
     pub enum OpenAiResponsesToolChoiceVariant7Type {
@@ -16428,6 +19541,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenAiResponsesToolChoiceVariant7Type {
+    fn default() -> Self {
+        OpenAiResponsesToolChoiceVariant7Type::Shell
+    }
+}
 ///`OpenAiResponsesTruncation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -16523,8 +19641,17 @@ pub struct OpenResponsesCreatedEvent {
     pub response: ::std::option::Option<OpenResponsesResult>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::open_responses_created_event_type")]
     pub type_: OpenResponsesCreatedEventType,
+}
+impl ::std::default::Default for OpenResponsesCreatedEvent {
+    fn default() -> Self {
+        Self {
+            response: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::open_responses_created_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -16534,6 +19661,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenResponsesCreatedEventType {
+    fn default() -> Self {
+        OpenResponsesCreatedEventType::ResponseCreated
+    }
+}
 ///Event emitted when a response is in progress
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OpenResponsesInProgressEvent {
@@ -16541,8 +19673,20 @@ pub struct OpenResponsesInProgressEvent {
     pub response: ::std::option::Option<OpenResponsesResult>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::open_responses_in_progress_event_type"
+    )]
     pub type_: OpenResponsesInProgressEventType,
+}
+impl ::std::default::Default for OpenResponsesInProgressEvent {
+    fn default() -> Self {
+        Self {
+            response: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::open_responses_in_progress_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -16552,6 +19696,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenResponsesInProgressEventType {
+    fn default() -> Self {
+        OpenResponsesInProgressEventType::ResponseInProgress
+    }
+}
 ///Log probability information for a token
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OpenResponsesLogProbs {
@@ -16591,6 +19740,7 @@ pub struct OpenResponsesResult {
     pub metadata: ::std::option::Option<RequestMetadata>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
+    #[serde(default = "defaults::open_responses_result_object")]
     pub object: OpenResponsesResultObject,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub openrouter_metadata: ::std::option::Option<OpenRouterMetadata>,
@@ -16651,6 +19801,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenResponsesResultObject {
+    fn default() -> Self {
+        OpenResponsesResultObject::Response
+    }
+}
 ///Function tool definition
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OpenResponsesResultToolsItemFunction {
@@ -16667,8 +19822,23 @@ pub struct OpenResponsesResultToolsItemFunction {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strict: ::std::option::Option<bool>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::open_responses_result_tools_item_function_type"
+    )]
     pub type_: OpenResponsesResultToolsItemFunctionType,
+}
+impl ::std::default::Default for OpenResponsesResultToolsItemFunction {
+    fn default() -> Self {
+        Self {
+            defer_loading: Default::default(),
+            description: Default::default(),
+            name: Default::default(),
+            parameters: Default::default(),
+            strict: Default::default(),
+            type_: defaults::open_responses_result_tools_item_function_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -16678,6 +19848,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenResponsesResultToolsItemFunctionType {
+    fn default() -> Self {
+        OpenResponsesResultToolsItemFunctionType::Function
+    }
+}
 ///Alternative token with its log probability
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct OpenResponsesTopLogprobs {
@@ -16701,28 +19876,57 @@ pub struct OpenRouterFile {
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mime_type: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "_shape")]
+    #[serde(rename = "_shape", default = "defaults::open_router_file_shape")]
     pub shape: OpenRouterFileShape,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size_bytes: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::open_router_file_type")]
     pub type_: OpenRouterFileType,
+}
+impl ::std::default::Default for OpenRouterFile {
+    fn default() -> Self {
+        Self {
+            created_at: Default::default(),
+            downloadable: Default::default(),
+            filename: Default::default(),
+            id: Default::default(),
+            mime_type: Default::default(),
+            shape: defaults::open_router_file_shape(),
+            size_bytes: Default::default(),
+            type_: defaults::open_router_file_type(),
+        }
+    }
 }
 ///Deletion result in the OpenRouter shape.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OpenRouterFileDeleted {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "_shape")]
+    #[serde(rename = "_shape", default = "defaults::open_router_file_deleted_shape")]
     pub shape: OpenRouterFileDeletedShape,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::open_router_file_deleted_type")]
     pub type_: OpenRouterFileDeletedType,
+}
+impl ::std::default::Default for OpenRouterFileDeleted {
+    fn default() -> Self {
+        Self {
+            id: Default::default(),
+            shape: defaults::open_router_file_deleted_shape(),
+            type_: defaults::open_router_file_deleted_type(),
+        }
+    }
 }
 
 open_enum! {
     /// `OpenRouterFileDeletedShape`
     pub enum OpenRouterFileDeletedShape {
         Openrouter = "openrouter",
+    }
+}
+
+impl ::std::default::Default for OpenRouterFileDeletedShape {
+    fn default() -> Self {
+        OpenRouterFileDeletedShape::Openrouter
     }
 }
 
@@ -16733,6 +19937,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenRouterFileDeletedType {
+    fn default() -> Self {
+        OpenRouterFileDeletedType::FileDeleted
+    }
+}
 ///A page of files in the OpenRouter shape.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OpenRouterFileList {
@@ -16747,14 +19956,32 @@ pub struct OpenRouterFileList {
     pub has_more: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "_shape")]
+    #[serde(rename = "_shape", default = "defaults::open_router_file_list_shape")]
     pub shape: OpenRouterFileListShape,
+}
+impl ::std::default::Default for OpenRouterFileList {
+    fn default() -> Self {
+        Self {
+            cursor: Default::default(),
+            data: Default::default(),
+            first_id: Default::default(),
+            has_more: Default::default(),
+            last_id: Default::default(),
+            shape: defaults::open_router_file_list_shape(),
+        }
+    }
 }
 
 open_enum! {
     /// `OpenRouterFileListShape`
     pub enum OpenRouterFileListShape {
         Openrouter = "openrouter",
+    }
+}
+
+impl ::std::default::Default for OpenRouterFileListShape {
+    fn default() -> Self {
+        OpenRouterFileListShape::Openrouter
     }
 }
 
@@ -16765,6 +19992,12 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenRouterFileShape {
+    fn default() -> Self {
+        OpenRouterFileShape::Openrouter
+    }
+}
+
 open_enum! {
     /// `OpenRouterFileType`
     pub enum OpenRouterFileType {
@@ -16772,6 +20005,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OpenRouterFileType {
+    fn default() -> Self {
+        OpenRouterFileType::File
+    }
+}
 ///`OpenRouterMetadata`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct OpenRouterMetadata {
@@ -16821,8 +20059,17 @@ pub struct OrAnthropicBashToolResult {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_use_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::or_anthropic_bash_tool_result_type")]
     pub type_: OrAnthropicBashToolResultType,
+}
+impl ::std::default::Default for OrAnthropicBashToolResult {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            tool_use_id: Default::default(),
+            type_: defaults::or_anthropic_bash_tool_result_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -16832,6 +20079,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OrAnthropicBashToolResultType {
+    fn default() -> Self {
+        OrAnthropicBashToolResultType::OpenrouterBashToolResult
+    }
+}
 ///`OrAnthropicServerToolUseBlock`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OrAnthropicServerToolUseBlock {
@@ -16843,8 +20095,22 @@ pub struct OrAnthropicServerToolUseBlock {
     pub input: ::std::option::Option<::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::or_anthropic_server_tool_use_block_type"
+    )]
     pub type_: OrAnthropicServerToolUseBlockType,
+}
+impl ::std::default::Default for OrAnthropicServerToolUseBlock {
+    fn default() -> Self {
+        Self {
+            caller: Default::default(),
+            id: Default::default(),
+            input: Default::default(),
+            name: Default::default(),
+            type_: defaults::or_anthropic_server_tool_use_block_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -16854,6 +20120,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OrAnthropicServerToolUseBlockType {
+    fn default() -> Self {
+        OrAnthropicServerToolUseBlockType::ServerToolUse
+    }
+}
 ///Output of an `openrouter:shell` call executed in the OpenRouter sandbox
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OrAnthropicShellToolResult {
@@ -16863,8 +20134,17 @@ pub struct OrAnthropicShellToolResult {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_use_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::or_anthropic_shell_tool_result_type")]
     pub type_: OrAnthropicShellToolResultType,
+}
+impl ::std::default::Default for OrAnthropicShellToolResult {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            tool_use_id: Default::default(),
+            type_: defaults::or_anthropic_shell_tool_result_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -16874,6 +20154,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OrAnthropicShellToolResultType {
+    fn default() -> Self {
+        OrAnthropicShellToolResultType::OpenrouterShellToolResult
+    }
+}
 ///`OrAnthropicStopReason`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -16933,8 +20218,22 @@ pub struct OutputAdvisorServerToolItem {
     pub prompt: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<FailableToolCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_advisor_server_tool_item_type")]
     pub type_: OutputAdvisorServerToolItemType,
+}
+impl ::std::default::Default for OutputAdvisorServerToolItem {
+    fn default() -> Self {
+        Self {
+            advice: Default::default(),
+            error: Default::default(),
+            id: Default::default(),
+            instance_name: Default::default(),
+            model: Default::default(),
+            prompt: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_advisor_server_tool_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -16944,6 +20243,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputAdvisorServerToolItemType {
+    fn default() -> Self {
+        OutputAdvisorServerToolItemType::OpenrouterAdvisor
+    }
+}
 ///A native `apply_patch_call` output item matching OpenAI's Responses API shape. Emitted when the client requested the `apply_patch` shorthand.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputApplyPatchCallItem {
@@ -16955,8 +20259,19 @@ pub struct OutputApplyPatchCallItem {
     pub operation: ::std::option::Option<crate::types::ApplyPatchCallOperation>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ApplyPatchCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_apply_patch_call_item_type")]
     pub type_: OutputApplyPatchCallItemType,
+}
+impl ::std::default::Default for OutputApplyPatchCallItem {
+    fn default() -> Self {
+        Self {
+            call_id: Default::default(),
+            id: Default::default(),
+            operation: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_apply_patch_call_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -16966,6 +20281,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputApplyPatchCallItemType {
+    fn default() -> Self {
+        OutputApplyPatchCallItemType::ApplyPatchCall
+    }
+}
 ///An openrouter:apply_patch server tool output item. The turn halts when validation succeeds so the client can apply the patch and echo an `apply_patch_call_output` on the next turn.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputApplyPatchServerToolItem {
@@ -16977,8 +20297,22 @@ pub struct OutputApplyPatchServerToolItem {
     pub operation: ::std::option::Option<crate::types::ApplyPatchCallOperation>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ToolCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_apply_patch_server_tool_item_type"
+    )]
     pub type_: OutputApplyPatchServerToolItemType,
+}
+impl ::std::default::Default for OutputApplyPatchServerToolItem {
+    fn default() -> Self {
+        Self {
+            call_id: Default::default(),
+            id: Default::default(),
+            operation: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_apply_patch_server_tool_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -16988,6 +20322,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputApplyPatchServerToolItemType {
+    fn default() -> Self {
+        OutputApplyPatchServerToolItemType::OpenrouterApplyPatch
+    }
+}
 ///An openrouter:bash server tool output item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputBashServerToolItem {
@@ -17009,8 +20348,23 @@ pub struct OutputBashServerToolItem {
     pub stderr: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stdout: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_bash_server_tool_item_type")]
     pub type_: OutputBashServerToolItemType,
+}
+impl ::std::default::Default for OutputBashServerToolItem {
+    fn default() -> Self {
+        Self {
+            arguments: Default::default(),
+            call_id: Default::default(),
+            command: Default::default(),
+            exit_code: Default::default(),
+            id: Default::default(),
+            status: Default::default(),
+            stderr: Default::default(),
+            stdout: Default::default(),
+            type_: defaults::output_bash_server_tool_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -17020,6 +20374,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputBashServerToolItemType {
+    fn default() -> Self {
+        OutputBashServerToolItemType::OpenrouterBash
+    }
+}
 ///An openrouter:browser_use server tool output item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputBrowserUseServerToolItem {
@@ -17034,8 +20393,22 @@ pub struct OutputBrowserUseServerToolItem {
     pub screenshot_b64: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ToolCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_browser_use_server_tool_item_type"
+    )]
     pub type_: OutputBrowserUseServerToolItemType,
+}
+impl ::std::default::Default for OutputBrowserUseServerToolItem {
+    fn default() -> Self {
+        Self {
+            action: Default::default(),
+            id: Default::default(),
+            screenshot_b64: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_browser_use_server_tool_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -17045,6 +20418,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputBrowserUseServerToolItemType {
+    fn default() -> Self {
+        OutputBrowserUseServerToolItemType::OpenrouterBrowserUse
+    }
+}
 ///A code interpreter execution call with outputs
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputCodeInterpreterCallItem {
@@ -17060,7 +20438,10 @@ pub struct OutputCodeInterpreterCallItem {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<OutputCodeInterpreterCallItemStatus>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_code_interpreter_call_item_type"
+    )]
     pub type_: OutputCodeInterpreterCallItemType,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -17084,6 +20465,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputCodeInterpreterCallItemType {
+    fn default() -> Self {
+        OutputCodeInterpreterCallItemType::CodeInterpreterCall
+    }
+}
 ///An openrouter:code_interpreter server tool output item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputCodeInterpreterServerToolItem {
@@ -17101,8 +20487,25 @@ pub struct OutputCodeInterpreterServerToolItem {
     pub stderr: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stdout: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_code_interpreter_server_tool_item_type"
+    )]
     pub type_: OutputCodeInterpreterServerToolItemType,
+}
+impl ::std::default::Default for OutputCodeInterpreterServerToolItem {
+    fn default() -> Self {
+        Self {
+            code: Default::default(),
+            exit_code: Default::default(),
+            id: Default::default(),
+            language: Default::default(),
+            status: Default::default(),
+            stderr: Default::default(),
+            stdout: Default::default(),
+            type_: defaults::output_code_interpreter_server_tool_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -17112,6 +20515,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputCodeInterpreterServerToolItemType {
+    fn default() -> Self {
+        OutputCodeInterpreterServerToolItemType::OpenrouterCodeInterpreter
+    }
+}
 ///`OutputComputerCallItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputComputerCallItem {
@@ -17127,8 +20535,20 @@ pub struct OutputComputerCallItem {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<OutputComputerCallItemStatus>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_computer_call_item_type")]
     pub type_: OutputComputerCallItemType,
+}
+impl ::std::default::Default for OutputComputerCallItem {
+    fn default() -> Self {
+        Self {
+            action: Default::default(),
+            call_id: Default::default(),
+            id: Default::default(),
+            pending_safety_checks: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_computer_call_item_type(),
+        }
+    }
 }
 ///`OutputComputerCallItemPendingSafetyChecksItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -17157,6 +20577,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputComputerCallItemType {
+    fn default() -> Self {
+        OutputComputerCallItemType::ComputerCall
+    }
+}
 ///A call to a custom (freeform-grammar) tool created by the model — distinct from `function_call`. Used for tools like Codex CLI's `apply_patch` whose payload is opaque text rather than JSON arguments.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputCustomToolCallItem {
@@ -17171,8 +20596,20 @@ pub struct OutputCustomToolCallItem {
     ///Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_custom_tool_call_item_type")]
     pub type_: OutputCustomToolCallItemType,
+}
+impl ::std::default::Default for OutputCustomToolCallItem {
+    fn default() -> Self {
+        Self {
+            call_id: Default::default(),
+            id: Default::default(),
+            input: Default::default(),
+            name: Default::default(),
+            namespace: Default::default(),
+            type_: defaults::output_custom_tool_call_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -17182,6 +20619,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputCustomToolCallItemType {
+    fn default() -> Self {
+        OutputCustomToolCallItemType::CustomToolCall
+    }
+}
 ///An openrouter:datetime server tool output item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputDatetimeItem {
@@ -17195,8 +20637,19 @@ pub struct OutputDatetimeItem {
     ///IANA timezone name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_datetime_item_type")]
     pub type_: OutputDatetimeItemType,
+}
+impl ::std::default::Default for OutputDatetimeItem {
+    fn default() -> Self {
+        Self {
+            datetime: Default::default(),
+            id: Default::default(),
+            status: Default::default(),
+            timezone: Default::default(),
+            type_: defaults::output_datetime_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -17206,6 +20659,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputDatetimeItemType {
+    fn default() -> Self {
+        OutputDatetimeItemType::OpenrouterDatetime
+    }
+}
 ///`OutputFileSearchCallItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputFileSearchCallItem {
@@ -17215,8 +20673,18 @@ pub struct OutputFileSearchCallItem {
     pub queries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<WebSearchStatus>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_file_search_call_item_type")]
     pub type_: OutputFileSearchCallItemType,
+}
+impl ::std::default::Default for OutputFileSearchCallItem {
+    fn default() -> Self {
+        Self {
+            id: Default::default(),
+            queries: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_file_search_call_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -17226,6 +20694,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputFileSearchCallItemType {
+    fn default() -> Self {
+        OutputFileSearchCallItemType::FileSearchCall
+    }
+}
 ///An openrouter:file_search server tool output item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputFileSearchServerToolItem {
@@ -17235,8 +20708,21 @@ pub struct OutputFileSearchServerToolItem {
     pub queries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ToolCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_file_search_server_tool_item_type"
+    )]
     pub type_: OutputFileSearchServerToolItemType,
+}
+impl ::std::default::Default for OutputFileSearchServerToolItem {
+    fn default() -> Self {
+        Self {
+            id: Default::default(),
+            queries: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_file_search_server_tool_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -17246,6 +20732,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputFileSearchServerToolItemType {
+    fn default() -> Self {
+        OutputFileSearchServerToolItemType::OpenrouterFileSearch
+    }
+}
 ///An openrouter:files server tool output item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputFilesServerToolItem {
@@ -17274,8 +20765,24 @@ pub struct OutputFilesServerToolItem {
     pub result: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ToolCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_files_server_tool_item_type")]
     pub type_: OutputFilesServerToolItemType,
+}
+impl ::std::default::Default for OutputFilesServerToolItem {
+    fn default() -> Self {
+        Self {
+            arguments: Default::default(),
+            call_id: Default::default(),
+            error: Default::default(),
+            file_id: Default::default(),
+            filename: Default::default(),
+            id: Default::default(),
+            operation: Default::default(),
+            result: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_files_server_tool_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -17285,6 +20792,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputFilesServerToolItemType {
+    fn default() -> Self {
+        OutputFilesServerToolItemType::OpenrouterFiles
+    }
+}
 ///`OutputFunctionCallItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputFunctionCallItem {
@@ -17309,8 +20821,23 @@ pub struct OutputFunctionCallItem {
     pub subagent_items: ::std::option::Option<
         ::std::vec::Vec<OutputFunctionCallItemSubagentItemsItem>,
     >,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_function_call_item_type")]
     pub type_: OutputFunctionCallItemType,
+}
+impl ::std::default::Default for OutputFunctionCallItem {
+    fn default() -> Self {
+        Self {
+            arguments: Default::default(),
+            call_id: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            namespace: Default::default(),
+            status: Default::default(),
+            subagent_id: Default::default(),
+            subagent_items: Default::default(),
+            type_: defaults::output_function_call_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -17338,6 +20865,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputFunctionCallItemType {
+    fn default() -> Self {
+        OutputFunctionCallItemType::FunctionCall
+    }
+}
 ///An openrouter:fusion server tool output item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputFusionServerToolItem {
@@ -17366,8 +20898,23 @@ pub struct OutputFusionServerToolItem {
     pub sources: ::std::option::Option<::std::vec::Vec<FusionSource>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ToolCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_fusion_server_tool_item_type")]
     pub type_: OutputFusionServerToolItemType,
+}
+impl ::std::default::Default for OutputFusionServerToolItem {
+    fn default() -> Self {
+        Self {
+            analysis: Default::default(),
+            error: Default::default(),
+            failed_models: Default::default(),
+            failure_reason: Default::default(),
+            id: Default::default(),
+            responses: Default::default(),
+            sources: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_fusion_server_tool_item_type(),
+        }
+    }
 }
 ///`OutputFusionServerToolItemFailedModelsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -17398,6 +20945,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputFusionServerToolItemType {
+    fn default() -> Self {
+        OutputFusionServerToolItemType::OpenrouterFusion
+    }
+}
 ///`OutputImageGenerationCallItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputImageGenerationCallItem {
@@ -17410,8 +20962,22 @@ pub struct OutputImageGenerationCallItem {
     pub result: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ImageGenerationStatus>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_image_generation_call_item_type"
+    )]
     pub type_: OutputImageGenerationCallItemType,
+}
+impl ::std::default::Default for OutputImageGenerationCallItem {
+    fn default() -> Self {
+        Self {
+            id: Default::default(),
+            prompt: Default::default(),
+            result: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_image_generation_call_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -17421,6 +20987,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputImageGenerationCallItemType {
+    fn default() -> Self {
+        OutputImageGenerationCallItemType::ImageGenerationCall
+    }
+}
 ///An openrouter:image_generation server tool output item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputImageGenerationServerToolItem {
@@ -17443,8 +21014,25 @@ pub struct OutputImageGenerationServerToolItem {
     pub revised_prompt: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ToolCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_image_generation_server_tool_item_type"
+    )]
     pub type_: OutputImageGenerationServerToolItemType,
+}
+impl ::std::default::Default for OutputImageGenerationServerToolItem {
+    fn default() -> Self {
+        Self {
+            id: Default::default(),
+            image_b64: Default::default(),
+            image_url: Default::default(),
+            prompt: Default::default(),
+            result: Default::default(),
+            revised_prompt: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_image_generation_server_tool_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -17454,6 +21042,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputImageGenerationServerToolItemType {
+    fn default() -> Self {
+        OutputImageGenerationServerToolItemType::OpenrouterImageGeneration
+    }
+}
 ///Event emitted when a new output item is added to the response
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputItemAddedEvent {
@@ -17634,8 +21227,21 @@ pub struct OutputItemImageGenerationCall {
     pub result: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ImageGenerationStatus>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_item_image_generation_call_type"
+    )]
     pub type_: OutputItemImageGenerationCallType,
+}
+impl ::std::default::Default for OutputItemImageGenerationCall {
+    fn default() -> Self {
+        Self {
+            id: Default::default(),
+            result: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_item_image_generation_call_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -17645,6 +21251,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputItemImageGenerationCallType {
+    fn default() -> Self {
+        OutputItemImageGenerationCallType::ImageGenerationCall
+    }
+}
 ///`OutputItemReasoning`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputItemReasoning {
@@ -17760,8 +21371,19 @@ pub struct OutputMcpServerToolItem {
     pub status: ::std::option::Option<ToolCallStatus>,
     #[serde(rename = "toolName", skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_mcp_server_tool_item_type")]
     pub type_: OutputMcpServerToolItemType,
+}
+impl ::std::default::Default for OutputMcpServerToolItem {
+    fn default() -> Self {
+        Self {
+            id: Default::default(),
+            server_label: Default::default(),
+            status: Default::default(),
+            tool_name: Default::default(),
+            type_: defaults::output_mcp_server_tool_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -17771,6 +21393,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputMcpServerToolItemType {
+    fn default() -> Self {
+        OutputMcpServerToolItemType::OpenrouterMcp
+    }
+}
 ///An openrouter:memory server tool output item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputMemoryServerToolItem {
@@ -17782,10 +21409,22 @@ pub struct OutputMemoryServerToolItem {
     pub key: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ToolCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_memory_server_tool_item_type")]
     pub type_: OutputMemoryServerToolItemType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::serde_json::Value>,
+}
+impl ::std::default::Default for OutputMemoryServerToolItem {
+    fn default() -> Self {
+        Self {
+            action: Default::default(),
+            id: Default::default(),
+            key: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_memory_server_tool_item_type(),
+            value: Default::default(),
+        }
+    }
 }
 
 open_enum! {
@@ -17804,6 +21443,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputMemoryServerToolItemType {
+    fn default() -> Self {
+        OutputMemoryServerToolItemType::OpenrouterMemory
+    }
+}
 ///`OutputMessage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputMessage {
@@ -17816,11 +21460,24 @@ pub struct OutputMessage {
     ///The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase: ::std::option::Option<OutputMessagePhase>,
+    #[serde(default = "defaults::output_message_role")]
     pub role: OutputMessageRole,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<OutputMessageStatus>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_message_type")]
     pub type_: OutputMessageType,
+}
+impl ::std::default::Default for OutputMessage {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            id: Default::default(),
+            phase: Default::default(),
+            role: defaults::output_message_role(),
+            status: Default::default(),
+            type_: defaults::output_message_type(),
+        }
+    }
 }
 ///An output message item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -17834,11 +21491,24 @@ pub struct OutputMessageItem {
     ///The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase: ::std::option::Option<OutputMessageItemPhase>,
+    #[serde(default = "defaults::output_message_item_role")]
     pub role: OutputMessageItemRole,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<OutputMessageItemStatus>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_message_item_type")]
     pub type_: OutputMessageItemType,
+}
+impl ::std::default::Default for OutputMessageItem {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            id: Default::default(),
+            phase: Default::default(),
+            role: defaults::output_message_item_role(),
+            status: Default::default(),
+            type_: defaults::output_message_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -17853,6 +21523,12 @@ open_enum! {
     /// `OutputMessageItemRole`
     pub enum OutputMessageItemRole {
         Assistant = "assistant",
+    }
+}
+
+impl ::std::default::Default for OutputMessageItemRole {
+    fn default() -> Self {
+        OutputMessageItemRole::Assistant
     }
 }
 
@@ -17872,6 +21548,12 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputMessageItemType {
+    fn default() -> Self {
+        OutputMessageItemType::Message
+    }
+}
+
 open_enum! {
     /// `OutputMessagePhase`
     pub enum OutputMessagePhase {
@@ -17884,6 +21566,12 @@ open_enum! {
     /// `OutputMessageRole`
     pub enum OutputMessageRole {
         Assistant = "assistant",
+    }
+}
+
+impl ::std::default::Default for OutputMessageRole {
+    fn default() -> Self {
+        OutputMessageRole::Assistant
     }
 }
 
@@ -17900,6 +21588,12 @@ open_enum! {
     /// `OutputMessageType`
     pub enum OutputMessageType {
         Message = "message",
+    }
+}
+
+impl ::std::default::Default for OutputMessageType {
+    fn default() -> Self {
+        OutputMessageType::Message
     }
 }
 
@@ -17943,8 +21637,22 @@ pub struct OutputReasoningItem {
     pub status: ::std::option::Option<OutputReasoningItemStatus>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::vec::Vec<ReasoningSummaryText>>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_reasoning_item_type")]
     pub type_: OutputReasoningItemType,
+}
+impl ::std::default::Default for OutputReasoningItem {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            encrypted_content: Default::default(),
+            format: Default::default(),
+            id: Default::default(),
+            signature: Default::default(),
+            status: Default::default(),
+            summary: Default::default(),
+            type_: defaults::output_reasoning_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -17963,6 +21671,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputReasoningItemType {
+    fn default() -> Self {
+        OutputReasoningItemType::Reasoning
+    }
+}
 ///An openrouter:experimental__search_models server tool output item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputSearchModelsServerToolItem {
@@ -17975,8 +21688,22 @@ pub struct OutputSearchModelsServerToolItem {
     pub query: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ToolCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_search_models_server_tool_item_type"
+    )]
     pub type_: OutputSearchModelsServerToolItemType,
+}
+impl ::std::default::Default for OutputSearchModelsServerToolItem {
+    fn default() -> Self {
+        Self {
+            arguments: Default::default(),
+            id: Default::default(),
+            query: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_search_models_server_tool_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -17986,6 +21713,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputSearchModelsServerToolItemType {
+    fn default() -> Self {
+        OutputSearchModelsServerToolItemType::OpenrouterExperimentalSearchModels
+    }
+}
 ///A native `shell_call` output item matching OpenAI's Responses API shape. Emitted for the sandbox-backed `shell` tool.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputShellCallItem {
@@ -18000,8 +21732,20 @@ pub struct OutputShellCallItem {
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ShellCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_shell_call_item_type")]
     pub type_: OutputShellCallItemType,
+}
+impl ::std::default::Default for OutputShellCallItem {
+    fn default() -> Self {
+        Self {
+            action: Default::default(),
+            arguments: Default::default(),
+            call_id: Default::default(),
+            id: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_shell_call_item_type(),
+        }
+    }
 }
 ///`OutputShellCallItemAction`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -18021,6 +21765,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputShellCallItemType {
+    fn default() -> Self {
+        OutputShellCallItemType::ShellCall
+    }
+}
 ///A native `shell_call_output` item matching OpenAI's Responses API shape. Carries per-command stdout, stderr, and the exit/timeout outcome.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputShellCallOutputItem {
@@ -18034,8 +21783,20 @@ pub struct OutputShellCallOutputItem {
     pub output: ::std::option::Option<::std::vec::Vec<ShellCallOutputContent>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ShellCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_shell_call_output_item_type")]
     pub type_: OutputShellCallOutputItemType,
+}
+impl ::std::default::Default for OutputShellCallOutputItem {
+    fn default() -> Self {
+        Self {
+            call_id: Default::default(),
+            id: Default::default(),
+            max_output_length: Default::default(),
+            output: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_shell_call_output_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -18045,6 +21806,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputShellCallOutputItemType {
+    fn default() -> Self {
+        OutputShellCallOutputItemType::ShellCallOutput
+    }
+}
 ///An openrouter:shell server tool output item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputShellServerToolItem {
@@ -18062,8 +21828,21 @@ pub struct OutputShellServerToolItem {
     pub output: ::std::option::Option<::std::vec::Vec<ShellCallOutputContent>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ToolCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_shell_server_tool_item_type")]
     pub type_: OutputShellServerToolItemType,
+}
+impl ::std::default::Default for OutputShellServerToolItem {
+    fn default() -> Self {
+        Self {
+            action: Default::default(),
+            arguments: Default::default(),
+            call_id: Default::default(),
+            id: Default::default(),
+            output: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_shell_server_tool_item_type(),
+        }
+    }
 }
 ///`OutputShellServerToolItemAction`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -18083,6 +21862,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputShellServerToolItemType {
+    fn default() -> Self {
+        OutputShellServerToolItemType::OpenrouterShell
+    }
+}
 ///An openrouter:subagent server tool output item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputSubagentServerToolItem {
@@ -18114,8 +21898,28 @@ pub struct OutputSubagentServerToolItem {
     ///The short task identifier the delegating model supplied.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub task_name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_subagent_server_tool_item_type"
+    )]
     pub type_: OutputSubagentServerToolItemType,
+}
+impl ::std::default::Default for OutputSubagentServerToolItem {
+    fn default() -> Self {
+        Self {
+            call_id: Default::default(),
+            error: Default::default(),
+            id: Default::default(),
+            instance_name: Default::default(),
+            model: Default::default(),
+            name: Default::default(),
+            outcome: Default::default(),
+            status: Default::default(),
+            task_description: Default::default(),
+            task_name: Default::default(),
+            type_: defaults::output_subagent_server_tool_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -18125,6 +21929,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputSubagentServerToolItemType {
+    fn default() -> Self {
+        OutputSubagentServerToolItemType::OpenrouterSubagent
+    }
+}
 ///An openrouter:text_editor server tool output item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputTextEditorServerToolItem {
@@ -18136,8 +21945,22 @@ pub struct OutputTextEditorServerToolItem {
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ToolCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_text_editor_server_tool_item_type"
+    )]
     pub type_: OutputTextEditorServerToolItemType,
+}
+impl ::std::default::Default for OutputTextEditorServerToolItem {
+    fn default() -> Self {
+        Self {
+            command: Default::default(),
+            file_path: Default::default(),
+            id: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_text_editor_server_tool_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -18157,6 +21980,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputTextEditorServerToolItemType {
+    fn default() -> Self {
+        OutputTextEditorServerToolItemType::OpenrouterTextEditor
+    }
+}
 ///An openrouter:tool_search server tool output item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputToolSearchServerToolItem {
@@ -18166,8 +21994,21 @@ pub struct OutputToolSearchServerToolItem {
     pub query: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ToolCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_tool_search_server_tool_item_type"
+    )]
     pub type_: OutputToolSearchServerToolItemType,
+}
+impl ::std::default::Default for OutputToolSearchServerToolItem {
+    fn default() -> Self {
+        Self {
+            id: Default::default(),
+            query: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_tool_search_server_tool_item_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -18177,6 +22018,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputToolSearchServerToolItemType {
+    fn default() -> Self {
+        OutputToolSearchServerToolItemType::OpenrouterToolSearch
+    }
+}
 ///An openrouter:web_fetch server tool output item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputWebFetchServerToolItem {
@@ -18197,10 +22043,27 @@ pub struct OutputWebFetchServerToolItem {
     pub status: ::std::option::Option<ToolCallStatus>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_web_fetch_server_tool_item_type"
+    )]
     pub type_: OutputWebFetchServerToolItemType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for OutputWebFetchServerToolItem {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            error: Default::default(),
+            http_status: Default::default(),
+            id: Default::default(),
+            status: Default::default(),
+            title: Default::default(),
+            type_: defaults::output_web_fetch_server_tool_item_type(),
+            url: Default::default(),
+        }
+    }
 }
 
 open_enum! {
@@ -18210,6 +22073,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputWebFetchServerToolItemType {
+    fn default() -> Self {
+        OutputWebFetchServerToolItemType::OpenrouterWebFetch
+    }
+}
 ///`OutputWebSearchCallItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputWebSearchCallItem {
@@ -18219,7 +22087,7 @@ pub struct OutputWebSearchCallItem {
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<WebSearchStatus>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::output_web_search_call_item_type")]
     pub type_: OutputWebSearchCallItemType,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -18229,10 +22097,22 @@ pub struct OutputWebSearchCallItem {
 pub struct OutputWebSearchCallItemActionFindInPage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pattern: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_web_search_call_item_action_find_in_page_type"
+    )]
     pub type_: OutputWebSearchCallItemActionFindInPageType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for OutputWebSearchCallItemActionFindInPage {
+    fn default() -> Self {
+        Self {
+            pattern: Default::default(),
+            type_: defaults::output_web_search_call_item_action_find_in_page_type(),
+            url: Default::default(),
+        }
+    }
 }
 
 open_enum! {
@@ -18242,13 +22122,29 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputWebSearchCallItemActionFindInPageType {
+    fn default() -> Self {
+        OutputWebSearchCallItemActionFindInPageType::FindInPage
+    }
+}
 ///`OutputWebSearchCallItemActionOpenPage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputWebSearchCallItemActionOpenPage {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_web_search_call_item_action_open_page_type"
+    )]
     pub type_: OutputWebSearchCallItemActionOpenPageType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for OutputWebSearchCallItemActionOpenPage {
+    fn default() -> Self {
+        Self {
+            type_: defaults::output_web_search_call_item_action_open_page_type(),
+            url: Default::default(),
+        }
+    }
 }
 
 open_enum! {
@@ -18258,6 +22154,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputWebSearchCallItemActionOpenPageType {
+    fn default() -> Self {
+        OutputWebSearchCallItemActionOpenPageType::OpenPage
+    }
+}
 ///`OutputWebSearchCallItemActionSearch`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputWebSearchCallItemActionSearch {
@@ -18267,14 +22168,33 @@ pub struct OutputWebSearchCallItemActionSearch {
     pub query: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sources: ::std::option::Option<::std::vec::Vec<WebSearchSource>>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_web_search_call_item_action_search_type"
+    )]
     pub type_: OutputWebSearchCallItemActionSearchType,
+}
+impl ::std::default::Default for OutputWebSearchCallItemActionSearch {
+    fn default() -> Self {
+        Self {
+            queries: Default::default(),
+            query: Default::default(),
+            sources: Default::default(),
+            type_: defaults::output_web_search_call_item_action_search_type(),
+        }
+    }
 }
 
 open_enum! {
     /// `OutputWebSearchCallItemActionSearchType`
     pub enum OutputWebSearchCallItemActionSearchType {
         Search = "search",
+    }
+}
+
+impl ::std::default::Default for OutputWebSearchCallItemActionSearchType {
+    fn default() -> Self {
+        OutputWebSearchCallItemActionSearchType::Search
     }
 }
 
@@ -18285,6 +22205,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputWebSearchCallItemType {
+    fn default() -> Self {
+        OutputWebSearchCallItemType::WebSearchCall
+    }
+}
 ///An openrouter:web_search server tool output item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputWebSearchServerToolItem {
@@ -18295,8 +22220,21 @@ pub struct OutputWebSearchServerToolItem {
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ToolCallStatus>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_web_search_server_tool_item_type"
+    )]
     pub type_: OutputWebSearchServerToolItemType,
+}
+impl ::std::default::Default for OutputWebSearchServerToolItem {
+    fn default() -> Self {
+        Self {
+            action: Default::default(),
+            id: Default::default(),
+            status: Default::default(),
+            type_: defaults::output_web_search_server_tool_item_type(),
+        }
+    }
 }
 ///The search action performed, matching OpenAI web_search_call.action shape. Includes the query the model issued and optional source URLs returned by the search provider.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -18307,22 +22245,51 @@ pub struct OutputWebSearchServerToolItemAction {
     pub sources: ::std::option::Option<
         ::std::vec::Vec<OutputWebSearchServerToolItemActionSourcesItem>,
     >,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_web_search_server_tool_item_action_type"
+    )]
     pub type_: OutputWebSearchServerToolItemActionType,
+}
+impl ::std::default::Default for OutputWebSearchServerToolItemAction {
+    fn default() -> Self {
+        Self {
+            query: Default::default(),
+            sources: Default::default(),
+            type_: defaults::output_web_search_server_tool_item_action_type(),
+        }
+    }
 }
 ///`OutputWebSearchServerToolItemActionSourcesItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputWebSearchServerToolItemActionSourcesItem {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::output_web_search_server_tool_item_action_sources_item_type"
+    )]
     pub type_: OutputWebSearchServerToolItemActionSourcesItemType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for OutputWebSearchServerToolItemActionSourcesItem {
+    fn default() -> Self {
+        Self {
+            type_: defaults::output_web_search_server_tool_item_action_sources_item_type(),
+            url: Default::default(),
+        }
+    }
 }
 
 open_enum! {
     /// `OutputWebSearchServerToolItemActionSourcesItemType`
     pub enum OutputWebSearchServerToolItemActionSourcesItemType {
         Url = "url",
+    }
+}
+
+impl ::std::default::Default for OutputWebSearchServerToolItemActionSourcesItemType {
+    fn default() -> Self {
+        OutputWebSearchServerToolItemActionSourcesItemType::Url
     }
 }
 
@@ -18333,10 +22300,22 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for OutputWebSearchServerToolItemActionType {
+    fn default() -> Self {
+        OutputWebSearchServerToolItemActionType::Search
+    }
+}
+
 open_enum! {
     /// `OutputWebSearchServerToolItemType`
     pub enum OutputWebSearchServerToolItemType {
         OpenrouterWebSearch = "openrouter:web_search",
+    }
+}
+
+impl ::std::default::Default for OutputWebSearchServerToolItemType {
+    fn default() -> Self {
+        OutputWebSearchServerToolItemType::OpenrouterWebSearch
     }
 }
 
@@ -18779,10 +22758,27 @@ pub struct Preview20250311WebSearchServerTool {
     pub mode: ::std::option::Option<WebSearchMode>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub search_context_size: ::std::option::Option<SearchContextSizeEnum>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::preview20250311_web_search_server_tool_type"
+    )]
     pub type_: Preview20250311WebSearchServerToolType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<PreviewWebSearchUserLocation>,
+}
+impl ::std::default::Default for Preview20250311WebSearchServerTool {
+    fn default() -> Self {
+        Self {
+            engine: Default::default(),
+            filters: Default::default(),
+            max_results: Default::default(),
+            max_uses: Default::default(),
+            mode: Default::default(),
+            search_context_size: Default::default(),
+            type_: defaults::preview20250311_web_search_server_tool_type(),
+            user_location: Default::default(),
+        }
+    }
 }
 
 open_enum! {
@@ -18792,6 +22788,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for Preview20250311WebSearchServerToolType {
+    fn default() -> Self {
+        Preview20250311WebSearchServerToolType::WebSearchPreview20250311
+    }
+}
 ///Web search preview tool configuration
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PreviewWebSearchServerTool {
@@ -18809,10 +22810,24 @@ pub struct PreviewWebSearchServerTool {
     pub mode: ::std::option::Option<WebSearchMode>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub search_context_size: ::std::option::Option<SearchContextSizeEnum>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::preview_web_search_server_tool_type")]
     pub type_: PreviewWebSearchServerToolType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<PreviewWebSearchUserLocation>,
+}
+impl ::std::default::Default for PreviewWebSearchServerTool {
+    fn default() -> Self {
+        Self {
+            engine: Default::default(),
+            filters: Default::default(),
+            max_results: Default::default(),
+            max_uses: Default::default(),
+            mode: Default::default(),
+            search_context_size: Default::default(),
+            type_: defaults::preview_web_search_server_tool_type(),
+            user_location: Default::default(),
+        }
+    }
 }
 
 open_enum! {
@@ -18822,6 +22837,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for PreviewWebSearchServerToolType {
+    fn default() -> Self {
+        PreviewWebSearchServerToolType::WebSearchPreview
+    }
+}
 ///`PreviewWebSearchUserLocation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -18857,8 +22877,22 @@ pub struct PreviewWebSearchUserLocationInner {
     pub region: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::preview_web_search_user_location_inner_type"
+    )]
     pub type_: PreviewWebSearchUserLocationInnerType,
+}
+impl ::std::default::Default for PreviewWebSearchUserLocationInner {
+    fn default() -> Self {
+        Self {
+            city: Default::default(),
+            country: Default::default(),
+            region: Default::default(),
+            timezone: Default::default(),
+            type_: defaults::preview_web_search_user_location_inner_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -18868,6 +22902,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for PreviewWebSearchUserLocationInnerType {
+    fn default() -> Self {
+        PreviewWebSearchUserLocationInnerType::Approximate
+    }
+}
 ///A conditional override of the base pricing. An entry applies only when all of its condition fields (e.g. min_prompt_tokens, or the utc_start/utc_end time window) match the request; among applicable entries, later entries win per price key; price keys absent from an entry inherit the base price.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct PricingOverride {
@@ -18927,7 +22966,15 @@ for PromptCacheBreakpoint {
 ///Marks an explicit prompt-cache boundary on this content block (OpenAI-style). Everything through the block carrying this marker is part of the candidate cached prefix. Supported natively by OpenAI GPT-5.6 and newer; on providers that use Anthropic-style `cache_control`, OpenRouter converts the marker to that format automatically.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PromptCacheBreakpointInner {
+    #[serde(default = "defaults::prompt_cache_breakpoint_inner_mode")]
     pub mode: PromptCacheBreakpointInnerMode,
+}
+impl ::std::default::Default for PromptCacheBreakpointInner {
+    fn default() -> Self {
+        Self {
+            mode: defaults::prompt_cache_breakpoint_inner_mode(),
+        }
+    }
 }
 
 open_enum! {
@@ -18937,6 +22984,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for PromptCacheBreakpointInnerMode {
+    fn default() -> Self {
+        PromptCacheBreakpointInnerMode::Explicit
+    }
+}
 ///Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -18962,15 +23014,30 @@ for PromptCacheOptions {
 ///Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PromptCacheOptionsInner {
+    #[serde(default = "defaults::prompt_cache_options_inner_mode")]
     pub mode: PromptCacheOptionsInnerMode,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for PromptCacheOptionsInner {
+    fn default() -> Self {
+        Self {
+            mode: defaults::prompt_cache_options_inner_mode(),
+            ttl: Default::default(),
+        }
+    }
 }
 
 open_enum! {
     /// `PromptCacheOptionsInnerMode`
     pub enum PromptCacheOptionsInnerMode {
         Explicit = "explicit",
+    }
+}
+
+impl ::std::default::Default for PromptCacheOptionsInnerMode {
+    fn default() -> Self {
+        PromptCacheOptionsInnerMode::Explicit
     }
 }
 
@@ -20345,8 +24412,17 @@ pub struct RangeCapability {
     pub max: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::range_capability_type")]
     pub type_: RangeCapabilityType,
+}
+impl ::std::default::Default for RangeCapability {
+    fn default() -> Self {
+        Self {
+            max: Default::default(),
+            min: Default::default(),
+            type_: defaults::range_capability_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -20356,6 +24432,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for RangeCapabilityType {
+    fn default() -> Self {
+        RangeCapabilityType::Range
+    }
+}
 ///`RankingsDailyItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RankingsDailyItem {
@@ -20382,7 +24463,18 @@ pub struct RankingsDailyMeta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_date: ::std::option::Option<::std::string::String>,
     ///Dataset version. Field names and grain are stable for the life of `v1`.
+    #[serde(default = "defaults::rankings_daily_meta_version")]
     pub version: RankingsDailyMetaVersion,
+}
+impl ::std::default::Default for RankingsDailyMeta {
+    fn default() -> Self {
+        Self {
+            as_of: Default::default(),
+            end_date: Default::default(),
+            start_date: Default::default(),
+            version: defaults::rankings_daily_meta_version(),
+        }
+    }
 }
 
 open_enum! {
@@ -20392,6 +24484,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for RankingsDailyMetaVersion {
+    fn default() -> Self {
+        RankingsDailyMetaVersion::V1
+    }
+}
 ///`RankingsDailyResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RankingsDailyResponse {
@@ -20486,8 +24583,20 @@ pub struct ReasoningDeltaEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::reasoning_delta_event_type")]
     pub type_: ReasoningDeltaEventType,
+}
+impl ::std::default::Default for ReasoningDeltaEvent {
+    fn default() -> Self {
+        Self {
+            content_index: Default::default(),
+            delta: Default::default(),
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::reasoning_delta_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -20497,6 +24606,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ReasoningDeltaEventType {
+    fn default() -> Self {
+        ReasoningDeltaEventType::ResponseReasoningTextDelta
+    }
+}
 ///Reasoning detail encrypted schema
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReasoningDetailEncrypted {
@@ -20508,8 +24622,19 @@ pub struct ReasoningDetailEncrypted {
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::reasoning_detail_encrypted_type")]
     pub type_: ReasoningDetailEncryptedType,
+}
+impl ::std::default::Default for ReasoningDetailEncrypted {
+    fn default() -> Self {
+        Self {
+            data: Default::default(),
+            format: Default::default(),
+            id: Default::default(),
+            index: Default::default(),
+            type_: defaults::reasoning_detail_encrypted_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -20519,6 +24644,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ReasoningDetailEncryptedType {
+    fn default() -> Self {
+        ReasoningDetailEncryptedType::ReasoningEncrypted
+    }
+}
 ///Record of an OpenRouter server-tool invocation (e.g. openrouter:fusion), carried in reasoning_details so a prior tool call can be rehydrated into a later turn of the same conversation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReasoningDetailServerToolCall {
@@ -20536,8 +24666,25 @@ pub struct ReasoningDetailServerToolCall {
     pub tool_call_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::reasoning_detail_server_tool_call_type"
+    )]
     pub type_: ReasoningDetailServerToolCallType,
+}
+impl ::std::default::Default for ReasoningDetailServerToolCall {
+    fn default() -> Self {
+        Self {
+            arguments: Default::default(),
+            format: Default::default(),
+            id: Default::default(),
+            index: Default::default(),
+            result: Default::default(),
+            tool_call_id: Default::default(),
+            tool_name: Default::default(),
+            type_: defaults::reasoning_detail_server_tool_call_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -20547,6 +24694,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ReasoningDetailServerToolCallType {
+    fn default() -> Self {
+        ReasoningDetailServerToolCallType::ReasoningServerToolCall
+    }
+}
 ///Reasoning detail summary schema
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReasoningDetailSummary {
@@ -20558,8 +24710,19 @@ pub struct ReasoningDetailSummary {
     pub index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::reasoning_detail_summary_type")]
     pub type_: ReasoningDetailSummaryType,
+}
+impl ::std::default::Default for ReasoningDetailSummary {
+    fn default() -> Self {
+        Self {
+            format: Default::default(),
+            id: Default::default(),
+            index: Default::default(),
+            summary: Default::default(),
+            type_: defaults::reasoning_detail_summary_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -20569,6 +24732,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ReasoningDetailSummaryType {
+    fn default() -> Self {
+        ReasoningDetailSummaryType::ReasoningSummary
+    }
+}
 ///Reasoning detail text schema
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReasoningDetailText {
@@ -20582,8 +24750,20 @@ pub struct ReasoningDetailText {
     pub signature: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::reasoning_detail_text_type")]
     pub type_: ReasoningDetailTextType,
+}
+impl ::std::default::Default for ReasoningDetailText {
+    fn default() -> Self {
+        Self {
+            format: Default::default(),
+            id: Default::default(),
+            index: Default::default(),
+            signature: Default::default(),
+            text: Default::default(),
+            type_: defaults::reasoning_detail_text_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -20593,6 +24773,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ReasoningDetailTextType {
+    fn default() -> Self {
+        ReasoningDetailTextType::ReasoningText
+    }
+}
 ///Event emitted when reasoning text streaming is complete
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReasoningDoneEvent {
@@ -20606,8 +24791,20 @@ pub struct ReasoningDoneEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::reasoning_done_event_type")]
     pub type_: ReasoningDoneEventType,
+}
+impl ::std::default::Default for ReasoningDoneEvent {
+    fn default() -> Self {
+        Self {
+            content_index: Default::default(),
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            text: Default::default(),
+            type_: defaults::reasoning_done_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -20617,6 +24814,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ReasoningDoneEventType {
+    fn default() -> Self {
+        ReasoningDoneEventType::ResponseReasoningTextDone
+    }
+}
 ///`ReasoningEffort`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -20835,8 +25037,23 @@ pub struct ReasoningSummaryPartAddedEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_index: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::reasoning_summary_part_added_event_type"
+    )]
     pub type_: ReasoningSummaryPartAddedEventType,
+}
+impl ::std::default::Default for ReasoningSummaryPartAddedEvent {
+    fn default() -> Self {
+        Self {
+            item_id: Default::default(),
+            output_index: Default::default(),
+            part: Default::default(),
+            sequence_number: Default::default(),
+            summary_index: Default::default(),
+            type_: defaults::reasoning_summary_part_added_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -20846,6 +25063,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ReasoningSummaryPartAddedEventType {
+    fn default() -> Self {
+        ReasoningSummaryPartAddedEventType::ResponseReasoningSummaryPartAdded
+    }
+}
 ///Event emitted when a reasoning summary part is complete
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReasoningSummaryPartDoneEvent {
@@ -20859,8 +25081,23 @@ pub struct ReasoningSummaryPartDoneEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_index: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::reasoning_summary_part_done_event_type"
+    )]
     pub type_: ReasoningSummaryPartDoneEventType,
+}
+impl ::std::default::Default for ReasoningSummaryPartDoneEvent {
+    fn default() -> Self {
+        Self {
+            item_id: Default::default(),
+            output_index: Default::default(),
+            part: Default::default(),
+            sequence_number: Default::default(),
+            summary_index: Default::default(),
+            type_: defaults::reasoning_summary_part_done_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -20870,13 +25107,26 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ReasoningSummaryPartDoneEventType {
+    fn default() -> Self {
+        ReasoningSummaryPartDoneEventType::ResponseReasoningSummaryPartDone
+    }
+}
 ///`ReasoningSummaryText`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReasoningSummaryText {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::reasoning_summary_text_type")]
     pub type_: ReasoningSummaryTextType,
+}
+impl ::std::default::Default for ReasoningSummaryText {
+    fn default() -> Self {
+        Self {
+            text: Default::default(),
+            type_: defaults::reasoning_summary_text_type(),
+        }
+    }
 }
 ///Event emitted when reasoning summary text delta is streamed
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -20891,8 +25141,23 @@ pub struct ReasoningSummaryTextDeltaEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_index: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::reasoning_summary_text_delta_event_type"
+    )]
     pub type_: ReasoningSummaryTextDeltaEventType,
+}
+impl ::std::default::Default for ReasoningSummaryTextDeltaEvent {
+    fn default() -> Self {
+        Self {
+            delta: Default::default(),
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            summary_index: Default::default(),
+            type_: defaults::reasoning_summary_text_delta_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -20902,6 +25167,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ReasoningSummaryTextDeltaEventType {
+    fn default() -> Self {
+        ReasoningSummaryTextDeltaEventType::ResponseReasoningSummaryTextDelta
+    }
+}
 ///Event emitted when reasoning summary text streaming is complete
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ReasoningSummaryTextDoneEvent {
@@ -20915,14 +25185,35 @@ pub struct ReasoningSummaryTextDoneEvent {
     pub summary_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::reasoning_summary_text_done_event_type"
+    )]
     pub type_: ReasoningSummaryTextDoneEventType,
+}
+impl ::std::default::Default for ReasoningSummaryTextDoneEvent {
+    fn default() -> Self {
+        Self {
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            summary_index: Default::default(),
+            text: Default::default(),
+            type_: defaults::reasoning_summary_text_done_event_type(),
+        }
+    }
 }
 
 open_enum! {
     /// `ReasoningSummaryTextDoneEventType`
     pub enum ReasoningSummaryTextDoneEventType {
         ResponseReasoningSummaryTextDone = "response.reasoning_summary_text.done",
+    }
+}
+
+impl ::std::default::Default for ReasoningSummaryTextDoneEventType {
+    fn default() -> Self {
+        ReasoningSummaryTextDoneEventType::ResponseReasoningSummaryTextDone
     }
 }
 
@@ -20933,6 +25224,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ReasoningSummaryTextType {
+    fn default() -> Self {
+        ReasoningSummaryTextType::SummaryText
+    }
+}
 ///`ReasoningSummaryVerbosity`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -20972,8 +25268,16 @@ open_enum! {
 pub struct ReasoningTextContent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::reasoning_text_content_type")]
     pub type_: ReasoningTextContentType,
+}
+impl ::std::default::Default for ReasoningTextContent {
+    fn default() -> Self {
+        Self {
+            text: Default::default(),
+            type_: defaults::reasoning_text_content_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -20983,6 +25287,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ReasoningTextContentType {
+    fn default() -> Self {
+        ReasoningTextContentType::ReasoningText
+    }
+}
 ///Event emitted when a refusal delta is streamed
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RefusalDeltaEvent {
@@ -20996,8 +25305,20 @@ pub struct RefusalDeltaEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::refusal_delta_event_type")]
     pub type_: RefusalDeltaEventType,
+}
+impl ::std::default::Default for RefusalDeltaEvent {
+    fn default() -> Self {
+        Self {
+            content_index: Default::default(),
+            delta: Default::default(),
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::refusal_delta_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -21007,6 +25328,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for RefusalDeltaEventType {
+    fn default() -> Self {
+        RefusalDeltaEventType::ResponseRefusalDelta
+    }
+}
 ///Event emitted when refusal streaming is complete
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RefusalDoneEvent {
@@ -21020,8 +25346,20 @@ pub struct RefusalDoneEvent {
     pub refusal: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::refusal_done_event_type")]
     pub type_: RefusalDoneEventType,
+}
+impl ::std::default::Default for RefusalDoneEvent {
+    fn default() -> Self {
+        Self {
+            content_index: Default::default(),
+            item_id: Default::default(),
+            output_index: Default::default(),
+            refusal: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::refusal_done_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -21031,6 +25369,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for RefusalDoneEventType {
+    fn default() -> Self {
+        RefusalDoneEventType::ResponseRefusalDone
+    }
+}
 ///Metadata key-value pairs for the request. Keys must be ≤64 characters and cannot contain brackets. Values must be ≤512 characters. Maximum 16 pairs allowed.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -21110,8 +25453,18 @@ pub struct ResponseOutputText {
     pub logprobs: ::std::option::Option<::std::vec::Vec<ResponseOutputTextLogprobsItem>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::response_output_text_type")]
     pub type_: ResponseOutputTextType,
+}
+impl ::std::default::Default for ResponseOutputText {
+    fn default() -> Self {
+        Self {
+            annotations: Default::default(),
+            logprobs: Default::default(),
+            text: Default::default(),
+            type_: defaults::response_output_text_type(),
+        }
+    }
 }
 ///`ResponseOutputTextLogprobsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -21145,6 +25498,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ResponseOutputTextType {
+    fn default() -> Self {
+        ResponseOutputTextType::OutputText
+    }
+}
 ///Error information returned from the API
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -21654,6 +26012,7 @@ pub struct SessionCostMeta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub as_of: ::std::option::Option<::std::string::String>,
     ///Dataset version.
+    #[serde(default = "defaults::session_cost_meta_version")]
     pub version: SessionCostMetaVersion,
     ///Number of days in the weekly session sample window, or null when no snapshot is published.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21661,6 +26020,16 @@ pub struct SessionCostMeta {
     ///UTC date of the final day in the session sample window, or null when no snapshot is published.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub window_end_date: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for SessionCostMeta {
+    fn default() -> Self {
+        Self {
+            as_of: Default::default(),
+            version: defaults::session_cost_meta_version(),
+            window_days: Default::default(),
+            window_end_date: Default::default(),
+        }
+    }
 }
 
 open_enum! {
@@ -21670,6 +26039,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for SessionCostMetaVersion {
+    fn default() -> Self {
+        SessionCostMetaVersion::V1
+    }
+}
 ///`SessionCostResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SessionCostResponse {
@@ -21731,7 +26105,10 @@ pub struct ShellCallOutputContent {
 pub struct ShellCallOutputContentOutcomeExit {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exit_code: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::shell_call_output_content_outcome_exit_type"
+    )]
     pub type_: ShellCallOutputContentOutcomeExitType,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -21744,10 +26121,18 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ShellCallOutputContentOutcomeExitType {
+    fn default() -> Self {
+        ShellCallOutputContentOutcomeExitType::Exit
+    }
+}
 ///`ShellCallOutputContentOutcomeTimeout`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ShellCallOutputContentOutcomeTimeout {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::shell_call_output_content_outcome_timeout_type"
+    )]
     pub type_: ShellCallOutputContentOutcomeTimeoutType,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -21760,6 +26145,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ShellCallOutputContentOutcomeTimeoutType {
+    fn default() -> Self {
+        ShellCallOutputContentOutcomeTimeoutType::Timeout
+    }
+}
 ///Output from a shell command execution (newer variant)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ShellCallOutputItem {
@@ -21794,8 +26184,15 @@ open_enum! {
 ///Shell tool configuration
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ShellServerTool {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::shell_server_tool_type")]
     pub type_: ShellServerToolType,
+}
+impl ::std::default::Default for ShellServerTool {
+    fn default() -> Self {
+        Self {
+            type_: defaults::shell_server_tool_type(),
+        }
+    }
 }
 ///Configuration for the openrouter:shell server tool
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -21839,6 +26236,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ShellServerToolType {
+    fn default() -> Self {
+        ShellServerToolType::Shell
+    }
+}
 ///Reference audio input for stateless voice cloning
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SpeechInputReferenceAudio {
@@ -22086,8 +26488,20 @@ pub struct StreamEventsResponseCompleted {
     pub response: ::std::option::Option<OpenResponsesResult>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::stream_events_response_completed_type"
+    )]
     pub type_: StreamEventsResponseCompletedType,
+}
+impl ::std::default::Default for StreamEventsResponseCompleted {
+    fn default() -> Self {
+        Self {
+            response: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::stream_events_response_completed_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -22097,6 +26511,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for StreamEventsResponseCompletedType {
+    fn default() -> Self {
+        StreamEventsResponseCompletedType::ResponseCompleted
+    }
+}
 ///Event emitted when a response has failed
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StreamEventsResponseFailed {
@@ -22104,8 +26523,17 @@ pub struct StreamEventsResponseFailed {
     pub response: ::std::option::Option<OpenResponsesResult>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::stream_events_response_failed_type")]
     pub type_: StreamEventsResponseFailedType,
+}
+impl ::std::default::Default for StreamEventsResponseFailed {
+    fn default() -> Self {
+        Self {
+            response: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::stream_events_response_failed_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -22115,6 +26543,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for StreamEventsResponseFailedType {
+    fn default() -> Self {
+        StreamEventsResponseFailedType::ResponseFailed
+    }
+}
 ///Event emitted when a response is incomplete
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StreamEventsResponseIncomplete {
@@ -22122,8 +26555,20 @@ pub struct StreamEventsResponseIncomplete {
     pub response: ::std::option::Option<OpenResponsesResult>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::stream_events_response_incomplete_type"
+    )]
     pub type_: StreamEventsResponseIncompleteType,
+}
+impl ::std::default::Default for StreamEventsResponseIncomplete {
+    fn default() -> Self {
+        Self {
+            response: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::stream_events_response_incomplete_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -22133,6 +26578,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for StreamEventsResponseIncompleteType {
+    fn default() -> Self {
+        StreamEventsResponseIncompleteType::ResponseIncomplete
+    }
+}
 ///Event emitted when a new output item is added to the response
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StreamEventsResponseOutputItemAdded {
@@ -22142,8 +26592,21 @@ pub struct StreamEventsResponseOutputItemAdded {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::stream_events_response_output_item_added_type"
+    )]
     pub type_: StreamEventsResponseOutputItemAddedType,
+}
+impl ::std::default::Default for StreamEventsResponseOutputItemAdded {
+    fn default() -> Self {
+        Self {
+            item: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::stream_events_response_output_item_added_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -22153,6 +26616,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for StreamEventsResponseOutputItemAddedType {
+    fn default() -> Self {
+        StreamEventsResponseOutputItemAddedType::ResponseOutputItemAdded
+    }
+}
 ///Event emitted when an output item is complete
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StreamEventsResponseOutputItemDone {
@@ -22162,8 +26630,21 @@ pub struct StreamEventsResponseOutputItemDone {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::stream_events_response_output_item_done_type"
+    )]
     pub type_: StreamEventsResponseOutputItemDoneType,
+}
+impl ::std::default::Default for StreamEventsResponseOutputItemDone {
+    fn default() -> Self {
+        Self {
+            item: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::stream_events_response_output_item_done_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -22173,6 +26654,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for StreamEventsResponseOutputItemDoneType {
+    fn default() -> Self {
+        StreamEventsResponseOutputItemDoneType::ResponseOutputItemDone
+    }
+}
 ///Log probability information for a token
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamLogprob {
@@ -22632,8 +27118,21 @@ pub struct TextDeltaEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::text_delta_event_type")]
     pub type_: TextDeltaEventType,
+}
+impl ::std::default::Default for TextDeltaEvent {
+    fn default() -> Self {
+        Self {
+            content_index: Default::default(),
+            delta: Default::default(),
+            item_id: Default::default(),
+            logprobs: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::text_delta_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -22643,6 +27142,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for TextDeltaEventType {
+    fn default() -> Self {
+        TextDeltaEventType::ResponseOutputTextDelta
+    }
+}
 ///Event emitted when text streaming is complete
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TextDoneEvent {
@@ -22658,8 +27162,21 @@ pub struct TextDoneEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::text_done_event_type")]
     pub type_: TextDoneEventType,
+}
+impl ::std::default::Default for TextDoneEvent {
+    fn default() -> Self {
+        Self {
+            content_index: Default::default(),
+            item_id: Default::default(),
+            logprobs: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            text: Default::default(),
+            type_: defaults::text_done_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -22669,6 +27186,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for TextDoneEventType {
+    fn default() -> Self {
+        TextDoneEventType::ResponseOutputTextDone
+    }
+}
 ///Text output configuration including format and verbosity
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TextExtendedConfig {
@@ -22707,8 +27229,17 @@ pub struct ToolChoiceAllowed {
     pub tools: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::tool_choice_allowed_type")]
     pub type_: ToolChoiceAllowedType,
+}
+impl ::std::default::Default for ToolChoiceAllowed {
+    fn default() -> Self {
+        Self {
+            mode: Default::default(),
+            tools: Default::default(),
+            type_: defaults::tool_choice_allowed_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -22726,6 +27257,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for ToolChoiceAllowedType {
+    fn default() -> Self {
+        ToolChoiceAllowedType::AllowedTools
+    }
+}
 ///OpenRouter built-in server tool: finds tools marked `defer_loading` and makes them callable
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ToolSearchServerTool {
@@ -22862,7 +27398,21 @@ pub struct UnifiedBenchmarksAaItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pricing: ::std::option::Option<UnifiedBenchmarkPricing>,
     ///Benchmark source discriminator.
+    #[serde(default = "defaults::unified_benchmarks_aa_item_source")]
     pub source: UnifiedBenchmarksAaItemSource,
+}
+impl ::std::default::Default for UnifiedBenchmarksAaItem {
+    fn default() -> Self {
+        Self {
+            agentic_index: Default::default(),
+            coding_index: Default::default(),
+            display_name: Default::default(),
+            intelligence_index: Default::default(),
+            model_permaslug: Default::default(),
+            pricing: Default::default(),
+            source: defaults::unified_benchmarks_aa_item_source(),
+        }
+    }
 }
 
 open_enum! {
@@ -22872,6 +27422,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for UnifiedBenchmarksAaItemSource {
+    fn default() -> Self {
+        UnifiedBenchmarksAaItemSource::ArtificialAnalysis
+    }
+}
 ///`UnifiedBenchmarksDaItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UnifiedBenchmarksDaItem {
@@ -22896,6 +27451,7 @@ pub struct UnifiedBenchmarksDaItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pricing: ::std::option::Option<UnifiedBenchmarkPricing>,
     ///Benchmark source discriminator.
+    #[serde(default = "defaults::unified_benchmarks_da_item_source")]
     pub source: UnifiedBenchmarksDaItemSource,
     ///Placement distribution from tournament matches.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22903,6 +27459,22 @@ pub struct UnifiedBenchmarksDaItem {
     ///Win rate as a percentage (0–100).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub win_rate: ::std::option::Option<f64>,
+}
+impl ::std::default::Default for UnifiedBenchmarksDaItem {
+    fn default() -> Self {
+        Self {
+            arena: Default::default(),
+            avg_generation_time_ms: Default::default(),
+            category: Default::default(),
+            display_name: Default::default(),
+            elo: Default::default(),
+            model_permaslug: Default::default(),
+            pricing: Default::default(),
+            source: defaults::unified_benchmarks_da_item_source(),
+            tournament_stats: Default::default(),
+            win_rate: Default::default(),
+        }
+    }
 }
 
 open_enum! {
@@ -22912,6 +27484,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for UnifiedBenchmarksDaItemSource {
+    fn default() -> Self {
+        UnifiedBenchmarksDaItemSource::DesignArena
+    }
+}
 ///Placement distribution from tournament matches.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UnifiedBenchmarksDaItemTournamentStats {
@@ -22948,7 +27525,21 @@ pub struct UnifiedBenchmarksMeta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub task_type: ::std::option::Option<::std::string::String>,
     ///Dataset version.
+    #[serde(default = "defaults::unified_benchmarks_meta_version")]
     pub version: UnifiedBenchmarksMetaVersion,
+}
+impl ::std::default::Default for UnifiedBenchmarksMeta {
+    fn default() -> Self {
+        Self {
+            as_of: Default::default(),
+            citation: Default::default(),
+            model_count: Default::default(),
+            source: Default::default(),
+            source_url: Default::default(),
+            task_type: Default::default(),
+            version: defaults::unified_benchmarks_meta_version(),
+        }
+    }
 }
 
 open_enum! {
@@ -22967,6 +27558,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for UnifiedBenchmarksMetaVersion {
+    fn default() -> Self {
+        UnifiedBenchmarksMetaVersion::V1
+    }
+}
 ///`UnifiedBenchmarksOrItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UnifiedBenchmarksOrItem {
@@ -22992,10 +27588,26 @@ pub struct UnifiedBenchmarksOrItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model_permaslug: ::std::option::Option<::std::string::String>,
     ///Benchmark source discriminator.
+    #[serde(default = "defaults::unified_benchmarks_or_item_source")]
     pub source: UnifiedBenchmarksOrItemSource,
     ///Total benchmark tasks across runs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tasks: ::std::option::Option<i64>,
+}
+impl ::std::default::Default for UnifiedBenchmarksOrItem {
+    fn default() -> Self {
+        Self {
+            accuracy: Default::default(),
+            accuracy_stddev: Default::default(),
+            avg_cost_per_task: Default::default(),
+            benchmark_type: Default::default(),
+            display_name: Default::default(),
+            last_run_timestamp: Default::default(),
+            model_permaslug: Default::default(),
+            source: defaults::unified_benchmarks_or_item_source(),
+            total_tasks: Default::default(),
+        }
+    }
 }
 
 open_enum! {
@@ -23013,6 +27625,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for UnifiedBenchmarksOrItemSource {
+    fn default() -> Self {
+        UnifiedBenchmarksOrItemSource::Openrouter
+    }
+}
 ///`UnifiedBenchmarksResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UnifiedBenchmarksResponse {
@@ -23092,10 +27709,30 @@ pub struct UnifiedBenchmarksSearchItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub search_surface: ::std::option::Option<UnifiedBenchmarksSearchItemSearchSurface>,
     ///Benchmark source discriminator.
+    #[serde(default = "defaults::unified_benchmarks_search_item_source")]
     pub source: UnifiedBenchmarksSearchItemSource,
     ///Tasks evaluated across the published configuration's runs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tasks: ::std::option::Option<i64>,
+}
+impl ::std::default::Default for UnifiedBenchmarksSearchItem {
+    fn default() -> Self {
+        Self {
+            avg_cost_per_task: Default::default(),
+            avg_latency_per_task_ms: Default::default(),
+            benchmark_type: Default::default(),
+            display_name: Default::default(),
+            last_run_timestamp: Default::default(),
+            model_permaslug: Default::default(),
+            primary_metric: Default::default(),
+            primary_score: Default::default(),
+            run_config: Default::default(),
+            search_engine: Default::default(),
+            search_surface: Default::default(),
+            source: defaults::unified_benchmarks_search_item_source(),
+            total_tasks: Default::default(),
+        }
+    }
 }
 
 open_enum! {
@@ -23131,6 +27768,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for UnifiedBenchmarksSearchItemSource {
+    fn default() -> Self {
+        UnifiedBenchmarksSearchItemSource::Openrouter
+    }
+}
 ///Published lane configuration, included only when include_run_config=true. Only the agent turn count, reasoning effort, and temperature are exposed; other harness settings are intentionally not part of the public contract.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UnifiedBenchmarksSearchRunConfig {
@@ -23500,10 +28142,22 @@ pub struct UrlCitation {
     pub start_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::url_citation_type")]
     pub type_: UrlCitationType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for UrlCitation {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            end_index: Default::default(),
+            start_index: Default::default(),
+            title: Default::default(),
+            type_: defaults::url_citation_type(),
+            url: Default::default(),
+        }
+    }
 }
 
 open_enum! {
@@ -23513,6 +28167,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for UrlCitationType {
+    fn default() -> Self {
+        UrlCitationType::UrlCitation
+    }
+}
 ///Token usage information for the response
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -23973,8 +28632,18 @@ pub struct WebSearchCallCompletedEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::web_search_call_completed_event_type")]
     pub type_: WebSearchCallCompletedEventType,
+}
+impl ::std::default::Default for WebSearchCallCompletedEvent {
+    fn default() -> Self {
+        Self {
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::web_search_call_completed_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -23984,6 +28653,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for WebSearchCallCompletedEventType {
+    fn default() -> Self {
+        WebSearchCallCompletedEventType::ResponseWebSearchCallCompleted
+    }
+}
 ///Web search call in progress
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WebSearchCallInProgressEvent {
@@ -23993,8 +28667,21 @@ pub struct WebSearchCallInProgressEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "defaults::web_search_call_in_progress_event_type"
+    )]
     pub type_: WebSearchCallInProgressEventType,
+}
+impl ::std::default::Default for WebSearchCallInProgressEvent {
+    fn default() -> Self {
+        Self {
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::web_search_call_in_progress_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -24004,6 +28691,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for WebSearchCallInProgressEventType {
+    fn default() -> Self {
+        WebSearchCallInProgressEventType::ResponseWebSearchCallInProgress
+    }
+}
 ///Web search call is searching
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WebSearchCallSearchingEvent {
@@ -24013,8 +28705,18 @@ pub struct WebSearchCallSearchingEvent {
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_number: ::std::option::Option<i64>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::web_search_call_searching_event_type")]
     pub type_: WebSearchCallSearchingEventType,
+}
+impl ::std::default::Default for WebSearchCallSearchingEvent {
+    fn default() -> Self {
+        Self {
+            item_id: Default::default(),
+            output_index: Default::default(),
+            sequence_number: Default::default(),
+            type_: defaults::web_search_call_searching_event_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -24024,6 +28726,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for WebSearchCallSearchingEventType {
+    fn default() -> Self {
+        WebSearchCallSearchingEventType::ResponseWebSearchCallSearching
+    }
+}
 ///`WebSearchConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct WebSearchConfig {
@@ -24199,10 +28906,24 @@ pub struct WebSearchServerTool {
     pub mode: ::std::option::Option<WebSearchMode>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub search_context_size: ::std::option::Option<SearchContextSizeEnum>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::web_search_server_tool_type")]
     pub type_: WebSearchServerToolType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<WebSearchUserLocation>,
+}
+impl ::std::default::Default for WebSearchServerTool {
+    fn default() -> Self {
+        Self {
+            engine: Default::default(),
+            filters: Default::default(),
+            max_results: Default::default(),
+            max_uses: Default::default(),
+            mode: Default::default(),
+            search_context_size: Default::default(),
+            type_: defaults::web_search_server_tool_type(),
+            user_location: Default::default(),
+        }
+    }
 }
 ///Configuration for the openrouter:web_search server tool
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -24257,19 +28978,38 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for WebSearchServerToolType {
+    fn default() -> Self {
+        WebSearchServerToolType::WebSearch20250826
+    }
+}
 ///`WebSearchSource`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WebSearchSource {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "defaults::web_search_source_type")]
     pub type_: WebSearchSourceType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+}
+impl ::std::default::Default for WebSearchSource {
+    fn default() -> Self {
+        Self {
+            type_: defaults::web_search_source_type(),
+            url: Default::default(),
+        }
+    }
 }
 
 open_enum! {
     /// `WebSearchSourceType`
     pub enum WebSearchSourceType {
         Url = "url",
+    }
+}
+
+impl ::std::default::Default for WebSearchSourceType {
+    fn default() -> Self {
+        WebSearchSourceType::Url
     }
 }
 
@@ -24306,7 +29046,7 @@ for WebSearchUserLocation {
     }
 }
 ///User location information for web search
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WebSearchUserLocationInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
@@ -24316,8 +29056,19 @@ pub struct WebSearchUserLocationInner {
     pub region: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    pub type_: ::std::option::Option<WebSearchUserLocationInnerType>,
+    #[serde(rename = "type", default = "defaults::web_search_user_location_inner_type")]
+    pub type_: WebSearchUserLocationInnerType,
+}
+impl ::std::default::Default for WebSearchUserLocationInner {
+    fn default() -> Self {
+        Self {
+            city: Default::default(),
+            country: Default::default(),
+            region: Default::default(),
+            timezone: Default::default(),
+            type_: defaults::web_search_user_location_inner_type(),
+        }
+    }
 }
 
 open_enum! {
@@ -24327,6 +29078,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for WebSearchUserLocationInnerType {
+    fn default() -> Self {
+        WebSearchUserLocationInnerType::Approximate
+    }
+}
 ///Approximate user location for location-biased results.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct WebSearchUserLocationServerTool {
@@ -24479,16 +29235,874 @@ pub mod defaults {
     pub(super) fn default_bool<const V: bool>() -> bool {
         V
     }
+    pub(super) fn annotation_added_event_type() -> super::AnnotationAddedEventType {
+        super::AnnotationAddedEventType::ResponseOutputTextAnnotationAdded
+    }
+    pub(super) fn anthropic_advisor_message_usage_iteration_type() -> super::AnthropicAdvisorMessageUsageIterationType {
+        super::AnthropicAdvisorMessageUsageIterationType::AdvisorMessage
+    }
+    pub(super) fn anthropic_advisor_tool_result_type() -> super::AnthropicAdvisorToolResultType {
+        super::AnthropicAdvisorToolResultType::AdvisorToolResult
+    }
+    pub(super) fn anthropic_base64_pdf_source_media_type() -> super::AnthropicBase64PdfSourceMediaType {
+        super::AnthropicBase64PdfSourceMediaType::ApplicationPdf
+    }
+    pub(super) fn anthropic_base64_pdf_source_type() -> super::AnthropicBase64PdfSourceType {
+        super::AnthropicBase64PdfSourceType::Base64
+    }
+    pub(super) fn anthropic_bash_code_execution_output_type() -> super::AnthropicBashCodeExecutionOutputType {
+        super::AnthropicBashCodeExecutionOutputType::BashCodeExecutionOutput
+    }
+    pub(super) fn anthropic_bash_code_execution_result_type() -> super::AnthropicBashCodeExecutionResultType {
+        super::AnthropicBashCodeExecutionResultType::BashCodeExecutionResult
+    }
+    pub(super) fn anthropic_bash_code_execution_tool_result_type() -> super::AnthropicBashCodeExecutionToolResultType {
+        super::AnthropicBashCodeExecutionToolResultType::BashCodeExecutionToolResult
+    }
+    pub(super) fn anthropic_bash_code_execution_tool_result_error_type() -> super::AnthropicBashCodeExecutionToolResultErrorType {
+        super::AnthropicBashCodeExecutionToolResultErrorType::BashCodeExecutionToolResultError
+    }
+    pub(super) fn anthropic_citation_char_location_type() -> super::AnthropicCitationCharLocationType {
+        super::AnthropicCitationCharLocationType::CharLocation
+    }
+    pub(super) fn anthropic_citation_content_block_location_type() -> super::AnthropicCitationContentBlockLocationType {
+        super::AnthropicCitationContentBlockLocationType::ContentBlockLocation
+    }
+    pub(super) fn anthropic_citation_page_location_type() -> super::AnthropicCitationPageLocationType {
+        super::AnthropicCitationPageLocationType::PageLocation
+    }
+    pub(super) fn anthropic_citation_search_result_location_type() -> super::AnthropicCitationSearchResultLocationType {
+        super::AnthropicCitationSearchResultLocationType::SearchResultLocation
+    }
+    pub(super) fn anthropic_citation_web_search_result_location_type() -> super::AnthropicCitationWebSearchResultLocationType {
+        super::AnthropicCitationWebSearchResultLocationType::WebSearchResultLocation
+    }
+    pub(super) fn anthropic_code_execution20250825_caller_type() -> super::AnthropicCodeExecution20250825CallerType {
+        super::AnthropicCodeExecution20250825CallerType::CodeExecution20250825
+    }
+    pub(super) fn anthropic_code_execution20260120_caller_type() -> super::AnthropicCodeExecution20260120CallerType {
+        super::AnthropicCodeExecution20260120CallerType::CodeExecution20260120
+    }
+    pub(super) fn anthropic_code_execution_output_type() -> super::AnthropicCodeExecutionOutputType {
+        super::AnthropicCodeExecutionOutputType::CodeExecutionOutput
+    }
+    pub(super) fn anthropic_code_execution_result_type() -> super::AnthropicCodeExecutionResultType {
+        super::AnthropicCodeExecutionResultType::CodeExecutionResult
+    }
+    pub(super) fn anthropic_code_execution_tool_result_type() -> super::AnthropicCodeExecutionToolResultType {
+        super::AnthropicCodeExecutionToolResultType::CodeExecutionToolResult
+    }
+    pub(super) fn anthropic_code_execution_tool_result_error_type() -> super::AnthropicCodeExecutionToolResultErrorType {
+        super::AnthropicCodeExecutionToolResultErrorType::CodeExecutionToolResultError
+    }
+    pub(super) fn anthropic_compaction_block_type() -> super::AnthropicCompactionBlockType {
+        super::AnthropicCompactionBlockType::Compaction
+    }
+    pub(super) fn anthropic_compaction_usage_iteration_type() -> super::AnthropicCompactionUsageIterationType {
+        super::AnthropicCompactionUsageIterationType::Compaction
+    }
+    pub(super) fn anthropic_container_upload_type() -> super::AnthropicContainerUploadType {
+        super::AnthropicContainerUploadType::ContainerUpload
+    }
+    pub(super) fn anthropic_direct_caller_type() -> super::AnthropicDirectCallerType {
+        super::AnthropicDirectCallerType::Direct
+    }
+    pub(super) fn anthropic_document_block_type() -> super::AnthropicDocumentBlockType {
+        super::AnthropicDocumentBlockType::Document
+    }
+    pub(super) fn anthropic_encrypted_code_execution_result_type() -> super::AnthropicEncryptedCodeExecutionResultType {
+        super::AnthropicEncryptedCodeExecutionResultType::EncryptedCodeExecutionResult
+    }
+    pub(super) fn anthropic_file_shape() -> super::AnthropicFileShape {
+        super::AnthropicFileShape::Anthropic
+    }
+    pub(super) fn anthropic_file_type() -> super::AnthropicFileType {
+        super::AnthropicFileType::File
+    }
+    pub(super) fn anthropic_file_deleted_shape() -> super::AnthropicFileDeletedShape {
+        super::AnthropicFileDeletedShape::Anthropic
+    }
+    pub(super) fn anthropic_file_deleted_type() -> super::AnthropicFileDeletedType {
+        super::AnthropicFileDeletedType::FileDeleted
+    }
+    pub(super) fn anthropic_file_list_shape() -> super::AnthropicFileListShape {
+        super::AnthropicFileListShape::Anthropic
+    }
+    pub(super) fn anthropic_message_usage_iteration_type() -> super::AnthropicMessageUsageIterationType {
+        super::AnthropicMessageUsageIterationType::Message
+    }
+    pub(super) fn anthropic_messages_error_response_type() -> super::AnthropicMessagesErrorResponseType {
+        super::AnthropicMessagesErrorResponseType::Error
+    }
+    pub(super) fn anthropic_plain_text_source_media_type() -> super::AnthropicPlainTextSourceMediaType {
+        super::AnthropicPlainTextSourceMediaType::TextPlain
+    }
+    pub(super) fn anthropic_plain_text_source_type() -> super::AnthropicPlainTextSourceType {
+        super::AnthropicPlainTextSourceType::Text
+    }
+    pub(super) fn anthropic_redacted_thinking_block_type() -> super::AnthropicRedactedThinkingBlockType {
+        super::AnthropicRedactedThinkingBlockType::RedactedThinking
+    }
+    pub(super) fn anthropic_refusal_stop_details_inner_type() -> super::AnthropicRefusalStopDetailsInnerType {
+        super::AnthropicRefusalStopDetailsInnerType::Refusal
+    }
+    pub(super) fn anthropic_text_block_type() -> super::AnthropicTextBlockType {
+        super::AnthropicTextBlockType::Text
+    }
+    pub(super) fn anthropic_text_editor_code_execution_create_result_type() -> super::AnthropicTextEditorCodeExecutionCreateResultType {
+        super::AnthropicTextEditorCodeExecutionCreateResultType::TextEditorCodeExecutionCreateResult
+    }
+    pub(super) fn anthropic_text_editor_code_execution_str_replace_result_type() -> super::AnthropicTextEditorCodeExecutionStrReplaceResultType {
+        super::AnthropicTextEditorCodeExecutionStrReplaceResultType::TextEditorCodeExecutionStrReplaceResult
+    }
+    pub(super) fn anthropic_text_editor_code_execution_tool_result_type() -> super::AnthropicTextEditorCodeExecutionToolResultType {
+        super::AnthropicTextEditorCodeExecutionToolResultType::TextEditorCodeExecutionToolResult
+    }
+    pub(super) fn anthropic_text_editor_code_execution_tool_result_error_type() -> super::AnthropicTextEditorCodeExecutionToolResultErrorType {
+        super::AnthropicTextEditorCodeExecutionToolResultErrorType::TextEditorCodeExecutionToolResultError
+    }
+    pub(super) fn anthropic_text_editor_code_execution_view_result_type() -> super::AnthropicTextEditorCodeExecutionViewResultType {
+        super::AnthropicTextEditorCodeExecutionViewResultType::TextEditorCodeExecutionViewResult
+    }
+    pub(super) fn anthropic_thinking_block_type() -> super::AnthropicThinkingBlockType {
+        super::AnthropicThinkingBlockType::Thinking
+    }
+    pub(super) fn anthropic_tool_reference_type() -> super::AnthropicToolReferenceType {
+        super::AnthropicToolReferenceType::ToolReference
+    }
+    pub(super) fn anthropic_tool_search_result_type() -> super::AnthropicToolSearchResultType {
+        super::AnthropicToolSearchResultType::ToolSearchToolSearchResult
+    }
+    pub(super) fn anthropic_tool_search_result_error_type() -> super::AnthropicToolSearchResultErrorType {
+        super::AnthropicToolSearchResultErrorType::ToolSearchToolResultError
+    }
+    pub(super) fn anthropic_tool_search_tool_result_type() -> super::AnthropicToolSearchToolResultType {
+        super::AnthropicToolSearchToolResultType::ToolSearchToolResult
+    }
+    pub(super) fn anthropic_tool_use_block_type() -> super::AnthropicToolUseBlockType {
+        super::AnthropicToolUseBlockType::ToolUse
+    }
+    pub(super) fn anthropic_web_fetch_block_type() -> super::AnthropicWebFetchBlockType {
+        super::AnthropicWebFetchBlockType::WebFetchResult
+    }
+    pub(super) fn anthropic_web_fetch_tool_result_type() -> super::AnthropicWebFetchToolResultType {
+        super::AnthropicWebFetchToolResultType::WebFetchToolResult
+    }
+    pub(super) fn anthropic_web_fetch_tool_result_error_type() -> super::AnthropicWebFetchToolResultErrorType {
+        super::AnthropicWebFetchToolResultErrorType::WebFetchToolResultError
+    }
+    pub(super) fn anthropic_web_search_result_type() -> super::AnthropicWebSearchResultType {
+        super::AnthropicWebSearchResultType::WebSearchResult
+    }
+    pub(super) fn anthropic_web_search_tool_result_type() -> super::AnthropicWebSearchToolResultType {
+        super::AnthropicWebSearchToolResultType::WebSearchToolResult
+    }
+    pub(super) fn anthropic_web_search_tool_result_error_type() -> super::AnthropicWebSearchToolResultErrorType {
+        super::AnthropicWebSearchToolResultErrorType::WebSearchToolResultError
+    }
+    pub(super) fn apply_patch_call_item_type() -> super::ApplyPatchCallItemType {
+        super::ApplyPatchCallItemType::ApplyPatchCall
+    }
+    pub(super) fn apply_patch_call_operation_diff_delta_event_type() -> super::ApplyPatchCallOperationDiffDeltaEventType {
+        super::ApplyPatchCallOperationDiffDeltaEventType::ResponseApplyPatchCallOperationDiffDelta
+    }
+    pub(super) fn apply_patch_call_operation_diff_done_event_type() -> super::ApplyPatchCallOperationDiffDoneEventType {
+        super::ApplyPatchCallOperationDiffDoneEventType::ResponseApplyPatchCallOperationDiffDone
+    }
+    pub(super) fn apply_patch_call_output_item_type() -> super::ApplyPatchCallOutputItemType {
+        super::ApplyPatchCallOutputItemType::ApplyPatchCallOutput
+    }
+    pub(super) fn apply_patch_create_file_operation_type() -> super::ApplyPatchCreateFileOperationType {
+        super::ApplyPatchCreateFileOperationType::CreateFile
+    }
+    pub(super) fn apply_patch_delete_file_operation_type() -> super::ApplyPatchDeleteFileOperationType {
+        super::ApplyPatchDeleteFileOperationType::DeleteFile
+    }
+    pub(super) fn apply_patch_server_tool_type() -> super::ApplyPatchServerToolType {
+        super::ApplyPatchServerToolType::ApplyPatch
+    }
+    pub(super) fn apply_patch_update_file_operation_type() -> super::ApplyPatchUpdateFileOperationType {
+        super::ApplyPatchUpdateFileOperationType::UpdateFile
+    }
+    pub(super) fn base_inputs_array_item_object_type() -> super::BaseInputsArrayItemObjectType {
+        super::BaseInputsArrayItemObjectType::Message
+    }
+    pub(super) fn boolean_capability_type() -> super::BooleanCapabilityType {
+        super::BooleanCapabilityType::Boolean
+    }
+    pub(super) fn chat_assistant_message_role() -> super::ChatAssistantMessageRole {
+        super::ChatAssistantMessageRole::Assistant
+    }
+    pub(super) fn chat_content_audio_type() -> super::ChatContentAudioType {
+        super::ChatContentAudioType::InputAudio
+    }
+    pub(super) fn chat_content_cache_control_type() -> super::ChatContentCacheControlType {
+        super::ChatContentCacheControlType::Ephemeral
+    }
+    pub(super) fn chat_content_file_type() -> super::ChatContentFileType {
+        super::ChatContentFileType::File
+    }
+    pub(super) fn chat_content_image_type() -> super::ChatContentImageType {
+        super::ChatContentImageType::ImageUrl
+    }
+    pub(super) fn chat_content_text_type() -> super::ChatContentTextType {
+        super::ChatContentTextType::Text
+    }
+    pub(super) fn chat_content_video_type() -> super::ChatContentVideoType {
+        super::ChatContentVideoType::VideoUrl
+    }
+    pub(super) fn chat_result_object() -> super::ChatResultObject {
+        super::ChatResultObject::ChatCompletion
+    }
+    pub(super) fn chat_stream_chunk_object() -> super::ChatStreamChunkObject {
+        super::ChatStreamChunkObject::ChatCompletionChunk
+    }
+    pub(super) fn chat_stream_delta_role() -> super::ChatStreamDeltaRole {
+        super::ChatStreamDeltaRole::Assistant
+    }
+    pub(super) fn chat_stream_tool_call_type() -> super::ChatStreamToolCallType {
+        super::ChatStreamToolCallType::Function
+    }
+    pub(super) fn chat_tool_call_type() -> super::ChatToolCallType {
+        super::ChatToolCallType::Function
+    }
+    pub(super) fn code_interpreter_call_code_delta_event_type() -> super::CodeInterpreterCallCodeDeltaEventType {
+        super::CodeInterpreterCallCodeDeltaEventType::ResponseCodeInterpreterCallCodeDelta
+    }
+    pub(super) fn code_interpreter_call_code_done_event_type() -> super::CodeInterpreterCallCodeDoneEventType {
+        super::CodeInterpreterCallCodeDoneEventType::ResponseCodeInterpreterCallCodeDone
+    }
+    pub(super) fn code_interpreter_call_completed_event_type() -> super::CodeInterpreterCallCompletedEventType {
+        super::CodeInterpreterCallCompletedEventType::ResponseCodeInterpreterCallCompleted
+    }
+    pub(super) fn code_interpreter_call_in_progress_event_type() -> super::CodeInterpreterCallInProgressEventType {
+        super::CodeInterpreterCallInProgressEventType::ResponseCodeInterpreterCallInProgress
+    }
+    pub(super) fn code_interpreter_call_interpreting_event_type() -> super::CodeInterpreterCallInterpretingEventType {
+        super::CodeInterpreterCallInterpretingEventType::ResponseCodeInterpreterCallInterpreting
+    }
+    pub(super) fn code_interpreter_file_output_type() -> super::CodeInterpreterFileOutputType {
+        super::CodeInterpreterFileOutputType::File
+    }
+    pub(super) fn code_interpreter_image_output_type() -> super::CodeInterpreterImageOutputType {
+        super::CodeInterpreterImageOutputType::Image
+    }
+    pub(super) fn code_interpreter_logs_output_type() -> super::CodeInterpreterLogsOutputType {
+        super::CodeInterpreterLogsOutputType::Logs
+    }
+    pub(super) fn code_interpreter_server_tool_type() -> super::CodeInterpreterServerToolType {
+        super::CodeInterpreterServerToolType::CodeInterpreter
+    }
+    pub(super) fn code_interpreter_server_tool_container_object_type() -> super::CodeInterpreterServerToolContainerObjectType {
+        super::CodeInterpreterServerToolContainerObjectType::Auto
+    }
+    pub(super) fn codex_local_shell_tool_type() -> super::CodexLocalShellToolType {
+        super::CodexLocalShellToolType::LocalShell
+    }
+    pub(super) fn computer_use_server_tool_type() -> super::ComputerUseServerToolType {
+        super::ComputerUseServerToolType::ComputerUsePreview
+    }
+    pub(super) fn content_part_added_event_type() -> super::ContentPartAddedEventType {
+        super::ContentPartAddedEventType::ResponseContentPartAdded
+    }
+    pub(super) fn content_part_done_event_type() -> super::ContentPartDoneEventType {
+        super::ContentPartDoneEventType::ResponseContentPartDone
+    }
+    pub(super) fn create_embeddings_response_object() -> super::CreateEmbeddingsResponseObject {
+        super::CreateEmbeddingsResponseObject::List
+    }
+    pub(super) fn create_embeddings_response_data_item_object() -> super::CreateEmbeddingsResponseDataItemObject {
+        super::CreateEmbeddingsResponseDataItemObject::Embedding
+    }
+    pub(super) fn custom_tool_type() -> super::CustomToolType {
+        super::CustomToolType::Custom
+    }
+    pub(super) fn custom_tool_call_input_delta_event_type() -> super::CustomToolCallInputDeltaEventType {
+        super::CustomToolCallInputDeltaEventType::ResponseCustomToolCallInputDelta
+    }
+    pub(super) fn custom_tool_call_input_done_event_type() -> super::CustomToolCallInputDoneEventType {
+        super::CustomToolCallInputDoneEventType::ResponseCustomToolCallInputDone
+    }
+    pub(super) fn custom_tool_format_grammar_type() -> super::CustomToolFormatGrammarType {
+        super::CustomToolFormatGrammarType::Grammar
+    }
+    pub(super) fn custom_tool_format_text_type() -> super::CustomToolFormatTextType {
+        super::CustomToolFormatTextType::Text
+    }
+    pub(super) fn debug_event_type() -> super::DebugEventType {
+        super::DebugEventType::ResponseDebug
+    }
+    pub(super) fn enum_capability_type() -> super::EnumCapabilityType {
+        super::EnumCapabilityType::Enum
+    }
+    pub(super) fn error_event_type() -> super::ErrorEventType {
+        super::ErrorEventType::Error
+    }
+    pub(super) fn file_citation_type() -> super::FileCitationType {
+        super::FileCitationType::FileCitation
+    }
+    pub(super) fn file_path_type() -> super::FilePathType {
+        super::FilePathType::FilePath
+    }
+    pub(super) fn file_search_server_tool_type() -> super::FileSearchServerToolType {
+        super::FileSearchServerToolType::FileSearch
+    }
+    pub(super) fn format_json_object_config_type() -> super::FormatJsonObjectConfigType {
+        super::FormatJsonObjectConfigType::JsonObject
+    }
+    pub(super) fn format_json_schema_config_type() -> super::FormatJsonSchemaConfigType {
+        super::FormatJsonSchemaConfigType::JsonSchema
+    }
+    pub(super) fn format_text_config_type() -> super::FormatTextConfigType {
+        super::FormatTextConfigType::Text
+    }
+    pub(super) fn function_call_args_delta_event_type() -> super::FunctionCallArgsDeltaEventType {
+        super::FunctionCallArgsDeltaEventType::ResponseFunctionCallArgumentsDelta
+    }
+    pub(super) fn function_call_args_done_event_type() -> super::FunctionCallArgsDoneEventType {
+        super::FunctionCallArgsDoneEventType::ResponseFunctionCallArgumentsDone
+    }
+    pub(super) fn fusion_call_analysis_completed_event_type() -> super::FusionCallAnalysisCompletedEventType {
+        super::FusionCallAnalysisCompletedEventType::ResponseFusionCallAnalysisCompleted
+    }
+    pub(super) fn fusion_call_analysis_in_progress_event_type() -> super::FusionCallAnalysisInProgressEventType {
+        super::FusionCallAnalysisInProgressEventType::ResponseFusionCallAnalysisInProgress
+    }
+    pub(super) fn fusion_call_completed_event_type() -> super::FusionCallCompletedEventType {
+        super::FusionCallCompletedEventType::ResponseFusionCallCompleted
+    }
+    pub(super) fn fusion_call_in_progress_event_type() -> super::FusionCallInProgressEventType {
+        super::FusionCallInProgressEventType::ResponseFusionCallInProgress
+    }
+    pub(super) fn fusion_call_panel_added_event_type() -> super::FusionCallPanelAddedEventType {
+        super::FusionCallPanelAddedEventType::ResponseFusionCallPanelAdded
+    }
+    pub(super) fn fusion_call_panel_completed_event_type() -> super::FusionCallPanelCompletedEventType {
+        super::FusionCallPanelCompletedEventType::ResponseFusionCallPanelCompleted
+    }
+    pub(super) fn fusion_call_panel_delta_event_type() -> super::FusionCallPanelDeltaEventType {
+        super::FusionCallPanelDeltaEventType::ResponseFusionCallPanelDelta
+    }
+    pub(super) fn fusion_call_panel_failed_event_type() -> super::FusionCallPanelFailedEventType {
+        super::FusionCallPanelFailedEventType::ResponseFusionCallPanelFailed
+    }
+    pub(super) fn fusion_call_panel_reasoning_delta_event_type() -> super::FusionCallPanelReasoningDeltaEventType {
+        super::FusionCallPanelReasoningDeltaEventType::ResponseFusionCallPanelReasoningDelta
+    }
+    pub(super) fn image_gen_call_completed_event_type() -> super::ImageGenCallCompletedEventType {
+        super::ImageGenCallCompletedEventType::ResponseImageGenerationCallCompleted
+    }
+    pub(super) fn image_gen_call_generating_event_type() -> super::ImageGenCallGeneratingEventType {
+        super::ImageGenCallGeneratingEventType::ResponseImageGenerationCallGenerating
+    }
+    pub(super) fn image_gen_call_in_progress_event_type() -> super::ImageGenCallInProgressEventType {
+        super::ImageGenCallInProgressEventType::ResponseImageGenerationCallInProgress
+    }
+    pub(super) fn image_gen_call_partial_image_event_type() -> super::ImageGenCallPartialImageEventType {
+        super::ImageGenCallPartialImageEventType::ResponseImageGenerationCallPartialImage
+    }
+    pub(super) fn image_gen_completed_event_type() -> super::ImageGenCompletedEventType {
+        super::ImageGenCompletedEventType::ImageGenerationCompleted
+    }
+    pub(super) fn image_gen_partial_image_event_type() -> super::ImageGenPartialImageEventType {
+        super::ImageGenPartialImageEventType::ImageGenerationPartialImage
+    }
+    pub(super) fn image_gen_stream_error_event_type() -> super::ImageGenStreamErrorEventType {
+        super::ImageGenStreamErrorEventType::Error
+    }
+    pub(super) fn image_gen_text_chunk_event_type() -> super::ImageGenTextChunkEventType {
+        super::ImageGenTextChunkEventType::ImageGenerationTextChunk
+    }
+    pub(super) fn image_generation_server_tool_type() -> super::ImageGenerationServerToolType {
+        super::ImageGenerationServerToolType::ImageGeneration
+    }
+    pub(super) fn input_audio_type() -> super::InputAudioType {
+        super::InputAudioType::InputAudio
+    }
+    pub(super) fn input_file_type() -> super::InputFileType {
+        super::InputFileType::InputFile
+    }
+    pub(super) fn input_image_type() -> super::InputImageType {
+        super::InputImageType::InputImage
+    }
+    pub(super) fn input_text_type() -> super::InputTextType {
+        super::InputTextType::InputText
+    }
+    pub(super) fn legacy_chat_content_video_type() -> super::LegacyChatContentVideoType {
+        super::LegacyChatContentVideoType::InputVideo
+    }
+    pub(super) fn legacy_web_search_server_tool_type() -> super::LegacyWebSearchServerToolType {
+        super::LegacyWebSearchServerToolType::WebSearch
+    }
+    pub(super) fn mcp_server_tool_type() -> super::McpServerToolType {
+        super::McpServerToolType::Mcp
+    }
+    pub(super) fn messages_content_block_delta_event_type() -> super::MessagesContentBlockDeltaEventType {
+        super::MessagesContentBlockDeltaEventType::ContentBlockDelta
+    }
+    pub(super) fn messages_content_block_delta_event_delta_citations_delta_type() -> super::MessagesContentBlockDeltaEventDeltaCitationsDeltaType {
+        super::MessagesContentBlockDeltaEventDeltaCitationsDeltaType::CitationsDelta
+    }
+    pub(super) fn messages_content_block_delta_event_delta_compaction_delta_type() -> super::MessagesContentBlockDeltaEventDeltaCompactionDeltaType {
+        super::MessagesContentBlockDeltaEventDeltaCompactionDeltaType::CompactionDelta
+    }
+    pub(super) fn messages_content_block_delta_event_delta_input_json_delta_type() -> super::MessagesContentBlockDeltaEventDeltaInputJsonDeltaType {
+        super::MessagesContentBlockDeltaEventDeltaInputJsonDeltaType::InputJsonDelta
+    }
+    pub(super) fn messages_content_block_delta_event_delta_signature_delta_type() -> super::MessagesContentBlockDeltaEventDeltaSignatureDeltaType {
+        super::MessagesContentBlockDeltaEventDeltaSignatureDeltaType::SignatureDelta
+    }
+    pub(super) fn messages_content_block_delta_event_delta_text_delta_type() -> super::MessagesContentBlockDeltaEventDeltaTextDeltaType {
+        super::MessagesContentBlockDeltaEventDeltaTextDeltaType::TextDelta
+    }
+    pub(super) fn messages_content_block_delta_event_delta_thinking_delta_type() -> super::MessagesContentBlockDeltaEventDeltaThinkingDeltaType {
+        super::MessagesContentBlockDeltaEventDeltaThinkingDeltaType::ThinkingDelta
+    }
+    pub(super) fn messages_content_block_start_event_type() -> super::MessagesContentBlockStartEventType {
+        super::MessagesContentBlockStartEventType::ContentBlockStart
+    }
+    pub(super) fn messages_content_block_start_event_content_block_object_type() -> super::MessagesContentBlockStartEventContentBlockObjectType {
+        super::MessagesContentBlockStartEventContentBlockObjectType::Compaction
+    }
+    pub(super) fn messages_content_block_stop_event_type() -> super::MessagesContentBlockStopEventType {
+        super::MessagesContentBlockStopEventType::ContentBlockStop
+    }
+    pub(super) fn messages_delta_event_type() -> super::MessagesDeltaEventType {
+        super::MessagesDeltaEventType::MessageDelta
+    }
+    pub(super) fn messages_error_event_type() -> super::MessagesErrorEventType {
+        super::MessagesErrorEventType::Error
+    }
+    pub(super) fn messages_ping_event_type() -> super::MessagesPingEventType {
+        super::MessagesPingEventType::Ping
+    }
     pub(super) fn messages_request_tools_item_variant0_input_schema_type() -> ::std::string::String {
         "object".to_string()
+    }
+    pub(super) fn messages_result_role() -> super::MessagesResultRole {
+        super::MessagesResultRole::Assistant
+    }
+    pub(super) fn messages_result_type() -> super::MessagesResultType {
+        super::MessagesResultType::Message
+    }
+    pub(super) fn messages_start_event_type() -> super::MessagesStartEventType {
+        super::MessagesStartEventType::MessageStart
+    }
+    pub(super) fn messages_start_event_message_role() -> super::MessagesStartEventMessageRole {
+        super::MessagesStartEventMessageRole::Assistant
+    }
+    pub(super) fn messages_start_event_message_type() -> super::MessagesStartEventMessageType {
+        super::MessagesStartEventMessageType::Message
+    }
+    pub(super) fn messages_stop_event_type() -> super::MessagesStopEventType {
+        super::MessagesStopEventType::MessageStop
+    }
+    pub(super) fn namespace_function_tool_type() -> super::NamespaceFunctionToolType {
+        super::NamespaceFunctionToolType::Function
+    }
+    pub(super) fn namespace_tool_type() -> super::NamespaceToolType {
+        super::NamespaceToolType::Namespace
+    }
+    pub(super) fn observability_arize_destination_type() -> super::ObservabilityArizeDestinationType {
+        super::ObservabilityArizeDestinationType::Arize
+    }
+    pub(super) fn observability_braintrust_destination_type() -> super::ObservabilityBraintrustDestinationType {
+        super::ObservabilityBraintrustDestinationType::Braintrust
+    }
+    pub(super) fn observability_clickhouse_destination_type() -> super::ObservabilityClickhouseDestinationType {
+        super::ObservabilityClickhouseDestinationType::Clickhouse
+    }
+    pub(super) fn observability_datadog_destination_type() -> super::ObservabilityDatadogDestinationType {
+        super::ObservabilityDatadogDestinationType::Datadog
+    }
+    pub(super) fn observability_grafana_destination_type() -> super::ObservabilityGrafanaDestinationType {
+        super::ObservabilityGrafanaDestinationType::Grafana
+    }
+    pub(super) fn observability_langfuse_destination_type() -> super::ObservabilityLangfuseDestinationType {
+        super::ObservabilityLangfuseDestinationType::Langfuse
+    }
+    pub(super) fn observability_langsmith_destination_type() -> super::ObservabilityLangsmithDestinationType {
+        super::ObservabilityLangsmithDestinationType::Langsmith
+    }
+    pub(super) fn observability_newrelic_destination_type() -> super::ObservabilityNewrelicDestinationType {
+        super::ObservabilityNewrelicDestinationType::Newrelic
+    }
+    pub(super) fn observability_opik_destination_type() -> super::ObservabilityOpikDestinationType {
+        super::ObservabilityOpikDestinationType::Opik
+    }
+    pub(super) fn observability_otel_collector_destination_type() -> super::ObservabilityOtelCollectorDestinationType {
+        super::ObservabilityOtelCollectorDestinationType::OtelCollector
+    }
+    pub(super) fn observability_posthog_destination_type() -> super::ObservabilityPosthogDestinationType {
+        super::ObservabilityPosthogDestinationType::Posthog
+    }
+    pub(super) fn observability_ramp_destination_type() -> super::ObservabilityRampDestinationType {
+        super::ObservabilityRampDestinationType::Ramp
+    }
+    pub(super) fn observability_s3_destination_type() -> super::ObservabilityS3DestinationType {
+        super::ObservabilityS3DestinationType::S3
+    }
+    pub(super) fn observability_sentry_destination_type() -> super::ObservabilitySentryDestinationType {
+        super::ObservabilitySentryDestinationType::Sentry
+    }
+    pub(super) fn observability_snowflake_destination_type() -> super::ObservabilitySnowflakeDestinationType {
+        super::ObservabilitySnowflakeDestinationType::Snowflake
+    }
+    pub(super) fn observability_weave_destination_type() -> super::ObservabilityWeaveDestinationType {
+        super::ObservabilityWeaveDestinationType::Weave
+    }
+    pub(super) fn observability_webhook_destination_type() -> super::ObservabilityWebhookDestinationType {
+        super::ObservabilityWebhookDestinationType::Webhook
+    }
+    pub(super) fn open_ai_file_object() -> super::OpenAiFileObject {
+        super::OpenAiFileObject::File
+    }
+    pub(super) fn open_ai_file_shape() -> super::OpenAiFileShape {
+        super::OpenAiFileShape::Openai
+    }
+    pub(super) fn open_ai_file_status() -> super::OpenAiFileStatus {
+        super::OpenAiFileStatus::Processed
+    }
+    pub(super) fn open_ai_file_deleted_object() -> super::OpenAiFileDeletedObject {
+        super::OpenAiFileDeletedObject::File
+    }
+    pub(super) fn open_ai_file_deleted_shape() -> super::OpenAiFileDeletedShape {
+        super::OpenAiFileDeletedShape::Openai
+    }
+    pub(super) fn open_ai_file_list_object() -> super::OpenAiFileListObject {
+        super::OpenAiFileListObject::List
+    }
+    pub(super) fn open_ai_file_list_shape() -> super::OpenAiFileListShape {
+        super::OpenAiFileListShape::Openai
+    }
+    pub(super) fn open_ai_response_custom_tool_call_type() -> super::OpenAiResponseCustomToolCallType {
+        super::OpenAiResponseCustomToolCallType::CustomToolCall
+    }
+    pub(super) fn open_ai_response_custom_tool_call_output_type() -> super::OpenAiResponseCustomToolCallOutputType {
+        super::OpenAiResponseCustomToolCallOutputType::CustomToolCallOutput
+    }
+    pub(super) fn open_ai_response_function_tool_call_type() -> super::OpenAiResponseFunctionToolCallType {
+        super::OpenAiResponseFunctionToolCallType::FunctionCall
+    }
+    pub(super) fn open_ai_response_function_tool_call_output_type() -> super::OpenAiResponseFunctionToolCallOutputType {
+        super::OpenAiResponseFunctionToolCallOutputType::FunctionCallOutput
+    }
+    pub(super) fn open_ai_response_input_message_item_type() -> super::OpenAiResponseInputMessageItemType {
+        super::OpenAiResponseInputMessageItemType::Message
+    }
+    pub(super) fn open_ai_responses_refusal_content_type() -> super::OpenAiResponsesRefusalContentType {
+        super::OpenAiResponsesRefusalContentType::Refusal
+    }
+    pub(super) fn open_ai_responses_tool_choice_variant3_type() -> super::OpenAiResponsesToolChoiceVariant3Type {
+        super::OpenAiResponsesToolChoiceVariant3Type::Function
+    }
+    pub(super) fn open_ai_responses_tool_choice_variant6_type() -> super::OpenAiResponsesToolChoiceVariant6Type {
+        super::OpenAiResponsesToolChoiceVariant6Type::ApplyPatch
+    }
+    pub(super) fn open_ai_responses_tool_choice_variant7_type() -> super::OpenAiResponsesToolChoiceVariant7Type {
+        super::OpenAiResponsesToolChoiceVariant7Type::Shell
+    }
+    pub(super) fn open_responses_created_event_type() -> super::OpenResponsesCreatedEventType {
+        super::OpenResponsesCreatedEventType::ResponseCreated
+    }
+    pub(super) fn open_responses_in_progress_event_type() -> super::OpenResponsesInProgressEventType {
+        super::OpenResponsesInProgressEventType::ResponseInProgress
+    }
+    pub(super) fn open_responses_result_object() -> super::OpenResponsesResultObject {
+        super::OpenResponsesResultObject::Response
+    }
+    pub(super) fn open_responses_result_tools_item_function_type() -> super::OpenResponsesResultToolsItemFunctionType {
+        super::OpenResponsesResultToolsItemFunctionType::Function
+    }
+    pub(super) fn open_router_file_shape() -> super::OpenRouterFileShape {
+        super::OpenRouterFileShape::Openrouter
+    }
+    pub(super) fn open_router_file_type() -> super::OpenRouterFileType {
+        super::OpenRouterFileType::File
+    }
+    pub(super) fn open_router_file_deleted_shape() -> super::OpenRouterFileDeletedShape {
+        super::OpenRouterFileDeletedShape::Openrouter
+    }
+    pub(super) fn open_router_file_deleted_type() -> super::OpenRouterFileDeletedType {
+        super::OpenRouterFileDeletedType::FileDeleted
+    }
+    pub(super) fn open_router_file_list_shape() -> super::OpenRouterFileListShape {
+        super::OpenRouterFileListShape::Openrouter
+    }
+    pub(super) fn or_anthropic_bash_tool_result_type() -> super::OrAnthropicBashToolResultType {
+        super::OrAnthropicBashToolResultType::OpenrouterBashToolResult
+    }
+    pub(super) fn or_anthropic_server_tool_use_block_type() -> super::OrAnthropicServerToolUseBlockType {
+        super::OrAnthropicServerToolUseBlockType::ServerToolUse
+    }
+    pub(super) fn or_anthropic_shell_tool_result_type() -> super::OrAnthropicShellToolResultType {
+        super::OrAnthropicShellToolResultType::OpenrouterShellToolResult
+    }
+    pub(super) fn output_advisor_server_tool_item_type() -> super::OutputAdvisorServerToolItemType {
+        super::OutputAdvisorServerToolItemType::OpenrouterAdvisor
+    }
+    pub(super) fn output_apply_patch_call_item_type() -> super::OutputApplyPatchCallItemType {
+        super::OutputApplyPatchCallItemType::ApplyPatchCall
+    }
+    pub(super) fn output_apply_patch_server_tool_item_type() -> super::OutputApplyPatchServerToolItemType {
+        super::OutputApplyPatchServerToolItemType::OpenrouterApplyPatch
+    }
+    pub(super) fn output_bash_server_tool_item_type() -> super::OutputBashServerToolItemType {
+        super::OutputBashServerToolItemType::OpenrouterBash
+    }
+    pub(super) fn output_browser_use_server_tool_item_type() -> super::OutputBrowserUseServerToolItemType {
+        super::OutputBrowserUseServerToolItemType::OpenrouterBrowserUse
+    }
+    pub(super) fn output_code_interpreter_call_item_type() -> super::OutputCodeInterpreterCallItemType {
+        super::OutputCodeInterpreterCallItemType::CodeInterpreterCall
+    }
+    pub(super) fn output_code_interpreter_server_tool_item_type() -> super::OutputCodeInterpreterServerToolItemType {
+        super::OutputCodeInterpreterServerToolItemType::OpenrouterCodeInterpreter
+    }
+    pub(super) fn output_computer_call_item_type() -> super::OutputComputerCallItemType {
+        super::OutputComputerCallItemType::ComputerCall
+    }
+    pub(super) fn output_custom_tool_call_item_type() -> super::OutputCustomToolCallItemType {
+        super::OutputCustomToolCallItemType::CustomToolCall
+    }
+    pub(super) fn output_datetime_item_type() -> super::OutputDatetimeItemType {
+        super::OutputDatetimeItemType::OpenrouterDatetime
+    }
+    pub(super) fn output_file_search_call_item_type() -> super::OutputFileSearchCallItemType {
+        super::OutputFileSearchCallItemType::FileSearchCall
+    }
+    pub(super) fn output_file_search_server_tool_item_type() -> super::OutputFileSearchServerToolItemType {
+        super::OutputFileSearchServerToolItemType::OpenrouterFileSearch
+    }
+    pub(super) fn output_files_server_tool_item_type() -> super::OutputFilesServerToolItemType {
+        super::OutputFilesServerToolItemType::OpenrouterFiles
+    }
+    pub(super) fn output_function_call_item_type() -> super::OutputFunctionCallItemType {
+        super::OutputFunctionCallItemType::FunctionCall
+    }
+    pub(super) fn output_fusion_server_tool_item_type() -> super::OutputFusionServerToolItemType {
+        super::OutputFusionServerToolItemType::OpenrouterFusion
+    }
+    pub(super) fn output_image_generation_call_item_type() -> super::OutputImageGenerationCallItemType {
+        super::OutputImageGenerationCallItemType::ImageGenerationCall
+    }
+    pub(super) fn output_image_generation_server_tool_item_type() -> super::OutputImageGenerationServerToolItemType {
+        super::OutputImageGenerationServerToolItemType::OpenrouterImageGeneration
+    }
+    pub(super) fn output_item_image_generation_call_type() -> super::OutputItemImageGenerationCallType {
+        super::OutputItemImageGenerationCallType::ImageGenerationCall
+    }
+    pub(super) fn output_mcp_server_tool_item_type() -> super::OutputMcpServerToolItemType {
+        super::OutputMcpServerToolItemType::OpenrouterMcp
+    }
+    pub(super) fn output_memory_server_tool_item_type() -> super::OutputMemoryServerToolItemType {
+        super::OutputMemoryServerToolItemType::OpenrouterMemory
+    }
+    pub(super) fn output_message_role() -> super::OutputMessageRole {
+        super::OutputMessageRole::Assistant
+    }
+    pub(super) fn output_message_type() -> super::OutputMessageType {
+        super::OutputMessageType::Message
+    }
+    pub(super) fn output_message_item_role() -> super::OutputMessageItemRole {
+        super::OutputMessageItemRole::Assistant
+    }
+    pub(super) fn output_message_item_type() -> super::OutputMessageItemType {
+        super::OutputMessageItemType::Message
+    }
+    pub(super) fn output_reasoning_item_type() -> super::OutputReasoningItemType {
+        super::OutputReasoningItemType::Reasoning
+    }
+    pub(super) fn output_search_models_server_tool_item_type() -> super::OutputSearchModelsServerToolItemType {
+        super::OutputSearchModelsServerToolItemType::OpenrouterExperimentalSearchModels
+    }
+    pub(super) fn output_shell_call_item_type() -> super::OutputShellCallItemType {
+        super::OutputShellCallItemType::ShellCall
+    }
+    pub(super) fn output_shell_call_output_item_type() -> super::OutputShellCallOutputItemType {
+        super::OutputShellCallOutputItemType::ShellCallOutput
+    }
+    pub(super) fn output_shell_server_tool_item_type() -> super::OutputShellServerToolItemType {
+        super::OutputShellServerToolItemType::OpenrouterShell
+    }
+    pub(super) fn output_subagent_server_tool_item_type() -> super::OutputSubagentServerToolItemType {
+        super::OutputSubagentServerToolItemType::OpenrouterSubagent
+    }
+    pub(super) fn output_text_editor_server_tool_item_type() -> super::OutputTextEditorServerToolItemType {
+        super::OutputTextEditorServerToolItemType::OpenrouterTextEditor
+    }
+    pub(super) fn output_tool_search_server_tool_item_type() -> super::OutputToolSearchServerToolItemType {
+        super::OutputToolSearchServerToolItemType::OpenrouterToolSearch
+    }
+    pub(super) fn output_web_fetch_server_tool_item_type() -> super::OutputWebFetchServerToolItemType {
+        super::OutputWebFetchServerToolItemType::OpenrouterWebFetch
+    }
+    pub(super) fn output_web_search_call_item_type() -> super::OutputWebSearchCallItemType {
+        super::OutputWebSearchCallItemType::WebSearchCall
+    }
+    pub(super) fn output_web_search_call_item_action_find_in_page_type() -> super::OutputWebSearchCallItemActionFindInPageType {
+        super::OutputWebSearchCallItemActionFindInPageType::FindInPage
+    }
+    pub(super) fn output_web_search_call_item_action_open_page_type() -> super::OutputWebSearchCallItemActionOpenPageType {
+        super::OutputWebSearchCallItemActionOpenPageType::OpenPage
+    }
+    pub(super) fn output_web_search_call_item_action_search_type() -> super::OutputWebSearchCallItemActionSearchType {
+        super::OutputWebSearchCallItemActionSearchType::Search
+    }
+    pub(super) fn output_web_search_server_tool_item_type() -> super::OutputWebSearchServerToolItemType {
+        super::OutputWebSearchServerToolItemType::OpenrouterWebSearch
+    }
+    pub(super) fn output_web_search_server_tool_item_action_type() -> super::OutputWebSearchServerToolItemActionType {
+        super::OutputWebSearchServerToolItemActionType::Search
+    }
+    pub(super) fn output_web_search_server_tool_item_action_sources_item_type() -> super::OutputWebSearchServerToolItemActionSourcesItemType {
+        super::OutputWebSearchServerToolItemActionSourcesItemType::Url
+    }
+    pub(super) fn preview20250311_web_search_server_tool_type() -> super::Preview20250311WebSearchServerToolType {
+        super::Preview20250311WebSearchServerToolType::WebSearchPreview20250311
+    }
+    pub(super) fn preview_web_search_server_tool_type() -> super::PreviewWebSearchServerToolType {
+        super::PreviewWebSearchServerToolType::WebSearchPreview
+    }
+    pub(super) fn preview_web_search_user_location_inner_type() -> super::PreviewWebSearchUserLocationInnerType {
+        super::PreviewWebSearchUserLocationInnerType::Approximate
+    }
+    pub(super) fn prompt_cache_breakpoint_inner_mode() -> super::PromptCacheBreakpointInnerMode {
+        super::PromptCacheBreakpointInnerMode::Explicit
+    }
+    pub(super) fn prompt_cache_options_inner_mode() -> super::PromptCacheOptionsInnerMode {
+        super::PromptCacheOptionsInnerMode::Explicit
+    }
+    pub(super) fn range_capability_type() -> super::RangeCapabilityType {
+        super::RangeCapabilityType::Range
+    }
+    pub(super) fn rankings_daily_meta_version() -> super::RankingsDailyMetaVersion {
+        super::RankingsDailyMetaVersion::V1
+    }
+    pub(super) fn reasoning_delta_event_type() -> super::ReasoningDeltaEventType {
+        super::ReasoningDeltaEventType::ResponseReasoningTextDelta
+    }
+    pub(super) fn reasoning_detail_encrypted_type() -> super::ReasoningDetailEncryptedType {
+        super::ReasoningDetailEncryptedType::ReasoningEncrypted
+    }
+    pub(super) fn reasoning_detail_server_tool_call_type() -> super::ReasoningDetailServerToolCallType {
+        super::ReasoningDetailServerToolCallType::ReasoningServerToolCall
+    }
+    pub(super) fn reasoning_detail_summary_type() -> super::ReasoningDetailSummaryType {
+        super::ReasoningDetailSummaryType::ReasoningSummary
+    }
+    pub(super) fn reasoning_detail_text_type() -> super::ReasoningDetailTextType {
+        super::ReasoningDetailTextType::ReasoningText
+    }
+    pub(super) fn reasoning_done_event_type() -> super::ReasoningDoneEventType {
+        super::ReasoningDoneEventType::ResponseReasoningTextDone
+    }
+    pub(super) fn reasoning_summary_part_added_event_type() -> super::ReasoningSummaryPartAddedEventType {
+        super::ReasoningSummaryPartAddedEventType::ResponseReasoningSummaryPartAdded
+    }
+    pub(super) fn reasoning_summary_part_done_event_type() -> super::ReasoningSummaryPartDoneEventType {
+        super::ReasoningSummaryPartDoneEventType::ResponseReasoningSummaryPartDone
+    }
+    pub(super) fn reasoning_summary_text_type() -> super::ReasoningSummaryTextType {
+        super::ReasoningSummaryTextType::SummaryText
+    }
+    pub(super) fn reasoning_summary_text_delta_event_type() -> super::ReasoningSummaryTextDeltaEventType {
+        super::ReasoningSummaryTextDeltaEventType::ResponseReasoningSummaryTextDelta
+    }
+    pub(super) fn reasoning_summary_text_done_event_type() -> super::ReasoningSummaryTextDoneEventType {
+        super::ReasoningSummaryTextDoneEventType::ResponseReasoningSummaryTextDone
+    }
+    pub(super) fn reasoning_text_content_type() -> super::ReasoningTextContentType {
+        super::ReasoningTextContentType::ReasoningText
+    }
+    pub(super) fn refusal_delta_event_type() -> super::RefusalDeltaEventType {
+        super::RefusalDeltaEventType::ResponseRefusalDelta
+    }
+    pub(super) fn refusal_done_event_type() -> super::RefusalDoneEventType {
+        super::RefusalDoneEventType::ResponseRefusalDone
+    }
+    pub(super) fn response_output_text_type() -> super::ResponseOutputTextType {
+        super::ResponseOutputTextType::OutputText
     }
     pub(super) fn responses_request_service_tier() -> ::std::option::Option<
         super::ResponsesRequestServiceTier,
     > {
         ::std::option::Option::Some(super::ResponsesRequestServiceTier::Auto)
     }
+    pub(super) fn session_cost_meta_version() -> super::SessionCostMetaVersion {
+        super::SessionCostMetaVersion::V1
+    }
+    pub(super) fn shell_call_output_content_outcome_exit_type() -> super::ShellCallOutputContentOutcomeExitType {
+        super::ShellCallOutputContentOutcomeExitType::Exit
+    }
+    pub(super) fn shell_call_output_content_outcome_timeout_type() -> super::ShellCallOutputContentOutcomeTimeoutType {
+        super::ShellCallOutputContentOutcomeTimeoutType::Timeout
+    }
+    pub(super) fn shell_server_tool_type() -> super::ShellServerToolType {
+        super::ShellServerToolType::Shell
+    }
     pub(super) fn speech_request_response_format() -> super::SpeechRequestResponseFormat {
         super::SpeechRequestResponseFormat::Pcm
+    }
+    pub(super) fn stream_events_response_completed_type() -> super::StreamEventsResponseCompletedType {
+        super::StreamEventsResponseCompletedType::ResponseCompleted
+    }
+    pub(super) fn stream_events_response_failed_type() -> super::StreamEventsResponseFailedType {
+        super::StreamEventsResponseFailedType::ResponseFailed
+    }
+    pub(super) fn stream_events_response_incomplete_type() -> super::StreamEventsResponseIncompleteType {
+        super::StreamEventsResponseIncompleteType::ResponseIncomplete
+    }
+    pub(super) fn stream_events_response_output_item_added_type() -> super::StreamEventsResponseOutputItemAddedType {
+        super::StreamEventsResponseOutputItemAddedType::ResponseOutputItemAdded
+    }
+    pub(super) fn stream_events_response_output_item_done_type() -> super::StreamEventsResponseOutputItemDoneType {
+        super::StreamEventsResponseOutputItemDoneType::ResponseOutputItemDone
+    }
+    pub(super) fn text_delta_event_type() -> super::TextDeltaEventType {
+        super::TextDeltaEventType::ResponseOutputTextDelta
+    }
+    pub(super) fn text_done_event_type() -> super::TextDoneEventType {
+        super::TextDoneEventType::ResponseOutputTextDone
+    }
+    pub(super) fn tool_choice_allowed_type() -> super::ToolChoiceAllowedType {
+        super::ToolChoiceAllowedType::AllowedTools
+    }
+    pub(super) fn unified_benchmarks_aa_item_source() -> super::UnifiedBenchmarksAaItemSource {
+        super::UnifiedBenchmarksAaItemSource::ArtificialAnalysis
+    }
+    pub(super) fn unified_benchmarks_da_item_source() -> super::UnifiedBenchmarksDaItemSource {
+        super::UnifiedBenchmarksDaItemSource::DesignArena
+    }
+    pub(super) fn unified_benchmarks_meta_version() -> super::UnifiedBenchmarksMetaVersion {
+        super::UnifiedBenchmarksMetaVersion::V1
+    }
+    pub(super) fn unified_benchmarks_or_item_source() -> super::UnifiedBenchmarksOrItemSource {
+        super::UnifiedBenchmarksOrItemSource::Openrouter
+    }
+    pub(super) fn unified_benchmarks_search_item_source() -> super::UnifiedBenchmarksSearchItemSource {
+        super::UnifiedBenchmarksSearchItemSource::Openrouter
+    }
+    pub(super) fn url_citation_type() -> super::UrlCitationType {
+        super::UrlCitationType::UrlCitation
+    }
+    pub(super) fn web_search_call_completed_event_type() -> super::WebSearchCallCompletedEventType {
+        super::WebSearchCallCompletedEventType::ResponseWebSearchCallCompleted
+    }
+    pub(super) fn web_search_call_in_progress_event_type() -> super::WebSearchCallInProgressEventType {
+        super::WebSearchCallInProgressEventType::ResponseWebSearchCallInProgress
+    }
+    pub(super) fn web_search_call_searching_event_type() -> super::WebSearchCallSearchingEventType {
+        super::WebSearchCallSearchingEventType::ResponseWebSearchCallSearching
+    }
+    pub(super) fn web_search_server_tool_type() -> super::WebSearchServerToolType {
+        super::WebSearchServerToolType::WebSearch20250826
+    }
+    pub(super) fn web_search_source_type() -> super::WebSearchSourceType {
+        super::WebSearchSourceType::Url
+    }
+    pub(super) fn web_search_user_location_inner_type() -> super::WebSearchUserLocationInnerType {
+        super::WebSearchUserLocationInnerType::Approximate
     }
 }
 /// Error types.

@@ -3,8 +3,10 @@
 //! The document's `required` is not a promise: about a third of recorded real responses violate
 //! it (absent `system_fingerprint`, `total_count`, `workspace_id`; `null` in non-nullable fields).
 //! The rule, for every schema reachable from a response (success, error or stream payload):
-//! - a property stays required only if it is a *tag* — a one-value string enum such as
-//!   `type: "message"` — since without it the value cannot be classified at all;
+//! - a *tag* — an inline one-value string enum such as `type: "message"` or `object:
+//!   "chat.completion"` — stays a plain field but defaults to its only value when absent, so the
+//!   type stays easy to build and a response that omits it still decodes (a tag behind a `$ref`
+//!   cannot carry a default in OpenAPI 3.0 and stays required);
 //! - every other property is optional, so typify gives it `Option<_>` (absent and `null` both
 //!   become `None`), and inline property schemas are marked nullable, so arrays, maps and
 //!   defaulted scalars are `Option<_>` too instead of failing on `null`;
@@ -84,7 +86,7 @@ fn relax(doc: &Value, s: &mut Map<String, Value>) -> usize {
     }
     if let Some(Value::Array(req)) = s.get_mut("required") {
         let before = req.len();
-        req.retain(|r| r.as_str().and_then(|r| props.get(r)).is_some_and(|p| is_tag(doc, p)));
+        req.retain(|r| r.as_str().and_then(|r| props.get(r)).is_some_and(|p| p.get("$ref").is_some() && is_tag(doc, p)));
         changed += before - req.len();
         if req.is_empty() {
             s.remove("required");
@@ -93,11 +95,18 @@ fn relax(doc: &Value, s: &mut Map<String, Value>) -> usize {
     if let Some(Value::Object(props)) = s.get_mut("properties") {
         for p in props.values_mut() {
             let Some(p) = p.as_object_mut() else { continue };
+            let only_value = p.get("enum").and_then(Value::as_array).filter(|e| e.len() == 1).map(|e| e[0].clone());
+            if let Some(v) = &only_value {
+                if p.get("default") != Some(v) {
+                    p.insert("default".into(), v.clone());
+                    changed += 1;
+                }
+                continue;
+            }
             if p.remove("default").is_some() {
                 changed += 1;
             }
-            let tag = p.get("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1);
-            if !p.contains_key("$ref") && !tag && p.get("nullable") != Some(&Value::Bool(true)) {
+            if !p.contains_key("$ref") && p.get("nullable") != Some(&Value::Bool(true)) {
                 p.insert("nullable".into(), Value::Bool(true));
                 changed += 1;
             }
@@ -128,7 +137,8 @@ mod tests {
         });
         run(&mut doc, &mut Notes::default()).unwrap();
         let s = &doc["components"]["schemas"];
-        assert_eq!(s["R"]["required"], json!(["type"]));
+        assert!(s["R"].get("required").is_none());
+        assert_eq!(s["R"]["properties"]["type"]["default"], json!("r"));
         assert_eq!(s["R"]["properties"]["flag"], json!({"type": "boolean", "nullable": true}));
         assert_eq!(s["R"]["properties"]["items"]["nullable"], json!(true));
         assert!(s["R"]["properties"]["type"].get("nullable").is_none());
