@@ -2439,64 +2439,19 @@ pub struct AnthropicServerToolUsageInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_search_requests: ::std::option::Option<i64>,
 }
-///`AnthropicServiceTier`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct AnthropicServiceTier(pub ::std::option::Option<AnthropicServiceTierInner>);
-impl ::std::ops::Deref for AnthropicServiceTier {
-    type Target = ::std::option::Option<AnthropicServiceTierInner>;
-    fn deref(&self) -> &::std::option::Option<AnthropicServiceTierInner> {
-        &self.0
-    }
-}
-impl ::std::convert::From<AnthropicServiceTier>
-for ::std::option::Option<AnthropicServiceTierInner> {
-    fn from(value: AnthropicServiceTier) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<AnthropicServiceTierInner>>
-for AnthropicServiceTier {
-    fn from(value: ::std::option::Option<AnthropicServiceTierInner>) -> Self {
-        Self(value)
-    }
-}
 
 open_enum! {
-    /// `AnthropicServiceTierInner`
-    pub enum AnthropicServiceTierInner {
+    /// `AnthropicServiceTier`
+    pub enum AnthropicServiceTier {
         Standard = "standard",
         Priority = "priority",
         Batch = "batch",
     }
 }
 
-///`AnthropicSpeed`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct AnthropicSpeed(pub ::std::option::Option<AnthropicSpeedInner>);
-impl ::std::ops::Deref for AnthropicSpeed {
-    type Target = ::std::option::Option<AnthropicSpeedInner>;
-    fn deref(&self) -> &::std::option::Option<AnthropicSpeedInner> {
-        &self.0
-    }
-}
-impl ::std::convert::From<AnthropicSpeed>
-for ::std::option::Option<AnthropicSpeedInner> {
-    fn from(value: AnthropicSpeed) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<AnthropicSpeedInner>>
-for AnthropicSpeed {
-    fn from(value: ::std::option::Option<AnthropicSpeedInner>) -> Self {
-        Self(value)
-    }
-}
-
 open_enum! {
-    /// `AnthropicSpeedInner`
-    pub enum AnthropicSpeedInner {
+    /// `AnthropicSpeed`
+    pub enum AnthropicSpeed {
         Fast = "fast",
         Standard = "standard",
     }
@@ -2804,34 +2759,10 @@ impl ::std::default::Default for AnthropicThinkingBlockType {
         AnthropicThinkingBlockType::Thinking
     }
 }
-///`AnthropicThinkingDisplay`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct AnthropicThinkingDisplay(
-    pub ::std::option::Option<AnthropicThinkingDisplayInner>,
-);
-impl ::std::ops::Deref for AnthropicThinkingDisplay {
-    type Target = ::std::option::Option<AnthropicThinkingDisplayInner>;
-    fn deref(&self) -> &::std::option::Option<AnthropicThinkingDisplayInner> {
-        &self.0
-    }
-}
-impl ::std::convert::From<AnthropicThinkingDisplay>
-for ::std::option::Option<AnthropicThinkingDisplayInner> {
-    fn from(value: AnthropicThinkingDisplay) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<AnthropicThinkingDisplayInner>>
-for AnthropicThinkingDisplay {
-    fn from(value: ::std::option::Option<AnthropicThinkingDisplayInner>) -> Self {
-        Self(value)
-    }
-}
 
 open_enum! {
-    /// `AnthropicThinkingDisplayInner`
-    pub enum AnthropicThinkingDisplayInner {
+    /// `AnthropicThinkingDisplay`
+    pub enum AnthropicThinkingDisplay {
         Summarized = "summarized",
         Omitted = "omitted",
     }
@@ -3170,7 +3101,8 @@ pub struct AnthropicUsage {
     pub output_tokens: i64,
     pub output_tokens_details: AnthropicOutputTokensDetails,
     pub server_tool_use: AnthropicServerToolUsage,
-    pub service_tier: AnthropicServiceTier,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub service_tier: ::std::option::Option<AnthropicServiceTier>,
 }
 ///`AnthropicUsageIteration`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -4307,7 +4239,8 @@ pub struct BaseMessagesResult {
     pub model: ::std::string::String,
     pub role: BaseMessagesResultRole,
     pub stop_details: AnthropicRefusalStopDetails,
-    pub stop_reason: OrAnthropicStopReason,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stop_reason: ::std::option::Option<OrAnthropicStopReason>,
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub stop_sequence: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
@@ -4345,7 +4278,8 @@ pub struct BaseMessagesResultUsage {
     pub output_tokens: i64,
     pub output_tokens_details: AnthropicOutputTokensDetails,
     pub server_tool_use: AnthropicServerToolUsage,
-    pub service_tier: AnthropicServiceTier,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub service_tier: ::std::option::Option<AnthropicServiceTier>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub speed: ::std::option::Option<AnthropicSpeed>,
 }
@@ -5379,32 +5313,9 @@ open_enum! {
     }
 }
 
-///`ChatFinishReasonEnum`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct ChatFinishReasonEnum(pub ::std::option::Option<ChatFinishReasonEnumInner>);
-impl ::std::ops::Deref for ChatFinishReasonEnum {
-    type Target = ::std::option::Option<ChatFinishReasonEnumInner>;
-    fn deref(&self) -> &::std::option::Option<ChatFinishReasonEnumInner> {
-        &self.0
-    }
-}
-impl ::std::convert::From<ChatFinishReasonEnum>
-for ::std::option::Option<ChatFinishReasonEnumInner> {
-    fn from(value: ChatFinishReasonEnum) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<ChatFinishReasonEnumInner>>
-for ChatFinishReasonEnum {
-    fn from(value: ::std::option::Option<ChatFinishReasonEnumInner>) -> Self {
-        Self(value)
-    }
-}
-
 open_enum! {
-    /// `ChatFinishReasonEnumInner`
-    pub enum ChatFinishReasonEnumInner {
+    /// `ChatFinishReasonEnum`
+    pub enum ChatFinishReasonEnum {
         ToolCalls = "tool_calls",
         Stop = "stop",
         Length = "length",
@@ -5596,36 +5507,10 @@ for ChatReasoningDetails {
         Self(value)
     }
 }
-///`ChatReasoningSummaryVerbosityEnum`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct ChatReasoningSummaryVerbosityEnum(
-    pub ::std::option::Option<ChatReasoningSummaryVerbosityEnumInner>,
-);
-impl ::std::ops::Deref for ChatReasoningSummaryVerbosityEnum {
-    type Target = ::std::option::Option<ChatReasoningSummaryVerbosityEnumInner>;
-    fn deref(&self) -> &::std::option::Option<ChatReasoningSummaryVerbosityEnumInner> {
-        &self.0
-    }
-}
-impl ::std::convert::From<ChatReasoningSummaryVerbosityEnum>
-for ::std::option::Option<ChatReasoningSummaryVerbosityEnumInner> {
-    fn from(value: ChatReasoningSummaryVerbosityEnum) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<ChatReasoningSummaryVerbosityEnumInner>>
-for ChatReasoningSummaryVerbosityEnum {
-    fn from(
-        value: ::std::option::Option<ChatReasoningSummaryVerbosityEnumInner>,
-    ) -> Self {
-        Self(value)
-    }
-}
 
 open_enum! {
-    /// `ChatReasoningSummaryVerbosityEnumInner`
-    pub enum ChatReasoningSummaryVerbosityEnumInner {
+    /// `ChatReasoningSummaryVerbosityEnum`
+    pub enum ChatReasoningSummaryVerbosityEnum {
         Auto = "auto",
         Concise = "concise",
         Detailed = "detailed",
@@ -8662,32 +8547,10 @@ pub struct DeleteWorkspaceResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-///**DEPRECATED** Use providers.sort.partition instead. Backwards-compatible alias for providers.sort.partition. Accepts legacy values: "fallback" (maps to "model"), "sort" (maps to "none").
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct DeprecatedRoute(pub ::std::option::Option<DeprecatedRouteInner>);
-impl ::std::ops::Deref for DeprecatedRoute {
-    type Target = ::std::option::Option<DeprecatedRouteInner>;
-    fn deref(&self) -> &::std::option::Option<DeprecatedRouteInner> {
-        &self.0
-    }
-}
-impl ::std::convert::From<DeprecatedRoute>
-for ::std::option::Option<DeprecatedRouteInner> {
-    fn from(value: DeprecatedRoute) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<DeprecatedRouteInner>>
-for DeprecatedRoute {
-    fn from(value: ::std::option::Option<DeprecatedRouteInner>) -> Self {
-        Self(value)
-    }
-}
 
 open_enum! {
     /// **DEPRECATED** Use providers.sort.partition instead. Backwards-compatible alias for providers.sort.partition. Accepts legacy values: "fallback" (maps to "model"), "sort" (maps to "none").
-    pub enum DeprecatedRouteInner {
+    pub enum DeprecatedRoute {
         Fallback = "fallback",
         Sort = "sort",
     }
@@ -11215,32 +11078,10 @@ pub struct Guardrail {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
-///Interval at which the limit resets (daily, weekly, monthly)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct GuardrailInterval(pub ::std::option::Option<GuardrailIntervalInner>);
-impl ::std::ops::Deref for GuardrailInterval {
-    type Target = ::std::option::Option<GuardrailIntervalInner>;
-    fn deref(&self) -> &::std::option::Option<GuardrailIntervalInner> {
-        &self.0
-    }
-}
-impl ::std::convert::From<GuardrailInterval>
-for ::std::option::Option<GuardrailIntervalInner> {
-    fn from(value: GuardrailInterval) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<GuardrailIntervalInner>>
-for GuardrailInterval {
-    fn from(value: ::std::option::Option<GuardrailIntervalInner>) -> Self {
-        Self(value)
-    }
-}
 
 open_enum! {
     /// Interval at which the limit resets (daily, weekly, monthly)
-    pub enum GuardrailIntervalInner {
+    pub enum GuardrailInterval {
         Daily = "daily",
         Weekly = "weekly",
         Monthly = "monthly",
@@ -12975,30 +12816,9 @@ open_enum! {
     }
 }
 
-///Instruction format type
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct InstructType(pub ::std::option::Option<InstructTypeInner>);
-impl ::std::ops::Deref for InstructType {
-    type Target = ::std::option::Option<InstructTypeInner>;
-    fn deref(&self) -> &::std::option::Option<InstructTypeInner> {
-        &self.0
-    }
-}
-impl ::std::convert::From<InstructType> for ::std::option::Option<InstructTypeInner> {
-    fn from(value: InstructType) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<InstructTypeInner>> for InstructType {
-    fn from(value: ::std::option::Option<InstructTypeInner>) -> Self {
-        Self(value)
-    }
-}
-
 open_enum! {
     /// Instruction format type
-    pub enum InstructTypeInner {
+    pub enum InstructType {
         None = "none",
         Airoboros = "airoboros",
         Alpaca = "alpaca",
@@ -19546,34 +19366,10 @@ impl ::std::default::Default for OpenAiResponsesToolChoiceVariant7Type {
         OpenAiResponsesToolChoiceVariant7Type::Shell
     }
 }
-///`OpenAiResponsesTruncation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct OpenAiResponsesTruncation(
-    pub ::std::option::Option<OpenAiResponsesTruncationInner>,
-);
-impl ::std::ops::Deref for OpenAiResponsesTruncation {
-    type Target = ::std::option::Option<OpenAiResponsesTruncationInner>;
-    fn deref(&self) -> &::std::option::Option<OpenAiResponsesTruncationInner> {
-        &self.0
-    }
-}
-impl ::std::convert::From<OpenAiResponsesTruncation>
-for ::std::option::Option<OpenAiResponsesTruncationInner> {
-    fn from(value: OpenAiResponsesTruncation) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<OpenAiResponsesTruncationInner>>
-for OpenAiResponsesTruncation {
-    fn from(value: ::std::option::Option<OpenAiResponsesTruncationInner>) -> Self {
-        Self(value)
-    }
-}
 
 open_enum! {
-    /// `OpenAiResponsesTruncationInner`
-    pub enum OpenAiResponsesTruncationInner {
+    /// `OpenAiResponsesTruncation`
+    pub enum OpenAiResponsesTruncation {
         Auto = "auto",
         Disabled = "disabled",
     }
@@ -20159,32 +19955,10 @@ impl ::std::default::Default for OrAnthropicShellToolResultType {
         OrAnthropicShellToolResultType::OpenrouterShellToolResult
     }
 }
-///`OrAnthropicStopReason`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct OrAnthropicStopReason(pub ::std::option::Option<OrAnthropicStopReasonInner>);
-impl ::std::ops::Deref for OrAnthropicStopReason {
-    type Target = ::std::option::Option<OrAnthropicStopReasonInner>;
-    fn deref(&self) -> &::std::option::Option<OrAnthropicStopReasonInner> {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrAnthropicStopReason>
-for ::std::option::Option<OrAnthropicStopReasonInner> {
-    fn from(value: OrAnthropicStopReason) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<OrAnthropicStopReasonInner>>
-for OrAnthropicStopReason {
-    fn from(value: ::std::option::Option<OrAnthropicStopReasonInner>) -> Self {
-        Self(value)
-    }
-}
 
 open_enum! {
-    /// `OrAnthropicStopReasonInner`
-    pub enum OrAnthropicStopReasonInner {
+    /// `OrAnthropicStopReason`
+    pub enum OrAnthropicStopReason {
         EndTurn = "end_turn",
         MaxTokens = "max_tokens",
         ModelContextWindowExceeded = "model_context_window_exceeded",
@@ -24538,32 +24312,10 @@ pub struct ReasoningConfigInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<ReasoningSummaryVerbosity>,
 }
-///Controls which reasoning is available to the model. `auto` uses the model default (same as omitting); `all_turns` includes reasoning from earlier turns passed in input; `current_turn` limits to the current turn only. Only supported by OpenAI GPT-5.6 and newer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct ReasoningContext(pub ::std::option::Option<ReasoningContextInner>);
-impl ::std::ops::Deref for ReasoningContext {
-    type Target = ::std::option::Option<ReasoningContextInner>;
-    fn deref(&self) -> &::std::option::Option<ReasoningContextInner> {
-        &self.0
-    }
-}
-impl ::std::convert::From<ReasoningContext>
-for ::std::option::Option<ReasoningContextInner> {
-    fn from(value: ReasoningContext) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<ReasoningContextInner>>
-for ReasoningContext {
-    fn from(value: ::std::option::Option<ReasoningContextInner>) -> Self {
-        Self(value)
-    }
-}
 
 open_enum! {
     /// Controls which reasoning is available to the model. `auto` uses the model default (same as omitting); `all_turns` includes reasoning from earlier turns passed in input; `current_turn` limits to the current turn only. Only supported by OpenAI GPT-5.6 and newer.
-    pub enum ReasoningContextInner {
+    pub enum ReasoningContext {
         Auto = "auto",
         AllTurns = "all_turns",
         CurrentTurn = "current_turn",
@@ -24819,32 +24571,10 @@ impl ::std::default::Default for ReasoningDoneEventType {
         ReasoningDoneEventType::ResponseReasoningTextDone
     }
 }
-///`ReasoningEffort`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct ReasoningEffort(pub ::std::option::Option<ReasoningEffortInner>);
-impl ::std::ops::Deref for ReasoningEffort {
-    type Target = ::std::option::Option<ReasoningEffortInner>;
-    fn deref(&self) -> &::std::option::Option<ReasoningEffortInner> {
-        &self.0
-    }
-}
-impl ::std::convert::From<ReasoningEffort>
-for ::std::option::Option<ReasoningEffortInner> {
-    fn from(value: ReasoningEffort) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<ReasoningEffortInner>>
-for ReasoningEffort {
-    fn from(value: ::std::option::Option<ReasoningEffortInner>) -> Self {
-        Self(value)
-    }
-}
 
 open_enum! {
-    /// `ReasoningEffortInner`
-    pub enum ReasoningEffortInner {
+    /// `ReasoningEffort`
+    pub enum ReasoningEffort {
         Max = "max",
         Xhigh = "xhigh",
         High = "high",
@@ -24856,28 +24586,6 @@ open_enum! {
 }
 
 ///`ReasoningFormat`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct ReasoningFormat(pub ::std::option::Option<ReasoningFormatInner>);
-impl ::std::ops::Deref for ReasoningFormat {
-    type Target = ::std::option::Option<ReasoningFormatInner>;
-    fn deref(&self) -> &::std::option::Option<ReasoningFormatInner> {
-        &self.0
-    }
-}
-impl ::std::convert::From<ReasoningFormat>
-for ::std::option::Option<ReasoningFormatInner> {
-    fn from(value: ReasoningFormat) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<ReasoningFormatInner>>
-for ReasoningFormat {
-    fn from(value: ::std::option::Option<ReasoningFormatInner>) -> Self {
-        Self(value)
-    }
-}
-///`ReasoningFormatInner`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -24890,7 +24598,7 @@ for ReasoningFormat {
     PartialEq,
     PartialOrd
 )]
-pub enum ReasoningFormatInner {
+pub enum ReasoningFormat {
     #[serde(rename = "unknown")]
     Unknown,
     #[serde(rename = "openai-responses-v1")]
@@ -24910,7 +24618,7 @@ pub enum ReasoningFormatInner {
     #[serde(rename = "google-gemini-v1")]
     GoogleGeminiV1,
 }
-impl ::std::fmt::Display for ReasoningFormatInner {
+impl ::std::fmt::Display for ReasoningFormat {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             Self::Unknown => f.write_str("unknown"),
@@ -24925,7 +24633,7 @@ impl ::std::fmt::Display for ReasoningFormatInner {
         }
     }
 }
-impl ::std::str::FromStr for ReasoningFormatInner {
+impl ::std::str::FromStr for ReasoningFormat {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
@@ -24944,7 +24652,7 @@ impl ::std::str::FromStr for ReasoningFormatInner {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for ReasoningFormatInner {
+impl ::std::convert::TryFrom<&str> for ReasoningFormat {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -24952,7 +24660,7 @@ impl ::std::convert::TryFrom<&str> for ReasoningFormatInner {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for ReasoningFormatInner {
+impl ::std::convert::TryFrom<::std::string::String> for ReasoningFormat {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -24995,30 +24703,9 @@ open_enum! {
     }
 }
 
-///Selects the reasoning mode. `standard` is the default; `pro` engages deeper reasoning on models that support it, billed at standard token rates. Only supported by OpenAI GPT-5.6 and newer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct ReasoningMode(pub ::std::option::Option<ReasoningModeInner>);
-impl ::std::ops::Deref for ReasoningMode {
-    type Target = ::std::option::Option<ReasoningModeInner>;
-    fn deref(&self) -> &::std::option::Option<ReasoningModeInner> {
-        &self.0
-    }
-}
-impl ::std::convert::From<ReasoningMode> for ::std::option::Option<ReasoningModeInner> {
-    fn from(value: ReasoningMode) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<ReasoningModeInner>> for ReasoningMode {
-    fn from(value: ::std::option::Option<ReasoningModeInner>) -> Self {
-        Self(value)
-    }
-}
-
 open_enum! {
     /// Selects the reasoning mode. `standard` is the default; `pro` engages deeper reasoning on models that support it, billed at standard token rates. Only supported by OpenAI GPT-5.6 and newer.
-    pub enum ReasoningModeInner {
+    pub enum ReasoningMode {
         Standard = "standard",
         Pro = "pro",
     }
@@ -25229,34 +24916,10 @@ impl ::std::default::Default for ReasoningSummaryTextType {
         ReasoningSummaryTextType::SummaryText
     }
 }
-///`ReasoningSummaryVerbosity`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct ReasoningSummaryVerbosity(
-    pub ::std::option::Option<ReasoningSummaryVerbosityInner>,
-);
-impl ::std::ops::Deref for ReasoningSummaryVerbosity {
-    type Target = ::std::option::Option<ReasoningSummaryVerbosityInner>;
-    fn deref(&self) -> &::std::option::Option<ReasoningSummaryVerbosityInner> {
-        &self.0
-    }
-}
-impl ::std::convert::From<ReasoningSummaryVerbosity>
-for ::std::option::Option<ReasoningSummaryVerbosityInner> {
-    fn from(value: ReasoningSummaryVerbosity) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<ReasoningSummaryVerbosityInner>>
-for ReasoningSummaryVerbosity {
-    fn from(value: ::std::option::Option<ReasoningSummaryVerbosityInner>) -> Self {
-        Self(value)
-    }
-}
 
 open_enum! {
-    /// `ReasoningSummaryVerbosityInner`
-    pub enum ReasoningSummaryVerbosityInner {
+    /// `ReasoningSummaryVerbosity`
+    pub enum ReasoningSummaryVerbosity {
         Auto = "auto",
         Concise = "concise",
         Detailed = "detailed",
@@ -25943,30 +25606,10 @@ pub struct ServerToolUseDetailsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_search_requests: ::std::option::Option<i64>,
 }
-///`ServiceTier`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct ServiceTier(pub ::std::option::Option<ServiceTierInner>);
-impl ::std::ops::Deref for ServiceTier {
-    type Target = ::std::option::Option<ServiceTierInner>;
-    fn deref(&self) -> &::std::option::Option<ServiceTierInner> {
-        &self.0
-    }
-}
-impl ::std::convert::From<ServiceTier> for ::std::option::Option<ServiceTierInner> {
-    fn from(value: ServiceTier) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<ServiceTierInner>> for ServiceTier {
-    fn from(value: ::std::option::Option<ServiceTierInner>) -> Self {
-        Self(value)
-    }
-}
 
 open_enum! {
-    /// `ServiceTierInner`
-    pub enum ServiceTierInner {
+    /// `ServiceTier`
+    pub enum ServiceTier {
         Auto = "auto",
         Default = "default",
         Flex = "flex",
@@ -27314,30 +26957,10 @@ pub struct TraceConfig {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-///`Truncation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct Truncation(pub ::std::option::Option<TruncationInner>);
-impl ::std::ops::Deref for Truncation {
-    type Target = ::std::option::Option<TruncationInner>;
-    fn deref(&self) -> &::std::option::Option<TruncationInner> {
-        &self.0
-    }
-}
-impl ::std::convert::From<Truncation> for ::std::option::Option<TruncationInner> {
-    fn from(value: Truncation) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<TruncationInner>> for Truncation {
-    fn from(value: ::std::option::Option<TruncationInner>) -> Self {
-        Self(value)
-    }
-}
 
 open_enum! {
-    /// `TruncationInner`
-    pub enum TruncationInner {
+    /// `Truncation`
+    pub enum Truncation {
         Auto = "auto",
         Disabled = "disabled",
     }

@@ -1,11 +1,13 @@
-//! Nullable named unions → nullability moved to each use site.
+//! Nullable named unions and enums → nullability moved to each use site.
 //!
 //! A named component that is a `oneOf` *and* nullable (`PreferredMaxLatency`,
 //! `ORAnthropicNullableCaller`, `BaseInputs`, …) makes typify emit an enum whose variants include
 //! an `Option` of itself: duplicate definitions and an infinitely sized type. Nullability belongs
 //! to the field, not the type: the component loses `nullable`, and every property that references
 //! it and was required stops being required, so the field becomes `Option<_>` (and `null`
-//! deserializes to `None`).
+//! deserializes to `None`). A nullable named enum (`ChatFinishReasonEnum`) compiles, but as a
+//! newtype around `Option<Inner>` that every use then wraps in another `Option`; it gets the same
+//! treatment.
 
 use std::collections::BTreeSet;
 
@@ -19,7 +21,7 @@ pub fn run(doc: &mut Value, _notes: &mut Notes) -> Result<usize> {
     if let Some(schemas) = schemas_mut(doc) {
         for (name, s) in schemas.iter_mut() {
             let Some(obj) = s.as_object_mut() else { continue };
-            let is_union = obj.contains_key("oneOf") || obj.contains_key("anyOf");
+            let is_union = obj.contains_key("oneOf") || obj.contains_key("anyOf") || obj.contains_key("enum");
             if is_union && obj.get("nullable") == Some(&Value::Bool(true)) {
                 obj.remove("nullable");
                 moved.insert(name.clone());
@@ -56,9 +58,11 @@ mod tests {
     fn moves_nullability_to_fields() {
         let mut doc = doc_with(json!({
             "U": {"oneOf": [{"type": "number"}, {"type": "object"}], "nullable": true},
+            "E": {"type": "string", "enum": ["a"], "nullable": true},
             "P": {"type": "object", "properties": {"u": {"$ref": "#/components/schemas/U"}, "x": {"type": "string"}}, "required": ["u", "x"]},
         }));
-        assert_eq!(run(&mut doc, &mut Notes::default()).unwrap(), 1);
+        assert_eq!(run(&mut doc, &mut Notes::default()).unwrap(), 2);
+        assert_eq!(schema(&doc, "E"), &json!({"type": "string", "enum": ["a"]}));
         assert_eq!(schema(&doc, "U"), &json!({"oneOf": [{"type": "number"}, {"type": "object"}]}));
         assert_eq!(schema(&doc, "P")["required"], json!(["x"]));
     }

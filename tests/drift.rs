@@ -1,0 +1,53 @@
+//! Drift: what changed between two of OpenRouter's documents, and whether the pipeline, unedited,
+//! still generates a crate that compiles from each of them.
+
+use openrouter_workspace_tests::{root, shared_document};
+use xtask::diff::diff;
+use xtask::inventory::Inventory;
+use xtask::spec::Document;
+
+fn inventory(date: &str) -> Option<Inventory> {
+    let path = shared_document(date)?;
+    Some(Inventory::of(&Document::read(&path).unwrap()).unwrap())
+}
+
+#[test]
+fn june_to_august_names_added_operations_and_fields() {
+    let (Some(old), Some(new)) = (inventory("2026-06-09"), inventory("2026-08-22")) else { return };
+    let drift = diff(&old, &new);
+    let text = drift.render();
+    for expected in [
+        "+ operation GET /benchmarks (getBenchmarks)",
+        "+ operation DELETE /files/{file_id} (deleteFile)",
+        "+ operation PUT /workspaces/{id}/budgets/{interval} (upsertWorkspaceBudget)",
+        "+ ChatRequest.prompt_cache_key: string",
+        "+ ChatRequest.min_p: number/double",
+    ] {
+        assert!(text.lines().any(|l| l == expected), "missing {expected:?} in:\n{}", &text[..text.len().min(4000)]);
+    }
+    // Nothing the older document had is silently lost: each removal is marked breaking.
+    for line in text.lines().filter(|l| l.starts_with("- ")) {
+        assert!(line.ends_with("BREAKING"), "{line}");
+    }
+    let same = diff(&new, &new);
+    assert!(same.lines.is_empty(), "a document differs from itself: {:?}", &same.lines[..same.lines.len().min(5)]);
+}
+
+/// Generates and compiles a crate from each shared document (about two minutes on a fresh
+/// target directory; the dependencies are shared with the workspace build).
+#[test]
+fn every_shared_document_generates_and_compiles() {
+    let dates = ["2025-10-23", "2026-03-27", "2026-06-09", "2026-08-22"];
+    let scratch = root().join("target").join("drift-crates");
+    for date in dates {
+        let Some(path) = shared_document(date) else { return };
+        let run = xtask::drift::generate_and_compile(&root(), &path, &scratch.join(date))
+            .unwrap_or_else(|e| panic!("{date}: {e:#}"));
+        let g = &run.generated;
+        let operations = Document::read(&path).unwrap().operation_count();
+        assert_eq!(g.operations + g.report.notes.hand_written.len(), operations, "{date}");
+        assert!(g.open_enums > 0 && !g.report.notes.unions.is_empty(), "{date}");
+        let used: Vec<String> = g.report.counts.iter().filter(|(_, n)| *n > 0).map(|(p, n)| format!("{p}={n}")).collect();
+        eprintln!("{date}: {operations} operations; passes used: {}", used.join(" "));
+    }
+}

@@ -1,0 +1,78 @@
+//! How the generated types treat what the real service sends (see
+//! ../shared/notes/openrouter-behaviour.md): unknown enum values, unknown union members and
+//! unknown fields are kept; absent "required" fields and nulls do not fail a response.
+
+use openrouter_api::types::{ChatFinishReasonEnum, ChatMessages, ChatResult, StreamEvents};
+use serde_json::json;
+
+#[test]
+fn open_enum_keeps_unknown_values_and_round_trips() {
+    let known: ChatFinishReasonEnum = serde_json::from_value(json!("tool_calls")).unwrap();
+    assert_eq!(known, ChatFinishReasonEnum::ToolCalls);
+    let new: ChatFinishReasonEnum = serde_json::from_value(json!("paused_for_approval")).unwrap();
+    assert_eq!(new, ChatFinishReasonEnum::Unknown("paused_for_approval".into()));
+    assert!(new.is_unknown());
+    assert_eq!(serde_json::to_value(&new).unwrap(), json!("paused_for_approval"));
+    assert_eq!(new.to_string(), "paused_for_approval");
+    assert_eq!("stop".parse::<ChatFinishReasonEnum>(), Ok(ChatFinishReasonEnum::Stop));
+    // Still a type error for what is not a string at all.
+    assert!(serde_json::from_value::<ChatFinishReasonEnum>(json!(3)).is_err());
+}
+
+#[test]
+fn chat_result_tolerates_missing_and_null_fields_and_keeps_new_ones() {
+    // No `system_fingerprint` or `object` (both required by the document), a null where the
+    // document says string, a finish reason the document does not list, and a new field.
+    let body = json!({
+        "id": "gen-1",
+        "created": 1,
+        "model": "openai/gpt-4o",
+        "service_tier": null,
+        "choices": [{"index": 0, "finish_reason": "brand_new", "message": {"role": "assistant", "content": "hi"}}],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4, "cost": 0.001},
+        "brand_new_field": {"x": 1}
+    });
+    let result: ChatResult = serde_json::from_value(body).unwrap();
+    assert_eq!(result.system_fingerprint, None);
+    assert_eq!(result.object.as_str(), "chat.completion", "an absent tag defaults to its only value");
+    let choices = result.choices.as_ref().unwrap();
+    assert_eq!(choices[0].finish_reason, Some(ChatFinishReasonEnum::Unknown("brand_new".into())));
+    assert_eq!(result.extra["brand_new_field"], json!({"x": 1}));
+    let back = serde_json::to_value(&result).unwrap();
+    assert_eq!(back["brand_new_field"], json!({"x": 1}), "unknown fields survive a round trip");
+}
+
+#[test]
+fn tagged_union_dispatches_on_the_tag() {
+    let msg: ChatMessages = serde_json::from_value(json!({"role": "user", "content": "hello"})).unwrap();
+    assert!(matches!(msg, ChatMessages::User(_)), "{msg:?}");
+    assert_eq!(serde_json::to_value(&msg).unwrap(), json!({"role": "user", "content": "hello"}));
+
+    let tool: ChatMessages =
+        serde_json::from_value(json!({"role": "tool", "content": "42", "tool_call_id": "call_1"})).unwrap();
+    assert!(matches!(tool, ChatMessages::Tool(_)), "{tool:?}");
+}
+
+#[test]
+fn tagged_union_keeps_unknown_members_and_names_the_failing_one() {
+    let event = json!({"type": "response.reasoning_budget.updated", "sequence_number": 9, "budget": 100});
+    let parsed: StreamEvents = serde_json::from_value(event.clone()).unwrap();
+    match &parsed {
+        StreamEvents::Unknown(v) => assert_eq!(v, &event),
+        other => panic!("expected Unknown, got {other:?}"),
+    }
+    assert_eq!(serde_json::to_value(&parsed).unwrap(), event, "unknown members round-trip");
+
+    let delta: StreamEvents = serde_json::from_value(json!({
+        "type": "response.output_text.delta", "delta": "Hel", "sequence_number": 3
+    }))
+    .unwrap();
+    let StreamEvents::ResponseOutputTextDelta(d) = delta else { panic!("{delta:?}") };
+    assert_eq!(d.delta.as_deref(), Some("Hel"));
+
+    // A known tag whose body is wrong is an error that names the variant, not "no variant matched".
+    let err = serde_json::from_value::<StreamEvents>(json!({"type": "response.output_text.delta", "delta": 5}))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("StreamEvents::ResponseOutputTextDelta"), "{err}");
+}
