@@ -201,7 +201,12 @@ pub fn summary(g: &Generated) -> String {
         n.streaming.len(),
         n.streaming.iter().cloned().collect::<Vec<_>>().join(", ")
     ));
-    s.push_str(&format!("open enums: {}; closed enums left: {}\n", g.open_enums, g.closed_enums_left.len()));
+    s.push_str(&format!(
+        "open enums: {}; closed enums left: {} {:?}\n",
+        g.open_enums,
+        g.closed_enums_left.len(),
+        g.closed_enums_left
+    ));
     let variants: usize = n.unions.values().map(|u| u.variants.len()).sum();
     s.push_str(&format!("tagged unions: {} ({variants} variants)\n", n.unions.len()));
     s.push_str("normaliser passes (places changed):\n");

@@ -124,6 +124,12 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 None => println!("document: {label} (no lock yet; sha256 {})", doc.sha256),
             }
+            // The header names the pinned copy, whichever path it was read from, so that the
+            // output does not depend on where the document sits.
+            let label = match &lock {
+                Some(l) if l.sha256 == doc.sha256 => l.source.clone(),
+                _ => label,
+            };
             let generated = generate::generate(&doc, &label)?;
             let out_dir = out.unwrap_or_else(|| root.join("crates/openrouter-api/src"));
             print!("{}", generate::summary(&generated));

@@ -218,14 +218,14 @@ fn doc_lines(attrs: &[syn::Attribute], indent: &str) -> String {
 }
 
 fn open_enum(e: &ItemEnum) -> Option<String> {
-    if e.variants.iter().any(|v| v.ident == "Unknown") {
-        return None;
-    }
     let mut text = format!("open_enum! {{\n{}    pub enum {} {{\n", doc_lines(&e.attrs, "    "), e.ident);
     for v in &e.variants {
         let wire = wire_name(v)?;
         text.push_str(&doc_lines(&v.attrs, "        "));
-        text.push_str(&format!("        {} = {:?},\n", v.ident, wire));
+        // `Unknown` is the fallback variant; a listed value of that name (OpenRouter lists
+        // `"unknown"` in a few enums) becomes `UnknownValue`.
+        let ident = if v.ident == "Unknown" { "UnknownValue".to_string() } else { v.ident.to_string() };
+        text.push_str(&format!("        {ident} = {wire:?},\n"));
     }
     text.push_str("    }\n}\n");
     Some(text)
@@ -287,6 +287,8 @@ mod tests {
                 #[derive(::serde::Deserialize)]
                 #[serde(untagged)]
                 pub enum Either { A(String), B(i64) }
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                pub enum Format { #[serde(rename = "unknown")] Unknown, #[serde(rename = "v1")] V1 }
             }
             pub struct Client;
             impl Client { pub fn new() -> Self { Client } pub fn new_with_client() {} }
@@ -298,7 +300,8 @@ mod tests {
         })]);
         let out = rewrite(tokens, &unions).unwrap();
         let types = render(out.types);
-        assert_eq!(out.open_enums, 1);
+        assert_eq!(out.open_enums, 2);
+        assert!(types.contains("        UnknownValue = \"unknown\",\n"), "the fallback keeps its name: {types}");
         assert!(types.contains("open_enum! {"), "{types}");
         assert!(types.contains(r#"ToolCalls = "tool_calls","#), "{types}");
         assert!(!types.contains("TryFrom") && !types.contains("Display"), "{types}");
