@@ -43,6 +43,11 @@ enum Command {
         /// Documents to try; default: every document in ../shared/openapi/.
         specs: Vec<PathBuf>,
     },
+    /// Print the normalised document as JSON (what progenitor is given).
+    Normalise {
+        #[arg(long)]
+        spec: Option<PathBuf>,
+    },
     /// Print the API-surface inventory of a document (what the tests snapshot).
     Inventory {
         #[arg(long)]
@@ -97,6 +102,14 @@ fn run(cli: Cli) -> Result<()> {
                     passes.join(" ")
                 );
             }
+            Ok(())
+        }
+        Command::Normalise { spec: spec_path } => {
+            let lock = Lock::read(&root)?;
+            let path = generate::locate_document(&root, spec_path.as_deref(), lock.as_ref())?;
+            let mut value = Document::read(&path)?.value;
+            xtask::normalise::normalise(&mut value)?;
+            println!("{}", serde_json::to_string_pretty(&value)?);
             Ok(())
         }
         Command::Inventory { spec: spec_path } => {

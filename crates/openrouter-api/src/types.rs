@@ -659,20 +659,6 @@ impl ::std::default::Default for AnthropicBase64PdfSourceType {
         AnthropicBase64PdfSourceType::Base64
     }
 }
-///`AnthropicBaseUsageIteration`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct AnthropicBaseUsageIteration {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub cache_creation: ::std::option::Option<AnthropicIterationCacheCreation>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub cache_creation_input_tokens: ::std::option::Option<i64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub cache_read_input_tokens: ::std::option::Option<i64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub input_tokens: ::std::option::Option<i64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub output_tokens: ::std::option::Option<i64>,
-}
 ///`AnthropicBashCodeExecutionOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicBashCodeExecutionOutput {
@@ -3023,23 +3009,6 @@ open_enum! {
     }
 }
 
-///`AnthropicUsage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct AnthropicUsage {
-    pub cache_creation: AnthropicCacheCreation,
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub cache_creation_input_tokens: ::std::option::Option<i64>,
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub cache_read_input_tokens: ::std::option::Option<i64>,
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub inference_geo: ::std::option::Option<::std::string::String>,
-    pub input_tokens: i64,
-    pub output_tokens: i64,
-    pub output_tokens_details: AnthropicOutputTokensDetails,
-    pub server_tool_use: AnthropicServerToolUsage,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub service_tier: ::std::option::Option<AnthropicServiceTier>,
-}
 ///`AnthropicUsageIteration`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -3882,157 +3851,6 @@ pub struct BadRequestResponseErrorData {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
-///Event emitted when a text annotation is added to output
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseAnnotationAddedEvent {
-    pub annotation: crate::types::OpenAiResponsesAnnotation,
-    pub annotation_index: i64,
-    pub content_index: i64,
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: BaseAnnotationAddedEventType,
-}
-
-open_enum! {
-    /// `BaseAnnotationAddedEventType`
-    pub enum BaseAnnotationAddedEventType {
-        ResponseOutputTextAnnotationAdded = "response.output_text.annotation.added",
-    }
-}
-
-///Event emitted when a new content part is added to an output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseContentPartAddedEvent {
-    pub content_index: i64,
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub part: crate::types::BaseContentPartAddedEventPart,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: BaseContentPartAddedEventType,
-}
-
-open_enum! {
-    /// `BaseContentPartAddedEventType`
-    pub enum BaseContentPartAddedEventType {
-        ResponseContentPartAdded = "response.content_part.added",
-    }
-}
-
-///Event emitted when a content part is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseContentPartDoneEvent {
-    pub content_index: i64,
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub part: crate::types::BaseContentPartDoneEventPart,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: BaseContentPartDoneEventType,
-}
-
-open_enum! {
-    /// `BaseContentPartDoneEventType`
-    pub enum BaseContentPartDoneEventType {
-        ResponseContentPartDone = "response.content_part.done",
-    }
-}
-
-///Event emitted when a custom tool call's freeform input is being streamed. Mirrors `response.function_call_arguments.delta` but for `custom` tools whose input is opaque text rather than JSON arguments.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseCustomToolCallInputDeltaEvent {
-    pub delta: ::std::string::String,
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: BaseCustomToolCallInputDeltaEventType,
-}
-
-open_enum! {
-    /// `BaseCustomToolCallInputDeltaEventType`
-    pub enum BaseCustomToolCallInputDeltaEventType {
-        ResponseCustomToolCallInputDelta = "response.custom_tool_call_input.delta",
-    }
-}
-
-///Event emitted when a custom tool call's freeform input streaming is complete. Mirrors `response.function_call_arguments.done` but for `custom` tools.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseCustomToolCallInputDoneEvent {
-    pub input: ::std::string::String,
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: BaseCustomToolCallInputDoneEventType,
-}
-
-open_enum! {
-    /// `BaseCustomToolCallInputDoneEventType`
-    pub enum BaseCustomToolCallInputDoneEventType {
-        ResponseCustomToolCallInputDone = "response.custom_tool_call_input.done",
-    }
-}
-
-///Event emitted when an error occurs during streaming
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseErrorEvent {
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub code: ::std::option::Option<::std::string::String>,
-    pub message: ::std::string::String,
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub param: ::std::option::Option<::std::string::String>,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: BaseErrorEventType,
-}
-
-open_enum! {
-    /// `BaseErrorEventType`
-    pub enum BaseErrorEventType {
-        Error = "error",
-    }
-}
-
-///Event emitted when function call arguments are being streamed
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseFunctionCallArgsDeltaEvent {
-    pub delta: ::std::string::String,
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: BaseFunctionCallArgsDeltaEventType,
-}
-
-open_enum! {
-    /// `BaseFunctionCallArgsDeltaEventType`
-    pub enum BaseFunctionCallArgsDeltaEventType {
-        ResponseFunctionCallArgumentsDelta = "response.function_call_arguments.delta",
-    }
-}
-
-///Event emitted when function call arguments streaming is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseFunctionCallArgsDoneEvent {
-    pub arguments: ::std::string::String,
-    pub item_id: ::std::string::String,
-    pub name: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: BaseFunctionCallArgsDoneEventType,
-}
-
-open_enum! {
-    /// `BaseFunctionCallArgsDoneEventType`
-    pub enum BaseFunctionCallArgsDoneEventType {
-        ResponseFunctionCallArgumentsDone = "response.function_call_arguments.done",
-    }
-}
-
 ///`BaseInputs`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -4166,59 +3984,6 @@ impl ::std::default::Default for BaseInputsArrayItemObjectType {
         BaseInputsArrayItemObjectType::Message
     }
 }
-///Base Anthropic Messages API response before OpenRouter extensions
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseMessagesResult {
-    pub container: AnthropicContainer,
-    pub content: ::std::vec::Vec<crate::types::OrAnthropicContentBlock>,
-    pub id: ::std::string::String,
-    pub model: ::std::string::String,
-    pub role: BaseMessagesResultRole,
-    pub stop_details: AnthropicRefusalStopDetails,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub stop_reason: ::std::option::Option<OrAnthropicStopReason>,
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub stop_sequence: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
-    pub type_: BaseMessagesResultType,
-    pub usage: BaseMessagesResultUsage,
-}
-
-open_enum! {
-    /// `BaseMessagesResultRole`
-    pub enum BaseMessagesResultRole {
-        Assistant = "assistant",
-    }
-}
-
-open_enum! {
-    /// `BaseMessagesResultType`
-    pub enum BaseMessagesResultType {
-        Message = "message",
-    }
-}
-
-///`BaseMessagesResultUsage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseMessagesResultUsage {
-    pub cache_creation: AnthropicCacheCreation,
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub cache_creation_input_tokens: ::std::option::Option<i64>,
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub cache_read_input_tokens: ::std::option::Option<i64>,
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub inference_geo: ::std::option::Option<::std::string::String>,
-    pub input_tokens: i64,
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub iterations: ::std::vec::Vec<AnthropicUsageIteration>,
-    pub output_tokens: i64,
-    pub output_tokens_details: AnthropicOutputTokensDetails,
-    pub server_tool_use: AnthropicServerToolUsage,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub service_tier: ::std::option::Option<AnthropicServiceTier>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub speed: ::std::option::Option<AnthropicSpeed>,
-}
 ///`BaseReasoningConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -4253,294 +4018,6 @@ pub struct BaseReasoningConfigInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<ReasoningSummaryVerbosity>,
 }
-///Event emitted when reasoning text delta is streamed
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseReasoningDeltaEvent {
-    pub content_index: i64,
-    pub delta: ::std::string::String,
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: BaseReasoningDeltaEventType,
-}
-
-open_enum! {
-    /// `BaseReasoningDeltaEventType`
-    pub enum BaseReasoningDeltaEventType {
-        ResponseReasoningTextDelta = "response.reasoning_text.delta",
-    }
-}
-
-///Event emitted when reasoning text streaming is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseReasoningDoneEvent {
-    pub content_index: i64,
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    pub text: ::std::string::String,
-    #[serde(rename = "type")]
-    pub type_: BaseReasoningDoneEventType,
-}
-
-open_enum! {
-    /// `BaseReasoningDoneEventType`
-    pub enum BaseReasoningDoneEventType {
-        ResponseReasoningTextDone = "response.reasoning_text.done",
-    }
-}
-
-///Event emitted when a reasoning summary part is added
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseReasoningSummaryPartAddedEvent {
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub part: ReasoningSummaryText,
-    pub sequence_number: i64,
-    pub summary_index: i64,
-    #[serde(rename = "type")]
-    pub type_: BaseReasoningSummaryPartAddedEventType,
-}
-
-open_enum! {
-    /// `BaseReasoningSummaryPartAddedEventType`
-    pub enum BaseReasoningSummaryPartAddedEventType {
-        ResponseReasoningSummaryPartAdded = "response.reasoning_summary_part.added",
-    }
-}
-
-///Event emitted when a reasoning summary part is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseReasoningSummaryPartDoneEvent {
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub part: ReasoningSummaryText,
-    pub sequence_number: i64,
-    pub summary_index: i64,
-    #[serde(rename = "type")]
-    pub type_: BaseReasoningSummaryPartDoneEventType,
-}
-
-open_enum! {
-    /// `BaseReasoningSummaryPartDoneEventType`
-    pub enum BaseReasoningSummaryPartDoneEventType {
-        ResponseReasoningSummaryPartDone = "response.reasoning_summary_part.done",
-    }
-}
-
-///Event emitted when reasoning summary text delta is streamed
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseReasoningSummaryTextDeltaEvent {
-    pub delta: ::std::string::String,
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    pub summary_index: i64,
-    #[serde(rename = "type")]
-    pub type_: BaseReasoningSummaryTextDeltaEventType,
-}
-
-open_enum! {
-    /// `BaseReasoningSummaryTextDeltaEventType`
-    pub enum BaseReasoningSummaryTextDeltaEventType {
-        ResponseReasoningSummaryTextDelta = "response.reasoning_summary_text.delta",
-    }
-}
-
-///Event emitted when reasoning summary text streaming is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseReasoningSummaryTextDoneEvent {
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    pub summary_index: i64,
-    pub text: ::std::string::String,
-    #[serde(rename = "type")]
-    pub type_: BaseReasoningSummaryTextDoneEventType,
-}
-
-open_enum! {
-    /// `BaseReasoningSummaryTextDoneEventType`
-    pub enum BaseReasoningSummaryTextDoneEventType {
-        ResponseReasoningSummaryTextDone = "response.reasoning_summary_text.done",
-    }
-}
-
-///Event emitted when a refusal delta is streamed
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseRefusalDeltaEvent {
-    pub content_index: i64,
-    pub delta: ::std::string::String,
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: BaseRefusalDeltaEventType,
-}
-
-open_enum! {
-    /// `BaseRefusalDeltaEventType`
-    pub enum BaseRefusalDeltaEventType {
-        ResponseRefusalDelta = "response.refusal.delta",
-    }
-}
-
-///Event emitted when refusal streaming is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseRefusalDoneEvent {
-    pub content_index: i64,
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub refusal: ::std::string::String,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: BaseRefusalDoneEventType,
-}
-
-open_enum! {
-    /// `BaseRefusalDoneEventType`
-    pub enum BaseRefusalDoneEventType {
-        ResponseRefusalDone = "response.refusal.done",
-    }
-}
-
-///`BaseResponsesResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseResponsesResult {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub background: ::std::option::Option<bool>,
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub completed_at: ::std::option::Option<i64>,
-    pub created_at: i64,
-    pub error: ResponsesErrorField,
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub frequency_penalty: ::std::option::Option<f64>,
-    pub id: ::std::string::String,
-    pub incomplete_details: IncompleteDetails,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub instructions: ::std::option::Option<BaseInputs>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_output_tokens: ::std::option::Option<i64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_tool_calls: ::std::option::Option<i64>,
-    pub metadata: RequestMetadata,
-    pub model: ::std::string::String,
-    pub object: BaseResponsesResultObject,
-    pub output: ::std::vec::Vec<crate::types::BaseResponsesResultOutputItem>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub output_text: ::std::option::Option<::std::string::String>,
-    pub parallel_tool_calls: bool,
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub presence_penalty: ::std::option::Option<f64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub previous_response_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub prompt: ::std::option::Option<StoredPromptTemplate>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub prompt_cache_key: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub prompt_cache_options: ::std::option::Option<PromptCacheOptions>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub reasoning: ::std::option::Option<BaseReasoningConfig>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub safety_identifier: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub service_tier: ::std::option::Option<ServiceTier>,
-    pub status: OpenAiResponsesResponseStatus,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub store: ::std::option::Option<bool>,
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub temperature: ::std::option::Option<f64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub text: ::std::option::Option<TextConfig>,
-    pub tool_choice: OpenAiResponsesToolChoice,
-    pub tools: ::std::vec::Vec<crate::types::BaseResponsesResultToolsItem>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub top_logprobs: ::std::option::Option<i64>,
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub top_p: ::std::option::Option<f64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub truncation: ::std::option::Option<Truncation>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub usage: ::std::option::Option<OpenAiResponsesUsage>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub user: ::std::option::Option<::std::string::String>,
-}
-
-open_enum! {
-    /// `BaseResponsesResultObject`
-    pub enum BaseResponsesResultObject {
-        Response = "response",
-    }
-}
-
-///Function tool definition
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseResponsesResultToolsItemFunction {
-    ///Withhold this tool from the model until `openrouter:tool_search` finds it. Requires the tool search server tool; at least one tool must remain non-deferred.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub defer_loading: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    pub name: ::std::string::String,
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub parameters: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub strict: ::std::option::Option<bool>,
-    #[serde(rename = "type")]
-    pub type_: BaseResponsesResultToolsItemFunctionType,
-}
-
-open_enum! {
-    /// `BaseResponsesResultToolsItemFunctionType`
-    pub enum BaseResponsesResultToolsItemFunctionType {
-        Function = "function",
-    }
-}
-
-///Event emitted when a text delta is streamed
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseTextDeltaEvent {
-    pub content_index: i64,
-    pub delta: ::std::string::String,
-    pub item_id: ::std::string::String,
-    pub logprobs: ::std::vec::Vec<OpenResponsesLogProbs>,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: BaseTextDeltaEventType,
-}
-
-open_enum! {
-    /// `BaseTextDeltaEventType`
-    pub enum BaseTextDeltaEventType {
-        ResponseOutputTextDelta = "response.output_text.delta",
-    }
-}
-
-///Event emitted when text streaming is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct BaseTextDoneEvent {
-    pub content_index: i64,
-    pub item_id: ::std::string::String,
-    pub logprobs: ::std::vec::Vec<OpenResponsesLogProbs>,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    pub text: ::std::string::String,
-    #[serde(rename = "type")]
-    pub type_: BaseTextDoneEventType,
-}
-
-open_enum! {
-    /// `BaseTextDoneEventType`
-    pub enum BaseTextDoneEventType {
-        ResponseOutputTextDone = "response.output_text.done",
-    }
-}
-
 ///OpenRouter built-in server tool: runs shell commands server-side in a sandboxed container
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct BashServerTool {
@@ -6489,43 +5966,6 @@ impl ::std::default::Default for CodeInterpreterCallInterpretingEventType {
         CodeInterpreterCallInterpretingEventType::ResponseCodeInterpreterCallInterpreting
     }
 }
-///A code interpreter execution call with outputs
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct CodeInterpreterCallItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub container_id: ::std::option::Option<::std::string::String>,
-    pub id: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub outputs: ::std::option::Option<
-        ::std::vec::Vec<crate::types::CodeInterpreterCallItemOutputsItem>,
-    >,
-    pub status: CodeInterpreterCallItemStatus,
-    #[serde(rename = "type")]
-    pub type_: CodeInterpreterCallItemType,
-    #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-
-open_enum! {
-    /// `CodeInterpreterCallItemStatus`
-    pub enum CodeInterpreterCallItemStatus {
-        InProgress = "in_progress",
-        Completed = "completed",
-        Incomplete = "incomplete",
-        Interpreting = "interpreting",
-        Failed = "failed",
-    }
-}
-
-open_enum! {
-    /// `CodeInterpreterCallItemType`
-    pub enum CodeInterpreterCallItemType {
-        CodeInterpreterCall = "code_interpreter_call",
-    }
-}
-
 ///`CodeInterpreterFileOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterFileOutput {
@@ -6754,22 +6194,6 @@ open_enum! {
     /// `CompactionItemType`
     pub enum CompactionItemType {
         Compaction = "compaction",
-    }
-}
-
-///Event emitted when a response has completed successfully
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct CompletedEvent {
-    pub response: BaseResponsesResult,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: CompletedEventType,
-}
-
-open_enum! {
-    /// `CompletedEventType`
-    pub enum CompletedEventType {
-        ResponseCompleted = "response.completed",
     }
 }
 
@@ -7932,22 +7356,6 @@ pub struct CreateWorkspaceResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-///Event emitted when a response is created
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct CreatedEvent {
-    pub response: BaseResponsesResult,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: CreatedEventType,
-}
-
-open_enum! {
-    /// `CreatedEventType`
-    pub enum CreatedEventType {
-        ResponseCreated = "response.created",
-    }
-}
-
 ///Custom tool configuration
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CustomTool {
@@ -8784,22 +8192,6 @@ open_enum! {
     }
 }
 
-///Event emitted when a response has failed
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct FailedEvent {
-    pub response: BaseResponsesResult,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: FailedEventType,
-}
-
-open_enum! {
-    /// `FailedEventType`
-    pub enum FailedEventType {
-        ResponseFailed = "response.failed",
-    }
-}
-
 ///`FileCitation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FileCitation {
@@ -9358,29 +8750,6 @@ open_enum! {
     /// `FunctionCallOutputItemType`
     pub enum FunctionCallOutputItemType {
         FunctionCallOutput = "function_call_output",
-    }
-}
-
-///Function tool definition
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct FunctionTool {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    pub name: ::std::string::String,
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub parameters: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub strict: ::std::option::Option<bool>,
-    #[serde(rename = "type")]
-    pub type_: FunctionToolType,
-}
-
-open_enum! {
-    /// `FunctionToolType`
-    pub enum FunctionToolType {
-        Function = "function",
     }
 }
 
@@ -12037,22 +11406,6 @@ pub struct ImageStreamingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<crate::types::ImageStreamingResponseData>,
 }
-///Event emitted when a response is in progress
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct InProgressEvent {
-    pub response: BaseResponsesResult,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: InProgressEventType,
-}
-
-open_enum! {
-    /// `InProgressEventType`
-    pub enum InProgressEventType {
-        ResponseInProgress = "response.in_progress",
-    }
-}
-
 ///`IncompleteDetails`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -12087,22 +11440,6 @@ open_enum! {
     pub enum IncompleteDetailsInnerReason {
         MaxOutputTokens = "max_output_tokens",
         ContentFilter = "content_filter",
-    }
-}
-
-///Event emitted when a response is incomplete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct IncompleteEvent {
-    pub response: BaseResponsesResult,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: IncompleteEventType,
-}
-
-open_enum! {
-    /// `IncompleteEventType`
-    pub enum IncompleteEventType {
-        ResponseIncomplete = "response.incomplete",
     }
 }
 
@@ -18956,163 +18293,6 @@ impl ::std::default::Default for OpenAiResponseInputMessageItemType {
         OpenAiResponseInputMessageItemType::Message
     }
 }
-///`OpenAiResponsesCodeInterpreterCallCodeDelta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OpenAiResponsesCodeInterpreterCallCodeDelta {
-    pub delta: ::std::string::String,
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: OpenAiResponsesCodeInterpreterCallCodeDeltaType,
-}
-
-open_enum! {
-    /// `OpenAiResponsesCodeInterpreterCallCodeDeltaType`
-    pub enum OpenAiResponsesCodeInterpreterCallCodeDeltaType {
-        ResponseCodeInterpreterCallCodeDelta = "response.code_interpreter_call_code.delta",
-    }
-}
-
-///`OpenAiResponsesCodeInterpreterCallCodeDone`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OpenAiResponsesCodeInterpreterCallCodeDone {
-    pub code: ::std::string::String,
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: OpenAiResponsesCodeInterpreterCallCodeDoneType,
-}
-
-open_enum! {
-    /// `OpenAiResponsesCodeInterpreterCallCodeDoneType`
-    pub enum OpenAiResponsesCodeInterpreterCallCodeDoneType {
-        ResponseCodeInterpreterCallCodeDone = "response.code_interpreter_call_code.done",
-    }
-}
-
-///`OpenAiResponsesCodeInterpreterCallCompleted`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OpenAiResponsesCodeInterpreterCallCompleted {
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: OpenAiResponsesCodeInterpreterCallCompletedType,
-}
-
-open_enum! {
-    /// `OpenAiResponsesCodeInterpreterCallCompletedType`
-    pub enum OpenAiResponsesCodeInterpreterCallCompletedType {
-        ResponseCodeInterpreterCallCompleted = "response.code_interpreter_call.completed",
-    }
-}
-
-///`OpenAiResponsesCodeInterpreterCallInProgress`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OpenAiResponsesCodeInterpreterCallInProgress {
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: OpenAiResponsesCodeInterpreterCallInProgressType,
-}
-
-open_enum! {
-    /// `OpenAiResponsesCodeInterpreterCallInProgressType`
-    pub enum OpenAiResponsesCodeInterpreterCallInProgressType {
-        ResponseCodeInterpreterCallInProgress = "response.code_interpreter_call.in_progress",
-    }
-}
-
-///`OpenAiResponsesCodeInterpreterCallInterpreting`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OpenAiResponsesCodeInterpreterCallInterpreting {
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: OpenAiResponsesCodeInterpreterCallInterpretingType,
-}
-
-open_enum! {
-    /// `OpenAiResponsesCodeInterpreterCallInterpretingType`
-    pub enum OpenAiResponsesCodeInterpreterCallInterpretingType {
-        ResponseCodeInterpreterCallInterpreting = "response.code_interpreter_call.interpreting",
-    }
-}
-
-///`OpenAiResponsesImageGenCallCompleted`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OpenAiResponsesImageGenCallCompleted {
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: OpenAiResponsesImageGenCallCompletedType,
-}
-
-open_enum! {
-    /// `OpenAiResponsesImageGenCallCompletedType`
-    pub enum OpenAiResponsesImageGenCallCompletedType {
-        ResponseImageGenerationCallCompleted = "response.image_generation_call.completed",
-    }
-}
-
-///`OpenAiResponsesImageGenCallGenerating`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OpenAiResponsesImageGenCallGenerating {
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: OpenAiResponsesImageGenCallGeneratingType,
-}
-
-open_enum! {
-    /// `OpenAiResponsesImageGenCallGeneratingType`
-    pub enum OpenAiResponsesImageGenCallGeneratingType {
-        ResponseImageGenerationCallGenerating = "response.image_generation_call.generating",
-    }
-}
-
-///`OpenAiResponsesImageGenCallInProgress`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OpenAiResponsesImageGenCallInProgress {
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: OpenAiResponsesImageGenCallInProgressType,
-}
-
-open_enum! {
-    /// `OpenAiResponsesImageGenCallInProgressType`
-    pub enum OpenAiResponsesImageGenCallInProgressType {
-        ResponseImageGenerationCallInProgress = "response.image_generation_call.in_progress",
-    }
-}
-
-///`OpenAiResponsesImageGenCallPartialImage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OpenAiResponsesImageGenCallPartialImage {
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub partial_image_b64: ::std::string::String,
-    pub partial_image_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: OpenAiResponsesImageGenCallPartialImageType,
-}
-
-open_enum! {
-    /// `OpenAiResponsesImageGenCallPartialImageType`
-    pub enum OpenAiResponsesImageGenCallPartialImageType {
-        ResponseImageGenerationCallPartialImage = "response.image_generation_call.partial_image",
-    }
-}
-
 ///`OpenAiResponsesRefusalContent`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponsesRefusalContent {
@@ -19155,23 +18335,6 @@ open_enum! {
         Failed = "failed",
         Cancelled = "cancelled",
         Queued = "queued",
-    }
-}
-
-///`OpenAiResponsesSearchCompleted`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OpenAiResponsesSearchCompleted {
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: OpenAiResponsesSearchCompletedType,
-}
-
-open_enum! {
-    /// `OpenAiResponsesSearchCompletedType`
-    pub enum OpenAiResponsesSearchCompletedType {
-        ResponseWebSearchCallCompleted = "response.web_search_call.completed",
     }
 }
 
@@ -19311,61 +18474,6 @@ open_enum! {
     }
 }
 
-///`OpenAiResponsesUsage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OpenAiResponsesUsage {
-    pub input_tokens: i64,
-    pub input_tokens_details: OpenAiResponsesUsageInputTokensDetails,
-    pub output_tokens: i64,
-    pub output_tokens_details: OpenAiResponsesUsageOutputTokensDetails,
-    pub total_tokens: i64,
-}
-///`OpenAiResponsesUsageInputTokensDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OpenAiResponsesUsageInputTokensDetails {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub cache_write_tokens: ::std::option::Option<i64>,
-    pub cached_tokens: i64,
-}
-///`OpenAiResponsesUsageOutputTokensDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OpenAiResponsesUsageOutputTokensDetails {
-    pub reasoning_tokens: i64,
-}
-///`OpenAiResponsesWebSearchCallInProgress`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OpenAiResponsesWebSearchCallInProgress {
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: OpenAiResponsesWebSearchCallInProgressType,
-}
-
-open_enum! {
-    /// `OpenAiResponsesWebSearchCallInProgressType`
-    pub enum OpenAiResponsesWebSearchCallInProgressType {
-        ResponseWebSearchCallInProgress = "response.web_search_call.in_progress",
-    }
-}
-
-///`OpenAiResponsesWebSearchCallSearching`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OpenAiResponsesWebSearchCallSearching {
-    pub item_id: ::std::string::String,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: OpenAiResponsesWebSearchCallSearchingType,
-}
-
-open_enum! {
-    /// `OpenAiResponsesWebSearchCallSearchingType`
-    pub enum OpenAiResponsesWebSearchCallSearchingType {
-        ResponseWebSearchCallSearching = "response.web_search_call.searching",
-    }
-}
-
 ///Event emitted when a response is created
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OpenResponsesCreatedEvent {
@@ -19432,16 +18540,6 @@ impl ::std::default::Default for OpenResponsesInProgressEventType {
     fn default() -> Self {
         OpenResponsesInProgressEventType::ResponseInProgress
     }
-}
-///Log probability information for a token
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OpenResponsesLogProbs {
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub bytes: ::std::vec::Vec<i64>,
-    pub logprob: f64,
-    pub token: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub top_logprobs: ::std::vec::Vec<OpenResponsesTopLogprobs>,
 }
 ///Complete non-streaming response from the Responses API
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -19584,16 +18682,6 @@ impl ::std::default::Default for OpenResponsesResultToolsItemFunctionType {
     fn default() -> Self {
         OpenResponsesResultToolsItemFunctionType::Function
     }
-}
-///Alternative token with its log probability
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct OpenResponsesTopLogprobs {
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub bytes: ::std::vec::Vec<i64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub logprob: ::std::option::Option<f64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub token: ::std::option::Option<::std::string::String>,
 }
 ///A stored file in the OpenRouter superset shape: Anthropic-shaped, plus OpenRouter-only fields.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -20757,177 +19845,6 @@ impl ::std::default::Default for OutputImageGenerationServerToolItemType {
         OutputImageGenerationServerToolItemType::OpenrouterImageGeneration
     }
 }
-///Event emitted when a new output item is added to the response
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OutputItemAddedEvent {
-    pub item: crate::types::OutputItemAddedEventItem,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: OutputItemAddedEventType,
-}
-
-open_enum! {
-    /// `OutputItemAddedEventType`
-    pub enum OutputItemAddedEventType {
-        ResponseOutputItemAdded = "response.output_item.added",
-    }
-}
-
-///`OutputItemApplyPatchCall`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OutputItemApplyPatchCall {
-    pub call_id: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_by: ::std::option::Option<::std::string::String>,
-    pub id: ::std::string::String,
-    pub operation: crate::types::OutputItemApplyPatchCallOperation,
-    pub status: OutputItemApplyPatchCallStatus,
-    #[serde(rename = "type")]
-    pub type_: OutputItemApplyPatchCallType,
-}
-
-open_enum! {
-    /// `OutputItemApplyPatchCallStatus`
-    pub enum OutputItemApplyPatchCallStatus {
-        InProgress = "in_progress",
-        Completed = "completed",
-    }
-}
-
-open_enum! {
-    /// `OutputItemApplyPatchCallType`
-    pub enum OutputItemApplyPatchCallType {
-        ApplyPatchCall = "apply_patch_call",
-    }
-}
-
-///`OutputItemCodeInterpreterCall`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OutputItemCodeInterpreterCall {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub container_id: ::std::option::Option<::std::string::String>,
-    pub id: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub outputs: ::std::option::Option<
-        ::std::vec::Vec<crate::types::OutputItemCodeInterpreterCallOutputsItem>,
-    >,
-    pub status: OutputItemCodeInterpreterCallStatus,
-    #[serde(rename = "type")]
-    pub type_: OutputItemCodeInterpreterCallType,
-    #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-
-open_enum! {
-    /// `OutputItemCodeInterpreterCallStatus`
-    pub enum OutputItemCodeInterpreterCallStatus {
-        InProgress = "in_progress",
-        Completed = "completed",
-        Incomplete = "incomplete",
-        Interpreting = "interpreting",
-        Failed = "failed",
-    }
-}
-
-open_enum! {
-    /// `OutputItemCodeInterpreterCallType`
-    pub enum OutputItemCodeInterpreterCallType {
-        CodeInterpreterCall = "code_interpreter_call",
-    }
-}
-
-///`OutputItemCustomToolCall`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OutputItemCustomToolCall {
-    pub call_id: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    pub input: ::std::string::String,
-    pub name: ::std::string::String,
-    ///Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub namespace: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
-    pub type_: OutputItemCustomToolCallType,
-}
-
-open_enum! {
-    /// `OutputItemCustomToolCallType`
-    pub enum OutputItemCustomToolCallType {
-        CustomToolCall = "custom_tool_call",
-    }
-}
-
-///Event emitted when an output item is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OutputItemDoneEvent {
-    pub item: crate::types::OutputItemDoneEventItem,
-    pub output_index: i64,
-    pub sequence_number: i64,
-    #[serde(rename = "type")]
-    pub type_: OutputItemDoneEventType,
-}
-
-open_enum! {
-    /// `OutputItemDoneEventType`
-    pub enum OutputItemDoneEventType {
-        ResponseOutputItemDone = "response.output_item.done",
-    }
-}
-
-///`OutputItemFileSearchCall`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OutputItemFileSearchCall {
-    pub id: ::std::string::String,
-    pub queries: ::std::vec::Vec<::std::string::String>,
-    pub status: WebSearchStatus,
-    #[serde(rename = "type")]
-    pub type_: OutputItemFileSearchCallType,
-}
-
-open_enum! {
-    /// `OutputItemFileSearchCallType`
-    pub enum OutputItemFileSearchCallType {
-        FileSearchCall = "file_search_call",
-    }
-}
-
-///`OutputItemFunctionCall`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OutputItemFunctionCall {
-    pub arguments: ::std::string::String,
-    pub call_id: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    pub name: ::std::string::String,
-    ///Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub namespace: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<OutputItemFunctionCallStatus>,
-    #[serde(rename = "type")]
-    pub type_: OutputItemFunctionCallType,
-}
-
-open_enum! {
-    /// `OutputItemFunctionCallStatus`
-    pub enum OutputItemFunctionCallStatus {
-        Completed = "completed",
-        Incomplete = "incomplete",
-        InProgress = "in_progress",
-    }
-}
-
-open_enum! {
-    /// `OutputItemFunctionCallType`
-    pub enum OutputItemFunctionCallType {
-        FunctionCall = "function_call",
-    }
-}
-
 ///`OutputItemImageGenerationCall`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputItemImageGenerationCall {
@@ -20966,107 +19883,6 @@ impl ::std::default::Default for OutputItemImageGenerationCallType {
         OutputItemImageGenerationCallType::ImageGenerationCall
     }
 }
-///`OutputItemReasoning`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OutputItemReasoning {
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub content: ::std::vec::Vec<ReasoningTextContent>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub encrypted_content: ::std::option::Option<::std::string::String>,
-    pub id: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<OutputItemReasoningStatus>,
-    pub summary: ::std::vec::Vec<ReasoningSummaryText>,
-    #[serde(rename = "type")]
-    pub type_: OutputItemReasoningType,
-}
-
-open_enum! {
-    /// `OutputItemReasoningStatus`
-    pub enum OutputItemReasoningStatus {
-        Completed = "completed",
-        Incomplete = "incomplete",
-        InProgress = "in_progress",
-    }
-}
-
-open_enum! {
-    /// `OutputItemReasoningType`
-    pub enum OutputItemReasoningType {
-        Reasoning = "reasoning",
-    }
-}
-
-///`OutputItemWebSearchCall`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OutputItemWebSearchCall {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub action: ::std::option::Option<crate::types::OutputItemWebSearchCallAction>,
-    pub id: ::std::string::String,
-    pub status: WebSearchStatus,
-    #[serde(rename = "type")]
-    pub type_: OutputItemWebSearchCallType,
-    #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-///`OutputItemWebSearchCallActionFindInPage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OutputItemWebSearchCallActionFindInPage {
-    pub pattern: ::std::string::String,
-    #[serde(rename = "type")]
-    pub type_: OutputItemWebSearchCallActionFindInPageType,
-    pub url: ::std::string::String,
-}
-
-open_enum! {
-    /// `OutputItemWebSearchCallActionFindInPageType`
-    pub enum OutputItemWebSearchCallActionFindInPageType {
-        FindInPage = "find_in_page",
-    }
-}
-
-///`OutputItemWebSearchCallActionOpenPage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OutputItemWebSearchCallActionOpenPage {
-    #[serde(rename = "type")]
-    pub type_: OutputItemWebSearchCallActionOpenPageType,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::std::string::String>,
-}
-
-open_enum! {
-    /// `OutputItemWebSearchCallActionOpenPageType`
-    pub enum OutputItemWebSearchCallActionOpenPageType {
-        OpenPage = "open_page",
-    }
-}
-
-///`OutputItemWebSearchCallActionSearch`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct OutputItemWebSearchCallActionSearch {
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub queries: ::std::vec::Vec<::std::string::String>,
-    pub query: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub sources: ::std::vec::Vec<WebSearchSource>,
-    #[serde(rename = "type")]
-    pub type_: OutputItemWebSearchCallActionSearchType,
-}
-
-open_enum! {
-    /// `OutputItemWebSearchCallActionSearchType`
-    pub enum OutputItemWebSearchCallActionSearchType {
-        Search = "search",
-    }
-}
-
-open_enum! {
-    /// `OutputItemWebSearchCallType`
-    pub enum OutputItemWebSearchCallType {
-        WebSearchCall = "web_search_call",
-    }
-}
-
 ///An openrouter:mcp server tool output item
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OutputMcpServerToolItem {
@@ -25398,18 +24214,6 @@ pub struct ServerToolUseDetailsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_search_requests: ::std::option::Option<i64>,
 }
-
-open_enum! {
-    /// `ServiceTier`
-    pub enum ServiceTier {
-        Auto = "auto",
-        Default = "default",
-        Flex = "flex",
-        Priority = "priority",
-        Scale = "scale",
-    }
-}
-
 ///`SessionCostItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct SessionCostItem {
@@ -26520,24 +25324,6 @@ pub struct TaskClassificationResponseData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub window_days: ::std::option::Option<i64>,
 }
-///Text output configuration including format and verbosity
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct TextConfig {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub format: ::std::option::Option<crate::types::Formats>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub verbosity: ::std::option::Option<TextConfigVerbosity>,
-}
-
-open_enum! {
-    /// `TextConfigVerbosity`
-    pub enum TextConfigVerbosity {
-        High = "high",
-        Low = "low",
-        Medium = "medium",
-    }
-}
-
 ///Event emitted when a text delta is streamed
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TextDeltaEvent {
@@ -29681,64 +28467,12 @@ tagged_union! {
 }
 
 tagged_union! {
-    /// `BaseContentPartAddedEventPart`: told apart by `type`.
-    pub enum BaseContentPartAddedEventPart (tag = "type") {
-        OutputText("output_text") => ResponseOutputText,
-        Refusal("refusal") => OpenAiResponsesRefusalContent,
-    }
-}
-
-tagged_union! {
-    /// `BaseContentPartDoneEventPart`: told apart by `type`.
-    pub enum BaseContentPartDoneEventPart (tag = "type") {
-        OutputText("output_text") => ResponseOutputText,
-        Refusal("refusal") => OpenAiResponsesRefusalContent,
-    }
-}
-
-tagged_union! {
     /// `BaseInputsMember1ItemMember0ContentMember0Item`: told apart by `type`.
     pub enum BaseInputsMember1ItemMember0ContentMember0Item (tag = "type") {
         InputText("input_text") => InputText,
         InputImage("input_image") => InputImage,
         InputFile("input_file") => InputFile,
         InputAudio("input_audio") => InputAudio,
-    }
-}
-
-tagged_union! {
-    /// `BaseResponsesResultOutputItem`: told apart by `type`.
-    pub enum BaseResponsesResultOutputItem (tag = "type") {
-        Message("message") => OutputMessage,
-        Reasoning("reasoning") => OutputItemReasoning,
-        FunctionCall("function_call") => OutputItemFunctionCall,
-        CustomToolCall("custom_tool_call") => OutputItemCustomToolCall,
-        WebSearchCall("web_search_call") => OutputItemWebSearchCall,
-        FileSearchCall("file_search_call") => OutputItemFileSearchCall,
-        ImageGenerationCall("image_generation_call") => OutputItemImageGenerationCall,
-        ApplyPatchCall("apply_patch_call") => OutputItemApplyPatchCall,
-        CodeInterpreterCall("code_interpreter_call") => OutputItemCodeInterpreterCall,
-    }
-}
-
-tagged_union! {
-    /// `BaseResponsesResultToolsItem`: told apart by `type`.
-    pub enum BaseResponsesResultToolsItem (tag = "type") {
-        Function("function") => BaseResponsesResultToolsItemFunction,
-        WebSearchPreview("web_search_preview") => PreviewWebSearchServerTool,
-        WebSearchPreview20250311("web_search_preview_2025_03_11") => Preview20250311WebSearchServerTool,
-        WebSearch("web_search") => LegacyWebSearchServerTool,
-        WebSearch20250826("web_search_2025_08_26") => WebSearchServerTool,
-        FileSearch("file_search") => FileSearchServerTool,
-        ComputerUsePreview("computer_use_preview") => ComputerUseServerTool,
-        CodeInterpreter("code_interpreter") => CodeInterpreterServerTool,
-        Mcp("mcp") => McpServerTool,
-        ImageGeneration("image_generation") => ImageGenerationServerTool,
-        LocalShell("local_shell") => CodexLocalShellTool,
-        Shell("shell") => ShellServerTool,
-        ApplyPatch("apply_patch") => ApplyPatchServerTool,
-        Custom("custom") => CustomTool,
-        Namespace("namespace") => NamespaceTool,
     }
 }
 
@@ -29824,15 +28558,6 @@ tagged_union! {
         JsonSchema("json_schema") => ChatFormatJsonSchemaConfig,
         Grammar("grammar") => ChatFormatGrammarConfig,
         Python("python") => ChatFormatPythonConfig,
-    }
-}
-
-tagged_union! {
-    /// `CodeInterpreterCallItemOutputsItem`: told apart by `type`.
-    pub enum CodeInterpreterCallItemOutputsItem (tag = "type") {
-        Logs("logs") => CodeInterpreterLogsOutput,
-        Image("image") => CodeInterpreterImageOutput,
-        File("file") => CodeInterpreterFileOutput,
     }
 }
 
@@ -30250,63 +28975,6 @@ tagged_union! {
         Logs("logs") => CodeInterpreterLogsOutput,
         Image("image") => CodeInterpreterImageOutput,
         File("file") => CodeInterpreterFileOutput,
-    }
-}
-
-tagged_union! {
-    /// `OutputItemAddedEventItem`: told apart by `type`.
-    pub enum OutputItemAddedEventItem (tag = "type") {
-        Message("message") => OutputMessage,
-        Reasoning("reasoning") => OutputItemReasoning,
-        FunctionCall("function_call") => OutputItemFunctionCall,
-        CustomToolCall("custom_tool_call") => OutputItemCustomToolCall,
-        WebSearchCall("web_search_call") => OutputItemWebSearchCall,
-        FileSearchCall("file_search_call") => OutputItemFileSearchCall,
-        ImageGenerationCall("image_generation_call") => OutputItemImageGenerationCall,
-        ApplyPatchCall("apply_patch_call") => OutputItemApplyPatchCall,
-        CodeInterpreterCall("code_interpreter_call") => OutputItemCodeInterpreterCall,
-    }
-}
-
-tagged_union! {
-    /// `OutputItemApplyPatchCallOperation`: told apart by `type`.
-    pub enum OutputItemApplyPatchCallOperation (tag = "type") {
-        CreateFile("create_file") => ApplyPatchCreateFileOperation,
-        UpdateFile("update_file") => ApplyPatchUpdateFileOperation,
-        DeleteFile("delete_file") => ApplyPatchDeleteFileOperation,
-    }
-}
-
-tagged_union! {
-    /// `OutputItemCodeInterpreterCallOutputsItem`: told apart by `type`.
-    pub enum OutputItemCodeInterpreterCallOutputsItem (tag = "type") {
-        Logs("logs") => CodeInterpreterLogsOutput,
-        Image("image") => CodeInterpreterImageOutput,
-        File("file") => CodeInterpreterFileOutput,
-    }
-}
-
-tagged_union! {
-    /// `OutputItemDoneEventItem`: told apart by `type`.
-    pub enum OutputItemDoneEventItem (tag = "type") {
-        Message("message") => OutputMessage,
-        Reasoning("reasoning") => OutputItemReasoning,
-        FunctionCall("function_call") => OutputItemFunctionCall,
-        CustomToolCall("custom_tool_call") => OutputItemCustomToolCall,
-        WebSearchCall("web_search_call") => OutputItemWebSearchCall,
-        FileSearchCall("file_search_call") => OutputItemFileSearchCall,
-        ImageGenerationCall("image_generation_call") => OutputItemImageGenerationCall,
-        ApplyPatchCall("apply_patch_call") => OutputItemApplyPatchCall,
-        CodeInterpreterCall("code_interpreter_call") => OutputItemCodeInterpreterCall,
-    }
-}
-
-tagged_union! {
-    /// `OutputItemWebSearchCallAction`: told apart by `type`.
-    pub enum OutputItemWebSearchCallAction (tag = "type") {
-        Search("search") => OutputItemWebSearchCallActionSearch,
-        OpenPage("open_page") => OutputItemWebSearchCallActionOpenPage,
-        FindInPage("find_in_page") => OutputItemWebSearchCallActionFindInPage,
     }
 }
 

@@ -20,6 +20,7 @@ pub mod null_members;
 pub mod nullable_unions;
 pub mod openapi_version;
 pub mod plain_strings;
+pub mod prune;
 pub mod reject_unknown;
 pub mod request_bodies;
 pub mod server_tolerance;
@@ -54,6 +55,7 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "server_tolerance", run: server_tolerance::run },
     Pass { name: "success_responses", run: success_responses::run },
     Pass { name: "tagged_unions", run: tagged_unions::run },
+    Pass { name: "prune", run: prune::run },
     Pass { name: "reject_unknown", run: reject_unknown::run },
 ];
 
@@ -66,6 +68,8 @@ pub struct Notes {
     /// Operations whose success response also streams (`text/event-stream`): the generated
     /// method returns the JSON form; the ergonomic crate streams.
     pub streaming: BTreeSet<String>,
+    /// Components that stream events decode into (the `data` of `text/event-stream` bodies).
+    pub stream_roots: BTreeSet<String>,
     /// Tagged unions found, by component name.
     pub unions: BTreeMap<String, TaggedUnion>,
     /// Free-form remarks worth printing (override winners, dropped constraints, …).

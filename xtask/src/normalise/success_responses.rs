@@ -31,8 +31,11 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
                     kinds.push(Value::Null);
                     continue;
                 };
-                if content.contains_key("text/event-stream") {
+                if let Some(stream) = content.get("text/event-stream") {
                     notes.streaming.insert(op_id.clone());
+                    super::walk::for_each_ref(stream, &mut |name| {
+                        notes.stream_roots.insert(name.to_string());
+                    });
                 }
                 if content.contains_key("application/json") && content.len() > 1 {
                     content.retain(|k, _| k == "application/json");
@@ -64,6 +67,11 @@ mod tests {
         assert_eq!(run(&mut doc, &mut notes).unwrap(), 1);
         assert_eq!(doc["paths"]["/c"]["post"]["responses"]["200"]["content"].as_object().unwrap().len(), 1);
         assert!(notes.streaming.contains("chat"));
+        let mut doc = json!({"paths": {"/c": {"post": {"operationId": "chat", "responses": {"200": {"content": {
+            "text/event-stream": {"schema": {"properties": {"data": {"$ref": "#/components/schemas/Chunk"}}}}
+        }}}}}}});
+        run(&mut doc, &mut notes).unwrap();
+        assert!(notes.stream_roots.contains("Chunk"));
         let mut bad = json!({"paths": {"/c": {"get": {"responses": {
             "200": {"content": {"application/json": {"schema": {"type": "object"}}}},
             "202": {"content": {"application/json": {"schema": {"type": "string"}}}}}}}}});
