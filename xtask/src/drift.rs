@@ -20,7 +20,7 @@ pub struct DriftRun {
 pub fn generate_and_compile(root: &Path, spec: &Path, dir: &Path) -> Result<DriftRun> {
     let doc = Document::read(spec)?;
     let label = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    let generated = generate::generate(&doc, &label)?;
+    let generated = generate::generate(&doc, &label, &crate::features::FeatureConfig::read(root)?)?;
     generate::write(&dir.join("src"), &generated.files)?;
     let manifest = std::fs::read_to_string(root.join("crates/openrouter-api/Cargo.toml"))?;
     let crate_name = format!("openrouter-api-{}", label.trim_end_matches(".yaml").replace('.', "-"));
@@ -33,7 +33,7 @@ pub fn generate_and_compile(root: &Path, spec: &Path, dir: &Path) -> Result<Drif
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let target = root.join("target").join("drift");
     let output = Command::new(cargo)
-        .args(["build", "--quiet", "--manifest-path"])
+        .args(["build", "--quiet", "--all-features", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", &target)
         .output()

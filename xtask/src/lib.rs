@@ -9,3 +9,4 @@ pub mod generate;
 pub mod inventory;
 pub mod diff;
 pub mod drift;
+pub mod features;

@@ -143,7 +143,7 @@ fn run(cli: Cli) -> Result<()> {
                 Some(l) if l.sha256 == doc.sha256 => l.source.clone(),
                 _ => label,
             };
-            let generated = generate::generate(&doc, &label)?;
+            let generated = generate::generate(&doc, &label, &xtask::features::FeatureConfig::read(&root)?)?;
             let out_dir = out.unwrap_or_else(|| root.join("crates/openrouter-api/src"));
             print!("{}", generate::summary(&generated));
             if check {

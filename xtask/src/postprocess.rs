@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Result, bail};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 use syn::{Fields, ImplItem, Item, ItemEnum, Lit, Meta};
 
 use crate::normalise::TaggedUnion;
@@ -49,11 +49,17 @@ pub struct Output {
     pub types: Vec<Piece>,
     pub client: syn::File,
     pub open_enums: usize,
+    /// Types compiled only with the `management` feature.
+    pub gated_types: usize,
     pub tagged_unions: usize,
     pub closed_enums_left: Vec<String>,
 }
 
-pub fn rewrite(tokens: TokenStream, unions: &BTreeMap<String, TaggedUnion>) -> Result<Output> {
+pub fn rewrite(
+    tokens: TokenStream,
+    unions: &BTreeMap<String, TaggedUnion>,
+    gated_methods: &BTreeSet<String>,
+) -> Result<Output> {
     let file: syn::File = syn::parse2(tokens)?;
     let mut types_items = Vec::new();
     let mut client_items = Vec::new();
@@ -99,18 +105,56 @@ pub fn rewrite(tokens: TokenStream, unions: &BTreeMap<String, TaggedUnion>) -> R
         _ => true,
     });
 
-    let mut pieces = Vec::new();
-    for item in rewritten {
-        match item {
-            Item::Verbatim(marker) => {
-                let key: syn::LitStr = syn::parse2(marker)?;
-                pieces.push(Piece::Text(texts.remove(&key.value()).unwrap_or_default()));
+    // Feature-gate the management operations and the types only they reach.
+    let gated = gated_types(&rewritten, &client_items, unions, gated_methods);
+    let cfg_attr: syn::Attribute = syn::parse_quote!(#[cfg(feature = "management")]);
+    let cfg_text = "#[cfg(feature = \"management\")]\n";
+    for item in &mut client_items {
+        if let Item::Impl(imp) = item {
+            for f in imp.items.iter_mut() {
+                if let ImplItem::Fn(f) = f {
+                    if gated_methods.contains(&f.sig.ident.to_string()) {
+                        f.attrs.push(cfg_attr.clone());
+                    }
+                }
             }
-            other => push_item(&mut pieces, other),
         }
     }
+
+    let mut pieces = Vec::new();
+    for mut item in rewritten {
+        let name = item_name(&item);
+        let is_gated = name.as_ref().is_some_and(|n| gated.contains(n));
+        match &mut item {
+            Item::Verbatim(_) => {
+                let text = texts.remove(name.as_deref().unwrap_or_default()).unwrap_or_default();
+                pieces.push(Piece::Text(if is_gated { format!("{cfg_text}{text}") } else { text }));
+                continue;
+            }
+            Item::Struct(x) if is_gated => x.attrs.push(cfg_attr.clone()),
+            Item::Enum(x) if is_gated => x.attrs.push(cfg_attr.clone()),
+            Item::Type(x) if is_gated => x.attrs.push(cfg_attr.clone()),
+            Item::Impl(x) if is_gated => x.attrs.push(cfg_attr.clone()),
+            Item::Mod(m) => {
+                // typify's `defaults` module: one function per defaulted field.
+                for inner in m.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
+                    if let Item::Fn(f) = inner {
+                        let mut mentioned = BTreeSet::new();
+                        crate::features::idents(f.to_token_stream(), &mut mentioned);
+                        if mentioned.iter().any(|i| gated.contains(i)) {
+                            f.attrs.push(cfg_attr.clone());
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        push_item(&mut pieces, item);
+    }
     for (name, union) in unions {
-        pieces.push(Piece::Text(tagged_union(name, union)));
+        let text = tagged_union(name, union);
+        let is_gated = gated.contains(&rust_type_name(name));
+        pieces.push(Piece::Text(if is_gated { format!("{cfg_text}{text}") } else { text }));
     }
 
     // Client::new with its 15 s timeout.
@@ -126,9 +170,61 @@ pub fn rewrite(tokens: TokenStream, unions: &BTreeMap<String, TaggedUnion>) -> R
         types: pieces,
         client: file_of(client_items),
         open_enums: open.len(),
+        gated_types: gated.len(),
         tagged_unions: unions.len(),
         closed_enums_left: closed_left,
     })
+}
+
+/// The type an item defines or implements (open enums are still markers carrying their name).
+fn item_name(item: &Item) -> Option<String> {
+    match item {
+        Item::Struct(x) => Some(x.ident.to_string()),
+        Item::Enum(x) => Some(x.ident.to_string()),
+        Item::Type(x) => Some(x.ident.to_string()),
+        Item::Impl(x) => impl_target(x),
+        Item::Verbatim(marker) => syn::parse2::<syn::LitStr>(marker.clone()).ok().map(|l| l.value()),
+        _ => None,
+    }
+}
+
+/// Types reachable from gated methods and from no other method.
+fn gated_types(
+    items: &[Item],
+    client: &[Item],
+    unions: &BTreeMap<String, TaggedUnion>,
+    gated_methods: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    use crate::features::{closure, idents};
+    if gated_methods.is_empty() {
+        return BTreeSet::new();
+    }
+    let mut refs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in items {
+        if let Some(name) = item_name(item) {
+            let entry = refs.entry(name).or_default();
+            if !matches!(item, Item::Verbatim(_)) {
+                idents(item.to_token_stream(), entry);
+            }
+        }
+    }
+    for (name, u) in unions {
+        refs.entry(rust_type_name(name)).or_default().extend(u.variants.iter().map(|v| rust_type_name(&v.schema)));
+    }
+    let (mut core_roots, mut gated_roots) = (BTreeSet::new(), BTreeSet::new());
+    for item in client {
+        match item {
+            Item::Impl(imp) if impl_target(imp).as_deref() == Some("Client") && imp.trait_.is_none() => {
+                for f in &imp.items {
+                    let is_gated = matches!(f, ImplItem::Fn(f) if gated_methods.contains(&f.sig.ident.to_string()));
+                    idents(f.to_token_stream(), if is_gated { &mut gated_roots } else { &mut core_roots });
+                }
+            }
+            other => idents(other.to_token_stream(), &mut core_roots),
+        }
+    }
+    let core = closure(&core_roots, &refs);
+    closure(&gated_roots, &refs).difference(&core).cloned().collect()
 }
 
 fn file_of(items: Vec<Item>) -> syn::File {
@@ -298,7 +394,7 @@ mod tests {
             description: None,
             variants: vec![UnionVariant { name: "User".into(), schema: "ChatUserMessage".into(), values: vec!["user".into()] }],
         })]);
-        let out = rewrite(tokens, &unions).unwrap();
+        let out = rewrite(tokens, &unions, &BTreeSet::new()).unwrap();
         let types = render(out.types);
         assert_eq!(out.open_enums, 2);
         assert!(types.contains("        UnknownValue = \"unknown\",\n"), "the fallback keeps its name: {types}");

@@ -76,6 +76,7 @@ Arguments:
 - `user_id`: Filter by org member user ID. Only applicable for organization accounts.
 - `workspace_id`: Filter by workspace ID (UUID). Returns only activity attributed to that workspace. The workspace must belong to the authenticated account.
 */
+    #[cfg(feature = "management")]
     pub async fn get_user_activity<'a>(
         &'a self,
         api_key_hash: Option<&'a str>,
@@ -140,6 +141,7 @@ Returns the available metrics, dimensions, filter operators, and granularities f
 Sends a `GET` request to `/analytics/meta`
 
 */
+    #[cfg(feature = "management")]
     pub async fn get_analytics_meta<'a>(
         &'a self,
     ) -> Result<
@@ -191,6 +193,7 @@ Execute an analytics query with specified metrics, dimensions, filters, and time
 Sends a `POST` request to `/analytics/query`
 
 */
+    #[cfg(feature = "management")]
     pub async fn query_analytics<'a>(
         &'a self,
         body: &'a types::QueryAnalyticsBody,
@@ -383,6 +386,7 @@ Exchange an authorization code from the PKCE flow for a user-controlled API key
 Sends a `POST` request to `/auth/keys`
 
 */
+    #[cfg(feature = "management")]
     pub async fn exchange_auth_code_for_api_key<'a>(
         &'a self,
         body: &'a types::ExchangeAuthCodeForApiKeyBody,
@@ -436,6 +440,7 @@ Create an authorization code for the PKCE flow to generate a user-controlled API
 Sends a `POST` request to `/auth/keys/code`
 
 */
+    #[cfg(feature = "management")]
     pub async fn create_auth_keys_code<'a>(
         &'a self,
         body: &'a types::CreateAuthKeysCodeBody,
@@ -505,6 +510,7 @@ Arguments:
 - `source`: Benchmark source to query. Determines the shape of the returned items. When omitted, returns results from all sources.
 - `task_type`: Filter results by task type. For Artificial Analysis, maps to the corresponding index. For Design Arena, maps to the matching category. `search` returns OpenRouter search benchmark results only.
 */
+    #[cfg(feature = "management")]
     pub async fn get_benchmarks<'a>(
         &'a self,
         arena: Option<types::GetBenchmarksArena>,
@@ -591,6 +597,7 @@ Arguments:
 - `provider`: Optional provider slug to filter by (e.g. `openai`, `anthropic`, `amazon-bedrock`).
 - `workspace_id`: Optional workspace ID to filter by. When omitted, resolves to the account’s default workspace; if that default has been deleted, the request returns a 400 and you must pass `workspace_id` explicitly.
 */
+    #[cfg(feature = "management")]
     pub async fn list_byok_keys<'a>(
         &'a self,
         limit: Option<i64>,
@@ -650,6 +657,7 @@ Create a new bring-your-own-key (BYOK) provider credential. The raw key is encry
 Sends a `POST` request to `/byok`
 
 */
+    #[cfg(feature = "management")]
     pub async fn create_byok_key<'a>(
         &'a self,
         body: &'a types::CreateByokKeyRequest,
@@ -708,6 +716,7 @@ Sends a `GET` request to `/byok/{id}`
 Arguments:
 - `id`: The BYOK credential ID (UUID).
 */
+    #[cfg(feature = "management")]
     pub async fn get_byok_key<'a>(
         &'a self,
         id: &'a str,
@@ -759,6 +768,7 @@ Sends a `DELETE` request to `/byok/{id}`
 Arguments:
 - `id`: The BYOK credential ID (UUID).
 */
+    #[cfg(feature = "management")]
     pub async fn delete_byok_key<'a>(
         &'a self,
         id: &'a str,
@@ -814,6 +824,7 @@ Arguments:
 - `id`: The BYOK credential ID (UUID).
 - `body`
 */
+    #[cfg(feature = "management")]
     pub async fn update_byok_key<'a>(
         &'a self,
         id: &'a str,
@@ -981,6 +992,7 @@ Sends a `GET` request to `/classifications/task`
 Arguments:
 - `window`: Trailing time window for the classification data. Currently only `7d` (trailing 7 days) is supported.
 */
+    #[cfg(feature = "management")]
     pub async fn get_task_classifications<'a>(
         &'a self,
         window: Option<types::GetTaskClassificationsWindow>,
@@ -1159,6 +1171,7 @@ Arguments:
 - `start_date`: Start of the date window in YYYY-MM-DD (UTC), inclusive. Defaults to 30 days before `end_date`. The dataset begins at 2025-01-01; earlier values are clamped forward to that floor and the resolved value is echoed in `meta.start_date`.
 - `subcategory`: Marketplace subcategory to filter by (e.g. `cli-agent`). Takes precedence over `category` for the actual filter; when `category` is also supplied the pair must be consistent.
 */
+    #[cfg(feature = "management")]
     pub async fn get_app_rankings<'a>(
         &'a self,
         category: Option<types::GetAppRankingsCategory>,
@@ -1259,6 +1272,7 @@ Arguments:
 - `period`: Time grain of each row. `day` (default) returns the per-UTC-day series; `week` buckets by ISO week start; `month` buckets by month start. With `category` or `language_type` only `week` (default) and `month` are available — `day` is rejected with a 400 because those datasets are aggregated weekly. For those sampled datasets `period=month` buckets each week by its week-start month, so totals are approximate at month boundaries.
 - `start_date`: Start of the date window in YYYY-MM-DD (UTC), inclusive. Defaults to 30 days before `end_date`. The dataset begins at 2025-01-01; earlier values are clamped forward to that floor and the resolved value is echoed in `meta.start_date`.
 */
+    #[cfg(feature = "management")]
     pub async fn get_rankings_daily<'a>(
         &'a self,
         category: Option<types::GetRankingsDailyCategory>,
@@ -1343,6 +1357,7 @@ Arguments:
 - `offset`: Number of sorted cells to skip (0-5000). Defaults to 0.
 - `turn_range`: Filter by the inclusive number of turns in a session.
 */
+    #[cfg(feature = "management")]
     pub async fn get_session_cost<'a>(
         &'a self,
         app_slug: Option<&'a str>,
@@ -2081,6 +2096,7 @@ Arguments:
 - `offset`: Number of records to skip for pagination
 - `workspace_id`: Filter guardrails by workspace ID. By default, guardrails in the default workspace are returned.
 */
+    #[cfg(feature = "management")]
     pub async fn list_guardrails<'a>(
         &'a self,
         limit: Option<i64>,
@@ -2138,6 +2154,7 @@ Create a new guardrail for the authenticated user. A newly created guardrail enf
 Sends a `POST` request to `/guardrails`
 
 */
+    #[cfg(feature = "management")]
     pub async fn create_guardrail<'a>(
         &'a self,
         body: &'a types::CreateGuardrailRequest,
@@ -2196,6 +2213,7 @@ Sends a `GET` request to `/guardrails/{id}`
 Arguments:
 - `id`: The unique identifier of the guardrail to retrieve
 */
+    #[cfg(feature = "management")]
     pub async fn get_guardrail<'a>(
         &'a self,
         id: &'a str,
@@ -2252,6 +2270,7 @@ Sends a `DELETE` request to `/guardrails/{id}`
 Arguments:
 - `id`: The unique identifier of the guardrail to delete
 */
+    #[cfg(feature = "management")]
     pub async fn delete_guardrail<'a>(
         &'a self,
         id: &'a str,
@@ -2309,6 +2328,7 @@ Arguments:
 - `id`: The unique identifier of the guardrail to update
 - `body`
 */
+    #[cfg(feature = "management")]
     pub async fn update_guardrail<'a>(
         &'a self,
         id: &'a str,
@@ -2372,6 +2392,7 @@ Arguments:
 - `limit`: Maximum number of records to return (max 100)
 - `offset`: Number of records to skip for pagination
 */
+    #[cfg(feature = "management")]
     pub async fn list_guardrail_key_assignments<'a>(
         &'a self,
         id: &'a str,
@@ -2434,6 +2455,7 @@ Arguments:
 - `id`: The unique identifier of the guardrail
 - `body`
 */
+    #[cfg(feature = "management")]
     pub async fn bulk_assign_keys_to_guardrail<'a>(
         &'a self,
         id: &'a str,
@@ -2497,6 +2519,7 @@ Arguments:
 - `id`: The unique identifier of the guardrail
 - `body`
 */
+    #[cfg(feature = "management")]
     pub async fn bulk_unassign_keys_from_guardrail<'a>(
         &'a self,
         id: &'a str,
@@ -2561,6 +2584,7 @@ Arguments:
 - `limit`: Maximum number of records to return (max 100)
 - `offset`: Number of records to skip for pagination
 */
+    #[cfg(feature = "management")]
     pub async fn list_guardrail_member_assignments<'a>(
         &'a self,
         id: &'a str,
@@ -2623,6 +2647,7 @@ Arguments:
 - `id`: The unique identifier of the guardrail
 - `body`
 */
+    #[cfg(feature = "management")]
     pub async fn bulk_assign_members_to_guardrail<'a>(
         &'a self,
         id: &'a str,
@@ -2686,6 +2711,7 @@ Arguments:
 - `id`: The unique identifier of the guardrail
 - `body`
 */
+    #[cfg(feature = "management")]
     pub async fn bulk_unassign_members_from_guardrail<'a>(
         &'a self,
         id: &'a str,
@@ -2749,6 +2775,7 @@ Arguments:
 - `limit`: Maximum number of records to return (max 100)
 - `offset`: Number of records to skip for pagination
 */
+    #[cfg(feature = "management")]
     pub async fn list_key_assignments<'a>(
         &'a self,
         limit: Option<i64>,
@@ -2804,6 +2831,7 @@ Arguments:
 - `limit`: Maximum number of records to return (max 100)
 - `offset`: Number of records to skip for pagination
 */
+    #[cfg(feature = "management")]
     pub async fn list_member_assignments<'a>(
         &'a self,
         limit: Option<i64>,
@@ -3887,6 +3915,7 @@ Arguments:
 - `offset`: Number of records to skip for pagination
 - `workspace_id`: Optional workspace ID to filter by. Defaults to the authenticated entity's default workspace.
 */
+    #[cfg(feature = "management")]
     pub async fn list_observability_destinations<'a>(
         &'a self,
         limit: Option<i64>,
@@ -3944,6 +3973,7 @@ Create a new observability destination. A maximum of 5 destinations per type is 
 Sends a `POST` request to `/observability/destinations`
 
 */
+    #[cfg(feature = "management")]
     pub async fn create_observability_destination<'a>(
         &'a self,
         body: &'a types::CreateObservabilityDestinationRequest,
@@ -4005,6 +4035,7 @@ Sends a `GET` request to `/observability/destinations/{id}`
 Arguments:
 - `id`: The destination ID (UUID).
 */
+    #[cfg(feature = "management")]
     pub async fn get_observability_destination<'a>(
         &'a self,
         id: &'a str,
@@ -4062,6 +4093,7 @@ Sends a `DELETE` request to `/observability/destinations/{id}`
 Arguments:
 - `id`: The destination ID (UUID).
 */
+    #[cfg(feature = "management")]
     pub async fn delete_observability_destination<'a>(
         &'a self,
         id: &'a str,
@@ -4120,6 +4152,7 @@ Arguments:
 - `id`: The destination ID (UUID).
 - `body`
 */
+    #[cfg(feature = "management")]
     pub async fn update_observability_destination<'a>(
         &'a self,
         id: &'a str,
@@ -4189,6 +4222,7 @@ Arguments:
 - `limit`: Maximum number of records to return (max 100)
 - `offset`: Number of records to skip for pagination
 */
+    #[cfg(feature = "management")]
     pub async fn list_organization_members<'a>(
         &'a self,
         limit: Option<i64>,
@@ -4897,6 +4931,7 @@ Arguments:
 - `limit`: Maximum number of records to return (max 100)
 - `offset`: Number of records to skip for pagination
 */
+    #[cfg(feature = "management")]
     pub async fn list_scim_group_mappings<'a>(
         &'a self,
         limit: Option<i64>,
@@ -4952,6 +4987,7 @@ Create a SCIM group-to-workspace role mapping. [Management key](/docs/guides/ove
 Sends a `POST` request to `/scim/group-mappings`
 
 */
+    #[cfg(feature = "management")]
     pub async fn create_scim_group_mapping<'a>(
         &'a self,
         body: &'a types::CreateScimGroupMappingRequest,
@@ -5011,6 +5047,7 @@ Get a SCIM group-to-workspace mapping. [Management key](/docs/guides/overview/au
 Sends a `GET` request to `/scim/group-mappings/{id}`
 
 */
+    #[cfg(feature = "management")]
     pub async fn get_scim_group_mapping<'a>(
         &'a self,
         id: &'a str,
@@ -5068,6 +5105,7 @@ Arguments:
 - `id`
 - `keep_members`: Required. Whether to keep workspace members after deleting the mapping. `false` **removes** the members this mapping granted access to; `true` deletes the mapping while leaving membership intact as manually-managed. There is deliberately no default — omitting it returns `400` so the destructive path cannot be reached by accident. Mirrors the dashboard, whose `DeleteMappingSchema.keepMembers` is likewise required.
 */
+    #[cfg(feature = "management")]
     pub async fn delete_scim_group_mapping<'a>(
         &'a self,
         id: &'a str,
@@ -5127,6 +5165,7 @@ Update a SCIM group mapping role. [Management key](/docs/guides/overview/auth/ma
 Sends a `PATCH` request to `/scim/group-mappings/{id}`
 
 */
+    #[cfg(feature = "management")]
     pub async fn update_scim_group_mapping<'a>(
         &'a self,
         id: &'a str,
@@ -5189,6 +5228,7 @@ Arguments:
 - `limit`: Maximum number of records to return (max 100)
 - `offset`: Number of records to skip for pagination
 */
+    #[cfg(feature = "management")]
     pub async fn list_scim_groups<'a>(
         &'a self,
         limit: Option<i64>,
@@ -5466,6 +5506,7 @@ Arguments:
 - `limit`: Maximum number of records to return (max 100)
 - `offset`: Number of records to skip for pagination
 */
+    #[cfg(feature = "management")]
     pub async fn list_workspaces<'a>(
         &'a self,
         limit: Option<i64>,
@@ -5518,6 +5559,7 @@ Create a new workspace for the authenticated user. [Management key](/docs/guides
 Sends a `POST` request to `/workspaces`
 
 */
+    #[cfg(feature = "management")]
     pub async fn create_workspace<'a>(
         &'a self,
         body: &'a types::CreateWorkspaceRequest,
@@ -5576,6 +5618,7 @@ Sends a `GET` request to `/workspaces/{id}`
 Arguments:
 - `id`: The workspace ID (UUID) or slug
 */
+    #[cfg(feature = "management")]
     pub async fn get_workspace<'a>(
         &'a self,
         id: &'a str,
@@ -5632,6 +5675,7 @@ Sends a `DELETE` request to `/workspaces/{id}`
 Arguments:
 - `id`: The workspace ID (UUID) or slug
 */
+    #[cfg(feature = "management")]
     pub async fn delete_workspace<'a>(
         &'a self,
         id: &'a str,
@@ -5695,6 +5739,7 @@ Arguments:
 - `id`: The workspace ID (UUID) or slug
 - `body`
 */
+    #[cfg(feature = "management")]
     pub async fn update_workspace<'a>(
         &'a self,
         id: &'a str,
@@ -5759,6 +5804,7 @@ Sends a `GET` request to `/workspaces/{id}/budgets`
 Arguments:
 - `id`: The workspace ID (UUID) or slug
 */
+    #[cfg(feature = "management")]
     pub async fn list_workspace_budgets<'a>(
         &'a self,
         id: &'a str,
@@ -5816,6 +5862,7 @@ Arguments:
 - `id`: The workspace ID (UUID) or slug
 - `interval`: Budget reset interval. Use "lifetime" for a one-time budget that never resets.
 */
+    #[cfg(feature = "management")]
     pub async fn get_workspace_budget<'a>(
         &'a self,
         id: &'a str,
@@ -5879,6 +5926,7 @@ Arguments:
 - `interval`: Budget reset interval. Use "lifetime" for a one-time budget that never resets.
 - `body`
 */
+    #[cfg(feature = "management")]
     pub async fn upsert_workspace_budget<'a>(
         &'a self,
         id: &'a str,
@@ -5943,6 +5991,7 @@ Arguments:
 - `id`: The workspace ID (UUID) or slug
 - `interval`: Budget reset interval. Use "lifetime" for a one-time budget that never resets.
 */
+    #[cfg(feature = "management")]
     pub async fn delete_workspace_budget<'a>(
         &'a self,
         id: &'a str,
@@ -6006,6 +6055,7 @@ Arguments:
 - `limit`: Maximum number of records to return (max 100)
 - `offset`: Number of records to skip for pagination
 */
+    #[cfg(feature = "management")]
     pub async fn list_workspace_members<'a>(
         &'a self,
         id: &'a str,
@@ -6070,6 +6120,7 @@ Arguments:
 - `id`: The workspace ID (UUID) or slug
 - `body`
 */
+    #[cfg(feature = "management")]
     pub async fn bulk_add_workspace_members<'a>(
         &'a self,
         id: &'a str,
@@ -6135,6 +6186,7 @@ Arguments:
 - `id`: The workspace ID (UUID) or slug
 - `body`
 */
+    #[cfg(feature = "management")]
     pub async fn bulk_remove_workspace_members<'a>(
         &'a self,
         id: &'a str,

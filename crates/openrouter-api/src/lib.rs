@@ -11,6 +11,9 @@
 //! apart by a tag property are enums with an `Unknown` variant, and fields of types the
 //! server sends are optional, because OpenRouter adds values and omits fields without
 //! notice.
+//!
+//! Account and organisation administration (workspaces, guardrails, BYOK, SCIM, …; see
+//! `openapi/features.toml`) is compiled only with the `management` feature.
 
 #![allow(clippy::all, rustdoc::all, dead_code, unused_imports, irrefutable_let_patterns)]
 

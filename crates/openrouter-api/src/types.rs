@@ -19,6 +19,7 @@ pub struct AaBenchmarkEntry {
 }
 ///`ActivityItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ActivityItem {
     ///BYOK inference cost in USD (external credits spent)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -59,6 +60,7 @@ pub struct ActivityItem {
 }
 ///`ActivityResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ActivityResponse {
     ///List of activity items
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3396,6 +3398,7 @@ open_enum! {
 
 ///`AppRankingsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct AppRankingsItem {
     ///Stable numeric identifier of the app on OpenRouter.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3415,6 +3418,7 @@ pub struct AppRankingsItem {
 }
 ///`AppRankingsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct AppRankingsResponse {
     ///Apps ranked per the requested `sort`, re-numbered 1..N after category filtering. `popular` sorts by `total_tokens` descending; `trending` sorts by absolute excess token growth descending and may return fewer than `limit` rows when few apps are growing.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4081,12 +4085,14 @@ impl ::std::default::Default for BooleanCapabilityType {
 }
 ///`BulkAddWorkspaceMembersRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct BulkAddWorkspaceMembersRequest {
     ///List of user IDs to add to the workspace. Members are assigned the same role they hold in the organization.
     pub user_ids: ::std::vec::Vec<::std::string::String>,
 }
 ///`BulkAddWorkspaceMembersResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct BulkAddWorkspaceMembersResponse {
     ///Number of workspace memberships created or updated
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4099,12 +4105,14 @@ pub struct BulkAddWorkspaceMembersResponse {
 }
 ///`BulkAssignKeysRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct BulkAssignKeysRequest {
     ///Array of API key hashes to assign to the guardrail
     pub key_hashes: ::std::vec::Vec<::std::string::String>,
 }
 ///`BulkAssignKeysResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct BulkAssignKeysResponse {
     ///Number of keys successfully assigned
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4114,12 +4122,14 @@ pub struct BulkAssignKeysResponse {
 }
 ///`BulkAssignMembersRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct BulkAssignMembersRequest {
     ///Array of member user IDs to assign to the guardrail
     pub member_user_ids: ::std::vec::Vec<::std::string::String>,
 }
 ///`BulkAssignMembersResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct BulkAssignMembersResponse {
     ///Number of members successfully assigned
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4129,12 +4139,14 @@ pub struct BulkAssignMembersResponse {
 }
 ///`BulkRemoveWorkspaceMembersRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct BulkRemoveWorkspaceMembersRequest {
     ///List of user IDs to remove from the workspace
     pub user_ids: ::std::vec::Vec<::std::string::String>,
 }
 ///`BulkRemoveWorkspaceMembersResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct BulkRemoveWorkspaceMembersResponse {
     ///Number of members removed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4144,12 +4156,14 @@ pub struct BulkRemoveWorkspaceMembersResponse {
 }
 ///`BulkUnassignKeysRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct BulkUnassignKeysRequest {
     ///Array of API key hashes to unassign from the guardrail
     pub key_hashes: ::std::vec::Vec<::std::string::String>,
 }
 ///`BulkUnassignKeysResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct BulkUnassignKeysResponse {
     ///Number of keys successfully unassigned
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4159,12 +4173,14 @@ pub struct BulkUnassignKeysResponse {
 }
 ///`BulkUnassignMembersRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct BulkUnassignMembersRequest {
     ///Array of member user IDs to unassign from the guardrail
     pub member_user_ids: ::std::vec::Vec<::std::string::String>,
 }
 ///`BulkUnassignMembersResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct BulkUnassignMembersResponse {
     ///Number of members successfully unassigned
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4174,6 +4190,7 @@ pub struct BulkUnassignMembersResponse {
 }
 ///`ByokKey`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ByokKey {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` means no restriction.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4214,6 +4231,7 @@ pub struct ByokKey {
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// The upstream provider this credential authenticates against, as a lowercase slug (e.g. `openai`, `anthropic`, `amazon-bedrock`).
     pub enum ByokProviderSlug {
@@ -6292,6 +6310,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Action taken when the pattern matches
     pub enum ContentFilterAction {
@@ -6301,6 +6320,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Action taken when the builtin filter triggers
     pub enum ContentFilterBuiltinAction {
@@ -6312,6 +6332,7 @@ open_enum! {
 
 ///A builtin content filter entry. Builtin filters include PII detectors and the regex-based prompt injection detector.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ContentFilterBuiltinEntry {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<ContentFilterBuiltinAction>,
@@ -6325,6 +6346,7 @@ pub struct ContentFilterBuiltinEntry {
 }
 ///A builtin content filter entry for create/update requests. Labels are system-assigned and cannot be set by the caller.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ContentFilterBuiltinEntryInput {
     pub action: ContentFilterBuiltinAction,
     ///Deprecated: labels are system-assigned and cannot be set by the caller. Accepted for backward compatibility but silently ignored.
@@ -6335,6 +6357,7 @@ pub struct ContentFilterBuiltinEntryInput {
     pub slug: ContentFilterBuiltinSlug,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// The builtin filter identifier
     pub enum ContentFilterBuiltinSlug {
@@ -6351,6 +6374,7 @@ open_enum! {
 
 ///A custom regex content filter that scans request messages for matching patterns.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ContentFilterEntry {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<ContentFilterAction>,
@@ -6625,6 +6649,7 @@ pub struct CostDetailsInner {
 }
 ///`CreateAuthKeysCodeBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct CreateAuthKeysCodeBody {
     ///The callback URL to redirect to after authorization. Supports https URLs and localhost/127.0.0.1 URLs on any port for local CLI tools.
     pub callback_url: ::std::string::String,
@@ -6659,6 +6684,7 @@ pub struct CreateAuthKeysCodeBody {
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// The method used to generate the code challenge
     pub enum CreateAuthKeysCodeBodyCodeChallengeMethod {
@@ -6667,6 +6693,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Optional credit limit reset interval. When set, the credit limit resets on this interval.
     pub enum CreateAuthKeysCodeBodyUsageLimitType {
@@ -6678,6 +6705,7 @@ open_enum! {
 
 ///`CreateAuthKeysCodeResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct CreateAuthKeysCodeResponse {
     ///Auth code data
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6685,6 +6713,7 @@ pub struct CreateAuthKeysCodeResponse {
 }
 ///Auth code data
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct CreateAuthKeysCodeResponseData {
     ///The application ID associated with this auth code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6698,6 +6727,7 @@ pub struct CreateAuthKeysCodeResponseData {
 }
 ///`CreateByokKeyRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct CreateByokKeyRequest {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` means no restriction. Must contain at least one hash if provided. Hashes that do not belong to your account return a 400.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6728,6 +6758,7 @@ pub struct CreateByokKeyRequest {
 }
 ///`CreateByokKeyResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct CreateByokKeyResponse {
     ///The created BYOK credential.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6940,6 +6971,7 @@ pub struct CreateEmbeddingsResponseUsagePromptTokensDetails {
 }
 ///`CreateGuardrailRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct CreateGuardrailRequest {
     ///Array of model identifiers (slug or canonical_slug accepted)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7007,6 +7039,7 @@ pub struct CreateGuardrailRequest {
 }
 ///`CreateGuardrailResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct CreateGuardrailResponse {
     ///The created guardrail
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7127,6 +7160,7 @@ pub struct CreateKeysResponseData {
 }
 ///`CreateObservabilityDestinationRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct CreateObservabilityDestinationRequest {
     ///Optional allowlist of OpenRouter API key hashes whose traffic is forwarded. `null` or omitted means all keys. Must contain at least one hash if provided.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7163,6 +7197,7 @@ pub struct CreateObservabilityDestinationRequest {
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// The destination type. Only stable destination types are accepted.
     pub enum CreateObservabilityDestinationRequestType {
@@ -7188,6 +7223,7 @@ open_enum! {
 
 ///`CreateObservabilityDestinationResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct CreateObservabilityDestinationResponse {
     ///The newly created observability destination.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7290,12 +7326,14 @@ pub struct CreateRerankResponseUsage {
 }
 ///`CreateScimGroupMappingRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct CreateScimGroupMappingRequest {
     pub role: CreateScimGroupMappingRequestRole,
     pub scim_group_id: ::std::string::String,
     pub workspace_id: ::std::string::String,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `CreateScimGroupMappingRequestRole`
     pub enum CreateScimGroupMappingRequestRole {
@@ -7306,6 +7344,7 @@ open_enum! {
 
 ///`CreateScimGroupMappingResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct CreateScimGroupMappingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ScimGroupMapping>,
@@ -7314,6 +7353,7 @@ pub struct CreateScimGroupMappingResponse {
 }
 ///`CreateWorkspaceRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct CreateWorkspaceRequest {
     ///Default image model for this workspace
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7349,6 +7389,7 @@ pub struct CreateWorkspaceRequest {
 }
 ///`CreateWorkspaceResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct CreateWorkspaceResponse {
     ///The created workspace
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7767,6 +7808,7 @@ pub struct DefaultParametersInner {
 }
 ///`DeleteByokKeyResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct DeleteByokKeyResponse {
     ///Confirmation that the BYOK credential was deleted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7776,6 +7818,7 @@ pub struct DeleteByokKeyResponse {
 }
 ///`DeleteGuardrailResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct DeleteGuardrailResponse {
     ///Confirmation that the guardrail was deleted
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7792,6 +7835,7 @@ pub struct DeleteKeysResponse {
 }
 ///`DeleteObservabilityDestinationResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct DeleteObservabilityDestinationResponse {
     ///Always `true` on success.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7802,10 +7846,12 @@ pub struct DeleteObservabilityDestinationResponse {
 ///Required. Whether to keep workspace members after deleting the mapping. `false` **removes** the members this mapping granted access to; `true` deletes the mapping while leaving membership intact as manually-managed. There is deliberately no default — omitting it returns `400` so the destructive path cannot be reached by accident. Mirrors the dashboard, whose `DeleteMappingSchema.keepMembers` is likewise required.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
+#[cfg(feature = "management")]
 pub enum DeleteScimGroupMappingKeepMembers {
     String(DeleteScimGroupMappingKeepMembersString),
     Boolean(bool),
 }
+#[cfg(feature = "management")]
 impl ::std::fmt::Display for DeleteScimGroupMappingKeepMembers {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -7814,6 +7860,7 @@ impl ::std::fmt::Display for DeleteScimGroupMappingKeepMembers {
         }
     }
 }
+#[cfg(feature = "management")]
 impl ::std::str::FromStr for DeleteScimGroupMappingKeepMembers {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -7828,6 +7875,7 @@ impl ::std::str::FromStr for DeleteScimGroupMappingKeepMembers {
         }
     }
 }
+#[cfg(feature = "management")]
 impl ::std::convert::TryFrom<&str> for DeleteScimGroupMappingKeepMembers {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -7836,6 +7884,7 @@ impl ::std::convert::TryFrom<&str> for DeleteScimGroupMappingKeepMembers {
         value.parse()
     }
 }
+#[cfg(feature = "management")]
 impl ::std::convert::TryFrom<::std::string::String>
 for DeleteScimGroupMappingKeepMembers {
     type Error = self::error::ConversionError;
@@ -7845,18 +7894,21 @@ for DeleteScimGroupMappingKeepMembers {
         value.parse()
     }
 }
+#[cfg(feature = "management")]
 impl ::std::convert::From<DeleteScimGroupMappingKeepMembersString>
 for DeleteScimGroupMappingKeepMembers {
     fn from(value: DeleteScimGroupMappingKeepMembersString) -> Self {
         Self::String(value)
     }
 }
+#[cfg(feature = "management")]
 impl ::std::convert::From<bool> for DeleteScimGroupMappingKeepMembers {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `DeleteScimGroupMappingKeepMembersString`
     pub enum DeleteScimGroupMappingKeepMembersString {
@@ -7867,6 +7919,7 @@ open_enum! {
 
 ///`DeleteScimGroupMappingResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct DeleteScimGroupMappingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
@@ -7875,6 +7928,7 @@ pub struct DeleteScimGroupMappingResponse {
 }
 ///`DeleteWorkspaceBudgetResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct DeleteWorkspaceBudgetResponse {
     ///Confirmation that the budget was deleted (or did not exist)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7884,6 +7938,7 @@ pub struct DeleteWorkspaceBudgetResponse {
 }
 ///`DeleteWorkspaceResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct DeleteWorkspaceResponse {
     ///Confirmation that the workspace was deleted
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8150,6 +8205,7 @@ pub struct ErrorResponse {
 }
 ///`ExchangeAuthCodeForApiKeyBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ExchangeAuthCodeForApiKeyBody {
     ///The authorization code received from the OAuth redirect
     pub code: ::std::string::String,
@@ -8163,6 +8219,7 @@ pub struct ExchangeAuthCodeForApiKeyBody {
     pub code_verifier: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// The method used to generate the code challenge
     pub enum ExchangeAuthCodeForApiKeyBodyCodeChallengeMethod {
@@ -8173,6 +8230,7 @@ open_enum! {
 
 ///`ExchangeAuthCodeForApiKeyResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ExchangeAuthCodeForApiKeyResponse {
     ///The API key to use for OpenRouter requests
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9700,12 +9758,14 @@ open_enum! {
 
 ///`GetAnalyticsMetaResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<GetAnalyticsMetaResponseData>,
 }
 ///`GetAnalyticsMetaResponseData`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponseData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dimensions: ::std::option::Option<
@@ -9726,6 +9786,7 @@ pub struct GetAnalyticsMetaResponseData {
 }
 ///`GetAnalyticsMetaResponseDataDimensionsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponseDataDimensionsItem {
     ///Human-readable label
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9736,6 +9797,7 @@ pub struct GetAnalyticsMetaResponseDataDimensionsItem {
 }
 ///`GetAnalyticsMetaResponseDataGranularitiesItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponseDataGranularitiesItem {
     ///Human-readable label
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9745,6 +9807,7 @@ pub struct GetAnalyticsMetaResponseDataGranularitiesItem {
     pub name: ::std::option::Option<GetAnalyticsMetaResponseDataGranularitiesItemName>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Granularity identifier
     pub enum GetAnalyticsMetaResponseDataGranularitiesItemName {
@@ -9758,6 +9821,7 @@ open_enum! {
 
 ///`GetAnalyticsMetaResponseDataMetricsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponseDataMetricsItem {
     ///How this metric value should be formatted for display (e.g. percent → multiply by 100 and append %, currency → prefix with $)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9775,6 +9839,7 @@ pub struct GetAnalyticsMetaResponseDataMetricsItem {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// How this metric value should be formatted for display (e.g. percent → multiply by 100 and append %, currency → prefix with $)
     pub enum GetAnalyticsMetaResponseDataMetricsItemDisplayFormat {
@@ -9788,6 +9853,7 @@ open_enum! {
 
 ///`GetAnalyticsMetaResponseDataOperatorsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponseDataOperatorsItem {
     ///Operator identifier used in filter definitions
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9799,6 +9865,7 @@ pub struct GetAnalyticsMetaResponseDataOperatorsItem {
     >,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Operator identifier used in filter definitions
     pub enum GetAnalyticsMetaResponseDataOperatorsItemName {
@@ -9813,6 +9880,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Whether the operator expects a single value or an array
     pub enum GetAnalyticsMetaResponseDataOperatorsItemValueType {
@@ -9821,6 +9889,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Marketplace category group to filter by (e.g. `coding`). Only apps tagged with a subcategory inside this group are returned. Mutually combinable with `subcategory` — when both are supplied the `subcategory` must belong to the `category` group.
     pub enum GetAppRankingsCategory {
@@ -9831,6 +9900,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `popular` ranks apps by total token volume inside the date window. `trending` ranks apps by absolute excess token growth: window volume minus the average volume of the three equal-length periods immediately preceding the window. Apps with no excess growth are omitted from `trending` results.
     pub enum GetAppRankingsSort {
@@ -9839,12 +9909,14 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for GetAppRankingsSort {
     fn default() -> Self {
         GetAppRankingsSort::Popular
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Marketplace subcategory to filter by (e.g. `cli-agent`). Takes precedence over `category` for the actual filter; when `category` is also supplied the pair must be consistent.
     pub enum GetAppRankingsSubcategory {
@@ -9866,6 +9938,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Design Arena only: arena to query. Defaults to `models` when source is `design-arena`.
     pub enum GetBenchmarksArena {
@@ -9875,6 +9948,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Return results for one exact OpenRouter benchmark. A `search_*` value narrows the response to search results only; a classic value narrows the OpenRouter items and leaves other sources' items as they are.
     pub enum GetBenchmarksBenchmarkType {
@@ -9887,6 +9961,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// OpenRouter search benchmarks only: filter by the request surface the lane ran on.
     pub enum GetBenchmarksSearchSurface {
@@ -9895,6 +9970,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Benchmark source to query. Determines the shape of the returned items. When omitted, returns results from all sources.
     pub enum GetBenchmarksSource {
@@ -9904,6 +9980,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Filter results by task type. For Artificial Analysis, maps to the corresponding index. For Design Arena, maps to the matching category. `search` returns OpenRouter search benchmark results only.
     pub enum GetBenchmarksTaskType {
@@ -9916,6 +9993,7 @@ open_enum! {
 
 ///`GetByokKeyResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct GetByokKeyResponse {
     ///The BYOK credential.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10022,6 +10100,7 @@ pub struct GetCurrentKeyResponseDataRateLimit {
 }
 ///`GetGuardrailResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct GetGuardrailResponse {
     ///The guardrail
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10165,6 +10244,7 @@ open_enum! {
 
 ///`GetObservabilityDestinationResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct GetObservabilityDestinationResponse {
     ///The observability destination.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10189,6 +10269,7 @@ pub struct GetPresetVersionResponse {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Restrict to a use-case category (e.g. `programming`, `roleplay`). Sourced from a sampled, upsampled dataset, so `total_tokens` is an estimate and is aggregated weekly (the trailing weekly bucket may include traffic past `end_date`). Cannot be combined with `modality`, `context_bucket`, or `language_type`.
     pub enum GetRankingsDailyCategory {
@@ -10207,6 +10288,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Restrict to requests whose context length falls in this bucket (`1K`, `10K`, `100K`, `1M`, or `10M`). Exact dataset — cannot be combined with `category` or `language_type`.
     pub enum GetRankingsDailyContextBucket {
@@ -10218,6 +10300,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Restrict to natural-language or programming-language tagged activity. Sourced from a sampled, upsampled dataset, so `total_tokens` is an estimate and is aggregated weekly (the trailing weekly bucket may include traffic past `end_date`). Cannot be combined with `modality`, `context_bucket`, or `category`.
     pub enum GetRankingsDailyLanguageType {
@@ -10226,6 +10309,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Restrict to models for a modality surface: `text` / `image_output` match output modality, `image` / `audio` match input modality, and `tool_calling` keeps only rows that recorded at least one tool call. Exact dataset — cannot be combined with `category` or `language_type`.
     pub enum GetRankingsDailyModality {
@@ -10237,6 +10321,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Time grain of each row. `day` (default) returns the per-UTC-day series; `week` buckets by ISO week start; `month` buckets by month start. With `category` or `language_type` only `week` (default) and `month` are available — `day` is rejected with a 400 because those datasets are aggregated weekly. For those sampled datasets `period=month` buckets each week by its week-start month, so totals are approximate at month boundaries.
     pub enum GetRankingsDailyPeriod {
@@ -10248,6 +10333,7 @@ open_enum! {
 
 ///`GetScimGroupMappingResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct GetScimGroupMappingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ScimGroupMapping>,
@@ -10255,6 +10341,7 @@ pub struct GetScimGroupMappingResponse {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Filter by the inclusive number of turns in a session.
     pub enum GetSessionCostTurnRange {
@@ -10265,6 +10352,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Trailing time window for the classification data. Currently only `7d` (trailing 7 days) is supported.
     pub enum GetTaskClassificationsWindow {
@@ -10272,12 +10360,14 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for GetTaskClassificationsWindow {
     fn default() -> Self {
         GetTaskClassificationsWindow::X7d
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Set to 'workspace' to split each row per workspace and include `workspace_id` on every item. Omitted by default, in which case rows are aggregated across workspaces (by date, model, and endpoint) and `workspace_id` is not returned — preserving the historical response shape.
     pub enum GetUserActivityGroupBy {
@@ -10287,6 +10377,7 @@ open_enum! {
 
 ///`GetWorkspaceBudgetResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct GetWorkspaceBudgetResponse {
     ///The budget for the requested interval
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10299,6 +10390,7 @@ pub struct GetWorkspaceBudgetResponse {
 }
 ///`GetWorkspaceResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct GetWorkspaceResponse {
     ///The workspace
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10308,6 +10400,7 @@ pub struct GetWorkspaceResponse {
 }
 ///`Guardrail`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct Guardrail {
     ///Array of model canonical_slugs (immutable identifiers)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10384,6 +10477,7 @@ pub struct Guardrail {
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Interval at which the limit resets (daily, weekly, monthly)
     pub enum GuardrailInterval {
@@ -12134,6 +12228,7 @@ open_enum! {
 
 ///`KeyAssignment`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct KeyAssignment {
     ///User ID of who made the assignment
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12243,6 +12338,7 @@ impl ::std::default::Default for LegacyWebSearchServerToolType {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Optional provider slug to filter by (e.g. `openai`, `anthropic`, `amazon-bedrock`).
     pub enum ListByokKeysProvider {
@@ -12353,6 +12449,7 @@ open_enum! {
 
 ///`ListByokKeysResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ListByokKeysResponse {
     ///List of BYOK credentials.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12419,6 +12516,7 @@ open_enum! {
 
 ///`ListGuardrailsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ListGuardrailsResponse {
     ///List of guardrails
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12431,6 +12529,7 @@ pub struct ListGuardrailsResponse {
 }
 ///`ListKeyAssignmentsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ListKeyAssignmentsResponse {
     ///List of key assignments
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12443,6 +12542,7 @@ pub struct ListKeyAssignmentsResponse {
 }
 ///`ListMemberAssignmentsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ListMemberAssignmentsResponse {
     ///List of member assignments
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12455,6 +12555,7 @@ pub struct ListMemberAssignmentsResponse {
 }
 ///`ListObservabilityDestinationsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ListObservabilityDestinationsResponse {
     ///List of observability destinations.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12469,6 +12570,7 @@ pub struct ListObservabilityDestinationsResponse {
 }
 ///`ListOrganizationMembersResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ListOrganizationMembersResponse {
     ///List of organization members
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12481,6 +12583,7 @@ pub struct ListOrganizationMembersResponse {
 }
 ///`ListOrganizationMembersResponseDataItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ListOrganizationMembersResponseDataItem {
     ///Email address of the member
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12499,6 +12602,7 @@ pub struct ListOrganizationMembersResponseDataItem {
     pub role: ::std::option::Option<ListOrganizationMembersResponseDataItemRole>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Role of the member in the organization
     pub enum ListOrganizationMembersResponseDataItemRole {
@@ -13147,6 +13251,7 @@ pub struct ListResponseDataItem {
 }
 ///`ListScimGroupMappingsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ListScimGroupMappingsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<ScimGroupMapping>>,
@@ -13157,6 +13262,7 @@ pub struct ListScimGroupMappingsResponse {
 }
 ///`ListScimGroupsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ListScimGroupsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<ScimGroup>>,
@@ -13167,6 +13273,7 @@ pub struct ListScimGroupsResponse {
 }
 ///`ListWorkspaceBudgetsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ListWorkspaceBudgetsResponse {
     ///List of budgets configured for the workspace
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13179,6 +13286,7 @@ pub struct ListWorkspaceBudgetsResponse {
 }
 ///`ListWorkspaceMembersResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ListWorkspaceMembersResponse {
     ///List of workspace members
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13191,6 +13299,7 @@ pub struct ListWorkspaceMembersResponse {
 }
 ///`ListWorkspacesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ListWorkspacesResponse {
     ///List of workspaces
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13485,6 +13594,7 @@ impl ::std::default::Default for McpServerToolType {
 }
 ///`MemberAssignment`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct MemberAssignment {
     ///User ID of who made the assignment
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15940,6 +16050,7 @@ impl ::std::default::Default for NamespaceToolType {
 }
 ///`ObservabilityArizeDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ObservabilityArizeDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15984,6 +16095,7 @@ pub struct ObservabilityArizeDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityArizeDestination {
     fn default() -> Self {
         Self {
@@ -16007,6 +16119,7 @@ impl ::std::default::Default for ObservabilityArizeDestination {
 }
 ///`ObservabilityArizeDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ObservabilityArizeDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub api_key: ::std::option::Option<::std::string::String>,
@@ -16024,6 +16137,7 @@ pub struct ObservabilityArizeDestinationConfig {
     pub space_key: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilityArizeDestinationType`
     pub enum ObservabilityArizeDestinationType {
@@ -16031,6 +16145,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityArizeDestinationType {
     fn default() -> Self {
         ObservabilityArizeDestinationType::Arize
@@ -16038,6 +16153,7 @@ impl ::std::default::Default for ObservabilityArizeDestinationType {
 }
 ///`ObservabilityBraintrustDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ObservabilityBraintrustDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16085,6 +16201,7 @@ pub struct ObservabilityBraintrustDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityBraintrustDestination {
     fn default() -> Self {
         Self {
@@ -16108,6 +16225,7 @@ impl ::std::default::Default for ObservabilityBraintrustDestination {
 }
 ///`ObservabilityBraintrustDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ObservabilityBraintrustDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub api_key: ::std::option::Option<::std::string::String>,
@@ -16125,6 +16243,7 @@ pub struct ObservabilityBraintrustDestinationConfig {
     pub project_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilityBraintrustDestinationType`
     pub enum ObservabilityBraintrustDestinationType {
@@ -16132,6 +16251,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityBraintrustDestinationType {
     fn default() -> Self {
         ObservabilityBraintrustDestinationType::Braintrust
@@ -16139,6 +16259,7 @@ impl ::std::default::Default for ObservabilityBraintrustDestinationType {
 }
 ///`ObservabilityClickhouseDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ObservabilityClickhouseDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16186,6 +16307,7 @@ pub struct ObservabilityClickhouseDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityClickhouseDestination {
     fn default() -> Self {
         Self {
@@ -16209,6 +16331,7 @@ impl ::std::default::Default for ObservabilityClickhouseDestination {
 }
 ///`ObservabilityClickhouseDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ObservabilityClickhouseDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub database: ::std::option::Option<::std::string::String>,
@@ -16228,6 +16351,7 @@ pub struct ObservabilityClickhouseDestinationConfig {
     pub username: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilityClickhouseDestinationType`
     pub enum ObservabilityClickhouseDestinationType {
@@ -16235,6 +16359,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityClickhouseDestinationType {
     fn default() -> Self {
         ObservabilityClickhouseDestinationType::Clickhouse
@@ -16242,6 +16367,7 @@ impl ::std::default::Default for ObservabilityClickhouseDestinationType {
 }
 ///`ObservabilityDatadogDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ObservabilityDatadogDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16289,6 +16415,7 @@ pub struct ObservabilityDatadogDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityDatadogDestination {
     fn default() -> Self {
         Self {
@@ -16312,6 +16439,7 @@ impl ::std::default::Default for ObservabilityDatadogDestination {
 }
 ///`ObservabilityDatadogDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ObservabilityDatadogDestinationConfig {
     ///Datadog API key must have LLM Observability permissions. Create at:
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -16329,6 +16457,7 @@ pub struct ObservabilityDatadogDestinationConfig {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilityDatadogDestinationType`
     pub enum ObservabilityDatadogDestinationType {
@@ -16336,6 +16465,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityDatadogDestinationType {
     fn default() -> Self {
         ObservabilityDatadogDestinationType::Datadog
@@ -16498,6 +16628,7 @@ pub struct ObservabilityFilterRulesConfigNullableInner {
 }
 ///`ObservabilityGrafanaDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ObservabilityGrafanaDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16545,6 +16676,7 @@ pub struct ObservabilityGrafanaDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityGrafanaDestination {
     fn default() -> Self {
         Self {
@@ -16568,6 +16700,7 @@ impl ::std::default::Default for ObservabilityGrafanaDestination {
 }
 ///`ObservabilityGrafanaDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ObservabilityGrafanaDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub api_key: ::std::option::Option<::std::string::String>,
@@ -16585,6 +16718,7 @@ pub struct ObservabilityGrafanaDestinationConfig {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilityGrafanaDestinationType`
     pub enum ObservabilityGrafanaDestinationType {
@@ -16592,6 +16726,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityGrafanaDestinationType {
     fn default() -> Self {
         ObservabilityGrafanaDestinationType::Grafana
@@ -16599,6 +16734,7 @@ impl ::std::default::Default for ObservabilityGrafanaDestinationType {
 }
 ///`ObservabilityLangfuseDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ObservabilityLangfuseDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16646,6 +16782,7 @@ pub struct ObservabilityLangfuseDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityLangfuseDestination {
     fn default() -> Self {
         Self {
@@ -16669,6 +16806,7 @@ impl ::std::default::Default for ObservabilityLangfuseDestination {
 }
 ///`ObservabilityLangfuseDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ObservabilityLangfuseDestinationConfig {
     #[serde(rename = "baseUrl", skip_serializing_if = "::std::option::Option::is_none")]
     pub base_url: ::std::option::Option<::std::string::String>,
@@ -16689,6 +16827,7 @@ pub struct ObservabilityLangfuseDestinationConfig {
     pub secret_key: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilityLangfuseDestinationType`
     pub enum ObservabilityLangfuseDestinationType {
@@ -16696,6 +16835,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityLangfuseDestinationType {
     fn default() -> Self {
         ObservabilityLangfuseDestinationType::Langfuse
@@ -16703,6 +16843,7 @@ impl ::std::default::Default for ObservabilityLangfuseDestinationType {
 }
 ///`ObservabilityLangsmithDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ObservabilityLangsmithDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16750,6 +16891,7 @@ pub struct ObservabilityLangsmithDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityLangsmithDestination {
     fn default() -> Self {
         Self {
@@ -16773,6 +16915,7 @@ impl ::std::default::Default for ObservabilityLangsmithDestination {
 }
 ///`ObservabilityLangsmithDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ObservabilityLangsmithDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub api_key: ::std::option::Option<::std::string::String>,
@@ -16794,6 +16937,7 @@ pub struct ObservabilityLangsmithDestinationConfig {
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilityLangsmithDestinationType`
     pub enum ObservabilityLangsmithDestinationType {
@@ -16801,6 +16945,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityLangsmithDestinationType {
     fn default() -> Self {
         ObservabilityLangsmithDestinationType::Langsmith
@@ -16808,6 +16953,7 @@ impl ::std::default::Default for ObservabilityLangsmithDestinationType {
 }
 ///`ObservabilityNewrelicDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ObservabilityNewrelicDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16855,6 +17001,7 @@ pub struct ObservabilityNewrelicDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityNewrelicDestination {
     fn default() -> Self {
         Self {
@@ -16878,6 +17025,7 @@ impl ::std::default::Default for ObservabilityNewrelicDestination {
 }
 ///`ObservabilityNewrelicDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ObservabilityNewrelicDestinationConfig {
     ///Custom HTTP headers to include in requests to this destination.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16893,6 +17041,7 @@ pub struct ObservabilityNewrelicDestinationConfig {
     pub region: ::std::option::Option<ObservabilityNewrelicDestinationConfigRegion>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilityNewrelicDestinationConfigRegion`
     pub enum ObservabilityNewrelicDestinationConfigRegion {
@@ -16901,6 +17050,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilityNewrelicDestinationType`
     pub enum ObservabilityNewrelicDestinationType {
@@ -16908,6 +17058,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityNewrelicDestinationType {
     fn default() -> Self {
         ObservabilityNewrelicDestinationType::Newrelic
@@ -16915,6 +17066,7 @@ impl ::std::default::Default for ObservabilityNewrelicDestinationType {
 }
 ///`ObservabilityOpikDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ObservabilityOpikDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16959,6 +17111,7 @@ pub struct ObservabilityOpikDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityOpikDestination {
     fn default() -> Self {
         Self {
@@ -16982,6 +17135,7 @@ impl ::std::default::Default for ObservabilityOpikDestination {
 }
 ///`ObservabilityOpikDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ObservabilityOpikDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub api_key: ::std::option::Option<::std::string::String>,
@@ -16999,6 +17153,7 @@ pub struct ObservabilityOpikDestinationConfig {
     pub workspace: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilityOpikDestinationType`
     pub enum ObservabilityOpikDestinationType {
@@ -17006,6 +17161,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityOpikDestinationType {
     fn default() -> Self {
         ObservabilityOpikDestinationType::Opik
@@ -17013,6 +17169,7 @@ impl ::std::default::Default for ObservabilityOpikDestinationType {
 }
 ///`ObservabilityOtelCollectorDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ObservabilityOtelCollectorDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17060,6 +17217,7 @@ pub struct ObservabilityOtelCollectorDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityOtelCollectorDestination {
     fn default() -> Self {
         Self {
@@ -17083,6 +17241,7 @@ impl ::std::default::Default for ObservabilityOtelCollectorDestination {
 }
 ///`ObservabilityOtelCollectorDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ObservabilityOtelCollectorDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint: ::std::option::Option<::std::string::String>,
@@ -17093,6 +17252,7 @@ pub struct ObservabilityOtelCollectorDestinationConfig {
     >,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilityOtelCollectorDestinationType`
     pub enum ObservabilityOtelCollectorDestinationType {
@@ -17100,6 +17260,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityOtelCollectorDestinationType {
     fn default() -> Self {
         ObservabilityOtelCollectorDestinationType::OtelCollector
@@ -17107,6 +17268,7 @@ impl ::std::default::Default for ObservabilityOtelCollectorDestinationType {
 }
 ///`ObservabilityPosthogDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ObservabilityPosthogDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17154,6 +17316,7 @@ pub struct ObservabilityPosthogDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityPosthogDestination {
     fn default() -> Self {
         Self {
@@ -17177,6 +17340,7 @@ impl ::std::default::Default for ObservabilityPosthogDestination {
 }
 ///`ObservabilityPosthogDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ObservabilityPosthogDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub api_key: ::std::option::Option<::std::string::String>,
@@ -17189,6 +17353,7 @@ pub struct ObservabilityPosthogDestinationConfig {
     >,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilityPosthogDestinationType`
     pub enum ObservabilityPosthogDestinationType {
@@ -17196,6 +17361,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityPosthogDestinationType {
     fn default() -> Self {
         ObservabilityPosthogDestinationType::Posthog
@@ -17203,6 +17369,7 @@ impl ::std::default::Default for ObservabilityPosthogDestinationType {
 }
 ///`ObservabilityRampDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ObservabilityRampDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17247,6 +17414,7 @@ pub struct ObservabilityRampDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityRampDestination {
     fn default() -> Self {
         Self {
@@ -17270,6 +17438,7 @@ impl ::std::default::Default for ObservabilityRampDestination {
 }
 ///`ObservabilityRampDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ObservabilityRampDestinationConfig {
     ///Generate this in your Ramp integration settings.
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -17283,6 +17452,7 @@ pub struct ObservabilityRampDestinationConfig {
     >,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilityRampDestinationType`
     pub enum ObservabilityRampDestinationType {
@@ -17290,6 +17460,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityRampDestinationType {
     fn default() -> Self {
         ObservabilityRampDestinationType::Ramp
@@ -17297,6 +17468,7 @@ impl ::std::default::Default for ObservabilityRampDestinationType {
 }
 ///`ObservabilityS3Destination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ObservabilityS3Destination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17341,6 +17513,7 @@ pub struct ObservabilityS3Destination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityS3Destination {
     fn default() -> Self {
         Self {
@@ -17364,6 +17537,7 @@ impl ::std::default::Default for ObservabilityS3Destination {
 }
 ///`ObservabilityS3DestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ObservabilityS3DestinationConfig {
     #[serde(
         rename = "accessKeyId",
@@ -17405,6 +17579,7 @@ pub struct ObservabilityS3DestinationConfig {
     pub session_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilityS3DestinationType`
     pub enum ObservabilityS3DestinationType {
@@ -17412,6 +17587,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityS3DestinationType {
     fn default() -> Self {
         ObservabilityS3DestinationType::S3
@@ -17419,6 +17595,7 @@ impl ::std::default::Default for ObservabilityS3DestinationType {
 }
 ///`ObservabilitySentryDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ObservabilitySentryDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17466,6 +17643,7 @@ pub struct ObservabilitySentryDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilitySentryDestination {
     fn default() -> Self {
         Self {
@@ -17489,6 +17667,7 @@ impl ::std::default::Default for ObservabilitySentryDestination {
 }
 ///`ObservabilitySentryDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ObservabilitySentryDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dsn: ::std::option::Option<::std::string::String>,
@@ -17504,6 +17683,7 @@ pub struct ObservabilitySentryDestinationConfig {
     pub otlp_endpoint: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilitySentryDestinationType`
     pub enum ObservabilitySentryDestinationType {
@@ -17511,6 +17691,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilitySentryDestinationType {
     fn default() -> Self {
         ObservabilitySentryDestinationType::Sentry
@@ -17518,6 +17699,7 @@ impl ::std::default::Default for ObservabilitySentryDestinationType {
 }
 ///`ObservabilitySnowflakeDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ObservabilitySnowflakeDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17565,6 +17747,7 @@ pub struct ObservabilitySnowflakeDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilitySnowflakeDestination {
     fn default() -> Self {
         Self {
@@ -17588,6 +17771,7 @@ impl ::std::default::Default for ObservabilitySnowflakeDestination {
 }
 ///`ObservabilitySnowflakeDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ObservabilitySnowflakeDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
@@ -17608,6 +17792,7 @@ pub struct ObservabilitySnowflakeDestinationConfig {
     pub warehouse: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilitySnowflakeDestinationType`
     pub enum ObservabilitySnowflakeDestinationType {
@@ -17615,6 +17800,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilitySnowflakeDestinationType {
     fn default() -> Self {
         ObservabilitySnowflakeDestinationType::Snowflake
@@ -17622,6 +17808,7 @@ impl ::std::default::Default for ObservabilitySnowflakeDestinationType {
 }
 ///`ObservabilityWeaveDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ObservabilityWeaveDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17666,6 +17853,7 @@ pub struct ObservabilityWeaveDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityWeaveDestination {
     fn default() -> Self {
         Self {
@@ -17689,6 +17877,7 @@ impl ::std::default::Default for ObservabilityWeaveDestination {
 }
 ///`ObservabilityWeaveDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ObservabilityWeaveDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub api_key: ::std::option::Option<::std::string::String>,
@@ -17705,6 +17894,7 @@ pub struct ObservabilityWeaveDestinationConfig {
     pub project: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilityWeaveDestinationType`
     pub enum ObservabilityWeaveDestinationType {
@@ -17712,6 +17902,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityWeaveDestinationType {
     fn default() -> Self {
         ObservabilityWeaveDestinationType::Weave
@@ -17719,6 +17910,7 @@ impl ::std::default::Default for ObservabilityWeaveDestinationType {
 }
 ///`ObservabilityWebhookDestination`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct ObservabilityWebhookDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17766,6 +17958,7 @@ pub struct ObservabilityWebhookDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityWebhookDestination {
     fn default() -> Self {
         Self {
@@ -17789,6 +17982,7 @@ impl ::std::default::Default for ObservabilityWebhookDestination {
 }
 ///`ObservabilityWebhookDestinationConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ObservabilityWebhookDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<
@@ -17800,6 +17994,7 @@ pub struct ObservabilityWebhookDestinationConfig {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilityWebhookDestinationConfigMethod`
     pub enum ObservabilityWebhookDestinationConfigMethod {
@@ -17808,6 +18003,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ObservabilityWebhookDestinationType`
     pub enum ObservabilityWebhookDestinationType {
@@ -17815,6 +18011,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for ObservabilityWebhookDestinationType {
     fn default() -> Self {
         ObservabilityWebhookDestinationType::Webhook
@@ -21567,6 +21764,7 @@ impl ::std::default::Default for PromptCacheOptionsInnerMode {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Which message roles to scan for prompt injection. Only applies to the regex-prompt-injection builtin. Defaults to all_messages.
     pub enum PromptInjectionScanScope {
@@ -22648,6 +22846,7 @@ open_enum! {
 
 ///`QueryAnalyticsBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct QueryAnalyticsBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub classifier_dimensions: ::std::option::Option<
@@ -22676,6 +22875,7 @@ pub struct QueryAnalyticsBody {
 }
 ///Group results by custom classifier tags, breaking down metrics by the specified dimension values. Requires an active classifier on the workspace.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct QueryAnalyticsBodyClassifierDimensions {
     ///UUID of the classifier whose tags to group by.
     pub classifier_id: ::std::string::String,
@@ -22687,6 +22887,7 @@ pub struct QueryAnalyticsBodyClassifierDimensions {
 }
 ///Filter results to generations with specific classifier tag values. Can be combined with classifier_dimensions (must use the same classifier_id) or used independently with standard dimensions.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct QueryAnalyticsBodyClassifierFilters {
     ///UUID of the classifier whose tags to filter by. Must match classifier_dimensions.classifier_id when both are specified.
     pub classifier_id: ::std::string::String,
@@ -22694,6 +22895,7 @@ pub struct QueryAnalyticsBodyClassifierFilters {
 }
 ///`QueryAnalyticsBodyClassifierFiltersFiltersItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct QueryAnalyticsBodyClassifierFiltersFiltersItem {
     ///Classifier dimension name to filter on (snake_case identifier, e.g. "department", "work_type").
     pub field: ::std::string::String,
@@ -22705,16 +22907,19 @@ pub struct QueryAnalyticsBodyClassifierFiltersFiltersItem {
 ///Filter value. Use a scalar (string or number) for eq/neq, or an array for in/not_in.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
+#[cfg(feature = "management")]
 pub enum QueryAnalyticsBodyClassifierFiltersFiltersItemValue {
     String(::std::string::String),
     Double(f64),
     Array(::std::vec::Vec<QueryAnalyticsBodyClassifierFiltersFiltersItemValueArrayItem>),
 }
+#[cfg(feature = "management")]
 impl ::std::convert::From<f64> for QueryAnalyticsBodyClassifierFiltersFiltersItemValue {
     fn from(value: f64) -> Self {
         Self::Double(value)
     }
 }
+#[cfg(feature = "management")]
 impl ::std::convert::From<
     ::std::vec::Vec<QueryAnalyticsBodyClassifierFiltersFiltersItemValueArrayItem>,
 > for QueryAnalyticsBodyClassifierFiltersFiltersItemValue {
@@ -22729,10 +22934,12 @@ impl ::std::convert::From<
 ///`QueryAnalyticsBodyClassifierFiltersFiltersItemValueArrayItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
+#[cfg(feature = "management")]
 pub enum QueryAnalyticsBodyClassifierFiltersFiltersItemValueArrayItem {
     String(::std::string::String),
     Double(f64),
 }
+#[cfg(feature = "management")]
 impl ::std::fmt::Display
 for QueryAnalyticsBodyClassifierFiltersFiltersItemValueArrayItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -22742,6 +22949,7 @@ for QueryAnalyticsBodyClassifierFiltersFiltersItemValueArrayItem {
         }
     }
 }
+#[cfg(feature = "management")]
 impl ::std::convert::From<f64>
 for QueryAnalyticsBodyClassifierFiltersFiltersItemValueArrayItem {
     fn from(value: f64) -> Self {
@@ -22750,6 +22958,7 @@ for QueryAnalyticsBodyClassifierFiltersFiltersItemValueArrayItem {
 }
 ///`QueryAnalyticsBodyFiltersItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct QueryAnalyticsBodyFiltersItem {
     ///Dimension to filter on. Use the /meta endpoint for available dimensions.
     pub field: ::std::string::String,
@@ -22764,16 +22973,19 @@ pub struct QueryAnalyticsBodyFiltersItem {
 ///Filter value (scalar or array depending on operator). Several dimensions are enriched in responses (returned as human-readable labels), but filters must use the underlying ID: `api_key_id` — numeric ID (from generation metadata) or key hash (64-char hex from GET /api/v1/keys, resolved server-side); `user` — Clerk user ID (e.g. "user_abc123"), not the display name; `workspace` — workspace UUID, not the workspace name (filtering or grouping by the account default workspace also covers activity recorded before workspace resolution existed, which is attributed to that default workspace); `app` — numeric app ID, not the app title; `model` — permaslug (e.g. "openai/gpt-4o"), not the display name. Other dimensions (provider, origin, country, etc.) are not enriched and accept the value as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
+#[cfg(feature = "management")]
 pub enum QueryAnalyticsBodyFiltersItemValue {
     String(::std::string::String),
     Double(f64),
     Array(::std::vec::Vec<QueryAnalyticsBodyFiltersItemValueArrayItem>),
 }
+#[cfg(feature = "management")]
 impl ::std::convert::From<f64> for QueryAnalyticsBodyFiltersItemValue {
     fn from(value: f64) -> Self {
         Self::Double(value)
     }
 }
+#[cfg(feature = "management")]
 impl ::std::convert::From<::std::vec::Vec<QueryAnalyticsBodyFiltersItemValueArrayItem>>
 for QueryAnalyticsBodyFiltersItemValue {
     fn from(
@@ -22785,10 +22997,12 @@ for QueryAnalyticsBodyFiltersItemValue {
 ///`QueryAnalyticsBodyFiltersItemValueArrayItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
+#[cfg(feature = "management")]
 pub enum QueryAnalyticsBodyFiltersItemValueArrayItem {
     String(::std::string::String),
     Double(f64),
 }
+#[cfg(feature = "management")]
 impl ::std::fmt::Display for QueryAnalyticsBodyFiltersItemValueArrayItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -22797,6 +23011,7 @@ impl ::std::fmt::Display for QueryAnalyticsBodyFiltersItemValueArrayItem {
         }
     }
 }
+#[cfg(feature = "management")]
 impl ::std::convert::From<f64> for QueryAnalyticsBodyFiltersItemValueArrayItem {
     fn from(value: f64) -> Self {
         Self::Double(value)
@@ -22804,12 +23019,14 @@ impl ::std::convert::From<f64> for QueryAnalyticsBodyFiltersItemValueArrayItem {
 }
 ///`QueryAnalyticsBodyOrderBy`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct QueryAnalyticsBodyOrderBy {
     pub direction: QueryAnalyticsBodyOrderByDirection,
     ///Field to order by: a metric included in `metrics` (or "request_count", which may be ordered by without being requested), a requested dimension, or "date".
     pub field: ::std::string::String,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `QueryAnalyticsBodyOrderByDirection`
     pub enum QueryAnalyticsBodyOrderByDirection {
@@ -22820,18 +23037,21 @@ open_enum! {
 
 ///`QueryAnalyticsBodyTimeRange`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct QueryAnalyticsBodyTimeRange {
     pub end: ::std::string::String,
     pub start: ::std::string::String,
 }
 ///`QueryAnalyticsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct QueryAnalyticsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<QueryAnalyticsResponseData>,
 }
 ///`QueryAnalyticsResponseData`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct QueryAnalyticsResponseData {
     #[serde(rename = "cachedAt", skip_serializing_if = "::std::option::Option::is_none")]
     pub cached_at: ::std::option::Option<f64>,
@@ -22847,6 +23067,7 @@ pub struct QueryAnalyticsResponseData {
 }
 ///`QueryAnalyticsResponseDataMetadata`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct QueryAnalyticsResponseDataMetadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query_time_ms: ::std::option::Option<f64>,
@@ -22889,6 +23110,7 @@ impl ::std::default::Default for RangeCapabilityType {
 }
 ///`RankingsDailyItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct RankingsDailyItem {
     ///UTC calendar date the row is aggregated over (YYYY-MM-DD).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22902,6 +23124,7 @@ pub struct RankingsDailyItem {
 }
 ///`RankingsDailyMeta`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct RankingsDailyMeta {
     ///ISO-8601 timestamp of when the response was generated. Reflects data-freshness because the underlying materialized view continuously ingests upstream events.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22916,6 +23139,7 @@ pub struct RankingsDailyMeta {
     #[serde(default = "defaults::rankings_daily_meta_version")]
     pub version: RankingsDailyMetaVersion,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for RankingsDailyMeta {
     fn default() -> Self {
         Self {
@@ -22927,6 +23151,7 @@ impl ::std::default::Default for RankingsDailyMeta {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Dataset version. Field names and grain are stable for the life of `v1`.
     pub enum RankingsDailyMetaVersion {
@@ -22934,6 +23159,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for RankingsDailyMetaVersion {
     fn default() -> Self {
         RankingsDailyMetaVersion::V1
@@ -22941,6 +23167,7 @@ impl ::std::default::Default for RankingsDailyMetaVersion {
 }
 ///`RankingsDailyResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct RankingsDailyResponse {
     ///Up to 51 rows per day — the top 50 public models by `total_tokens` for each UTC calendar date in the window, plus one aggregated `other` row summing every model outside that top 50 (omitted when the long tail is empty). Rows are sorted by `date` ascending, then by `total_tokens` descending, with `other` pinned last within its date. Ties between real models break alphabetically on `model_permaslug` so the order is stable across requests.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24097,6 +24324,7 @@ impl ::std::convert::TryFrom<String> for SandboxSleepAfterSeconds {
 }
 ///`ScimGroup`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ScimGroup {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -24113,6 +24341,7 @@ pub struct ScimGroup {
 }
 ///`ScimGroupMapping`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct ScimGroupMapping {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -24130,6 +24359,7 @@ pub struct ScimGroupMapping {
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `ScimGroupMappingRole`
     pub enum ScimGroupMappingRole {
@@ -24216,6 +24446,7 @@ pub struct ServerToolUseDetailsInner {
 }
 ///`SessionCostItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct SessionCostItem {
     ///Published harness display label.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24234,6 +24465,7 @@ pub struct SessionCostItem {
     pub turn_range: ::std::option::Option<SessionCostItemTurnRange>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Inclusive session turn-count range.
     pub enum SessionCostItemTurnRange {
@@ -24246,6 +24478,7 @@ open_enum! {
 
 ///`SessionCostMeta`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct SessionCostMeta {
     ///ISO-8601 timestamp when the response was generated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24260,6 +24493,7 @@ pub struct SessionCostMeta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub window_end_date: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for SessionCostMeta {
     fn default() -> Self {
         Self {
@@ -24271,6 +24505,7 @@ impl ::std::default::Default for SessionCostMeta {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Dataset version.
     pub enum SessionCostMetaVersion {
@@ -24278,6 +24513,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for SessionCostMetaVersion {
     fn default() -> Self {
         SessionCostMetaVersion::V1
@@ -24285,6 +24521,7 @@ impl ::std::default::Default for SessionCostMetaVersion {
 }
 ///`SessionCostResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct SessionCostResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<SessionCostItem>>,
@@ -25243,6 +25480,7 @@ impl ::std::convert::From<
 }
 ///`TaskClassificationItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct TaskClassificationItem {
     ///Fraction of this classification's token volume within its macro-category (0–1). Sums to 1 across all classifications sharing the same `macro_category`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25271,6 +25509,7 @@ pub struct TaskClassificationItem {
 }
 ///`TaskClassificationMacroCategory`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct TaskClassificationMacroCategory {
     ///Macro-category identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25287,6 +25526,7 @@ pub struct TaskClassificationMacroCategory {
 }
 ///`TaskClassificationModel`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct TaskClassificationModel {
     ///Model identifier (permaslug).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25300,6 +25540,7 @@ pub struct TaskClassificationModel {
 }
 ///`TaskClassificationResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct TaskClassificationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<TaskClassificationResponseData>,
@@ -25308,6 +25549,7 @@ pub struct TaskClassificationResponse {
 }
 ///`TaskClassificationResponseData`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct TaskClassificationResponseData {
     ///UTC date (YYYY-MM-DD) of the window upper bound (yesterday). Data is exclusive of the current incomplete UTC day. This is the expected latest date in the snapshot; it does not confirm data presence for that date.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25580,6 +25822,7 @@ pub struct UnifiedBenchmarkPricingInner {
 }
 ///`UnifiedBenchmarksAaItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct UnifiedBenchmarksAaItem {
     ///Artificial Analysis Agentic Index composite score. Higher is better.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25602,6 +25845,7 @@ pub struct UnifiedBenchmarksAaItem {
     #[serde(default = "defaults::unified_benchmarks_aa_item_source")]
     pub source: UnifiedBenchmarksAaItemSource,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for UnifiedBenchmarksAaItem {
     fn default() -> Self {
         Self {
@@ -25616,6 +25860,7 @@ impl ::std::default::Default for UnifiedBenchmarksAaItem {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Benchmark source discriminator.
     pub enum UnifiedBenchmarksAaItemSource {
@@ -25623,6 +25868,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for UnifiedBenchmarksAaItemSource {
     fn default() -> Self {
         UnifiedBenchmarksAaItemSource::ArtificialAnalysis
@@ -25630,6 +25876,7 @@ impl ::std::default::Default for UnifiedBenchmarksAaItemSource {
 }
 ///`UnifiedBenchmarksDaItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct UnifiedBenchmarksDaItem {
     ///Arena this ranking belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25661,6 +25908,7 @@ pub struct UnifiedBenchmarksDaItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub win_rate: ::std::option::Option<f64>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for UnifiedBenchmarksDaItem {
     fn default() -> Self {
         Self {
@@ -25678,6 +25926,7 @@ impl ::std::default::Default for UnifiedBenchmarksDaItem {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Benchmark source discriminator.
     pub enum UnifiedBenchmarksDaItemSource {
@@ -25685,6 +25934,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for UnifiedBenchmarksDaItemSource {
     fn default() -> Self {
         UnifiedBenchmarksDaItemSource::DesignArena
@@ -25692,6 +25942,7 @@ impl ::std::default::Default for UnifiedBenchmarksDaItemSource {
 }
 ///Placement distribution from tournament matches.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct UnifiedBenchmarksDaItemTournamentStats {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_place: ::std::option::Option<i64>,
@@ -25706,6 +25957,7 @@ pub struct UnifiedBenchmarksDaItemTournamentStats {
 }
 ///`UnifiedBenchmarksMeta`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct UnifiedBenchmarksMeta {
     ///ISO-8601 timestamp of when this data was last updated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25729,6 +25981,7 @@ pub struct UnifiedBenchmarksMeta {
     #[serde(default = "defaults::unified_benchmarks_meta_version")]
     pub version: UnifiedBenchmarksMetaVersion,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for UnifiedBenchmarksMeta {
     fn default() -> Self {
         Self {
@@ -25743,6 +25996,7 @@ impl ::std::default::Default for UnifiedBenchmarksMeta {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// The source filter applied, or null when all sources are returned.
     pub enum UnifiedBenchmarksMetaSource {
@@ -25752,6 +26006,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Dataset version.
     pub enum UnifiedBenchmarksMetaVersion {
@@ -25759,6 +26014,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for UnifiedBenchmarksMetaVersion {
     fn default() -> Self {
         UnifiedBenchmarksMetaVersion::V1
@@ -25766,6 +26022,7 @@ impl ::std::default::Default for UnifiedBenchmarksMetaVersion {
 }
 ///`UnifiedBenchmarksOrItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct UnifiedBenchmarksOrItem {
     ///Aggregate accuracy score from 0 to 1. Higher is better.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25795,6 +26052,7 @@ pub struct UnifiedBenchmarksOrItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tasks: ::std::option::Option<i64>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for UnifiedBenchmarksOrItem {
     fn default() -> Self {
         Self {
@@ -25811,6 +26069,7 @@ impl ::std::default::Default for UnifiedBenchmarksOrItem {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// OpenRouter benchmark evaluation type.
     pub enum UnifiedBenchmarksOrItemBenchmarkType {
@@ -25819,6 +26078,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Benchmark source discriminator.
     pub enum UnifiedBenchmarksOrItemSource {
@@ -25826,6 +26086,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for UnifiedBenchmarksOrItemSource {
     fn default() -> Self {
         UnifiedBenchmarksOrItemSource::Openrouter
@@ -25833,6 +26094,7 @@ impl ::std::default::Default for UnifiedBenchmarksOrItemSource {
 }
 ///`UnifiedBenchmarksResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct UnifiedBenchmarksResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<UnifiedBenchmarksResponseDataItem>>,
@@ -25844,30 +26106,35 @@ pub struct UnifiedBenchmarksResponse {
 ///`UnifiedBenchmarksResponseDataItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
+#[cfg(feature = "management")]
 pub enum UnifiedBenchmarksResponseDataItem {
     AaItem(UnifiedBenchmarksAaItem),
     DaItem(UnifiedBenchmarksDaItem),
     OrItem(UnifiedBenchmarksOrItem),
     SearchItem(UnifiedBenchmarksSearchItem),
 }
+#[cfg(feature = "management")]
 impl ::std::convert::From<UnifiedBenchmarksAaItem>
 for UnifiedBenchmarksResponseDataItem {
     fn from(value: UnifiedBenchmarksAaItem) -> Self {
         Self::AaItem(value)
     }
 }
+#[cfg(feature = "management")]
 impl ::std::convert::From<UnifiedBenchmarksDaItem>
 for UnifiedBenchmarksResponseDataItem {
     fn from(value: UnifiedBenchmarksDaItem) -> Self {
         Self::DaItem(value)
     }
 }
+#[cfg(feature = "management")]
 impl ::std::convert::From<UnifiedBenchmarksOrItem>
 for UnifiedBenchmarksResponseDataItem {
     fn from(value: UnifiedBenchmarksOrItem) -> Self {
         Self::OrItem(value)
     }
 }
+#[cfg(feature = "management")]
 impl ::std::convert::From<UnifiedBenchmarksSearchItem>
 for UnifiedBenchmarksResponseDataItem {
     fn from(value: UnifiedBenchmarksSearchItem) -> Self {
@@ -25876,6 +26143,7 @@ for UnifiedBenchmarksResponseDataItem {
 }
 ///`UnifiedBenchmarksSearchItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct UnifiedBenchmarksSearchItem {
     ///Average cost per task in USD, or null if unavailable.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25916,6 +26184,7 @@ pub struct UnifiedBenchmarksSearchItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tasks: ::std::option::Option<i64>,
 }
+#[cfg(feature = "management")]
 impl ::std::default::Default for UnifiedBenchmarksSearchItem {
     fn default() -> Self {
         Self {
@@ -25936,6 +26205,7 @@ impl ::std::default::Default for UnifiedBenchmarksSearchItem {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// OpenRouter search benchmark.
     pub enum UnifiedBenchmarksSearchItemBenchmarkType {
@@ -25946,6 +26216,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Identifies the meaning of `primary_score`: `f1_by_item` for WideSearch, `accuracy` for all other search benchmarks.
     pub enum UnifiedBenchmarksSearchItemPrimaryMetric {
@@ -25954,6 +26225,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Request surface the published configuration went through.
     pub enum UnifiedBenchmarksSearchItemSearchSurface {
@@ -25962,6 +26234,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Benchmark source discriminator.
     pub enum UnifiedBenchmarksSearchItemSource {
@@ -25969,6 +26242,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 impl ::std::default::Default for UnifiedBenchmarksSearchItemSource {
     fn default() -> Self {
         UnifiedBenchmarksSearchItemSource::Openrouter
@@ -25976,6 +26250,7 @@ impl ::std::default::Default for UnifiedBenchmarksSearchItemSource {
 }
 ///Published lane configuration, included only when include_run_config=true. Only the agent turn count, reasoning effort, and temperature are exposed; other harness settings are intentionally not part of the public contract.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct UnifiedBenchmarksSearchRunConfig {
     ///Agent-turn count for the published lane, or null for plugin lanes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25989,6 +26264,7 @@ pub struct UnifiedBenchmarksSearchRunConfig {
 }
 ///`UpdateByokKeyRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct UpdateByokKeyRequest {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` clears the restriction. Must contain at least one hash if provided. Hashes that do not belong to your account return a 400.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26016,6 +26292,7 @@ pub struct UpdateByokKeyRequest {
 }
 ///`UpdateByokKeyResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct UpdateByokKeyResponse {
     ///The updated BYOK credential.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26025,6 +26302,7 @@ pub struct UpdateByokKeyResponse {
 }
 ///`UpdateGuardrailRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct UpdateGuardrailRequest {
     ///Array of model identifiers (slug or canonical_slug accepted)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26090,6 +26368,7 @@ pub struct UpdateGuardrailRequest {
 }
 ///`UpdateGuardrailResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct UpdateGuardrailResponse {
     ///The updated guardrail
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26202,6 +26481,7 @@ pub struct UpdateKeysResponseData {
 }
 ///`UpdateObservabilityDestinationRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct UpdateObservabilityDestinationRequest {
     ///Optional allowlist of OpenRouter API key hashes. `null` clears the filter (all keys). Omitting leaves the current value. Must contain at least one hash if provided.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26236,6 +26516,7 @@ pub struct UpdateObservabilityDestinationRequest {
 }
 ///`UpdateObservabilityDestinationResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct UpdateObservabilityDestinationResponse {
     ///The updated observability destination.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26245,10 +26526,12 @@ pub struct UpdateObservabilityDestinationResponse {
 }
 ///`UpdateScimGroupMappingRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct UpdateScimGroupMappingRequest {
     pub role: UpdateScimGroupMappingRequestRole,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// `UpdateScimGroupMappingRequestRole`
     pub enum UpdateScimGroupMappingRequestRole {
@@ -26259,6 +26542,7 @@ open_enum! {
 
 ///`UpdateScimGroupMappingResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct UpdateScimGroupMappingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ScimGroupMapping>,
@@ -26267,6 +26551,7 @@ pub struct UpdateScimGroupMappingResponse {
 }
 ///`UpdateWorkspaceRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct UpdateWorkspaceRequest {
     ///Default image model for this workspace
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26304,6 +26589,7 @@ pub struct UpdateWorkspaceRequest {
 }
 ///`UpdateWorkspaceResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct UpdateWorkspaceResponse {
     ///The updated workspace
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26313,6 +26599,7 @@ pub struct UpdateWorkspaceResponse {
 }
 ///`UpsertWorkspaceBudgetRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct UpsertWorkspaceBudgetRequest {
     ///Whether to include BYOK (bring-your-own-key) spend when enforcing the workspace's budgets. This is a workspace-wide setting: it applies to every budget interval (daily, weekly, monthly, and lifetime), not just the interval being upserted in this request. Omit to leave the current setting unchanged.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26322,6 +26609,7 @@ pub struct UpsertWorkspaceBudgetRequest {
 }
 ///`UpsertWorkspaceBudgetResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[cfg(feature = "management")]
 pub struct UpsertWorkspaceBudgetResponse {
     ///The created or updated budget
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27308,6 +27596,7 @@ open_enum! {
 
 ///`Workspace`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct Workspace {
     ///ISO 8601 timestamp of when the workspace was created
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27363,6 +27652,7 @@ pub struct Workspace {
 }
 ///`WorkspaceBudget`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct WorkspaceBudget {
     ///ISO 8601 timestamp of when the budget was created
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27384,6 +27674,7 @@ pub struct WorkspaceBudget {
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Budget reset interval. Use "lifetime" for a one-time budget that never resets.
     pub enum WorkspaceBudgetInterval {
@@ -27394,6 +27685,7 @@ open_enum! {
     }
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Interval at which spend resets. Null means a lifetime (one-time) budget.
     pub enum WorkspaceBudgetResetInterval {
@@ -27405,6 +27697,7 @@ open_enum! {
 
 ///`WorkspaceMember`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[cfg(feature = "management")]
 pub struct WorkspaceMember {
     ///ISO 8601 timestamp of when the membership was created
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27423,6 +27716,7 @@ pub struct WorkspaceMember {
     pub workspace_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "management")]
 open_enum! {
     /// Role of the member in the workspace
     pub enum WorkspaceMemberRole {
@@ -27904,54 +28198,71 @@ pub mod defaults {
     pub(super) fn namespace_tool_type() -> super::NamespaceToolType {
         super::NamespaceToolType::Namespace
     }
+    #[cfg(feature = "management")]
     pub(super) fn observability_arize_destination_type() -> super::ObservabilityArizeDestinationType {
         super::ObservabilityArizeDestinationType::Arize
     }
+    #[cfg(feature = "management")]
     pub(super) fn observability_braintrust_destination_type() -> super::ObservabilityBraintrustDestinationType {
         super::ObservabilityBraintrustDestinationType::Braintrust
     }
+    #[cfg(feature = "management")]
     pub(super) fn observability_clickhouse_destination_type() -> super::ObservabilityClickhouseDestinationType {
         super::ObservabilityClickhouseDestinationType::Clickhouse
     }
+    #[cfg(feature = "management")]
     pub(super) fn observability_datadog_destination_type() -> super::ObservabilityDatadogDestinationType {
         super::ObservabilityDatadogDestinationType::Datadog
     }
+    #[cfg(feature = "management")]
     pub(super) fn observability_grafana_destination_type() -> super::ObservabilityGrafanaDestinationType {
         super::ObservabilityGrafanaDestinationType::Grafana
     }
+    #[cfg(feature = "management")]
     pub(super) fn observability_langfuse_destination_type() -> super::ObservabilityLangfuseDestinationType {
         super::ObservabilityLangfuseDestinationType::Langfuse
     }
+    #[cfg(feature = "management")]
     pub(super) fn observability_langsmith_destination_type() -> super::ObservabilityLangsmithDestinationType {
         super::ObservabilityLangsmithDestinationType::Langsmith
     }
+    #[cfg(feature = "management")]
     pub(super) fn observability_newrelic_destination_type() -> super::ObservabilityNewrelicDestinationType {
         super::ObservabilityNewrelicDestinationType::Newrelic
     }
+    #[cfg(feature = "management")]
     pub(super) fn observability_opik_destination_type() -> super::ObservabilityOpikDestinationType {
         super::ObservabilityOpikDestinationType::Opik
     }
+    #[cfg(feature = "management")]
     pub(super) fn observability_otel_collector_destination_type() -> super::ObservabilityOtelCollectorDestinationType {
         super::ObservabilityOtelCollectorDestinationType::OtelCollector
     }
+    #[cfg(feature = "management")]
     pub(super) fn observability_posthog_destination_type() -> super::ObservabilityPosthogDestinationType {
         super::ObservabilityPosthogDestinationType::Posthog
     }
+    #[cfg(feature = "management")]
     pub(super) fn observability_ramp_destination_type() -> super::ObservabilityRampDestinationType {
         super::ObservabilityRampDestinationType::Ramp
     }
+    #[cfg(feature = "management")]
     pub(super) fn observability_s3_destination_type() -> super::ObservabilityS3DestinationType {
         super::ObservabilityS3DestinationType::S3
     }
+    #[cfg(feature = "management")]
     pub(super) fn observability_sentry_destination_type() -> super::ObservabilitySentryDestinationType {
         super::ObservabilitySentryDestinationType::Sentry
     }
+    #[cfg(feature = "management")]
     pub(super) fn observability_snowflake_destination_type() -> super::ObservabilitySnowflakeDestinationType {
         super::ObservabilitySnowflakeDestinationType::Snowflake
     }
+    #[cfg(feature = "management")]
     pub(super) fn observability_weave_destination_type() -> super::ObservabilityWeaveDestinationType {
         super::ObservabilityWeaveDestinationType::Weave
     }
+    #[cfg(feature = "management")]
     pub(super) fn observability_webhook_destination_type() -> super::ObservabilityWebhookDestinationType {
         super::ObservabilityWebhookDestinationType::Webhook
     }
@@ -28177,6 +28488,7 @@ pub mod defaults {
     pub(super) fn range_capability_type() -> super::RangeCapabilityType {
         super::RangeCapabilityType::Range
     }
+    #[cfg(feature = "management")]
     pub(super) fn rankings_daily_meta_version() -> super::RankingsDailyMetaVersion {
         super::RankingsDailyMetaVersion::V1
     }
@@ -28230,6 +28542,7 @@ pub mod defaults {
     > {
         ::std::option::Option::Some(super::ResponsesRequestServiceTier::Auto)
     }
+    #[cfg(feature = "management")]
     pub(super) fn session_cost_meta_version() -> super::SessionCostMetaVersion {
         super::SessionCostMetaVersion::V1
     }
@@ -28269,18 +28582,23 @@ pub mod defaults {
     pub(super) fn tool_choice_allowed_type() -> super::ToolChoiceAllowedType {
         super::ToolChoiceAllowedType::AllowedTools
     }
+    #[cfg(feature = "management")]
     pub(super) fn unified_benchmarks_aa_item_source() -> super::UnifiedBenchmarksAaItemSource {
         super::UnifiedBenchmarksAaItemSource::ArtificialAnalysis
     }
+    #[cfg(feature = "management")]
     pub(super) fn unified_benchmarks_da_item_source() -> super::UnifiedBenchmarksDaItemSource {
         super::UnifiedBenchmarksDaItemSource::DesignArena
     }
+    #[cfg(feature = "management")]
     pub(super) fn unified_benchmarks_meta_version() -> super::UnifiedBenchmarksMetaVersion {
         super::UnifiedBenchmarksMetaVersion::V1
     }
+    #[cfg(feature = "management")]
     pub(super) fn unified_benchmarks_or_item_source() -> super::UnifiedBenchmarksOrItemSource {
         super::UnifiedBenchmarksOrItemSource::Openrouter
     }
+    #[cfg(feature = "management")]
     pub(super) fn unified_benchmarks_search_item_source() -> super::UnifiedBenchmarksSearchItemSource {
         super::UnifiedBenchmarksSearchItemSource::Openrouter
     }
@@ -28888,6 +29206,7 @@ tagged_union! {
     }
 }
 
+#[cfg(feature = "management")]
 tagged_union! {
     /// `ObservabilityDestination`: told apart by `type`.
     pub enum ObservabilityDestination (tag = "type") {
