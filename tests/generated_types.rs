@@ -76,3 +76,24 @@ fn tagged_union_keeps_unknown_members_and_names_the_failing_one() {
         .to_string();
     assert!(err.contains("StreamEvents::ResponseOutputTextDelta"), "{err}");
 }
+
+#[test]
+fn tool_choice_mixes_strings_tagged_objects_and_a_catch_all() {
+    use openrouter_api::types::ChatToolChoice;
+    let auto: ChatToolChoice = serde_json::from_value(json!("auto")).unwrap();
+    assert!(matches!(auto, ChatToolChoice::Auto));
+    assert_eq!(serde_json::to_value(&auto).unwrap(), json!("auto"));
+
+    let named = json!({"type": "function", "function": {"name": "get_weather"}});
+    let parsed: ChatToolChoice = serde_json::from_value(named.clone()).unwrap();
+    assert!(matches!(parsed, ChatToolChoice::Function(_)), "{parsed:?}");
+    assert_eq!(serde_json::to_value(&parsed).unwrap(), named);
+
+    // Any other `type` names a server tool (the document's catch-all member).
+    let server: ChatToolChoice = serde_json::from_value(json!({"type": "openrouter:web_search"})).unwrap();
+    assert!(matches!(server, ChatToolChoice::ChatServerToolChoice(_)), "{server:?}");
+
+    // A string the document does not list is kept.
+    let new: ChatToolChoice = serde_json::from_value(json!("any")).unwrap();
+    assert!(matches!(&new, ChatToolChoice::Unknown(v) if v == "any"), "{new:?}");
+}

@@ -337,9 +337,19 @@ fn tagged_union(name: &str, union: &TaggedUnion) -> String {
         rust_type_name(name),
         tag
     );
+    if !union.strings.is_empty() {
+        text.push_str("        @strings {\n");
+        for (name, value) in &union.strings {
+            text.push_str(&format!("            {name} = {value:?},\n"));
+        }
+        text.push_str("        }\n");
+    }
     for v in &union.variants {
         let values: Vec<String> = v.values.iter().map(|x| format!("{x:?}")).collect();
         text.push_str(&format!("        {}({}) => {},\n", v.name, values.join(" | "), rust_type_name(&v.schema)));
+    }
+    if let Some(f) = &union.fallback {
+        text.push_str(&format!("        _ => {}({}),\n", f.name, rust_type_name(&f.schema)));
     }
     text.push_str("    }\n}\n");
     text
@@ -392,6 +402,8 @@ mod tests {
         let unions = BTreeMap::from([("Chat_Message".to_string(), TaggedUnion {
             tag: "role".into(),
             description: None,
+            strings: vec![],
+            fallback: None,
             variants: vec![UnionVariant { name: "User".into(), schema: "ChatUserMessage".into(), values: vec!["user".into()] }],
         })]);
         let out = rewrite(tokens, &unions, &BTreeSet::new()).unwrap();

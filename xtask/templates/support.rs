@@ -120,17 +120,22 @@ impl<'de, T: for<'a> From<&'a str> + From<String>> serde::de::Visitor<'de> for O
 /// and decodes only the matching member, so an error names the member that failed; a tag this
 /// version does not know, or a value without a tag, becomes `Unknown` with the data intact.
 /// Each member type keeps its own tag field, so serializing a variant writes the tag back.
+/// Plain string members (`"auto"` beside `{type: "function", …}`) are unit variants.
 macro_rules! tagged_union {
     (
         $(#[$meta:meta])*
         pub enum $name:ident (tag = $tag:literal) {
+            $( @strings { $( $svariant:ident = $svalue:literal, )* } )?
             $( $variant:ident ( $($value:literal)|+ ) => $ty:ty, )*
+            $( _ => $fvariant:ident ( $fty:ty ), )?
         }
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug)]
         pub enum $name {
+            $($( #[doc = concat!("`\"", $svalue, "\"`")] $svariant, )*)?
             $( #[doc = concat!("`", $tag, "`: ", $("`", $value, "` "),+)] $variant($ty), )*
+            $( #[doc = concat!("Any other `", $tag, "`")] $fvariant($fty), )?
             /// A member this version of the crate does not know (or one without a tag), kept as sent.
             Unknown(::serde_json::Value),
         }
@@ -151,7 +156,9 @@ macro_rules! tagged_union {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 match self {
+                    $($( Self::$svariant => serializer.serialize_str($svalue), )*)?
                     $( Self::$variant(inner) => ::serde::Serialize::serialize(inner, serializer), )*
+                    $( Self::$fvariant(inner) => ::serde::Serialize::serialize(inner, serializer), )?
                     Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
                 }
             }
@@ -161,6 +168,12 @@ macro_rules! tagged_union {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 type Decode<T> = fn(::serde_json::Value) -> ::std::result::Result<T, ::serde_json::Error>;
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                if let ::std::option::Option::Some(text) = value.as_str() {
+                    match text {
+                        $($( $svalue => return ::std::result::Result::Ok(Self::$svariant), )*)?
+                        _ => return ::std::result::Result::Ok(Self::Unknown(value)),
+                    }
+                }
                 // Pick the member by its tag, then decode it once the tag is no longer borrowed.
                 let (variant, decode): (&str, Decode<Self>) = match value.get($tag).and_then(::serde_json::Value::as_str) {
                     $(
@@ -169,7 +182,17 @@ macro_rules! tagged_union {
                             |v| ::serde_json::from_value(v).map(Self::$variant),
                         ),
                     )*
-                    _ => return ::std::result::Result::Ok(Self::Unknown(value)),
+                    _ => {
+                        // A tag no member claims: the member that takes any tag, else Unknown.
+                        $(
+                            if value.get($tag).is_some_and(::serde_json::Value::is_string) {
+                                if let ::std::result::Result::Ok(inner) = <$fty as ::serde::Deserialize>::deserialize(&value) {
+                                    return ::std::result::Result::Ok(Self::$fvariant(inner));
+                                }
+                            }
+                        )?
+                        return ::std::result::Result::Ok(Self::Unknown(value));
+                    }
                 };
                 decode(value).map_err(|e| $crate::support::member_error::<D::Error>(stringify!($name), variant, e))
             }

@@ -74,7 +74,7 @@ pub struct AdditionalToolsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     pub role: AdditionalToolsItemRole,
-    pub tools: ::std::vec::Vec<AdditionalToolsItemToolsItem>,
+    pub tools: ::std::vec::Vec<crate::types::AdditionalToolsItemToolsItem>,
     #[serde(rename = "type")]
     pub type_: AdditionalToolsItemType,
 }
@@ -93,207 +93,39 @@ open_enum! {
     }
 }
 
-///`AdditionalToolsItemToolsItem`
+///Function tool definition
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(untagged)]
-pub enum AdditionalToolsItemToolsItem {
-    Variant0 {
-        ///Withhold this tool from the model until `openrouter:tool_search` finds it. Requires the tool search server tool; at least one tool must remain non-deferred.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        defer_loading: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        description: ::std::option::Option<::std::string::String>,
-        name: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        parameters: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        strict: ::std::option::Option<bool>,
-        #[serde(rename = "type")]
-        type_: AdditionalToolsItemToolsItemVariant0Type,
-    },
-    Variant1(PreviewWebSearchServerTool),
-    Variant2(Preview20250311WebSearchServerTool),
-    Variant3(LegacyWebSearchServerTool),
-    Variant4(WebSearchServerTool),
-    Variant5(FileSearchServerTool),
-    Variant6(ComputerUseServerTool),
-    Variant7(CodeInterpreterServerTool),
-    Variant8(McpServerTool),
-    Variant9(ImageGenerationServerTool),
-    Variant10(CodexLocalShellTool),
-    Variant11(ShellServerTool),
-    Variant12(ApplyPatchServerTool),
-    Variant13(CustomTool),
-    Variant14(NamespaceTool),
-    Variant15(AdvisorServerToolOpenRouter),
-    Variant16(SubagentServerToolOpenRouter),
-    Variant17(DatetimeServerTool),
-    Variant18(FilesServerTool),
-    Variant19(FusionServerToolOpenRouter),
-    Variant20(ImageGenerationServerToolOpenRouter),
-    Variant21(SearchModelsServerToolOpenRouter),
-    Variant22(WebFetchServerTool),
-    Variant23(WebSearchServerToolOpenRouter),
-    Variant24(ApplyPatchServerToolOpenRouter),
-    Variant25(BashServerTool),
-    Variant26(ShellServerToolOpenRouter),
-    Variant27(ToolSearchServerTool),
-    Variant28 {
-        #[serde(rename = "type")]
-        type_: ::std::string::String,
-        #[serde(flatten)]
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    },
-}
-impl ::std::convert::From<PreviewWebSearchServerTool> for AdditionalToolsItemToolsItem {
-    fn from(value: PreviewWebSearchServerTool) -> Self {
-        Self::Variant1(value)
-    }
-}
-impl ::std::convert::From<Preview20250311WebSearchServerTool>
-for AdditionalToolsItemToolsItem {
-    fn from(value: Preview20250311WebSearchServerTool) -> Self {
-        Self::Variant2(value)
-    }
-}
-impl ::std::convert::From<LegacyWebSearchServerTool> for AdditionalToolsItemToolsItem {
-    fn from(value: LegacyWebSearchServerTool) -> Self {
-        Self::Variant3(value)
-    }
-}
-impl ::std::convert::From<WebSearchServerTool> for AdditionalToolsItemToolsItem {
-    fn from(value: WebSearchServerTool) -> Self {
-        Self::Variant4(value)
-    }
-}
-impl ::std::convert::From<FileSearchServerTool> for AdditionalToolsItemToolsItem {
-    fn from(value: FileSearchServerTool) -> Self {
-        Self::Variant5(value)
-    }
-}
-impl ::std::convert::From<ComputerUseServerTool> for AdditionalToolsItemToolsItem {
-    fn from(value: ComputerUseServerTool) -> Self {
-        Self::Variant6(value)
-    }
-}
-impl ::std::convert::From<CodeInterpreterServerTool> for AdditionalToolsItemToolsItem {
-    fn from(value: CodeInterpreterServerTool) -> Self {
-        Self::Variant7(value)
-    }
-}
-impl ::std::convert::From<McpServerTool> for AdditionalToolsItemToolsItem {
-    fn from(value: McpServerTool) -> Self {
-        Self::Variant8(value)
-    }
-}
-impl ::std::convert::From<ImageGenerationServerTool> for AdditionalToolsItemToolsItem {
-    fn from(value: ImageGenerationServerTool) -> Self {
-        Self::Variant9(value)
-    }
-}
-impl ::std::convert::From<CodexLocalShellTool> for AdditionalToolsItemToolsItem {
-    fn from(value: CodexLocalShellTool) -> Self {
-        Self::Variant10(value)
-    }
-}
-impl ::std::convert::From<ShellServerTool> for AdditionalToolsItemToolsItem {
-    fn from(value: ShellServerTool) -> Self {
-        Self::Variant11(value)
-    }
-}
-impl ::std::convert::From<ApplyPatchServerTool> for AdditionalToolsItemToolsItem {
-    fn from(value: ApplyPatchServerTool) -> Self {
-        Self::Variant12(value)
-    }
-}
-impl ::std::convert::From<CustomTool> for AdditionalToolsItemToolsItem {
-    fn from(value: CustomTool) -> Self {
-        Self::Variant13(value)
-    }
-}
-impl ::std::convert::From<NamespaceTool> for AdditionalToolsItemToolsItem {
-    fn from(value: NamespaceTool) -> Self {
-        Self::Variant14(value)
-    }
-}
-impl ::std::convert::From<AdvisorServerToolOpenRouter> for AdditionalToolsItemToolsItem {
-    fn from(value: AdvisorServerToolOpenRouter) -> Self {
-        Self::Variant15(value)
-    }
-}
-impl ::std::convert::From<SubagentServerToolOpenRouter>
-for AdditionalToolsItemToolsItem {
-    fn from(value: SubagentServerToolOpenRouter) -> Self {
-        Self::Variant16(value)
-    }
-}
-impl ::std::convert::From<DatetimeServerTool> for AdditionalToolsItemToolsItem {
-    fn from(value: DatetimeServerTool) -> Self {
-        Self::Variant17(value)
-    }
-}
-impl ::std::convert::From<FilesServerTool> for AdditionalToolsItemToolsItem {
-    fn from(value: FilesServerTool) -> Self {
-        Self::Variant18(value)
-    }
-}
-impl ::std::convert::From<FusionServerToolOpenRouter> for AdditionalToolsItemToolsItem {
-    fn from(value: FusionServerToolOpenRouter) -> Self {
-        Self::Variant19(value)
-    }
-}
-impl ::std::convert::From<ImageGenerationServerToolOpenRouter>
-for AdditionalToolsItemToolsItem {
-    fn from(value: ImageGenerationServerToolOpenRouter) -> Self {
-        Self::Variant20(value)
-    }
-}
-impl ::std::convert::From<SearchModelsServerToolOpenRouter>
-for AdditionalToolsItemToolsItem {
-    fn from(value: SearchModelsServerToolOpenRouter) -> Self {
-        Self::Variant21(value)
-    }
-}
-impl ::std::convert::From<WebFetchServerTool> for AdditionalToolsItemToolsItem {
-    fn from(value: WebFetchServerTool) -> Self {
-        Self::Variant22(value)
-    }
-}
-impl ::std::convert::From<WebSearchServerToolOpenRouter>
-for AdditionalToolsItemToolsItem {
-    fn from(value: WebSearchServerToolOpenRouter) -> Self {
-        Self::Variant23(value)
-    }
-}
-impl ::std::convert::From<ApplyPatchServerToolOpenRouter>
-for AdditionalToolsItemToolsItem {
-    fn from(value: ApplyPatchServerToolOpenRouter) -> Self {
-        Self::Variant24(value)
-    }
-}
-impl ::std::convert::From<BashServerTool> for AdditionalToolsItemToolsItem {
-    fn from(value: BashServerTool) -> Self {
-        Self::Variant25(value)
-    }
-}
-impl ::std::convert::From<ShellServerToolOpenRouter> for AdditionalToolsItemToolsItem {
-    fn from(value: ShellServerToolOpenRouter) -> Self {
-        Self::Variant26(value)
-    }
-}
-impl ::std::convert::From<ToolSearchServerTool> for AdditionalToolsItemToolsItem {
-    fn from(value: ToolSearchServerTool) -> Self {
-        Self::Variant27(value)
-    }
+pub struct AdditionalToolsItemToolsItemFunction {
+    ///Withhold this tool from the model until `openrouter:tool_search` finds it. Requires the tool search server tool; at least one tool must remain non-deferred.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub defer_loading: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    pub name: ::std::string::String,
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub parameters: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub strict: ::std::option::Option<bool>,
+    #[serde(rename = "type")]
+    pub type_: AdditionalToolsItemToolsItemFunctionType,
 }
 
 open_enum! {
-    /// `AdditionalToolsItemToolsItemVariant0Type`
-    pub enum AdditionalToolsItemToolsItemVariant0Type {
+    /// `AdditionalToolsItemToolsItemFunctionType`
+    pub enum AdditionalToolsItemToolsItemFunctionType {
         Function = "function",
     }
+}
+
+///`AdditionalToolsItemToolsItemOther`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct AdditionalToolsItemToolsItemOther {
+    #[serde(rename = "type")]
+    pub type_: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -3011,37 +2843,6 @@ open_enum! {
     }
 }
 
-///`AnthropicUsageIteration`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(untagged)]
-pub enum AnthropicUsageIteration {
-    CompactionUsageIteration(AnthropicCompactionUsageIteration),
-    MessageUsageIteration(AnthropicMessageUsageIteration),
-    AdvisorMessageUsageIteration(AnthropicAdvisorMessageUsageIteration),
-    UnknownUsageIteration(AnthropicUnknownUsageIteration),
-}
-impl ::std::convert::From<AnthropicCompactionUsageIteration>
-for AnthropicUsageIteration {
-    fn from(value: AnthropicCompactionUsageIteration) -> Self {
-        Self::CompactionUsageIteration(value)
-    }
-}
-impl ::std::convert::From<AnthropicMessageUsageIteration> for AnthropicUsageIteration {
-    fn from(value: AnthropicMessageUsageIteration) -> Self {
-        Self::MessageUsageIteration(value)
-    }
-}
-impl ::std::convert::From<AnthropicAdvisorMessageUsageIteration>
-for AnthropicUsageIteration {
-    fn from(value: AnthropicAdvisorMessageUsageIteration) -> Self {
-        Self::AdvisorMessageUsageIteration(value)
-    }
-}
-impl ::std::convert::From<AnthropicUnknownUsageIteration> for AnthropicUsageIteration {
-    fn from(value: AnthropicUnknownUsageIteration) -> Self {
-        Self::UnknownUsageIteration(value)
-    }
-}
 ///`AnthropicWebFetchBlock`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AnthropicWebFetchBlock {
@@ -5044,7 +4845,7 @@ pub struct ChatRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub temperature: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub tool_choice: ::std::option::Option<ChatToolChoice>,
+    pub tool_choice: ::std::option::Option<crate::types::ChatToolChoice>,
     ///Available tools for function calling
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub tools: ::std::vec::Vec<crate::types::ChatFunctionTool>,
@@ -5562,63 +5363,6 @@ impl ::std::default::Default for ChatToolCallType {
         ChatToolCallType::Function
     }
 }
-///Tool choice configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(untagged)]
-pub enum ChatToolChoice {
-    Variant0(ChatToolChoiceVariant0),
-    Variant1(ChatToolChoiceVariant1),
-    Variant2(ChatToolChoiceVariant2),
-    Variant3(ChatNamedToolChoice),
-    Variant4(ChatServerToolChoice),
-}
-impl ::std::convert::From<ChatToolChoiceVariant0> for ChatToolChoice {
-    fn from(value: ChatToolChoiceVariant0) -> Self {
-        Self::Variant0(value)
-    }
-}
-impl ::std::convert::From<ChatToolChoiceVariant1> for ChatToolChoice {
-    fn from(value: ChatToolChoiceVariant1) -> Self {
-        Self::Variant1(value)
-    }
-}
-impl ::std::convert::From<ChatToolChoiceVariant2> for ChatToolChoice {
-    fn from(value: ChatToolChoiceVariant2) -> Self {
-        Self::Variant2(value)
-    }
-}
-impl ::std::convert::From<ChatNamedToolChoice> for ChatToolChoice {
-    fn from(value: ChatNamedToolChoice) -> Self {
-        Self::Variant3(value)
-    }
-}
-impl ::std::convert::From<ChatServerToolChoice> for ChatToolChoice {
-    fn from(value: ChatServerToolChoice) -> Self {
-        Self::Variant4(value)
-    }
-}
-
-open_enum! {
-    /// `ChatToolChoiceVariant0`
-    pub enum ChatToolChoiceVariant0 {
-        None = "none",
-    }
-}
-
-open_enum! {
-    /// `ChatToolChoiceVariant1`
-    pub enum ChatToolChoiceVariant1 {
-        Auto = "auto",
-    }
-}
-
-open_enum! {
-    /// `ChatToolChoiceVariant2`
-    pub enum ChatToolChoiceVariant2 {
-        Required = "required",
-    }
-}
-
 ///Tool response message
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ChatToolMessage {
@@ -8011,7 +7755,7 @@ open_enum! {
 }
 
 open_enum! {
-    /// `EasyInputMessagePhase`
+    /// The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
     pub enum EasyInputMessagePhase {
         Commentary = "commentary",
         FinalAnswer = "final_answer",
@@ -8369,20 +8113,24 @@ impl ::std::default::Default for FileSearchServerTool {
         }
     }
 }
-///`FileSearchServerToolFiltersEq`
+///`FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLte`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct FileSearchServerToolFiltersEq {
+pub struct FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLte {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    pub type_: ::std::option::Option<FileSearchServerToolFiltersEqType>,
+    pub type_: ::std::option::Option<
+        FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteType,
+    >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<FileSearchServerToolFiltersEqValue>,
+    pub value: ::std::option::Option<
+        FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteValue,
+    >,
 }
 
 open_enum! {
-    /// `FileSearchServerToolFiltersEqType`
-    pub enum FileSearchServerToolFiltersEqType {
+    /// `FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteType`
+    pub enum FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteType {
         Eq = "eq",
         Ne = "ne",
         Gt = "gt",
@@ -8392,41 +8140,51 @@ open_enum! {
     }
 }
 
-///`FileSearchServerToolFiltersEqValue`
+///`FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
-pub enum FileSearchServerToolFiltersEqValue {
+pub enum FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteValue {
     String(::std::string::String),
     Double(f64),
     Boolean(bool),
-    Array(::std::vec::Vec<FileSearchServerToolFiltersEqValueArrayItem>),
+    Array(
+        ::std::vec::Vec<
+            FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteValueArrayItem,
+        >,
+    ),
 }
-impl ::std::convert::From<f64> for FileSearchServerToolFiltersEqValue {
+impl ::std::convert::From<f64>
+for FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteValue {
     fn from(value: f64) -> Self {
         Self::Double(value)
     }
 }
-impl ::std::convert::From<bool> for FileSearchServerToolFiltersEqValue {
+impl ::std::convert::From<bool>
+for FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
-impl ::std::convert::From<::std::vec::Vec<FileSearchServerToolFiltersEqValueArrayItem>>
-for FileSearchServerToolFiltersEqValue {
+impl ::std::convert::From<
+    ::std::vec::Vec<FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteValueArrayItem>,
+> for FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteValue {
     fn from(
-        value: ::std::vec::Vec<FileSearchServerToolFiltersEqValueArrayItem>,
+        value: ::std::vec::Vec<
+            FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteValueArrayItem,
+        >,
     ) -> Self {
         Self::Array(value)
     }
 }
-///`FileSearchServerToolFiltersEqValueArrayItem`
+///`FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteValueArrayItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
-pub enum FileSearchServerToolFiltersEqValueArrayItem {
+pub enum FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteValueArrayItem {
     String(::std::string::String),
     Double(f64),
 }
-impl ::std::fmt::Display for FileSearchServerToolFiltersEqValueArrayItem {
+impl ::std::fmt::Display
+for FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteValueArrayItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::String(x) => x.fmt(f),
@@ -8434,7 +8192,8 @@ impl ::std::fmt::Display for FileSearchServerToolFiltersEqValueArrayItem {
         }
     }
 }
-impl ::std::convert::From<f64> for FileSearchServerToolFiltersEqValueArrayItem {
+impl ::std::convert::From<f64>
+for FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteValueArrayItem {
     fn from(value: f64) -> Self {
         Self::Double(value)
     }
@@ -10907,9 +10666,10 @@ pub struct ImageGenerationProviderPreferences {
     pub order: ::std::option::Option<
         ::std::vec::Vec<ImageGenerationProviderPreferencesOrderItem>,
     >,
-    ///The sorting strategy to use for this request, if "order" is not specified. When set, no load balancing is performed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sort: ::std::option::Option<ImageGenerationProviderPreferencesSort>,
+    pub sort: ::std::option::Option<
+        crate::types::ImageGenerationProviderPreferencesSort,
+    >,
 }
 ///`ImageGenerationProviderPreferencesIgnoreItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -10970,24 +10730,6 @@ impl ::std::fmt::Display for ImageGenerationProviderPreferencesOrderItem {
 impl ::std::convert::From<ProviderName> for ImageGenerationProviderPreferencesOrderItem {
     fn from(value: ProviderName) -> Self {
         Self::ProviderName(value)
-    }
-}
-///`ImageGenerationProviderPreferencesSort`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(untagged)]
-pub enum ImageGenerationProviderPreferencesSort {
-    Variant0(ProviderSort),
-    Variant1(ProviderSortConfig),
-}
-impl ::std::convert::From<ProviderSort> for ImageGenerationProviderPreferencesSort {
-    fn from(value: ProviderSort) -> Self {
-        Self::Variant0(value)
-    }
-}
-impl ::std::convert::From<ProviderSortConfig>
-for ImageGenerationProviderPreferencesSort {
-    fn from(value: ProviderSortConfig) -> Self {
-        Self::Variant1(value)
     }
 }
 ///Image generation request input
@@ -11314,7 +11056,9 @@ pub struct ImageGenerationUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_byok: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub iterations: ::std::option::Option<::std::vec::Vec<AnthropicUsageIteration>>,
+    pub iterations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::AnthropicUsageIteration>,
+    >,
     ///Including images, input audio, and tools if any
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prompt_tokens: ::std::option::Option<i64>,
@@ -12131,7 +11875,7 @@ impl ::std::convert::From<
 }
 
 open_enum! {
-    /// `InputsArrayItemVariant7Phase`
+    /// The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
     pub enum InputsArrayItemVariant7Phase {
         Commentary = "commentary",
         FinalAnswer = "final_answer",
@@ -14145,7 +13889,9 @@ pub struct MessagesDeltaEventUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input_tokens: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub iterations: ::std::option::Option<::std::vec::Vec<AnthropicUsageIteration>>,
+    pub iterations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::AnthropicUsageIteration>,
+    >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output_tokens: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14581,7 +14327,7 @@ pub struct MessagesRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_choice: ::std::option::Option<crate::types::MessagesRequestToolChoice>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub tools: ::std::vec::Vec<MessagesRequestToolsItem>,
+    pub tools: ::std::vec::Vec<crate::types::MessagesRequestToolsItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub top_k: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14603,50 +14349,10 @@ pub struct MessagesRequestContextManagement {
 pub struct MessagesRequestContextManagementEditsItemClearThinking20251015 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keep: ::std::option::Option<
-        MessagesRequestContextManagementEditsItemClearThinking20251015Keep,
+        crate::types::MessagesRequestContextManagementEditsItemMember1Keep,
     >,
     #[serde(rename = "type")]
     pub type_: MessagesRequestContextManagementEditsItemClearThinking20251015Type,
-}
-///`MessagesRequestContextManagementEditsItemClearThinking20251015Keep`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(untagged)]
-pub enum MessagesRequestContextManagementEditsItemClearThinking20251015Keep {
-    AnthropicThinkingTurns(AnthropicThinkingTurns),
-    Object {
-        #[serde(rename = "type")]
-        type_: MessagesRequestContextManagementEditsItemClearThinking20251015KeepObjectType,
-    },
-    String(MessagesRequestContextManagementEditsItemClearThinking20251015KeepString),
-}
-impl ::std::convert::From<AnthropicThinkingTurns>
-for MessagesRequestContextManagementEditsItemClearThinking20251015Keep {
-    fn from(value: AnthropicThinkingTurns) -> Self {
-        Self::AnthropicThinkingTurns(value)
-    }
-}
-impl ::std::convert::From<
-    MessagesRequestContextManagementEditsItemClearThinking20251015KeepString,
-> for MessagesRequestContextManagementEditsItemClearThinking20251015Keep {
-    fn from(
-        value: MessagesRequestContextManagementEditsItemClearThinking20251015KeepString,
-    ) -> Self {
-        Self::String(value)
-    }
-}
-
-open_enum! {
-    /// `MessagesRequestContextManagementEditsItemClearThinking20251015KeepObjectType`
-    pub enum MessagesRequestContextManagementEditsItemClearThinking20251015KeepObjectType {
-        All = "all",
-    }
-}
-
-open_enum! {
-    /// `MessagesRequestContextManagementEditsItemClearThinking20251015KeepString`
-    pub enum MessagesRequestContextManagementEditsItemClearThinking20251015KeepString {
-        All = "all",
-    }
 }
 
 open_enum! {
@@ -14736,6 +14442,20 @@ open_enum! {
     /// `MessagesRequestContextManagementEditsItemCompact20260112Type`
     pub enum MessagesRequestContextManagementEditsItemCompact20260112Type {
         Compact20260112 = "compact_20260112",
+    }
+}
+
+///`MessagesRequestContextManagementEditsItemMember1KeepAll2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct MessagesRequestContextManagementEditsItemMember1KeepAll2 {
+    #[serde(rename = "type")]
+    pub type_: MessagesRequestContextManagementEditsItemMember1KeepAll2Type,
+}
+
+open_enum! {
+    /// `MessagesRequestContextManagementEditsItemMember1KeepAll2Type`
+    pub enum MessagesRequestContextManagementEditsItemMember1KeepAll2Type {
+        All = "all",
     }
 }
 
@@ -14868,162 +14588,87 @@ open_enum! {
     }
 }
 
-///`MessagesRequestToolsItem`
+///`MessagesRequestToolsItemAdvisor20260301`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(untagged)]
-pub enum MessagesRequestToolsItem {
-    Variant0 {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        defer_loading: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        description: ::std::option::Option<::std::string::String>,
-        input_schema: MessagesRequestToolsItemVariant0InputSchema,
-        name: ::std::string::String,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        type_: ::std::option::Option<MessagesRequestToolsItemVariant0Type>,
-    },
-    Variant1 {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
-        name: MessagesRequestToolsItemVariant1Name,
-        #[serde(rename = "type")]
-        type_: MessagesRequestToolsItemVariant1Type,
-    },
-    Variant2 {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
-        name: MessagesRequestToolsItemVariant2Name,
-        #[serde(rename = "type")]
-        type_: MessagesRequestToolsItemVariant2Type,
-    },
-    Variant3 {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        allowed_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        blocked_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        max_uses: ::std::option::Option<i64>,
-        name: MessagesRequestToolsItemVariant3Name,
-        #[serde(rename = "type")]
-        type_: MessagesRequestToolsItemVariant3Type,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        user_location: ::std::option::Option<AnthropicWebSearchToolUserLocation>,
-    },
-    Variant4 {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        allowed_callers: ::std::option::Option<AnthropicAllowedCallers>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        allowed_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        blocked_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        max_uses: ::std::option::Option<i64>,
-        name: MessagesRequestToolsItemVariant4Name,
-        #[serde(rename = "type")]
-        type_: MessagesRequestToolsItemVariant4Type,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        user_location: ::std::option::Option<AnthropicWebSearchToolUserLocation>,
-    },
-    Variant5 {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        allowed_callers: ::std::option::Option<AnthropicAllowedCallers>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        caching: ::std::option::Option<AnthropicCacheControlDirective>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        defer_loading: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        max_uses: ::std::option::Option<i64>,
-        model: ::std::string::String,
-        name: MessagesRequestToolsItemVariant5Name,
-        #[serde(rename = "type")]
-        type_: MessagesRequestToolsItemVariant5Type,
-    },
-    Variant6(BashServerTool),
-    Variant7(DatetimeServerTool),
-    Variant8(ImageGenerationServerToolOpenRouter),
-    Variant9(MessagesSearchModelsServerTool),
-    Variant10(WebFetchServerTool),
-    Variant11(OpenRouterWebSearchServerTool),
-    Variant12 {
-        #[serde(rename = "type")]
-        type_: ::std::string::String,
-        #[serde(flatten)]
-        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    },
-    Variant13(AnthropicToolSearchToolBm25),
-    Variant14(AnthropicToolSearchToolRegex),
-    Variant15(ShellServerToolOpenRouter),
-    Variant16(ToolSearchServerTool),
+pub struct MessagesRequestToolsItemAdvisor20260301 {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub allowed_callers: ::std::option::Option<AnthropicAllowedCallers>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub caching: ::std::option::Option<AnthropicCacheControlDirective>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub defer_loading: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub max_uses: ::std::option::Option<i64>,
+    pub model: ::std::string::String,
+    pub name: MessagesRequestToolsItemAdvisor20260301Name,
+    #[serde(rename = "type")]
+    pub type_: MessagesRequestToolsItemAdvisor20260301Type,
 }
-impl ::std::convert::From<BashServerTool> for MessagesRequestToolsItem {
-    fn from(value: BashServerTool) -> Self {
-        Self::Variant6(value)
+
+open_enum! {
+    /// `MessagesRequestToolsItemAdvisor20260301Name`
+    pub enum MessagesRequestToolsItemAdvisor20260301Name {
+        Advisor = "advisor",
     }
 }
-impl ::std::convert::From<DatetimeServerTool> for MessagesRequestToolsItem {
-    fn from(value: DatetimeServerTool) -> Self {
-        Self::Variant7(value)
+
+open_enum! {
+    /// `MessagesRequestToolsItemAdvisor20260301Type`
+    pub enum MessagesRequestToolsItemAdvisor20260301Type {
+        Advisor20260301 = "advisor_20260301",
     }
 }
-impl ::std::convert::From<ImageGenerationServerToolOpenRouter>
-for MessagesRequestToolsItem {
-    fn from(value: ImageGenerationServerToolOpenRouter) -> Self {
-        Self::Variant8(value)
-    }
-}
-impl ::std::convert::From<MessagesSearchModelsServerTool> for MessagesRequestToolsItem {
-    fn from(value: MessagesSearchModelsServerTool) -> Self {
-        Self::Variant9(value)
-    }
-}
-impl ::std::convert::From<WebFetchServerTool> for MessagesRequestToolsItem {
-    fn from(value: WebFetchServerTool) -> Self {
-        Self::Variant10(value)
-    }
-}
-impl ::std::convert::From<OpenRouterWebSearchServerTool> for MessagesRequestToolsItem {
-    fn from(value: OpenRouterWebSearchServerTool) -> Self {
-        Self::Variant11(value)
-    }
-}
-impl ::std::convert::From<AnthropicToolSearchToolBm25> for MessagesRequestToolsItem {
-    fn from(value: AnthropicToolSearchToolBm25) -> Self {
-        Self::Variant13(value)
-    }
-}
-impl ::std::convert::From<AnthropicToolSearchToolRegex> for MessagesRequestToolsItem {
-    fn from(value: AnthropicToolSearchToolRegex) -> Self {
-        Self::Variant14(value)
-    }
-}
-impl ::std::convert::From<ShellServerToolOpenRouter> for MessagesRequestToolsItem {
-    fn from(value: ShellServerToolOpenRouter) -> Self {
-        Self::Variant15(value)
-    }
-}
-impl ::std::convert::From<ToolSearchServerTool> for MessagesRequestToolsItem {
-    fn from(value: ToolSearchServerTool) -> Self {
-        Self::Variant16(value)
-    }
-}
-///`MessagesRequestToolsItemVariant0InputSchema`
+
+///`MessagesRequestToolsItemBash20250124`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct MessagesRequestToolsItemVariant0InputSchema {
+pub struct MessagesRequestToolsItemBash20250124 {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
+    pub name: MessagesRequestToolsItemBash20250124Name,
+    #[serde(rename = "type")]
+    pub type_: MessagesRequestToolsItemBash20250124Type,
+}
+
+open_enum! {
+    /// `MessagesRequestToolsItemBash20250124Name`
+    pub enum MessagesRequestToolsItemBash20250124Name {
+        Bash = "bash",
+    }
+}
+
+open_enum! {
+    /// `MessagesRequestToolsItemBash20250124Type`
+    pub enum MessagesRequestToolsItemBash20250124Type {
+        Bash20250124 = "bash_20250124",
+    }
+}
+
+///`MessagesRequestToolsItemCustom`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct MessagesRequestToolsItemCustom {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub defer_loading: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    pub input_schema: MessagesRequestToolsItemCustomInputSchema,
+    pub name: ::std::string::String,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<MessagesRequestToolsItemCustomType>,
+}
+///`MessagesRequestToolsItemCustomInputSchema`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct MessagesRequestToolsItemCustomInputSchema {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(
         rename = "type",
-        default = "defaults::messages_request_tools_item_variant0_input_schema_type"
+        default = "defaults::messages_request_tools_item_custom_input_schema_type"
     )]
     pub type_: ::std::string::String,
     #[serde(flatten)]
@@ -15031,79 +14676,107 @@ pub struct MessagesRequestToolsItemVariant0InputSchema {
 }
 
 open_enum! {
-    /// `MessagesRequestToolsItemVariant0Type`
-    pub enum MessagesRequestToolsItemVariant0Type {
+    /// `MessagesRequestToolsItemCustomType`
+    pub enum MessagesRequestToolsItemCustomType {
         Custom = "custom",
     }
 }
 
-open_enum! {
-    /// `MessagesRequestToolsItemVariant1Name`
-    pub enum MessagesRequestToolsItemVariant1Name {
-        Bash = "bash",
-    }
+///`MessagesRequestToolsItemOther`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct MessagesRequestToolsItemOther {
+    #[serde(rename = "type")]
+    pub type_: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+///`MessagesRequestToolsItemTextEditor20250124`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct MessagesRequestToolsItemTextEditor20250124 {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
+    pub name: MessagesRequestToolsItemTextEditor20250124Name,
+    #[serde(rename = "type")]
+    pub type_: MessagesRequestToolsItemTextEditor20250124Type,
 }
 
 open_enum! {
-    /// `MessagesRequestToolsItemVariant1Type`
-    pub enum MessagesRequestToolsItemVariant1Type {
-        Bash20250124 = "bash_20250124",
-    }
-}
-
-open_enum! {
-    /// `MessagesRequestToolsItemVariant2Name`
-    pub enum MessagesRequestToolsItemVariant2Name {
+    /// `MessagesRequestToolsItemTextEditor20250124Name`
+    pub enum MessagesRequestToolsItemTextEditor20250124Name {
         StrReplaceEditor = "str_replace_editor",
     }
 }
 
 open_enum! {
-    /// `MessagesRequestToolsItemVariant2Type`
-    pub enum MessagesRequestToolsItemVariant2Type {
+    /// `MessagesRequestToolsItemTextEditor20250124Type`
+    pub enum MessagesRequestToolsItemTextEditor20250124Type {
         TextEditor20250124 = "text_editor_20250124",
     }
 }
 
+///`MessagesRequestToolsItemWebSearch20250305`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct MessagesRequestToolsItemWebSearch20250305 {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub allowed_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub blocked_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub max_uses: ::std::option::Option<i64>,
+    pub name: MessagesRequestToolsItemWebSearch20250305Name,
+    #[serde(rename = "type")]
+    pub type_: MessagesRequestToolsItemWebSearch20250305Type,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_location: ::std::option::Option<AnthropicWebSearchToolUserLocation>,
+}
+
 open_enum! {
-    /// `MessagesRequestToolsItemVariant3Name`
-    pub enum MessagesRequestToolsItemVariant3Name {
+    /// `MessagesRequestToolsItemWebSearch20250305Name`
+    pub enum MessagesRequestToolsItemWebSearch20250305Name {
         WebSearch = "web_search",
     }
 }
 
 open_enum! {
-    /// `MessagesRequestToolsItemVariant3Type`
-    pub enum MessagesRequestToolsItemVariant3Type {
+    /// `MessagesRequestToolsItemWebSearch20250305Type`
+    pub enum MessagesRequestToolsItemWebSearch20250305Type {
         WebSearch20250305 = "web_search_20250305",
     }
 }
 
+///`MessagesRequestToolsItemWebSearch20260209`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct MessagesRequestToolsItemWebSearch20260209 {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub allowed_callers: ::std::option::Option<AnthropicAllowedCallers>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub allowed_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub blocked_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub max_uses: ::std::option::Option<i64>,
+    pub name: MessagesRequestToolsItemWebSearch20260209Name,
+    #[serde(rename = "type")]
+    pub type_: MessagesRequestToolsItemWebSearch20260209Type,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_location: ::std::option::Option<AnthropicWebSearchToolUserLocation>,
+}
+
 open_enum! {
-    /// `MessagesRequestToolsItemVariant4Name`
-    pub enum MessagesRequestToolsItemVariant4Name {
+    /// `MessagesRequestToolsItemWebSearch20260209Name`
+    pub enum MessagesRequestToolsItemWebSearch20260209Name {
         WebSearch = "web_search",
     }
 }
 
 open_enum! {
-    /// `MessagesRequestToolsItemVariant4Type`
-    pub enum MessagesRequestToolsItemVariant4Type {
+    /// `MessagesRequestToolsItemWebSearch20260209Type`
+    pub enum MessagesRequestToolsItemWebSearch20260209Type {
         WebSearch20260209 = "web_search_20260209",
-    }
-}
-
-open_enum! {
-    /// `MessagesRequestToolsItemVariant5Name`
-    pub enum MessagesRequestToolsItemVariant5Name {
-        Advisor = "advisor",
-    }
-}
-
-open_enum! {
-    /// `MessagesRequestToolsItemVariant5Type`
-    pub enum MessagesRequestToolsItemVariant5Type {
-        Advisor20260301 = "advisor_20260301",
     }
 }
 
@@ -15203,7 +14876,9 @@ pub struct MessagesResultUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_byok: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub iterations: ::std::option::Option<::std::vec::Vec<AnthropicUsageIteration>>,
+    pub iterations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::AnthropicUsageIteration>,
+    >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output_tokens: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15486,7 +15161,9 @@ pub struct MessagesStartEventMessageUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input_tokens: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub iterations: ::std::option::Option<::std::vec::Vec<AnthropicUsageIteration>>,
+    pub iterations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::AnthropicUsageIteration>,
+    >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output_tokens: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -18535,131 +18212,110 @@ open_enum! {
     }
 }
 
-///`OpenAiResponsesToolChoice`
+///`OpenAiResponsesToolChoiceApplyPatch`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(untagged)]
-pub enum OpenAiResponsesToolChoice {
-    Variant0(OpenAiResponsesToolChoiceVariant0),
-    Variant1(OpenAiResponsesToolChoiceVariant1),
-    Variant2(OpenAiResponsesToolChoiceVariant2),
-    Variant3 {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "type",
-            default = "defaults::open_ai_responses_tool_choice_variant3_type"
-        )]
-        type_: OpenAiResponsesToolChoiceVariant3Type,
-    },
-    Variant4 {
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        type_: ::std::option::Option<OpenAiResponsesToolChoiceVariant4Type>,
-    },
-    Variant5(ToolChoiceAllowed),
-    Variant6 {
-        #[serde(
-            rename = "type",
-            default = "defaults::open_ai_responses_tool_choice_variant6_type"
-        )]
-        type_: OpenAiResponsesToolChoiceVariant6Type,
-    },
-    Variant7 {
-        #[serde(
-            rename = "type",
-            default = "defaults::open_ai_responses_tool_choice_variant7_type"
-        )]
-        type_: OpenAiResponsesToolChoiceVariant7Type,
-    },
+pub struct OpenAiResponsesToolChoiceApplyPatch {
+    #[serde(
+        rename = "type",
+        default = "defaults::open_ai_responses_tool_choice_apply_patch_type"
+    )]
+    pub type_: OpenAiResponsesToolChoiceApplyPatchType,
 }
-impl ::std::convert::From<OpenAiResponsesToolChoiceVariant0>
-for OpenAiResponsesToolChoice {
-    fn from(value: OpenAiResponsesToolChoiceVariant0) -> Self {
-        Self::Variant0(value)
-    }
-}
-impl ::std::convert::From<OpenAiResponsesToolChoiceVariant1>
-for OpenAiResponsesToolChoice {
-    fn from(value: OpenAiResponsesToolChoiceVariant1) -> Self {
-        Self::Variant1(value)
-    }
-}
-impl ::std::convert::From<OpenAiResponsesToolChoiceVariant2>
-for OpenAiResponsesToolChoice {
-    fn from(value: OpenAiResponsesToolChoiceVariant2) -> Self {
-        Self::Variant2(value)
-    }
-}
-impl ::std::convert::From<ToolChoiceAllowed> for OpenAiResponsesToolChoice {
-    fn from(value: ToolChoiceAllowed) -> Self {
-        Self::Variant5(value)
-    }
-}
-
-open_enum! {
-    /// `OpenAiResponsesToolChoiceVariant0`
-    pub enum OpenAiResponsesToolChoiceVariant0 {
-        Auto = "auto",
-    }
-}
-
-open_enum! {
-    /// `OpenAiResponsesToolChoiceVariant1`
-    pub enum OpenAiResponsesToolChoiceVariant1 {
-        None = "none",
-    }
-}
-
-open_enum! {
-    /// `OpenAiResponsesToolChoiceVariant2`
-    pub enum OpenAiResponsesToolChoiceVariant2 {
-        Required = "required",
-    }
-}
-
-open_enum! {
-    /// `OpenAiResponsesToolChoiceVariant3Type`
-    pub enum OpenAiResponsesToolChoiceVariant3Type {
-        Function = "function",
-    }
-}
-
-impl ::std::default::Default for OpenAiResponsesToolChoiceVariant3Type {
+impl ::std::default::Default for OpenAiResponsesToolChoiceApplyPatch {
     fn default() -> Self {
-        OpenAiResponsesToolChoiceVariant3Type::Function
+        Self {
+            type_: defaults::open_ai_responses_tool_choice_apply_patch_type(),
+        }
     }
 }
 
 open_enum! {
-    /// `OpenAiResponsesToolChoiceVariant4Type`
-    pub enum OpenAiResponsesToolChoiceVariant4Type {
-        WebSearchPreview20250311 = "web_search_preview_2025_03_11",
-        WebSearchPreview = "web_search_preview",
-    }
-}
-
-open_enum! {
-    /// `OpenAiResponsesToolChoiceVariant6Type`
-    pub enum OpenAiResponsesToolChoiceVariant6Type {
+    /// `OpenAiResponsesToolChoiceApplyPatchType`
+    pub enum OpenAiResponsesToolChoiceApplyPatchType {
         ApplyPatch = "apply_patch",
     }
 }
 
-impl ::std::default::Default for OpenAiResponsesToolChoiceVariant6Type {
+impl ::std::default::Default for OpenAiResponsesToolChoiceApplyPatchType {
     fn default() -> Self {
-        OpenAiResponsesToolChoiceVariant6Type::ApplyPatch
+        OpenAiResponsesToolChoiceApplyPatchType::ApplyPatch
+    }
+}
+///`OpenAiResponsesToolChoiceFunction`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct OpenAiResponsesToolChoiceFunction {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "type",
+        default = "defaults::open_ai_responses_tool_choice_function_type"
+    )]
+    pub type_: OpenAiResponsesToolChoiceFunctionType,
+}
+impl ::std::default::Default for OpenAiResponsesToolChoiceFunction {
+    fn default() -> Self {
+        Self {
+            name: Default::default(),
+            type_: defaults::open_ai_responses_tool_choice_function_type(),
+        }
     }
 }
 
 open_enum! {
-    /// `OpenAiResponsesToolChoiceVariant7Type`
-    pub enum OpenAiResponsesToolChoiceVariant7Type {
+    /// `OpenAiResponsesToolChoiceFunctionType`
+    pub enum OpenAiResponsesToolChoiceFunctionType {
+        Function = "function",
+    }
+}
+
+impl ::std::default::Default for OpenAiResponsesToolChoiceFunctionType {
+    fn default() -> Self {
+        OpenAiResponsesToolChoiceFunctionType::Function
+    }
+}
+///`OpenAiResponsesToolChoiceShell`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct OpenAiResponsesToolChoiceShell {
+    #[serde(
+        rename = "type",
+        default = "defaults::open_ai_responses_tool_choice_shell_type"
+    )]
+    pub type_: OpenAiResponsesToolChoiceShellType,
+}
+impl ::std::default::Default for OpenAiResponsesToolChoiceShell {
+    fn default() -> Self {
+        Self {
+            type_: defaults::open_ai_responses_tool_choice_shell_type(),
+        }
+    }
+}
+
+open_enum! {
+    /// `OpenAiResponsesToolChoiceShellType`
+    pub enum OpenAiResponsesToolChoiceShellType {
         Shell = "shell",
     }
 }
 
-impl ::std::default::Default for OpenAiResponsesToolChoiceVariant7Type {
+impl ::std::default::Default for OpenAiResponsesToolChoiceShellType {
     fn default() -> Self {
-        OpenAiResponsesToolChoiceVariant7Type::Shell
+        OpenAiResponsesToolChoiceShellType::Shell
+    }
+}
+///`OpenAiResponsesToolChoiceWebSearchPreview20250311OrWebSearchPreview`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct OpenAiResponsesToolChoiceWebSearchPreview20250311OrWebSearchPreview {
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<
+        OpenAiResponsesToolChoiceWebSearchPreview20250311OrWebSearchPreviewType,
+    >,
+}
+
+open_enum! {
+    /// `OpenAiResponsesToolChoiceWebSearchPreview20250311OrWebSearchPreviewType`
+    pub enum OpenAiResponsesToolChoiceWebSearchPreview20250311OrWebSearchPreviewType {
+        WebSearchPreview20250311 = "web_search_preview_2025_03_11",
+        WebSearchPreview = "web_search_preview",
     }
 }
 
@@ -18802,7 +18458,7 @@ pub struct OpenResponsesResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<TextExtendedConfig>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub tool_choice: ::std::option::Option<OpenAiResponsesToolChoice>,
+    pub tool_choice: ::std::option::Option<crate::types::OpenAiResponsesToolChoice>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tools: ::std::option::Option<
         ::std::vec::Vec<crate::types::OpenResponsesResultToolsItem>,
@@ -20235,7 +19891,7 @@ impl ::std::default::Default for OutputMessageItem {
 }
 
 open_enum! {
-    /// `OutputMessageItemPhase`
+    /// The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
     pub enum OutputMessageItemPhase {
         Commentary = "commentary",
         FinalAnswer = "final_answer",
@@ -20278,7 +19934,7 @@ impl ::std::default::Default for OutputMessageItemType {
 }
 
 open_enum! {
-    /// `OutputMessagePhase`
+    /// The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
     pub enum OutputMessagePhase {
         Commentary = "commentary",
         FinalAnswer = "final_answer",
@@ -22345,9 +22001,8 @@ pub struct ProviderPreferencesInner {
     ///Whether to filter providers to only those that support the parameters you've provided. If this setting is omitted or set to false, then providers will receive only the parameters they support, and ignore the rest.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub require_parameters: ::std::option::Option<bool>,
-    ///The sorting strategy to use for this request, if "order" is not specified. When set, no load balancing is performed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sort: ::std::option::Option<ProviderPreferencesInnerSort>,
+    pub sort: ::std::option::Option<crate::types::ProviderPreferencesSort>,
     ///Whether to restrict routing to only ZDR (Zero Data Retention) endpoints. When true, only endpoints that do not retain prompts will be used.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zdr: ::std::option::Option<bool>,
@@ -22441,23 +22096,6 @@ impl ::std::fmt::Display for ProviderPreferencesInnerOrderItem {
 impl ::std::convert::From<ProviderName> for ProviderPreferencesInnerOrderItem {
     fn from(value: ProviderName) -> Self {
         Self::ProviderName(value)
-    }
-}
-///`ProviderPreferencesInnerSort`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(untagged)]
-pub enum ProviderPreferencesInnerSort {
-    Variant0(ProviderSort),
-    Variant1(ProviderSortConfig),
-}
-impl ::std::convert::From<ProviderSort> for ProviderPreferencesInnerSort {
-    fn from(value: ProviderSort) -> Self {
-        Self::Variant0(value)
-    }
-}
-impl ::std::convert::From<ProviderSortConfig> for ProviderPreferencesInnerSort {
-    fn from(value: ProviderSortConfig) -> Self {
-        Self::Variant1(value)
     }
 }
 ///Details of a provider response for a generation attempt
@@ -22632,16 +22270,6 @@ open_enum! {
     pub enum ProviderResponseRoutedServiceTier {
         Flex = "flex",
         Priority = "priority",
-    }
-}
-
-open_enum! {
-    /// The provider sorting strategy (price, throughput, latency)
-    pub enum ProviderSort {
-        Price = "price",
-        Throughput = "throughput",
-        Latency = "latency",
-        Exacto = "exacto",
     }
 }
 
@@ -24133,7 +23761,7 @@ pub struct ResponsesRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<TextExtendedConfig>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub tool_choice: ::std::option::Option<OpenAiResponsesToolChoice>,
+    pub tool_choice: ::std::option::Option<crate::types::OpenAiResponsesToolChoice>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub tools: ::std::vec::Vec<crate::types::ResponsesRequestToolsItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -28171,7 +27799,7 @@ pub mod defaults {
     pub(super) fn messages_ping_event_type() -> super::MessagesPingEventType {
         super::MessagesPingEventType::Ping
     }
-    pub(super) fn messages_request_tools_item_variant0_input_schema_type() -> ::std::string::String {
+    pub(super) fn messages_request_tools_item_custom_input_schema_type() -> ::std::string::String {
         "object".to_string()
     }
     pub(super) fn messages_result_role() -> super::MessagesResultRole {
@@ -28305,14 +27933,14 @@ pub mod defaults {
     pub(super) fn open_ai_responses_refusal_content_type() -> super::OpenAiResponsesRefusalContentType {
         super::OpenAiResponsesRefusalContentType::Refusal
     }
-    pub(super) fn open_ai_responses_tool_choice_variant3_type() -> super::OpenAiResponsesToolChoiceVariant3Type {
-        super::OpenAiResponsesToolChoiceVariant3Type::Function
+    pub(super) fn open_ai_responses_tool_choice_apply_patch_type() -> super::OpenAiResponsesToolChoiceApplyPatchType {
+        super::OpenAiResponsesToolChoiceApplyPatchType::ApplyPatch
     }
-    pub(super) fn open_ai_responses_tool_choice_variant6_type() -> super::OpenAiResponsesToolChoiceVariant6Type {
-        super::OpenAiResponsesToolChoiceVariant6Type::ApplyPatch
+    pub(super) fn open_ai_responses_tool_choice_function_type() -> super::OpenAiResponsesToolChoiceFunctionType {
+        super::OpenAiResponsesToolChoiceFunctionType::Function
     }
-    pub(super) fn open_ai_responses_tool_choice_variant7_type() -> super::OpenAiResponsesToolChoiceVariant7Type {
-        super::OpenAiResponsesToolChoiceVariant7Type::Shell
+    pub(super) fn open_ai_responses_tool_choice_shell_type() -> super::OpenAiResponsesToolChoiceShellType {
+        super::OpenAiResponsesToolChoiceShellType::Shell
     }
     pub(super) fn open_responses_created_event_type() -> super::OpenResponsesCreatedEventType {
         super::OpenResponsesCreatedEventType::ResponseCreated
@@ -28658,6 +28286,41 @@ pub mod error {
 }
 
 tagged_union! {
+    /// `AdditionalToolsItemToolsItem`: told apart by `type`.
+    pub enum AdditionalToolsItemToolsItem (tag = "type") {
+        Function("function") => AdditionalToolsItemToolsItemFunction,
+        WebSearchPreview("web_search_preview") => PreviewWebSearchServerTool,
+        WebSearchPreview20250311("web_search_preview_2025_03_11") => Preview20250311WebSearchServerTool,
+        WebSearch("web_search") => LegacyWebSearchServerTool,
+        WebSearch20250826("web_search_2025_08_26") => WebSearchServerTool,
+        FileSearch("file_search") => FileSearchServerTool,
+        ComputerUsePreview("computer_use_preview") => ComputerUseServerTool,
+        CodeInterpreter("code_interpreter") => CodeInterpreterServerTool,
+        Mcp("mcp") => McpServerTool,
+        ImageGeneration("image_generation") => ImageGenerationServerTool,
+        LocalShell("local_shell") => CodexLocalShellTool,
+        Shell("shell") => ShellServerTool,
+        ApplyPatch("apply_patch") => ApplyPatchServerTool,
+        Custom("custom") => CustomTool,
+        Namespace("namespace") => NamespaceTool,
+        OpenrouterAdvisor("openrouter:advisor") => AdvisorServerToolOpenRouter,
+        OpenrouterSubagent("openrouter:subagent") => SubagentServerToolOpenRouter,
+        OpenrouterDatetime("openrouter:datetime") => DatetimeServerTool,
+        OpenrouterFiles("openrouter:files") => FilesServerTool,
+        OpenrouterFusion("openrouter:fusion") => FusionServerToolOpenRouter,
+        OpenrouterImageGeneration("openrouter:image_generation") => ImageGenerationServerToolOpenRouter,
+        OpenrouterExperimentalSearchModels("openrouter:experimental__search_models") => SearchModelsServerToolOpenRouter,
+        OpenrouterWebFetch("openrouter:web_fetch") => WebFetchServerTool,
+        OpenrouterWebSearch("openrouter:web_search") => WebSearchServerToolOpenRouter,
+        OpenrouterApplyPatch("openrouter:apply_patch") => ApplyPatchServerToolOpenRouter,
+        OpenrouterBash("openrouter:bash") => BashServerTool,
+        OpenrouterShell("openrouter:shell") => ShellServerToolOpenRouter,
+        OpenrouterToolSearch("openrouter:tool_search") => ToolSearchServerTool,
+        _ => Other(AdditionalToolsItemToolsItemOther),
+    }
+}
+
+tagged_union! {
     /// `AgentMessageItemContentItem`: told apart by `type`.
     pub enum AgentMessageItemContentItem (tag = "type") {
         InputText("input_text") => InputText,
@@ -28768,6 +28431,16 @@ tagged_union! {
 }
 
 tagged_union! {
+    /// `AnthropicUsageIteration`: told apart by `type`.
+    pub enum AnthropicUsageIteration (tag = "type") {
+        Compaction("compaction") => AnthropicCompactionUsageIteration,
+        Message("message") => AnthropicMessageUsageIteration,
+        AdvisorMessage("advisor_message") => AnthropicAdvisorMessageUsageIteration,
+        _ => AnthropicUnknownUsageIteration(AnthropicUnknownUsageIteration),
+    }
+}
+
+tagged_union! {
     /// `AnthropicWebFetchContent`: told apart by `type`.
     pub enum AnthropicWebFetchContent (tag = "type") {
         WebFetchToolResultError("web_fetch_tool_result_error") => AnthropicWebFetchToolResultError,
@@ -28837,7 +28510,7 @@ tagged_union! {
         OpenrouterSubagent("openrouter:subagent") => SubagentServerToolOpenRouter,
         OpenrouterWebFetch("openrouter:web_fetch") => WebFetchServerTool,
         OpenrouterWebSearch("openrouter:web_search") => OpenRouterWebSearchServerTool,
-        WebSearch("web_search" | "web_search_preview" | "web_search_preview_2025_03_11" | "web_search_2025_08_26") => ChatWebSearchShorthand,
+        ChatWebSearchShorthand("web_search" | "web_search_preview" | "web_search_preview_2025_03_11" | "web_search_2025_08_26") => ChatWebSearchShorthand,
     }
 }
 
@@ -28876,6 +28549,19 @@ tagged_union! {
         JsonSchema("json_schema") => ChatFormatJsonSchemaConfig,
         Grammar("grammar") => ChatFormatGrammarConfig,
         Python("python") => ChatFormatPythonConfig,
+    }
+}
+
+tagged_union! {
+    /// Tool choice configuration
+    pub enum ChatToolChoice (tag = "type") {
+        @strings {
+            None = "none",
+            Auto = "auto",
+            Required = "required",
+        }
+        Function("function") => ChatNamedToolChoice,
+        _ => ChatServerToolChoice(ChatServerToolChoice),
     }
 }
 
@@ -28966,8 +28652,8 @@ tagged_union! {
 tagged_union! {
     /// `FileSearchServerToolFilters`: told apart by `type`.
     pub enum FileSearchServerToolFilters (tag = "type") {
-        Eq("eq" | "ne" | "gt" | "gte" | "lt" | "lte") => FileSearchServerToolFiltersEq,
-        And("and" | "or") => CompoundFilter,
+        EqOrNeOrGtOrGteOrLtOrLte("eq" | "ne" | "gt" | "gte" | "lt" | "lte") => FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLte,
+        CompoundFilter("and" | "or") => CompoundFilter,
     }
 }
 
@@ -28986,6 +28672,19 @@ tagged_union! {
         InputText("input_text") => InputText,
         InputImage("input_image") => FunctionCallOutputItemOutputMember1ItemInputImage,
         InputFile("input_file") => InputFile,
+    }
+}
+
+tagged_union! {
+    /// The sorting strategy to use for this request, if "order" is not specified. When set, no load balancing is performed.
+    pub enum ImageGenerationProviderPreferencesSort (tag = "by") {
+        @strings {
+            Price = "price",
+            Throughput = "throughput",
+            Latency = "latency",
+            Exacto = "exacto",
+        }
+        ProviderSortConfig("price" | "throughput" | "latency" | "exacto") => ProviderSortConfig,
     }
 }
 
@@ -29101,6 +28800,17 @@ tagged_union! {
 }
 
 tagged_union! {
+    /// `MessagesRequestContextManagementEditsItemMember1Keep`: told apart by `type`.
+    pub enum MessagesRequestContextManagementEditsItemMember1Keep (tag = "type") {
+        @strings {
+            All = "all",
+        }
+        ThinkingTurns("thinking_turns") => AnthropicThinkingTurns,
+        All2("all") => MessagesRequestContextManagementEditsItemMember1KeepAll2,
+    }
+}
+
+tagged_union! {
     /// `MessagesRequestPluginsItem`: told apart by `id`.
     pub enum MessagesRequestPluginsItem (tag = "id") {
         AutoRouter("auto-router") => AutoRouterPlugin,
@@ -29132,6 +28842,29 @@ tagged_union! {
         Any("any") => MessagesRequestToolChoiceAny,
         None("none") => MessagesRequestToolChoiceNone,
         Tool("tool") => MessagesRequestToolChoiceTool,
+    }
+}
+
+tagged_union! {
+    /// `MessagesRequestToolsItem`: told apart by `type`.
+    pub enum MessagesRequestToolsItem (tag = "type") {
+        Custom("custom") => MessagesRequestToolsItemCustom,
+        Bash20250124("bash_20250124") => MessagesRequestToolsItemBash20250124,
+        TextEditor20250124("text_editor_20250124") => MessagesRequestToolsItemTextEditor20250124,
+        WebSearch20250305("web_search_20250305") => MessagesRequestToolsItemWebSearch20250305,
+        WebSearch20260209("web_search_20260209") => MessagesRequestToolsItemWebSearch20260209,
+        Advisor20260301("advisor_20260301") => MessagesRequestToolsItemAdvisor20260301,
+        OpenrouterBash("openrouter:bash") => BashServerTool,
+        OpenrouterDatetime("openrouter:datetime") => DatetimeServerTool,
+        OpenrouterImageGeneration("openrouter:image_generation") => ImageGenerationServerToolOpenRouter,
+        OpenrouterExperimentalSearchModels("openrouter:experimental__search_models") => MessagesSearchModelsServerTool,
+        OpenrouterWebFetch("openrouter:web_fetch") => WebFetchServerTool,
+        OpenrouterWebSearch("openrouter:web_search") => OpenRouterWebSearchServerTool,
+        AnthropicToolSearchToolBm25("tool_search_tool_bm25_20251119" | "tool_search_tool_bm25") => AnthropicToolSearchToolBm25,
+        AnthropicToolSearchToolRegex("tool_search_tool_regex_20251119" | "tool_search_tool_regex") => AnthropicToolSearchToolRegex,
+        OpenrouterShell("openrouter:shell") => ShellServerToolOpenRouter,
+        OpenrouterToolSearch("openrouter:tool_search") => ToolSearchServerTool,
+        _ => Other(MessagesRequestToolsItemOther),
     }
 }
 
@@ -29236,6 +28969,22 @@ tagged_union! {
         FileCitation("file_citation") => FileCitation,
         UrlCitation("url_citation") => UrlCitation,
         FilePath("file_path") => FilePath,
+    }
+}
+
+tagged_union! {
+    /// `OpenAIResponsesToolChoice`: told apart by `type`.
+    pub enum OpenAiResponsesToolChoice (tag = "type") {
+        @strings {
+            Auto = "auto",
+            None = "none",
+            Required = "required",
+        }
+        Function("function") => OpenAiResponsesToolChoiceFunction,
+        WebSearchPreview20250311OrWebSearchPreview("web_search_preview_2025_03_11" | "web_search_preview") => OpenAiResponsesToolChoiceWebSearchPreview20250311OrWebSearchPreview,
+        AllowedTools("allowed_tools") => ToolChoiceAllowed,
+        ApplyPatch("apply_patch") => OpenAiResponsesToolChoiceApplyPatch,
+        Shell("shell") => OpenAiResponsesToolChoiceShell,
     }
 }
 
@@ -29356,6 +29105,19 @@ tagged_union! {
         Search("search") => OutputWebSearchCallItemActionSearch,
         OpenPage("open_page") => OutputWebSearchCallItemActionOpenPage,
         FindInPage("find_in_page") => OutputWebSearchCallItemActionFindInPage,
+    }
+}
+
+tagged_union! {
+    /// The sorting strategy to use for this request, if "order" is not specified. When set, no load balancing is performed.
+    pub enum ProviderPreferencesSort (tag = "by") {
+        @strings {
+            Price = "price",
+            Throughput = "throughput",
+            Latency = "latency",
+            Exacto = "exacto",
+        }
+        ProviderSortConfig("price" | "throughput" | "latency" | "exacto") => ProviderSortConfig,
     }
 }
 

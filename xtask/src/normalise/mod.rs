@@ -24,6 +24,7 @@ pub mod prune;
 pub mod reject_unknown;
 pub mod request_bodies;
 pub mod server_tolerance;
+pub mod string_unions;
 pub mod success_responses;
 pub mod tagged_unions;
 pub mod type_arrays;
@@ -48,6 +49,7 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "plain_strings", run: plain_strings::run },
     Pass { name: "all_of", run: all_of::run },
     Pass { name: "any_of", run: any_of::run },
+    Pass { name: "string_unions", run: string_unions::run },
     Pass { name: "nullable_unions", run: nullable_unions::run },
     Pass { name: "request_bodies", run: request_bodies::run },
     Pass { name: "error_responses", run: error_responses::run },
@@ -81,6 +83,12 @@ pub struct Notes {
 pub struct TaggedUnion {
     pub tag: String,
     pub variants: Vec<UnionVariant>,
+    /// Members that are plain strings (`tool_choice: "auto"` beside `{type: "function", …}`):
+    /// (variant name, value).
+    pub strings: Vec<(String, String)>,
+    /// The member whose tag is any string (`ChatServerToolChoice`: `type` names any server tool):
+    /// tags no other member claims decode into it before falling back to `Unknown`.
+    pub fallback: Option<UnionVariant>,
     pub description: Option<String>,
 }
 

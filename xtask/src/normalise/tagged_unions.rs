@@ -9,6 +9,8 @@
 //! variant wraps a real type, and the generator can replace the union by name); the union is
 //! recorded in [`Notes::unions`] and the generator emits it as an enum that reads the tag first,
 //! with variants named after the tag values and an `Unknown` variant keeping unrecognised data.
+//! String members beside the objects (`tool_choice: "auto" | "none" | {type: "function", …}`)
+//! become unit variants of the same enum.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,7 +34,24 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
                 None => resolve(&snapshot, m).clone(),
             }
         };
-        let resolved: Vec<Value> = members.iter().map(lookup).collect();
+        let all_resolved: Vec<Value> = members.iter().map(lookup).collect();
+        // String-constant members are told apart by their value; the rest by the tag.
+        let mut strings = Vec::new();
+        let (mut object_members, mut resolved) = (Vec::new(), Vec::new());
+        for (m, r) in members.iter().zip(&all_resolved) {
+            match string_values(r) {
+                Some(values) => strings.extend(values),
+                None => {
+                    object_members.push(m.clone());
+                    resolved.push(r.clone());
+                }
+            }
+        }
+        let distinct: BTreeSet<&String> = strings.iter().collect();
+        if object_members.is_empty() || distinct.len() != strings.len() {
+            return Ok(());
+        }
+        let members = object_members;
         let Some((tag, values)) = find_tag(&snapshot, s, &members, &resolved) else { return Ok(()) };
 
         let union_name = match component_name(loc) {
@@ -40,10 +59,30 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
             None => unique(&mut taken, &inline_name(loc)),
         };
         let mut variants = Vec::new();
+        let mut fallback = None;
         let mut new_members = Vec::new();
         let mut variant_names = BTreeSet::new();
+        // String members take the plain names ("auto" → Auto); an object member that several
+        // tag values select, or any (the fallback), is named after its schema.
+        let mut string_variants = Vec::new();
+        for value in &strings {
+            let name = variant_name(value);
+            variant_names.insert(name.clone());
+            string_variants.push((name, value.clone()));
+        }
         for ((member, r), vals) in members.iter().zip(&resolved).zip(&values) {
-            let base = variant_name(&vals[0]);
+            let base = match vals.as_slice() {
+                [one] => variant_name(one),
+                _ => match ref_name(member) {
+                    Some(n) => crate::postprocess::rust_type_name(n)
+                        .strip_prefix(&crate::postprocess::rust_type_name(&union_name))
+                        .filter(|rest| !rest.is_empty())
+                        .map(str::to_string)
+                        .unwrap_or_else(|| crate::postprocess::rust_type_name(n)),
+                    None if vals.is_empty() => "Other".to_string(),
+                    None => variant_name(&vals.join("_or_")),
+                },
+            };
             let name = if variant_names.insert(base.clone()) {
                 base
             } else {
@@ -60,11 +99,19 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
                 }
             };
             new_members.push(schema_ref(&schema_name));
-            variants.push(UnionVariant { name, schema: schema_name, values: vals.clone() });
+            let variant = UnionVariant { name, schema: schema_name, values: vals.clone() };
+            if vals.is_empty() {
+                fallback = Some(variant);
+            } else {
+                variants.push(variant);
+            }
+        }
+        if !strings.is_empty() {
+            new_members.insert(0, serde_json::json!({"type": "string", "enum": strings}));
         }
         s.insert("oneOf".into(), Value::Array(new_members));
         let description = s.get("description").and_then(Value::as_str).map(str::to_string);
-        found.insert(union_name.clone(), TaggedUnion { tag, variants, description });
+        found.insert(union_name.clone(), TaggedUnion { tag, variants, strings: string_variants, fallback, description });
         if component_name(loc).is_none() {
             // Move the inline union itself into a component and leave a reference behind.
             let mut union = Map::new();
@@ -94,7 +141,18 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
     Ok(changed)
 }
 
+/// The values of a member that is a string enum (a const), if it is one.
+fn string_values(member: &Value) -> Option<Vec<String>> {
+    if member.get("type").and_then(Value::as_str) != Some("string") {
+        return None;
+    }
+    let values = member.get("enum")?.as_array()?;
+    values.iter().map(|v| v.as_str().map(str::to_string)).collect()
+}
+
 /// The tag property and each member's tag values, if the members are told apart by one.
+/// Values per member; a member whose tag is an unconstrained string gets no values (the fallback;
+/// at most one).
 fn find_tag(doc: &Value, s: &Map<String, Value>, members: &[Value], resolved: &[Value]) -> Option<(String, Vec<Vec<String>>)> {
     if resolved.iter().any(|r| r.get("properties").is_none()) {
         return None;
@@ -112,10 +170,13 @@ fn find_tag(doc: &Value, s: &Map<String, Value>, members: &[Value], resolved: &[
     'candidate: for tag in candidates {
         let mut all_values = Vec::new();
         let mut seen = BTreeSet::new();
+        let mut fallbacks = 0;
         for (member, r) in members.iter().zip(resolved) {
-            let mut vals: Vec<String> = r
-                .pointer(&format!("/properties/{}", tag.replace('~', "~0").replace('/', "~1")))
-                .map(|p| resolve(doc, p))
+            let prop = r.pointer(&format!("/properties/{}", tag.replace('~', "~0").replace('/', "~1"))).map(|p| resolve(doc, p));
+            let free_string = prop.is_some_and(|p| {
+                p.get("type").and_then(Value::as_str) == Some("string") && p.get("enum").is_none()
+            });
+            let mut vals: Vec<String> = prop
                 .and_then(|p| p.get("enum"))
                 .and_then(Value::as_array)
                 .map(|e| e.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
@@ -125,10 +186,18 @@ fn find_tag(doc: &Value, s: &Map<String, Value>, members: &[Value], resolved: &[
                     vals = mapping.iter().filter(|(_, t)| *t == target).map(|(k, _)| k.clone()).collect();
                 }
             }
+            if vals.is_empty() && free_string && members.len() > 1 {
+                fallbacks += 1;
+                all_values.push(vals);
+                continue;
+            }
             if vals.is_empty() || !vals.iter().all(|v| seen.insert(v.clone())) {
                 continue 'candidate;
             }
             all_values.push(vals);
+        }
+        if fallbacks > 1 || fallbacks == members.len() {
+            continue 'candidate;
         }
         return Some((tag, all_values));
     }
@@ -212,6 +281,41 @@ mod tests {
         assert_eq!(p.variants.iter().map(|v| v.schema.as_str()).collect::<Vec<_>>(), ["PToolChoiceAuto", "PToolChoiceFunction"]);
         assert_eq!(schema(&doc, "P")["properties"]["tool_choice"], json!({"allOf": [{"$ref": "#/components/schemas/PToolChoice"}], "nullable": true}));
         assert!(!notes.unions.contains_key("Untagged") && !notes.unions.contains_key("Clash"));
+    }
+
+    #[test]
+    fn string_members_become_unit_variants() {
+        let mut doc = doc_with(json!({
+            "F": obj("function"),
+            "Choice": {"oneOf": [
+                {"type": "string", "enum": ["none"]},
+                {"type": "string", "enum": ["auto", "required"]},
+                {"$ref": "#/components/schemas/F"}
+            ]},
+            "Clash": {"oneOf": [{"type": "string", "enum": ["a"]}, {"type": "string", "enum": ["a"]}, {"$ref": "#/components/schemas/F"}]},
+        }));
+        let mut notes = Notes::default();
+        assert_eq!(run(&mut doc, &mut notes).unwrap(), 1);
+        let u = &notes.unions["Choice"];
+        assert_eq!(u.strings, vec![("None".into(), "none".into()), ("Auto".into(), "auto".into()), ("Required".into(), "required".into())]);
+        assert_eq!(u.variants.len(), 1);
+        assert_eq!(u.variants[0].name, "Function");
+        assert_eq!(u.fallback, None);
+        assert_eq!(schema(&doc, "Choice")["oneOf"][0], json!({"type": "string", "enum": ["none", "auto", "required"]}));
+    }
+
+    #[test]
+    fn one_member_with_a_free_string_tag_is_the_fallback() {
+        let mut doc = doc_with(json!({
+            "F": obj("function"),
+            "Server": {"type": "object", "properties": {"type": {"type": "string"}}},
+            "Choice": {"oneOf": [{"$ref": "#/components/schemas/F"}, {"$ref": "#/components/schemas/Server"}]},
+        }));
+        let mut notes = Notes::default();
+        run(&mut doc, &mut notes).unwrap();
+        let u = &notes.unions["Choice"];
+        assert_eq!(u.variants.len(), 1);
+        assert_eq!(u.fallback.as_ref().map(|f| f.schema.as_str()), Some("Server"));
     }
 
     #[test]
