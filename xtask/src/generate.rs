@@ -25,6 +25,7 @@ pub struct Generated {
     /// Methods and types compiled only with the `management` feature.
     pub gated_methods: usize,
     pub gated_types: usize,
+    pub renamed_variants: usize,
     pub closed_enums_left: Vec<String>,
 }
 
@@ -105,6 +106,7 @@ pub fn generate(doc: &Document, source_label: &str, features: &FeatureConfig) ->
         open_enums: out.open_enums,
         gated_methods: gated_methods.len(),
         gated_types: out.gated_types,
+        renamed_variants: out.renamed_variants,
         closed_enums_left: out.closed_enums_left,
     })
 }
@@ -221,6 +223,7 @@ pub fn summary(g: &Generated) -> String {
         "behind the `management` feature: {} operations, {} types\n",
         g.gated_methods, g.gated_types
     ));
+    s.push_str(&format!("untagged-union variants named after their member: {}\n", g.renamed_variants));
     let variants: usize = n.unions.values().map(|u| u.variants.len()).sum();
     s.push_str(&format!("tagged unions: {} ({variants} variants)\n", n.unions.len()));
     s.push_str("normaliser passes (places changed):\n");

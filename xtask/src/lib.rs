@@ -10,3 +10,4 @@ pub mod inventory;
 pub mod diff;
 pub mod drift;
 pub mod features;
+pub mod variant_names;

@@ -51,6 +51,8 @@ pub struct Output {
     pub open_enums: usize,
     /// Types compiled only with the `management` feature.
     pub gated_types: usize,
+    /// Untagged-union variants renamed from `VariantN`.
+    pub renamed_variants: usize,
     pub tagged_unions: usize,
     pub closed_enums_left: Vec<String>,
 }
@@ -100,6 +102,7 @@ pub fn rewrite(
             other => rewritten.push(other),
         }
     }
+    let renamed_variants = crate::variant_names::rename(&mut rewritten);
     rewritten.retain(|item| match item {
         Item::Impl(imp) => !(impl_target(imp).is_some_and(|t| open.contains(&t)) && replaced_impl(imp)),
         _ => true,
@@ -171,6 +174,7 @@ pub fn rewrite(
         client: file_of(client_items),
         open_enums: open.len(),
         gated_types: gated.len(),
+        renamed_variants,
         tagged_unions: unions.len(),
         closed_enums_left: closed_left,
     })

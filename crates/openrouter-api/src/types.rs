@@ -6546,33 +6546,33 @@ open_enum! {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CreateEmbeddingsBodyInput {
-    Variant0(::std::string::String),
-    Variant1(::std::vec::Vec<::std::string::String>),
-    Variant2(::std::vec::Vec<f64>),
-    Variant3(::std::vec::Vec<::std::vec::Vec<f64>>),
-    Variant4(::std::vec::Vec<CreateEmbeddingsBodyInputVariant4Item>),
+    String(::std::string::String),
+    StringArray(::std::vec::Vec<::std::string::String>),
+    NumberArray(::std::vec::Vec<f64>),
+    NumberArrayArray(::std::vec::Vec<::std::vec::Vec<f64>>),
+    ObjectArray(::std::vec::Vec<CreateEmbeddingsBodyInputVariant4Item>),
 }
 impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
 for CreateEmbeddingsBodyInput {
     fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
-        Self::Variant1(value)
+        Self::StringArray(value)
     }
 }
 impl ::std::convert::From<::std::vec::Vec<f64>> for CreateEmbeddingsBodyInput {
     fn from(value: ::std::vec::Vec<f64>) -> Self {
-        Self::Variant2(value)
+        Self::NumberArray(value)
     }
 }
 impl ::std::convert::From<::std::vec::Vec<::std::vec::Vec<f64>>>
 for CreateEmbeddingsBodyInput {
     fn from(value: ::std::vec::Vec<::std::vec::Vec<f64>>) -> Self {
-        Self::Variant3(value)
+        Self::NumberArrayArray(value)
     }
 }
 impl ::std::convert::From<::std::vec::Vec<CreateEmbeddingsBodyInputVariant4Item>>
 for CreateEmbeddingsBodyInput {
     fn from(value: ::std::vec::Vec<CreateEmbeddingsBodyInputVariant4Item>) -> Self {
-        Self::Variant4(value)
+        Self::ObjectArray(value)
     }
 }
 ///`CreateEmbeddingsBodyInputVariant4Item`
@@ -11537,13 +11537,13 @@ impl ::std::convert::From<::std::vec::Vec<InputsArrayItem>> for Inputs {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum InputsArrayItem {
-    Variant0(ReasoningItem),
-    Variant1(EasyInputMessage),
-    Variant2(InputMessageItem),
-    Variant3(FunctionCallItem),
-    Variant4(FunctionCallOutputItem),
-    Variant5(ApplyPatchCallItem),
-    Variant6(ApplyPatchCallOutputItem),
+    ReasoningItem(ReasoningItem),
+    EasyInputMessage(EasyInputMessage),
+    InputMessageItem(InputMessageItem),
+    FunctionCallItem(FunctionCallItem),
+    FunctionCallOutputItem(FunctionCallOutputItem),
+    ApplyPatchCallItem(ApplyPatchCallItem),
+    ApplyPatchCallOutputItem(ApplyPatchCallOutputItem),
     Variant7 {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         content: ::std::option::Option<InputsArrayItemVariant7Content>,
@@ -11575,286 +11575,286 @@ pub enum InputsArrayItem {
         #[serde(rename = "type")]
         type_: InputsArrayItemVariant8Type,
     },
-    Variant9(OutputFunctionCallItem),
-    Variant10(OutputCustomToolCallItem),
-    Variant11(OutputWebSearchCallItem),
-    Variant12(OutputFileSearchCallItem),
-    Variant13(OutputImageGenerationCallItem),
-    Variant14(OutputCodeInterpreterCallItem),
-    Variant15(OutputComputerCallItem),
-    Variant16(OutputDatetimeItem),
-    Variant17(OutputWebSearchServerToolItem),
-    Variant18(OutputCodeInterpreterServerToolItem),
-    Variant19(OutputFileSearchServerToolItem),
-    Variant20(OutputImageGenerationServerToolItem),
-    Variant21(OutputBrowserUseServerToolItem),
-    Variant22(OutputBashServerToolItem),
-    Variant23(OutputTextEditorServerToolItem),
-    Variant24(OutputApplyPatchServerToolItem),
-    Variant25(OutputWebFetchServerToolItem),
-    Variant26(OutputToolSearchServerToolItem),
-    Variant27(OutputMemoryServerToolItem),
-    Variant28(OutputMcpServerToolItem),
-    Variant29(OutputSearchModelsServerToolItem),
-    Variant30(OutputFusionServerToolItem),
-    Variant31(OutputAdvisorServerToolItem),
-    Variant32(OutputSubagentServerToolItem),
-    Variant33(OutputFilesServerToolItem),
-    Variant34(OutputShellServerToolItem),
-    Variant35(LocalShellCallItem),
-    Variant36(LocalShellCallOutputItem),
-    Variant37(ShellCallItem),
-    Variant38(ShellCallOutputItem),
-    Variant39(McpListToolsItem),
-    Variant40(McpApprovalRequestItem),
-    Variant41(McpApprovalResponseItem),
-    Variant42(McpCallItem),
-    Variant43(CustomToolCallItem),
-    Variant44(CustomToolCallOutputItem),
-    Variant45(CompactionItem),
-    Variant46(ContextCompactionItem),
-    Variant47(ItemReferenceItem),
-    Variant48(AdditionalToolsItem),
-    Variant49(AgentMessageItem),
+    OutputFunctionCallItem(OutputFunctionCallItem),
+    OutputCustomToolCallItem(OutputCustomToolCallItem),
+    OutputWebSearchCallItem(OutputWebSearchCallItem),
+    OutputFileSearchCallItem(OutputFileSearchCallItem),
+    OutputImageGenerationCallItem(OutputImageGenerationCallItem),
+    OutputCodeInterpreterCallItem(OutputCodeInterpreterCallItem),
+    OutputComputerCallItem(OutputComputerCallItem),
+    OutputDatetimeItem(OutputDatetimeItem),
+    OutputWebSearchServerToolItem(OutputWebSearchServerToolItem),
+    OutputCodeInterpreterServerToolItem(OutputCodeInterpreterServerToolItem),
+    OutputFileSearchServerToolItem(OutputFileSearchServerToolItem),
+    OutputImageGenerationServerToolItem(OutputImageGenerationServerToolItem),
+    OutputBrowserUseServerToolItem(OutputBrowserUseServerToolItem),
+    OutputBashServerToolItem(OutputBashServerToolItem),
+    OutputTextEditorServerToolItem(OutputTextEditorServerToolItem),
+    OutputApplyPatchServerToolItem(OutputApplyPatchServerToolItem),
+    OutputWebFetchServerToolItem(OutputWebFetchServerToolItem),
+    OutputToolSearchServerToolItem(OutputToolSearchServerToolItem),
+    OutputMemoryServerToolItem(OutputMemoryServerToolItem),
+    OutputMcpServerToolItem(OutputMcpServerToolItem),
+    OutputSearchModelsServerToolItem(OutputSearchModelsServerToolItem),
+    OutputFusionServerToolItem(OutputFusionServerToolItem),
+    OutputAdvisorServerToolItem(OutputAdvisorServerToolItem),
+    OutputSubagentServerToolItem(OutputSubagentServerToolItem),
+    OutputFilesServerToolItem(OutputFilesServerToolItem),
+    OutputShellServerToolItem(OutputShellServerToolItem),
+    LocalShellCallItem(LocalShellCallItem),
+    LocalShellCallOutputItem(LocalShellCallOutputItem),
+    ShellCallItem(ShellCallItem),
+    ShellCallOutputItem(ShellCallOutputItem),
+    McpListToolsItem(McpListToolsItem),
+    McpApprovalRequestItem(McpApprovalRequestItem),
+    McpApprovalResponseItem(McpApprovalResponseItem),
+    McpCallItem(McpCallItem),
+    CustomToolCallItem(CustomToolCallItem),
+    CustomToolCallOutputItem(CustomToolCallOutputItem),
+    CompactionItem(CompactionItem),
+    ContextCompactionItem(ContextCompactionItem),
+    ItemReferenceItem(ItemReferenceItem),
+    AdditionalToolsItem(AdditionalToolsItem),
+    AgentMessageItem(AgentMessageItem),
 }
 impl ::std::convert::From<ReasoningItem> for InputsArrayItem {
     fn from(value: ReasoningItem) -> Self {
-        Self::Variant0(value)
+        Self::ReasoningItem(value)
     }
 }
 impl ::std::convert::From<EasyInputMessage> for InputsArrayItem {
     fn from(value: EasyInputMessage) -> Self {
-        Self::Variant1(value)
+        Self::EasyInputMessage(value)
     }
 }
 impl ::std::convert::From<InputMessageItem> for InputsArrayItem {
     fn from(value: InputMessageItem) -> Self {
-        Self::Variant2(value)
+        Self::InputMessageItem(value)
     }
 }
 impl ::std::convert::From<FunctionCallItem> for InputsArrayItem {
     fn from(value: FunctionCallItem) -> Self {
-        Self::Variant3(value)
+        Self::FunctionCallItem(value)
     }
 }
 impl ::std::convert::From<FunctionCallOutputItem> for InputsArrayItem {
     fn from(value: FunctionCallOutputItem) -> Self {
-        Self::Variant4(value)
+        Self::FunctionCallOutputItem(value)
     }
 }
 impl ::std::convert::From<ApplyPatchCallItem> for InputsArrayItem {
     fn from(value: ApplyPatchCallItem) -> Self {
-        Self::Variant5(value)
+        Self::ApplyPatchCallItem(value)
     }
 }
 impl ::std::convert::From<ApplyPatchCallOutputItem> for InputsArrayItem {
     fn from(value: ApplyPatchCallOutputItem) -> Self {
-        Self::Variant6(value)
+        Self::ApplyPatchCallOutputItem(value)
     }
 }
 impl ::std::convert::From<OutputFunctionCallItem> for InputsArrayItem {
     fn from(value: OutputFunctionCallItem) -> Self {
-        Self::Variant9(value)
+        Self::OutputFunctionCallItem(value)
     }
 }
 impl ::std::convert::From<OutputCustomToolCallItem> for InputsArrayItem {
     fn from(value: OutputCustomToolCallItem) -> Self {
-        Self::Variant10(value)
+        Self::OutputCustomToolCallItem(value)
     }
 }
 impl ::std::convert::From<OutputWebSearchCallItem> for InputsArrayItem {
     fn from(value: OutputWebSearchCallItem) -> Self {
-        Self::Variant11(value)
+        Self::OutputWebSearchCallItem(value)
     }
 }
 impl ::std::convert::From<OutputFileSearchCallItem> for InputsArrayItem {
     fn from(value: OutputFileSearchCallItem) -> Self {
-        Self::Variant12(value)
+        Self::OutputFileSearchCallItem(value)
     }
 }
 impl ::std::convert::From<OutputImageGenerationCallItem> for InputsArrayItem {
     fn from(value: OutputImageGenerationCallItem) -> Self {
-        Self::Variant13(value)
+        Self::OutputImageGenerationCallItem(value)
     }
 }
 impl ::std::convert::From<OutputCodeInterpreterCallItem> for InputsArrayItem {
     fn from(value: OutputCodeInterpreterCallItem) -> Self {
-        Self::Variant14(value)
+        Self::OutputCodeInterpreterCallItem(value)
     }
 }
 impl ::std::convert::From<OutputComputerCallItem> for InputsArrayItem {
     fn from(value: OutputComputerCallItem) -> Self {
-        Self::Variant15(value)
+        Self::OutputComputerCallItem(value)
     }
 }
 impl ::std::convert::From<OutputDatetimeItem> for InputsArrayItem {
     fn from(value: OutputDatetimeItem) -> Self {
-        Self::Variant16(value)
+        Self::OutputDatetimeItem(value)
     }
 }
 impl ::std::convert::From<OutputWebSearchServerToolItem> for InputsArrayItem {
     fn from(value: OutputWebSearchServerToolItem) -> Self {
-        Self::Variant17(value)
+        Self::OutputWebSearchServerToolItem(value)
     }
 }
 impl ::std::convert::From<OutputCodeInterpreterServerToolItem> for InputsArrayItem {
     fn from(value: OutputCodeInterpreterServerToolItem) -> Self {
-        Self::Variant18(value)
+        Self::OutputCodeInterpreterServerToolItem(value)
     }
 }
 impl ::std::convert::From<OutputFileSearchServerToolItem> for InputsArrayItem {
     fn from(value: OutputFileSearchServerToolItem) -> Self {
-        Self::Variant19(value)
+        Self::OutputFileSearchServerToolItem(value)
     }
 }
 impl ::std::convert::From<OutputImageGenerationServerToolItem> for InputsArrayItem {
     fn from(value: OutputImageGenerationServerToolItem) -> Self {
-        Self::Variant20(value)
+        Self::OutputImageGenerationServerToolItem(value)
     }
 }
 impl ::std::convert::From<OutputBrowserUseServerToolItem> for InputsArrayItem {
     fn from(value: OutputBrowserUseServerToolItem) -> Self {
-        Self::Variant21(value)
+        Self::OutputBrowserUseServerToolItem(value)
     }
 }
 impl ::std::convert::From<OutputBashServerToolItem> for InputsArrayItem {
     fn from(value: OutputBashServerToolItem) -> Self {
-        Self::Variant22(value)
+        Self::OutputBashServerToolItem(value)
     }
 }
 impl ::std::convert::From<OutputTextEditorServerToolItem> for InputsArrayItem {
     fn from(value: OutputTextEditorServerToolItem) -> Self {
-        Self::Variant23(value)
+        Self::OutputTextEditorServerToolItem(value)
     }
 }
 impl ::std::convert::From<OutputApplyPatchServerToolItem> for InputsArrayItem {
     fn from(value: OutputApplyPatchServerToolItem) -> Self {
-        Self::Variant24(value)
+        Self::OutputApplyPatchServerToolItem(value)
     }
 }
 impl ::std::convert::From<OutputWebFetchServerToolItem> for InputsArrayItem {
     fn from(value: OutputWebFetchServerToolItem) -> Self {
-        Self::Variant25(value)
+        Self::OutputWebFetchServerToolItem(value)
     }
 }
 impl ::std::convert::From<OutputToolSearchServerToolItem> for InputsArrayItem {
     fn from(value: OutputToolSearchServerToolItem) -> Self {
-        Self::Variant26(value)
+        Self::OutputToolSearchServerToolItem(value)
     }
 }
 impl ::std::convert::From<OutputMemoryServerToolItem> for InputsArrayItem {
     fn from(value: OutputMemoryServerToolItem) -> Self {
-        Self::Variant27(value)
+        Self::OutputMemoryServerToolItem(value)
     }
 }
 impl ::std::convert::From<OutputMcpServerToolItem> for InputsArrayItem {
     fn from(value: OutputMcpServerToolItem) -> Self {
-        Self::Variant28(value)
+        Self::OutputMcpServerToolItem(value)
     }
 }
 impl ::std::convert::From<OutputSearchModelsServerToolItem> for InputsArrayItem {
     fn from(value: OutputSearchModelsServerToolItem) -> Self {
-        Self::Variant29(value)
+        Self::OutputSearchModelsServerToolItem(value)
     }
 }
 impl ::std::convert::From<OutputFusionServerToolItem> for InputsArrayItem {
     fn from(value: OutputFusionServerToolItem) -> Self {
-        Self::Variant30(value)
+        Self::OutputFusionServerToolItem(value)
     }
 }
 impl ::std::convert::From<OutputAdvisorServerToolItem> for InputsArrayItem {
     fn from(value: OutputAdvisorServerToolItem) -> Self {
-        Self::Variant31(value)
+        Self::OutputAdvisorServerToolItem(value)
     }
 }
 impl ::std::convert::From<OutputSubagentServerToolItem> for InputsArrayItem {
     fn from(value: OutputSubagentServerToolItem) -> Self {
-        Self::Variant32(value)
+        Self::OutputSubagentServerToolItem(value)
     }
 }
 impl ::std::convert::From<OutputFilesServerToolItem> for InputsArrayItem {
     fn from(value: OutputFilesServerToolItem) -> Self {
-        Self::Variant33(value)
+        Self::OutputFilesServerToolItem(value)
     }
 }
 impl ::std::convert::From<OutputShellServerToolItem> for InputsArrayItem {
     fn from(value: OutputShellServerToolItem) -> Self {
-        Self::Variant34(value)
+        Self::OutputShellServerToolItem(value)
     }
 }
 impl ::std::convert::From<LocalShellCallItem> for InputsArrayItem {
     fn from(value: LocalShellCallItem) -> Self {
-        Self::Variant35(value)
+        Self::LocalShellCallItem(value)
     }
 }
 impl ::std::convert::From<LocalShellCallOutputItem> for InputsArrayItem {
     fn from(value: LocalShellCallOutputItem) -> Self {
-        Self::Variant36(value)
+        Self::LocalShellCallOutputItem(value)
     }
 }
 impl ::std::convert::From<ShellCallItem> for InputsArrayItem {
     fn from(value: ShellCallItem) -> Self {
-        Self::Variant37(value)
+        Self::ShellCallItem(value)
     }
 }
 impl ::std::convert::From<ShellCallOutputItem> for InputsArrayItem {
     fn from(value: ShellCallOutputItem) -> Self {
-        Self::Variant38(value)
+        Self::ShellCallOutputItem(value)
     }
 }
 impl ::std::convert::From<McpListToolsItem> for InputsArrayItem {
     fn from(value: McpListToolsItem) -> Self {
-        Self::Variant39(value)
+        Self::McpListToolsItem(value)
     }
 }
 impl ::std::convert::From<McpApprovalRequestItem> for InputsArrayItem {
     fn from(value: McpApprovalRequestItem) -> Self {
-        Self::Variant40(value)
+        Self::McpApprovalRequestItem(value)
     }
 }
 impl ::std::convert::From<McpApprovalResponseItem> for InputsArrayItem {
     fn from(value: McpApprovalResponseItem) -> Self {
-        Self::Variant41(value)
+        Self::McpApprovalResponseItem(value)
     }
 }
 impl ::std::convert::From<McpCallItem> for InputsArrayItem {
     fn from(value: McpCallItem) -> Self {
-        Self::Variant42(value)
+        Self::McpCallItem(value)
     }
 }
 impl ::std::convert::From<CustomToolCallItem> for InputsArrayItem {
     fn from(value: CustomToolCallItem) -> Self {
-        Self::Variant43(value)
+        Self::CustomToolCallItem(value)
     }
 }
 impl ::std::convert::From<CustomToolCallOutputItem> for InputsArrayItem {
     fn from(value: CustomToolCallOutputItem) -> Self {
-        Self::Variant44(value)
+        Self::CustomToolCallOutputItem(value)
     }
 }
 impl ::std::convert::From<CompactionItem> for InputsArrayItem {
     fn from(value: CompactionItem) -> Self {
-        Self::Variant45(value)
+        Self::CompactionItem(value)
     }
 }
 impl ::std::convert::From<ContextCompactionItem> for InputsArrayItem {
     fn from(value: ContextCompactionItem) -> Self {
-        Self::Variant46(value)
+        Self::ContextCompactionItem(value)
     }
 }
 impl ::std::convert::From<ItemReferenceItem> for InputsArrayItem {
     fn from(value: ItemReferenceItem) -> Self {
-        Self::Variant47(value)
+        Self::ItemReferenceItem(value)
     }
 }
 impl ::std::convert::From<AdditionalToolsItem> for InputsArrayItem {
     fn from(value: AdditionalToolsItem) -> Self {
-        Self::Variant48(value)
+        Self::AdditionalToolsItem(value)
     }
 }
 impl ::std::convert::From<AgentMessageItem> for InputsArrayItem {
     fn from(value: AgentMessageItem) -> Self {
-        Self::Variant49(value)
+        Self::AgentMessageItem(value)
     }
 }
 ///`InputsArrayItemVariant7Content`
