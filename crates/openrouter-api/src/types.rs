@@ -3672,19 +3672,7 @@ impl ::std::convert::From<::std::vec::Vec<BaseInputsArrayItem>> for BaseInputs {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum BaseInputsArrayItem {
-    Object {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        content: ::std::option::Option<BaseInputsArrayItemObjectContent>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        phase: ::std::option::Option<BaseInputsArrayItemObjectPhase>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        role: ::std::option::Option<BaseInputsArrayItemObjectRole>,
-        #[serde(
-            rename = "type",
-            default = "defaults::base_inputs_array_item_object_type"
-        )]
-        type_: BaseInputsArrayItemObjectType,
-    },
+    BaseInputsMember1ItemMessage(BaseInputsMember1ItemMessage),
     OpenAiResponseInputMessageItem(OpenAiResponseInputMessageItem),
     OpenAiResponseFunctionToolCallOutput(OpenAiResponseFunctionToolCallOutput),
     OpenAiResponseFunctionToolCall(OpenAiResponseFunctionToolCall),
@@ -3694,6 +3682,11 @@ pub enum BaseInputsArrayItem {
     OpenAiResponseCustomToolCallOutput(OpenAiResponseCustomToolCallOutput),
     ApplyPatchCallItem(ApplyPatchCallItem),
     ApplyPatchCallOutputItem(ApplyPatchCallOutputItem),
+}
+impl ::std::convert::From<BaseInputsMember1ItemMessage> for BaseInputsArrayItem {
+    fn from(value: BaseInputsMember1ItemMessage) -> Self {
+        Self::BaseInputsMember1ItemMessage(value)
+    }
 }
 impl ::std::convert::From<OpenAiResponseInputMessageItem> for BaseInputsArrayItem {
     fn from(value: OpenAiResponseInputMessageItem) -> Self {
@@ -3740,16 +3733,41 @@ impl ::std::convert::From<ApplyPatchCallOutputItem> for BaseInputsArrayItem {
         Self::ApplyPatchCallOutputItem(value)
     }
 }
-///`BaseInputsArrayItemObjectContent`
+///`BaseInputsMember1ItemMessage`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct BaseInputsMember1ItemMessage {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content: ::std::option::Option<BaseInputsMember1ItemMessageContent>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub phase: ::std::option::Option<BaseInputsMember1ItemMessagePhase>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub role: ::std::option::Option<BaseInputsMember1ItemMessageRole>,
+    #[serde(
+        rename = "type",
+        default = "defaults::base_inputs_member1_item_message_type"
+    )]
+    pub type_: BaseInputsMember1ItemMessageType,
+}
+impl ::std::default::Default for BaseInputsMember1ItemMessage {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            phase: Default::default(),
+            role: Default::default(),
+            type_: defaults::base_inputs_member1_item_message_type(),
+        }
+    }
+}
+///`BaseInputsMember1ItemMessageContent`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
-pub enum BaseInputsArrayItemObjectContent {
+pub enum BaseInputsMember1ItemMessageContent {
     Array(::std::vec::Vec<crate::types::BaseInputsMember1ItemMember0ContentMember0Item>),
     String(::std::string::String),
 }
 impl ::std::convert::From<
     ::std::vec::Vec<crate::types::BaseInputsMember1ItemMember0ContentMember0Item>,
-> for BaseInputsArrayItemObjectContent {
+> for BaseInputsMember1ItemMessageContent {
     fn from(
         value: ::std::vec::Vec<
             crate::types::BaseInputsMember1ItemMember0ContentMember0Item,
@@ -3760,16 +3778,16 @@ impl ::std::convert::From<
 }
 
 open_enum! {
-    /// `BaseInputsArrayItemObjectPhase`
-    pub enum BaseInputsArrayItemObjectPhase {
+    /// `BaseInputsMember1ItemMessagePhase`
+    pub enum BaseInputsMember1ItemMessagePhase {
         Commentary = "commentary",
         FinalAnswer = "final_answer",
     }
 }
 
 open_enum! {
-    /// `BaseInputsArrayItemObjectRole`
-    pub enum BaseInputsArrayItemObjectRole {
+    /// `BaseInputsMember1ItemMessageRole`
+    pub enum BaseInputsMember1ItemMessageRole {
         User = "user",
         System = "system",
         Assistant = "assistant",
@@ -3778,15 +3796,15 @@ open_enum! {
 }
 
 open_enum! {
-    /// `BaseInputsArrayItemObjectType`
-    pub enum BaseInputsArrayItemObjectType {
+    /// `BaseInputsMember1ItemMessageType`
+    pub enum BaseInputsMember1ItemMessageType {
         Message = "message",
     }
 }
 
-impl ::std::default::Default for BaseInputsArrayItemObjectType {
+impl ::std::default::Default for BaseInputsMember1ItemMessageType {
     fn default() -> Self {
-        BaseInputsArrayItemObjectType::Message
+        BaseInputsMember1ItemMessageType::Message
     }
 }
 ///`BaseReasoningConfig`
@@ -5864,24 +5882,42 @@ impl ::std::default::Default for CodeInterpreterServerTool {
 #[serde(untagged)]
 pub enum CodeInterpreterServerToolContainer {
     String(::std::string::String),
-    Object {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        file_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        memory_limit: ::std::option::Option<
-            CodeInterpreterServerToolContainerObjectMemoryLimit,
-        >,
-        #[serde(
-            rename = "type",
-            default = "defaults::code_interpreter_server_tool_container_object_type"
-        )]
-        type_: CodeInterpreterServerToolContainerObjectType,
-    },
+    CodeInterpreterServerToolContainerAuto(CodeInterpreterServerToolContainerAuto),
+}
+impl ::std::convert::From<CodeInterpreterServerToolContainerAuto>
+for CodeInterpreterServerToolContainer {
+    fn from(value: CodeInterpreterServerToolContainerAuto) -> Self {
+        Self::CodeInterpreterServerToolContainerAuto(value)
+    }
+}
+///`CodeInterpreterServerToolContainerAuto`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct CodeInterpreterServerToolContainerAuto {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub memory_limit: ::std::option::Option<
+        CodeInterpreterServerToolContainerAutoMemoryLimit,
+    >,
+    #[serde(
+        rename = "type",
+        default = "defaults::code_interpreter_server_tool_container_auto_type"
+    )]
+    pub type_: CodeInterpreterServerToolContainerAutoType,
+}
+impl ::std::default::Default for CodeInterpreterServerToolContainerAuto {
+    fn default() -> Self {
+        Self {
+            file_ids: Default::default(),
+            memory_limit: Default::default(),
+            type_: defaults::code_interpreter_server_tool_container_auto_type(),
+        }
+    }
 }
 
 open_enum! {
-    /// `CodeInterpreterServerToolContainerObjectMemoryLimit`
-    pub enum CodeInterpreterServerToolContainerObjectMemoryLimit {
+    /// `CodeInterpreterServerToolContainerAutoMemoryLimit`
+    pub enum CodeInterpreterServerToolContainerAutoMemoryLimit {
         X1g = "1g",
         X4g = "4g",
         X16g = "16g",
@@ -5890,15 +5926,15 @@ open_enum! {
 }
 
 open_enum! {
-    /// `CodeInterpreterServerToolContainerObjectType`
-    pub enum CodeInterpreterServerToolContainerObjectType {
+    /// `CodeInterpreterServerToolContainerAutoType`
+    pub enum CodeInterpreterServerToolContainerAutoType {
         Auto = "auto",
     }
 }
 
-impl ::std::default::Default for CodeInterpreterServerToolContainerObjectType {
+impl ::std::default::Default for CodeInterpreterServerToolContainerAutoType {
     fn default() -> Self {
-        CodeInterpreterServerToolContainerObjectType::Auto
+        CodeInterpreterServerToolContainerAutoType::Auto
     }
 }
 
@@ -7004,14 +7040,15 @@ pub struct CreateRerankBody {
 #[serde(untagged)]
 pub enum CreateRerankBodyDocumentsItem {
     String(::std::string::String),
-    Object {
-        ///An image associated with the document, as a remote URL (http/https) or a base64-encoded data URI (data:image/...).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        image: ::std::option::Option<::std::string::String>,
-        ///The document text
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        text: ::std::option::Option<::std::string::String>,
-    },
+    RerankPostRequestBodyApplicationJsonDocumentsItemMember1(
+        RerankPostRequestBodyApplicationJsonDocumentsItemMember1,
+    ),
+}
+impl ::std::convert::From<RerankPostRequestBodyApplicationJsonDocumentsItemMember1>
+for CreateRerankBodyDocumentsItem {
+    fn from(value: RerankPostRequestBodyApplicationJsonDocumentsItemMember1) -> Self {
+        Self::RerankPostRequestBodyApplicationJsonDocumentsItemMember1(value)
+    }
 }
 ///Rerank response containing ranked results
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -9256,14 +9293,32 @@ pub struct GenerationContentData {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GenerationContentDataInput {
-    Variant0 {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        prompt: ::std::option::Option<::std::string::String>,
-    },
-    Variant1 {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        messages: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    },
+    Member0(GenerationContentDataInputMember0),
+    Member1(GenerationContentDataInputMember1),
+}
+impl ::std::convert::From<GenerationContentDataInputMember0>
+for GenerationContentDataInput {
+    fn from(value: GenerationContentDataInputMember0) -> Self {
+        Self::Member0(value)
+    }
+}
+impl ::std::convert::From<GenerationContentDataInputMember1>
+for GenerationContentDataInput {
+    fn from(value: GenerationContentDataInputMember1) -> Self {
+        Self::Member1(value)
+    }
+}
+///`GenerationContentDataInputMember0`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct GenerationContentDataInputMember0 {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub prompt: ::std::option::Option<::std::string::String>,
+}
+///`GenerationContentDataInputMember1`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct GenerationContentDataInputMember1 {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
 ///The output from the generation
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -11544,37 +11599,8 @@ pub enum InputsArrayItem {
     FunctionCallOutputItem(FunctionCallOutputItem),
     ApplyPatchCallItem(ApplyPatchCallItem),
     ApplyPatchCallOutputItem(ApplyPatchCallOutputItem),
-    Variant7 {
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        content: ::std::option::Option<InputsArrayItemVariant7Content>,
-        id: ::std::string::String,
-        ///The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        phase: ::std::option::Option<InputsArrayItemVariant7Phase>,
-        role: InputsArrayItemVariant7Role,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        status: ::std::option::Option<InputsArrayItemVariant7Status>,
-        #[serde(rename = "type")]
-        type_: InputsArrayItemVariant7Type,
-    },
-    Variant8 {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        content: ::std::option::Option<::std::vec::Vec<ReasoningTextContent>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        encrypted_content: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        format: ::std::option::Option<ReasoningFormat>,
-        id: ::std::string::String,
-        ///A signature for the reasoning content, used for verification
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        signature: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        status: ::std::option::Option<InputsArrayItemVariant8Status>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        summary: ::std::option::Option<::std::vec::Vec<ReasoningSummaryText>>,
-        #[serde(rename = "type")]
-        type_: InputsArrayItemVariant8Type,
-    },
+    InputsMember1ItemMessage(InputsMember1ItemMessage),
+    InputsMember1ItemReasoning(InputsMember1ItemReasoning),
     OutputFunctionCallItem(OutputFunctionCallItem),
     OutputCustomToolCallItem(OutputCustomToolCallItem),
     OutputWebSearchCallItem(OutputWebSearchCallItem),
@@ -11650,6 +11676,16 @@ impl ::std::convert::From<ApplyPatchCallItem> for InputsArrayItem {
 impl ::std::convert::From<ApplyPatchCallOutputItem> for InputsArrayItem {
     fn from(value: ApplyPatchCallOutputItem) -> Self {
         Self::ApplyPatchCallOutputItem(value)
+    }
+}
+impl ::std::convert::From<InputsMember1ItemMessage> for InputsArrayItem {
+    fn from(value: InputsMember1ItemMessage) -> Self {
+        Self::InputsMember1ItemMessage(value)
+    }
+}
+impl ::std::convert::From<InputsMember1ItemReasoning> for InputsArrayItem {
+    fn from(value: InputsMember1ItemReasoning) -> Self {
+        Self::InputsMember1ItemReasoning(value)
     }
 }
 impl ::std::convert::From<OutputFunctionCallItem> for InputsArrayItem {
@@ -11857,16 +11893,31 @@ impl ::std::convert::From<AgentMessageItem> for InputsArrayItem {
         Self::AgentMessageItem(value)
     }
 }
-///`InputsArrayItemVariant7Content`
+///An output message item
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct InputsMember1ItemMessage {
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub content: ::std::option::Option<InputsMember1ItemMessageContent>,
+    pub id: ::std::string::String,
+    ///The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub phase: ::std::option::Option<InputsMember1ItemMessagePhase>,
+    pub role: InputsMember1ItemMessageRole,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<InputsMember1ItemMessageStatus>,
+    #[serde(rename = "type")]
+    pub type_: InputsMember1ItemMessageType,
+}
+///`InputsMember1ItemMessageContent`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
-pub enum InputsArrayItemVariant7Content {
+pub enum InputsMember1ItemMessageContent {
     Array(::std::vec::Vec<crate::types::InputsMember1ItemMember7ContentMember0Item>),
     String(::std::string::String),
 }
 impl ::std::convert::From<
     ::std::vec::Vec<crate::types::InputsMember1ItemMember7ContentMember0Item>,
-> for InputsArrayItemVariant7Content {
+> for InputsMember1ItemMessageContent {
     fn from(
         value: ::std::vec::Vec<crate::types::InputsMember1ItemMember7ContentMember0Item>,
     ) -> Self {
@@ -11876,22 +11927,22 @@ impl ::std::convert::From<
 
 open_enum! {
     /// The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
-    pub enum InputsArrayItemVariant7Phase {
+    pub enum InputsMember1ItemMessagePhase {
         Commentary = "commentary",
         FinalAnswer = "final_answer",
     }
 }
 
 open_enum! {
-    /// `InputsArrayItemVariant7Role`
-    pub enum InputsArrayItemVariant7Role {
+    /// `InputsMember1ItemMessageRole`
+    pub enum InputsMember1ItemMessageRole {
         Assistant = "assistant",
     }
 }
 
 open_enum! {
-    /// `InputsArrayItemVariant7Status`
-    pub enum InputsArrayItemVariant7Status {
+    /// `InputsMember1ItemMessageStatus`
+    pub enum InputsMember1ItemMessageStatus {
         Completed = "completed",
         Incomplete = "incomplete",
         InProgress = "in_progress",
@@ -11899,21 +11950,41 @@ open_enum! {
 }
 
 open_enum! {
-    /// `InputsArrayItemVariant7Type`
-    pub enum InputsArrayItemVariant7Type {
+    /// `InputsMember1ItemMessageType`
+    pub enum InputsMember1ItemMessageType {
         Message = "message",
     }
 }
 
-impl ::std::default::Default for InputsArrayItemVariant7Type {
+impl ::std::default::Default for InputsMember1ItemMessageType {
     fn default() -> Self {
-        InputsArrayItemVariant7Type::Message
+        InputsMember1ItemMessageType::Message
     }
+}
+///An output item containing reasoning
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct InputsMember1ItemReasoning {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content: ::std::option::Option<::std::vec::Vec<ReasoningTextContent>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub encrypted_content: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub format: ::std::option::Option<ReasoningFormat>,
+    pub id: ::std::string::String,
+    ///A signature for the reasoning content, used for verification
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub signature: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<InputsMember1ItemReasoningStatus>,
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub summary: ::std::option::Option<::std::vec::Vec<ReasoningSummaryText>>,
+    #[serde(rename = "type")]
+    pub type_: InputsMember1ItemReasoningType,
 }
 
 open_enum! {
-    /// `InputsArrayItemVariant8Status`
-    pub enum InputsArrayItemVariant8Status {
+    /// `InputsMember1ItemReasoningStatus`
+    pub enum InputsMember1ItemReasoningStatus {
         Completed = "completed",
         Incomplete = "incomplete",
         InProgress = "in_progress",
@@ -11921,8 +11992,8 @@ open_enum! {
 }
 
 open_enum! {
-    /// `InputsArrayItemVariant8Type`
-    pub enum InputsArrayItemVariant8Type {
+    /// `InputsMember1ItemReasoningType`
+    pub enum InputsMember1ItemReasoningType {
         Reasoning = "reasoning",
     }
 }
@@ -13244,18 +13315,27 @@ impl ::std::default::Default for McpServerTool {
 #[serde(untagged)]
 pub enum McpServerToolAllowedTools {
     Array(::std::vec::Vec<::std::string::String>),
-    Object {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        read_only: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        tool_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    },
+    McpServerToolAllowedToolsMember1(McpServerToolAllowedToolsMember1),
 }
 impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
 for McpServerToolAllowedTools {
     fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
         Self::Array(value)
     }
+}
+impl ::std::convert::From<McpServerToolAllowedToolsMember1>
+for McpServerToolAllowedTools {
+    fn from(value: McpServerToolAllowedToolsMember1) -> Self {
+        Self::McpServerToolAllowedToolsMember1(value)
+    }
+}
+///`McpServerToolAllowedToolsMember1`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct McpServerToolAllowedToolsMember1 {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub read_only: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tool_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
 open_enum! {
@@ -13276,14 +13356,15 @@ open_enum! {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum McpServerToolRequireApproval {
-    Variant0 {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        always: ::std::option::Option<McpServerToolRequireApprovalVariant0Always>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        never: ::std::option::Option<McpServerToolRequireApprovalVariant0Never>,
-    },
+    Member0(McpServerToolRequireApprovalMember0),
     Variant1(McpServerToolRequireApprovalVariant1),
     Variant2(McpServerToolRequireApprovalVariant2),
+}
+impl ::std::convert::From<McpServerToolRequireApprovalMember0>
+for McpServerToolRequireApproval {
+    fn from(value: McpServerToolRequireApprovalMember0) -> Self {
+        Self::Member0(value)
+    }
 }
 impl ::std::convert::From<McpServerToolRequireApprovalVariant1>
 for McpServerToolRequireApproval {
@@ -13297,15 +13378,23 @@ for McpServerToolRequireApproval {
         Self::Variant2(value)
     }
 }
-///`McpServerToolRequireApprovalVariant0Always`
+///`McpServerToolRequireApprovalMember0`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct McpServerToolRequireApprovalVariant0Always {
+pub struct McpServerToolRequireApprovalMember0 {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub always: ::std::option::Option<McpServerToolRequireApprovalMember0Always>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub never: ::std::option::Option<McpServerToolRequireApprovalMember0Never>,
+}
+///`McpServerToolRequireApprovalMember0Always`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct McpServerToolRequireApprovalMember0Always {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-///`McpServerToolRequireApprovalVariant0Never`
+///`McpServerToolRequireApprovalMember0Never`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct McpServerToolRequireApprovalVariant0Never {
+pub struct McpServerToolRequireApprovalMember0Never {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -13667,17 +13756,9 @@ pub enum MessagesContentBlockStartEventContentBlock {
     AnthropicAdvisorToolResult(AnthropicAdvisorToolResult),
     OrAnthropicShellToolResult(OrAnthropicShellToolResult),
     OrAnthropicBashToolResult(OrAnthropicBashToolResult),
-    Object {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        content: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        encrypted_content: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "type",
-            default = "defaults::messages_content_block_start_event_content_block_object_type"
-        )]
-        type_: MessagesContentBlockStartEventContentBlockObjectType,
-    },
+    MessagesContentBlockStartEventContentBlockCompaction(
+        MessagesContentBlockStartEventContentBlockCompaction,
+    ),
 }
 impl ::std::convert::From<AnthropicTextBlock>
 for MessagesContentBlockStartEventContentBlock {
@@ -13775,17 +13856,46 @@ for MessagesContentBlockStartEventContentBlock {
         Self::OrAnthropicBashToolResult(value)
     }
 }
+impl ::std::convert::From<MessagesContentBlockStartEventContentBlockCompaction>
+for MessagesContentBlockStartEventContentBlock {
+    fn from(value: MessagesContentBlockStartEventContentBlockCompaction) -> Self {
+        Self::MessagesContentBlockStartEventContentBlockCompaction(value)
+    }
+}
+///`MessagesContentBlockStartEventContentBlockCompaction`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct MessagesContentBlockStartEventContentBlockCompaction {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub encrypted_content: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "type",
+        default = "defaults::messages_content_block_start_event_content_block_compaction_type"
+    )]
+    pub type_: MessagesContentBlockStartEventContentBlockCompactionType,
+}
+impl ::std::default::Default for MessagesContentBlockStartEventContentBlockCompaction {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            encrypted_content: Default::default(),
+            type_: defaults::messages_content_block_start_event_content_block_compaction_type(),
+        }
+    }
+}
 
 open_enum! {
-    /// `MessagesContentBlockStartEventContentBlockObjectType`
-    pub enum MessagesContentBlockStartEventContentBlockObjectType {
+    /// `MessagesContentBlockStartEventContentBlockCompactionType`
+    pub enum MessagesContentBlockStartEventContentBlockCompactionType {
         Compaction = "compaction",
     }
 }
 
-impl ::std::default::Default for MessagesContentBlockStartEventContentBlockObjectType {
+impl ::std::default::Default
+for MessagesContentBlockStartEventContentBlockCompactionType {
     fn default() -> Self {
-        MessagesContentBlockStartEventContentBlockObjectType::Compaction
+        MessagesContentBlockStartEventContentBlockCompactionType::Compaction
     }
 }
 
@@ -14013,6 +14123,32 @@ open_enum! {
     }
 }
 
+///`MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultError`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultError {
+    pub error_code: MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultErrorErrorCode,
+    #[serde(rename = "type")]
+    pub type_: MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultErrorType,
+}
+
+open_enum! {
+    /// `MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultErrorErrorCode`
+    pub enum MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultErrorErrorCode {
+        InvalidToolInput = "invalid_tool_input",
+        Unavailable = "unavailable",
+        MaxUsesExceeded = "max_uses_exceeded",
+        TooManyRequests = "too_many_requests",
+        QueryTooLong = "query_too_long",
+    }
+}
+
+open_enum! {
+    /// `MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultErrorType`
+    pub enum MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultErrorType {
+        WebSearchToolResultError = "web_search_tool_result_error",
+    }
+}
+
 ///`MessagesMessageParamContentMember1ItemRedactedThinking`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MessagesMessageParamContentMember1ItemRedactedThinking {
@@ -14146,11 +14282,9 @@ pub struct MessagesMessageParamContentMember1ItemWebSearchToolResult {
 #[serde(untagged)]
 pub enum MessagesMessageParamContentMember1ItemWebSearchToolResultContent {
     Array(::std::vec::Vec<AnthropicWebSearchResultBlockParam>),
-    Object {
-        error_code: MessagesMessageParamContentMember1ItemWebSearchToolResultContentObjectErrorCode,
-        #[serde(rename = "type")]
-        type_: MessagesMessageParamContentMember1ItemWebSearchToolResultContentObjectType,
-    },
+    MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultError(
+        MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultError,
+    ),
 }
 impl ::std::convert::From<::std::vec::Vec<AnthropicWebSearchResultBlockParam>>
 for MessagesMessageParamContentMember1ItemWebSearchToolResultContent {
@@ -14158,22 +14292,15 @@ for MessagesMessageParamContentMember1ItemWebSearchToolResultContent {
         Self::Array(value)
     }
 }
-
-open_enum! {
-    /// `MessagesMessageParamContentMember1ItemWebSearchToolResultContentObjectErrorCode`
-    pub enum MessagesMessageParamContentMember1ItemWebSearchToolResultContentObjectErrorCode {
-        InvalidToolInput = "invalid_tool_input",
-        Unavailable = "unavailable",
-        MaxUsesExceeded = "max_uses_exceeded",
-        TooManyRequests = "too_many_requests",
-        QueryTooLong = "query_too_long",
-    }
-}
-
-open_enum! {
-    /// `MessagesMessageParamContentMember1ItemWebSearchToolResultContentObjectType`
-    pub enum MessagesMessageParamContentMember1ItemWebSearchToolResultContentObjectType {
-        WebSearchToolResultError = "web_search_tool_result_error",
+impl ::std::convert::From<
+    MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultError,
+> for MessagesMessageParamContentMember1ItemWebSearchToolResultContent {
+    fn from(
+        value: MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultError,
+    ) -> Self {
+        Self::MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultError(
+            value,
+        )
     }
 }
 
@@ -23541,6 +23668,16 @@ impl ::std::convert::From<
         Self(value)
     }
 }
+///A structured document with optional text and/or image content. At least one of `text` or `image` must be provided.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct RerankPostRequestBodyApplicationJsonDocumentsItemMember1 {
+    ///An image associated with the document, as a remote URL (http/https) or a base64-encoded data URI (data:image/...).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub image: ::std::option::Option<::std::string::String>,
+    ///The document text
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub text: ::std::option::Option<::std::string::String>,
+}
 ///`ResponseHealingPlugin`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ResponseHealingPlugin {
@@ -27547,8 +27684,8 @@ pub mod defaults {
     pub(super) fn apply_patch_update_file_operation_type() -> super::ApplyPatchUpdateFileOperationType {
         super::ApplyPatchUpdateFileOperationType::UpdateFile
     }
-    pub(super) fn base_inputs_array_item_object_type() -> super::BaseInputsArrayItemObjectType {
-        super::BaseInputsArrayItemObjectType::Message
+    pub(super) fn base_inputs_member1_item_message_type() -> super::BaseInputsMember1ItemMessageType {
+        super::BaseInputsMember1ItemMessageType::Message
     }
     pub(super) fn boolean_capability_type() -> super::BooleanCapabilityType {
         super::BooleanCapabilityType::Boolean
@@ -27616,8 +27753,8 @@ pub mod defaults {
     pub(super) fn code_interpreter_server_tool_type() -> super::CodeInterpreterServerToolType {
         super::CodeInterpreterServerToolType::CodeInterpreter
     }
-    pub(super) fn code_interpreter_server_tool_container_object_type() -> super::CodeInterpreterServerToolContainerObjectType {
-        super::CodeInterpreterServerToolContainerObjectType::Auto
+    pub(super) fn code_interpreter_server_tool_container_auto_type() -> super::CodeInterpreterServerToolContainerAutoType {
+        super::CodeInterpreterServerToolContainerAutoType::Auto
     }
     pub(super) fn codex_local_shell_tool_type() -> super::CodexLocalShellToolType {
         super::CodexLocalShellToolType::LocalShell
@@ -27784,8 +27921,8 @@ pub mod defaults {
     pub(super) fn messages_content_block_start_event_type() -> super::MessagesContentBlockStartEventType {
         super::MessagesContentBlockStartEventType::ContentBlockStart
     }
-    pub(super) fn messages_content_block_start_event_content_block_object_type() -> super::MessagesContentBlockStartEventContentBlockObjectType {
-        super::MessagesContentBlockStartEventContentBlockObjectType::Compaction
+    pub(super) fn messages_content_block_start_event_content_block_compaction_type() -> super::MessagesContentBlockStartEventContentBlockCompactionType {
+        super::MessagesContentBlockStartEventContentBlockCompactionType::Compaction
     }
     pub(super) fn messages_content_block_stop_event_type() -> super::MessagesContentBlockStopEventType {
         super::MessagesContentBlockStopEventType::ContentBlockStop

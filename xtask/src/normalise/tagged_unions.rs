@@ -25,6 +25,7 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
     let mut taken: BTreeSet<String> = schemas(&snapshot).map(|s| s.keys().cloned().collect()).unwrap_or_default();
     let mut hoisted: BTreeMap<String, Value> = BTreeMap::new();
     let mut found: BTreeMap<String, TaggedUnion> = BTreeMap::new();
+    let mut untagged_hoisted = 0;
 
     walk::for_each_schema_mut(doc, &mut |s, loc| {
         let Some(members) = s.get("oneOf").and_then(Value::as_array).cloned() else { return Ok(()) };
@@ -52,7 +53,28 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
             return Ok(());
         }
         let members = object_members;
-        let Some((tag, values)) = find_tag(&snapshot, s, &members, &resolved) else { return Ok(()) };
+        let Some((tag, values)) = find_tag(&snapshot, s, &members, &resolved) else {
+            // Untagged: still give inline object members a name of their own, or typify makes
+            // them struct-like variants `Variant7 { … }` that no code can name as a type.
+            let base = component_name(loc).unwrap_or_else(|| inline_name(loc));
+            if let Some(Value::Array(list)) = s.get_mut("oneOf") {
+                for (i, m) in list.iter_mut().enumerate() {
+                    if m.get("$ref").is_none() && m.get("properties").is_some() {
+                        // Named after its `type` constant when it has one.
+                        let suffix = m
+                            .pointer("/properties/type/enum")
+                            .and_then(Value::as_array)
+                            .filter(|e| e.len() == 1)
+                            .and_then(|e| e[0].as_str())
+                            .map_or_else(|| format!("Member{i}"), variant_name);
+                        let n = unique(&mut taken, &format!("{base}{suffix}"));
+                        hoisted.insert(n.clone(), std::mem::replace(m, schema_ref(&n)));
+                        untagged_hoisted += 1;
+                    }
+                }
+            }
+            return Ok(());
+        };
 
         let union_name = match component_name(loc) {
             Some(name) => name,
@@ -131,7 +153,7 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
         Ok(())
     })?;
 
-    let changed = found.len();
+    let changed = found.len() + untagged_hoisted;
     if let Some(all) = schemas_mut(doc) {
         for (name, s) in hoisted {
             all.insert(name, s);
@@ -270,7 +292,11 @@ mod tests {
             "Clash": {"oneOf": [obj("same"), obj("same")]},
         }));
         let mut notes = Notes::default();
-        assert_eq!(run(&mut doc, &mut notes).unwrap(), 2);
+        // Two tagged unions, and the inline object members of `Untagged` (one) and `Clash` (two,
+        // named after their `type`) moved into components.
+        assert_eq!(run(&mut doc, &mut notes).unwrap(), 5);
+        assert_eq!(schema(&doc, "Untagged")["oneOf"][1], json!({"$ref": "#/components/schemas/UntaggedX"}));
+        assert_eq!(schema(&doc, "Clash")["oneOf"][1], json!({"$ref": "#/components/schemas/ClashSame2"}));
         let u = &notes.unions["U"];
         assert_eq!(u.tag, "type");
         assert_eq!(u.variants[0], UnionVariant { name: "InputText".into(), schema: "A".into(), values: vec!["input_text".into()] });
