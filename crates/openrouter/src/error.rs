@@ -1,0 +1,358 @@
+//! One error type for everything the client can fail at.
+//!
+//! An API error keeps what OpenRouter sent — status, `error.code` (a number in most places, a
+//! string in others), message, `metadata` as raw JSON, the headers that matter, and the raw body
+//! when it was not JSON (a proxy's HTML page, an empty body) — so a caller can always see why.
+//! A `200` whose body is only `{"error": …}` is an API error too, not a decode failure.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+/// At most this much of a body is kept in an error (HTML error pages can be large).
+pub const BODY_SNIPPET: usize = 2048;
+
+/// Everything the client can fail at.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// OpenRouter (or a provider behind it) answered with an error.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// A response or event did not decode into its type.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+    /// The client was configured with something unusable (caught when it is built).
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// The request did not get a response (connection, TLS, timeout before the first byte).
+    #[error("request failed: {0}")]
+    Transport(#[source] reqwest::Error),
+}
+
+/// The `error.code` OpenRouter sends: a number (`429`, `502`) or a string (`"server_error"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorCode {
+    Number(i64),
+    Text(String),
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(n) => write!(f, "{n}"),
+            Self::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// An error answer from the API.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// The HTTP status; `200` for an error body in a successful response or mid-stream.
+    pub status: StatusCode,
+    pub code: Option<ErrorCode>,
+    pub message: String,
+    /// `error.metadata` as sent: `provider_name`, `raw`, `previous_errors`, moderation `reasons`, …
+    pub metadata: Option<Value>,
+    /// The whole body, when it parsed as JSON (`user_id`, `openrouter_metadata`, …).
+    pub body: Option<Value>,
+    /// The body as text (at most [`BODY_SNIPPET`] bytes) when it was not JSON.
+    pub raw_body: Option<String>,
+    pub retry_after: Option<Duration>,
+    pub generation_id: Option<String>,
+    /// `X-RateLimit-*` headers, as sent.
+    pub rate_limit: Vec<(String, String)>,
+}
+
+impl std::error::Error for ApiError {}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "OpenRouter API error (HTTP {}", self.status.as_u16())?;
+        if let Some(code) = &self.code {
+            write!(f, ", code {code}")?;
+        }
+        write!(f, "): {}", self.message)?;
+        if let Some(provider) = self.provider_name() {
+            write!(f, " [provider {provider}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl ApiError {
+    /// Build from a response's status, headers and body. Never fails: a body that is not the
+    /// documented error shape is kept raw.
+    pub fn from_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
+        let mut error = Self::from_body(status, body);
+        error.retry_after = crate::error::retry_after(headers);
+        error.generation_id = header(headers, "x-generation-id");
+        error.rate_limit = headers
+            .iter()
+            .filter(|(k, _)| k.as_str().starts_with("x-ratelimit-"))
+            .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+            .collect();
+        error
+    }
+
+    /// Build from a body alone (a stream event, a `200` with an error body).
+    pub fn from_body(status: StatusCode, body: &[u8]) -> Self {
+        let trimmed = body.trim_ascii();
+        let parsed: Option<Value> = serde_json::from_slice(trimmed).ok().filter(Value::is_object);
+        let detail = parsed.as_ref().and_then(|v| v.get("error"));
+        let code = detail.and_then(|d| d.get("code")).and_then(|c| match c {
+            Value::Number(n) => n.as_i64().map(ErrorCode::Number),
+            Value::String(s) => Some(s.parse().map_or_else(|_| ErrorCode::Text(s.clone()), ErrorCode::Number)),
+            _ => None,
+        });
+        let message = detail
+            .and_then(|d| d.get("message"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or_else(|| detail.and_then(Value::as_str).map(str::to_string))
+            .unwrap_or_else(|| match (&parsed, trimmed.is_empty()) {
+                (_, true) => format!("empty body with status {}", status.as_u16()),
+                (Some(_), _) => "error body without a message".to_string(),
+                (None, _) => format!("non-JSON body with status {}", status.as_u16()),
+            });
+        let raw_body = parsed.is_none().then(|| snippet(trimmed));
+        Self {
+            status,
+            code,
+            message,
+            metadata: detail.and_then(|d| d.get("metadata")).cloned(),
+            body: parsed,
+            raw_body,
+            retry_after: None,
+            generation_id: None,
+            rate_limit: Vec::new(),
+        }
+    }
+
+    /// The code as a number, when it is one (or a string of digits).
+    pub fn code_number(&self) -> Option<i64> {
+        match &self.code {
+            Some(ErrorCode::Number(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// `metadata.provider_name`, when a provider's failure is wrapped.
+    pub fn provider_name(&self) -> Option<&str> {
+        self.metadata.as_ref()?.get("provider_name")?.as_str()
+    }
+
+    /// The status that describes the failure: `error.code` when it is an HTTP status (a `400`
+    /// can wrap a provider's `502`; a `200` can carry a `500`), else the response status.
+    pub fn effective_status(&self) -> u16 {
+        match self.code_number() {
+            Some(n @ 400..=599) => n as u16,
+            _ => self.status.as_u16(),
+        }
+    }
+
+    /// Whether trying again may succeed: 408, 429, 5xx (500, 502, 503, 504, 524, 529, …).
+    pub fn is_retryable(&self) -> bool {
+        is_retryable_status(self.effective_status())
+    }
+
+    pub fn is_rate_limited(&self) -> bool {
+        self.effective_status() == 429
+    }
+
+    pub fn is_insufficient_credits(&self) -> bool {
+        self.effective_status() == 402
+    }
+
+    /// Moderation, a guardrail or a region block.
+    pub fn is_moderation(&self) -> bool {
+        self.effective_status() == 403
+    }
+
+    pub fn is_context_length_exceeded(&self) -> bool {
+        let m = self.message.to_ascii_lowercase();
+        m.contains("context length") || m.contains("context window") || m.contains("maximum context")
+    }
+
+    /// The model does not exist, or no provider serves it with these parameters.
+    pub fn is_model_not_found(&self) -> bool {
+        let m = self.message.to_ascii_lowercase();
+        self.effective_status() == 404 && (m.contains("model") || m.contains("endpoint"))
+            || m.contains("no endpoints found")
+    }
+}
+
+/// Statuses worth retrying: 408, 429, every 5xx (OpenRouter uses 524 and 529 too).
+pub fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500..=599)
+}
+
+/// A body that is nothing but an error object (`{"error": {...}}`, maybe with `user_id` and
+/// `openrouter_metadata`), as OpenRouter sometimes sends with status 200. Leading whitespace
+/// (keep-alive padding) is allowed.
+pub fn error_body(body: &[u8]) -> Option<ApiError> {
+    let trimmed = body.trim_ascii();
+    if !trimmed.starts_with(b"{") || memchr::memmem::find(trimmed, b"\"error\"").is_none() {
+        return None;
+    }
+    let value: Value = serde_json::from_slice(trimmed).ok()?;
+    let obj = value.as_object()?;
+    let only_error = obj.get("error").is_some_and(|e| e.is_object() || e.is_string())
+        && obj.keys().all(|k| matches!(k.as_str(), "error" | "user_id" | "openrouter_metadata"));
+    only_error.then(|| ApiError::from_body(StatusCode::OK, trimmed))
+}
+
+/// `retry-after-ms`, else `Retry-After` in seconds or as an HTTP date.
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    if let Some(ms) = header(headers, "retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok()) {
+        return (ms.is_finite() && ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1000.0));
+    }
+    let value = header(headers, "retry-after")?;
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get(name)?.to_str().ok().map(str::to_string)
+}
+
+fn snippet(body: &[u8]) -> String {
+    let cut = &body[..body.len().min(BODY_SNIPPET)];
+    let mut text = String::from_utf8_lossy(cut).into_owned();
+    if body.len() > BODY_SNIPPET {
+        text.push_str("…");
+    }
+    text
+}
+
+/// A value that did not decode into its type.
+#[derive(Debug)]
+pub struct DecodeError {
+    /// What was being decoded (`chat completion`, `stream event`, …).
+    pub what: &'static str,
+    /// The JSON path where decoding failed (`choices[0].message.tool_calls[1].index`).
+    pub path: String,
+    pub source: serde_json::Error,
+    /// The start of the offending text (at most [`BODY_SNIPPET`] bytes).
+    pub snippet: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "could not decode {} at `{}`: {}", self.what, self.path, self.source)
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// Decode JSON, or an error that keeps the path, the serde message and a bounded snippet.
+pub fn decode<T: serde::de::DeserializeOwned>(what: &'static str, bytes: &[u8]) -> Result<T, Error> {
+    let fail = |path: String, source: serde_json::Error| {
+        Error::Decode(Box::new(DecodeError { what, path, snippet: snippet(bytes), source }))
+    };
+    let mut de = serde_json::Deserializer::from_slice(bytes.trim_ascii_start());
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| fail(e.path().to_string(), e.into_inner()))?;
+    // Trailing garbage after the value is an error too (a second object, a truncated proxy page).
+    de.end().map_err(|e| fail(".".to_string(), e))?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn keeps_code_number_or_string_message_and_metadata() {
+        let body = br#"  {"error": {"code": 502, "message": "Provider returned error", "metadata": {"provider_name": "Groq", "raw": "{\"x\":1}"}}, "user_id": "u1"}"#;
+        let e = ApiError::from_body(StatusCode::BAD_REQUEST, body);
+        assert_eq!(e.code, Some(ErrorCode::Number(502)));
+        assert_eq!(e.provider_name(), Some("Groq"));
+        assert_eq!(e.effective_status(), 502);
+        assert!(e.is_retryable(), "a 400 wrapping a 502 is transient");
+        assert_eq!(e.body.as_ref().unwrap()["user_id"], "u1");
+        assert_eq!(e.to_string(), "OpenRouter API error (HTTP 400, code 502): Provider returned error [provider Groq]");
+
+        let e = ApiError::from_body(StatusCode::OK, br#"{"error": {"code": "server_error", "message": "boom"}}"#);
+        assert_eq!(e.code, Some(ErrorCode::Text("server_error".into())));
+        assert!(!e.is_retryable(), "no numeric code: the 200 status decides");
+        let e = ApiError::from_body(StatusCode::OK, br#"{"error": {"code": "429", "message": "slow down"}}"#);
+        assert!(e.is_rate_limited() && e.is_retryable());
+    }
+
+    #[test]
+    fn html_and_empty_bodies_are_kept_raw() {
+        let e = ApiError::from_body(StatusCode::BAD_GATEWAY, b"<html><body>502 Bad Gateway</body></html>");
+        assert_eq!(e.raw_body.as_deref(), Some("<html><body>502 Bad Gateway</body></html>"));
+        assert!(e.message.contains("non-JSON") && e.is_retryable());
+        let e = ApiError::from_body(StatusCode::SERVICE_UNAVAILABLE, b"");
+        assert!(e.message.contains("empty body"));
+        let big = vec![b'x'; 10_000];
+        assert!(ApiError::from_body(StatusCode::BAD_GATEWAY, &big).raw_body.unwrap().len() <= BODY_SNIPPET + 3);
+    }
+
+    #[test]
+    fn headers_retry_after_generation_and_rate_limits() {
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", HeaderValue::from_static("7"));
+        h.insert("x-generation-id", HeaderValue::from_static("gen-1"));
+        h.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
+        let e = ApiError::from_response(StatusCode::TOO_MANY_REQUESTS, &h, br#"{"error":{"code":429,"message":"Rate limit exceeded"}}"#);
+        assert_eq!(e.retry_after, Some(Duration::from_secs(7)));
+        assert_eq!(e.generation_id.as_deref(), Some("gen-1"));
+        assert_eq!(e.rate_limit, [("x-ratelimit-remaining".to_string(), "0".to_string())]);
+
+        h.insert("retry-after-ms", HeaderValue::from_static("1500"));
+        assert_eq!(retry_after(&h), Some(Duration::from_millis(1500)), "the finer header wins");
+        let mut h = HeaderMap::new();
+        let later = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(120));
+        h.insert("retry-after", HeaderValue::from_str(&later).unwrap());
+        let wait = retry_after(&h).unwrap();
+        assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120), "{wait:?}");
+        h.insert("retry-after", HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn recognises_a_200_that_is_only_an_error() {
+        let e = error_body(b"\n\n   {\"error\": {\"code\": 504, \"message\": \"timeout\"}, \"user_id\": \"u\"}").unwrap();
+        assert_eq!((e.status, e.code_number()), (StatusCode::OK, Some(504)));
+        assert!(error_body(br#"{"id": "x", "choices": [], "error": {"code": 1}}"#).is_none());
+        assert!(error_body(br#"{"id": "x", "choices": []}"#).is_none());
+        assert!(error_body(b"not json").is_none());
+    }
+
+    #[test]
+    fn decode_errors_name_the_path_and_keep_a_snippet() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Outer {
+            #[allow(dead_code)]
+            choices: Vec<Inner>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        struct Inner {
+            #[allow(dead_code)]
+            index: u32,
+        }
+        let Err(Error::Decode(e)) = decode::<Outer>("chat completion", br#"{"choices": [{"index": 0}, {"index": "one"}]}"#) else {
+            panic!("expected a decode error")
+        };
+        assert_eq!(e.path, "choices[1].index");
+        assert!(e.to_string().starts_with("could not decode chat completion at `choices[1].index`"), "{e}");
+        assert!(e.snippet.contains("\"one\""));
+        assert!(decode::<Outer>("x", b"  {\"choices\": []}").is_ok(), "leading keep-alive whitespace is fine");
+        assert!(matches!(decode::<Outer>("x", br#"{"choices": []} trailing"#), Err(Error::Decode(_))));
+    }
+}
