@@ -1,13 +1,20 @@
 //! The OpenRouter client for applications: a hand-written layer over the generated
 //! [`openrouter_api`] crate.
 //!
-//! Work in progress: so far this crate holds the error type ([`Error`], [`ApiError`]) and the
-//! streaming layer's SSE framing ([`sse`]).
+//! Work in progress: so far this crate holds the configured [`Client`] (authentication,
+//! attribution headers, retries; every generated operation through [`Client::api`]), the error
+//! type ([`Error`], [`ApiError`]) and the streaming layer's SSE framing ([`sse`]).
 
+mod client;
 pub mod error;
+pub mod retry;
+mod secret;
 pub mod sse;
 
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, DecodeError, Error, ErrorCode};
+pub use retry::RetryPolicy;
+pub use secret::ApiKey;
 
 /// The generated low-level client and its types, for every operation of OpenRouter's document.
 pub use openrouter_api as api;

@@ -1,0 +1,221 @@
+//! The configured client.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+
+use crate::retry::{RetryPolicy, RetryingExecutor};
+use crate::secret::ApiKey;
+use crate::Error;
+
+/// Where OpenRouter serves its API.
+pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
+
+/// A configured OpenRouter client. Cheap to clone (shared state).
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    api: openrouter_api::Client,
+    base_url: Url,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The key lives only inside a sensitive header value; nothing here can print it.
+        f.debug_struct("Client").field("base_url", &self.inner.base_url.as_str()).finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client for `key` with the defaults: OpenRouter's base URL, 3 attempts, no total
+    /// deadline.
+    pub fn new(key: impl Into<String>) -> Result<Self, Error> {
+        Self::builder().api_key(key).build()
+    }
+
+    /// From `OPENROUTER_API_KEY` and, if set, `OPENROUTER_BASE_URL`.
+    pub fn from_env() -> Result<Self, Error> {
+        let key = std::env::var("OPENROUTER_API_KEY")
+            .map_err(|_| Error::Config("OPENROUTER_API_KEY is not set".into()))?;
+        let mut builder = Self::builder().api_key(key);
+        if let Ok(url) = std::env::var("OPENROUTER_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        builder.build()
+    }
+
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The generated client for every operation of OpenRouter's document, with this client's
+    /// authentication, headers and retries.
+    pub fn api(&self) -> &openrouter_api::Client {
+        &self.inner.api
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+}
+
+/// Builds a [`Client`]; every setting is checked in [`build`](Self::build), which returns an
+/// error (never panics) on an empty key, a header value with CR/LF, or a base URL that is not
+/// http(s).
+#[derive(Default)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    app_url: Option<String>,
+    app_title: Option<String>,
+    categories: Vec<String>,
+    session_id: Option<String>,
+    headers: Vec<(String, String)>,
+    connect_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    http: Option<reqwest::Client>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .field("app_title", &self.app_title)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// Default: [`DEFAULT_BASE_URL`]. A mock server's URL in tests.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Your app's URL, sent as `HTTP-Referer` (app attribution on openrouter.ai).
+    pub fn app_url(mut self, url: impl Into<String>) -> Self {
+        self.app_url = Some(url.into());
+        self
+    }
+
+    /// Your app's name, sent as `X-OpenRouter-Title` (and the legacy `X-Title`).
+    pub fn app_title(mut self, title: impl Into<String>) -> Self {
+        self.app_title = Some(title.into());
+        self
+    }
+
+    /// App categories, sent lowercase and comma-separated as `X-OpenRouter-Categories`.
+    pub fn categories<I: IntoIterator<Item = S>, S: Into<String>>(mut self, categories: I) -> Self {
+        self.categories = categories.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// A default `x-session-id` (sticky routing; at most 256 characters).
+    pub fn session_id(mut self, id: impl Into<String>) -> Self {
+        self.session_id = Some(id.into());
+        self
+    }
+
+    /// Another header sent with every request (`X-OpenRouter-Metadata: enabled`, …).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Default: 10 s. Applies only to a client this builder creates.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Use your own `reqwest::Client` (proxies, TLS roots, …). Authentication and the other
+    /// headers are still added to each request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    pub fn build(self) -> Result<Client, Error> {
+        let key = ApiKey::new(self.api_key.unwrap_or_default())?;
+        let base = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        let base_url = Url::parse(base.trim_end_matches('/'))
+            .map_err(|e| Error::Config(format!("the base URL {base:?} is not a URL: {e}")))?;
+        if !matches!(base_url.scheme(), "http" | "https") {
+            return Err(Error::Config(format!("the base URL {base:?} is not http(s)")));
+        }
+        if self.session_id.as_ref().is_some_and(|s| s.chars().count() > 256) {
+            return Err(Error::Config("the session id is longer than 256 characters".into()));
+        }
+
+        let mut headers = HeaderMap::new();
+        let mut auth = header_value("Authorization", &format!("Bearer {}", key.expose()))?;
+        auth.set_sensitive(true);
+        headers.insert(AUTHORIZATION, auth);
+        if let Some(url) = &self.app_url {
+            headers.insert("http-referer", header_value("HTTP-Referer", url)?);
+        }
+        if let Some(title) = &self.app_title {
+            headers.insert("x-openrouter-title", header_value("X-OpenRouter-Title", title)?);
+            headers.insert("x-title", header_value("X-Title", title)?);
+        }
+        if !self.categories.is_empty() {
+            let joined = self.categories.iter().map(|c| c.trim().to_lowercase()).collect::<Vec<_>>().join(",");
+            headers.insert("x-openrouter-categories", header_value("X-OpenRouter-Categories", &joined)?);
+        }
+        if let Some(id) = &self.session_id {
+            headers.insert("x-session-id", header_value("x-session-id", id)?);
+        }
+        for (name, value) in &self.headers {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("{name:?} is not a valid header name")))?;
+            headers.insert(name.clone(), header_value(name.as_str(), value)?);
+        }
+
+        let http = match self.http {
+            Some(client) => client,
+            None => {
+                install_crypto_provider();
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+                    .user_agent(concat!("openrouter-rs/", env!("CARGO_PKG_VERSION")))
+                    .build()
+                    .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?
+            }
+        };
+        let executor = RetryingExecutor { policy: self.retry, headers };
+        let hooks = openrouter_api::Hooks::with_executor(Arc::new(executor));
+        // The generated client appends `/path` to this string; `Url` writes a bare host with a
+        // trailing slash, which would double it.
+        let api = openrouter_api::Client::new_with_client(base_url.as_str().trim_end_matches('/'), http, hooks);
+        Ok(Client { inner: Arc::new(Inner { api, base_url }) })
+    }
+}
+
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(value)
+        .map_err(|_| Error::Config(format!("the {name} header value has characters a header cannot carry (CR, LF, …)")))
+}
+
+/// reqwest's TLS is rustls without a built-in crypto provider (the default one, aws-lc-rs, costs
+/// most of a clean build); use ring unless the application installed a provider itself.
+fn install_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}

@@ -1,0 +1,142 @@
+//! Retries: which failures, how long to wait, and the executor the generated client runs every
+//! request through.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use reqwest::{Request, Response};
+
+use crate::error::{is_retryable_status, retry_after};
+
+/// When and how often to try again. Retried: 408, 429, every 5xx (OpenRouter also sends 524 and
+/// 529) and connection failures; a stream only before its first event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; 1 turns retries off.
+    pub max_attempts: u32,
+    /// The first backoff; each later one doubles, with full jitter.
+    pub initial_backoff: Duration,
+    /// No single wait is longer, whatever `Retry-After` asks.
+    pub max_backoff: Duration,
+    /// The total time spent waiting between attempts may not exceed this.
+    pub budget: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+            budget: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// One attempt only.
+    pub fn none() -> Self {
+        Self { max_attempts: 1, ..Self::default() }
+    }
+
+    /// The wait before attempt `attempt + 1` (`attempt` counts from 1): the server's hint when it
+    /// gave one, else exponential backoff with full jitter; capped by `max_backoff`.
+    pub fn backoff(&self, attempt: u32, hint: Option<Duration>) -> Duration {
+        let wait = match hint {
+            Some(h) => h,
+            None => {
+                let exp = self.initial_backoff.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+                exp.mul_f64(fastrand::f64())
+            }
+        };
+        wait.min(self.max_backoff)
+    }
+}
+
+/// What to do after an attempt.
+pub(crate) fn should_retry(result: &reqwest::Result<Response>) -> Option<Option<Duration>> {
+    match result {
+        Ok(r) if is_retryable_status(r.status().as_u16()) => Some(retry_after(r.headers())),
+        Ok(_) => None,
+        Err(e) if e.is_connect() || e.is_timeout() || e.is_request() => Some(None),
+        Err(_) => None,
+    }
+}
+
+/// Runs requests with the policy: the generated client calls it for every operation.
+#[derive(Debug, Clone)]
+pub(crate) struct RetryingExecutor {
+    pub policy: RetryPolicy,
+    /// Authentication and attribution, added to each request that does not set them itself
+    /// (so a caller-supplied `reqwest::Client` gets them too). The key's value is sensitive.
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl RetryingExecutor {
+    pub(crate) async fn run(&self, client: &reqwest::Client, request: Request, operation: &str) -> reqwest::Result<Response> {
+        let mut waited = Duration::ZERO;
+        let mut attempt = 1;
+        let mut pending = request;
+        for (name, value) in &self.headers {
+            if !pending.headers().contains_key(name) {
+                pending.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+        loop {
+            // A body that cannot be cloned (a stream) gets one attempt.
+            let spare = if attempt < self.policy.max_attempts { pending.try_clone() } else { None };
+            let span = tracing::debug_span!("openrouter.attempt", operation, attempt);
+            let result = {
+                let _guard = span.enter();
+                tracing::debug!(method = %pending.method(), url = %pending.url().path(), "sending");
+                client.execute(pending).await
+            };
+            let Some(next) = spare else { return result };
+            let Some(hint) = should_retry(&result) else { return result };
+            let wait = self.policy.backoff(attempt, hint);
+            if waited + wait > self.policy.budget {
+                tracing::debug!(operation, attempt, "retry budget spent");
+                return result;
+            }
+            match &result {
+                Ok(r) => tracing::info!(operation, attempt, status = r.status().as_u16(), wait_ms = wait.as_millis() as u64, "retrying"),
+                Err(e) => tracing::info!(operation, attempt, error = %e, wait_ms = wait.as_millis() as u64, "retrying"),
+            }
+            drop(result);
+            tokio::time::sleep(wait).await;
+            waited += wait;
+            attempt += 1;
+            pending = next;
+        }
+    }
+}
+
+impl openrouter_api::Execute for RetryingExecutor {
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: Request,
+        operation_id: &'static str,
+    ) -> Pin<Box<dyn Future<Output = reqwest::Result<Response>> + Send + 'a>> {
+        Box::pin(self.run(client, request, operation_id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_is_jittered_and_capped() {
+        let p = RetryPolicy { initial_backoff: Duration::from_millis(100), max_backoff: Duration::from_secs(1), ..RetryPolicy::default() };
+        for attempt in 1..6 {
+            let cap = Duration::from_millis(100 * (1 << (attempt - 1))).min(Duration::from_secs(1));
+            for _ in 0..50 {
+                assert!(p.backoff(attempt, None) <= cap);
+            }
+        }
+        assert_eq!(p.backoff(1, Some(Duration::from_millis(300))), Duration::from_millis(300), "the server's hint wins");
+        assert_eq!(p.backoff(1, Some(Duration::from_secs(3600))), Duration::from_secs(1), "but is capped");
+    }
+}

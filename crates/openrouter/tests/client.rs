@@ -1,0 +1,132 @@
+//! The configured client against a wiremock server: headers on every generated operation,
+//! retries with Retry-After, configuration errors, and the key never printed.
+
+use std::time::Duration;
+
+use openrouter::{Client, Error, RetryPolicy};
+use serde_json::json;
+use wiremock::matchers::{header, headers, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const KEY: &str = "sk-or-v1-test-secret";
+
+fn credits() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"data": {"total_credits": 10.5, "total_usage": 2.25}}))
+}
+
+fn fast_retries(attempts: u32) -> RetryPolicy {
+    RetryPolicy { max_attempts: attempts, initial_backoff: Duration::from_millis(1), ..RetryPolicy::default() }
+}
+
+#[tokio::test]
+async fn every_generated_operation_carries_auth_and_attribution() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/credits"))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .and(header("http-referer", "https://example.app"))
+        .and(header("x-openrouter-title", "Example"))
+        .and(header("x-title", "Example"))
+        // wiremock splits header values at commas.
+        .and(headers("x-openrouter-categories", vec!["cli-agent", "programming"]))
+        .and(header("x-session-id", "session-1"))
+        .and(header("x-openrouter-metadata", "enabled"))
+        .respond_with(credits())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .app_url("https://example.app")
+        .app_title("Example")
+        .categories(["CLI-Agent", "programming"])
+        .session_id("session-1")
+        .header("X-OpenRouter-Metadata", "enabled")
+        .build()
+        .unwrap();
+    let credits = client.api().get_credits().await.unwrap().into_inner();
+    assert_eq!(credits.data.unwrap().total_credits, Some(10.5));
+}
+
+#[tokio::test]
+async fn a_caller_supplied_http_client_still_gets_the_headers() {
+    let server = MockServer::start().await;
+    Mock::given(path("/credits"))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .respond_with(credits())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder().api_key(KEY).base_url(server.uri()).http_client(reqwest::Client::new()).build().unwrap();
+    client.api().get_credits().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_is_retried_then_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(path("/credits"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after-ms", "20")
+                .set_body_json(json!({"error": {"code": 429, "message": "Rate limit exceeded"}})),
+        )
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/credits")).respond_with(credits()).expect(1).mount(&server).await;
+    let client = Client::builder().api_key(KEY).base_url(server.uri()).retry_policy(fast_retries(3)).build().unwrap();
+    let started = std::time::Instant::now();
+    client.api().get_credits().await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(20), "the Retry-After hint was honoured");
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_attempt_limit_and_keep_the_last_answer() {
+    let server = MockServer::start().await;
+    Mock::given(path("/credits"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({"error": {"code": 503, "message": "No provider"}})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = Client::builder().api_key(KEY).base_url(server.uri()).retry_policy(fast_retries(2)).build().unwrap();
+    let err = client.api().get_credits().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+}
+
+#[tokio::test]
+async fn a_400_is_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(path("/credits"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": {"code": 400, "message": "bad"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder().api_key(KEY).base_url(server.uri()).retry_policy(fast_retries(3)).build().unwrap();
+    assert!(client.api().get_credits().await.is_err());
+}
+
+#[test]
+fn bad_configuration_is_an_error_not_a_panic() {
+    let config_error = |r: Result<Client, Error>| match r {
+        Err(Error::Config(msg)) => msg,
+        other => panic!("expected a configuration error, got {other:?}"),
+    };
+    assert!(config_error(Client::builder().build()).contains("empty"));
+    assert!(config_error(Client::new("")).contains("empty"));
+    assert!(config_error(Client::builder().api_key(KEY).app_title("a\r\nX-Evil: 1").build()).contains("X-OpenRouter-Title"));
+    assert!(config_error(Client::builder().api_key(KEY).base_url("not a url").build()).contains("not a URL"));
+    assert!(config_error(Client::builder().api_key(KEY).base_url("ftp://x").build()).contains("http"));
+    assert!(config_error(Client::builder().api_key(KEY).header("bad name", "v").build()).contains("header name"));
+    assert!(config_error(Client::builder().api_key(KEY).session_id("x".repeat(257)).build()).contains("256"));
+}
+
+#[test]
+fn the_key_never_appears_in_debug_output() {
+    let builder = Client::builder().api_key(KEY);
+    assert!(!format!("{builder:?}").contains("secret"));
+    let client = builder.build().unwrap();
+    assert!(!format!("{client:?}").contains("secret"));
+    assert_eq!(client.base_url().as_str(), "https://openrouter.ai/api/v1");
+}
