@@ -22,6 +22,9 @@ pub struct Client {
 struct Inner {
     api: openrouter_api::Client,
     base_url: Url,
+    http: reqwest::Client,
+    executor: Arc<RetryingExecutor>,
+    stream_idle_timeout: Option<Duration>,
 }
 
 impl std::fmt::Debug for Client {
@@ -62,6 +65,70 @@ impl Client {
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
     }
+
+    /// Chat completions.
+    pub fn chat(&self) -> crate::chat::Chat<'_> {
+        crate::chat::Chat::new(self)
+    }
+
+    /// The request's JSON with `stream` set as the method needs.
+    pub(crate) fn json_body<R: serde::Serialize + ?Sized>(&self, request: &R, stream: bool) -> Result<Vec<u8>, Error> {
+        let mut value = serde_json::to_value(request)
+            .map_err(|e| Error::Config(format!("the request does not serialize to JSON: {e}")))?;
+        let Some(object) = value.as_object_mut() else {
+            return Err(Error::Config("the request must serialize to a JSON object".into()));
+        };
+        object.insert("stream".into(), serde_json::Value::Bool(stream));
+        serde_json::to_vec(&value).map_err(|e| Error::Config(e.to_string()))
+    }
+
+    /// POST JSON through the retrying executor; a non-2xx answer becomes [`Error::Api`].
+    pub(crate) async fn post_json(&self, path: &str, operation: &'static str, body: &[u8]) -> Result<reqwest::Response, Error> {
+        let url = format!("{}{path}", self.inner.base_url.as_str().trim_end_matches('/'));
+        let request = self
+            .inner
+            .http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_vec())
+            .build()
+            .map_err(Error::Transport)?;
+        let response = self.inner.executor.run(&self.inner.http, request, operation).await.map_err(Error::Transport)?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap_or_default();
+        Err(Error::Api(Box::new(crate::ApiError::from_response(status, &headers, &bytes))))
+    }
+
+    /// A 2xx response as a typed event stream. A `200` that is not `text/event-stream` is read
+    /// whole: an error body becomes [`Error::Api`] (OpenRouter answers some failures that way).
+    pub(crate) async fn event_stream<T: serde::de::DeserializeOwned>(
+        &self,
+        response: reqwest::Response,
+        protocol: crate::stream::Protocol,
+    ) -> Result<crate::stream::EventStream<T>, Error> {
+        let is_sse = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/event-stream"));
+        if !is_sse {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let bytes = response.bytes().await.map_err(Error::Transport)?;
+            let error = crate::error::error_body(&bytes).unwrap_or_else(|| {
+                let mut e = crate::ApiError::from_body(status, &bytes);
+                let kind = headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("no content type");
+                e.message = format!("expected an event stream, got {kind}");
+                e
+            });
+            return Err(Error::Api(Box::new(error)));
+        }
+        Ok(crate::stream::EventStream::new(response, protocol, self.inner.stream_idle_timeout))
+    }
 }
 
 /// Builds a [`Client`]; every setting is checked in [`build`](Self::build), which returns an
@@ -77,8 +144,10 @@ pub struct ClientBuilder {
     session_id: Option<String>,
     headers: Vec<(String, String)>,
     connect_timeout: Option<Duration>,
+    stream_idle_timeout: Option<Duration>,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
+    stream_idle_set: bool,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -136,6 +205,15 @@ impl ClientBuilder {
     /// Default: 10 s. Applies only to a client this builder creates.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// End a stream with [`crate::StreamError::IdleTimeout`] when no event arrives for this
+    /// long; OpenRouter's keep-alive comments do not count. Default: 120 s; `None` waits forever.
+    /// There is no total deadline on streams.
+    pub fn stream_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.stream_idle_timeout = timeout;
+        self.stream_idle_set = true;
         self
     }
 
@@ -198,12 +276,14 @@ impl ClientBuilder {
                     .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?
             }
         };
-        let executor = RetryingExecutor { policy: self.retry, headers };
-        let hooks = openrouter_api::Hooks::with_executor(Arc::new(executor));
+        let executor = Arc::new(RetryingExecutor { policy: self.retry, headers });
+        let hooks = openrouter_api::Hooks::with_executor(executor.clone());
         // The generated client appends `/path` to this string; `Url` writes a bare host with a
         // trailing slash, which would double it.
-        let api = openrouter_api::Client::new_with_client(base_url.as_str().trim_end_matches('/'), http, hooks);
-        Ok(Client { inner: Arc::new(Inner { api, base_url }) })
+        let api = openrouter_api::Client::new_with_client(base_url.as_str().trim_end_matches('/'), http.clone(), hooks);
+        let stream_idle_timeout =
+            if self.stream_idle_set { self.stream_idle_timeout } else { Some(Duration::from_secs(120)) };
+        Ok(Client { inner: Arc::new(Inner { api, base_url, http, executor, stream_idle_timeout }) })
     }
 }
 

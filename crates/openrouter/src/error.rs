@@ -31,6 +31,56 @@ pub enum Error {
     /// The request did not get a response (connection, TLS, timeout before the first byte).
     #[error("request failed: {0}")]
     Transport(#[source] reqwest::Error),
+    /// A stream broke off: no event within the idle timeout, a connection lost mid-body, or an
+    /// end without the closing `[DONE]`.
+    #[error(transparent)]
+    Stream(StreamError),
+}
+
+/// How a stream broke off.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    /// No event arrived for this long (keep-alive comments do not count: they only say the
+    /// connection is up, not that the generation moves).
+    #[error("no stream event for {0:?} (keep-alive comments do not count)")]
+    IdleTimeout(std::time::Duration),
+    /// The body ended before the stream's closing `[DONE]`.
+    #[error("the stream ended without [DONE]")]
+    Truncated,
+    /// Reading the body failed.
+    #[error("reading the stream failed: {0}")]
+    Body(#[source] reqwest::Error),
+}
+
+impl Error {
+    /// The API error, if this is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether trying again may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(e) => e.is_retryable(),
+            Self::Transport(e) => e.is_connect() || e.is_timeout(),
+            Self::Stream(StreamError::IdleTimeout(_) | StreamError::Truncated | StreamError::Body(_)) => true,
+            _ => false,
+        }
+    }
+
+    /// How long the server asked to wait, if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api().and_then(|e| e.retry_after)
+    }
+
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.api().map(|e| e.status)
+    }
 }
 
 /// The `error.code` OpenRouter sends: a number (`429`, `502`) or a string (`"server_error"`).
@@ -228,7 +278,7 @@ fn snippet(body: &[u8]) -> String {
     let cut = &body[..body.len().min(BODY_SNIPPET)];
     let mut text = String::from_utf8_lossy(cut).into_owned();
     if body.len() > BODY_SNIPPET {
-        text.push_str("…");
+        text.push('…');
     }
     text
 }

@@ -5,14 +5,17 @@
 //! attribution headers, retries; every generated operation through [`Client::api`]), the error
 //! type ([`Error`], [`ApiError`]) and the streaming layer's SSE framing ([`sse`]).
 
+pub mod chat;
 mod client;
 pub mod error;
 pub mod retry;
 mod secret;
 pub mod sse;
+pub mod stream;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
-pub use error::{ApiError, DecodeError, Error, ErrorCode};
+pub use error::{ApiError, DecodeError, Error, ErrorCode, StreamError};
+pub use stream::EventStream;
 pub use retry::RetryPolicy;
 pub use secret::ApiKey;
 

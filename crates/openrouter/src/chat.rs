@@ -1,0 +1,45 @@
+//! Chat completions (`POST /chat/completions`): one answer, or a stream of chunks.
+
+use serde::Serialize;
+
+use crate::Error;
+use crate::client::Client;
+use crate::stream::{EventStream, Protocol};
+use openrouter_api::types::{ChatResult, ChatStreamChunk};
+
+/// `client.chat()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Chat<'a> {
+    client: &'a Client,
+}
+
+const STREAM: Protocol = Protocol { done: Some("[DONE]"), what: "chat completion chunk" };
+
+impl<'a> Chat<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    /// Send a request (the generated [`openrouter_api::types::ChatRequest`], or any value that
+    /// serializes to the request's JSON) and wait for the whole answer. `stream` is forced off.
+    /// A `200` whose body is only `{"error": …}` comes back as [`Error::Api`].
+    pub async fn create<R: Serialize + ?Sized>(&self, request: &R) -> Result<ChatResult, Error> {
+        let body = self.client.json_body(request, false)?;
+        let response = self.client.post_json("/chat/completions", "sendChatCompletionRequest", &body).await?;
+        let bytes = response.bytes().await.map_err(Error::Transport)?;
+        if let Some(error) = crate::error::error_body(&bytes) {
+            return Err(Error::Api(Box::new(error)));
+        }
+        crate::error::decode("chat completion", &bytes)
+    }
+
+    /// Send a request with `stream: true` and return the chunks as they arrive. A failure before
+    /// the first event is an `Err` here (and was retried per the policy); after it, an `Err`
+    /// item (and the stream ends). A chunk that does not decode is an `Err` item, and the stream
+    /// goes on.
+    pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<ChatStreamChunk>, Error> {
+        let body = self.client.json_body(request, true)?;
+        let response = self.client.post_json("/chat/completions", "sendChatCompletionRequest", &body).await?;
+        self.client.event_stream(response, STREAM).await
+    }
+}

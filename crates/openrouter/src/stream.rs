@@ -1,0 +1,143 @@
+//! Typed event streams over SSE: framing ([`crate::sse`]), the `[DONE]` sentinel, mid-stream
+//! errors, decode errors that do not end the stream, and an idle timeout that keep-alive comments
+//! do not reset. Dropping the stream drops the response, which cancels the request.
+
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_core::Stream;
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use tokio::time::{Instant, Sleep};
+
+use crate::error::{self, ApiError, Error, StreamError};
+use crate::sse::{Decoder, Event};
+
+type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
+
+/// How a stream ends and fails, per endpoint.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Protocol {
+    /// `[DONE]` for chat and Responses; `/messages` ends with a `message_stop` event instead.
+    pub done: Option<&'static str>,
+    /// What is being decoded, for error messages.
+    pub what: &'static str,
+}
+
+/// A stream of `T` decoded from server-sent events.
+pub struct EventStream<T> {
+    body: Option<ByteStream>,
+    decoder: Decoder,
+    protocol: Protocol,
+    idle: Option<Duration>,
+    sleep: Option<Pin<Box<Sleep>>>,
+    finished: bool,
+    _marker: PhantomData<fn() -> T>,
+}
+
+impl<T> std::fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStream").field("what", &self.protocol.what).field("finished", &self.finished).finish()
+    }
+}
+
+impl<T: DeserializeOwned> EventStream<T> {
+    pub(crate) fn new(response: reqwest::Response, protocol: Protocol, idle: Option<Duration>) -> Self {
+        Self {
+            body: Some(Box::pin(response.bytes_stream())),
+            decoder: Decoder::new(),
+            protocol,
+            idle,
+            sleep: idle.map(|d| Box::pin(tokio::time::sleep(d))),
+            finished: false,
+            _marker: PhantomData,
+        }
+    }
+
+    /// Keep-alive comments received so far.
+    pub fn keep_alives(&self) -> u64 {
+        self.decoder.comments()
+    }
+
+    /// An event's data → the item it yields, or `None` for the end sentinel.
+    fn item(&mut self, event: Event) -> Option<Result<T, Error>> {
+        let data = event.data.trim_ascii();
+        if Some(data) == self.protocol.done {
+            self.finished = true;
+            return None;
+        }
+        // A mid-stream failure: status stays 200, the event carries `error` at the top level.
+        if data.contains("\"error\"") {
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(data) {
+                // Chat sends `{error: {...}, choices: [...finish_reason: "error"]}`, /messages
+                // `{type: "error", error: {...}}`.
+                if value.get("error").is_some_and(|e| e.is_object() || e.is_string()) {
+                    self.finished = true;
+                    return Some(Err(Error::Api(Box::new(ApiError::from_body(StatusCode::OK, data.as_bytes())))));
+                }
+            }
+        }
+        Some(error::decode::<T>(self.protocol.what, data.as_bytes()))
+    }
+}
+
+impl<T: DeserializeOwned> Stream for EventStream<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if this.finished {
+                this.body = None;
+                return Poll::Ready(None);
+            }
+            if let Some(event) = this.decoder.next_event() {
+                // Only an event proves progress: restart the idle clock.
+                if let (Some(idle), Some(sleep)) = (this.idle, this.sleep.as_mut()) {
+                    sleep.as_mut().reset(Instant::now() + idle);
+                }
+                match this.item(event) {
+                    Some(item) => return Poll::Ready(Some(item)),
+                    None => continue,
+                }
+            }
+            let Some(body) = this.body.as_mut() else {
+                // The body ended and every event was delivered, without the closing sentinel.
+                this.finished = true;
+                if this.protocol.done.is_some() {
+                    return Poll::Ready(Some(Err(Error::Stream(StreamError::Truncated))));
+                }
+                continue;
+            };
+            match body.as_mut().poll_next(cx) {
+                Poll::Ready(Some(Ok(chunk))) => this.decoder.push(&chunk),
+                Poll::Ready(Some(Err(e))) => {
+                    this.finished = true;
+                    return Poll::Ready(Some(Err(Error::Stream(StreamError::Body(e)))));
+                }
+                Poll::Ready(None) => {
+                    this.body = None;
+                    // An unterminated last event (OpenRouter's error events sometimes are) is
+                    // still delivered; the next poll reports the missing sentinel.
+                    if let Some(event) = this.decoder.finish() {
+                        if let Some(item) = this.item(event) {
+                            return Poll::Ready(Some(item));
+                        }
+                    }
+                }
+                Poll::Pending => {
+                    if let (Some(idle), Some(sleep)) = (this.idle, this.sleep.as_mut()) {
+                        if sleep.as_mut().poll(cx).is_ready() {
+                            this.finished = true;
+                            return Poll::Ready(Some(Err(Error::Stream(StreamError::IdleTimeout(idle)))));
+                        }
+                    }
+                    return Poll::Pending;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Chat completions against wiremock: SSE fixtures we wrote ourselves (keep-alive comments,
+//! multi-line data, CRLF, mid-stream errors with an integer and a string code, tool-call
+//! fragments, a usage-only final chunk, unknown values, truncation), a 200 that carries an
+//! error, and an idle stream.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use openrouter::{Client, Error, ErrorCode, StreamError};
+use openrouter_api::types::{ChatFinishReasonEnum, ChatStreamChunk};
+use serde_json::json;
+use wiremock::matchers::{body_partial_json, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn request() -> serde_json::Value {
+    json!({"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "Say hello"}]})
+}
+
+async fn serve_stream(name: &str) -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/chat/completions"))
+        .and(body_partial_json(json!({"stream": true})))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(fixture(name), "text/event-stream"))
+        .mount(&server)
+        .await;
+    let client = Client::builder().api_key("sk-test").base_url(server.uri()).build().unwrap();
+    (server, client)
+}
+
+async fn collect(client: &Client) -> Vec<Result<ChatStreamChunk, Error>> {
+    client.chat().stream(&request()).await.unwrap().collect().await
+}
+
+fn text(items: &[Result<ChatStreamChunk, Error>]) -> String {
+    items
+        .iter()
+        .filter_map(|i| i.as_ref().ok())
+        .flat_map(|c| c.choices.iter().flatten())
+        .filter_map(|c| c.delta.as_ref()?.content.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn streams_text_across_keep_alives_crlf_and_multi_line_data() {
+    let (_server, client) = serve_stream("chat_basic.sse").await;
+    let mut stream = client.chat().stream(&request()).await.unwrap();
+    let mut items = Vec::new();
+    while let Some(item) = stream.next().await {
+        items.push(item);
+    }
+    assert!(items.iter().all(Result::is_ok), "{items:?}");
+    assert_eq!(items.len(), 4, "four chunks; [DONE] ends the stream");
+    assert_eq!(text(&items), "Hello");
+    assert_eq!(stream.keep_alives(), 3);
+    let last = items.last().unwrap().as_ref().unwrap();
+    assert!(last.choices.as_ref().unwrap().is_empty(), "a usage-only final chunk");
+    assert_eq!(last.usage.as_ref().unwrap().cost, Some(0.00012));
+    let stop = items[2].as_ref().unwrap().choices.as_ref().unwrap()[0].finish_reason.clone();
+    assert_eq!(stop, Some(ChatFinishReasonEnum::Stop));
+}
+
+#[tokio::test]
+async fn a_mid_stream_error_with_an_integer_code_is_a_typed_err_and_ends_the_stream() {
+    let (_server, client) = serve_stream("chat_error_int.sse").await;
+    let items = collect(&client).await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert_eq!(text(&items), "Par");
+    let Err(Error::Api(e)) = &items[1] else { panic!("{:?}", items[1]) };
+    assert_eq!(e.code, Some(ErrorCode::Number(502)));
+    assert_eq!(e.message, "Provider disconnected");
+    assert_eq!(e.provider_name(), Some("Groq"));
+    assert!(e.is_retryable());
+}
+
+#[tokio::test]
+async fn a_string_code_error_without_done_or_blank_line_is_still_reported() {
+    let (_server, client) = serve_stream("chat_error_string.sse").await;
+    let items = collect(&client).await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    let Err(Error::Api(e)) = &items[0] else { panic!("{:?}", items[0]) };
+    assert_eq!(e.code, Some(ErrorCode::Text("server_error".into())));
+    assert_eq!(e.status.as_u16(), 200);
+}
+
+#[tokio::test]
+async fn tool_call_fragments_decode_in_order() {
+    let (_server, client) = serve_stream("chat_tool_calls.sse").await;
+    let items = collect(&client).await;
+    let args: String = items
+        .iter()
+        .map(|i| i.as_ref().unwrap())
+        .flat_map(|c| c.choices.iter().flatten())
+        .flat_map(|c| c.delta.as_ref().and_then(|d| d.tool_calls.clone()).unwrap_or_default())
+        .filter_map(|t| t.function?.arguments)
+        .collect();
+    assert_eq!(args, r#"{"city":"Paris"}"#);
+}
+
+#[tokio::test]
+async fn unknown_values_parse_and_a_bad_chunk_is_an_err_item_that_does_not_end_the_stream() {
+    let (_server, client) = serve_stream("chat_unknown.sse").await;
+    let items = collect(&client).await;
+    assert_eq!(items.len(), 3, "{items:?}");
+    let first = items[0].as_ref().unwrap();
+    let reason = first.choices.as_ref().unwrap()[0].finish_reason.clone();
+    assert_eq!(reason, Some(ChatFinishReasonEnum::Unknown("paused_for_review".into())));
+    assert_eq!(first.extra["brand_new"], json!({"x": 1}));
+    let Err(Error::Decode(e)) = &items[1] else { panic!("{:?}", items[1]) };
+    assert_eq!(e.path, "choices");
+    assert_eq!(text(&items), "ab", "the stream went on after the bad chunk");
+}
+
+#[tokio::test]
+async fn a_truncated_stream_ends_with_a_truncation_error() {
+    let (_server, client) = serve_stream("chat_truncated.sse").await;
+    let items = collect(&client).await;
+    assert_eq!(text(&items), "cut");
+    assert!(matches!(items.last(), Some(Err(Error::Stream(StreamError::Truncated)))), "{items:?}");
+}
+
+#[tokio::test]
+async fn create_returns_the_completion_and_detects_a_200_that_carries_an_error() {
+    let server = MockServer::start().await;
+    Mock::given(body_partial_json(json!({"stream": false, "model": "ok"})))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"   {"id":"gen-9","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Paris."},"finish_reason":"stop"}]}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(body_partial_json(json!({"model": "broken"})))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("\n\n{\"error\":{\"code\":504,\"message\":\"Upstream timed out\"}}", "application/json"))
+        .mount(&server)
+        .await;
+    Mock::given(body_partial_json(json!({"model": "html"})))
+        .respond_with(ResponseTemplate::new(502).set_body_raw("<html>Bad gateway</html>", "text/html"))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key("sk-test")
+        .base_url(server.uri())
+        .retry_policy(openrouter::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let ok = client.chat().create(&json!({"model": "ok", "messages": []})).await.unwrap();
+    assert_eq!(ok.id.as_deref(), Some("gen-9"));
+
+    let err = client.chat().create(&json!({"model": "broken", "messages": []})).await.unwrap_err();
+    let e = err.api().expect("an API error, not a decode error");
+    assert_eq!((e.status.as_u16(), e.code_number()), (200, Some(504)));
+    assert!(err.is_retryable());
+
+    let err = client.chat().create(&json!({"model": "html", "messages": []})).await.unwrap_err();
+    assert_eq!(err.api().unwrap().raw_body.as_deref(), Some("<html>Bad gateway</html>"));
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+}
+
+/// A raw server: response head, one event, then only keep-alive comments, never closing.
+async fn stalling_server() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 8192];
+        let _ = socket.read(&mut buf).await;
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+        let _ = socket.write_all(head.as_bytes()).await;
+        let send = |text: &str| format!("{:x}\r\n{text}\r\n", text.len());
+        let event = r#"data: {"id":"gen-6","choices":[{"index":0,"delta":{"content":"slow"}}]}"#.to_string() + "\n\n";
+        let _ = socket.write_all(send(&event).as_bytes()).await;
+        // Keep-alives for a bounded while (the test ends long before), then hang up.
+        for _ in 0..100 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            if socket.write_all(send(": OPENROUTER PROCESSING\n\n").as_bytes()).await.is_err() {
+                return;
+            }
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn keep_alive_comments_do_not_reset_the_idle_timeout() {
+    let base = stalling_server().await;
+    let client = Client::builder()
+        .api_key("sk-test")
+        .base_url(base)
+        .stream_idle_timeout(Some(Duration::from_millis(200)))
+        .build()
+        .unwrap();
+    let mut stream = client.chat().stream(&request()).await.unwrap();
+    assert!(stream.next().await.unwrap().is_ok());
+    let next = stream.next().await.unwrap();
+    assert!(matches!(next, Err(Error::Stream(StreamError::IdleTimeout(_)))), "{next:?}");
+    assert!(stream.keep_alives() > 0, "comments kept arriving while the stream was idle");
+    assert!(stream.next().await.is_none());
+}
