@@ -5,6 +5,7 @@
 //! attribution headers, retries; every generated operation through [`Client::api`]), the error
 //! type ([`Error`], [`ApiError`]) and the streaming layer's SSE framing ([`sse`]).
 
+mod accumulate;
 pub mod chat;
 mod client;
 pub mod error;
@@ -13,6 +14,7 @@ mod secret;
 pub mod sse;
 pub mod stream;
 
+pub use accumulate::{ChatAccumulator, ToolCall};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, DecodeError, Error, ErrorCode, StreamError};
 pub use stream::EventStream;

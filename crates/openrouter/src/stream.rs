@@ -84,6 +84,28 @@ impl<T: DeserializeOwned> EventStream<T> {
     }
 }
 
+impl EventStream<openrouter_api::types::ChatStreamChunk> {
+    /// Only the text: each chunk's content delta (empty deltas skipped), errors passed through.
+    pub fn text_stream(self) -> impl Stream<Item = Result<String, Error>> + Send {
+        use futures_util::StreamExt;
+        self.filter_map(|item| async move {
+            match item {
+                Ok(chunk) => {
+                    let text: String = chunk
+                        .choices
+                        .iter()
+                        .flatten()
+                        .filter(|c| c.index.unwrap_or(0) == 0)
+                        .filter_map(|c| c.delta.as_ref()?.content.as_deref())
+                        .collect();
+                    (!text.is_empty()).then_some(Ok(text))
+                }
+                Err(e) => Some(Err(e)),
+            }
+        })
+    }
+}
+
 impl<T: DeserializeOwned> Stream for EventStream<T> {
     type Item = Result<T, Error>;
 

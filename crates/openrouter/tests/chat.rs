@@ -201,3 +201,55 @@ async fn keep_alive_comments_do_not_reset_the_idle_timeout() {
     assert!(stream.keep_alives() > 0, "comments kept arriving while the stream was idle");
     assert!(stream.next().await.is_none());
 }
+
+#[tokio::test]
+async fn the_accumulator_merges_tool_call_fragments_and_keeps_usage() {
+    let (_server, client) = serve_stream("chat_tool_calls.sse").await;
+    let mut acc = openrouter::ChatAccumulator::new();
+    for item in collect(&client).await {
+        acc.push(&item.unwrap());
+    }
+    assert_eq!(acc.tool_calls.len(), 1);
+    let call = &acc.tool_calls[0];
+    assert_eq!((call.id.as_deref(), call.name.as_deref()), (Some("call_1"), Some("get_weather")));
+    assert_eq!(call.arguments, r#"{"city":"Paris"}"#);
+    assert_eq!(acc.finish_reason, Some(ChatFinishReasonEnum::ToolCalls));
+
+    let (_server, client) = serve_stream("chat_basic.sse").await;
+    let mut acc = openrouter::ChatAccumulator::new();
+    for item in collect(&client).await {
+        acc.push(&item.unwrap());
+    }
+    assert_eq!(acc.content, "Hello");
+    assert_eq!(acc.model.as_deref(), Some("openai/gpt-4o"));
+    assert_eq!(acc.usage.as_ref().and_then(|u| u.cost), Some(0.00012));
+    assert_eq!(acc.chunks, 4);
+}
+
+#[tokio::test]
+async fn text_stream_yields_only_text() {
+    let (_server, client) = serve_stream("chat_basic.sse").await;
+    let parts: Vec<String> =
+        client.chat().stream(&request()).await.unwrap().text_stream().map(Result::unwrap).collect().await;
+    assert_eq!(parts, ["Hel", "lo"]);
+}
+
+#[tokio::test]
+async fn reasoning_text_and_details_are_kept_in_order_including_unknown_kinds() {
+    use openrouter_api::types::ReasoningDetailUnion;
+    let (_server, client) = serve_stream("chat_reasoning.sse").await;
+    let mut acc = openrouter::ChatAccumulator::new();
+    for item in collect(&client).await {
+        acc.push(&item.unwrap());
+    }
+    assert_eq!((acc.reasoning.as_str(), acc.content.as_str()), ("Thinking", "Done"));
+    assert_eq!(acc.reasoning_details.len(), 3);
+    assert!(matches!(acc.reasoning_details[0], ReasoningDetailUnion::ReasoningText(_)));
+    assert!(matches!(acc.reasoning_details[1], ReasoningDetailUnion::ReasoningEncrypted(_)));
+    // A kind this version does not know is kept as sent, so it can go back to the model.
+    let ReasoningDetailUnion::Unknown(raw) = &acc.reasoning_details[2] else { panic!() };
+    assert_eq!(raw, &json!({"type": "reasoning.future_kind", "blob": 1}));
+    let encrypted = serde_json::to_value(&acc.reasoning_details[1]).unwrap();
+    assert_eq!(encrypted["data"], "b64==");
+    assert_eq!(encrypted["type"], "reasoning.encrypted");
+}
