@@ -13,7 +13,7 @@ pub struct Chat<'a> {
     client: &'a Client,
 }
 
-const STREAM: Protocol = Protocol { done: Some("[DONE]"), what: "chat completion chunk" };
+const STREAM: Protocol = Protocol { done: Some("[DONE]"), what: "chat completion chunk", error_type: None };
 
 impl<'a> Chat<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {

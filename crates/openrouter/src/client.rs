@@ -71,6 +71,16 @@ impl Client {
         crate::chat::Chat::new(self)
     }
 
+    /// The Responses API.
+    pub fn responses(&self) -> crate::responses::Responses<'_> {
+        crate::responses::Responses::new(self)
+    }
+
+    /// Anthropic-format Messages.
+    pub fn messages(&self) -> crate::messages::Messages<'_> {
+        crate::messages::Messages::new(self)
+    }
+
     /// The request's JSON with `stream` set as the method needs.
     pub(crate) fn json_body<R: serde::Serialize + ?Sized>(&self, request: &R, stream: bool) -> Result<Vec<u8>, Error> {
         let mut value = serde_json::to_value(request)

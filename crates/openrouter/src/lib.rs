@@ -8,6 +8,8 @@
 mod accumulate;
 pub mod chat;
 mod client;
+pub mod messages;
+pub mod responses;
 pub mod error;
 pub mod retry;
 mod secret;
@@ -18,6 +20,7 @@ pub use accumulate::{ChatAccumulator, ToolCall};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, DecodeError, Error, ErrorCode, StreamError};
 pub use stream::EventStream;
+pub use responses::OutputText;
 pub use retry::RetryPolicy;
 pub use secret::ApiKey;
 

@@ -25,6 +25,9 @@ pub(crate) struct Protocol {
     pub done: Option<&'static str>,
     /// What is being decoded, for error messages.
     pub what: &'static str,
+    /// An event `type` that reports a failure with `code`/`message` at its top level (the
+    /// Responses API's `error` event).
+    pub error_type: Option<&'static str>,
 }
 
 /// A stream of `T` decoded from server-sent events.
@@ -69,7 +72,8 @@ impl<T: DeserializeOwned> EventStream<T> {
             self.finished = true;
             return None;
         }
-        // A mid-stream failure: status stays 200, the event carries `error` at the top level.
+        // A mid-stream failure: the status stays 200 and an event says so. Only events that
+        // mention "error" are parsed twice.
         if data.contains("\"error\"") {
             if let Ok(value) = serde_json::from_str::<serde_json::Value>(data) {
                 // Chat sends `{error: {...}, choices: [...finish_reason: "error"]}`, /messages
@@ -77,6 +81,12 @@ impl<T: DeserializeOwned> EventStream<T> {
                 if value.get("error").is_some_and(|e| e.is_object() || e.is_string()) {
                     self.finished = true;
                     return Some(Err(Error::Api(Box::new(ApiError::from_body(StatusCode::OK, data.as_bytes())))));
+                }
+                // Responses: `{type: "error", code, message, …}`.
+                if self.protocol.error_type.is_some() && value.get("type").and_then(|t| t.as_str()) == self.protocol.error_type {
+                    self.finished = true;
+                    let wrapped = serde_json::json!({ "error": value });
+                    return Some(Err(Error::Api(Box::new(ApiError::from_body(StatusCode::OK, wrapped.to_string().as_bytes())))));
                 }
             }
         }
