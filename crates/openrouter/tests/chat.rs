@@ -253,3 +253,27 @@ async fn reasoning_text_and_details_are_kept_in_order_including_unknown_kinds() 
     assert_eq!(encrypted["data"], "b64==");
     assert_eq!(encrypted["type"], "reasoning.encrypted");
 }
+
+#[tokio::test]
+async fn a_built_request_goes_out_with_typed_and_extra_fields() {
+    let server = MockServer::start().await;
+    Mock::given(body_partial_json(json!({
+        "model": "openai/gpt-4o",
+        "stream": false,
+        "messages": [{"role": "user", "content": "Hi"}],
+        "models": ["anthropic/claude-sonnet-4"],
+        "reasoning": {"max_tokens": 1024}
+    })))
+    .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "gen-10", "choices": []})))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = Client::builder().api_key("sk-test").base_url(server.uri()).build().unwrap();
+    let request = openrouter::ChatRequestBuilder::new("openai/gpt-4o")
+        .user("Hi")
+        .fallbacks(["anthropic/claude-sonnet-4"])
+        .extra("reasoning", json!({"max_tokens": 1024}))
+        .build()
+        .unwrap();
+    assert_eq!(client.chat().create(&request).await.unwrap().id.as_deref(), Some("gen-10"));
+}

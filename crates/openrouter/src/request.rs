@@ -1,0 +1,210 @@
+//! Building requests: typed where the document describes a field, open where it does not.
+//!
+//! [`ChatRequestBuilder`] fills the generated [`ChatRequest`] (every field of the document is
+//! reachable through [`ChatRequestBuilder::with`]) and merges [`extra`](ChatRequestBuilder::extra)
+//! JSON over it, for fields OpenRouter accepts before its document lists them (the docs' chat
+//! `reasoning.max_tokens`/`exclude`/`enabled`, for one).
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use openrouter_api::types::{
+    ChatFunctionTool, ChatMessages, ChatModelNames, ChatRequest, ChatRequestStop, ChatToolChoice, ModelName,
+    ProviderPreferences,
+};
+
+/// A chat message from a role and text, as the generated union. Falls back to the union's
+/// `Unknown` form (which serializes the same JSON) if a future document makes the shape
+/// disagree, so it never fails.
+pub fn message(role: &str, text: impl Into<String>) -> ChatMessages {
+    let value = json!({"role": role, "content": text.into()});
+    serde_json::from_value(value.clone()).unwrap_or(ChatMessages::Unknown(value))
+}
+
+/// A request ready to send: the typed request with extra fields merged over it.
+#[derive(Debug, Clone)]
+pub struct ChatRequestBody {
+    pub request: ChatRequest,
+    pub extra: Map<String, Value>,
+}
+
+impl Serialize for ChatRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.extra.is_empty() {
+            return self.request.serialize(serializer);
+        }
+        let mut value = serde_json::to_value(&self.request).map_err(serde::ser::Error::custom)?;
+        if let Some(object) = value.as_object_mut() {
+            merge(object, &self.extra);
+        }
+        value.serialize(serializer)
+    }
+}
+
+/// Objects merge key by key (so `extra("reasoning", {max_tokens})` keeps a typed `effort`);
+/// anything else replaces.
+fn merge(target: &mut Map<String, Value>, extra: &Map<String, Value>) {
+    for (k, v) in extra {
+        match (target.get_mut(k), v) {
+            (Some(Value::Object(t)), Value::Object(e)) => merge(t, e),
+            _ => {
+                target.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+/// Builds a chat completion request.
+#[derive(Debug, Clone)]
+pub struct ChatRequestBuilder {
+    /// `Err` only if this version's generated request cannot start empty; `build` reports it.
+    request: Result<ChatRequest, String>,
+    extra: Map<String, Value>,
+}
+
+impl ChatRequestBuilder {
+    /// A request for `model` with no messages yet.
+    pub fn new(model: impl Into<String>) -> Self {
+        let model = ModelName(model.into());
+        Self { request: empty_chat_request(), extra: Map::new() }.with(|r| r.model = Some(model))
+    }
+
+    /// Any field of the document's request, typed: `.with(|r| r.top_k = Some(40))`.
+    pub fn with(mut self, edit: impl FnOnce(&mut ChatRequest)) -> Self {
+        if let Ok(request) = &mut self.request {
+            edit(request);
+        }
+        self
+    }
+
+    pub fn message(self, message: impl Into<ChatMessages>) -> Self {
+        let message = message.into();
+        self.with(|r| r.messages.push(message))
+    }
+
+    pub fn system(self, text: impl Into<String>) -> Self {
+        self.message(message("system", text))
+    }
+
+    pub fn developer(self, text: impl Into<String>) -> Self {
+        self.message(message("developer", text))
+    }
+
+    pub fn user(self, text: impl Into<String>) -> Self {
+        self.message(message("user", text))
+    }
+
+    pub fn assistant(self, text: impl Into<String>) -> Self {
+        self.message(message("assistant", text))
+    }
+
+    /// Models to fall back to, in order, if the primary fails (the response's `model` says which
+    /// answered).
+    pub fn fallbacks<I: IntoIterator<Item = S>, S: Into<String>>(self, models: I) -> Self {
+        let models = ChatModelNames(models.into_iter().map(|m| ModelName(m.into())).collect());
+        self.with(|r| r.models = Some(models))
+    }
+
+    pub fn temperature(self, t: f64) -> Self {
+        self.with(|r| r.temperature = Some(t))
+    }
+
+    pub fn top_p(self, p: f64) -> Self {
+        self.with(|r| r.top_p = Some(p))
+    }
+
+    pub fn max_tokens(self, n: i64) -> Self {
+        self.with(|r| r.max_tokens = Some(n))
+    }
+
+    pub fn seed(self, seed: i64) -> Self {
+        self.with(|r| r.seed = Some(seed))
+    }
+
+    pub fn stop<I: IntoIterator<Item = S>, S: Into<String>>(self, stop: I) -> Self {
+        let stop = ChatRequestStop::Array(stop.into_iter().map(Into::into).collect());
+        self.with(|r| r.stop = Some(stop))
+    }
+
+    pub fn logprobs(self, top: Option<i64>) -> Self {
+        self.with(|r| {
+            r.logprobs = Some(true);
+            r.top_logprobs = top;
+        })
+    }
+
+    pub fn tool(self, tool: ChatFunctionTool) -> Self {
+        self.with(|r| r.tools.push(tool))
+    }
+
+    pub fn tool_choice(self, choice: ChatToolChoice) -> Self {
+        self.with(|r| r.tool_choice = Some(choice))
+    }
+
+    /// Provider routing preferences (order, only, ignore, sort, max price, …).
+    pub fn provider(self, provider: ProviderPreferences) -> Self {
+        self.with(|r| r.provider = Some(provider))
+    }
+
+    pub fn user_id(self, user: impl Into<String>) -> Self {
+        let user = user.into();
+        self.with(|r| r.user = Some(user))
+    }
+
+    /// A field the document does not describe (yet), merged over the typed request.
+    pub fn extra(mut self, key: impl Into<String>, value: Value) -> Self {
+        self.extra.insert(key.into(), value);
+        self
+    }
+
+    /// The request, or [`crate::Error::Config`] if this version's generated request type cannot
+    /// be started empty (a required field the builder does not know).
+    pub fn build(self) -> Result<ChatRequestBody, crate::Error> {
+        let request = self.request.map_err(|e| crate::Error::Config(format!("cannot start a ChatRequest: {e}")))?;
+        Ok(ChatRequestBody { request, extra: self.extra })
+    }
+}
+
+/// The generated request has no `Default` (its `messages` is required), so start from the
+/// smallest document the schema accepts. Every other field is optional or defaulted; should a
+/// future document add a required field, [`ChatRequestBuilder::build`] says so.
+fn empty_chat_request() -> Result<ChatRequest, String> {
+    serde_json::from_value(json!({"messages": []})).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_typed_fields_and_merges_extra() {
+        let body = ChatRequestBuilder::new("openai/gpt-4o")
+            .system("Be terse.")
+            .user("Hi")
+            .fallbacks(["anthropic/claude-sonnet-4"])
+            .temperature(0.2)
+            .max_tokens(64)
+            .stop(["END"])
+            .with(|r| r.top_k = Some(40))
+            .with(|r| r.reasoning = serde_json::from_value(json!({"effort": "high"})).ok())
+            .extra("reasoning", json!({"max_tokens": 2000, "exclude": true}))
+            .extra("brand_new_option", json!(1))
+            .build()
+            .unwrap();
+        let v = serde_json::to_value(&body).unwrap();
+        assert_eq!(v["model"], "openai/gpt-4o");
+        assert_eq!(v["messages"], json!([{"role": "system", "content": "Be terse."}, {"role": "user", "content": "Hi"}]));
+        assert_eq!(v["models"], json!(["anthropic/claude-sonnet-4"]));
+        assert_eq!((v["temperature"].clone(), v["max_tokens"].clone(), v["top_k"].clone()), (json!(0.2), json!(64), json!(40)));
+        assert_eq!(v["stop"], json!(["END"]));
+        assert_eq!(v["reasoning"], json!({"effort": "high", "max_tokens": 2000, "exclude": true}), "extra merges into typed objects");
+        assert_eq!(v["brand_new_option"], 1);
+        assert!(v.get("tools").is_none(), "empty lists are not sent");
+    }
+
+    #[test]
+    fn message_helper_gives_the_typed_variant() {
+        assert!(matches!(message("tool", "x"), ChatMessages::Unknown(_)), "a tool message needs its call id");
+        assert!(matches!(message("user", "x"), ChatMessages::User(_)));
+    }
+}
