@@ -1,0 +1,27 @@
+//! A streamed chat completion, printed as it arrives, then the accumulated usage.
+//! Needs OPENROUTER_API_KEY. Run: cargo run -p openrouter --example stream
+
+use std::io::Write;
+
+use futures_util::StreamExt;
+use openrouter::{ChatAccumulator, ChatRequestBuilder, Client};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::from_env()?;
+    let request = ChatRequestBuilder::new("openai/gpt-4o-mini").user("Count from 1 to 10.").build()?;
+    let mut stream = client.chat().stream(&request).await?;
+    let mut total = ChatAccumulator::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        total.push(&chunk);
+        for choice in chunk.choices.iter().flatten() {
+            if let Some(text) = choice.delta.as_ref().and_then(|d| d.content.as_deref()) {
+                print!("{text}");
+                std::io::stdout().flush()?;
+            }
+        }
+    }
+    println!("\nfinish: {:?}; cost: {:?}", total.finish_reason, total.usage.and_then(|u| u.cost));
+    Ok(())
+}
