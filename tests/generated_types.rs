@@ -97,3 +97,27 @@ fn tool_choice_mixes_strings_tagged_objects_and_a_catch_all() {
     let new: ChatToolChoice = serde_json::from_value(json!("any")).unwrap();
     assert!(matches!(&new, ChatToolChoice::Unknown(v) if v == "any"), "{new:?}");
 }
+
+#[test]
+fn from_json_str_agrees_with_the_generic_decoder() {
+    use openrouter_api::types::ChatToolChoice;
+    let cases = [
+        r#"{"type": "response.output_text.delta", "delta": "Hel", "sequence_number": 3}"#,
+        r#"{"sequence_number": 9, "type": "response.unheard_of", "x": [1, {"type": "nested"}]}"#,
+        r#"{"no_tag": true}"#,
+        r#"[1, 2]"#,
+    ];
+    for text in cases {
+        let fast = StreamEvents::from_json_str(text).unwrap();
+        let slow: StreamEvents = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_value(&fast).unwrap(), serde_json::to_value(&slow).unwrap(), "{text}");
+        assert_eq!(std::mem::discriminant(&fast), std::mem::discriminant(&slow), "{text}");
+    }
+    assert!(StreamEvents::from_json_str(r#"{"type": "response.output_text.delta", "delta": 5}"#).is_err());
+    assert!(StreamEvents::from_json_str("{not json").is_err());
+    assert!(matches!(ChatToolChoice::from_json_str(r#""auto""#).unwrap(), ChatToolChoice::Auto));
+    assert!(matches!(
+        ChatToolChoice::from_json_str(r#"{"type": "openrouter:web_search"}"#).unwrap(),
+        ChatToolChoice::ChatServerToolChoice(_)
+    ));
+}

@@ -143,6 +143,20 @@ macro_rules! tagged_union {
         impl $name {
             /// The property that tells the members apart.
             pub const TAG: &'static str = $tag;
+
+            /// Decode from JSON text without building a `serde_json::Value`: one borrowing pass
+            /// reads the tag, a second decodes the member it names (the generic `Deserialize`
+            /// must buffer the value, which costs about three times as much).
+            pub fn from_json_str(text: &str) -> ::std::result::Result<Self, ::serde_json::Error> {
+                let tag = $crate::support::peek_tag(text, $tag)?;
+                match tag.as_deref() {
+                    $( $(::std::option::Option::Some($value))|+ => {
+                        return ::serde_json::from_str(text).map(Self::$variant);
+                    } )*
+                    _ => {}
+                }
+                ::serde_json::from_str(text)
+            }
         }
 
         $(
@@ -198,6 +212,58 @@ macro_rules! tagged_union {
             }
         }
     };
+}
+
+/// The string value of `tag` at the top level of a JSON object; the rest of the text is skipped
+/// without being built. Not an object, or no string there: `None`.
+#[doc(hidden)]
+pub fn peek_tag<'a>(text: &'a str, tag: &str) -> Result<Option<std::borrow::Cow<'a, str>>, serde_json::Error> {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+    struct Peek<'t>(&'t str);
+    impl<'de> Visitor<'de> for Peek<'_> {
+        type Value = Option<std::borrow::Cow<'de, str>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if found.is_none() && key == self.0 {
+                    found = match map.next_value::<serde_json::Value>()? {
+                        serde_json::Value::String(s) => Some(std::borrow::Cow::Owned(s)),
+                        _ => None,
+                    };
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.deserialize_any(Peek(tag))
 }
 
 #[doc(hidden)]

@@ -115,7 +115,7 @@ impl Client {
 
     /// A 2xx response as a typed event stream. A `200` that is not `text/event-stream` is read
     /// whole: an error body becomes [`Error::Api`] (OpenRouter answers some failures that way).
-    pub(crate) async fn event_stream<T: serde::de::DeserializeOwned>(
+    pub(crate) async fn event_stream<T: crate::stream::EventData>(
         &self,
         response: reqwest::Response,
         protocol: crate::stream::Protocol,

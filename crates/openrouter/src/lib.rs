@@ -20,7 +20,7 @@ pub mod stream;
 pub use accumulate::{ChatAccumulator, ToolCall};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, DecodeError, Error, ErrorCode, StreamError};
-pub use stream::EventStream;
+pub use stream::{EventData, EventStream};
 pub use request::{ChatRequestBody, ChatRequestBuilder, message};
 pub use responses::OutputText;
 pub use retry::RetryPolicy;

@@ -10,13 +10,43 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_core::Stream;
 use reqwest::StatusCode;
-use serde::de::DeserializeOwned;
 use tokio::time::{Instant, Sleep};
 
 use crate::error::{self, ApiError, Error, StreamError};
 use crate::sse::{Decoder, Event};
 
 type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
+
+/// A type stream events decode into. Tagged unions decode from the text by their tag (no
+/// intermediate `serde_json::Value`); other types through serde with the failing path kept.
+pub trait EventData: Sized {
+    fn decode_event(what: &'static str, data: &str) -> Result<Self, Error>;
+}
+
+impl EventData for openrouter_api::types::ChatStreamChunk {
+    fn decode_event(what: &'static str, data: &str) -> Result<Self, Error> {
+        error::decode(what, data.as_bytes())
+    }
+}
+
+macro_rules! tagged_event_data {
+    ($($ty:ty),*) => {$(
+        impl EventData for $ty {
+            fn decode_event(what: &'static str, data: &str) -> Result<Self, Error> {
+                <$ty>::from_json_str(data).map_err(|source| {
+                    Error::Decode(Box::new(error::DecodeError {
+                        what,
+                        path: String::new(),
+                        snippet: data.chars().take(error::BODY_SNIPPET).collect(),
+                        source,
+                    }))
+                })
+            }
+        }
+    )*};
+}
+
+tagged_event_data!(openrouter_api::types::StreamEvents, openrouter_api::types::MessagesStreamEvents);
 
 /// How a stream ends and fails, per endpoint.
 #[derive(Debug, Clone, Copy)]
@@ -47,7 +77,7 @@ impl<T> std::fmt::Debug for EventStream<T> {
     }
 }
 
-impl<T: DeserializeOwned> EventStream<T> {
+impl<T: EventData> EventStream<T> {
     pub(crate) fn new(response: reqwest::Response, protocol: Protocol, idle: Option<Duration>) -> Self {
         Self {
             body: Some(Box::pin(response.bytes_stream())),
@@ -90,7 +120,7 @@ impl<T: DeserializeOwned> EventStream<T> {
                 }
             }
         }
-        Some(error::decode::<T>(self.protocol.what, data.as_bytes()))
+        Some(T::decode_event(self.protocol.what, data))
     }
 }
 
@@ -116,7 +146,7 @@ impl EventStream<openrouter_api::types::ChatStreamChunk> {
     }
 }
 
-impl<T: DeserializeOwned> Stream for EventStream<T> {
+impl<T: EventData> Stream for EventStream<T> {
     type Item = Result<T, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
