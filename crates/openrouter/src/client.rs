@@ -25,6 +25,7 @@ struct Inner {
     http: reqwest::Client,
     executor: Arc<RetryingExecutor>,
     stream_idle_timeout: Option<Duration>,
+    first_byte_timeout: Option<Duration>,
 }
 
 impl std::fmt::Debug for Client {
@@ -103,7 +104,12 @@ impl Client {
             .body(body.to_vec())
             .build()
             .map_err(Error::Transport)?;
-        let response = self.inner.executor.run(&self.inner.http, request, operation).await.map_err(Error::Transport)?;
+        let sending = self.inner.executor.run(&self.inner.http, request, operation);
+        let response = match self.inner.first_byte_timeout {
+            Some(limit) => tokio::time::timeout(limit, sending).await.map_err(|_| Error::Timeout(limit))?,
+            None => sending.await,
+        }
+        .map_err(Error::Transport)?;
         if response.status().is_success() {
             return Ok(response);
         }
@@ -155,6 +161,7 @@ pub struct ClientBuilder {
     headers: Vec<(String, String)>,
     connect_timeout: Option<Duration>,
     stream_idle_timeout: Option<Duration>,
+    first_byte_timeout: Option<Duration>,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
     stream_idle_set: bool,
@@ -227,6 +234,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Give up with [`Error::Timeout`] when no response head arrives this long after sending
+    /// (retries included). Covers chat, Responses and Messages; the body (a long generation, a
+    /// stream) is not covered. Default: none.
+    pub fn first_byte_timeout(mut self, timeout: Duration) -> Self {
+        self.first_byte_timeout = Some(timeout);
+        self
+    }
+
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
@@ -293,7 +308,8 @@ impl ClientBuilder {
         let api = openrouter_api::Client::new_with_client(base_url.as_str().trim_end_matches('/'), http.clone(), hooks);
         let stream_idle_timeout =
             if self.stream_idle_set { self.stream_idle_timeout } else { Some(Duration::from_secs(120)) };
-        Ok(Client { inner: Arc::new(Inner { api, base_url, http, executor, stream_idle_timeout }) })
+        let first_byte_timeout = self.first_byte_timeout;
+        Ok(Client { inner: Arc::new(Inner { api, base_url, http, executor, stream_idle_timeout, first_byte_timeout }) })
     }
 }
 

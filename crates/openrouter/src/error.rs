@@ -31,6 +31,9 @@ pub enum Error {
     /// The request did not get a response (connection, TLS, timeout before the first byte).
     #[error("request failed: {0}")]
     Transport(#[source] reqwest::Error),
+    /// No response head within the first-byte timeout (retries included).
+    #[error("no response within {0:?}")]
+    Timeout(Duration),
     /// A stream broke off: no event within the idle timeout, a connection lost mid-body, or an
     /// end without the closing `[DONE]`.
     #[error(transparent)]
@@ -67,6 +70,7 @@ impl Error {
         match self {
             Self::Api(e) => e.is_retryable(),
             Self::Transport(e) => e.is_connect() || e.is_timeout(),
+            Self::Timeout(_) => true,
             Self::Stream(StreamError::IdleTimeout(_) | StreamError::Truncated | StreamError::Body(_)) => true,
             _ => false,
         }

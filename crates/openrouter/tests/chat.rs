@@ -277,3 +277,21 @@ async fn a_built_request_goes_out_with_typed_and_extra_fields() {
         .unwrap();
     assert_eq!(client.chat().create(&request).await.unwrap().id.as_deref(), Some("gen-10"));
 }
+
+#[tokio::test]
+async fn no_response_head_within_the_first_byte_timeout_is_a_timeout_error() {
+    let server = MockServer::start().await;
+    Mock::given(path("/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)).set_body_json(json!({"choices": []})))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key("sk-test")
+        .base_url(server.uri())
+        .first_byte_timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let err = client.chat().create(&request()).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout(d) if d == Duration::from_millis(100)), "{err:?}");
+    assert!(err.is_retryable());
+}
