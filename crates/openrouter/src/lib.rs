@@ -21,7 +21,9 @@ pub use accumulate::{ChatAccumulator, ToolCall};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, DecodeError, Error, ErrorCode, StreamError};
 pub use stream::{EventData, EventStream};
-pub use request::{ChatRequestBody, ChatRequestBuilder, message};
+pub use request::{
+    ChatRequestBody, ChatRequestBuilder, RequestBody, RequestBuilder, ResponsesRequestBody, ResponsesRequestBuilder, message,
+};
 pub use responses::OutputText;
 pub use retry::RetryPolicy;
 pub use secret::ApiKey;

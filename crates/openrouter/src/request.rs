@@ -9,8 +9,8 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use openrouter_api::types::{
-    ChatFunctionTool, ChatMessages, ChatModelNames, ChatRequest, ChatRequestStop, ChatToolChoice, ModelName,
-    ProviderPreferences,
+    ChatFunctionTool, ChatMessages, ChatModelNames, ChatRequest, ChatRequestStop, ChatToolChoice, Inputs, ModelName,
+    ProviderPreferences, ResponsesRequest,
 };
 
 /// A chat message from a role and text, as the generated union. Falls back to the union's
@@ -23,12 +23,15 @@ pub fn message(role: &str, text: impl Into<String>) -> ChatMessages {
 
 /// A request ready to send: the typed request with extra fields merged over it.
 #[derive(Debug, Clone)]
-pub struct ChatRequestBody {
-    pub request: ChatRequest,
+pub struct RequestBody<T> {
+    pub request: T,
     pub extra: Map<String, Value>,
 }
 
-impl Serialize for ChatRequestBody {
+pub type ChatRequestBody = RequestBody<ChatRequest>;
+pub type ResponsesRequestBody = RequestBody<ResponsesRequest>;
+
+impl<T: Serialize> Serialize for RequestBody<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if self.extra.is_empty() {
             return self.request.serialize(serializer);
@@ -54,27 +57,55 @@ fn merge(target: &mut Map<String, Value>, extra: &Map<String, Value>) {
     }
 }
 
-/// Builds a chat completion request.
+/// Builds a request of the generated type `T`: every field is reachable through
+/// [`with`](Self::with), fields the document lacks through [`extra`](Self::extra); the
+/// endpoint-specific setters are on [`ChatRequestBuilder`] and [`ResponsesRequestBuilder`].
 #[derive(Debug, Clone)]
-pub struct ChatRequestBuilder {
+pub struct RequestBuilder<T> {
     /// `Err` only if this version's generated request cannot start empty; `build` reports it.
-    request: Result<ChatRequest, String>,
+    request: Result<T, String>,
     extra: Map<String, Value>,
 }
 
-impl ChatRequestBuilder {
-    /// A request for `model` with no messages yet.
-    pub fn new(model: impl Into<String>) -> Self {
-        let model = ModelName(model.into());
-        Self { request: empty_chat_request(), extra: Map::new() }.with(|r| r.model = Some(model))
+pub type ChatRequestBuilder = RequestBuilder<ChatRequest>;
+pub type ResponsesRequestBuilder = RequestBuilder<ResponsesRequest>;
+
+impl<T: serde::de::DeserializeOwned> RequestBuilder<T> {
+    /// The generated request types have no `Default` where a field is required, so start from
+    /// the smallest document the schema accepts; should a future document add a required field,
+    /// [`build`](Self::build) says so.
+    fn empty(minimal: Value) -> Self {
+        Self { request: serde_json::from_value(minimal).map_err(|e| e.to_string()), extra: Map::new() }
     }
 
     /// Any field of the document's request, typed: `.with(|r| r.top_k = Some(40))`.
-    pub fn with(mut self, edit: impl FnOnce(&mut ChatRequest)) -> Self {
+    pub fn with(mut self, edit: impl FnOnce(&mut T)) -> Self {
         if let Ok(request) = &mut self.request {
             edit(request);
         }
         self
+    }
+
+    /// A field the document does not describe (yet), merged over the typed request (objects key
+    /// by key).
+    pub fn extra(mut self, key: impl Into<String>, value: Value) -> Self {
+        self.extra.insert(key.into(), value);
+        self
+    }
+
+    /// The request, or [`crate::Error::Config`] if this version's generated request type cannot
+    /// be started empty (a required field the builder does not know).
+    pub fn build(self) -> Result<RequestBody<T>, crate::Error> {
+        let request = self.request.map_err(|e| crate::Error::Config(format!("cannot start the request: {e}")))?;
+        Ok(RequestBody { request, extra: self.extra })
+    }
+}
+
+impl RequestBuilder<ChatRequest> {
+    /// A request for `model` with no messages yet.
+    pub fn new(model: impl Into<String>) -> Self {
+        let model = ModelName(model.into());
+        Self::empty(json!({"messages": []})).with(|r| r.model = Some(model))
     }
 
     pub fn message(self, message: impl Into<ChatMessages>) -> Self {
@@ -150,26 +181,43 @@ impl ChatRequestBuilder {
         let user = user.into();
         self.with(|r| r.user = Some(user))
     }
-
-    /// A field the document does not describe (yet), merged over the typed request.
-    pub fn extra(mut self, key: impl Into<String>, value: Value) -> Self {
-        self.extra.insert(key.into(), value);
-        self
-    }
-
-    /// The request, or [`crate::Error::Config`] if this version's generated request type cannot
-    /// be started empty (a required field the builder does not know).
-    pub fn build(self) -> Result<ChatRequestBody, crate::Error> {
-        let request = self.request.map_err(|e| crate::Error::Config(format!("cannot start a ChatRequest: {e}")))?;
-        Ok(ChatRequestBody { request, extra: self.extra })
-    }
 }
 
-/// The generated request has no `Default` (its `messages` is required), so start from the
-/// smallest document the schema accepts. Every other field is optional or defaulted; should a
-/// future document add a required field, [`ChatRequestBuilder::build`] says so.
-fn empty_chat_request() -> Result<ChatRequest, String> {
-    serde_json::from_value(json!({"messages": []})).map_err(|e| e.to_string())
+impl RequestBuilder<ResponsesRequest> {
+    /// A Responses API request for `model`.
+    pub fn new(model: impl Into<String>) -> Self {
+        let model = model.into();
+        Self::empty(json!({})).with(|r| r.model = Some(model))
+    }
+
+    /// The input as plain text.
+    pub fn input(self, text: impl Into<String>) -> Self {
+        let text = text.into();
+        self.with(|r| r.input = Some(Inputs::String(text)))
+    }
+
+    pub fn instructions(self, text: impl Into<String>) -> Self {
+        let text = text.into();
+        self.with(|r| r.instructions = Some(text))
+    }
+
+    pub fn max_output_tokens(self, n: i64) -> Self {
+        self.with(|r| r.max_output_tokens = Some(n))
+    }
+
+    pub fn temperature(self, t: f64) -> Self {
+        self.with(|r| r.temperature = Some(t))
+    }
+
+    /// Models to fall back to, in order.
+    pub fn fallbacks<I: IntoIterator<Item = S>, S: Into<String>>(self, models: I) -> Self {
+        let models: Vec<String> = models.into_iter().map(Into::into).collect();
+        self.with(|r| r.models = models)
+    }
+
+    pub fn provider(self, provider: ProviderPreferences) -> Self {
+        self.with(|r| r.provider = Some(provider))
+    }
 }
 
 #[cfg(test)]
@@ -200,6 +248,28 @@ mod tests {
         assert_eq!(v["reasoning"], json!({"effort": "high", "max_tokens": 2000, "exclude": true}), "extra merges into typed objects");
         assert_eq!(v["brand_new_option"], 1);
         assert!(v.get("tools").is_none(), "empty lists are not sent");
+    }
+
+    #[test]
+    fn responses_builder_sets_the_seed_page_fields() {
+        let body = ResponsesRequestBuilder::new("openai/gpt-4o")
+            .input("Hello")
+            .instructions("Be brief")
+            .max_output_tokens(50)
+            .fallbacks(["anthropic/claude-sonnet-4"])
+            .with(|r| r.parallel_tool_calls = Some(false))
+            .extra("text", json!({"verbosity": "low"}))
+            .build()
+            .unwrap();
+        let v = serde_json::to_value(&body).unwrap();
+        assert_eq!(v["model"], "openai/gpt-4o");
+        assert_eq!(v["input"], "Hello");
+        assert_eq!(v["instructions"], "Be brief");
+        assert_eq!(v["max_output_tokens"], 50);
+        assert_eq!(v["models"], json!(["anthropic/claude-sonnet-4"]));
+        assert_eq!(v["parallel_tool_calls"], false);
+        assert_eq!(v["text"], json!({"verbosity": "low"}));
+        assert_eq!(v["store"], false, "the Responses API is stateless");
     }
 
     #[test]
