@@ -336,10 +336,11 @@ fn tagged_union(name: &str, union: &TaggedUnion) -> String {
     let doc = union.description.clone().unwrap_or_else(|| format!("`{name}`: told apart by `{tag}`."));
     let doc_attr: syn::Attribute = syn::parse_quote!(#[doc = #doc]);
     let mut text = format!(
-        "tagged_union! {{\n{}    pub enum {} (tag = {:?}) {{\n",
+        "tagged_union! {{\n{}    pub enum {} (tag = {:?}){} {{\n",
         doc_lines(&[doc_attr], "    "),
         rust_type_name(name),
-        tag
+        tag,
+        if union.stream_payload { " [text]" } else { "" }
     );
     if !union.strings.is_empty() {
         text.push_str("        @strings {\n");
@@ -408,6 +409,7 @@ mod tests {
             description: None,
             strings: vec![],
             fallback: None,
+            stream_payload: false,
             variants: vec![UnionVariant { name: "User".into(), schema: "ChatUserMessage".into(), values: vec!["user".into()] }],
         })]);
         let out = rewrite(tokens, &unions, &BTreeSet::new()).unwrap();

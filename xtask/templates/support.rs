@@ -122,9 +122,30 @@ impl<'de, T: for<'a> From<&'a str> + From<String>> serde::de::Visitor<'de> for O
 /// Each member type keeps its own tag field, so serializing a variant writes the tag back.
 /// Plain string members (`"auto"` beside `{type: "function", …}`) are unit variants.
 macro_rules! tagged_union {
+    (@text [] $name:ident $tag:literal { $( $variant:ident ( $($value:literal)|+ ), )* }) => {};
+    (@text [text] $name:ident $tag:literal { $( $variant:ident ( $($value:literal)|+ ), )* }) => {
+        // Opt-in: a second deserializer for every member type (and everything they contain)
+        // costs about 15% of this crate's compile time.
+        #[cfg(feature = "text-decoder")]
+        impl $name {
+            /// Decode from JSON text without building a `serde_json::Value`: one pass reads the
+            /// tag (skipping the rest), a second decodes the member it names (the generic
+            /// `Deserialize` must buffer the value, which costs about three times as much).
+            pub fn from_json_str(text: &str) -> ::std::result::Result<Self, ::serde_json::Error> {
+                let tag = $crate::support::peek_tag(text, $tag)?;
+                match tag.as_deref() {
+                    $( $(::std::option::Option::Some($value))|+ => {
+                        return ::serde_json::from_str(text).map(Self::$variant);
+                    } )*
+                    _ => {}
+                }
+                ::serde_json::from_str(text)
+            }
+        }
+    };
     (
         $(#[$meta:meta])*
-        pub enum $name:ident (tag = $tag:literal) {
+        pub enum $name:ident (tag = $tag:literal) $([$text:ident])? {
             $( @strings { $( $svariant:ident = $svalue:literal, )* } )?
             $( $variant:ident ( $($value:literal)|+ ) => $ty:ty, )*
             $( _ => $fvariant:ident ( $fty:ty ), )?
@@ -143,21 +164,11 @@ macro_rules! tagged_union {
         impl $name {
             /// The property that tells the members apart.
             pub const TAG: &'static str = $tag;
-
-            /// Decode from JSON text without building a `serde_json::Value`: one borrowing pass
-            /// reads the tag, a second decodes the member it names (the generic `Deserialize`
-            /// must buffer the value, which costs about three times as much).
-            pub fn from_json_str(text: &str) -> ::std::result::Result<Self, ::serde_json::Error> {
-                let tag = $crate::support::peek_tag(text, $tag)?;
-                match tag.as_deref() {
-                    $( $(::std::option::Option::Some($value))|+ => {
-                        return ::serde_json::from_str(text).map(Self::$variant);
-                    } )*
-                    _ => {}
-                }
-                ::serde_json::from_str(text)
-            }
         }
+
+        // Stream payloads (`[text]`) also decode straight from text; for other unions a second
+        // deserializer per member type would only cost compile time.
+        tagged_union!(@text [$($text)?] $name $tag { $( $variant ( $($value)|+ ), )* });
 
         $(
             impl ::std::convert::From<$ty> for $name {
@@ -214,6 +225,7 @@ macro_rules! tagged_union {
     };
 }
 
+#[cfg(feature = "text-decoder")]
 /// The string value of `tag` at the top level of a JSON object; the rest of the text is skipped
 /// without being built. Not an object, or no string there: `None`.
 #[doc(hidden)]

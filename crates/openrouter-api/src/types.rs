@@ -29007,7 +29007,7 @@ tagged_union! {
 
 tagged_union! {
     /// Union of all possible streaming events
-    pub enum MessagesStreamEvents (tag = "type") {
+    pub enum MessagesStreamEvents (tag = "type") [text] {
         MessageStart("message_start") => MessagesStartEvent,
         MessageDelta("message_delta") => MessagesDeltaEvent,
         MessageStop("message_stop") => MessagesStopEvent,
@@ -29355,7 +29355,7 @@ tagged_union! {
 
 tagged_union! {
     /// Union of all possible event types emitted during response streaming
-    pub enum StreamEvents (tag = "type") {
+    pub enum StreamEvents (tag = "type") [text] {
         ResponseCreated("response.created") => OpenResponsesCreatedEvent,
         ResponseInProgress("response.in_progress") => OpenResponsesInProgressEvent,
         ResponseCompleted("response.completed") => StreamEventsResponseCompleted,

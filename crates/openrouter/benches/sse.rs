@@ -1,5 +1,5 @@
 //! The streaming layer against the baseline it cannot beat: parsing the same JSON payloads
-//! directly. Run: cargo bench -p openrouter --bench sse
+//! directly. Run: cargo bench -p openrouter --bench sse --features fast-stream
 //!
 //! - `json_only`: `serde_json::from_str` of each chunk's JSON (the floor).
 //! - `sse_and_json`: the same chunks as an SSE byte stream cut into 1.4 KB network reads (with

@@ -32,6 +32,12 @@ impl EventData for openrouter_api::types::ChatStreamChunk {
 macro_rules! tagged_event_data {
     ($($ty:ty),*) => {$(
         impl EventData for $ty {
+            #[cfg(not(feature = "fast-stream"))]
+            fn decode_event(what: &'static str, data: &str) -> Result<Self, Error> {
+                error::decode(what, data.as_bytes())
+            }
+
+            #[cfg(feature = "fast-stream")]
             fn decode_event(what: &'static str, data: &str) -> Result<Self, Error> {
                 <$ty>::from_json_str(data).map_err(|source| {
                     Error::Decode(Box::new(error::DecodeError {

@@ -89,6 +89,8 @@ pub struct TaggedUnion {
     /// The member whose tag is any string (`ChatServerToolChoice`: `type` names any server tool):
     /// tags no other member claims decode into it before falling back to `Unknown`.
     pub fallback: Option<UnionVariant>,
+    /// A stream payload: also decodable straight from JSON text (see `support.rs`).
+    pub stream_payload: bool,
     pub description: Option<String>,
 }
 

@@ -26,6 +26,19 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
     let mut hoisted: BTreeMap<String, Value> = BTreeMap::new();
     let mut found: BTreeMap<String, TaggedUnion> = BTreeMap::new();
     let mut untagged_hoisted = 0;
+    // What each stream event decodes into: the `data` of an envelope root, or the root itself.
+    let notes_stream_roots: BTreeSet<String> = notes
+        .stream_roots
+        .iter()
+        .map(|root| {
+            schemas(&snapshot)
+                .and_then(|s| s.get(root))
+                .and_then(|s| s.pointer("/properties/data"))
+                .and_then(ref_name)
+                .unwrap_or(root)
+                .to_string()
+        })
+        .collect();
 
     walk::for_each_schema_mut(doc, &mut |s, loc| {
         let Some(members) = s.get("oneOf").and_then(Value::as_array).cloned() else { return Ok(()) };
@@ -133,7 +146,14 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
         }
         s.insert("oneOf".into(), Value::Array(new_members));
         let description = s.get("description").and_then(Value::as_str).map(str::to_string);
-        found.insert(union_name.clone(), TaggedUnion { tag, variants, strings: string_variants, fallback, description });
+        found.insert(union_name.clone(), TaggedUnion {
+            stream_payload: notes_stream_roots.contains(&union_name),
+            tag,
+            variants,
+            strings: string_variants,
+            fallback,
+            description,
+        });
         if component_name(loc).is_none() {
             // Move the inline union itself into a component and leave a reference behind.
             let mut union = Map::new();
