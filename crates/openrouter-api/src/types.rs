@@ -28827,7 +28827,7 @@ tagged_union! {
 
 tagged_union! {
     /// `ImageStreamingResponseData`: told apart by `type`.
-    pub enum ImageStreamingResponseData (tag = "type") {
+    pub enum ImageStreamingResponseData (tag = "type") [text] {
         ImageGenerationPartialImage("image_generation.partial_image") => ImageGenPartialImageEvent,
         ImageGenerationTextChunk("image_generation.text_chunk") => ImageGenTextChunkEvent,
         ImageGenerationCompleted("image_generation.completed") => ImageGenCompletedEvent,

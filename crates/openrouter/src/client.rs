@@ -77,6 +77,11 @@ impl Client {
         crate::responses::Responses::new(self)
     }
 
+    /// Image generation.
+    pub fn images(&self) -> crate::images::Images<'_> {
+        crate::images::Images::new(self)
+    }
+
     /// Anthropic-format Messages.
     pub fn messages(&self) -> crate::messages::Messages<'_> {
         crate::messages::Messages::new(self)

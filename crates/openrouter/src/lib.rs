@@ -8,6 +8,7 @@
 mod accumulate;
 pub mod chat;
 mod client;
+pub mod images;
 pub mod messages;
 pub mod request;
 pub mod responses;

@@ -52,7 +52,11 @@ macro_rules! tagged_event_data {
     )*};
 }
 
-tagged_event_data!(openrouter_api::types::StreamEvents, openrouter_api::types::MessagesStreamEvents);
+tagged_event_data!(
+    openrouter_api::types::StreamEvents,
+    openrouter_api::types::MessagesStreamEvents,
+    openrouter_api::types::ImageStreamingResponseData
+);
 
 /// How a stream ends and fails, per endpoint.
 #[derive(Debug, Clone, Copy)]

@@ -82,3 +82,22 @@ async fn messages_stream_reads_named_events_and_a_typed_error() {
     let Err(Error::Api(e)) = &items[3] else { panic!("{:?}", items[3]) };
     assert_eq!(e.message, "Overloaded");
 }
+
+#[tokio::test]
+async fn image_generation_streams_partial_images() {
+    use openrouter_api::types::ImageStreamingResponseData as Event;
+    let (_server, client) = serve("/images", "images_stream.sse").await;
+    let events: Vec<Event> = client
+        .images()
+        .stream(&json!({"model": "google/gemini-2.5-flash-image", "prompt": "a red square"}))
+        .await
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(events.len(), 2);
+    let Event::ImageGenerationPartialImage(partial) = &events[0] else { panic!("{:?}", events[0]) };
+    assert_eq!(partial.b64_json.as_deref(), Some("AAAA"));
+    let Event::ImageGenerationCompleted(done) = &events[1] else { panic!("{:?}", events[1]) };
+    assert_eq!(done.media_type.as_deref(), Some("image/png"));
+}

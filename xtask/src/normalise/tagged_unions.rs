@@ -39,6 +39,9 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
                 .to_string()
         })
         .collect();
+    // …or an inline union right there, hoisted under a name of its own.
+    let stream_payload_locations: BTreeSet<String> =
+        notes.stream_roots.iter().map(|root| format!("#/components/schemas/{root}/data")).collect();
 
     walk::for_each_schema_mut(doc, &mut |s, loc| {
         let Some(members) = s.get("oneOf").and_then(Value::as_array).cloned() else { return Ok(()) };
@@ -147,7 +150,7 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
         s.insert("oneOf".into(), Value::Array(new_members));
         let description = s.get("description").and_then(Value::as_str).map(str::to_string);
         found.insert(union_name.clone(), TaggedUnion {
-            stream_payload: notes_stream_roots.contains(&union_name),
+            stream_payload: notes_stream_roots.contains(&union_name) || stream_payload_locations.contains(loc),
             tag,
             variants,
             strings: string_variants,
@@ -362,6 +365,22 @@ mod tests {
         let u = &notes.unions["Choice"];
         assert_eq!(u.variants.len(), 1);
         assert_eq!(u.fallback.as_ref().map(|f| f.schema.as_str()), Some("Server"));
+    }
+
+    #[test]
+    fn stream_payload_unions_are_marked() {
+        let mut doc = doc_with(json!({
+            "Env": {"type": "object", "properties": {"data": {"oneOf": [obj("a"), obj("b")]}}},
+            "Named": {"oneOf": [obj("c"), obj("d")]},
+            "Env2": {"type": "object", "properties": {"data": {"$ref": "#/components/schemas/Named"}}},
+            "Other": {"oneOf": [obj("e"), obj("f")]},
+        }));
+        let mut notes = Notes::default();
+        notes.stream_roots.extend(["Env".to_string(), "Env2".to_string()]);
+        run(&mut doc, &mut notes).unwrap();
+        assert!(notes.unions["EnvData"].stream_payload, "inline under an envelope's data");
+        assert!(notes.unions["Named"].stream_payload, "referenced from an envelope's data");
+        assert!(!notes.unions["Other"].stream_payload);
     }
 
     #[test]

@@ -1,0 +1,40 @@
+//! Image generation (`POST /images`): one answer, or a stream of partial images.
+
+use serde::Serialize;
+
+use crate::Error;
+use crate::client::Client;
+use crate::stream::{EventStream, Protocol};
+use openrouter_api::types::{ImageGenerationResponse, ImageStreamingResponseData};
+
+/// `client.images()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Images<'a> {
+    client: &'a Client,
+}
+
+/// Events carry `type` (`image_generation.partial_image`, `.completed`, …); `{type: "error",
+/// error}` ends the stream as an `Err`.
+const STREAM: Protocol = Protocol { done: Some("[DONE]"), what: "image stream event", error_type: None };
+
+impl<'a> Images<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    pub async fn create<R: Serialize + ?Sized>(&self, request: &R) -> Result<ImageGenerationResponse, Error> {
+        let body = self.client.json_body(request, false)?;
+        let response = self.client.post_json("/images", "createImages", &body).await?;
+        let bytes = response.bytes().await.map_err(Error::Transport)?;
+        if let Some(error) = crate::error::error_body(&bytes) {
+            return Err(Error::Api(Box::new(error)));
+        }
+        crate::error::decode("image generation", &bytes)
+    }
+
+    pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<ImageStreamingResponseData>, Error> {
+        let body = self.client.json_body(request, true)?;
+        let response = self.client.post_json("/images", "createImages", &body).await?;
+        self.client.event_stream(response, STREAM).await
+    }
+}
