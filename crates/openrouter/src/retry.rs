@@ -6,6 +6,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use reqwest::{Request, Response};
+use tracing::Instrument;
 
 use crate::error::{is_retryable_status, retry_after};
 
@@ -86,12 +87,15 @@ impl RetryingExecutor {
         loop {
             // A body that cannot be cloned (a stream) gets one attempt.
             let spare = if attempt < self.policy.max_attempts { pending.try_clone() } else { None };
+            // A span per attempt, attached with `instrument` (an entered guard must not be held
+            // across an await).
             let span = tracing::debug_span!("openrouter.attempt", operation, attempt);
-            let result = {
-                let _guard = span.enter();
-                tracing::debug!(method = %pending.method(), url = %pending.url().path(), "sending");
+            let result = async {
+                tracing::debug!(method = %pending.method(), path = %pending.url().path(), "sending");
                 client.execute(pending).await
-            };
+            }
+            .instrument(span)
+            .await;
             let Some(next) = spare else { return result };
             let Some(hint) = should_retry(&result) else { return result };
             let wait = self.policy.backoff(attempt, hint);
