@@ -24,13 +24,7 @@ impl<'a> Chat<'a> {
     /// serializes to the request's JSON) and wait for the whole answer. `stream` is forced off.
     /// A `200` whose body is only `{"error": …}` comes back as [`Error::Api`].
     pub async fn create<R: Serialize + ?Sized>(&self, request: &R) -> Result<ChatResult, Error> {
-        let body = self.client.json_body(request, false)?;
-        let response = self.client.post_json("/chat/completions", "sendChatCompletionRequest", &body).await?;
-        let bytes = response.bytes().await.map_err(Error::Transport)?;
-        if let Some(error) = crate::error::error_body(&bytes) {
-            return Err(Error::Api(Box::new(error)));
-        }
-        crate::error::decode("chat completion", &bytes)
+        self.client.create("/chat/completions", "sendChatCompletionRequest", "chat completion", request).await
     }
 
     /// Send a request with `stream: true` and return the chunks as they arrive. A failure before
@@ -38,8 +32,6 @@ impl<'a> Chat<'a> {
     /// item (and the stream ends). A chunk that does not decode is an `Err` item, and the stream
     /// goes on.
     pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<ChatStreamChunk>, Error> {
-        let body = self.client.json_body(request, true)?;
-        let response = self.client.post_json("/chat/completions", "sendChatCompletionRequest", &body).await?;
-        self.client.event_stream(response, STREAM).await
+        self.client.stream("/chat/completions", "sendChatCompletionRequest", STREAM, request).await
     }
 }

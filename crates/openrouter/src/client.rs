@@ -87,6 +87,39 @@ impl Client {
         crate::messages::Messages::new(self)
     }
 
+    /// POST a request with `stream: false` and decode the whole answer; a `200` whose body is
+    /// only `{"error": …}` is [`Error::Api`].
+    pub(crate) async fn create<R, T>(&self, path: &str, operation: &'static str, what: &'static str, request: &R) -> Result<T, Error>
+    where
+        R: serde::Serialize + ?Sized,
+        T: serde::de::DeserializeOwned,
+    {
+        let body = self.json_body(request, false)?;
+        let response = self.post_json(path, operation, &body).await?;
+        let bytes = response.bytes().await.map_err(Error::Transport)?;
+        if let Some(error) = crate::error::error_body(&bytes) {
+            return Err(Error::Api(Box::new(error)));
+        }
+        crate::error::decode(what, &bytes)
+    }
+
+    /// POST a request with `stream: true` and return its events.
+    pub(crate) async fn stream<R, T>(
+        &self,
+        path: &str,
+        operation: &'static str,
+        protocol: crate::stream::Protocol,
+        request: &R,
+    ) -> Result<crate::stream::EventStream<T>, Error>
+    where
+        R: serde::Serialize + ?Sized,
+        T: crate::stream::EventData,
+    {
+        let body = self.json_body(request, true)?;
+        let response = self.post_json(path, operation, &body).await?;
+        self.event_stream(response, protocol).await
+    }
+
     /// The request's JSON with `stream` set as the method needs.
     pub(crate) fn json_body<R: serde::Serialize + ?Sized>(&self, request: &R, stream: bool) -> Result<Vec<u8>, Error> {
         let mut value = serde_json::to_value(request)

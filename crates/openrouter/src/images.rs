@@ -23,18 +23,10 @@ impl<'a> Images<'a> {
     }
 
     pub async fn create<R: Serialize + ?Sized>(&self, request: &R) -> Result<ImageGenerationResponse, Error> {
-        let body = self.client.json_body(request, false)?;
-        let response = self.client.post_json("/images", "createImages", &body).await?;
-        let bytes = response.bytes().await.map_err(Error::Transport)?;
-        if let Some(error) = crate::error::error_body(&bytes) {
-            return Err(Error::Api(Box::new(error)));
-        }
-        crate::error::decode("image generation", &bytes)
+        self.client.create("/images", "createImages", "image generation", request).await
     }
 
     pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<ImageStreamingResponseData>, Error> {
-        let body = self.client.json_body(request, true)?;
-        let response = self.client.post_json("/images", "createImages", &body).await?;
-        self.client.event_stream(response, STREAM).await
+        self.client.stream("/images", "createImages", STREAM, request).await
     }
 }

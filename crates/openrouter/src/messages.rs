@@ -23,18 +23,10 @@ impl<'a> Messages<'a> {
     }
 
     pub async fn create<R: Serialize + ?Sized>(&self, request: &R) -> Result<MessagesResult, Error> {
-        let body = self.client.json_body(request, false)?;
-        let response = self.client.post_json("/messages", "createMessages", &body).await?;
-        let bytes = response.bytes().await.map_err(Error::Transport)?;
-        if let Some(error) = crate::error::error_body(&bytes) {
-            return Err(Error::Api(Box::new(error)));
-        }
-        crate::error::decode("message", &bytes)
+        self.client.create("/messages", "createMessages", "message", request).await
     }
 
     pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<MessagesStreamEvents>, Error> {
-        let body = self.client.json_body(request, true)?;
-        let response = self.client.post_json("/messages", "createMessages", &body).await?;
-        self.client.event_stream(response, STREAM).await
+        self.client.stream("/messages", "createMessages", STREAM, request).await
     }
 }

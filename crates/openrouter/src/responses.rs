@@ -26,21 +26,13 @@ impl<'a> Responses<'a> {
     /// Create a response (the generated [`openrouter_api::types::ResponsesRequest`], or any
     /// value serializing to its JSON) and wait for it. `stream` is forced off.
     pub async fn create<R: Serialize + ?Sized>(&self, request: &R) -> Result<OpenResponsesResult, Error> {
-        let body = self.client.json_body(request, false)?;
-        let response = self.client.post_json("/responses", "createResponses", &body).await?;
-        let bytes = response.bytes().await.map_err(Error::Transport)?;
-        if let Some(error) = crate::error::error_body(&bytes) {
-            return Err(Error::Api(Box::new(error)));
-        }
-        crate::error::decode("response", &bytes)
+        self.client.create("/responses", "createResponses", "response", request).await
     }
 
     /// Create a response with `stream: true`; events arrive typed, unknown event types as
     /// `StreamEvents::Unknown` with their data.
     pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<StreamEvents>, Error> {
-        let body = self.client.json_body(request, true)?;
-        let response = self.client.post_json("/responses", "createResponses", &body).await?;
-        self.client.event_stream(response, STREAM).await
+        self.client.stream("/responses", "createResponses", STREAM, request).await
     }
 }
 
