@@ -136,9 +136,10 @@ impl<T: EventData> EventStream<T> {
 
 impl EventStream<openrouter_api::types::ChatStreamChunk> {
     /// Only the text: each chunk's content delta (empty deltas skipped), errors passed through.
-    pub fn text_stream(self) -> impl Stream<Item = Result<String, Error>> + Send {
+    /// Boxed so that it is `Unpin`: `while let Some(t) = text.next().await` works as is.
+    pub fn text_stream(self) -> Pin<Box<dyn Stream<Item = Result<String, Error>> + Send>> {
         use futures_util::StreamExt;
-        self.filter_map(|item| async move {
+        Box::pin(self.filter_map(|item| async move {
             match item {
                 Ok(chunk) => {
                     let text: String = chunk
@@ -152,7 +153,7 @@ impl EventStream<openrouter_api::types::ChatStreamChunk> {
                 }
                 Err(e) => Some(Err(e)),
             }
-        })
+        }))
     }
 }
 

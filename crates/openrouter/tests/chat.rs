@@ -229,8 +229,12 @@ async fn the_accumulator_merges_tool_call_fragments_and_keeps_usage() {
 #[tokio::test]
 async fn text_stream_yields_only_text() {
     let (_server, client) = serve_stream("chat_basic.sse").await;
-    let parts: Vec<String> =
-        client.chat().stream(&request()).await.unwrap().text_stream().map(Result::unwrap).collect().await;
+    // The README's loop, as written there.
+    let mut text = client.chat().stream(&request()).await.unwrap().text_stream();
+    let mut parts = Vec::new();
+    while let Some(piece) = text.next().await {
+        parts.push(piece.unwrap());
+    }
     assert_eq!(parts, ["Hel", "lo"]);
 }
 
