@@ -9,27 +9,17 @@ use futures_util::StreamExt;
 use openrouter::{Client, Error, ErrorCode, StreamError};
 use openrouter_api::types::{ChatFinishReasonEnum, ChatStreamChunk};
 use serde_json::json;
-use wiremock::matchers::{body_partial_json, method, path};
+use wiremock::matchers::{body_partial_json, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
+mod common;
 
 fn request() -> serde_json::Value {
     json!({"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "Say hello"}]})
 }
 
 async fn serve_stream(name: &str) -> (MockServer, Client) {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/chat/completions"))
-        .and(body_partial_json(json!({"stream": true})))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(fixture(name), "text/event-stream"))
-        .mount(&server)
-        .await;
-    let client = Client::builder().api_key("sk-test").base_url(server.uri()).build().unwrap();
-    (server, client)
+    common::serve_sse("/chat/completions", name).await
 }
 
 async fn collect(client: &Client) -> Vec<Result<ChatStreamChunk, Error>> {

@@ -7,20 +7,8 @@ use serde_json::json;
 use wiremock::matchers::{body_partial_json, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
-
-async fn serve(route: &str, name: &str) -> (MockServer, Client) {
-    let server = MockServer::start().await;
-    Mock::given(path(route))
-        .and(body_partial_json(json!({"stream": true})))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(fixture(name), "text/event-stream"))
-        .mount(&server)
-        .await;
-    let client = Client::builder().api_key("sk-test").base_url(server.uri()).build().unwrap();
-    (server, client)
-}
+mod common;
+use common::serve_sse as serve;
 
 #[tokio::test]
 async fn responses_stream_events_are_typed_and_unknown_types_kept() {
