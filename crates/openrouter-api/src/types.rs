@@ -23034,17 +23034,8 @@ pub struct ReasoningDetailEncrypted {
     pub index: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::reasoning_detail_encrypted_type")]
     pub type_: ReasoningDetailEncryptedType,
-}
-impl ::std::default::Default for ReasoningDetailEncrypted {
-    fn default() -> Self {
-        Self {
-            data: Default::default(),
-            format: Default::default(),
-            id: Default::default(),
-            index: Default::default(),
-            type_: defaults::reasoning_detail_encrypted_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -23081,20 +23072,8 @@ pub struct ReasoningDetailServerToolCall {
         default = "defaults::reasoning_detail_server_tool_call_type"
     )]
     pub type_: ReasoningDetailServerToolCallType,
-}
-impl ::std::default::Default for ReasoningDetailServerToolCall {
-    fn default() -> Self {
-        Self {
-            arguments: Default::default(),
-            format: Default::default(),
-            id: Default::default(),
-            index: Default::default(),
-            result: Default::default(),
-            tool_call_id: Default::default(),
-            tool_name: Default::default(),
-            type_: defaults::reasoning_detail_server_tool_call_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -23122,17 +23101,8 @@ pub struct ReasoningDetailSummary {
     pub summary: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::reasoning_detail_summary_type")]
     pub type_: ReasoningDetailSummaryType,
-}
-impl ::std::default::Default for ReasoningDetailSummary {
-    fn default() -> Self {
-        Self {
-            format: Default::default(),
-            id: Default::default(),
-            index: Default::default(),
-            summary: Default::default(),
-            type_: defaults::reasoning_detail_summary_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -23162,18 +23132,8 @@ pub struct ReasoningDetailText {
     pub text: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::reasoning_detail_text_type")]
     pub type_: ReasoningDetailTextType,
-}
-impl ::std::default::Default for ReasoningDetailText {
-    fn default() -> Self {
-        Self {
-            format: Default::default(),
-            id: Default::default(),
-            index: Default::default(),
-            signature: Default::default(),
-            text: Default::default(),
-            type_: defaults::reasoning_detail_text_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {

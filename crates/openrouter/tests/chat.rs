@@ -246,6 +246,12 @@ async fn reasoning_text_and_details_are_kept_in_order_including_unknown_kinds() 
     let encrypted = serde_json::to_value(&acc.reasoning_details[1]).unwrap();
     assert_eq!(encrypted["data"], "b64==");
     assert_eq!(encrypted["type"], "reasoning.encrypted");
+    // A field this version does not know, on a kind it does, goes back too.
+    let text = serde_json::to_value(&acc.reasoning_details[0]).unwrap();
+    assert_eq!(
+        text,
+        json!({"type": "reasoning.text", "text": "Think", "format": "anthropic-claude-v1", "index": 0, "signature": "sig", "provider_hint": {"v": 2}})
+    );
 }
 
 #[tokio::test]

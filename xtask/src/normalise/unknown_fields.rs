@@ -6,6 +6,10 @@
 //! top-level object of every success response and of every streamed event payload (the `data`
 //! of the document's `{data: T}` stream envelope).
 //!
+//! The members of the unions listed in [`ECHOED_UNIONS`] are opened too: the client sends them
+//! back to the server unchanged on the next turn, so a field it did not know must survive the
+//! round trip, not only be readable.
+//!
 //! `additionalProperties: false` is removed everywhere: typify turns it into
 //! `#[serde(deny_unknown_fields)]`, which makes one new upstream field fail a whole response.
 
@@ -15,6 +19,10 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use super::{Notes, ref_name, schemas_mut, walk};
+
+/// Unions whose items a conversation echoes back: `reasoning_details` must be returned exactly as
+/// received (signatures and encrypted blobs are checked by the provider).
+const ECHOED_UNIONS: &[&str] = &["ReasoningDetailUnion"];
 
 pub fn run(doc: &mut Value, _notes: &mut Notes) -> Result<usize> {
     let mut changed = 0;
@@ -46,6 +54,10 @@ pub fn run(doc: &mut Value, _notes: &mut Notes) -> Result<usize> {
         }
     }
     if let Some(all) = schemas_mut(doc) {
+        for union in ECHOED_UNIONS {
+            let members = all.get(*union).and_then(|u| u.get("oneOf").or_else(|| u.get("anyOf"))).and_then(Value::as_array);
+            tops.extend(members.into_iter().flatten().filter_map(ref_name).map(str::to_string));
+        }
         for name in tops {
             let Some(s) = all.get_mut(&name).and_then(Value::as_object_mut) else { continue };
             let is_object = s.contains_key("properties") && !s.contains_key("oneOf");
@@ -79,5 +91,15 @@ mod tests {
         assert_eq!(doc["components"]["schemas"]["Resp"]["additionalProperties"], json!({}));
         assert_eq!(doc["components"]["schemas"]["Chunk"]["additionalProperties"], json!({}));
         assert!(doc["components"]["schemas"]["Other"].get("additionalProperties").is_none());
+    }
+
+    #[test]
+    fn opens_the_members_of_echoed_unions() {
+        let mut doc = json!({"paths": {}, "components": {"schemas": {
+            "ReasoningDetailUnion": {"oneOf": [{"$ref": "#/components/schemas/Text"}]},
+            "Text": {"type": "object", "properties": {"type": {"type": "string"}}},
+        }}});
+        assert_eq!(run(&mut doc, &mut Notes::default()).unwrap(), 1);
+        assert_eq!(doc["components"]["schemas"]["Text"]["additionalProperties"], json!({}));
     }
 }
