@@ -8,6 +8,7 @@
 mod accumulate;
 pub mod chat;
 mod client;
+pub mod content;
 pub mod images;
 pub mod messages;
 pub mod request;
@@ -19,11 +20,12 @@ pub mod sse;
 pub mod stream;
 
 pub use accumulate::{ChatAccumulator, ToolCall};
+pub use content::Part;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, DecodeError, Error, ErrorCode, StreamError};
 pub use stream::{EventData, EventStream};
 pub use request::{
-    ChatRequestBody, ChatRequestBuilder, RequestBody, RequestBuilder, ResponsesRequestBody, ResponsesRequestBuilder, message,
+    ChatRequestBody, ChatRequestBuilder, RequestBody, RequestBuilder, ResponsesRequestBody, ResponsesRequestBuilder, message, tool_message,
 };
 pub use responses::OutputText;
 pub use retry::RetryPolicy;

@@ -6,6 +6,8 @@
 //! `reasoning.max_tokens`/`exclude`/`enabled`, for one).
 
 use serde::Serialize;
+
+use crate::content::Part;
 use serde_json::{Map, Value, json};
 
 use openrouter_api::types::{
@@ -17,7 +19,15 @@ use openrouter_api::types::{
 /// `Unknown` form (which serializes the same JSON) if a future document makes the shape
 /// disagree, so it never fails.
 pub fn message(role: &str, text: impl Into<String>) -> ChatMessages {
-    let value = json!({"role": role, "content": text.into()});
+    message_value(json!({"role": role, "content": text.into()}))
+}
+
+/// A `tool` message answering the call `call_id`.
+pub fn tool_message(call_id: impl Into<String>, content: impl Into<String>) -> ChatMessages {
+    message_value(json!({"role": "tool", "tool_call_id": call_id.into(), "content": content.into()}))
+}
+
+fn message_value(value: Value) -> ChatMessages {
     serde_json::from_value(value.clone()).unwrap_or(ChatMessages::Unknown(value))
 }
 
@@ -129,6 +139,18 @@ impl RequestBuilder<ChatRequest> {
         self.message(message("assistant", text))
     }
 
+    /// A user message of several parts: text, images, files, audio.
+    /// `.user_parts([Part::text("What is this?"), Part::image_file("cat.jpg")?])`
+    pub fn user_parts<I: IntoIterator<Item = P>, P: Into<Part>>(self, parts: I) -> Self {
+        let content: Vec<Value> = parts.into_iter().map(|p| p.into().to_chat()).collect();
+        self.message(message_value(json!({"role": "user", "content": content})))
+    }
+
+    /// The result of the tool call `call_id`, sent back as a `tool` message.
+    pub fn tool_result(self, call_id: impl Into<String>, content: impl Into<String>) -> Self {
+        self.message(tool_message(call_id, content))
+    }
+
     /// Models to fall back to, in order, if the primary fails (the response's `model` says which
     /// answered).
     pub fn fallbacks<I: IntoIterator<Item = S>, S: Into<String>>(self, models: I) -> Self {
@@ -194,6 +216,22 @@ impl RequestBuilder<ResponsesRequest> {
     pub fn input(self, text: impl Into<String>) -> Self {
         let text = text.into();
         self.with(|r| r.input = Some(Inputs::String(text)))
+    }
+
+    /// The input as one user message of several parts (text, images, files, audio).
+    pub fn input_parts<I: IntoIterator<Item = P>, P: Into<Part>>(self, parts: I) -> Self {
+        let content: Vec<Value> = parts.into_iter().map(|p| p.into().to_responses()).collect();
+        self.input_items([json!({"type": "message", "role": "user", "content": content})])
+    }
+
+    /// Input items as JSON (messages, `function_call_output`s, items of an earlier response
+    /// sent back). Typed when they match the document; otherwise sent as given.
+    pub fn input_items<I: IntoIterator<Item = Value>>(self, items: I) -> Self {
+        let items: Vec<Value> = items.into_iter().collect();
+        match serde_json::from_value::<Vec<openrouter_api::types::InputsArrayItem>>(Value::Array(items.clone())) {
+            Ok(typed) => self.with(|r| r.input = Some(Inputs::Array(typed))),
+            Err(_) => self.extra("input", Value::Array(items)),
+        }
     }
 
     pub fn instructions(self, text: impl Into<String>) -> Self {
@@ -270,6 +308,32 @@ mod tests {
         assert_eq!(v["parallel_tool_calls"], false);
         assert_eq!(v["text"], json!({"verbosity": "low"}));
         assert_eq!(v["store"], false, "the Responses API is stateless");
+    }
+
+    #[test]
+    fn multimodal_parts_for_chat_and_responses() {
+        let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        let chat = ChatRequestBuilder::new("m")
+            .user_parts([Part::text("What is this?"), Part::image_bytes(&png).unwrap(), Part::file_url("a.pdf", "https://x/a.pdf")])
+            .tool_result("call_1", "42")
+            .build()
+            .unwrap();
+        let v = serde_json::to_value(&chat).unwrap();
+        assert_eq!(v["messages"][0]["content"][0], json!({"type": "text", "text": "What is this?"}));
+        assert_eq!(v["messages"][0]["content"][1]["image_url"]["url"], "data:image/png;base64,iVBORw0KGgo=");
+        assert_eq!(v["messages"][0]["content"][2]["file"]["file_data"], "https://x/a.pdf");
+        assert_eq!(v["messages"][1], json!({"role": "tool", "tool_call_id": "call_1", "content": "42"}));
+        let typed = &chat.request.messages;
+        assert!(matches!(typed[0], ChatMessages::User(_)) && matches!(typed[1], ChatMessages::Tool(_)), "typed, not Unknown");
+
+        let responses = ResponsesRequestBuilder::new("m")
+            .input_parts([Part::text("Describe"), Part::image_url("https://x/cat.png")])
+            .build()
+            .unwrap();
+        assert!(matches!(responses.request.input, Some(Inputs::Array(_))), "the parts decode into the typed input");
+        let v = serde_json::to_value(&responses).unwrap();
+        assert_eq!(v["input"][0]["role"], "user");
+        assert_eq!(v["input"][0]["content"][1], json!({"type": "input_image", "image_url": "https://x/cat.png", "detail": "auto"}));
     }
 
     #[test]
