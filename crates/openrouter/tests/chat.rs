@@ -295,3 +295,35 @@ async fn no_response_head_within_the_first_byte_timeout_is_a_timeout_error() {
     assert!(matches!(err, Error::Timeout(d) if d == Duration::from_millis(100)), "{err:?}");
     assert!(err.is_retryable());
 }
+
+#[tokio::test]
+async fn a_stream_refused_with_503_is_retried_before_its_first_event() {
+    let server = MockServer::start().await;
+    Mock::given(path("/chat/completions"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({"error": {"code": 503, "message": "no capacity"}})))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(common::fixture("chat_basic.sse"), "text/event-stream"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let policy = openrouter::RetryPolicy { initial_backoff: Duration::from_millis(1), ..Default::default() };
+    let client = Client::builder().api_key("sk-test").base_url(server.uri()).retry_policy(policy).build().unwrap();
+    let items: Vec<_> = client.chat().stream(&request()).await.unwrap().collect().await;
+    assert_eq!(text(&items), "Hello");
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_then_reported_as_transport() {
+    // Bind then drop a listener: the port refuses connections.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let policy = openrouter::RetryPolicy { max_attempts: 3, initial_backoff: Duration::from_millis(1), ..Default::default() };
+    let client = Client::builder().api_key("sk-test").base_url(format!("http://127.0.0.1:{port}")).retry_policy(policy).build().unwrap();
+    let err = client.chat().create(&request()).await.unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(err.is_retryable());
+    assert!(!format!("{err:?}").contains("sk-test"));
+}
