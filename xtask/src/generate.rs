@@ -25,6 +25,11 @@ pub struct Generated {
     /// Methods and types compiled only with the `management` feature.
     pub gated_methods: usize,
     pub gated_types: usize,
+    pub type_names: std::collections::BTreeSet<String>,
+    pub gated_type_names: std::collections::BTreeSet<String>,
+    pub gated_method_names: std::collections::BTreeSet<String>,
+    /// The normalised document the crate was generated from.
+    pub normalised: serde_json::Value,
     pub renamed_variants: usize,
     pub closed_enums_left: Vec<String>,
 }
@@ -106,6 +111,10 @@ pub fn generate(doc: &Document, source_label: &str, features: &FeatureConfig) ->
         open_enums: out.open_enums,
         gated_methods: gated_methods.len(),
         gated_types: out.gated_types,
+        type_names: out.type_names,
+        gated_type_names: out.gated_type_names,
+        gated_method_names: gated_methods.clone(),
+        normalised: value,
         renamed_variants: out.renamed_variants,
         closed_enums_left: out.closed_enums_left,
     })
@@ -193,9 +202,12 @@ pub fn check(out_dir: &Path, files: &[(&str, String)]) -> Result<Vec<String>> {
 }
 
 pub fn write(out_dir: &Path, files: &[(&str, String)]) -> Result<()> {
-    std::fs::create_dir_all(out_dir)?;
     for (name, text) in files {
-        std::fs::write(out_dir.join(name), text)?;
+        let path = out_dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, text)?;
     }
     Ok(())
 }

@@ -11,3 +11,5 @@ pub mod diff;
 pub mod drift;
 pub mod features;
 pub mod variant_names;
+pub mod synth;
+pub mod companions;

@@ -144,10 +144,17 @@ fn run(cli: Cli) -> Result<()> {
                 _ => label,
             };
             let generated = generate::generate(&doc, &label, &xtask::features::FeatureConfig::read(&root)?)?;
+            // The mock's answers and the contract tests' calls come from the same document; they
+            // belong to this workspace, so only a run into it writes them.
+            let companions = match &out {
+                None => xtask::companions::all(&doc.value, &generated, &label, &doc.sha256)?,
+                Some(_) => Vec::new(),
+            };
             let out_dir = out.unwrap_or_else(|| root.join("crates/openrouter-api/src"));
             print!("{}", generate::summary(&generated));
             if check {
-                let stale = generate::check(&out_dir, &generated.files)?;
+                let mut stale = generate::check(&out_dir, &generated.files)?;
+                stale.extend(generate::check(&root, &companions)?);
                 if !stale.is_empty() {
                     for s in &stale {
                         eprintln!("{s}");
@@ -157,6 +164,7 @@ fn run(cli: Cli) -> Result<()> {
                 println!("generated code is current");
             } else {
                 generate::write(&out_dir, &generated.files)?;
+                generate::write(&root, &companions)?;
                 println!("wrote {}", out_dir.display());
             }
             Ok(())

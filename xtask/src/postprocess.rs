@@ -51,6 +51,9 @@ pub struct Output {
     pub open_enums: usize,
     /// Types compiled only with the `management` feature.
     pub gated_types: usize,
+    /// Every type `types.rs` defines, and those of them behind the `management` feature.
+    pub type_names: BTreeSet<String>,
+    pub gated_type_names: BTreeSet<String>,
     /// Untagged-union variants renamed from `VariantN`.
     pub renamed_variants: usize,
     pub tagged_unions: usize,
@@ -124,6 +127,12 @@ pub fn rewrite(
         }
     }
 
+    let mut type_names: BTreeSet<String> = rewritten
+        .iter()
+        .filter(|i| !matches!(i, Item::Impl(_) | Item::Mod(_)))
+        .filter_map(item_name)
+        .collect();
+    type_names.extend(unions.keys().map(|n| rust_type_name(n)));
     let mut pieces = Vec::new();
     for mut item in rewritten {
         let name = item_name(&item);
@@ -174,6 +183,8 @@ pub fn rewrite(
         client: file_of(client_items),
         open_enums: open.len(),
         gated_types: gated.len(),
+        gated_type_names: gated.iter().filter(|n| type_names.contains(*n)).cloned().collect(),
+        type_names,
         renamed_variants,
         tagged_unions: unions.len(),
         closed_enums_left: closed_left,

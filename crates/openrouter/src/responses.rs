@@ -61,3 +61,22 @@ impl OutputText for OpenResponsesResult {
         out
     }
 }
+
+impl OutputText for openrouter_api::types::ChatResult {
+    /// The first choice's message text: the string content, or its text parts joined.
+    fn output_text(&self) -> String {
+        use openrouter_api::types::{ChatAssistantMessageContent, ChatContentItems};
+        let message = self.choices.iter().flatten().next().and_then(|c| c.message.as_ref());
+        match message.and_then(|m| m.content.as_ref()) {
+            Some(ChatAssistantMessageContent::String(text)) => text.clone(),
+            Some(ChatAssistantMessageContent::Array(parts)) => parts
+                .iter()
+                .filter_map(|p| match p {
+                    ChatContentItems::Text(t) => t.text.as_deref(),
+                    _ => None,
+                })
+                .collect(),
+            None => String::new(),
+        }
+    }
+}

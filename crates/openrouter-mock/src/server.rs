@@ -1,0 +1,477 @@
+//! The mock server: defaults for every operation, routes you add, faults, and what it received.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use wiremock::matchers::body_partial_json;
+use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+
+use crate::front::{Fault, Front, Rule};
+use crate::operations::{Operation, operation, operation_for, operations};
+use crate::script::{ChatScript, MessagesScript, ResponsesScript, Sse};
+
+/// The key [`MockOpenRouter::client`] sends. The mock accepts any key.
+pub const MOCK_API_KEY: &str = "sk-or-v1-mock-key";
+
+/// Default routes go below anything a test mounts (wiremock: a lower number wins; 5 is its default).
+const DEFAULT_PRIORITY: u8 = 200;
+const DEFAULT_STREAM_PRIORITY: u8 = 199;
+
+/// A mock OpenRouter on a local port. Dropping it stops the server.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use openrouter_mock::MockOpenRouter;
+/// let mock = MockOpenRouter::start().await;
+/// let client = mock.client();
+/// let credits = client.api().get_credits().await.unwrap().into_inner();
+/// assert!(credits.data.is_some());
+/// mock.assert_received("getCredits", 1).await;
+/// # }
+/// ```
+pub struct MockOpenRouter {
+    server: MockServer,
+    front: Front,
+}
+
+impl std::fmt::Debug for MockOpenRouter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockOpenRouter").field("uri", &self.uri()).finish_non_exhaustive()
+    }
+}
+
+impl MockOpenRouter {
+    /// A mock answering every operation of the pinned document with its default (the
+    /// document's example, or a body built from the schema), and scripted streams for chat,
+    /// Responses and Messages requests with `stream: true`.
+    pub async fn start() -> Self {
+        let mock = Self::start_empty().await;
+        mock.mount_defaults().await;
+        mock
+    }
+
+    /// A mock that answers nothing until routes are added (wiremock answers `404` to the rest).
+    ///
+    /// # Panics
+    /// If no local port can be bound (like wiremock itself).
+    pub async fn start_empty() -> Self {
+        let server = MockServer::start().await;
+        let front = Front::start(*server.address()).await.expect("binding a local port for the mock's front");
+        Self { server, front }
+    }
+
+    /// The base URL to give a client (`http://127.0.0.1:PORT`), in place of
+    /// `https://openrouter.ai/api/v1`.
+    pub fn uri(&self) -> String {
+        format!("http://{}", self.front.addr)
+    }
+
+    /// A client for this mock: [`MOCK_API_KEY`], an app title, and retries that back off for
+    /// a millisecond instead of half a second.
+    pub fn client(&self) -> openrouter::Client {
+        match self.client_builder().build() {
+            Ok(client) => client,
+            // Nothing in the builder above depends on input; a failure is a bug in this crate.
+            Err(e) => unreachable!("the mock's client configuration is invalid: {e}"),
+        }
+    }
+
+    /// The builder behind [`client`](Self::client), to change timeouts, retries or headers.
+    pub fn client_builder(&self) -> openrouter::ClientBuilder {
+        let retries = openrouter::RetryPolicy { initial_backoff: Duration::from_millis(1), ..Default::default() };
+        openrouter::Client::builder()
+            .api_key(MOCK_API_KEY)
+            .base_url(self.uri())
+            .app_title("openrouter-mock")
+            .retry_policy(retries)
+    }
+
+    /// The wiremock server behind the mock, to mount anything this API does not cover.
+    pub fn server(&self) -> &MockServer {
+        &self.server
+    }
+
+    async fn mount_defaults(&self) {
+        for op in operations() {
+            Mock::given(OperationMatcher(op.id))
+                .respond_with(default_reply(op))
+                .with_priority(DEFAULT_PRIORITY)
+                .named(format!("default answer of {}", op.id))
+                .mount(&self.server)
+                .await;
+            if let Some(sse) = default_stream(op) {
+                Mock::given(OperationMatcher(op.id))
+                    .and(body_partial_json(json!({"stream": true})))
+                    .respond_with(sse_template(sse))
+                    .with_priority(DEFAULT_STREAM_PRIORITY)
+                    .named(format!("default stream of {}", op.id))
+                    .mount(&self.server)
+                    .await;
+            }
+        }
+    }
+
+    /// Answer requests for the operation `operation_id` (`"getCredits"`, …) your way.
+    ///
+    /// # Panics
+    /// If the pinned document has no such operation (a typo in a test).
+    pub fn on(&self, operation_id: &str) -> Route<'_> {
+        let op = operation(operation_id).unwrap_or_else(|| panic!("the pinned document has no operation {operation_id:?}"));
+        Route { mock: self, op, stream: None, body: None, times: None, reply: None, fault: None }
+    }
+
+    /// Stream `script` to chat completion requests with `stream: true`.
+    pub async fn chat_stream(&self, script: &ChatScript) {
+        self.on("sendChatCompletionRequest").streaming().reply(Reply::sse(script.to_sse())).mount().await;
+    }
+
+    /// Answer chat completion requests (not streamed) with a completion whose message is `text`.
+    pub async fn chat_reply(&self, text: &str) {
+        self.on("sendChatCompletionRequest").not_streaming().reply(Reply::json(200, chat_completion(text))).mount().await;
+    }
+
+    /// Stream `script` to Responses API requests with `stream: true`; a request without
+    /// `stream` gets the response the script describes.
+    pub async fn responses_stream(&self, script: &ResponsesScript) {
+        self.on("createResponses").streaming().reply(Reply::sse(script.to_sse())).mount().await;
+        self.on("createResponses").not_streaming().reply(Reply::json(200, script.response())).mount().await;
+    }
+
+    /// Stream `script` to Messages requests with `stream: true`.
+    pub async fn messages_stream(&self, script: &MessagesScript) {
+        self.on("createMessages").streaming().reply(Reply::sse(script.to_sse())).mount().await;
+    }
+
+    /// Every request received (faults that dropped the connection excepted), oldest first.
+    pub async fn requests(&self) -> Vec<RecordedRequest> {
+        self.server.received_requests().await.unwrap_or_default().into_iter().map(RecordedRequest::from).collect()
+    }
+
+    /// The requests received for `operation_id`, oldest first.
+    pub async fn requests_to(&self, operation_id: &str) -> Vec<RecordedRequest> {
+        self.requests().await.into_iter().filter(|r| r.operation == Some(operation_id)).collect()
+    }
+
+    /// The last request for `operation_id`.
+    pub async fn last_request(&self, operation_id: &str) -> Option<RecordedRequest> {
+        self.requests_to(operation_id).await.pop()
+    }
+
+    /// # Panics
+    /// Unless exactly `n` requests for `operation_id` were received; the message lists them.
+    pub async fn assert_received(&self, operation_id: &str, n: usize) {
+        let got = self.requests_to(operation_id).await;
+        if got.len() != n {
+            let all: Vec<String> = self.requests().await.iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+            panic!("expected {n} request(s) for {operation_id}, received {}; all requests: {all:?}", got.len());
+        }
+    }
+
+    /// # Panics
+    /// Unless the last request for `operation_id` carried header `name` with `value`.
+    pub async fn assert_header(&self, operation_id: &str, name: &str, value: &str) {
+        let last = self.last_request(operation_id).await;
+        let last = last.unwrap_or_else(|| panic!("no request for {operation_id} was received"));
+        let got = last.header(name);
+        assert_eq!(got, Some(value), "header {name} of the last {operation_id} request");
+    }
+
+    /// # Panics
+    /// Unless the JSON body of the last request for `operation_id` has `value` at `pointer`
+    /// (`"/model"`, `"/messages/0/role"`).
+    pub async fn assert_body_field(&self, operation_id: &str, pointer: &str, value: Value) {
+        let last = self.last_request(operation_id).await;
+        let body = last.as_ref().and_then(RecordedRequest::json);
+        let got = body.as_ref().and_then(|b| b.pointer(pointer));
+        assert_eq!(got, Some(&value), "{pointer} in the body of the last {operation_id} request: {body:?}");
+    }
+}
+
+/// An answer: status, headers, body, delay.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    content_type: String,
+    delay: Option<Duration>,
+}
+
+impl Reply {
+    /// A status with no body.
+    pub fn status(status: u16) -> Self {
+        Self { status, headers: Vec::new(), body: Vec::new(), content_type: String::new(), delay: None }
+    }
+
+    pub fn json(status: u16, body: Value) -> Self {
+        Self::status(status).body(body.to_string(), "application/json")
+    }
+
+    /// OpenRouter's error shape: `{"error": {"code", "message", "metadata"?}}`.
+    pub fn error(status: u16, message: &str) -> Self {
+        Self::json(status, json!({"error": {"code": status, "message": message}}))
+    }
+
+    /// `429` with `Retry-After: seconds`.
+    pub fn rate_limited(retry_after_seconds: u64) -> Self {
+        Self::error(429, "Rate limit exceeded").header("retry-after", &retry_after_seconds.to_string())
+    }
+
+    pub fn sse(sse: Sse) -> Self {
+        Self::status(200).body(sse.into_bytes(), "text/event-stream")
+    }
+
+    pub fn body(mut self, body: impl Into<Vec<u8>>, content_type: &str) -> Self {
+        self.body = body.into();
+        self.content_type = content_type.into();
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Answer only after `delay` (a slow provider; with a long delay, a server that never
+    /// answers).
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay = Some(delay);
+        self
+    }
+
+    /// Keep only the first `n` bytes of the body (a JSON document or stream cut short, with a
+    /// `Content-Length` that matches: the client sees a complete answer that is incomplete).
+    pub fn truncated(mut self, n: usize) -> Self {
+        self.body.truncate(n);
+        self
+    }
+
+    fn template(&self) -> ResponseTemplate {
+        let mut t = ResponseTemplate::new(self.status);
+        for (k, v) in &self.headers {
+            t = t.append_header(k.as_str(), v.as_str());
+        }
+        if !self.content_type.is_empty() {
+            t = t.set_body_raw(self.body.clone(), &self.content_type);
+        } else if !self.body.is_empty() {
+            t = t.set_body_bytes(self.body.clone());
+        }
+        if let Some(d) = self.delay {
+            t = t.set_delay(d);
+        }
+        t
+    }
+}
+
+/// A route being set up by [`MockOpenRouter::on`]; nothing happens until [`mount`](Self::mount).
+#[must_use = "a route does nothing until it is mounted"]
+pub struct Route<'a> {
+    mock: &'a MockOpenRouter,
+    op: &'static Operation,
+    stream: Option<bool>,
+    body: Option<Value>,
+    times: Option<u64>,
+    reply: Option<Reply>,
+    fault: Option<Fault>,
+}
+
+impl Route<'_> {
+    /// Only requests with `stream: true`.
+    pub fn streaming(mut self) -> Self {
+        self.stream = Some(true);
+        self
+    }
+
+    /// Only requests without `stream: true`.
+    pub fn not_streaming(mut self) -> Self {
+        self.stream = Some(false);
+        self
+    }
+
+    /// Only requests whose JSON body contains `partial` (`{"model": "x"}`).
+    pub fn when_body(mut self, partial: Value) -> Self {
+        self.body = Some(partial);
+        self
+    }
+
+    /// Only the next `n` requests; later ones go to the routes below (the default answer).
+    pub fn times(mut self, n: u64) -> Self {
+        self.times = Some(n);
+        self
+    }
+
+    pub fn reply(mut self, reply: Reply) -> Self {
+        self.reply = Some(reply);
+        self
+    }
+
+    /// Fail below HTTP instead of answering. Applies by operation and [`times`](Self::times);
+    /// the `streaming`/`when_body` conditions do not apply to faults.
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.fault = Some(fault);
+        self
+    }
+
+    pub async fn mount(self) {
+        if let Some(fault) = self.fault {
+            let rule = Rule { operation: self.op.id, fault, remaining: self.times.map(|n| n as usize) };
+            self.mock.front.rules.lock().unwrap_or_else(|p| p.into_inner()).push(rule);
+            return;
+        }
+        let reply = self.reply.unwrap_or_else(|| default_reply_of(self.op));
+        let mut mock = Mock::given(OperationMatcher(self.op.id));
+        match self.stream {
+            Some(true) => mock = mock.and(body_partial_json(json!({"stream": true}))),
+            Some(false) => mock = mock.and(NotStreaming),
+            None => {}
+        }
+        if let Some(partial) = self.body {
+            mock = mock.and(body_partial_json(partial));
+        }
+        let mut mock = mock.respond_with(reply.template());
+        if let Some(n) = self.times {
+            mock = mock.up_to_n_times(n);
+        }
+        mock.mount(&self.mock.server).await;
+    }
+}
+
+/// A request the mock received.
+#[derive(Clone)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    /// Header names lowercase; `authorization` redacted.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The operation the request was for, if any.
+    pub operation: Option<&'static str>,
+    bearer: Option<String>,
+}
+
+impl std::fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordedRequest")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("headers", &self.headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
+}
+
+impl RecordedRequest {
+    /// The body as JSON, if it is JSON.
+    pub fn json(&self) -> Option<Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// The body decoded as `T` (a generated request type, say).
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
+
+    /// The first value of header `name` (any case). `authorization` reads as `Bearer <redacted>`;
+    /// use [`has_bearer`](Self::has_bearer) to check the key.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Whether the request was authenticated with `Bearer key`.
+    pub fn has_bearer(&self, key: &str) -> bool {
+        self.bearer.as_deref() == Some(key)
+    }
+}
+
+impl From<Request> for RecordedRequest {
+    fn from(r: Request) -> Self {
+        let path = r.url.path().to_string();
+        let operation = operation_for(r.method.as_str(), &path).map(|o| o.id);
+        let mut headers = Vec::new();
+        let mut bearer = None;
+        for (k, v) in r.headers.iter() {
+            let v = v.to_str().unwrap_or_default();
+            if k.as_str() == "authorization" {
+                bearer = v.strip_prefix("Bearer ").map(str::to_string);
+                headers.push((k.to_string(), "Bearer <redacted>".to_string()));
+            } else {
+                headers.push((k.to_string(), v.to_string()));
+            }
+        }
+        RecordedRequest { method: r.method.to_string(), path, query: r.url.query().map(str::to_string), headers, body: r.body, operation, bearer }
+    }
+}
+
+/// Matches the requests that are for one operation (method and path template).
+struct OperationMatcher(&'static str);
+
+impl Match for OperationMatcher {
+    fn matches(&self, request: &Request) -> bool {
+        operation_for(request.method.as_str(), request.url.path()).is_some_and(|o| o.id == self.0)
+    }
+}
+
+/// A request whose body does not ask for a stream.
+struct NotStreaming;
+
+impl Match for NotStreaming {
+    fn matches(&self, request: &Request) -> bool {
+        let body: Option<Value> = serde_json::from_slice(&request.body).ok();
+        body.and_then(|b| b.get("stream").and_then(Value::as_bool)) != Some(true)
+    }
+}
+
+fn default_reply_of(op: &Operation) -> Reply {
+    let reply = Reply::status(op.status);
+    if op.content_type.is_empty() { reply } else { reply.body(op.body.as_bytes().to_vec(), op.content_type) }
+}
+
+fn default_reply(op: &Operation) -> ResponseTemplate {
+    default_reply_of(op).template()
+}
+
+fn sse_template(sse: Sse) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(sse.into_bytes(), "text/event-stream")
+}
+
+/// The default stream of a streaming operation, telling the text of its default answer.
+fn default_stream(op: &Operation) -> Option<Sse> {
+    let body: Value = serde_json::from_str(op.body).ok()?;
+    let model = body.get("model").and_then(Value::as_str).unwrap_or("openai/gpt-4o").to_string();
+    match op.id {
+        "sendChatCompletionRequest" => {
+            let text = body.pointer("/choices/0/message/content").and_then(Value::as_str).unwrap_or("Hello from the mock.");
+            let script = words(text).iter().fold(ChatScript::new(&model).keep_alive(), |s, w| s.text(w));
+            Some(script.usage(12, words(text).len() as u64, 0.00002).to_sse())
+        }
+        "createResponses" => {
+            let text = body.pointer("/output/0/content/0/text").and_then(Value::as_str).unwrap_or("Hello from the mock.");
+            let script = words(text).iter().fold(ResponsesScript::new(&model).keep_alive(), |s, w| s.text(w));
+            Some(script.to_sse())
+        }
+        "createMessages" => {
+            let text = body.pointer("/content/0/text").and_then(Value::as_str).unwrap_or("Hello from the mock.");
+            Some(words(text).iter().fold(MessagesScript::new(&model), |s, w| s.text(w)).to_sse())
+        }
+        _ => None,
+    }
+}
+
+/// Text split after each space, so the pieces join back to it exactly.
+fn words(text: &str) -> Vec<String> {
+    text.split_inclusive(' ').map(str::to_string).collect()
+}
+
+/// A chat completion whose message is `text`.
+pub fn chat_completion(text: &str) -> Value {
+    json!({
+        "id": "gen-mock-1", "object": "chat.completion", "created": 1_767_225_600, "model": "openai/gpt-4o",
+        "provider": "MockProvider",
+        "choices": [{"index": 0, "finish_reason": "stop", "native_finish_reason": "stop",
+                     "message": {"role": "assistant", "content": text}}],
+        "usage": {"prompt_tokens": 12, "completion_tokens": 5, "total_tokens": 17, "cost": 0.00002},
+    })
+}
