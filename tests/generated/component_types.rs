@@ -53,6 +53,11 @@ pub fn round_trip(
             "AnthropicBase64PdfSource" => {
                 via::<openrouter_api::types::AnthropicBase64PdfSource>(value)
             }
+            "AnthropicBaseUsageIteration" => {
+                via::<
+                    openrouter_api::types::AnthropicAdvisorMessageUsageIteration,
+                >(value)
+            }
             "AnthropicBashCodeExecutionContent" => {
                 via::<openrouter_api::types::AnthropicBashCodeExecutionContent>(value)
             }
@@ -397,13 +402,70 @@ pub fn round_trip(
                 via::<openrouter_api::types::AutoBetaRouterPlugin>(value)
             }
             "AutoRouterPlugin" => via::<openrouter_api::types::AutoRouterPlugin>(value),
+            "BadGatewayResponse" => via::<openrouter_api::types::ErrorResponse>(value),
+            "BadGatewayResponseErrorData" => {
+                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+            }
+            "BadRequestResponse" => via::<openrouter_api::types::ErrorResponse>(value),
             "BadRequestResponseErrorData" => {
                 via::<openrouter_api::types::BadRequestResponseErrorData>(value)
             }
+            "BaseAnnotationAddedEvent" => {
+                via::<openrouter_api::types::AnnotationAddedEvent>(value)
+            }
+            "BaseContentPartAddedEvent" => {
+                via::<openrouter_api::types::ContentPartAddedEvent>(value)
+            }
+            "BaseContentPartDoneEvent" => {
+                via::<openrouter_api::types::ContentPartDoneEvent>(value)
+            }
+            "BaseCustomToolCallInputDeltaEvent" => {
+                via::<openrouter_api::types::CustomToolCallInputDeltaEvent>(value)
+            }
+            "BaseCustomToolCallInputDoneEvent" => {
+                via::<openrouter_api::types::CustomToolCallInputDoneEvent>(value)
+            }
+            "BaseErrorEvent" => via::<openrouter_api::types::ErrorEvent>(value),
+            "BaseFunctionCallArgsDeltaEvent" => {
+                via::<openrouter_api::types::FunctionCallArgsDeltaEvent>(value)
+            }
+            "BaseFunctionCallArgsDoneEvent" => {
+                via::<openrouter_api::types::FunctionCallArgsDoneEvent>(value)
+            }
             "BaseInputs" => via::<openrouter_api::types::BaseInputs>(value),
+            "BaseMessagesResult" => via::<openrouter_api::types::MessagesResult>(value),
             "BaseReasoningConfig" => {
                 via::<openrouter_api::types::BaseReasoningConfig>(value)
             }
+            "BaseReasoningDeltaEvent" => {
+                via::<openrouter_api::types::ReasoningDeltaEvent>(value)
+            }
+            "BaseReasoningDoneEvent" => {
+                via::<openrouter_api::types::ReasoningDoneEvent>(value)
+            }
+            "BaseReasoningSummaryPartAddedEvent" => {
+                via::<openrouter_api::types::ReasoningSummaryPartAddedEvent>(value)
+            }
+            "BaseReasoningSummaryPartDoneEvent" => {
+                via::<openrouter_api::types::ReasoningSummaryPartDoneEvent>(value)
+            }
+            "BaseReasoningSummaryTextDeltaEvent" => {
+                via::<openrouter_api::types::ReasoningSummaryTextDeltaEvent>(value)
+            }
+            "BaseReasoningSummaryTextDoneEvent" => {
+                via::<openrouter_api::types::ReasoningSummaryTextDoneEvent>(value)
+            }
+            "BaseRefusalDeltaEvent" => {
+                via::<openrouter_api::types::RefusalDeltaEvent>(value)
+            }
+            "BaseRefusalDoneEvent" => {
+                via::<openrouter_api::types::RefusalDoneEvent>(value)
+            }
+            "BaseResponsesResult" => {
+                via::<openrouter_api::types::OpenResponsesResult>(value)
+            }
+            "BaseTextDeltaEvent" => via::<openrouter_api::types::TextDeltaEvent>(value),
+            "BaseTextDoneEvent" => via::<openrouter_api::types::TextDoneEvent>(value),
             "BashServerTool" => via::<openrouter_api::types::BashServerTool>(value),
             "BashServerToolConfig" => {
                 via::<openrouter_api::types::BashServerToolConfig>(value)
@@ -574,6 +636,9 @@ pub fn round_trip(
             "CodeInterpreterCallInterpretingEvent" => {
                 via::<openrouter_api::types::CodeInterpreterCallInterpretingEvent>(value)
             }
+            "CodeInterpreterCallItem" => {
+                via::<openrouter_api::types::OutputCodeInterpreterCallItem>(value)
+            }
             "CodeInterpreterFileOutput" => {
                 via::<openrouter_api::types::CodeInterpreterFileOutput>(value)
             }
@@ -590,9 +655,16 @@ pub fn round_trip(
                 via::<openrouter_api::types::CodexLocalShellTool>(value)
             }
             "CompactionItem" => via::<openrouter_api::types::CompactionItem>(value),
+            "CompletedEvent" => {
+                via::<openrouter_api::types::StreamEventsResponseCompleted>(value)
+            }
             "CompoundFilter" => via::<openrouter_api::types::CompoundFilter>(value),
             "ComputerUseServerTool" => {
                 via::<openrouter_api::types::ComputerUseServerTool>(value)
+            }
+            "ConflictResponse" => via::<openrouter_api::types::ErrorResponse>(value),
+            "ConflictResponseErrorData" => {
+                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
             }
             "ContainerAutoEnvironment" => {
                 via::<openrouter_api::types::ContainerAutoEnvironment>(value)
@@ -659,6 +731,9 @@ pub fn round_trip(
             #[cfg(feature = "management")]
             "CreateBYOKKeyResponse" => {
                 via::<openrouter_api::types::CreateByokKeyResponse>(value)
+            }
+            "CreatedEvent" => {
+                via::<openrouter_api::types::OpenResponsesCreatedEvent>(value)
             }
             #[cfg(feature = "management")]
             "CreateGuardrailRequest" => {
@@ -749,6 +824,12 @@ pub fn round_trip(
             }
             "DeprecatedRoute" => via::<openrouter_api::types::DeprecatedRoute>(value),
             "EasyInputMessage" => via::<openrouter_api::types::EasyInputMessage>(value),
+            "EdgeNetworkTimeoutResponse" => {
+                via::<openrouter_api::types::ErrorResponse>(value)
+            }
+            "EdgeNetworkTimeoutResponseErrorData" => {
+                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+            }
             "EndpointInfo" => via::<openrouter_api::types::EndpointInfo>(value),
             "EndpointsMetadata" => via::<openrouter_api::types::EndpointsMetadata>(value),
             "EndpointStatus" => via::<openrouter_api::types::EndpointStatus>(value),
@@ -756,6 +837,9 @@ pub fn round_trip(
             "ErrorEvent" => via::<openrouter_api::types::ErrorEvent>(value),
             "FailableToolCallStatus" => {
                 via::<openrouter_api::types::FailableToolCallStatus>(value)
+            }
+            "FailedEvent" => {
+                via::<openrouter_api::types::StreamEventsResponseFailed>(value)
             }
             "FileCitation" => via::<openrouter_api::types::FileCitation>(value),
             "FileDeleteResponse" => {
@@ -772,6 +856,10 @@ pub fn round_trip(
             "FilesServerTool" => via::<openrouter_api::types::FilesServerTool>(value),
             "FilesServerToolConfig" => {
                 via::<openrouter_api::types::FilesServerToolConfig>(value)
+            }
+            "ForbiddenResponse" => via::<openrouter_api::types::ErrorResponse>(value),
+            "ForbiddenResponseErrorData" => {
+                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
             }
             "FormatJsonObjectConfig" => {
                 via::<openrouter_api::types::FormatJsonObjectConfig>(value)
@@ -873,6 +961,10 @@ pub fn round_trip(
             "GetWorkspaceResponse" => {
                 via::<openrouter_api::types::GetWorkspaceResponse>(value)
             }
+            "GoneResponse" => via::<openrouter_api::types::ErrorResponse>(value),
+            "GoneResponseErrorData" => {
+                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+            }
             #[cfg(feature = "management")]
             "Guardrail" => via::<openrouter_api::types::Guardrail>(value),
             #[cfg(feature = "management")]
@@ -950,6 +1042,12 @@ pub fn round_trip(
                 via::<openrouter_api::types::ImageStreamingResponse>(value)
             }
             "IncompleteDetails" => via::<openrouter_api::types::IncompleteDetails>(value),
+            "IncompleteEvent" => {
+                via::<openrouter_api::types::StreamEventsResponseIncomplete>(value)
+            }
+            "InProgressEvent" => {
+                via::<openrouter_api::types::OpenResponsesInProgressEvent>(value)
+            }
             "InputAudio" => via::<openrouter_api::types::InputAudio>(value),
             "InputFile" => via::<openrouter_api::types::InputFile>(value),
             "InputImage" => via::<openrouter_api::types::InputImage>(value),
@@ -960,6 +1058,12 @@ pub fn round_trip(
             "InputText" => via::<openrouter_api::types::InputText>(value),
             "InputVideo" => via::<openrouter_api::types::InputVideo>(value),
             "InstructType" => via::<openrouter_api::types::InstructType>(value),
+            "InternalServerResponse" => {
+                via::<openrouter_api::types::ErrorResponse>(value)
+            }
+            "InternalServerResponseErrorData" => {
+                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+            }
             "ItemReferenceItem" => via::<openrouter_api::types::ItemReferenceItem>(value),
             #[cfg(feature = "management")]
             "KeyAssignment" => via::<openrouter_api::types::KeyAssignment>(value),
@@ -1120,6 +1224,10 @@ pub fn round_trip(
                 via::<openrouter_api::types::NamespaceFunctionTool>(value)
             }
             "NamespaceTool" => via::<openrouter_api::types::NamespaceTool>(value),
+            "NotFoundResponse" => via::<openrouter_api::types::ErrorResponse>(value),
+            "NotFoundResponseErrorData" => {
+                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+            }
             #[cfg(feature = "management")]
             "ObservabilityArizeDestination" => {
                 via::<openrouter_api::types::ObservabilityArizeDestination>(value)
@@ -1226,11 +1334,41 @@ pub fn round_trip(
             "OpenAIResponsesAnnotation" => {
                 via::<openrouter_api::types::OpenAiResponsesAnnotation>(value)
             }
+            "OpenAIResponsesCodeInterpreterCallCodeDelta" => {
+                via::<openrouter_api::types::CodeInterpreterCallCodeDeltaEvent>(value)
+            }
+            "OpenAIResponsesCodeInterpreterCallCodeDone" => {
+                via::<openrouter_api::types::CodeInterpreterCallCodeDoneEvent>(value)
+            }
+            "OpenAIResponsesCodeInterpreterCallCompleted" => {
+                via::<openrouter_api::types::CodeInterpreterCallCompletedEvent>(value)
+            }
+            "OpenAIResponsesCodeInterpreterCallInProgress" => {
+                via::<openrouter_api::types::CodeInterpreterCallInProgressEvent>(value)
+            }
+            "OpenAIResponsesCodeInterpreterCallInterpreting" => {
+                via::<openrouter_api::types::CodeInterpreterCallInterpretingEvent>(value)
+            }
+            "OpenAIResponsesImageGenCallCompleted" => {
+                via::<openrouter_api::types::ImageGenCallCompletedEvent>(value)
+            }
+            "OpenAIResponsesImageGenCallGenerating" => {
+                via::<openrouter_api::types::ImageGenCallGeneratingEvent>(value)
+            }
+            "OpenAIResponsesImageGenCallInProgress" => {
+                via::<openrouter_api::types::ImageGenCallInProgressEvent>(value)
+            }
+            "OpenAIResponsesImageGenCallPartialImage" => {
+                via::<openrouter_api::types::ImageGenCallPartialImageEvent>(value)
+            }
             "OpenAIResponsesRefusalContent" => {
                 via::<openrouter_api::types::OpenAiResponsesRefusalContent>(value)
             }
             "OpenAIResponsesResponseStatus" => {
                 via::<openrouter_api::types::OpenAiResponsesResponseStatus>(value)
+            }
+            "OpenAIResponsesSearchCompleted" => {
+                via::<openrouter_api::types::WebSearchCallCompletedEvent>(value)
             }
             "OpenAIResponsesToolChoice" => {
                 via::<openrouter_api::types::OpenAiResponsesToolChoice>(value)
@@ -1238,14 +1376,24 @@ pub fn round_trip(
             "OpenAIResponsesTruncation" => {
                 via::<openrouter_api::types::OpenAiResponsesTruncation>(value)
             }
+            "OpenAIResponsesWebSearchCallInProgress" => {
+                via::<openrouter_api::types::WebSearchCallInProgressEvent>(value)
+            }
+            "OpenAIResponsesWebSearchCallSearching" => {
+                via::<openrouter_api::types::WebSearchCallSearchingEvent>(value)
+            }
             "OpenResponsesCreatedEvent" => {
                 via::<openrouter_api::types::OpenResponsesCreatedEvent>(value)
             }
             "OpenResponsesInProgressEvent" => {
                 via::<openrouter_api::types::OpenResponsesInProgressEvent>(value)
             }
+            "OpenResponsesLogProbs" => via::<openrouter_api::types::StreamLogprob>(value),
             "OpenResponsesResult" => {
                 via::<openrouter_api::types::OpenResponsesResult>(value)
+            }
+            "OpenResponsesTopLogprobs" => {
+                via::<openrouter_api::types::StreamLogprobTopLogprob>(value)
             }
             "OpenRouterFile" => via::<openrouter_api::types::OpenRouterFile>(value),
             "OpenRouterFileDeleted" => {
@@ -1329,10 +1477,28 @@ pub fn round_trip(
             "OutputImageGenerationServerToolItem" => {
                 via::<openrouter_api::types::OutputImageGenerationServerToolItem>(value)
             }
+            "OutputItemAddedEvent" => {
+                via::<openrouter_api::types::StreamEventsResponseOutputItemAdded>(value)
+            }
+            "OutputItemDoneEvent" => {
+                via::<openrouter_api::types::StreamEventsResponseOutputItemDone>(value)
+            }
+            "OutputItemFileSearchCall" => {
+                via::<openrouter_api::types::OutputFileSearchCallItem>(value)
+            }
+            "OutputItemFunctionCall" => {
+                via::<openrouter_api::types::OutputFunctionCallItem>(value)
+            }
             "OutputItemImageGenerationCall" => {
                 via::<openrouter_api::types::OutputItemImageGenerationCall>(value)
             }
+            "OutputItemReasoning" => {
+                via::<openrouter_api::types::OutputReasoningItem>(value)
+            }
             "OutputItems" => via::<openrouter_api::types::OutputItems>(value),
+            "OutputItemWebSearchCall" => {
+                via::<openrouter_api::types::OutputWebSearchCallItem>(value)
+            }
             "OutputMcpServerToolItem" => {
                 via::<openrouter_api::types::OutputMcpServerToolItem>(value)
             }
@@ -1381,6 +1547,18 @@ pub fn round_trip(
             "Parameter" => via::<openrouter_api::types::Parameter>(value),
             "ParetoRouterPlugin" => {
                 via::<openrouter_api::types::ParetoRouterPlugin>(value)
+            }
+            "PayloadTooLargeResponse" => {
+                via::<openrouter_api::types::ErrorResponse>(value)
+            }
+            "PayloadTooLargeResponseErrorData" => {
+                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+            }
+            "PaymentRequiredResponse" => {
+                via::<openrouter_api::types::ErrorResponse>(value)
+            }
+            "PaymentRequiredResponseErrorData" => {
+                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
             }
             "PDFParserEngine" => via::<openrouter_api::types::PdfParserEngine>(value),
             "PDFParserOptions" => via::<openrouter_api::types::PdfParserOptions>(value),
@@ -1434,6 +1612,12 @@ pub fn round_trip(
             }
             "ProviderName" => via::<openrouter_api::types::ProviderName>(value),
             "ProviderOptions" => via::<openrouter_api::types::ProviderOptions>(value),
+            "ProviderOverloadedResponse" => {
+                via::<openrouter_api::types::ErrorResponse>(value)
+            }
+            "ProviderOverloadedResponseErrorData" => {
+                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+            }
             "ProviderPreferences" => {
                 via::<openrouter_api::types::ProviderPreferences>(value)
             }
@@ -1504,6 +1688,12 @@ pub fn round_trip(
             "RefusalDeltaEvent" => via::<openrouter_api::types::RefusalDeltaEvent>(value),
             "RefusalDoneEvent" => via::<openrouter_api::types::RefusalDoneEvent>(value),
             "RequestMetadata" => via::<openrouter_api::types::RequestMetadata>(value),
+            "RequestTimeoutResponse" => {
+                via::<openrouter_api::types::ErrorResponse>(value)
+            }
+            "RequestTimeoutResponseErrorData" => {
+                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+            }
             "ResponseHealingPlugin" => {
                 via::<openrouter_api::types::ResponseHealingPlugin>(value)
             }
@@ -1544,6 +1734,12 @@ pub fn round_trip(
             }
             "ServerToolUseDetails" => {
                 via::<openrouter_api::types::ServerToolUseDetails>(value)
+            }
+            "ServiceUnavailableResponse" => {
+                via::<openrouter_api::types::ErrorResponse>(value)
+            }
+            "ServiceUnavailableResponseErrorData" => {
+                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
             }
             #[cfg(feature = "management")]
             "SessionCostItem" => via::<openrouter_api::types::SessionCostItem>(value),
@@ -1675,6 +1871,7 @@ pub fn round_trip(
             "TaskClassificationResponse" => {
                 via::<openrouter_api::types::TaskClassificationResponse>(value)
             }
+            "TextConfig" => via::<openrouter_api::types::TextExtendedConfig>(value),
             "TextDeltaEvent" => via::<openrouter_api::types::TextDeltaEvent>(value),
             "TextDoneEvent" => via::<openrouter_api::types::TextDoneEvent>(value),
             "TextExtendedConfig" => {
@@ -1688,9 +1885,19 @@ pub fn round_trip(
             "ToolSearchServerToolConfig" => {
                 via::<openrouter_api::types::ToolSearchServerToolConfig>(value)
             }
+            "TooManyRequestsResponse" => {
+                via::<openrouter_api::types::ErrorResponse>(value)
+            }
+            "TooManyRequestsResponseErrorData" => {
+                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+            }
             "TopProviderInfo" => via::<openrouter_api::types::TopProviderInfo>(value),
             "TraceConfig" => via::<openrouter_api::types::TraceConfig>(value),
             "Truncation" => via::<openrouter_api::types::Truncation>(value),
+            "UnauthorizedResponse" => via::<openrouter_api::types::ErrorResponse>(value),
+            "UnauthorizedResponseErrorData" => {
+                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+            }
             "UnifiedBenchmarkPricing" => {
                 via::<openrouter_api::types::UnifiedBenchmarkPricing>(value)
             }
@@ -1721,6 +1928,12 @@ pub fn round_trip(
             #[cfg(feature = "management")]
             "UnifiedBenchmarksSearchRunConfig" => {
                 via::<openrouter_api::types::UnifiedBenchmarksSearchRunConfig>(value)
+            }
+            "UnprocessableEntityResponse" => {
+                via::<openrouter_api::types::ErrorResponse>(value)
+            }
+            "UnprocessableEntityResponseErrorData" => {
+                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
             }
             #[cfg(feature = "management")]
             "UpdateBYOKKeyRequest" => {
@@ -1848,4 +2061,192 @@ pub fn round_trip(
             _ => return None,
         },
     )
+}
+/// Why a component without a generated type of its own is decoded as another type (the
+/// union it is a member of, the type that extends it, the shared error body).
+pub fn stand_in(component: &str) -> Option<&'static str> {
+    match component {
+        "AnthropicBaseUsageIteration" => {
+            Some("the allOf base of AnthropicAdvisorMessageUsageIteration")
+        }
+        "BadGatewayResponse" => {
+            Some("an error body, replaced by the shared ErrorResponse")
+        }
+        "BadGatewayResponseErrorData" => {
+            Some("the error object of the shared ErrorResponse")
+        }
+        "BadRequestResponse" => {
+            Some("an error body, replaced by the shared ErrorResponse")
+        }
+        "BaseAnnotationAddedEvent" => Some("the allOf base of AnnotationAddedEvent"),
+        "BaseContentPartAddedEvent" => Some("the allOf base of ContentPartAddedEvent"),
+        "BaseContentPartDoneEvent" => Some("the allOf base of ContentPartDoneEvent"),
+        "BaseCustomToolCallInputDeltaEvent" => {
+            Some("the allOf base of CustomToolCallInputDeltaEvent")
+        }
+        "BaseCustomToolCallInputDoneEvent" => {
+            Some("the allOf base of CustomToolCallInputDoneEvent")
+        }
+        "BaseErrorEvent" => Some("the allOf base of ErrorEvent"),
+        "BaseFunctionCallArgsDeltaEvent" => {
+            Some("the allOf base of FunctionCallArgsDeltaEvent")
+        }
+        "BaseFunctionCallArgsDoneEvent" => {
+            Some("the allOf base of FunctionCallArgsDoneEvent")
+        }
+        "BaseMessagesResult" => Some("the allOf base of MessagesResult"),
+        "BaseReasoningDeltaEvent" => Some("the allOf base of ReasoningDeltaEvent"),
+        "BaseReasoningDoneEvent" => Some("the allOf base of ReasoningDoneEvent"),
+        "BaseReasoningSummaryPartAddedEvent" => {
+            Some("the allOf base of ReasoningSummaryPartAddedEvent")
+        }
+        "BaseReasoningSummaryPartDoneEvent" => {
+            Some("the allOf base of ReasoningSummaryPartDoneEvent")
+        }
+        "BaseReasoningSummaryTextDeltaEvent" => {
+            Some("the allOf base of ReasoningSummaryTextDeltaEvent")
+        }
+        "BaseReasoningSummaryTextDoneEvent" => {
+            Some("the allOf base of ReasoningSummaryTextDoneEvent")
+        }
+        "BaseRefusalDeltaEvent" => Some("the allOf base of RefusalDeltaEvent"),
+        "BaseRefusalDoneEvent" => Some("the allOf base of RefusalDoneEvent"),
+        "BaseResponsesResult" => Some("the allOf base of OpenResponsesResult"),
+        "BaseTextDeltaEvent" => Some("the allOf base of TextDeltaEvent"),
+        "BaseTextDoneEvent" => Some("the allOf base of TextDoneEvent"),
+        "CodeInterpreterCallItem" => {
+            Some("the allOf base of OutputCodeInterpreterCallItem")
+        }
+        "CompletedEvent" => Some("the allOf base of StreamEventsResponseCompleted"),
+        "ConflictResponse" => Some("an error body, replaced by the shared ErrorResponse"),
+        "ConflictResponseErrorData" => {
+            Some("the error object of the shared ErrorResponse")
+        }
+        "CreatedEvent" => Some("the allOf base of OpenResponsesCreatedEvent"),
+        "EdgeNetworkTimeoutResponse" => {
+            Some("an error body, replaced by the shared ErrorResponse")
+        }
+        "EdgeNetworkTimeoutResponseErrorData" => {
+            Some("the error object of the shared ErrorResponse")
+        }
+        "FailedEvent" => Some("the allOf base of StreamEventsResponseFailed"),
+        "ForbiddenResponse" => {
+            Some("an error body, replaced by the shared ErrorResponse")
+        }
+        "ForbiddenResponseErrorData" => {
+            Some("the error object of the shared ErrorResponse")
+        }
+        "GoneResponse" => Some("an error body, replaced by the shared ErrorResponse"),
+        "GoneResponseErrorData" => Some("the error object of the shared ErrorResponse"),
+        "IncompleteEvent" => Some("the allOf base of StreamEventsResponseIncomplete"),
+        "InProgressEvent" => Some("the allOf base of OpenResponsesInProgressEvent"),
+        "InternalServerResponse" => {
+            Some("an error body, replaced by the shared ErrorResponse")
+        }
+        "InternalServerResponseErrorData" => {
+            Some("the error object of the shared ErrorResponse")
+        }
+        "NotFoundResponse" => Some("an error body, replaced by the shared ErrorResponse"),
+        "NotFoundResponseErrorData" => {
+            Some("the error object of the shared ErrorResponse")
+        }
+        "OpenAIResponsesCodeInterpreterCallCodeDelta" => {
+            Some("the allOf base of CodeInterpreterCallCodeDeltaEvent")
+        }
+        "OpenAIResponsesCodeInterpreterCallCodeDone" => {
+            Some("the allOf base of CodeInterpreterCallCodeDoneEvent")
+        }
+        "OpenAIResponsesCodeInterpreterCallCompleted" => {
+            Some("the allOf base of CodeInterpreterCallCompletedEvent")
+        }
+        "OpenAIResponsesCodeInterpreterCallInProgress" => {
+            Some("the allOf base of CodeInterpreterCallInProgressEvent")
+        }
+        "OpenAIResponsesCodeInterpreterCallInterpreting" => {
+            Some("the allOf base of CodeInterpreterCallInterpretingEvent")
+        }
+        "OpenAIResponsesImageGenCallCompleted" => {
+            Some("the allOf base of ImageGenCallCompletedEvent")
+        }
+        "OpenAIResponsesImageGenCallGenerating" => {
+            Some("the allOf base of ImageGenCallGeneratingEvent")
+        }
+        "OpenAIResponsesImageGenCallInProgress" => {
+            Some("the allOf base of ImageGenCallInProgressEvent")
+        }
+        "OpenAIResponsesImageGenCallPartialImage" => {
+            Some("the allOf base of ImageGenCallPartialImageEvent")
+        }
+        "OpenAIResponsesSearchCompleted" => {
+            Some("the allOf base of WebSearchCallCompletedEvent")
+        }
+        "OpenAIResponsesWebSearchCallInProgress" => {
+            Some("the allOf base of WebSearchCallInProgressEvent")
+        }
+        "OpenAIResponsesWebSearchCallSearching" => {
+            Some("the allOf base of WebSearchCallSearchingEvent")
+        }
+        "OpenResponsesLogProbs" => Some("the allOf base of StreamLogprob"),
+        "OpenResponsesTopLogprobs" => Some("the allOf base of StreamLogprobTopLogprob"),
+        "OutputItemAddedEvent" => {
+            Some("the allOf base of StreamEventsResponseOutputItemAdded")
+        }
+        "OutputItemDoneEvent" => {
+            Some("the allOf base of StreamEventsResponseOutputItemDone")
+        }
+        "OutputItemFileSearchCall" => Some("the allOf base of OutputFileSearchCallItem"),
+        "OutputItemFunctionCall" => Some("the allOf base of OutputFunctionCallItem"),
+        "OutputItemReasoning" => Some("the allOf base of OutputReasoningItem"),
+        "OutputItemWebSearchCall" => Some("the allOf base of OutputWebSearchCallItem"),
+        "PayloadTooLargeResponse" => {
+            Some("an error body, replaced by the shared ErrorResponse")
+        }
+        "PayloadTooLargeResponseErrorData" => {
+            Some("the error object of the shared ErrorResponse")
+        }
+        "PaymentRequiredResponse" => {
+            Some("an error body, replaced by the shared ErrorResponse")
+        }
+        "PaymentRequiredResponseErrorData" => {
+            Some("the error object of the shared ErrorResponse")
+        }
+        "ProviderOverloadedResponse" => {
+            Some("an error body, replaced by the shared ErrorResponse")
+        }
+        "ProviderOverloadedResponseErrorData" => {
+            Some("the error object of the shared ErrorResponse")
+        }
+        "RequestTimeoutResponse" => {
+            Some("an error body, replaced by the shared ErrorResponse")
+        }
+        "RequestTimeoutResponseErrorData" => {
+            Some("the error object of the shared ErrorResponse")
+        }
+        "ServiceUnavailableResponse" => {
+            Some("an error body, replaced by the shared ErrorResponse")
+        }
+        "ServiceUnavailableResponseErrorData" => {
+            Some("the error object of the shared ErrorResponse")
+        }
+        "TextConfig" => Some("the allOf base of TextExtendedConfig"),
+        "TooManyRequestsResponse" => {
+            Some("an error body, replaced by the shared ErrorResponse")
+        }
+        "TooManyRequestsResponseErrorData" => {
+            Some("the error object of the shared ErrorResponse")
+        }
+        "UnauthorizedResponse" => {
+            Some("an error body, replaced by the shared ErrorResponse")
+        }
+        "UnauthorizedResponseErrorData" => {
+            Some("the error object of the shared ErrorResponse")
+        }
+        "UnprocessableEntityResponse" => {
+            Some("an error body, replaced by the shared ErrorResponse")
+        }
+        "UnprocessableEntityResponseErrorData" => {
+            Some("the error object of the shared ErrorResponse")
+        }
+        _ => None,
+    }
 }

@@ -101,17 +101,15 @@ fn build(doc: &Value, schema: &Value, depth: usize) -> Value {
             // The first member that is not `null`: a union's main shape comes first in practice.
             let member = members.iter().find(|m| resolve(doc, m).get("type") != Some(&json!("null")));
             let mut value = member.map(|m| build(doc, m, depth + 1)).unwrap_or(Value::Null);
-            // A discriminator whose tag the member does not spell as a const: take the mapping's key.
+            // The discriminator's mapping names the member's tag, whatever the member's own schema says.
             if let (Some(prop), Some(member), Value::Object(o)) =
                 (s.pointer("/discriminator/propertyName").and_then(Value::as_str), member, &mut value)
             {
-                if !o.contains_key(prop) {
-                    let target = member.get("$ref").and_then(Value::as_str).unwrap_or_default();
-                    let mapping = s.pointer("/discriminator/mapping").and_then(Value::as_object);
-                    let tag = mapping.and_then(|m| m.iter().find(|(_, r)| r.as_str() == Some(target))).map(|(k, _)| k.clone());
-                    if let Some(tag) = tag {
-                        o.insert(prop.to_string(), Value::String(tag));
-                    }
+                let target = member.get("$ref").and_then(Value::as_str).unwrap_or_default();
+                let mapping = s.pointer("/discriminator/mapping").and_then(Value::as_object);
+                let tag = mapping.and_then(|m| m.iter().find(|(_, r)| r.as_str() == Some(target))).map(|(k, _)| k.clone());
+                if let Some(tag) = tag {
+                    o.insert(prop.to_string(), Value::String(tag));
                 }
             }
             return value;

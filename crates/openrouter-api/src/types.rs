@@ -3236,23 +3236,11 @@ pub struct ApplyPatchCallItem {
     pub call_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub operation: ::std::option::Option<crate::types::ApplyPatchCallOperation>,
+    pub operation: crate::types::ApplyPatchCallOperation,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ApplyPatchCallStatus>,
     #[serde(rename = "type", default = "defaults::apply_patch_call_item_type")]
     pub type_: ApplyPatchCallItemType,
-}
-impl ::std::default::Default for ApplyPatchCallItem {
-    fn default() -> Self {
-        Self {
-            call_id: Default::default(),
-            id: Default::default(),
-            operation: Default::default(),
-            status: Default::default(),
-            type_: defaults::apply_patch_call_item_type(),
-        }
-    }
 }
 
 open_enum! {
@@ -3682,6 +3670,7 @@ pub enum BaseInputsArrayItem {
     OpenAiResponseCustomToolCallOutput(OpenAiResponseCustomToolCallOutput),
     ApplyPatchCallItem(ApplyPatchCallItem),
     ApplyPatchCallOutputItem(ApplyPatchCallOutputItem),
+    Any(::serde_json::Value),
 }
 impl ::std::convert::From<BaseInputsMember1ItemMessage> for BaseInputsArrayItem {
     fn from(value: BaseInputsMember1ItemMessage) -> Self {
@@ -3731,6 +3720,11 @@ impl ::std::convert::From<ApplyPatchCallItem> for BaseInputsArrayItem {
 impl ::std::convert::From<ApplyPatchCallOutputItem> for BaseInputsArrayItem {
     fn from(value: ApplyPatchCallOutputItem) -> Self {
         Self::ApplyPatchCallOutputItem(value)
+    }
+}
+impl ::std::convert::From<::serde_json::Value> for BaseInputsArrayItem {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self::Any(value)
     }
 }
 ///`BaseInputsMember1ItemMessage`
@@ -4855,8 +4849,8 @@ pub struct ChatRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stop_server_tools_when: ::std::option::Option<StopServerToolsWhen>,
     ///Enable streaming response
-    #[serde(default)]
-    pub stream: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stream: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_options: ::std::option::Option<ChatStreamOptions>,
     ///Sampling temperature (0-2)
@@ -6619,7 +6613,7 @@ pub struct CreateEmbeddingsBodyInputVariant4Item {
     >,
 }
 ///Embeddings response containing embedding vectors
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CreateEmbeddingsResponse {
     ///List of embedding objects
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6630,25 +6624,14 @@ pub struct CreateEmbeddingsResponse {
     ///The model used for embeddings
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
-    #[serde(default = "defaults::create_embeddings_response_object")]
-    pub object: CreateEmbeddingsResponseObject,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub object: ::std::option::Option<CreateEmbeddingsResponseObject>,
     ///Token usage statistics
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<CreateEmbeddingsResponseUsage>,
 }
-impl ::std::default::Default for CreateEmbeddingsResponse {
-    fn default() -> Self {
-        Self {
-            data: Default::default(),
-            id: Default::default(),
-            model: Default::default(),
-            object: defaults::create_embeddings_response_object(),
-            usage: Default::default(),
-        }
-    }
-}
 ///A single embedding object
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CreateEmbeddingsResponseDataItem {
     ///Embedding vector as an array of floats or a base64 string
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6656,17 +6639,8 @@ pub struct CreateEmbeddingsResponseDataItem {
     ///Index of the embedding in the input list
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<i64>,
-    #[serde(default = "defaults::create_embeddings_response_data_item_object")]
-    pub object: CreateEmbeddingsResponseDataItemObject,
-}
-impl ::std::default::Default for CreateEmbeddingsResponseDataItem {
-    fn default() -> Self {
-        Self {
-            embedding: Default::default(),
-            index: Default::default(),
-            object: defaults::create_embeddings_response_data_item_object(),
-        }
-    }
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub object: ::std::option::Option<CreateEmbeddingsResponseDataItemObject>,
 }
 ///`CreateEmbeddingsResponseDataItemEmbedding`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -6689,12 +6663,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for CreateEmbeddingsResponseDataItemObject {
-    fn default() -> Self {
-        CreateEmbeddingsResponseDataItemObject::Embedding
-    }
-}
-
 open_enum! {
     /// `CreateEmbeddingsResponseObject`
     pub enum CreateEmbeddingsResponseObject {
@@ -6702,11 +6670,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for CreateEmbeddingsResponseObject {
-    fn default() -> Self {
-        CreateEmbeddingsResponseObject::List
-    }
-}
 ///Token usage statistics
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CreateEmbeddingsResponseUsage {
@@ -6946,26 +6909,26 @@ pub struct CreateObservabilityDestinationRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///When true, include cost and billing generation metadata.
-    #[serde(default)]
-    pub broadcast_generation_cost: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub broadcast_generation_cost: ::std::option::Option<bool>,
     ///When true, include identity generation metadata.
-    #[serde(default)]
-    pub broadcast_generation_identity: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub broadcast_generation_identity: ::std::option::Option<bool>,
     ///When true, include request-context generation metadata.
-    #[serde(default)]
-    pub broadcast_generation_request_context: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub broadcast_generation_request_context: ::std::option::Option<bool>,
     ///Provider-specific configuration. The shape depends on `type` and is validated server-side.
     pub config: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///Whether this destination should be enabled immediately.
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub enabled: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter_rules: ::std::option::Option<ObservabilityFilterRulesConfigNullable>,
     ///Human-readable name for the destination.
     pub name: ::std::string::String,
     ///When true, request/response bodies are not forwarded — only metadata.
-    #[serde(default)]
-    pub privacy_mode: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub privacy_mode: ::std::option::Option<bool>,
     ///Sampling rate between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
@@ -9295,6 +9258,7 @@ pub struct GenerationContentData {
 pub enum GenerationContentDataInput {
     Member0(GenerationContentDataInputMember0),
     Member1(GenerationContentDataInputMember1),
+    Any(::serde_json::Value),
 }
 impl ::std::convert::From<GenerationContentDataInputMember0>
 for GenerationContentDataInput {
@@ -9308,17 +9272,20 @@ for GenerationContentDataInput {
         Self::Member1(value)
     }
 }
+impl ::std::convert::From<::serde_json::Value> for GenerationContentDataInput {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self::Any(value)
+    }
+}
 ///`GenerationContentDataInputMember0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GenerationContentDataInputMember0 {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub prompt: ::std::option::Option<::std::string::String>,
+    pub prompt: ::std::string::String,
 }
 ///`GenerationContentDataInputMember1`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct GenerationContentDataInputMember1 {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub messages: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub messages: ::std::vec::Vec<::serde_json::Value>,
 }
 ///The output from the generation
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -11642,6 +11609,7 @@ pub enum InputsArrayItem {
     ItemReferenceItem(ItemReferenceItem),
     AdditionalToolsItem(AdditionalToolsItem),
     AgentMessageItem(AgentMessageItem),
+    Any(::serde_json::Value),
 }
 impl ::std::convert::From<ReasoningItem> for InputsArrayItem {
     fn from(value: ReasoningItem) -> Self {
@@ -11891,6 +11859,11 @@ impl ::std::convert::From<AdditionalToolsItem> for InputsArrayItem {
 impl ::std::convert::From<AgentMessageItem> for InputsArrayItem {
     fn from(value: AgentMessageItem) -> Self {
         Self::AgentMessageItem(value)
+    }
+}
+impl ::std::convert::From<::serde_json::Value> for InputsArrayItem {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self::Any(value)
     }
 }
 ///An output message item
@@ -13756,9 +13729,8 @@ pub enum MessagesContentBlockStartEventContentBlock {
     AnthropicAdvisorToolResult(AnthropicAdvisorToolResult),
     OrAnthropicShellToolResult(OrAnthropicShellToolResult),
     OrAnthropicBashToolResult(OrAnthropicBashToolResult),
-    MessagesContentBlockStartEventContentBlockCompaction(
-        MessagesContentBlockStartEventContentBlockCompaction,
-    ),
+    Compaction(MessagesContentBlockStartEventContentBlockCompaction),
+    Any(::serde_json::Value),
 }
 impl ::std::convert::From<AnthropicTextBlock>
 for MessagesContentBlockStartEventContentBlock {
@@ -13859,7 +13831,13 @@ for MessagesContentBlockStartEventContentBlock {
 impl ::std::convert::From<MessagesContentBlockStartEventContentBlockCompaction>
 for MessagesContentBlockStartEventContentBlock {
     fn from(value: MessagesContentBlockStartEventContentBlockCompaction) -> Self {
-        Self::MessagesContentBlockStartEventContentBlockCompaction(value)
+        Self::Compaction(value)
+    }
+}
+impl ::std::convert::From<::serde_json::Value>
+for MessagesContentBlockStartEventContentBlock {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self::Any(value)
     }
 }
 ///`MessagesContentBlockStartEventContentBlockCompaction`
@@ -14793,11 +14771,8 @@ pub struct MessagesRequestToolsItemCustomInputSchema {
     pub properties: ::std::option::Option<::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "type",
-        default = "defaults::messages_request_tools_item_custom_input_schema_type"
-    )]
-    pub type_: ::std::string::String,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -16426,8 +16401,8 @@ impl ::std::convert::From<
 ///Optional structured filter rules controlling which events are forwarded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityFilterRulesConfigNullableInner {
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub enabled: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     pub groups: ::std::vec::Vec<ObservabilityFilterRuleGroup>,
 }
 ///`ObservabilityGrafanaDestination`
@@ -18018,8 +17993,7 @@ pub struct OpenAiResponseCustomToolCall {
     pub call_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub input: ::std::option::Option<::std::string::String>,
+    pub input: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
@@ -18030,18 +18004,6 @@ pub struct OpenAiResponseCustomToolCall {
         default = "defaults::open_ai_response_custom_tool_call_type"
     )]
     pub type_: OpenAiResponseCustomToolCallType,
-}
-impl ::std::default::Default for OpenAiResponseCustomToolCall {
-    fn default() -> Self {
-        Self {
-            call_id: Default::default(),
-            id: Default::default(),
-            input: Default::default(),
-            name: Default::default(),
-            namespace: Default::default(),
-            type_: defaults::open_ai_response_custom_tool_call_type(),
-        }
-    }
 }
 ///`OpenAiResponseCustomToolCallOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -18119,8 +18081,7 @@ impl ::std::default::Default for OpenAiResponseCustomToolCallType {
 ///`OpenAiResponseFunctionToolCall`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponseFunctionToolCall {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub arguments: ::std::option::Option<::std::string::String>,
+    pub arguments: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub call_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -18145,21 +18106,6 @@ pub struct OpenAiResponseFunctionToolCall {
         default = "defaults::open_ai_response_function_tool_call_type"
     )]
     pub type_: OpenAiResponseFunctionToolCallType,
-}
-impl ::std::default::Default for OpenAiResponseFunctionToolCall {
-    fn default() -> Self {
-        Self {
-            arguments: Default::default(),
-            call_id: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            namespace: Default::default(),
-            status: Default::default(),
-            subagent_id: Default::default(),
-            subagent_items: Default::default(),
-            type_: defaults::open_ai_response_function_tool_call_type(),
-        }
-    }
 }
 ///`OpenAiResponseFunctionToolCallOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -23784,7 +23730,7 @@ open_enum! {
 }
 
 ///Request schema for Responses endpoint
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ResponsesRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub background: ::std::option::Option<bool>,
@@ -23842,17 +23788,17 @@ pub struct ResponsesRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub safety_identifier: ::std::option::Option<::std::string::String>,
     ///The service tier to use for processing this request. `fast` is accepted as an alias for `priority`.
-    #[serde(default = "defaults::responses_request_service_tier")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service_tier: ::std::option::Option<ResponsesRequestServiceTier>,
     ///A unique identifier for grouping related requests (e.g., a conversation or agent workflow). When provided, OpenRouter uses it as the sticky routing key, routing all requests in the session to the same provider to maximize prompt cache hits. Also used for observability grouping. If provided in both the request body and the x-session-id header, the body value takes precedence. Maximum of 256 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub session_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stop_server_tools_when: ::std::option::Option<StopServerToolsWhen>,
-    #[serde(default)]
-    pub store: bool,
-    #[serde(default)]
-    pub stream: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub store: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stream: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub temperature: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23874,52 +23820,6 @@ pub struct ResponsesRequest {
     ///A unique identifier representing your end-user, which helps distinguish between different users of your app. This allows your app to identify specific users in case of abuse reports, preventing your entire app from being affected by the actions of individual users. Maximum of 256 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<::std::string::String>,
-}
-impl ::std::default::Default for ResponsesRequest {
-    fn default() -> Self {
-        Self {
-            background: Default::default(),
-            cache_control: Default::default(),
-            debug: Default::default(),
-            frequency_penalty: Default::default(),
-            image_config: Default::default(),
-            include: Default::default(),
-            input: Default::default(),
-            instructions: Default::default(),
-            max_output_tokens: Default::default(),
-            max_tool_calls: Default::default(),
-            metadata: Default::default(),
-            modalities: Default::default(),
-            model: Default::default(),
-            models: Default::default(),
-            parallel_tool_calls: Default::default(),
-            plugins: Default::default(),
-            presence_penalty: Default::default(),
-            previous_response_id: Default::default(),
-            prompt: Default::default(),
-            prompt_cache_key: Default::default(),
-            prompt_cache_options: Default::default(),
-            provider: Default::default(),
-            reasoning: Default::default(),
-            route: Default::default(),
-            safety_identifier: Default::default(),
-            service_tier: defaults::responses_request_service_tier(),
-            session_id: Default::default(),
-            stop_server_tools_when: Default::default(),
-            store: Default::default(),
-            stream: Default::default(),
-            temperature: Default::default(),
-            text: Default::default(),
-            tool_choice: Default::default(),
-            tools: Default::default(),
-            top_k: Default::default(),
-            top_logprobs: Default::default(),
-            top_p: Default::default(),
-            trace: Default::default(),
-            truncation: Default::default(),
-            user: Default::default(),
-        }
-    }
 }
 
 open_enum! {
@@ -24495,8 +24395,8 @@ pub struct SpeechRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<SpeechRequestProvider>,
     ///Audio output format
-    #[serde(default = "defaults::speech_request_response_format")]
-    pub response_format: SpeechRequestResponseFormat,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub response_format: ::std::option::Option<SpeechRequestResponseFormat>,
     ///Playback speed multiplier. Only used by models that support it (e.g. OpenAI TTS). Ignored by other providers.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub speed: ::std::option::Option<f64>,
@@ -24519,11 +24419,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for SpeechRequestResponseFormat {
-    fn default() -> Self {
-        SpeechRequestResponseFormat::Pcm
-    }
-}
 ///Stop conditions for the server-tool agent loop. Any condition firing halts the loop (OR logic). When set, this overrides `max_tool_calls`. When a condition fires while the model is still emitting tool calls, the pending tool calls are executed and one final turn is made with tool calls disabled so the response ends with a natural-language answer instead of an unfinished tool call.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -24666,6 +24561,7 @@ pub enum StoredPromptTemplateInnerVariablesValue {
     InputText(InputText),
     InputImage(InputImage),
     InputFile(InputFile),
+    Any(::serde_json::Value),
 }
 impl ::std::convert::From<InputText> for StoredPromptTemplateInnerVariablesValue {
     fn from(value: InputText) -> Self {
@@ -24680,6 +24576,12 @@ impl ::std::convert::From<InputImage> for StoredPromptTemplateInnerVariablesValu
 impl ::std::convert::From<InputFile> for StoredPromptTemplateInnerVariablesValue {
     fn from(value: InputFile) -> Self {
         Self::InputFile(value)
+    }
+}
+impl ::std::convert::From<::serde_json::Value>
+for StoredPromptTemplateInnerVariablesValue {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self::Any(value)
     }
 }
 ///Event emitted when a response has completed successfully
@@ -25559,8 +25461,7 @@ pub struct UnifiedBenchmarksAaItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///Artificial Analysis Intelligence Index composite score. Higher is better.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub intelligence_index: ::std::option::Option<f64>,
+    pub intelligence_index: f64,
     ///Stable OpenRouter model identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model_permaslug: ::std::option::Option<::std::string::String>,
@@ -25569,20 +25470,6 @@ pub struct UnifiedBenchmarksAaItem {
     ///Benchmark source discriminator.
     #[serde(default = "defaults::unified_benchmarks_aa_item_source")]
     pub source: UnifiedBenchmarksAaItemSource,
-}
-#[cfg(feature = "management")]
-impl ::std::default::Default for UnifiedBenchmarksAaItem {
-    fn default() -> Self {
-        Self {
-            agentic_index: Default::default(),
-            coding_index: Default::default(),
-            display_name: Default::default(),
-            intelligence_index: Default::default(),
-            model_permaslug: Default::default(),
-            pricing: Default::default(),
-            source: defaults::unified_benchmarks_aa_item_source(),
-        }
-    }
 }
 
 #[cfg(feature = "management")]
@@ -25604,8 +25491,7 @@ impl ::std::default::Default for UnifiedBenchmarksAaItemSource {
 #[cfg(feature = "management")]
 pub struct UnifiedBenchmarksDaItem {
     ///Arena this ranking belongs to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub arena: ::std::option::Option<::std::string::String>,
+    pub arena: ::std::string::String,
     ///Average generation time in milliseconds.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub avg_generation_time_ms: ::std::option::Option<f64>,
@@ -25632,23 +25518,6 @@ pub struct UnifiedBenchmarksDaItem {
     ///Win rate as a percentage (0–100).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub win_rate: ::std::option::Option<f64>,
-}
-#[cfg(feature = "management")]
-impl ::std::default::Default for UnifiedBenchmarksDaItem {
-    fn default() -> Self {
-        Self {
-            arena: Default::default(),
-            avg_generation_time_ms: Default::default(),
-            category: Default::default(),
-            display_name: Default::default(),
-            elo: Default::default(),
-            model_permaslug: Default::default(),
-            pricing: Default::default(),
-            source: defaults::unified_benchmarks_da_item_source(),
-            tournament_stats: Default::default(),
-            win_rate: Default::default(),
-        }
-    }
 }
 
 #[cfg(feature = "management")]
@@ -25750,8 +25619,7 @@ impl ::std::default::Default for UnifiedBenchmarksMetaVersion {
 #[cfg(feature = "management")]
 pub struct UnifiedBenchmarksOrItem {
     ///Aggregate accuracy score from 0 to 1. Higher is better.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub accuracy: ::std::option::Option<f64>,
+    pub accuracy: f64,
     ///Standard deviation of run accuracy, or null for a single run.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub accuracy_stddev: ::std::option::Option<f64>,
@@ -25776,22 +25644,6 @@ pub struct UnifiedBenchmarksOrItem {
     ///Total benchmark tasks across runs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tasks: ::std::option::Option<i64>,
-}
-#[cfg(feature = "management")]
-impl ::std::default::Default for UnifiedBenchmarksOrItem {
-    fn default() -> Self {
-        Self {
-            accuracy: Default::default(),
-            accuracy_stddev: Default::default(),
-            avg_cost_per_task: Default::default(),
-            benchmark_type: Default::default(),
-            display_name: Default::default(),
-            last_run_timestamp: Default::default(),
-            model_permaslug: Default::default(),
-            source: defaults::unified_benchmarks_or_item_source(),
-            total_tasks: Default::default(),
-        }
-    }
 }
 
 #[cfg(feature = "management")]
@@ -25833,37 +25685,44 @@ pub struct UnifiedBenchmarksResponse {
 #[serde(untagged)]
 #[cfg(feature = "management")]
 pub enum UnifiedBenchmarksResponseDataItem {
-    AaItem(UnifiedBenchmarksAaItem),
-    DaItem(UnifiedBenchmarksDaItem),
-    OrItem(UnifiedBenchmarksOrItem),
-    SearchItem(UnifiedBenchmarksSearchItem),
+    UnifiedBenchmarksAaItem(UnifiedBenchmarksAaItem),
+    UnifiedBenchmarksDaItem(UnifiedBenchmarksDaItem),
+    UnifiedBenchmarksOrItem(UnifiedBenchmarksOrItem),
+    UnifiedBenchmarksSearchItem(UnifiedBenchmarksSearchItem),
+    Any(::serde_json::Value),
 }
 #[cfg(feature = "management")]
 impl ::std::convert::From<UnifiedBenchmarksAaItem>
 for UnifiedBenchmarksResponseDataItem {
     fn from(value: UnifiedBenchmarksAaItem) -> Self {
-        Self::AaItem(value)
+        Self::UnifiedBenchmarksAaItem(value)
     }
 }
 #[cfg(feature = "management")]
 impl ::std::convert::From<UnifiedBenchmarksDaItem>
 for UnifiedBenchmarksResponseDataItem {
     fn from(value: UnifiedBenchmarksDaItem) -> Self {
-        Self::DaItem(value)
+        Self::UnifiedBenchmarksDaItem(value)
     }
 }
 #[cfg(feature = "management")]
 impl ::std::convert::From<UnifiedBenchmarksOrItem>
 for UnifiedBenchmarksResponseDataItem {
     fn from(value: UnifiedBenchmarksOrItem) -> Self {
-        Self::OrItem(value)
+        Self::UnifiedBenchmarksOrItem(value)
     }
 }
 #[cfg(feature = "management")]
 impl ::std::convert::From<UnifiedBenchmarksSearchItem>
 for UnifiedBenchmarksResponseDataItem {
     fn from(value: UnifiedBenchmarksSearchItem) -> Self {
-        Self::SearchItem(value)
+        Self::UnifiedBenchmarksSearchItem(value)
+    }
+}
+#[cfg(feature = "management")]
+impl ::std::convert::From<::serde_json::Value> for UnifiedBenchmarksResponseDataItem {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self::Any(value)
     }
 }
 ///`UnifiedBenchmarksSearchItem`
@@ -25889,8 +25748,7 @@ pub struct UnifiedBenchmarksSearchItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model_permaslug: ::std::option::Option<::std::string::String>,
     ///Identifies the meaning of `primary_score`: `f1_by_item` for WideSearch, `accuracy` for all other search benchmarks.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub primary_metric: ::std::option::Option<UnifiedBenchmarksSearchItemPrimaryMetric>,
+    pub primary_metric: UnifiedBenchmarksSearchItemPrimaryMetric,
     ///The benchmark's headline score from 0 to 1. Its meaning is identified by `primary_metric`: item-weighted F1 for WideSearch or strict accuracy for the other search benchmarks. Higher is better.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub primary_score: ::std::option::Option<f64>,
@@ -25908,26 +25766,6 @@ pub struct UnifiedBenchmarksSearchItem {
     ///Tasks evaluated across the published configuration's runs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tasks: ::std::option::Option<i64>,
-}
-#[cfg(feature = "management")]
-impl ::std::default::Default for UnifiedBenchmarksSearchItem {
-    fn default() -> Self {
-        Self {
-            avg_cost_per_task: Default::default(),
-            avg_latency_per_task_ms: Default::default(),
-            benchmark_type: Default::default(),
-            display_name: Default::default(),
-            last_run_timestamp: Default::default(),
-            model_permaslug: Default::default(),
-            primary_metric: Default::default(),
-            primary_score: Default::default(),
-            run_config: Default::default(),
-            search_engine: Default::default(),
-            search_surface: Default::default(),
-            source: defaults::unified_benchmarks_search_item_source(),
-            total_tasks: Default::default(),
-        }
-    }
 }
 
 #[cfg(feature = "management")]
@@ -27452,9 +27290,6 @@ open_enum! {
 
 /// Generation of default values for serde.
 pub mod defaults {
-    pub(super) fn default_bool<const V: bool>() -> bool {
-        V
-    }
     pub(super) fn annotation_added_event_type() -> super::AnnotationAddedEventType {
         super::AnnotationAddedEventType::ResponseOutputTextAnnotationAdded
     }
@@ -27728,12 +27563,6 @@ pub mod defaults {
     pub(super) fn content_part_done_event_type() -> super::ContentPartDoneEventType {
         super::ContentPartDoneEventType::ResponseContentPartDone
     }
-    pub(super) fn create_embeddings_response_object() -> super::CreateEmbeddingsResponseObject {
-        super::CreateEmbeddingsResponseObject::List
-    }
-    pub(super) fn create_embeddings_response_data_item_object() -> super::CreateEmbeddingsResponseDataItemObject {
-        super::CreateEmbeddingsResponseDataItemObject::Embedding
-    }
     pub(super) fn custom_tool_type() -> super::CustomToolType {
         super::CustomToolType::Custom
     }
@@ -27895,9 +27724,6 @@ pub mod defaults {
     }
     pub(super) fn messages_ping_event_type() -> super::MessagesPingEventType {
         super::MessagesPingEventType::Ping
-    }
-    pub(super) fn messages_request_tools_item_custom_input_schema_type() -> ::std::string::String {
-        "object".to_string()
     }
     pub(super) fn messages_result_role() -> super::MessagesResultRole {
         super::MessagesResultRole::Assistant
@@ -28262,11 +28088,6 @@ pub mod defaults {
     pub(super) fn response_output_text_type() -> super::ResponseOutputTextType {
         super::ResponseOutputTextType::OutputText
     }
-    pub(super) fn responses_request_service_tier() -> ::std::option::Option<
-        super::ResponsesRequestServiceTier,
-    > {
-        ::std::option::Option::Some(super::ResponsesRequestServiceTier::Auto)
-    }
     #[cfg(feature = "management")]
     pub(super) fn session_cost_meta_version() -> super::SessionCostMetaVersion {
         super::SessionCostMetaVersion::V1
@@ -28279,9 +28100,6 @@ pub mod defaults {
     }
     pub(super) fn shell_server_tool_type() -> super::ShellServerToolType {
         super::ShellServerToolType::Shell
-    }
-    pub(super) fn speech_request_response_format() -> super::SpeechRequestResponseFormat {
-        super::SpeechRequestResponseFormat::Pcm
     }
     pub(super) fn stream_events_response_completed_type() -> super::StreamEventsResponseCompletedType {
         super::StreamEventsResponseCompletedType::ResponseCompleted

@@ -307,7 +307,7 @@ mod tests {
         assert_eq!(v["models"], json!(["anthropic/claude-sonnet-4"]));
         assert_eq!(v["parallel_tool_calls"], false);
         assert_eq!(v["text"], json!({"verbosity": "low"}));
-        assert_eq!(v["store"], false, "the Responses API is stateless");
+        assert!(v.get("store").is_none() && v.get("service_tier").is_none(), "defaults the caller did not choose are not sent");
     }
 
     #[test]

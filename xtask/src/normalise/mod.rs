@@ -23,12 +23,14 @@ pub mod plain_strings;
 pub mod prune;
 pub mod reject_unknown;
 pub mod request_bodies;
+pub mod request_defaults;
 pub mod server_tolerance;
 pub mod string_unions;
 pub mod success_responses;
 pub mod tagged_unions;
 pub mod type_arrays;
 pub mod unknown_fields;
+pub mod untagged_unions;
 pub mod walk;
 
 /// One named pass.
@@ -55,8 +57,10 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "error_responses", run: error_responses::run },
     Pass { name: "unknown_fields", run: unknown_fields::run },
     Pass { name: "server_tolerance", run: server_tolerance::run },
+    Pass { name: "request_defaults", run: request_defaults::run },
     Pass { name: "success_responses", run: success_responses::run },
     Pass { name: "tagged_unions", run: tagged_unions::run },
+    Pass { name: "untagged_unions", run: untagged_unions::run },
     Pass { name: "prune", run: prune::run },
     Pass { name: "reject_unknown", run: reject_unknown::run },
 ];
