@@ -274,17 +274,58 @@ pub fn component_types(doc: &Value, g: &Generated, krate: &str) -> String {
          serde_json::to_value(&typed).map_err(|e| e.to_string())\n    }}\n    \
          Some(match component {{\n"
     );
-    let names = crate::normalise::schemas(doc).map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
-    for name in names {
-        let rust = rust_type_name(&name);
-        if !g.type_names.contains(&rust) {
-            continue;
-        }
+    let schemas = crate::normalise::schemas(doc).cloned().unwrap_or_default();
+    let mut stand_ins = String::new();
+    for name in schemas.keys() {
+        let rust = rust_type_name(name);
+        let (rust, why) = if g.type_names.contains(&rust) {
+            (rust, None)
+        } else {
+            match stand_in(&schemas, name, g) {
+                Some((rust, why)) => (rust, Some(why)),
+                None => continue,
+            }
+        };
         let cfg = if g.gated_type_names.contains(&rust) { "        #[cfg(feature = \"management\")]\n" } else { "" };
         let _ = writeln!(s, "{cfg}        {name:?} => via::<{krate}::types::{rust}>(value),");
+        if let Some(why) = why {
+            let _ = writeln!(stand_ins, "{cfg}        {name:?} => Some({why:?}),");
+        }
     }
-    s.push_str("        _ => return None,\n    })\n}\n");
+    s.push_str("        _ => return None,\n    })\n}\n\n");
+    s.push_str(
+        "/// Why a component without a generated type of its own is decoded as another type (the\n\
+         /// union it is a member of, the type that extends it, the shared error body).\n\
+         pub fn stand_in(component: &str) -> Option<&'static str> {\n    match component {\n",
+    );
+    s.push_str(&stand_ins);
+    s.push_str("        _ => None,\n    }\n}\n");
     s
+}
+
+/// The type that stands for a component the generated crate has no type of its own for, and
+/// why: the normaliser flattened it into a union member, merged it into the schemas extending
+/// it, or replaced it by the shared error body.
+fn stand_in(schemas: &serde_json::Map<String, Value>, name: &str, g: &Generated) -> Option<(String, String)> {
+    let target = format!("#/components/schemas/{name}");
+    let mentions = |s: &Value, key: &str| {
+        s.get(key).and_then(Value::as_array).is_some_and(|m| m.iter().any(|x| x.get("$ref").and_then(Value::as_str) == Some(&target)))
+    };
+    let has_type = |n: &String| g.type_names.contains(&rust_type_name(n));
+    if let Some((union, _)) = schemas.iter().find(|(n, s)| (mentions(s, "oneOf") || mentions(s, "anyOf")) && has_type(n)) {
+        return Some((rust_type_name(union), format!("a member of the union {union}")));
+    }
+    if let Some((derived, _)) = schemas.iter().find(|(n, s)| mentions(s, "allOf") && has_type(n)) {
+        return Some((rust_type_name(derived), format!("the allOf base of {derived}")));
+    }
+    let is_error = schemas.get(name).and_then(|s| s.pointer("/properties/error")).is_some();
+    if name.ends_with("Response") && is_error && g.type_names.contains("ErrorResponse") {
+        return Some(("ErrorResponse".into(), "an error body, replaced by the shared ErrorResponse".into()));
+    }
+    if name.ends_with("ResponseErrorData") && g.type_names.contains("BadRequestResponseErrorData") {
+        return Some(("BadRequestResponseErrorData".into(), "the error object of the shared ErrorResponse".into()));
+    }
+    None
 }
 
 /// The companions of a generation run, as (path under the workspace root, contents), each

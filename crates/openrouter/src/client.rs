@@ -82,6 +82,12 @@ impl Client {
         crate::images::Images::new(self)
     }
 
+    /// Files: upload (multipart, which the generated client cannot send); list, metadata,
+    /// download and delete are on [`Client::api`].
+    pub fn files(&self) -> crate::files::Files<'_> {
+        crate::files::Files::new(self)
+    }
+
     /// Anthropic-format Messages.
     pub fn messages(&self) -> crate::messages::Messages<'_> {
         crate::messages::Messages::new(self)
@@ -133,13 +139,18 @@ impl Client {
 
     /// POST JSON through the retrying executor; a non-2xx answer becomes [`Error::Api`].
     pub(crate) async fn post_json(&self, path: &str, operation: &'static str, body: &[u8]) -> Result<reqwest::Response, Error> {
+        self.post(path, operation, "application/json", body.to_vec()).await
+    }
+
+    /// POST a body through the retrying executor; a non-2xx answer becomes [`Error::Api`].
+    pub(crate) async fn post(&self, path: &str, operation: &'static str, content_type: &str, body: Vec<u8>) -> Result<reqwest::Response, Error> {
         let url = format!("{}{path}", self.inner.base_url.as_str().trim_end_matches('/'));
         let request = self
             .inner
             .http
             .post(url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.to_vec())
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
             .build()
             .map_err(Error::Transport)?;
         let sending = self.inner.executor.run(&self.inner.http, request, operation);

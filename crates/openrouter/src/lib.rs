@@ -9,6 +9,7 @@ mod accumulate;
 pub mod chat;
 mod client;
 pub mod content;
+pub mod files;
 pub mod images;
 pub mod messages;
 pub mod request;

@@ -1,0 +1,121 @@
+//! Every component example of the pinned document decodes into its generated type and encodes
+//! back to equivalent JSON.
+//!
+//! "Equivalent": equal once `null`s are dropped on both sides (absent and `null` are one state
+//! for an `Option`) and numbers are compared by value (`1` and `1.0`); a tag (`type`, `object`)
+//! the type fills in with its only value where the example omits it is the same value (the
+//! normaliser's server-tolerance rule: an absent tag means its only value). Anything else the
+//! generated type adds or loses is a failure, listed with its reason. A component the crate has
+//! no type of its own for is decoded as the type standing for it (see `stand_in` in the generated
+//! dispatch); when that is the schema extending it, what the extension adds (its tag) is allowed.
+//! The ones this document is
+//! known to get wrong itself are in `KNOWN_BAD_EXAMPLES`, each with the reason, and the test
+//! fails if one of them starts passing (so the list never goes stale).
+
+use serde_json::Value;
+
+#[path = "generated/component_types.rs"]
+mod component_types;
+
+/// Examples that contradict their own schema in the 2026-08-22 document.
+const KNOWN_BAD_EXAMPLES: &[(&str, &str)] = &[(
+    "OutputFileSearchCallItem",
+    "the example has `results`, a property neither this schema nor its allOf base defines; \
+     the generated input-item type has nowhere to put it",
+)];
+
+/// `value` without `null` members (recursively), and numbers as `f64`.
+pub fn canonical(value: &Value) -> Value {
+    match value {
+        Value::Object(o) => Value::Object(o.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), canonical(v))).collect()),
+        Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
+        Value::Number(n) => n.as_f64().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or_else(|| value.clone()),
+        other => other.clone(),
+    }
+}
+
+/// The first place where `a` and `b` differ, as a JSON pointer and the two values.
+pub fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for k in x.keys().chain(y.keys()) {
+                let here = format!("{at}/{k}");
+                match (x.get(k), y.get(k)) {
+                    (Some(p), Some(q)) => {
+                        if let Some(d) = first_difference(p, q, &here) {
+                            return Some(d);
+                        }
+                    }
+                    (Some(p), None) => return Some(format!("{here}: {p} was dropped")),
+                    (None, Some(q)) => return Some(format!("{here}: {q} was added")),
+                    (None, None) => {}
+                }
+            }
+            None
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            x.iter().zip(y).enumerate().find_map(|(i, (p, q))| first_difference(p, q, &format!("{at}/{i}")))
+        }
+        _ if a == b => None,
+        _ => Some(format!("{at}: {a} became {b}")),
+    }
+}
+
+/// `…/type: "message" was added`: a tag filled in with its value.
+fn is_filled_in_tag(difference: &str) -> bool {
+    let Some((at, rest)) = difference.split_once(": ") else { return false };
+    (at.ends_with("/type") || at.ends_with("/object")) && rest.starts_with('"') && rest.ends_with("\" was added")
+}
+
+#[test]
+fn component_examples_round_trip() {
+    let Some(path) = openrouter_workspace_tests::shared_document("2026-08-22") else { return };
+    let doc = xtask::spec::Document::read(&path).unwrap().value;
+    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).unwrap();
+    let (mut total, mut passed, mut by_stand_in, mut no_type) = (0, 0, 0, Vec::new());
+    let mut failures = Vec::new();
+    let mut known_bad_passing = Vec::new();
+    for (name, schema) in schemas {
+        let Some(example) = schema.get("example") else { continue };
+        total += 1;
+        let known = KNOWN_BAD_EXAMPLES.iter().find(|(n, _)| n == name);
+        let outcome = match component_types::round_trip(name, example) {
+            None => {
+                no_type.push(name.as_str());
+                continue;
+            }
+            Some(Err(e)) => Err(format!("does not decode: {e}")),
+            Some(Ok(back)) => {
+                let extended = component_types::stand_in(name).is_some_and(|why| why.starts_with("the allOf base"));
+                match first_difference(&canonical(example), &canonical(&back), "") {
+                    Some(d) if extended && d.ends_with(" was added") => Ok(()),
+                    Some(d) if is_filled_in_tag(&d) => Ok(()),
+                    None => Ok(()),
+                    Some(d) => Err(format!("does not round-trip: {d}")),
+                }
+            }
+        };
+        match (outcome, known) {
+            (Ok(()), None) => {
+                passed += 1;
+                by_stand_in += usize::from(component_types::stand_in(name).is_some());
+            }
+            (Ok(()), Some(_)) => known_bad_passing.push(name.as_str()),
+            (Err(_), Some(_)) => {}
+            (Err(e), None) => match component_types::stand_in(name) {
+                Some(why) => failures.push(format!("{name} (decoded as {why}): {e}")),
+                None => failures.push(format!("{name}: {e}")),
+            },
+        }
+    }
+    println!(
+        "{passed}/{total} component examples decode into their generated type and encode back to equivalent JSON \
+         ({by_stand_in} of them through the type standing for a component the crate has no type of its own for); \
+         {} known bad (listed with reasons in tests/examples.rs); {} components have no type to decode into: {no_type:?}",
+        KNOWN_BAD_EXAMPLES.len(),
+        no_type.len()
+    );
+    assert!(failures.is_empty(), "{} examples fail:\n{}", failures.len(), failures.join("\n"));
+    assert!(known_bad_passing.is_empty(), "these examples now pass; remove them from KNOWN_BAD_EXAMPLES: {known_bad_passing:?}");
+    assert_eq!(total, 752, "the pinned document has 752 component examples");
+}
