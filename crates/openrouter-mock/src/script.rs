@@ -98,6 +98,12 @@ impl ChatScript {
         self
     }
 
+    /// A chunk of your own (new fields, odd values), as is.
+    pub fn raw_chunk(mut self, chunk: Value) -> Self {
+        self.sse = self.sse.data(&chunk);
+        self
+    }
+
     /// A piece of the answer's text.
     pub fn text(self, text: &str) -> Self {
         self.delta(json!({"role": "assistant", "content": text}))

@@ -179,3 +179,19 @@ async fn request_assertions() {
     assert_eq!(typed.messages.len(), 2);
     assert_eq!(typed.temperature, Some(0.5));
 }
+
+#[tokio::test]
+async fn the_readme_snippet_as_written() {
+    let mock = MockOpenRouter::start().await; // every operation answers
+    let client = mock.client(); // your code under test takes this client
+    mock.on("sendChatCompletionRequest").times(1).reply(Reply::rate_limited(1)).mount().await;
+    mock.chat_stream(&ChatScript::new("openai/gpt-4o").text("Hel").text("lo").usage(5, 2, 0.0001)).await;
+    mock.on("getCredits").fault(Fault::DropConnection).times(1).mount().await;
+    // … run your code …
+    let request = ChatRequestBuilder::new("openai/gpt-4o").user("Hi").build().unwrap();
+    let text: Vec<String> = client.chat().stream(&request).await.unwrap().text_stream().map(Result::unwrap).collect().await;
+    assert_eq!(text.concat(), "Hello");
+    assert!(client.api().get_credits().await.is_ok(), "the dropped connection is retried");
+    mock.assert_received("sendChatCompletionRequest", 2).await;
+    mock.assert_body_field("sendChatCompletionRequest", "/model", "openai/gpt-4o".into()).await;
+}

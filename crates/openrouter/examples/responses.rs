@@ -1,12 +1,16 @@
-//! One response from the Responses API. Needs OPENROUTER_API_KEY.
+//! One response from the Responses API.
+//! Offline against the bundled mock unless OPENROUTER_API_KEY is set.
 //! Run: cargo run -p openrouter --example responses
 
-use openrouter::{Client, OutputText};
+use openrouter::OutputText;
+use openrouter_mock::Backend;
 use serde_json::json;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client = Client::from_env()?;
+    let backend = Backend::from_env().await?;
+    println!("{}", backend.describe());
+    let client = backend.client();
     let response = client
         .responses()
         .create(&json!({"model": "openai/gpt-4o-mini", "input": "Say hello in French."}))

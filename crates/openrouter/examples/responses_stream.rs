@@ -1,16 +1,19 @@
 //! A streamed response from the Responses API: text deltas as they come, other events named.
-//! Needs OPENROUTER_API_KEY. Run: cargo run -p openrouter --example responses_stream
+//! Offline against the bundled mock unless OPENROUTER_API_KEY is set.
+//! Run: cargo run -p openrouter --example responses_stream
 
 use std::io::Write;
 
 use futures_util::StreamExt;
-use openrouter::Client;
 use openrouter_api::types::StreamEvents;
+use openrouter_mock::Backend;
 use serde_json::json;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client = Client::from_env()?;
+    let backend = Backend::from_env().await?;
+    println!("{}", backend.describe());
+    let client = backend.client();
     let request = json!({"model": "openai/gpt-4o-mini", "input": "Write a haiku about Rust."});
     let mut events = client.responses().stream(&request).await?;
     while let Some(event) = events.next().await {

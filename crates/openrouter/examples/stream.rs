@@ -1,14 +1,18 @@
 //! A streamed chat completion, printed as it arrives, then the accumulated usage.
-//! Needs OPENROUTER_API_KEY. Run: cargo run -p openrouter --example stream
+//! Offline against the bundled mock unless OPENROUTER_API_KEY is set.
+//! Run: cargo run -p openrouter --example stream
 
 use std::io::Write;
 
 use futures_util::StreamExt;
-use openrouter::{ChatAccumulator, ChatRequestBuilder, Client};
+use openrouter::{ChatAccumulator, ChatRequestBuilder};
+use openrouter_mock::Backend;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client = Client::from_env()?;
+    let backend = Backend::from_env().await?;
+    println!("{}", backend.describe());
+    let client = backend.client();
     let request = ChatRequestBuilder::new("openai/gpt-4o-mini").user("Count from 1 to 10.").build()?;
     let mut stream = client.chat().stream(&request).await?;
     let mut total = ChatAccumulator::new();
