@@ -50,4 +50,14 @@ fn every_shared_document_generates_and_compiles() {
         let used: Vec<String> = g.report.counts.iter().filter(|(_, n)| *n > 0).map(|(p, n)| format!("{p}={n}")).collect();
         eprintln!("{date}: {operations} operations; passes used: {}", used.join(" "));
     }
+
+    // Compatibility, June client → August payloads, reusing the June crate just built. Every
+    // payload the older client cannot read must be explained by a breaking change of its schema
+    // (not by our strictness), and nearly all must decode.
+    let (Some(june), Some(august)) = (shared_document("2026-06-09"), shared_document("2026-08-22")) else { return };
+    let report = xtask::compat::run(&root(), &june, &august, &scratch.join("2026-06-09")).unwrap();
+    eprint!("{}", report.render());
+    assert!(report.total > 600, "{}", report.render());
+    assert_eq!(report.explained, report.failures.len(), "unexplained failures:\n{}", report.render());
+    assert!(report.decoded * 100 >= report.total * 99, "{}", report.render());
 }

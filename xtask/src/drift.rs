@@ -26,9 +26,9 @@ pub fn generate_and_compile(root: &Path, spec: &Path, dir: &Path) -> Result<Drif
     let crate_name = format!("openrouter-api-{}", label.trim_end_matches(".yaml").replace('.', "-"));
     let manifest = manifest.replacen("name = \"openrouter-api\"", &format!("name = \"{crate_name}\""), 1);
     // An empty workspace table keeps the scratch crate out of any enclosing workspace.
-    std::fs::write(dir.join("Cargo.toml"), format!("{manifest}\n[workspace]\n"))?;
+    write_if_changed(&dir.join("Cargo.toml"), format!("{manifest}\n[workspace]\n").as_bytes())?;
     if let Ok(lock) = std::fs::read(root.join("Cargo.lock")) {
-        std::fs::write(dir.join("Cargo.lock"), lock)?;
+        write_if_changed(&dir.join("Cargo.lock"), &lock)?;
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let target = root.join("target").join("drift");
@@ -44,4 +44,13 @@ pub fn generate_and_compile(root: &Path, spec: &Path, dir: &Path) -> Result<Drif
         bail!("the crate generated from {label} does not compile:\n{head}");
     }
     Ok(DriftRun { label, generated, dir: dir.to_path_buf() })
+}
+
+/// Write `bytes` unless the file already holds them (an unchanged file keeps its modification
+/// time, so a second run reuses the first one's build).
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
+    if std::fs::read(path).ok().as_deref() != Some(bytes) {
+        std::fs::write(path, bytes)?;
+    }
+    Ok(())
 }

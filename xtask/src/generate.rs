@@ -207,7 +207,10 @@ pub fn write(out_dir: &Path, files: &[(&str, String)]) -> Result<()> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(path, text)?;
+        // Unchanged files keep their modification time, so cargo does not rebuild them.
+        if std::fs::read(&path).ok().as_deref() != Some(text.as_bytes()) {
+            std::fs::write(path, text)?;
+        }
     }
     Ok(())
 }

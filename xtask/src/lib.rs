@@ -13,3 +13,4 @@ pub mod features;
 pub mod variant_names;
 pub mod synth;
 pub mod companions;
+pub mod compat;

@@ -36,6 +36,15 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Decode a newer document's examples with a client generated from an older one; report the rate.
+    Compat {
+        /// The document the client is generated from.
+        #[arg(long)]
+        client_spec: PathBuf,
+        /// The document whose component and response examples are decoded.
+        #[arg(long)]
+        payloads: PathBuf,
+    },
     /// Report what changed between two documents: operations, fields, enum values; breaking changes marked.
     Diff { old: PathBuf, new: PathBuf },
     /// Generate and compile a crate from each given document in a scratch directory (drift robustness).
@@ -74,6 +83,13 @@ fn run(cli: Cli) -> Result<()> {
                 "pinned {} ({} operations, {} schemas, sha256 {}) in {}",
                 lock.source, lock.operations, lock.schemas, lock.sha256, spec::LOCK_PATH
             );
+            Ok(())
+        }
+        Command::Compat { client_spec, payloads } => {
+            let name = client_spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let scratch = root.join("target").join("compat-crates").join(name);
+            let report = xtask::compat::run(&root, &client_spec, &payloads, &scratch)?;
+            print!("{}", report.render());
             Ok(())
         }
         Command::Diff { old, new } => {

@@ -3,6 +3,8 @@
 use serde::Serialize;
 
 use crate::Error;
+use crate::responses::OutputText;
+use crate::structured::{Parsed, decode_output, schema_name, strict_schema, with_field};
 use crate::client::Client;
 use crate::stream::{EventStream, Protocol};
 use openrouter_api::types::{ChatResult, ChatStreamChunk};
@@ -25,6 +27,30 @@ impl<'a> Chat<'a> {
     /// A `200` whose body is only `{"error": …}` comes back as [`Error::Api`].
     pub async fn create<R: Serialize + ?Sized>(&self, request: &R) -> Result<ChatResult, Error> {
         self.client.create("/chat/completions", "sendChatCompletionRequest", "chat completion", request).await
+    }
+
+    /// Ask for an answer of type `T`: sends `response_format: json_schema` with `T`'s schema
+    /// (adapted for strict mode, see [`crate::structured`]) and decodes the first choice's text.
+    /// A refusal, an empty answer or text that does not decode is [`Error::Output`], with the
+    /// text kept.
+    pub async fn parse<T, R>(&self, request: &R) -> Result<Parsed<T, ChatResult>, Error>
+    where
+        T: schemars::JsonSchema + serde::de::DeserializeOwned,
+        R: Serialize + ?Sized,
+    {
+        let schema = strict_schema::<T>();
+        let format = serde_json::json!({
+            "type": "json_schema",
+            "json_schema": {"name": schema_name::<T>(), "strict": schema.strict, "schema": schema.schema},
+        });
+        let body = with_field(request, "response_format", format)?;
+        let response = self.create(&body).await?;
+        let choice = response.choices.iter().flatten().next();
+        let message = choice.and_then(|c| c.message.as_ref());
+        let text = response.output_text();
+        let finish = choice.and_then(|c| c.finish_reason.as_ref()).map(|f| f.to_string());
+        let value = decode_output(Some(&text), message.and_then(|m| m.refusal.as_deref()), finish)?;
+        Ok(Parsed { value, response })
     }
 
     /// Send a request with `stream: true` and return the chunks as they arrive. A failure before

@@ -38,6 +38,43 @@ pub enum Error {
     /// end without the closing `[DONE]`.
     #[error(transparent)]
     Stream(StreamError),
+    /// The model's answer is not the structured value asked for (see [`OutputError`]).
+    #[error(transparent)]
+    Output(Box<OutputError>),
+    /// A tool handler failed and the tool loop was told to stop on handler errors.
+    #[error("tool {name} failed: {message}")]
+    Tool { name: String, message: String },
+}
+
+/// A structured answer that could not be had: the model refused, stopped early, or wrote text
+/// that does not decode into the type. The whole text is kept (not a snippet): it is the
+/// model's output, and the caller may want to log or repair it.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct OutputError {
+    /// What the model wrote (`None` if it wrote nothing).
+    pub content: Option<String>,
+    /// The model's refusal, if it refused.
+    pub refusal: Option<String>,
+    /// Why the generation stopped (`length` means the JSON was cut off).
+    pub finish_reason: Option<String>,
+    /// Where in the value decoding failed (`items[2].price`).
+    pub path: String,
+    #[source]
+    pub source: Option<serde_json::Error>,
+}
+
+impl OutputError {
+    fn describe(&self) -> String {
+        if let Some(r) = &self.refusal {
+            return format!("the model refused: {r}");
+        }
+        let Some(source) = &self.source else {
+            return format!("the model gave no content (finish reason {:?})", self.finish_reason);
+        };
+        let cut = if self.finish_reason.as_deref() == Some("length") { " (the answer was cut off at max tokens)" } else { "" };
+        format!("the model's answer does not decode at `{}`: {source}{cut}", self.path)
+    }
 }
 
 /// How a stream broke off.

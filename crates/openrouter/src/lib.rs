@@ -17,13 +17,14 @@ pub mod responses;
 pub mod error;
 pub mod retry;
 mod secret;
+pub mod structured;
 pub mod sse;
 pub mod stream;
 
 pub use accumulate::{ChatAccumulator, ToolCall};
 pub use content::Part;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
-pub use error::{ApiError, DecodeError, Error, ErrorCode, StreamError};
+pub use error::{ApiError, DecodeError, Error, ErrorCode, OutputError, StreamError};
 pub use stream::{EventData, EventStream};
 pub use request::{
     ChatRequestBody, ChatRequestBuilder, RequestBody, RequestBuilder, ResponsesRequestBody, ResponsesRequestBuilder, message, tool_message,
@@ -31,6 +32,9 @@ pub use request::{
 pub use responses::OutputText;
 pub use retry::RetryPolicy;
 pub use secret::ApiKey;
+
+/// schemars, for `#[derive(JsonSchema)]` on the types of structured outputs and tool arguments.
+pub use schemars;
 
 /// The generated low-level client and its types, for every operation of OpenRouter's document.
 pub use openrouter_api as api;

@@ -29,6 +29,28 @@ impl<'a> Responses<'a> {
         self.client.create("/responses", "createResponses", "response", request).await
     }
 
+    /// Ask for an answer of type `T`: sets `text.format` to a `json_schema` with `T`'s schema
+    /// (adapted for strict mode, see [`crate::structured`]; other `text` settings are kept) and
+    /// decodes the output text. A refusal, an empty answer or text that does not decode is
+    /// [`Error::Output`], with the text kept.
+    pub async fn parse<T, R>(&self, request: &R) -> Result<crate::structured::Parsed<T, OpenResponsesResult>, Error>
+    where
+        T: schemars::JsonSchema + serde::de::DeserializeOwned,
+        R: Serialize + ?Sized,
+    {
+        use crate::structured::{Parsed, decode_output, schema_name, strict_schema, with_field};
+        let schema = strict_schema::<T>();
+        let format = serde_json::json!({"format": {
+            "type": "json_schema", "name": schema_name::<T>(), "strict": schema.strict, "schema": schema.schema,
+        }});
+        let body = with_field(request, "text", format)?;
+        let response = self.create(&body).await?;
+        let refusal = refusal(&response);
+        let finish = response.incomplete_details.as_ref().and_then(|d| serde_json::to_value(d).ok()).and_then(|d| d["reason"].as_str().map(str::to_string));
+        let value = decode_output(Some(&response.output_text()), refusal.as_deref(), finish)?;
+        Ok(Parsed { value, response })
+    }
+
     /// Create a response with `stream: true`; events arrive typed, unknown event types as
     /// `StreamEvents::Unknown` with their data.
     pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<StreamEvents>, Error> {
@@ -79,4 +101,19 @@ impl OutputText for openrouter_api::types::ChatResult {
             None => String::new(),
         }
     }
+}
+
+/// The refusal parts of a response's messages, joined.
+fn refusal(response: &OpenResponsesResult) -> Option<String> {
+    let mut out = String::new();
+    for item in response.output.iter().flatten() {
+        if let OutputItems::Message(message) = item {
+            for part in message.content.iter().flatten() {
+                if let OutputMessageItemContentItem::Refusal(r) = part {
+                    out.push_str(r.refusal.as_deref().unwrap_or_default());
+                }
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
