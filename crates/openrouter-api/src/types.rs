@@ -18944,20 +18944,8 @@ pub struct OutputAdvisorServerToolItem {
     pub status: ::std::option::Option<FailableToolCallStatus>,
     #[serde(rename = "type", default = "defaults::output_advisor_server_tool_item_type")]
     pub type_: OutputAdvisorServerToolItemType,
-}
-impl ::std::default::Default for OutputAdvisorServerToolItem {
-    fn default() -> Self {
-        Self {
-            advice: Default::default(),
-            error: Default::default(),
-            id: Default::default(),
-            instance_name: Default::default(),
-            model: Default::default(),
-            prompt: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_advisor_server_tool_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -18985,17 +18973,8 @@ pub struct OutputApplyPatchCallItem {
     pub status: ::std::option::Option<ApplyPatchCallStatus>,
     #[serde(rename = "type", default = "defaults::output_apply_patch_call_item_type")]
     pub type_: OutputApplyPatchCallItemType,
-}
-impl ::std::default::Default for OutputApplyPatchCallItem {
-    fn default() -> Self {
-        Self {
-            call_id: Default::default(),
-            id: Default::default(),
-            operation: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_apply_patch_call_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -19026,17 +19005,8 @@ pub struct OutputApplyPatchServerToolItem {
         default = "defaults::output_apply_patch_server_tool_item_type"
     )]
     pub type_: OutputApplyPatchServerToolItemType,
-}
-impl ::std::default::Default for OutputApplyPatchServerToolItem {
-    fn default() -> Self {
-        Self {
-            call_id: Default::default(),
-            id: Default::default(),
-            operation: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_apply_patch_server_tool_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -19074,21 +19044,8 @@ pub struct OutputBashServerToolItem {
     pub stdout: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::output_bash_server_tool_item_type")]
     pub type_: OutputBashServerToolItemType,
-}
-impl ::std::default::Default for OutputBashServerToolItem {
-    fn default() -> Self {
-        Self {
-            arguments: Default::default(),
-            call_id: Default::default(),
-            command: Default::default(),
-            exit_code: Default::default(),
-            id: Default::default(),
-            status: Default::default(),
-            stderr: Default::default(),
-            stdout: Default::default(),
-            type_: defaults::output_bash_server_tool_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -19122,17 +19079,8 @@ pub struct OutputBrowserUseServerToolItem {
         default = "defaults::output_browser_use_server_tool_item_type"
     )]
     pub type_: OutputBrowserUseServerToolItemType,
-}
-impl ::std::default::Default for OutputBrowserUseServerToolItem {
-    fn default() -> Self {
-        Self {
-            action: Default::default(),
-            id: Default::default(),
-            screenshot_b64: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_browser_use_server_tool_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -19216,20 +19164,8 @@ pub struct OutputCodeInterpreterServerToolItem {
         default = "defaults::output_code_interpreter_server_tool_item_type"
     )]
     pub type_: OutputCodeInterpreterServerToolItemType,
-}
-impl ::std::default::Default for OutputCodeInterpreterServerToolItem {
-    fn default() -> Self {
-        Self {
-            code: Default::default(),
-            exit_code: Default::default(),
-            id: Default::default(),
-            language: Default::default(),
-            status: Default::default(),
-            stderr: Default::default(),
-            stdout: Default::default(),
-            type_: defaults::output_code_interpreter_server_tool_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -19261,18 +19197,8 @@ pub struct OutputComputerCallItem {
     pub status: ::std::option::Option<OutputComputerCallItemStatus>,
     #[serde(rename = "type", default = "defaults::output_computer_call_item_type")]
     pub type_: OutputComputerCallItemType,
-}
-impl ::std::default::Default for OutputComputerCallItem {
-    fn default() -> Self {
-        Self {
-            action: Default::default(),
-            call_id: Default::default(),
-            id: Default::default(),
-            pending_safety_checks: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_computer_call_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///`OutputComputerCallItemPendingSafetyChecksItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -19322,18 +19248,8 @@ pub struct OutputCustomToolCallItem {
     pub namespace: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::output_custom_tool_call_item_type")]
     pub type_: OutputCustomToolCallItemType,
-}
-impl ::std::default::Default for OutputCustomToolCallItem {
-    fn default() -> Self {
-        Self {
-            call_id: Default::default(),
-            id: Default::default(),
-            input: Default::default(),
-            name: Default::default(),
-            namespace: Default::default(),
-            type_: defaults::output_custom_tool_call_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -19363,17 +19279,8 @@ pub struct OutputDatetimeItem {
     pub timezone: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::output_datetime_item_type")]
     pub type_: OutputDatetimeItemType,
-}
-impl ::std::default::Default for OutputDatetimeItem {
-    fn default() -> Self {
-        Self {
-            datetime: Default::default(),
-            id: Default::default(),
-            status: Default::default(),
-            timezone: Default::default(),
-            type_: defaults::output_datetime_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -19399,16 +19306,8 @@ pub struct OutputFileSearchCallItem {
     pub status: ::std::option::Option<WebSearchStatus>,
     #[serde(rename = "type", default = "defaults::output_file_search_call_item_type")]
     pub type_: OutputFileSearchCallItemType,
-}
-impl ::std::default::Default for OutputFileSearchCallItem {
-    fn default() -> Self {
-        Self {
-            id: Default::default(),
-            queries: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_file_search_call_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -19437,16 +19336,8 @@ pub struct OutputFileSearchServerToolItem {
         default = "defaults::output_file_search_server_tool_item_type"
     )]
     pub type_: OutputFileSearchServerToolItemType,
-}
-impl ::std::default::Default for OutputFileSearchServerToolItem {
-    fn default() -> Self {
-        Self {
-            id: Default::default(),
-            queries: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_file_search_server_tool_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -19491,22 +19382,8 @@ pub struct OutputFilesServerToolItem {
     pub status: ::std::option::Option<ToolCallStatus>,
     #[serde(rename = "type", default = "defaults::output_files_server_tool_item_type")]
     pub type_: OutputFilesServerToolItemType,
-}
-impl ::std::default::Default for OutputFilesServerToolItem {
-    fn default() -> Self {
-        Self {
-            arguments: Default::default(),
-            call_id: Default::default(),
-            error: Default::default(),
-            file_id: Default::default(),
-            filename: Default::default(),
-            id: Default::default(),
-            operation: Default::default(),
-            result: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_files_server_tool_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -19547,21 +19424,8 @@ pub struct OutputFunctionCallItem {
     >,
     #[serde(rename = "type", default = "defaults::output_function_call_item_type")]
     pub type_: OutputFunctionCallItemType,
-}
-impl ::std::default::Default for OutputFunctionCallItem {
-    fn default() -> Self {
-        Self {
-            arguments: Default::default(),
-            call_id: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            namespace: Default::default(),
-            status: Default::default(),
-            subagent_id: Default::default(),
-            subagent_items: Default::default(),
-            type_: defaults::output_function_call_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -19624,21 +19488,8 @@ pub struct OutputFusionServerToolItem {
     pub status: ::std::option::Option<ToolCallStatus>,
     #[serde(rename = "type", default = "defaults::output_fusion_server_tool_item_type")]
     pub type_: OutputFusionServerToolItemType,
-}
-impl ::std::default::Default for OutputFusionServerToolItem {
-    fn default() -> Self {
-        Self {
-            analysis: Default::default(),
-            error: Default::default(),
-            failed_models: Default::default(),
-            failure_reason: Default::default(),
-            id: Default::default(),
-            responses: Default::default(),
-            sources: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_fusion_server_tool_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///`OutputFusionServerToolItemFailedModelsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -19691,17 +19542,8 @@ pub struct OutputImageGenerationCallItem {
         default = "defaults::output_image_generation_call_item_type"
     )]
     pub type_: OutputImageGenerationCallItemType,
-}
-impl ::std::default::Default for OutputImageGenerationCallItem {
-    fn default() -> Self {
-        Self {
-            id: Default::default(),
-            prompt: Default::default(),
-            result: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_image_generation_call_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -19743,20 +19585,8 @@ pub struct OutputImageGenerationServerToolItem {
         default = "defaults::output_image_generation_server_tool_item_type"
     )]
     pub type_: OutputImageGenerationServerToolItemType,
-}
-impl ::std::default::Default for OutputImageGenerationServerToolItem {
-    fn default() -> Self {
-        Self {
-            id: Default::default(),
-            image_b64: Default::default(),
-            image_url: Default::default(),
-            prompt: Default::default(),
-            result: Default::default(),
-            revised_prompt: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_image_generation_server_tool_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -19825,17 +19655,8 @@ pub struct OutputMcpServerToolItem {
     pub tool_name: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::output_mcp_server_tool_item_type")]
     pub type_: OutputMcpServerToolItemType,
-}
-impl ::std::default::Default for OutputMcpServerToolItem {
-    fn default() -> Self {
-        Self {
-            id: Default::default(),
-            server_label: Default::default(),
-            status: Default::default(),
-            tool_name: Default::default(),
-            type_: defaults::output_mcp_server_tool_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -19865,18 +19686,8 @@ pub struct OutputMemoryServerToolItem {
     pub type_: OutputMemoryServerToolItemType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::serde_json::Value>,
-}
-impl ::std::default::Default for OutputMemoryServerToolItem {
-    fn default() -> Self {
-        Self {
-            action: Default::default(),
-            id: Default::default(),
-            key: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_memory_server_tool_item_type(),
-            value: Default::default(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -19949,18 +19760,8 @@ pub struct OutputMessageItem {
     pub status: ::std::option::Option<OutputMessageItemStatus>,
     #[serde(rename = "type", default = "defaults::output_message_item_type")]
     pub type_: OutputMessageItemType,
-}
-impl ::std::default::Default for OutputMessageItem {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            id: Default::default(),
-            phase: Default::default(),
-            role: defaults::output_message_item_role(),
-            status: Default::default(),
-            type_: defaults::output_message_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -20091,20 +19892,8 @@ pub struct OutputReasoningItem {
     pub summary: ::std::option::Option<::std::vec::Vec<ReasoningSummaryText>>,
     #[serde(rename = "type", default = "defaults::output_reasoning_item_type")]
     pub type_: OutputReasoningItemType,
-}
-impl ::std::default::Default for OutputReasoningItem {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            encrypted_content: Default::default(),
-            format: Default::default(),
-            id: Default::default(),
-            signature: Default::default(),
-            status: Default::default(),
-            summary: Default::default(),
-            type_: defaults::output_reasoning_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -20145,17 +19934,8 @@ pub struct OutputSearchModelsServerToolItem {
         default = "defaults::output_search_models_server_tool_item_type"
     )]
     pub type_: OutputSearchModelsServerToolItemType,
-}
-impl ::std::default::Default for OutputSearchModelsServerToolItem {
-    fn default() -> Self {
-        Self {
-            arguments: Default::default(),
-            id: Default::default(),
-            query: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_search_models_server_tool_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -20186,18 +19966,8 @@ pub struct OutputShellCallItem {
     pub status: ::std::option::Option<ShellCallStatus>,
     #[serde(rename = "type", default = "defaults::output_shell_call_item_type")]
     pub type_: OutputShellCallItemType,
-}
-impl ::std::default::Default for OutputShellCallItem {
-    fn default() -> Self {
-        Self {
-            action: Default::default(),
-            arguments: Default::default(),
-            call_id: Default::default(),
-            id: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_shell_call_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///`OutputShellCallItemAction`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -20237,18 +20007,8 @@ pub struct OutputShellCallOutputItem {
     pub status: ::std::option::Option<ShellCallStatus>,
     #[serde(rename = "type", default = "defaults::output_shell_call_output_item_type")]
     pub type_: OutputShellCallOutputItemType,
-}
-impl ::std::default::Default for OutputShellCallOutputItem {
-    fn default() -> Self {
-        Self {
-            call_id: Default::default(),
-            id: Default::default(),
-            max_output_length: Default::default(),
-            output: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_shell_call_output_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -20282,19 +20042,8 @@ pub struct OutputShellServerToolItem {
     pub status: ::std::option::Option<ToolCallStatus>,
     #[serde(rename = "type", default = "defaults::output_shell_server_tool_item_type")]
     pub type_: OutputShellServerToolItemType,
-}
-impl ::std::default::Default for OutputShellServerToolItem {
-    fn default() -> Self {
-        Self {
-            action: Default::default(),
-            arguments: Default::default(),
-            call_id: Default::default(),
-            id: Default::default(),
-            output: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_shell_server_tool_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///`OutputShellServerToolItemAction`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -20355,23 +20104,8 @@ pub struct OutputSubagentServerToolItem {
         default = "defaults::output_subagent_server_tool_item_type"
     )]
     pub type_: OutputSubagentServerToolItemType,
-}
-impl ::std::default::Default for OutputSubagentServerToolItem {
-    fn default() -> Self {
-        Self {
-            call_id: Default::default(),
-            error: Default::default(),
-            id: Default::default(),
-            instance_name: Default::default(),
-            model: Default::default(),
-            name: Default::default(),
-            outcome: Default::default(),
-            status: Default::default(),
-            task_description: Default::default(),
-            task_name: Default::default(),
-            type_: defaults::output_subagent_server_tool_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -20402,17 +20136,8 @@ pub struct OutputTextEditorServerToolItem {
         default = "defaults::output_text_editor_server_tool_item_type"
     )]
     pub type_: OutputTextEditorServerToolItemType,
-}
-impl ::std::default::Default for OutputTextEditorServerToolItem {
-    fn default() -> Self {
-        Self {
-            command: Default::default(),
-            file_path: Default::default(),
-            id: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_text_editor_server_tool_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -20451,16 +20176,8 @@ pub struct OutputToolSearchServerToolItem {
         default = "defaults::output_tool_search_server_tool_item_type"
     )]
     pub type_: OutputToolSearchServerToolItemType,
-}
-impl ::std::default::Default for OutputToolSearchServerToolItem {
-    fn default() -> Self {
-        Self {
-            id: Default::default(),
-            query: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_tool_search_server_tool_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -20502,20 +20219,8 @@ pub struct OutputWebFetchServerToolItem {
     pub type_: OutputWebFetchServerToolItemType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-}
-impl ::std::default::Default for OutputWebFetchServerToolItem {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            error: Default::default(),
-            http_status: Default::default(),
-            id: Default::default(),
-            status: Default::default(),
-            title: Default::default(),
-            type_: defaults::output_web_fetch_server_tool_item_type(),
-            url: Default::default(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 open_enum! {
@@ -20677,16 +20382,8 @@ pub struct OutputWebSearchServerToolItem {
         default = "defaults::output_web_search_server_tool_item_type"
     )]
     pub type_: OutputWebSearchServerToolItemType,
-}
-impl ::std::default::Default for OutputWebSearchServerToolItem {
-    fn default() -> Self {
-        Self {
-            action: Default::default(),
-            id: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_web_search_server_tool_item_type(),
-        }
-    }
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///The search action performed, matching OpenAI web_search_call.action shape. Includes the query the model issued and optional source URLs returned by the search provider.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

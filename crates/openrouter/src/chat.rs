@@ -53,6 +53,11 @@ impl<'a> Chat<'a> {
         Ok(Parsed { value, response })
     }
 
+    /// A tool loop over chat completions: `chat().tool_loop(&tools).max_steps(5).run(&request)`.
+    pub fn tool_loop(&self, tools: &'a crate::ToolBox) -> crate::tool_loop::ToolLoop<'a, crate::tool_loop::ChatEndpoint> {
+        crate::tool_loop::ToolLoop::new(self.client, tools)
+    }
+
     /// Send a request with `stream: true` and return the chunks as they arrive. A failure before
     /// the first event is an `Err` here (and was retried per the policy); after it, an `Err`
     /// item (and the stream ends). A chunk that does not decode is an `Err` item, and the stream

@@ -18,6 +18,8 @@ pub mod error;
 pub mod retry;
 mod secret;
 pub mod structured;
+pub mod tool_loop;
+pub mod tools;
 pub mod sse;
 pub mod stream;
 
@@ -31,6 +33,9 @@ pub use request::{
 };
 pub use responses::OutputText;
 pub use retry::RetryPolicy;
+pub use structured::Parsed;
+pub use tool_loop::{HandlerErrors, LoopEvent, LoopOutcome, Stopped, ToolBox};
+pub use tools::{Tool, ToolCallArguments};
 pub use secret::ApiKey;
 
 /// schemars, for `#[derive(JsonSchema)]` on the types of structured outputs and tool arguments.

@@ -27,7 +27,7 @@ pub fn tool_message(call_id: impl Into<String>, content: impl Into<String>) -> C
     message_value(json!({"role": "tool", "tool_call_id": call_id.into(), "content": content.into()}))
 }
 
-fn message_value(value: Value) -> ChatMessages {
+pub(crate) fn message_value(value: Value) -> ChatMessages {
     serde_json::from_value(value.clone()).unwrap_or(ChatMessages::Unknown(value))
 }
 
@@ -186,7 +186,10 @@ impl RequestBuilder<ChatRequest> {
         })
     }
 
-    pub fn tool(self, tool: ChatFunctionTool) -> Self {
+    /// A tool: a [`crate::Tool`] (`Tool::function::<Args>(name, description)`) or any generated
+    /// tool (server tools such as `openrouter:web_search`).
+    pub fn tool(self, tool: impl Into<ChatFunctionTool>) -> Self {
+        let tool = tool.into();
         self.with(|r| r.tools.push(tool))
     }
 
@@ -255,6 +258,12 @@ impl RequestBuilder<ResponsesRequest> {
 
     pub fn provider(self, provider: ProviderPreferences) -> Self {
         self.with(|r| r.provider = Some(provider))
+    }
+
+    /// A tool: a [`crate::Tool`] or any generated Responses tool.
+    pub fn tool(self, tool: impl Into<openrouter_api::types::ResponsesRequestToolsItem>) -> Self {
+        let tool = tool.into();
+        self.with(|r| r.tools.push(tool))
     }
 }
 

@@ -51,6 +51,11 @@ impl<'a> Responses<'a> {
         Ok(Parsed { value, response })
     }
 
+    /// A tool loop over the Responses API: `responses().tool_loop(&tools).run(&request)`.
+    pub fn tool_loop(&self, tools: &'a crate::ToolBox) -> crate::tool_loop::ToolLoop<'a, crate::tool_loop::ResponsesEndpoint> {
+        crate::tool_loop::ToolLoop::new(self.client, tools)
+    }
+
     /// Create a response with `stream: true`; events arrive typed, unknown event types as
     /// `StreamEvents::Unknown` with their data.
     pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<StreamEvents>, Error> {

@@ -20,9 +20,10 @@ use serde_json::{Value, json};
 
 use super::{Notes, ref_name, schemas_mut, walk};
 
-/// Unions whose items a conversation echoes back: `reasoning_details` must be returned exactly as
+/// Unions whose items a conversation echoes back: chat `reasoning_details` and the Responses
+/// API's output items (sent back as the next request's input) must be returned exactly as
 /// received (signatures and encrypted blobs are checked by the provider).
-const ECHOED_UNIONS: &[&str] = &["ReasoningDetailUnion"];
+const ECHOED_UNIONS: &[&str] = &["ReasoningDetailUnion", "OutputItems"];
 
 pub fn run(doc: &mut Value, _notes: &mut Notes) -> Result<usize> {
     let mut changed = 0;
