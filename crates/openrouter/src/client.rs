@@ -88,6 +88,37 @@ impl Client {
         crate::files::Files::new(self)
     }
 
+    /// Models: list with filters, one model, its endpoints, counts.
+    pub fn models(&self) -> crate::models::Models<'_> {
+        crate::models::Models::new(self)
+    }
+
+    /// Generation records (cost, provider, tokens), with polling while not yet written.
+    pub fn generations(&self) -> crate::generations::Generations<'_> {
+        crate::generations::Generations::new(self)
+    }
+
+    /// Embeddings and rerank.
+    pub fn embeddings(&self) -> crate::embeddings::Embeddings<'_> {
+        crate::embeddings::Embeddings::new(self)
+    }
+
+    /// Speech and transcription.
+    pub fn audio(&self) -> crate::media::Audio<'_> {
+        crate::media::Audio::new(self)
+    }
+
+    /// Video generation jobs.
+    pub fn videos(&self) -> crate::media::Videos<'_> {
+        crate::media::Videos::new(self)
+    }
+
+    /// API-key management (needs a management key).
+    #[cfg(feature = "management")]
+    pub fn keys(&self) -> crate::keys::Keys<'_> {
+        crate::keys::Keys::new(self)
+    }
+
     /// Anthropic-format Messages.
     pub fn messages(&self) -> crate::messages::Messages<'_> {
         crate::messages::Messages::new(self)

@@ -77,6 +77,68 @@ impl OutputError {
     }
 }
 
+impl Error {
+    /// An error of a generated method (`client.api().…`), with the body of an answer the
+    /// document does not list read in (the `From` conversion cannot wait for it).
+    pub async fn from_generated<E: serde::Serialize>(e: openrouter_api::Error<E>) -> Self {
+        match e {
+            openrouter_api::Error::UnexpectedResponse(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                let body = response.bytes().await.unwrap_or_default();
+                let mut error = ApiError::from_response(status, &headers, &body);
+                if error.body.is_none() {
+                    error.message = format!("an answer the document does not describe (HTTP {}): {}", status.as_u16(), error.message);
+                }
+                Error::Api(Box::new(error))
+            }
+            other => other.into(),
+        }
+    }
+}
+
+/// The value of a generated method's answer, or this crate's error (body read in).
+pub(crate) async fn generated<T, E: serde::Serialize>(
+    result: Result<openrouter_api::ResponseValue<T>, openrouter_api::Error<E>>,
+) -> Result<T, Error> {
+    match result {
+        Ok(value) => Ok(value.into_inner()),
+        Err(e) => Err(Error::from_generated(e).await),
+    }
+}
+
+impl<E: serde::Serialize> From<openrouter_api::Error<E>> for Error {
+    /// An error of a generated method as this crate's error: the documented error body, with
+    /// the status and headers, becomes [`Error::Api`]; a body that does not decode,
+    /// [`Error::Decode`]; a failed connection, [`Error::Transport`].
+    fn from(e: openrouter_api::Error<E>) -> Self {
+        use openrouter_api::Error as G;
+        match e {
+            G::ErrorResponse(value) => {
+                let status = value.status();
+                let headers = value.headers().clone();
+                let body = serde_json::to_vec(&*value).unwrap_or_default();
+                Error::Api(Box::new(ApiError::from_response(status, &headers, &body)))
+            }
+            G::CommunicationError(e) | G::InvalidUpgrade(e) | G::ResponseBodyError(e) => Error::Transport(e),
+            G::InvalidResponsePayload(bytes, source) => Error::Decode(Box::new(DecodeError {
+                what: "response",
+                path: String::new(),
+                snippet: String::from_utf8_lossy(&bytes).chars().take(BODY_SNIPPET).collect(),
+                source,
+            })),
+            G::UnexpectedResponse(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                let mut error = ApiError::from_response(status, &headers, b"");
+                error.message = format!("an answer the document does not describe (HTTP {})", status.as_u16());
+                Error::Api(Box::new(error))
+            }
+            G::InvalidRequest(message) | G::Custom(message) => Error::Config(message),
+        }
+    }
+}
+
 /// How a stream broke off.
 #[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
@@ -179,6 +241,11 @@ impl ApiError {
     /// Build from a response's status, headers and body. Never fails: a body that is not the
     /// documented error shape is kept raw.
     pub fn from_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
+        // A `200` carrying an error, re-statused by the executor for the generated client.
+        let status = header(headers, crate::retry::ORIGINAL_STATUS)
+            .and_then(|s| s.parse::<u16>().ok())
+            .and_then(|s| StatusCode::from_u16(s).ok())
+            .unwrap_or(status);
         let mut error = Self::from_body(status, body);
         error.retry_after = crate::error::retry_after(headers);
         error.generation_id = header(headers, "x-generation-id");

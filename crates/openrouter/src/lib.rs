@@ -9,6 +9,12 @@ mod accumulate;
 pub mod chat;
 mod client;
 pub mod content;
+pub mod embeddings;
+pub mod generations;
+#[cfg(feature = "management")]
+pub mod keys;
+pub mod media;
+pub mod models;
 pub mod files;
 pub mod images;
 pub mod messages;
@@ -32,6 +38,7 @@ pub use request::{
     ChatRequestBody, ChatRequestBuilder, RequestBody, RequestBuilder, ResponsesRequestBody, ResponsesRequestBuilder, message, tool_message,
 };
 pub use responses::OutputText;
+pub use models::ModelFilter;
 pub use retry::RetryPolicy;
 pub use structured::Parsed;
 pub use tool_loop::{HandlerErrors, LoopEvent, LoopOutcome, Stopped, ToolBox};

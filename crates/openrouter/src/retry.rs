@@ -123,8 +123,41 @@ impl openrouter_api::Execute for RetryingExecutor {
         request: Request,
         operation_id: &'static str,
     ) -> Pin<Box<dyn Future<Output = reqwest::Result<Response>> + Send + 'a>> {
-        Box::pin(self.run(client, request, operation_id))
+        Box::pin(async move { surface_error_body(self.run(client, request, operation_id).await?).await })
     }
+}
+
+/// The header that marks an answer whose status [`surface_error_body`] changed.
+pub(crate) const ORIGINAL_STATUS: &str = "x-openrouter-rs-original-status";
+
+/// OpenRouter answers some failures with `200` and a body that is only `{"error": …}`. The
+/// generated client would decode that as an empty success (every field of a response type is
+/// optional); give it the error's status instead (its `code` when that is an HTTP error status,
+/// else 502), so it comes back as the operation's error. The original status is kept in
+/// [`ORIGINAL_STATUS`]. Only JSON answers are read here; streams pass untouched.
+pub(crate) async fn surface_error_body(response: Response) -> reqwest::Result<Response> {
+    let is_json = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !response.status().is_success() || !is_json {
+        return Ok(response);
+    }
+    let status = response.status();
+    let headers = response.headers().clone();
+    let version = response.version();
+    let body = response.bytes().await?;
+    let mut rebuilt = http::Response::new(body.clone());
+    *rebuilt.headers_mut() = headers;
+    *rebuilt.version_mut() = version;
+    *rebuilt.status_mut() = status;
+    if let Some(error) = crate::error::error_body(&body) {
+        let code = error.code_number().and_then(|c| u16::try_from(c).ok()).filter(|c| (400..600).contains(c)).unwrap_or(502);
+        *rebuilt.status_mut() = reqwest::StatusCode::from_u16(code).unwrap_or(reqwest::StatusCode::BAD_GATEWAY);
+        rebuilt.headers_mut().insert(ORIGINAL_STATUS, reqwest::header::HeaderValue::from(status.as_u16()));
+    }
+    Ok(Response::from(rebuilt))
 }
 
 #[cfg(test)]
