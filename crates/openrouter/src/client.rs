@@ -9,6 +9,7 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use crate::retry::{RetryPolicy, RetryingExecutor};
 use crate::secret::ApiKey;
 use crate::Error;
+use tracing::Instrument;
 
 /// Where OpenRouter serves its API.
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
@@ -125,22 +126,30 @@ impl Client {
     }
 
     /// POST a request with `stream: false` and decode the whole answer; a `200` whose body is
-    /// only `{"error": …}` is [`Error::Api`].
+    /// only `{"error": …}` is [`Error::Api`]. Runs in a `gen_ai.request` span.
     pub(crate) async fn create<R, T>(&self, path: &str, operation: &'static str, what: &'static str, request: &R) -> Result<T, Error>
     where
         R: serde::Serialize + ?Sized,
-        T: serde::de::DeserializeOwned,
+        T: serde::de::DeserializeOwned + crate::observe::Observe,
     {
-        let body = self.json_body(request, false)?;
-        let response = self.post_json(path, operation, &body).await?;
-        let bytes = response.bytes().await.map_err(Error::Transport)?;
-        if let Some(error) = crate::error::error_body(&bytes) {
-            return Err(Error::Api(Box::new(error)));
+        let (body, model) = self.json_body(request, false)?;
+        let span = crate::observe::request_span(gen_ai_operation(path), model.as_deref());
+        async {
+            let response = self.post_json(path, operation, &body).await?;
+            let bytes = response.bytes().await.map_err(Error::Transport)?;
+            if let Some(error) = crate::error::error_body(&bytes) {
+                return Err(Error::Api(Box::new(error)));
+            }
+            let value: T = crate::error::decode(what, &bytes)?;
+            value.observe(&tracing::Span::current());
+            Ok(value)
         }
-        crate::error::decode(what, &bytes)
+        .instrument(span)
+        .await
     }
 
-    /// POST a request with `stream: true` and return its events.
+    /// POST a request with `stream: true` and return its events; the request's span lives as
+    /// long as the stream and learns the usage from its last events.
     pub(crate) async fn stream<R, T>(
         &self,
         path: &str,
@@ -152,20 +161,23 @@ impl Client {
         R: serde::Serialize + ?Sized,
         T: crate::stream::EventData,
     {
-        let body = self.json_body(request, true)?;
-        let response = self.post_json(path, operation, &body).await?;
-        self.event_stream(response, protocol).await
+        let (body, model) = self.json_body(request, true)?;
+        let span = crate::observe::request_span(gen_ai_operation(path), model.as_deref());
+        let response = self.post_json(path, operation, &body).instrument(span.clone()).await?;
+        let stream: crate::stream::EventStream<T> = self.event_stream(response, protocol).await?;
+        Ok(stream.with_span(span))
     }
 
     /// The request's JSON with `stream` set as the method needs.
-    pub(crate) fn json_body<R: serde::Serialize + ?Sized>(&self, request: &R, stream: bool) -> Result<Vec<u8>, Error> {
+    pub(crate) fn json_body<R: serde::Serialize + ?Sized>(&self, request: &R, stream: bool) -> Result<(Vec<u8>, Option<String>), Error> {
         let mut value = serde_json::to_value(request)
             .map_err(|e| Error::Config(format!("the request does not serialize to JSON: {e}")))?;
         let Some(object) = value.as_object_mut() else {
             return Err(Error::Config("the request must serialize to a JSON object".into()));
         };
         object.insert("stream".into(), serde_json::Value::Bool(stream));
-        serde_json::to_vec(&value).map_err(|e| Error::Config(e.to_string()))
+        let model = object.get("model").and_then(|m| m.as_str()).map(str::to_string);
+        Ok((serde_json::to_vec(&value).map_err(|e| Error::Config(e.to_string()))?, model))
     }
 
     /// POST JSON through the retrying executor; a non-2xx answer becomes [`Error::Api`].
@@ -190,6 +202,11 @@ impl Client {
             None => sending.await,
         }
         .map_err(Error::Transport)?;
+        let span = tracing::Span::current();
+        span.record("http.response.status_code", response.status().as_u16());
+        if let Some(id) = response.headers().get("x-generation-id").and_then(|v| v.to_str().ok()) {
+            span.record("openrouter.generation_id", id);
+        }
         if response.status().is_success() {
             return Ok(response);
         }
@@ -390,6 +407,17 @@ impl ClientBuilder {
             if self.stream_idle_set { self.stream_idle_timeout } else { Some(Duration::from_secs(120)) };
         let first_byte_timeout = self.first_byte_timeout;
         Ok(Client { inner: Arc::new(Inner { api, base_url, http, executor, stream_idle_timeout, first_byte_timeout }) })
+    }
+}
+
+/// The GenAI operation name of an endpoint.
+fn gen_ai_operation(path: &str) -> &'static str {
+    match path {
+        "/chat/completions" => "chat",
+        "/responses" => "responses",
+        "/messages" => "messages",
+        "/images" => "image_generation",
+        _ => "request",
     }
 }
 

@@ -15,6 +15,7 @@ pub mod generations;
 pub mod keys;
 pub mod media;
 pub mod models;
+pub mod observe;
 pub mod files;
 pub mod images;
 pub mod messages;

@@ -19,7 +19,7 @@ type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
 /// A type stream events decode into. Tagged unions decode from the text by their tag (no
 /// intermediate `serde_json::Value`); other types through serde with the failing path kept.
-pub trait EventData: Sized {
+pub trait EventData: Sized + crate::observe::Observe {
     fn decode_event(what: &'static str, data: &str) -> Result<Self, Error>;
 }
 
@@ -78,6 +78,8 @@ pub struct EventStream<T> {
     idle: Option<Duration>,
     sleep: Option<Pin<Box<Sleep>>>,
     finished: bool,
+    /// The request's span: kept open while the stream lives, told what the events say.
+    span: tracing::Span,
     _marker: PhantomData<fn() -> T>,
 }
 
@@ -96,8 +98,14 @@ impl<T: EventData> EventStream<T> {
             idle,
             sleep: idle.map(|d| Box::pin(tokio::time::sleep(d))),
             finished: false,
+            span: tracing::Span::none(),
             _marker: PhantomData,
         }
+    }
+
+    pub(crate) fn with_span(mut self, span: tracing::Span) -> Self {
+        self.span = span;
+        self
     }
 
     /// Keep-alive comments received so far.
@@ -130,7 +138,11 @@ impl<T: EventData> EventStream<T> {
                 }
             }
         }
-        Some(T::decode_event(self.protocol.what, data))
+        let item = T::decode_event(self.protocol.what, data);
+        if let Ok(value) = &item {
+            value.observe(&self.span);
+        }
+        Some(item)
     }
 }
 
