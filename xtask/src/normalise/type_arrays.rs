@@ -37,7 +37,7 @@ pub fn run(doc: &mut Value, _notes: &mut Notes) -> Result<usize> {
                 s.insert("oneOf".into(), Value::Array(members));
             }
         }
-        if nullable && names.len() > 0 {
+        if nullable && !names.is_empty() {
             s.insert("nullable".into(), Value::Bool(true));
         }
         Ok(())
