@@ -32,39 +32,40 @@ pub trait Observe {
     fn observe(&self, _span: &Span) {}
 }
 
-fn record_chat_usage(span: &Span, usage: &ChatUsage) {
-    if let Some(n) = usage.prompt_tokens {
+fn record_usage(span: &Span, input: Option<i64>, output: Option<i64>, cost: Option<f64>) {
+    if let Some(n) = input {
         span.record("gen_ai.usage.input_tokens", n);
     }
-    if let Some(n) = usage.completion_tokens {
+    if let Some(n) = output {
         span.record("gen_ai.usage.output_tokens", n);
     }
-    if let Some(c) = usage.cost {
+    if let Some(c) = cost {
         span.record("gen_ai.usage.cost", c);
     }
 }
 
+fn record_chat_usage(span: &Span, u: &ChatUsage) {
+    record_usage(span, u.prompt_tokens, u.completion_tokens, u.cost);
+}
+
 fn record_responses_usage(span: &Span, usage: &Usage) {
-    let Some(usage) = &usage.0 else { return };
-    if let Some(n) = usage.input_tokens {
-        span.record("gen_ai.usage.input_tokens", n);
+    if let Some(u) = &usage.0 {
+        record_usage(span, u.input_tokens, u.output_tokens, u.cost);
     }
-    if let Some(n) = usage.output_tokens {
-        span.record("gen_ai.usage.output_tokens", n);
+}
+
+fn record_response(span: &Span, model: &Option<String>, id: &Option<String>) {
+    if let Some(m) = model {
+        span.record("gen_ai.response.model", m.as_str());
     }
-    if let Some(c) = usage.cost {
-        span.record("gen_ai.usage.cost", c);
+    if let Some(id) = id {
+        span.record("gen_ai.response.id", id.as_str());
     }
 }
 
 impl Observe for ChatResult {
     fn observe(&self, span: &Span) {
-        if let Some(m) = &self.model {
-            span.record("gen_ai.response.model", m.as_str());
-        }
-        if let Some(id) = &self.id {
-            span.record("gen_ai.response.id", id.as_str());
-        }
+        record_response(span, &self.model, &self.id);
         if let Some(u) = &self.usage {
             record_chat_usage(span, u);
         }
@@ -75,12 +76,7 @@ impl Observe for ChatStreamChunk {
     fn observe(&self, span: &Span) {
         // Every chunk repeats id and model; usage comes in the last one.
         if let Some(u) = &self.usage {
-            if let Some(m) = &self.model {
-                span.record("gen_ai.response.model", m.as_str());
-            }
-            if let Some(id) = &self.id {
-                span.record("gen_ai.response.id", id.as_str());
-            }
+            record_response(span, &self.model, &self.id);
             record_chat_usage(span, u);
         }
     }
@@ -88,12 +84,7 @@ impl Observe for ChatStreamChunk {
 
 impl Observe for OpenResponsesResult {
     fn observe(&self, span: &Span) {
-        if let Some(m) = &self.model {
-            span.record("gen_ai.response.model", m.as_str());
-        }
-        if let Some(id) = &self.id {
-            span.record("gen_ai.response.id", id.as_str());
-        }
+        record_response(span, &self.model, &self.id);
         if let Some(u) = &self.usage {
             record_responses_usage(span, u);
         }
