@@ -7,6 +7,7 @@
 //! front is about to close (which would turn a planned fault into a flaky one).
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -40,6 +41,8 @@ pub(crate) type Rules = Arc<Mutex<Vec<Rule>>>;
 pub(crate) struct Front {
     pub addr: SocketAddr,
     pub rules: Rules,
+    /// Stalled answers whose client closed the connection (it gave up or dropped the stream).
+    pub stalls_abandoned: Arc<AtomicUsize>,
     task: JoinHandle<()>,
 }
 
@@ -54,13 +57,14 @@ impl Front {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let rules: Rules = Arc::default();
-        let shared = rules.clone();
+        let stalls_abandoned = Arc::new(AtomicUsize::new(0));
+        let (shared, abandoned) = (rules.clone(), stalls_abandoned.clone());
         let task = tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
-                tokio::spawn(serve(socket, backend, shared.clone()));
+                tokio::spawn(serve(socket, backend, shared.clone(), abandoned.clone()));
             }
         });
-        Ok(Self { addr, rules, task })
+        Ok(Self { addr, rules, stalls_abandoned, task })
     }
 }
 
@@ -74,7 +78,7 @@ struct Incoming {
 
 const MAX_HEAD: usize = 64 * 1024;
 
-async fn serve(mut socket: TcpStream, backend: SocketAddr, rules: Rules) {
+async fn serve(mut socket: TcpStream, backend: SocketAddr, rules: Rules, abandoned: Arc<AtomicUsize>) {
     let Ok(Some(request)) = read_request(&mut socket).await else { return };
     let fault = take_fault(&rules, &request.method, &request.path);
     if fault == Some(Fault::DropConnection) {
@@ -94,10 +98,13 @@ async fn serve(mut socket: TcpStream, backend: SocketAddr, rules: Rules) {
             let _ = socket.flush().await;
             // Hold the connection until the client gives up (or an hour passes).
             let mut sink = [0u8; 1024];
-            let _ = tokio::time::timeout(Duration::from_secs(3600), async {
+            let closed = tokio::time::timeout(Duration::from_secs(3600), async {
                 while matches!(socket.read(&mut sink).await, Ok(n) if n > 0) {}
             })
             .await;
+            if closed.is_ok() {
+                abandoned.fetch_add(1, Ordering::SeqCst);
+            }
         }
         _ => {
             let _ = socket.write_all(body).await;

@@ -142,6 +142,12 @@ impl MockOpenRouter {
         self.on("createMessages").streaming().reply(Reply::sse(script.to_sse())).mount().await;
     }
 
+    /// How many answers stalled by [`Fault::StallAfter`] the client abandoned by closing the
+    /// connection (a dropped stream, an idle timeout).
+    pub fn stalls_abandoned(&self) -> usize {
+        self.front.stalls_abandoned.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Every request received (faults that dropped the connection excepted), oldest first.
     pub async fn requests(&self) -> Vec<RecordedRequest> {
         self.server.received_requests().await.unwrap_or_default().into_iter().map(RecordedRequest::from).collect()

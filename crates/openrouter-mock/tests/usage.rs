@@ -195,3 +195,26 @@ async fn the_readme_snippet_as_written() {
     mock.assert_received("sendChatCompletionRequest", 2).await;
     mock.assert_body_field("sendChatCompletionRequest", "/model", "openai/gpt-4o".into()).await;
 }
+
+#[tokio::test]
+async fn dropping_a_stream_closes_its_connection() {
+    let mock = MockOpenRouter::start().await;
+    let script = ChatScript::new("m").text("Hello").text(" world").usage(1, 2, 0.0);
+    mock.chat_stream(&script).await;
+    let first_event = script.to_sse().as_str().find("\n\n").unwrap() + 2;
+    mock.on("sendChatCompletionRequest").fault(Fault::StallAfter(first_event)).mount().await;
+    let client = mock.client_builder().stream_idle_timeout(None).build().unwrap();
+    let mut stream = client.chat().stream(&chat()).await.unwrap();
+    assert!(stream.next().await.unwrap().is_ok());
+    assert_eq!(mock.stalls_abandoned(), 0, "the generation is still running");
+    drop(stream);
+    // The server side sees the connection close: the request is cancelled, not left running.
+    // (Waits for the close to travel; no timing is asserted.)
+    for _ in 0..500 {
+        if mock.stalls_abandoned() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(mock.stalls_abandoned(), 1);
+}
