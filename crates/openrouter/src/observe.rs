@@ -101,8 +101,37 @@ impl Observe for StreamEvents {
     }
 }
 
-impl Observe for openrouter_api::types::MessagesResult {}
-impl Observe for openrouter_api::types::MessagesStreamEvents {}
+impl Observe for openrouter_api::types::MessagesResult {
+    fn observe(&self, span: &Span) {
+        record_response(span, &self.model, &self.id);
+        if let Some(u) = &self.usage {
+            record_usage(span, u.input_tokens, u.output_tokens, u.cost);
+        }
+    }
+}
+
+impl Observe for openrouter_api::types::MessagesStreamEvents {
+    /// `message_start` names the message and counts the input; `message_delta` the output.
+    fn observe(&self, span: &Span) {
+        use openrouter_api::types::MessagesStreamEvents as E;
+        match self {
+            E::MessageStart(start) => {
+                if let Some(m) = &start.message {
+                    record_response(span, &m.model, &m.id);
+                    if let Some(u) = &m.usage {
+                        record_usage(span, u.input_tokens, None, None);
+                    }
+                }
+            }
+            E::MessageDelta(delta) => {
+                if let Some(u) = &delta.usage {
+                    record_usage(span, u.input_tokens, u.output_tokens, None);
+                }
+            }
+            _ => {}
+        }
+    }
+}
 impl Observe for openrouter_api::types::ImageGenerationResponse {}
 impl Observe for openrouter_api::types::ImageStreamingResponseData {}
 impl Observe for openrouter_api::types::FileResponse {}

@@ -111,4 +111,16 @@ async fn one_gen_ai_span_per_request_with_usage_and_its_attempts_inside() {
     let streamed = logs.lines().filter(is_request_close).nth(1).unwrap_or_default().to_string();
     assert!(streamed.contains("gen_ai.usage.input_tokens=30") && streamed.contains("gen_ai.response.model=\"openai/gpt-4o-2024\""), "{logs}");
     assert!(!logs.contains(KEY), "the key is never traced");
+
+    // Messages: the model and input from `message_start`, the output from `message_delta`.
+    mock.messages_stream(&openrouter_mock::MessagesScript::new("anthropic/claude-sonnet-4").text("a").text("b")).await;
+    let body = json!({"model": "anthropic/claude-sonnet-4", "max_tokens": 10, "messages": [{"role": "user", "content": "Hi"}]});
+    let events: Vec<_> = client.messages().stream(&body).await.unwrap().collect().await;
+    assert!(events.iter().all(Result::is_ok));
+    drop(events);
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let messages = logs.lines().filter(is_request_close).find(|l| l.contains("gen_ai.operation.name=\"messages\"")).unwrap_or_default();
+    for field in ["gen_ai.response.model=\"anthropic/claude-sonnet-4\"", "gen_ai.usage.input_tokens=10", "gen_ai.usage.output_tokens=2"] {
+        assert!(messages.contains(field), "{field} missing in {messages}");
+    }
 }
