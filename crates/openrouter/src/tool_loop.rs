@@ -173,7 +173,7 @@ impl<'a, E> ToolLoop<'a, E> {
         self
     }
 
-    /// Stream each chat turn, reporting text deltas as [`LoopEvent::Text`] (chat only).
+    /// Stream each turn, reporting text deltas as [`LoopEvent::Text`] as they come.
     pub fn stream(mut self, on: bool) -> Self {
         self.stream = on;
         self
@@ -301,9 +301,9 @@ impl ToolLoop<'_, ResponsesEndpoint> {
         for step in 1..=self.max_steps {
             self.emit(LoopEvent::Step(step));
             body["input"] = Value::Array(input.clone());
-            let response = self.client.responses().create(&body).await?;
+            let response = if self.stream { self.responses_turn_streamed(&body).await? } else { self.client.responses().create(&body).await? };
             text = response.output_text();
-            if !text.is_empty() {
+            if !text.is_empty() && !self.stream {
                 self.emit(LoopEvent::Text(text.clone()));
             }
             let mut calls = Vec::new();
@@ -322,5 +322,27 @@ impl ToolLoop<'_, ResponsesEndpoint> {
             }
         }
         Ok(LoopOutcome { text, transcript: input, steps: self.max_steps, stopped: Stopped::StepLimit })
+    }
+
+    /// One turn streamed: text deltas reported, the response taken from the event that ends
+    /// the stream (`response.completed`, or `incomplete`/`failed`, which carry it too).
+    async fn responses_turn_streamed(&mut self, body: &Value) -> Result<openrouter_api::types::OpenResponsesResult, Error> {
+        use openrouter_api::types::StreamEvents as E;
+        let mut events = self.client.responses().stream(body).await?;
+        let mut last = None;
+        while let Some(event) = events.next().await {
+            match event? {
+                E::ResponseOutputTextDelta(d) => {
+                    if let Some(delta) = d.delta.filter(|d| !d.is_empty()) {
+                        self.emit(LoopEvent::Text(delta));
+                    }
+                }
+                E::ResponseCompleted(e) => last = e.response,
+                E::ResponseIncomplete(e) => last = e.response,
+                E::ResponseFailed(e) => last = e.response,
+                _ => {}
+            }
+        }
+        last.ok_or(Error::Stream(crate::StreamError::Truncated))
     }
 }

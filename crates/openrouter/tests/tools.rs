@@ -168,3 +168,35 @@ async fn the_responses_loop_sends_output_items_back_unchanged() {
     assert_eq!(input[3], json!({"type": "function_call_output", "call_id": "call_1", "output": "42"}));
     assert_eq!(second["tools"].as_array().unwrap().len(), 3, "the request's own tool and the toolbox's two");
 }
+
+#[tokio::test]
+async fn the_streamed_responses_loop() {
+    let mock = MockOpenRouter::start().await;
+    let first = openrouter_mock::ResponsesScript::new("m").function_call("call_1", "add", r#"{"a":40,"b":2}"#);
+    let second = openrouter_mock::ResponsesScript::new("m").text("4").text("2");
+    mock.on("createResponses").streaming().times(1).reply(Reply::sse(first.to_sse())).mount().await;
+    mock.on("createResponses").streaming().times(1).reply(Reply::sse(second.to_sse())).mount().await;
+    let texts = Arc::new(Mutex::new(Vec::new()));
+    let seen = texts.clone();
+    let tools = toolbox();
+    let request = ResponsesRequestBuilder::new("m").input("40+2?").build().unwrap();
+    let outcome = mock
+        .client()
+        .responses()
+        .tool_loop(&tools)
+        .stream(true)
+        .on_event(move |e| {
+            if let LoopEvent::Text(t) = e {
+                seen.lock().unwrap().push(t.clone());
+            }
+        })
+        .run(&request)
+        .await
+        .unwrap();
+    assert_eq!((outcome.text.as_str(), outcome.steps), ("42", 2));
+    assert_eq!(*texts.lock().unwrap(), ["4", "2"]);
+    let second_request = mock.requests_to("createResponses").await[1].json().unwrap();
+    assert_eq!(second_request["stream"], true);
+    let input = second_request["input"].as_array().unwrap();
+    assert_eq!(input.last().unwrap(), &json!({"type": "function_call_output", "call_id": "call_1", "output": "42"}));
+}
