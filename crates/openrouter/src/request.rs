@@ -202,6 +202,42 @@ impl RequestBuilder<ChatRequest> {
         self.with(|r| r.provider = Some(provider))
     }
 
+    /// Reasoning effort (`minimal`, `low`, `medium`, `high`, …; unknown values are sent as given).
+    pub fn reasoning_effort(self, effort: &str) -> Self {
+        let value = json!({"effort": effort});
+        match serde_json::from_value(value.clone()) {
+            Ok(reasoning) => self.with(|r| r.reasoning = Some(reasoning)),
+            // This version's type cannot hold it: send it as given.
+            Err(_) => self.extra("reasoning", value),
+        }
+    }
+
+    /// Any JSON object as the answer (`response_format: json_object`); for a typed answer use
+    /// [`crate::chat::Chat::parse`].
+    pub fn json_object(self) -> Self {
+        let value = json!({"type": "json_object"});
+        match serde_json::from_value(value.clone()) {
+            Ok(format) => self.with(|r| r.response_format = Some(format)),
+            Err(_) => self.extra("response_format", value),
+        }
+    }
+
+    /// A plugin (`{"id": "web", "max_results": 3}`, `{"id": "file-parser", …}`, …).
+    pub fn plugin(self, plugin: Value) -> Self {
+        let plugin = serde_json::from_value(plugin.clone()).unwrap_or(openrouter_api::types::ChatRequestPluginsItem::Unknown(plugin));
+        self.with(|r| r.plugins.push(plugin))
+    }
+
+    pub fn parallel_tool_calls(self, on: bool) -> Self {
+        self.with(|r| r.parallel_tool_calls = Some(on))
+    }
+
+    /// A per-request session id (sticky routing), over the client's default.
+    pub fn session_id(self, id: impl Into<String>) -> Self {
+        let id = id.into();
+        self.with(|r| r.session_id = Some(id))
+    }
+
     pub fn user_id(self, user: impl Into<String>) -> Self {
         let user = user.into();
         self.with(|r| r.user = Some(user))
@@ -258,6 +294,21 @@ impl RequestBuilder<ResponsesRequest> {
 
     pub fn provider(self, provider: ProviderPreferences) -> Self {
         self.with(|r| r.provider = Some(provider))
+    }
+
+    /// Reasoning effort (`minimal`, `low`, `medium`, `high`, …).
+    pub fn reasoning_effort(self, effort: &str) -> Self {
+        let value = json!({"effort": effort});
+        match serde_json::from_value(value.clone()) {
+            Ok(reasoning) => self.with(|r| r.reasoning = Some(reasoning)),
+            Err(_) => self.extra("reasoning", value),
+        }
+    }
+
+    /// A plugin (`{"id": "web"}`, …).
+    pub fn plugin(self, plugin: Value) -> Self {
+        let plugin = serde_json::from_value(plugin.clone()).unwrap_or(openrouter_api::types::ResponsesRequestPluginsItem::Unknown(plugin));
+        self.with(|r| r.plugins.push(plugin))
     }
 
     /// A tool: a [`crate::Tool`] or any generated Responses tool.
@@ -343,6 +394,29 @@ mod tests {
         let v = serde_json::to_value(&responses).unwrap();
         assert_eq!(v["input"][0]["role"], "user");
         assert_eq!(v["input"][0]["content"][1], json!({"type": "input_image", "image_url": "https://x/cat.png", "detail": "auto"}));
+    }
+
+    #[test]
+    fn reasoning_format_plugins_and_session() {
+        let v = serde_json::to_value(
+            ChatRequestBuilder::new("m")
+                .reasoning_effort("high")
+                .json_object()
+                .plugin(json!({"id": "web", "max_results": 3}))
+                .plugin(json!({"id": "future-plugin", "x": 1}))
+                .parallel_tool_calls(false)
+                .session_id("s-1")
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(v["reasoning"], json!({"effort": "high"}));
+        assert_eq!(v["response_format"], json!({"type": "json_object"}));
+        assert_eq!(v["plugins"], json!([{"id": "web", "max_results": 3}, {"id": "future-plugin", "x": 1}]));
+        assert_eq!((v["parallel_tool_calls"].clone(), v["session_id"].clone()), (json!(false), json!("s-1")));
+        let v = serde_json::to_value(ResponsesRequestBuilder::new("m").reasoning_effort("low").plugin(json!({"id": "web"})).build().unwrap()).unwrap();
+        assert_eq!(v["reasoning"]["effort"], "low");
+        assert_eq!(v["plugins"][0]["id"], "web");
     }
 
     #[test]
