@@ -443,7 +443,8 @@ fn sse_template(sse: Sse) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(sse.into_bytes(), "text/event-stream")
 }
 
-/// The default stream of a streaming operation, telling the text of its default answer.
+/// The default stream of a streaming operation: chat, Responses and Messages tell the text of
+/// their default answer; images send a partial and a final image.
 fn default_stream(op: &Operation) -> Option<Sse> {
     let body: Value = serde_json::from_str(op.body).ok()?;
     let model = body.get("model").and_then(Value::as_str).unwrap_or("openai/gpt-4o").to_string();
@@ -457,6 +458,17 @@ fn default_stream(op: &Operation) -> Option<Sse> {
             let text = body.pointer("/output/0/content/0/text").and_then(Value::as_str).unwrap_or("Hello from the mock.");
             let script = words(text).iter().fold(ResponsesScript::new(&model).keep_alive(), |s, w| s.text(w));
             Some(script.to_sse())
+        }
+        "createImages" => {
+            // A partial image, then the final one, each a tiny PNG standing for the picture.
+            let png = "iVBORw0KGgo=";
+            Some(
+                Sse::new()
+                    .keep_alive()
+                    .data(&json!({"type": "image_generation.partial_image", "b64_json": png, "partial_image_index": 0}))
+                    .data(&json!({"type": "image_generation.completed", "b64_json": png, "media_type": "image/png", "usage": {"cost": 0.04}}))
+                    .done(),
+            )
         }
         "createMessages" => {
             let text = body.pointer("/content/0/text").and_then(Value::as_str).unwrap_or("Hello from the mock.");

@@ -218,3 +218,14 @@ async fn dropping_a_stream_closes_its_connection() {
     }
     assert_eq!(mock.stalls_abandoned(), 1);
 }
+
+#[tokio::test]
+async fn image_generation_streams_by_default() {
+    use openrouter_api::types::ImageStreamingResponseData;
+    let mock = MockOpenRouter::start().await;
+    let request = json!({"model": "google/gemini-2.5-flash-image", "prompt": "A red circle"});
+    let events: Vec<_> = mock.client().images().stream(&request).await.unwrap().collect().await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(events.iter().all(Result::is_ok));
+    assert!(!matches!(events[1], Ok(ImageStreamingResponseData::Unknown(_))), "{:?}", events[1]);
+}
