@@ -68,12 +68,12 @@ impl MockOpenRouter {
 
     /// A client for this mock: [`MOCK_API_KEY`], an app title, and retries that back off for
     /// a millisecond instead of half a second.
+    ///
+    /// # Panics
+    /// If the HTTP client cannot be built (the configuration is fixed, so only a broken TLS or
+    /// system setup can cause it); [`client_builder`](Self::client_builder) returns the error.
     pub fn client(&self) -> openrouter::Client {
-        match self.client_builder().build() {
-            Ok(client) => client,
-            // Nothing in the builder above depends on input; a failure is a bug in this crate.
-            Err(e) => unreachable!("the mock's client configuration is invalid: {e}"),
-        }
+        self.client_builder().build().unwrap_or_else(|e| panic!("the mock's client cannot be built: {e}"))
     }
 
     /// The builder behind [`client`](Self::client), to change timeouts, retries or headers.

@@ -1,9 +1,19 @@
 //! The OpenRouter client for applications: a hand-written layer over the generated
 //! [`openrouter_api`] crate.
 //!
-//! Work in progress: so far this crate holds the configured [`Client`] (authentication,
-//! attribution headers, retries; every generated operation through [`Client::api`]), the error
-//! type ([`Error`], [`ApiError`]) and the streaming layer's SSE framing ([`sse`]).
+//! - [`Client`]: the key held as a secret, attribution headers, retries with `Retry-After`,
+//!   connect / first-byte / stream-idle timeouts; every operation of the document through
+//!   [`Client::api`] with the same configuration.
+//! - Chat completions ([`Client::chat`]), the Responses API ([`Client::responses`]), Messages and
+//!   images, whole or streamed as typed events ([`EventStream`]); request builders
+//!   ([`ChatRequestBuilder`], [`ResponsesRequestBuilder`]) and multimodal [`Part`]s.
+//! - Structured outputs and tools from schemars types ([`chat::Chat::parse`], [`Tool`]) and the
+//!   tool loop ([`ToolBox`], [`chat::Chat::tool_loop`]).
+//! - Conveniences for the rest of the API: [`Client::models`], [`Client::generations`],
+//!   [`Client::embeddings`], [`Client::files`], [`Client::audio`], [`Client::videos`].
+//! - One [`Error`] that keeps what the server said; a `gen_ai.request` tracing span per request.
+//!
+//! For tests, `openrouter-mock` answers every operation offline.
 
 mod accumulate;
 pub mod chat;
