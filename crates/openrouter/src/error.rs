@@ -246,7 +246,14 @@ impl ApiError {
             .and_then(|s| s.parse::<u16>().ok())
             .and_then(|s| StatusCode::from_u16(s).ok())
             .unwrap_or(status);
-        let mut error = Self::from_body(status, body);
+        // A failed chat choice carries its error beside the choice, not at the top level.
+        let mut error = match error_body(body) {
+            Some(mut e) => {
+                e.status = status;
+                e
+            }
+            None => Self::from_body(status, body),
+        };
         error.retry_after = crate::error::retry_after(headers);
         error.generation_id = header(headers, "x-generation-id");
         error.rate_limit = headers
@@ -361,7 +368,19 @@ pub fn error_body(body: &[u8]) -> Option<ApiError> {
     let obj = value.as_object()?;
     let only_error = obj.get("error").is_some_and(|e| e.is_object() || e.is_string())
         && obj.keys().all(|k| matches!(k.as_str(), "error" | "user_id" | "openrouter_metadata"));
-    only_error.then(|| ApiError::from_body(StatusCode::OK, trimmed))
+    if only_error {
+        return Some(ApiError::from_body(StatusCode::OK, trimmed));
+    }
+    // A completion whose (first) choice failed: `finish_reason: "error"` with the error beside
+    // it. The document has no `error` on a choice, so decoding would drop it silently.
+    let choice = obj.get("choices")?.as_array()?.first()?;
+    let error = choice.get("error").filter(|e| e.is_object())?;
+    if choice.get("finish_reason").and_then(Value::as_str) != Some("error") {
+        return None;
+    }
+    let mut api = ApiError::from_body(StatusCode::OK, serde_json::json!({ "error": error }).to_string().as_bytes());
+    api.body = Some(value.clone());
+    Some(api)
 }
 
 /// `retry-after-ms`, else `Retry-After` in seconds or as an HTTP date.
@@ -490,6 +509,13 @@ mod tests {
         assert!(error_body(br#"{"id": "x", "choices": [], "error": {"code": 1}}"#).is_none());
         assert!(error_body(br#"{"id": "x", "choices": []}"#).is_none());
         assert!(error_body(b"not json").is_none());
+        // A failed choice is an error too, with the whole body kept.
+        let failed = br#"{"id": "gen-1", "choices": [{"index": 0, "finish_reason": "error", "error": {"code": 502, "message": "Provider returned error"}, "message": {"role": "assistant", "content": ""}}]}"#;
+        let e = error_body(failed).unwrap();
+        assert_eq!((e.code_number(), e.message.as_str()), (Some(502), "Provider returned error"));
+        assert_eq!(e.body.as_ref().unwrap()["id"], "gen-1");
+        let fine = br#"{"choices": [{"index": 0, "finish_reason": "stop", "error": {"code": 1}}]}"#;
+        assert!(error_body(fine).is_none(), "only a choice that says it failed");
     }
 
     #[test]

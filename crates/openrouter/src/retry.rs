@@ -92,7 +92,9 @@ impl RetryingExecutor {
             let span = tracing::debug_span!("openrouter.attempt", operation, attempt);
             let result = async {
                 tracing::debug!(method = %pending.method(), path = %pending.url().path(), "sending");
-                client.execute(pending).await
+                // A `200` that carries an error gets the error's status here, so that a transient
+                // one (OpenRouter sends 500/502/504 that way) is retried like any other.
+                surface_error_body(client.execute(pending).await?).await
             }
             .instrument(span)
             .await;
@@ -123,17 +125,18 @@ impl openrouter_api::Execute for RetryingExecutor {
         request: Request,
         operation_id: &'static str,
     ) -> Pin<Box<dyn Future<Output = reqwest::Result<Response>> + Send + 'a>> {
-        Box::pin(async move { surface_error_body(self.run(client, request, operation_id).await?).await })
+        Box::pin(self.run(client, request, operation_id))
     }
 }
 
 /// The header that marks an answer whose status [`surface_error_body`] changed.
 pub(crate) const ORIGINAL_STATUS: &str = "x-openrouter-rs-original-status";
 
-/// OpenRouter answers some failures with `200` and a body that is only `{"error": …}`. The
-/// generated client would decode that as an empty success (every field of a response type is
-/// optional); give it the error's status instead (its `code` when that is an HTTP error status,
-/// else 502), so it comes back as the operation's error. The original status is kept in
+/// OpenRouter answers some failures with `200` and a body that is only `{"error": …}` (or a
+/// chat choice that failed, see [`crate::error::error_body`]). The generated client would decode
+/// that as an empty success (every field of a response type is optional); give it the error's
+/// status instead (its `code` when that is an HTTP error status, else 502), so it is retried when
+/// transient and comes back as the operation's error. The original status is kept in
 /// [`ORIGINAL_STATUS`]. Only JSON answers are read here; streams pass untouched.
 pub(crate) async fn surface_error_body(response: Response) -> reqwest::Result<Response> {
     let is_json = response

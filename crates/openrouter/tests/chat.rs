@@ -327,3 +327,33 @@ async fn a_refused_connection_is_retried_then_reported_as_transport() {
     assert!(err.is_retryable());
     assert!(!format!("{err:?}").contains("sk-test"));
 }
+
+#[tokio::test]
+async fn a_200_carrying_a_transient_error_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(path("/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"error": {"code": 502, "message": "Provider returned error"}})))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    let failed_choice = json!({"id": "gen-2", "choices": [{"index": 0, "finish_reason": "error", "error": {"code": 504, "message": "upstream timeout"}, "message": {"role": "assistant", "content": ""}}]});
+    Mock::given(path("/chat/completions")).respond_with(ResponseTemplate::new(200).set_body_json(failed_choice)).up_to_n_times(1).mount(&server).await;
+    Mock::given(path("/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "gen-3", "object": "chat.completion", "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "ok"}}]})))
+        .mount(&server)
+        .await;
+    let policy = openrouter::RetryPolicy { initial_backoff: Duration::from_millis(1), ..Default::default() };
+    let client = Client::builder().api_key("sk-test").base_url(server.uri()).retry_policy(policy).build().unwrap();
+    let completion = client.chat().create(&request()).await.unwrap();
+    assert_eq!(completion.id.as_deref(), Some("gen-3"), "both 200s that carried a 5xx were retried");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+
+    // With retries off, a failed choice comes back as the API error it is.
+    let client = Client::builder().api_key("sk-test").base_url(server.uri()).retry_policy(openrouter::RetryPolicy::none()).build().unwrap();
+    server.reset().await;
+    let failed_choice = json!({"id": "gen-4", "choices": [{"index": 0, "finish_reason": "error", "error": {"code": 400, "message": "bad tool schema"}}]});
+    Mock::given(path("/chat/completions")).respond_with(ResponseTemplate::new(200).set_body_json(failed_choice)).mount(&server).await;
+    let err = client.chat().create(&request()).await.unwrap_err();
+    let api = err.api().unwrap();
+    assert_eq!((api.status.as_u16(), api.code_number(), api.message.as_str()), (200, Some(400), "bad tool schema"));
+}
