@@ -136,7 +136,8 @@ pub(crate) const ORIGINAL_STATUS: &str = "x-openrouter-rs-original-status";
 /// chat choice that failed, see [`crate::error::error_body`]). The generated client would decode
 /// that as an empty success (every field of a response type is optional); give it the error's
 /// status instead (its `code` when that is an HTTP error status, else 502), so it is retried when
-/// transient and comes back as the operation's error. The original status is kept in
+/// transient and comes back as the operation's error. A `400` whose `error.code` is transient
+/// (502, 429, …) gets that status, for the same reason. The original status is kept in
 /// [`ORIGINAL_STATUS`]. Only JSON answers are read here; streams pass untouched.
 pub(crate) async fn surface_error_body(response: Response) -> reqwest::Result<Response> {
     let is_json = response
@@ -144,10 +145,11 @@ pub(crate) async fn surface_error_body(response: Response) -> reqwest::Result<Re
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
-    if !response.status().is_success() || !is_json {
+    // A 400 may wrap a transient upstream failure (`error.code` 502): give it that status too.
+    let status = response.status();
+    if !is_json || !(status.is_success() || status == reqwest::StatusCode::BAD_REQUEST) {
         return Ok(response);
     }
-    let status = response.status();
     let headers = response.headers().clone();
     let version = response.version();
     let body = response.bytes().await?;
@@ -156,9 +158,16 @@ pub(crate) async fn surface_error_body(response: Response) -> reqwest::Result<Re
     *rebuilt.version_mut() = version;
     *rebuilt.status_mut() = status;
     if let Some(error) = crate::error::error_body(&body) {
-        let code = error.code_number().and_then(|c| u16::try_from(c).ok()).filter(|c| (400..600).contains(c)).unwrap_or(502);
-        *rebuilt.status_mut() = reqwest::StatusCode::from_u16(code).unwrap_or(reqwest::StatusCode::BAD_GATEWAY);
-        rebuilt.headers_mut().insert(ORIGINAL_STATUS, reqwest::header::HeaderValue::from(status.as_u16()));
+        let code = error.code_number().and_then(|c| u16::try_from(c).ok()).filter(|c| (400..600).contains(c));
+        let new_status = match code {
+            Some(c) if status.is_success() || is_retryable_status(c) => Some(c),
+            None if status.is_success() => Some(502),
+            _ => None,
+        };
+        if let Some(code) = new_status.and_then(|c| reqwest::StatusCode::from_u16(c).ok()) {
+            *rebuilt.status_mut() = code;
+            rebuilt.headers_mut().insert(ORIGINAL_STATUS, reqwest::header::HeaderValue::from(status.as_u16()));
+        }
     }
     Ok(Response::from(rebuilt))
 }

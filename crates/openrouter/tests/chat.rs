@@ -357,3 +357,23 @@ async fn a_200_carrying_a_transient_error_is_retried() {
     let api = err.api().unwrap();
     assert_eq!((api.status.as_u16(), api.code_number(), api.message.as_str()), (200, Some(400), "bad tool schema"));
 }
+
+#[tokio::test]
+async fn a_400_wrapping_a_transient_upstream_failure_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(path("/chat/completions"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": {"code": 502, "message": "Upstream error"}})))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/chat/completions"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": {"code": 400, "message": "messages is required"}})))
+        .mount(&server)
+        .await;
+    let policy = openrouter::RetryPolicy { initial_backoff: Duration::from_millis(1), ..Default::default() };
+    let client = Client::builder().api_key("sk-test").base_url(server.uri()).retry_policy(policy).build().unwrap();
+    let err = client.chat().create(&request()).await.unwrap_err();
+    let api = err.api().unwrap();
+    assert_eq!((api.status.as_u16(), api.message.as_str()), (400, "messages is required"));
+    assert_eq!(server.received_requests().await.unwrap().len(), 2, "the 502-in-400 was retried, the real 400 was not");
+}
