@@ -39,6 +39,18 @@ fn calling(calls: &[(&str, &str, &str)]) -> Value {
     c
 }
 
+/// The text events of a loop, collected.
+fn text_events() -> (Arc<Mutex<Vec<String>>>, impl FnMut(&LoopEvent) + Send + 'static) {
+    let texts = Arc::new(Mutex::new(Vec::new()));
+    let seen = texts.clone();
+    let on_text = move |e: &LoopEvent| {
+        if let LoopEvent::Text(t) = e {
+            seen.lock().unwrap().push(t.clone());
+        }
+    };
+    (texts, on_text)
+}
+
 async fn scripted(mock: &MockOpenRouter, turns: Vec<Value>) {
     for turn in turns {
         mock.on("sendChatCompletionRequest").not_streaming().times(1).reply(Reply::json(200, turn)).mount().await;
@@ -117,8 +129,7 @@ async fn the_streamed_chat_loop_reports_text_as_it_comes() {
     let second = ChatScript::new("m").text("Oslo: ").text("21°C").usage(10, 3, 0.0);
     mock.on("sendChatCompletionRequest").streaming().times(1).reply(Reply::sse(first.to_sse())).mount().await;
     mock.on("sendChatCompletionRequest").streaming().times(1).reply(Reply::sse(second.to_sse())).mount().await;
-    let texts = Arc::new(Mutex::new(Vec::new()));
-    let seen = texts.clone();
+    let (texts, on_text) = text_events();
     let tools = toolbox();
     let request = ChatRequestBuilder::new("m").user("Oslo?").build().unwrap();
     let outcome = mock
@@ -126,11 +137,7 @@ async fn the_streamed_chat_loop_reports_text_as_it_comes() {
         .chat()
         .tool_loop(&tools)
         .stream(true)
-        .on_event(move |e| {
-            if let LoopEvent::Text(t) = e {
-                seen.lock().unwrap().push(t.clone());
-            }
-        })
+        .on_event(on_text)
         .run(&request)
         .await
         .unwrap();
@@ -176,8 +183,7 @@ async fn the_streamed_responses_loop() {
     let second = openrouter_mock::ResponsesScript::new("m").text("4").text("2");
     mock.on("createResponses").streaming().times(1).reply(Reply::sse(first.to_sse())).mount().await;
     mock.on("createResponses").streaming().times(1).reply(Reply::sse(second.to_sse())).mount().await;
-    let texts = Arc::new(Mutex::new(Vec::new()));
-    let seen = texts.clone();
+    let (texts, on_text) = text_events();
     let tools = toolbox();
     let request = ResponsesRequestBuilder::new("m").input("40+2?").build().unwrap();
     let outcome = mock
@@ -185,11 +191,7 @@ async fn the_streamed_responses_loop() {
         .responses()
         .tool_loop(&tools)
         .stream(true)
-        .on_event(move |e| {
-            if let LoopEvent::Text(t) = e {
-                seen.lock().unwrap().push(t.clone());
-            }
-        })
+        .on_event(on_text)
         .run(&request)
         .await
         .unwrap();
