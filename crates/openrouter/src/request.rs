@@ -103,6 +103,15 @@ impl<T: serde::de::DeserializeOwned> RequestBuilder<T> {
         self
     }
 
+    /// Set field `key` typed from `value`; if this version's type cannot hold the value, send it
+    /// as given through [`extra`](Self::extra) rather than drop it.
+    fn typed_or_extra<V: serde::de::DeserializeOwned>(self, key: &str, value: Value, assign: impl FnOnce(&mut T, V)) -> Self {
+        match serde_json::from_value(value.clone()) {
+            Ok(typed) => self.with(|r| assign(r, typed)),
+            Err(_) => self.extra(key, value),
+        }
+    }
+
     /// The request, or [`crate::Error::Config`] if this version's generated request type cannot
     /// be started empty (a required field the builder does not know).
     pub fn build(self) -> Result<RequestBody<T>, crate::Error> {
@@ -204,22 +213,13 @@ impl RequestBuilder<ChatRequest> {
 
     /// Reasoning effort (`minimal`, `low`, `medium`, `high`, …; unknown values are sent as given).
     pub fn reasoning_effort(self, effort: &str) -> Self {
-        let value = json!({"effort": effort});
-        match serde_json::from_value(value.clone()) {
-            Ok(reasoning) => self.with(|r| r.reasoning = Some(reasoning)),
-            // This version's type cannot hold it: send it as given.
-            Err(_) => self.extra("reasoning", value),
-        }
+        self.typed_or_extra("reasoning", json!({"effort": effort}), |r, v| r.reasoning = Some(v))
     }
 
     /// Any JSON object as the answer (`response_format: json_object`); for a typed answer use
     /// [`crate::chat::Chat::parse`].
     pub fn json_object(self) -> Self {
-        let value = json!({"type": "json_object"});
-        match serde_json::from_value(value.clone()) {
-            Ok(format) => self.with(|r| r.response_format = Some(format)),
-            Err(_) => self.extra("response_format", value),
-        }
+        self.typed_or_extra("response_format", json!({"type": "json_object"}), |r, v| r.response_format = Some(v))
     }
 
     /// A plugin (`{"id": "web", "max_results": 3}`, `{"id": "file-parser", …}`, …).
@@ -298,11 +298,7 @@ impl RequestBuilder<ResponsesRequest> {
 
     /// Reasoning effort (`minimal`, `low`, `medium`, `high`, …).
     pub fn reasoning_effort(self, effort: &str) -> Self {
-        let value = json!({"effort": effort});
-        match serde_json::from_value(value.clone()) {
-            Ok(reasoning) => self.with(|r| r.reasoning = Some(reasoning)),
-            Err(_) => self.extra("reasoning", value),
-        }
+        self.typed_or_extra("reasoning", json!({"effort": effort}), |r, v| r.reasoning = Some(v))
     }
 
     /// A plugin (`{"id": "web"}`, …).
