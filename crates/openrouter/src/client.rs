@@ -136,11 +136,7 @@ impl Client {
         let span = crate::observe::request_span(gen_ai_operation(path), model.as_deref());
         async {
             let response = self.post_json(path, operation, &body).await?;
-            let bytes = response.bytes().await.map_err(Error::Transport)?;
-            if let Some(error) = crate::error::error_body(&bytes) {
-                return Err(Error::Api(Box::new(error)));
-            }
-            let value: T = crate::error::decode(what, &bytes)?;
+            let value: T = read_json(response, what).await?;
             value.observe(&tracing::Span::current());
             Ok(value)
         }
@@ -408,6 +404,20 @@ impl ClientBuilder {
         let first_byte_timeout = self.first_byte_timeout;
         Ok(Client { inner: Arc::new(Inner { api, base_url, http, executor, stream_idle_timeout, first_byte_timeout }) })
     }
+}
+
+/// A successful answer decoded as `T`. A `200` that only carries an error was already turned
+/// into an error status by the executor when it said it is JSON; an answer that did not say so
+/// (no or another content type) is checked here, so each body is scanned once.
+pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(response: reqwest::Response, what: &'static str) -> Result<T, Error> {
+    let checked = crate::retry::is_json(response.headers());
+    let bytes = response.bytes().await.map_err(Error::Transport)?;
+    if !checked {
+        if let Some(error) = crate::error::error_body(&bytes) {
+            return Err(Error::Api(Box::new(error)));
+        }
+    }
+    crate::error::decode(what, &bytes)
 }
 
 /// The GenAI operation name of an endpoint.

@@ -27,11 +27,7 @@ impl<'a> Files<'a> {
         let body = multipart_file(&boundary, filename, bytes);
         let content_type = format!("multipart/form-data; boundary={boundary}");
         let response = self.client.post("/files", "uploadFile", &content_type, body).await?;
-        let bytes = response.bytes().await.map_err(Error::Transport)?;
-        if let Some(error) = crate::error::error_body(&bytes) {
-            return Err(Error::Api(Box::new(error)));
-        }
-        crate::error::decode("uploaded file", &bytes)
+        crate::client::read_json(response, "uploaded file").await
     }
 
     /// Upload a file from disk under its own name.

@@ -129,6 +129,14 @@ impl openrouter_api::Execute for RetryingExecutor {
     }
 }
 
+/// Whether an answer says it is JSON (the answers [`surface_error_body`] reads).
+pub(crate) fn is_json(headers: &reqwest::header::HeaderMap) -> bool {
+    headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
 /// The header that marks an answer whose status [`surface_error_body`] changed.
 pub(crate) const ORIGINAL_STATUS: &str = "x-openrouter-rs-original-status";
 
@@ -140,11 +148,7 @@ pub(crate) const ORIGINAL_STATUS: &str = "x-openrouter-rs-original-status";
 /// (502, 429, …) gets that status, for the same reason. The original status is kept in
 /// [`ORIGINAL_STATUS`]. Only JSON answers are read here; streams pass untouched.
 pub(crate) async fn surface_error_body(response: Response) -> reqwest::Result<Response> {
-    let is_json = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+    let is_json = is_json(response.headers());
     // A 400 may wrap a transient upstream failure (`error.code` 502): give it that status too.
     let status = response.status();
     if !is_json || !(status.is_success() || status == reqwest::StatusCode::BAD_REQUEST) {

@@ -377,3 +377,13 @@ async fn a_400_wrapping_a_transient_upstream_failure_is_retried() {
     assert_eq!((api.status.as_u16(), api.message.as_str()), (400, "messages is required"));
     assert_eq!(server.received_requests().await.unwrap().len(), 2, "the 502-in-400 was retried, the real 400 was not");
 }
+
+#[tokio::test]
+async fn a_200_error_body_without_a_json_content_type_is_still_an_error() {
+    let server = MockServer::start().await;
+    let body = "\n\n{\"error\": {\"code\": 504, \"message\": \"Gateway timeout\"}}";
+    Mock::given(path("/chat/completions")).respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/plain")).mount(&server).await;
+    let client = Client::builder().api_key("sk-test").base_url(server.uri()).retry_policy(openrouter::RetryPolicy::none()).build().unwrap();
+    let err = client.chat().create(&request()).await.unwrap_err();
+    assert_eq!(err.api().map(|e| (e.code_number(), e.message.as_str())), Some((Some(504), "Gateway timeout")));
+}
