@@ -32,6 +32,8 @@ pub struct Generated {
     pub normalised: serde_json::Value,
     pub renamed_variants: usize,
     pub closed_enums_left: Vec<String>,
+    /// Structs decoded by `lean_deserialize!` (unknown fields kept) instead of serde's derive.
+    pub lean_structs: usize,
 }
 
 /// Generate the crate sources from a loaded document.
@@ -117,6 +119,7 @@ pub fn generate(doc: &Document, source_label: &str, features: &FeatureConfig) ->
         normalised: value,
         renamed_variants: out.renamed_variants,
         closed_enums_left: out.closed_enums_left,
+        lean_structs: out.lean_structs,
     })
 }
 
@@ -238,6 +241,7 @@ pub fn summary(g: &Generated) -> String {
         "behind the `management` feature: {} operations, {} types\n",
         g.gated_methods, g.gated_types
     ));
+    s.push_str(&format!("structs with the lean decoder (unknown fields kept in `extra`): {}\n", g.lean_structs));
     s.push_str(&format!("untagged-union variants named after their member: {}\n", g.renamed_variants));
     let variants: usize = n.unions.values().map(|u| u.variants.len()).sum();
     s.push_str(&format!("tagged unions: {} ({variants} variants)\n", n.unions.len()));

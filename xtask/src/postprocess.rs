@@ -58,6 +58,8 @@ pub struct Output {
     pub renamed_variants: usize,
     pub tagged_unions: usize,
     pub closed_enums_left: Vec<String>,
+    /// Structs whose `Deserialize` is `lean_deserialize!` instead of serde's derive.
+    pub lean_structs: usize,
 }
 
 pub fn rewrite(
@@ -134,6 +136,7 @@ pub fn rewrite(
         .collect();
     type_names.extend(unions.keys().map(|n| rust_type_name(n)));
     let mut pieces = Vec::new();
+    let mut lean_structs = 0;
     for mut item in rewritten {
         let name = item_name(&item);
         let is_gated = name.as_ref().is_some_and(|n| gated.contains(n));
@@ -143,7 +146,20 @@ pub fn rewrite(
                 pieces.push(Piece::Text(if is_gated { format!("{cfg_text}{text}") } else { text }));
                 continue;
             }
-            Item::Struct(x) if is_gated => x.attrs.push(cfg_attr.clone()),
+            Item::Struct(x) => {
+                if let Some(text) = lean_deserialize(x) {
+                    lean_structs += 1;
+                    if is_gated {
+                        x.attrs.push(cfg_attr.clone());
+                    }
+                    push_item(&mut pieces, item);
+                    pieces.push(Piece::Text(if is_gated { format!("{cfg_text}{text}") } else { text }));
+                    continue;
+                }
+                if is_gated {
+                    x.attrs.push(cfg_attr.clone());
+                }
+            }
             Item::Enum(x) if is_gated => x.attrs.push(cfg_attr.clone()),
             Item::Type(x) if is_gated => x.attrs.push(cfg_attr.clone()),
             Item::Impl(x) if is_gated => x.attrs.push(cfg_attr.clone()),
@@ -188,6 +204,7 @@ pub fn rewrite(
         renamed_variants,
         tagged_unions: unions.len(),
         closed_enums_left: closed_left,
+        lean_structs,
     })
 }
 
@@ -347,11 +364,10 @@ fn tagged_union(name: &str, union: &TaggedUnion) -> String {
     let doc = union.description.clone().unwrap_or_else(|| format!("`{name}`: told apart by `{tag}`."));
     let doc_attr: syn::Attribute = syn::parse_quote!(#[doc = #doc]);
     let mut text = format!(
-        "tagged_union! {{\n{}    pub enum {} (tag = {:?}){} {{\n",
+        "tagged_union! {{\n{}    pub enum {} (tag = {:?}) {{\n",
         doc_lines(&[doc_attr], "    "),
         rust_type_name(name),
         tag,
-        if union.stream_payload { " [text]" } else { "" }
     );
     if !union.strings.is_empty() {
         text.push_str("        @strings {\n");
@@ -384,6 +400,98 @@ fn replaced_impl(imp: &syn::ItemImpl) -> bool {
     let Some((path, _)) = &imp.trait_ else { return false };
     let last = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
     matches!(last.as_str(), "Display" | "FromStr" | "TryFrom")
+}
+
+/// A struct with named fields that derives `Deserialize`: drop the derive and return the
+/// `lean_deserialize!` invocation that replaces it (see `templates/support.rs` for why).
+fn lean_deserialize(s: &mut syn::ItemStruct) -> Option<String> {
+    let Fields::Named(fields) = &s.fields else { return None };
+    let derive = s.attrs.iter_mut().find(|a| a.path().is_ident("derive"))?;
+    let paths: syn::punctuated::Punctuated<syn::Path, syn::Token![,]> =
+        derive.parse_args_with(syn::punctuated::Punctuated::parse_terminated).ok()?;
+    if !paths.iter().any(|p| p.segments.last().is_some_and(|s| s.ident == "Deserialize")) {
+        return None;
+    }
+    let mut lines = Vec::new();
+    let mut extra = None;
+    for f in &fields.named {
+        let ident = f.ident.as_ref()?.to_string();
+        let attrs = serde_field_attrs(&f.attrs);
+        if attrs.flatten {
+            if extra.is_some() {
+                return None;
+            }
+            extra = Some(format!("{ident}: {}", f.ty.to_token_stream()));
+            continue;
+        }
+        let wire = attrs.rename.unwrap_or_else(|| ident.trim_start_matches("r#").to_string());
+        let kind = if is_option(&f.ty) {
+            "opt".to_string()
+        } else if let Some(path) = attrs.default_with {
+            format!("default_with({path})")
+        } else if attrs.default {
+            "default".to_string()
+        } else {
+            "req".to_string()
+        };
+        lines.push(format!("        {ident}: {wire:?} => {kind},\n"));
+    }
+    let kept: Vec<String> = paths
+        .iter()
+        .filter(|p| !p.segments.last().is_some_and(|s| s.ident == "Deserialize"))
+        .map(|p| p.to_token_stream().to_string().replace(' ', ""))
+        .collect();
+    let list: TokenStream = kept.join(", ").parse().ok()?;
+    *derive = syn::parse_quote!(#[derive(#list)]);
+    let mut text = format!("lean_deserialize! {{\n    {} {{\n", s.ident);
+    for l in lines {
+        text.push_str(&l);
+    }
+    text.push_str("    }\n");
+    if let Some(e) = extra {
+        text.push_str(&format!("    extra {e}\n"));
+    }
+    text.push_str("}\n");
+    Some(text)
+}
+
+#[derive(Default)]
+struct SerdeFieldAttrs {
+    flatten: bool,
+    rename: Option<String>,
+    default: bool,
+    default_with: Option<String>,
+}
+
+fn serde_field_attrs(attrs: &[syn::Attribute]) -> SerdeFieldAttrs {
+    let mut out = SerdeFieldAttrs::default();
+    for a in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = a.parse_nested_meta(|m| {
+            if m.path.is_ident("flatten") {
+                out.flatten = true;
+            } else if m.path.is_ident("rename") {
+                if let Lit::Str(s) = m.value()?.parse::<Lit>()? {
+                    out.rename = Some(s.value());
+                }
+            } else if m.path.is_ident("default") {
+                if m.input.peek(syn::Token![=]) {
+                    if let Lit::Str(s) = m.value()?.parse::<Lit>()? {
+                        out.default_with = Some(s.value());
+                    }
+                } else {
+                    out.default = true;
+                }
+            } else if m.input.peek(syn::Token![=]) {
+                let _ = m.value()?.parse::<Lit>()?;
+            }
+            Ok(())
+        });
+    }
+    out
+}
+
+fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }
 
 #[cfg(test)]

@@ -116,36 +116,236 @@ impl<'de, T: for<'a> From<&'a str> + From<String>> serde::de::Visitor<'de> for O
     }
 }
 
-/// A union whose members one property (the tag) tells apart. Deserializing reads the tag first
-/// and decodes only the matching member, so an error names the member that failed; a tag this
-/// version does not know, or a value without a tag, becomes `Unknown` with the data intact.
-/// Each member type keeps its own tag field, so serializing a variant writes the tag back.
-/// Plain string members (`"auto"` beside `{type: "function", …}`) are unit variants.
-macro_rules! tagged_union {
-    (@text [] $name:ident $tag:literal { $( $variant:ident ( $($value:literal)|+ ), )* }) => {};
-    (@text [text] $name:ident $tag:literal { $( $variant:ident ( $($value:literal)|+ ), )* }) => {
-        // Opt-in: a second deserializer for every member type (and everything they contain)
-        // costs about 15% of this crate's compile time.
-        #[cfg(feature = "text-decoder")]
-        impl $name {
-            /// Decode from JSON text without building a `serde_json::Value`: one pass reads the
-            /// tag (skipping the rest), a second decodes the member it names (the generic
-            /// `Deserialize` must buffer the value, which costs about three times as much).
-            pub fn from_json_str(text: &str) -> ::std::result::Result<Self, ::serde_json::Error> {
-                let tag = $crate::support::peek_tag(text, $tag)?;
-                match tag.as_deref() {
-                    $( $(::std::option::Option::Some($value))|+ => {
-                        return ::serde_json::from_str(text).map(Self::$variant);
-                    } )*
-                    _ => {}
+/// `Deserialize` for a generated struct, in place of serde's derive: one pass over the object's
+/// keys, known keys into their fields, unknown keys into the struct's `extra` map (kept in order,
+/// written back by `Serialize`) — or skipped, for the few structs without one.
+///
+/// Why not `#[derive(Deserialize)]` with `#[serde(flatten)] extra`: serde then buffers every
+/// object into an intermediate tree before filling the struct (twice the decode time of a plain
+/// struct), and the derive emits visitors JSON never uses (sequences, byte keys), which costs
+/// compile time on ~900 types.
+///
+/// Field kinds: `opt` (absent or `null` → `None`), `req` (absent → error), `default` (absent →
+/// `Default`), `default_with(path)` (absent → `path()`).
+macro_rules! lean_deserialize {
+    (
+        $name:ident {
+            $( $field:ident : $wire:literal => $how:ident $( ( $($arg:tt)* ) )?, )*
+        }
+        $( extra $extra:ident : $extra_ty:ty )?
+    ) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct Fields;
+                impl<'de> ::serde::de::Visitor<'de> for Fields {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("an object (", stringify!($name), ")"))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<$name, A::Error> {
+                        $( let mut $field = ::std::option::Option::None; )*
+                        $( let mut $extra = <$extra_ty as ::std::default::Default>::default(); )?
+                        while let ::std::option::Option::Some(key) = map.next_key::<$crate::support::Key<'de>>()? {
+                            match key.as_str() {
+                                $( $wire => $field = ::std::option::Option::Some(map.next_value()?), )*
+                                _ => lean_deserialize!(@unknown map key $( $extra )?),
+                            }
+                        }
+                        ::std::result::Result::Ok($name {
+                            $( $field: lean_deserialize!(@finish A $field $wire $how $( ( $($arg)* ) )?), )*
+                            $( $extra, )?
+                        })
+                    }
                 }
-                ::serde_json::from_str(text)
+                deserializer.deserialize_map(Fields)
             }
         }
     };
+    (@unknown $map:ident $key:ident) => {{
+        $map.next_value::<::serde::de::IgnoredAny>()?;
+    }};
+    (@unknown $map:ident $key:ident $extra:ident) => {{
+        $extra.insert($key.into_string(), $map.next_value()?);
+    }};
+    (@finish $A:ident $v:ident $wire:literal opt) => { $v.unwrap_or_default() };
+    (@finish $A:ident $v:ident $wire:literal default) => { $v.unwrap_or_default() };
+    (@finish $A:ident $v:ident $wire:literal default_with($($path:tt)*)) => { $v.unwrap_or_else($($path)*) };
+    (@finish $A:ident $v:ident $wire:literal req) => {
+        match $v {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => return ::std::result::Result::Err(<$A::Error as ::serde::de::Error>::missing_field($wire)),
+        }
+    };
+}
+
+/// An object key, borrowed from the input when it can be (no allocation for known keys).
+#[doc(hidden)]
+pub enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl<'de> Key<'de> {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+
+    pub fn into_string(self) -> String {
+        match self {
+            Key::Borrowed(s) => s.to_owned(),
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// A map whose first entry (the tag, already read) is handed out again before the rest: lets a
+/// union decode the member its tag names from the same input, without buffering the object.
+#[doc(hidden)]
+pub struct Prepend<'de, A> {
+    tag: Option<(&'static str, Key<'de>)>,
+    rest: A,
+}
+
+impl<'de, A> Prepend<'de, A> {
+    pub fn new(key: &'static str, value: Key<'de>, rest: A) -> Self {
+        Self { tag: Some((key, value)), rest }
+    }
+}
+
+impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for Prepend<'de, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        match &self.tag {
+            Some((key, _)) => seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(key)).map(Some),
+            None => self.rest.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        // A string deserializer for the tag: a field type decoded from it only ever sees a
+        // string, so this adds one shallow instantiation per field type, not a second decoder.
+        match self.tag.take() {
+            Some((_, Key::Borrowed(s))) => seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(s)),
+            Some((_, Key::Owned(s))) => seed.deserialize(serde::de::value::StringDeserializer::new(s)),
+            None => self.rest.next_value_seed(seed),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.rest.size_hint().map(|n| n + usize::from(self.tag.is_some()))
+    }
+}
+
+/// A value that is not an object, for a union's `Unknown`.
+#[doc(hidden)]
+pub struct AnyValue;
+
+impl<'de> serde::de::Visitor<'de> for AnyValue {
+    type Value = serde_json::Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<serde_json::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<serde_json::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<serde_json::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<serde_json::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<serde_json::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_string<E>(self, v: String) -> Result<serde_json::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_unit<E>(self) -> Result<serde_json::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<serde_json::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<serde_json::Value, S::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+}
+
+/// The rest of an object whose first keys were already read, as a JSON object.
+#[doc(hidden)]
+pub fn collect_object<'de, A: serde::de::MapAccess<'de>>(
+    mut object: serde_json::Map<String, serde_json::Value>,
+    mut map: A,
+) -> Result<serde_json::Map<String, serde_json::Value>, A::Error> {
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        let value = map.next_value()?;
+        object.insert(key.into_string(), value);
+    }
+    Ok(object)
+}
+
+/// Decode a member from an object already read whole (its tag was not its first key). Through
+/// JSON text, so the member's decoder is the one every response uses (no second decoder for
+/// `serde_json::Value` compiled for every type).
+#[doc(hidden)]
+pub fn decode_member<T: serde::de::DeserializeOwned, E: serde::de::Error>(
+    object: &serde_json::Map<String, serde_json::Value>,
+    union: &str,
+    variant: &str,
+) -> Result<T, E> {
+    let text = serde_json::to_vec(object).map_err(E::custom)?;
+    serde_json::from_slice(&text).map_err(|e| member_error(union, variant, e))
+}
+
+#[doc(hidden)]
+pub fn member_error<E: serde::de::Error>(union: &str, variant: &str, err: impl std::fmt::Display) -> E {
+    E::custom(format_args!("{union}::{variant}: {err}"))
+}
+
+/// A union whose members one property (the tag) tells apart. Deserializing reads the tag and
+/// decodes only the matching member, so an error names the member that failed; a tag this
+/// version does not know, or a value without a tag, becomes `Unknown` with the data intact.
+/// When the tag is the object's first key (as OpenRouter writes stream events) the member is
+/// decoded from the input directly; otherwise the object is read whole first.
+/// Each member type keeps its own tag field, so serializing a variant writes the tag back.
+/// Plain string members (`"auto"` beside `{type: "function", …}`) are unit variants.
+macro_rules! tagged_union {
     (
         $(#[$meta:meta])*
-        pub enum $name:ident (tag = $tag:literal) $([$text:ident])? {
+        pub enum $name:ident (tag = $tag:literal) {
             $( @strings { $( $svariant:ident = $svalue:literal, )* } )?
             $( $variant:ident ( $($value:literal)|+ ) => $ty:ty, )*
             $( _ => $fvariant:ident ( $fty:ty ), )?
@@ -164,11 +364,26 @@ macro_rules! tagged_union {
         impl $name {
             /// The property that tells the members apart.
             pub const TAG: &'static str = $tag;
-        }
 
-        // Stream payloads (`[text]`) also decode straight from text; for other unions a second
-        // deserializer per member type would only cost compile time.
-        tagged_union!(@text [$($text)?] $name $tag { $( $variant ( $($value)|+ ), )* });
+            /// The union from an object read whole.
+            fn from_object<E: ::serde::de::Error>(object: ::serde_json::Map<::std::string::String, ::serde_json::Value>) -> ::std::result::Result<Self, E> {
+                match object.get($tag).and_then(::serde_json::Value::as_str) {
+                    $( $(::std::option::Option::Some($value))|+ => {
+                        return $crate::support::decode_member(&object, stringify!($name), stringify!($variant)).map(Self::$variant);
+                    } )*
+                    // A tag no member claims: the member that takes any tag, else Unknown.
+                    ::std::option::Option::Some(_) => {
+                        $(
+                            if let ::std::result::Result::Ok(inner) = $crate::support::decode_member::<$fty, E>(&object, "", "") {
+                                return ::std::result::Result::Ok(Self::$fvariant(inner));
+                            }
+                        )?
+                    }
+                    ::std::option::Option::None => {}
+                }
+                ::std::result::Result::Ok(Self::Unknown(::serde_json::Value::Object(object)))
+            }
+        }
 
         $(
             impl ::std::convert::From<$ty> for $name {
@@ -191,96 +406,58 @@ macro_rules! tagged_union {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                type Decode<T> = fn(::serde_json::Value) -> ::std::result::Result<T, ::serde_json::Error>;
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                if let ::std::option::Option::Some(text) = value.as_str() {
-                    match text {
-                        $($( $svalue => return ::std::result::Result::Ok(Self::$svariant), )*)?
-                        _ => return ::std::result::Result::Ok(Self::Unknown(value)),
+                struct Members;
+                impl<'de> ::serde::de::Visitor<'de> for Members {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name)))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<$name, A::Error> {
+                        use $crate::support::Key;
+                        let mut object = ::serde_json::Map::new();
+                        match map.next_key::<Key<'de>>()? {
+                            ::std::option::Option::None => {}
+                            ::std::option::Option::Some(key) if key.as_str() == $tag => {
+                                let value = match map.next_value::<::serde_json::Value>()? {
+                                    ::serde_json::Value::String(tag) => match tag.as_str() {
+                                        $( $(| $value)+ => {
+                                            let rest = $crate::support::Prepend::new($tag, Key::Owned(tag), map);
+                                            return <$ty as ::serde::Deserialize>::deserialize(::serde::de::value::MapAccessDeserializer::new(rest))
+                                                .map($name::$variant)
+                                                .map_err(|e| $crate::support::member_error(stringify!($name), stringify!($variant), e));
+                                        } )*
+                                        _ => ::serde_json::Value::String(tag),
+                                    },
+                                    other => other,
+                                };
+                                object.insert(key.into_string(), value);
+                            }
+                            ::std::option::Option::Some(key) => {
+                                let value = map.next_value()?;
+                                object.insert(key.into_string(), value);
+                            }
+                        }
+                        $name::from_object($crate::support::collect_object(object, map)?)
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, text: &str) -> ::std::result::Result<$name, E> {
+                        match text {
+                            $($( $svalue => ::std::result::Result::Ok($name::$svariant), )*)?
+                            _ => ::std::result::Result::Ok($name::Unknown(text.into())),
+                        }
+                    }
+                    fn visit_bool<E>(self, v: bool) -> ::std::result::Result<$name, E> { ::std::result::Result::Ok($name::Unknown(v.into())) }
+                    fn visit_i64<E>(self, v: i64) -> ::std::result::Result<$name, E> { ::std::result::Result::Ok($name::Unknown(v.into())) }
+                    fn visit_u64<E>(self, v: u64) -> ::std::result::Result<$name, E> { ::std::result::Result::Ok($name::Unknown(v.into())) }
+                    fn visit_f64<E: ::serde::de::Error>(self, v: f64) -> ::std::result::Result<$name, E> { ::serde::de::Visitor::visit_f64($crate::support::AnyValue, v).map($name::Unknown) }
+                    fn visit_unit<E>(self) -> ::std::result::Result<$name, E> { ::std::result::Result::Ok($name::Unknown(::serde_json::Value::Null)) }
+                    fn visit_seq<S: ::serde::de::SeqAccess<'de>>(self, seq: S) -> ::std::result::Result<$name, S::Error> {
+                        ::serde::de::Visitor::visit_seq($crate::support::AnyValue, seq).map($name::Unknown)
                     }
                 }
-                // Pick the member by its tag, then decode it once the tag is no longer borrowed.
-                let (variant, decode): (&str, Decode<Self>) = match value.get($tag).and_then(::serde_json::Value::as_str) {
-                    $(
-                        $(::std::option::Option::Some($value))|+ => (
-                            stringify!($variant),
-                            |v| ::serde_json::from_value(v).map(Self::$variant),
-                        ),
-                    )*
-                    _ => {
-                        // A tag no member claims: the member that takes any tag, else Unknown.
-                        $(
-                            if value.get($tag).is_some_and(::serde_json::Value::is_string) {
-                                if let ::std::result::Result::Ok(inner) = <$fty as ::serde::Deserialize>::deserialize(&value) {
-                                    return ::std::result::Result::Ok(Self::$fvariant(inner));
-                                }
-                            }
-                        )?
-                        return ::std::result::Result::Ok(Self::Unknown(value));
-                    }
-                };
-                decode(value).map_err(|e| $crate::support::member_error::<D::Error>(stringify!($name), variant, e))
+                deserializer.deserialize_any(Members)
             }
         }
     };
-}
-
-#[cfg(feature = "text-decoder")]
-/// The string value of `tag` at the top level of a JSON object; the rest of the text is skipped
-/// without being built. Not an object, or no string there: `None`.
-#[doc(hidden)]
-pub fn peek_tag<'a>(text: &'a str, tag: &str) -> Result<Option<std::borrow::Cow<'a, str>>, serde_json::Error> {
-    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
-    struct Peek<'t>(&'t str);
-    impl<'de> Visitor<'de> for Peek<'_> {
-        type Value = Option<std::borrow::Cow<'de, str>>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a JSON value")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut found = None;
-            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                if found.is_none() && key == self.0 {
-                    found = match map.next_value::<serde_json::Value>()? {
-                        serde_json::Value::String(s) => Some(std::borrow::Cow::Owned(s)),
-                        _ => None,
-                    };
-                } else {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-            Ok(found)
-        }
-        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            Ok(None)
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-    }
-    let mut de = serde_json::Deserializer::from_str(text);
-    de.deserialize_any(Peek(tag))
-}
-
-#[doc(hidden)]
-pub fn member_error<E: serde::de::Error>(union: &str, variant: &str, err: serde_json::Error) -> E {
-    E::custom(format_args!("{union}::{variant}: {err}"))
 }
 
 /// Runs a request on behalf of the generated client. The `openrouter` crate implements it to add

@@ -5,7 +5,7 @@
 //! Types used as operation parameters and responses.
 
 ///Artificial Analysis benchmark index scores.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AaBenchmarkEntry {
     ///Artificial Analysis Agentic Index score
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16,9 +16,21 @@ pub struct AaBenchmarkEntry {
     ///Artificial Analysis Intelligence Index score
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub intelligence_index: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    AaBenchmarkEntry {
+        agentic_index: "agentic_index" => opt,
+        coding_index: "coding_index" => opt,
+        intelligence_index: "intelligence_index" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ActivityItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ActivityItem {
     ///BYOK inference cost in USD (external credits spent)
@@ -57,9 +69,31 @@ pub struct ActivityItem {
     ///ID of the workspace this activity is attributed to. Only present when `group_by=workspace` is passed; the response is then split per workspace. Activity recorded before workspace resolution existed is attributed to the account default workspace.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ActivityItem {
+        byok_usage_inference: "byok_usage_inference" => opt,
+        completion_tokens: "completion_tokens" => opt,
+        date: "date" => opt,
+        endpoint_id: "endpoint_id" => opt,
+        model: "model" => opt,
+        model_permaslug: "model_permaslug" => opt,
+        prompt_tokens: "prompt_tokens" => opt,
+        provider_name: "provider_name" => opt,
+        reasoning_tokens: "reasoning_tokens" => opt,
+        requests: "requests" => opt,
+        usage: "usage" => opt,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ActivityResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ActivityResponse {
     ///List of activity items
@@ -68,8 +102,17 @@ pub struct ActivityResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ActivityResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Additional tools made available to the model at this point in the input
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AdditionalToolsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -77,6 +120,18 @@ pub struct AdditionalToolsItem {
     pub tools: ::std::vec::Vec<crate::types::AdditionalToolsItemToolsItem>,
     #[serde(rename = "type")]
     pub type_: AdditionalToolsItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AdditionalToolsItem {
+        id: "id" => opt,
+        role: "role" => req,
+        tools: "tools" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -94,7 +149,7 @@ open_enum! {
 }
 
 ///Function tool definition
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AdditionalToolsItemToolsItemFunction {
     ///Withhold this tool from the model until `openrouter:tool_search` finds it. Requires the tool search server tool; at least one tool must remain non-deferred.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -110,6 +165,20 @@ pub struct AdditionalToolsItemToolsItemFunction {
     pub strict: ::std::option::Option<bool>,
     #[serde(rename = "type")]
     pub type_: AdditionalToolsItemToolsItemFunctionType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AdditionalToolsItemToolsItemFunction {
+        defer_loading: "defer_loading" => opt,
+        description: "description" => opt,
+        name: "name" => req,
+        parameters: "parameters" => opt,
+        strict: "strict" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -120,12 +189,19 @@ open_enum! {
 }
 
 ///`AdditionalToolsItemToolsItemOther`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AdditionalToolsItemToolsItemOther {
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AdditionalToolsItemToolsItemOther {
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -136,7 +212,7 @@ open_enum! {
 }
 
 ///Reasoning configuration forwarded to the advisor call. Use this to control reasoning effort and token budget for models that support extended thinking.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AdvisorReasoning {
     ///Reasoning effort level for the advisor call.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -144,6 +220,16 @@ pub struct AdvisorReasoning {
     ///Maximum number of reasoning tokens the advisor may use.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AdvisorReasoning {
+        effort: "effort" => opt,
+        max_tokens: "max_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -160,7 +246,7 @@ open_enum! {
 }
 
 ///Configuration for one openrouter:advisor server tool entry.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AdvisorServerToolConfig {
     ///When true, the full parent conversation is forwarded to the advisor so it sees the same context the executor does (and the tool-call `prompt`, if given, is appended as a final user turn). When false or omitted, the advisor receives only the `prompt` the executor passes in the tool call.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -185,14 +271,41 @@ pub struct AdvisorServerToolConfig {
     ///Sampling temperature forwarded to the advisor call. When omitted, the provider's default applies.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub temperature: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    AdvisorServerToolConfig {
+        forward_transcript: "forward_transcript" => opt,
+        instructions: "instructions" => opt,
+        max_completion_tokens: "max_completion_tokens" => opt,
+        model: "model" => opt,
+        name: "name" => opt,
+        reasoning: "reasoning" => opt,
+        stream: "stream" => opt,
+        temperature: "temperature" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///OpenRouter built-in server tool: consults a higher-intelligence advisor model (any OpenRouter model) for guidance mid-generation and returns its response. Include multiple entries to offer several named advisors; at most one entry may omit `name` to act as the default advisor.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AdvisorServerToolOpenRouter {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<AdvisorServerToolConfig>,
     #[serde(rename = "type")]
     pub type_: AdvisorServerToolOpenRouterType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AdvisorServerToolOpenRouter {
+        parameters: "parameters" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -203,7 +316,7 @@ open_enum! {
 }
 
 ///A message routed between agents in a multi-agent session
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AgentMessageItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent: ::std::option::Option<AgentMessageItemAgent>,
@@ -217,21 +330,50 @@ pub struct AgentMessageItem {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    AgentMessageItem {
+        agent: "agent" => opt,
+        author: "author" => req,
+        content: "content" => req,
+        id: "id" => opt,
+        recipient: "recipient" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`AgentMessageItemAgent`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AgentMessageItemAgent {
     pub agent_name: ::std::string::String,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    AgentMessageItemAgent {
+        agent_name: "agent_name" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`AgentMessageItemContentItemEncryptedContent`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AgentMessageItemContentItemEncryptedContent {
     pub encrypted_content: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: AgentMessageItemContentItemEncryptedContentType,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AgentMessageItemContentItemEncryptedContent {
+        encrypted_content: "encrypted_content" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -242,13 +384,24 @@ open_enum! {
 }
 
 ///Image input content item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AgentMessageItemContentItemInputImage {
     pub detail: AgentMessageItemContentItemInputImageDetail,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: AgentMessageItemContentItemInputImageType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AgentMessageItemContentItemInputImage {
+        detail: "detail" => req,
+        image_url: "image_url" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -276,7 +429,7 @@ open_enum! {
 }
 
 ///Event emitted when a text annotation is added to output
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnnotationAddedEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub annotation: ::std::option::Option<crate::types::OpenAiResponsesAnnotation>,
@@ -292,19 +445,21 @@ pub struct AnnotationAddedEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::annotation_added_event_type")]
     pub type_: AnnotationAddedEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnnotationAddedEvent {
-    fn default() -> Self {
-        Self {
-            annotation: Default::default(),
-            annotation_index: Default::default(),
-            content_index: Default::default(),
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::annotation_added_event_type(),
-        }
+
+lean_deserialize! {
+    AnnotationAddedEvent {
+        annotation: "annotation" => opt,
+        annotation_index: "annotation_index" => opt,
+        content_index: "content_index" => opt,
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::annotation_added_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -320,7 +475,7 @@ impl ::std::default::Default for AnnotationAddedEventType {
     }
 }
 ///`AnthropicAdvisorMessageUsageIteration`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicAdvisorMessageUsageIteration {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_creation: ::std::option::Option<AnthropicIterationCacheCreation>,
@@ -339,19 +494,21 @@ pub struct AnthropicAdvisorMessageUsageIteration {
         default = "defaults::anthropic_advisor_message_usage_iteration_type"
     )]
     pub type_: AnthropicAdvisorMessageUsageIterationType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicAdvisorMessageUsageIteration {
-    fn default() -> Self {
-        Self {
-            cache_creation: Default::default(),
-            cache_creation_input_tokens: Default::default(),
-            cache_read_input_tokens: Default::default(),
-            input_tokens: Default::default(),
-            model: Default::default(),
-            output_tokens: Default::default(),
-            type_: defaults::anthropic_advisor_message_usage_iteration_type(),
-        }
+
+lean_deserialize! {
+    AnthropicAdvisorMessageUsageIteration {
+        cache_creation: "cache_creation" => opt,
+        cache_creation_input_tokens: "cache_creation_input_tokens" => opt,
+        cache_read_input_tokens: "cache_read_input_tokens" => opt,
+        input_tokens: "input_tokens" => opt,
+        model: "model" => opt,
+        output_tokens: "output_tokens" => opt,
+        type_: "type" => default_with(defaults::anthropic_advisor_message_usage_iteration_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -367,7 +524,7 @@ impl ::std::default::Default for AnthropicAdvisorMessageUsageIterationType {
     }
 }
 ///`AnthropicAdvisorToolResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicAdvisorToolResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<
@@ -377,15 +534,17 @@ pub struct AnthropicAdvisorToolResult {
     pub tool_use_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::anthropic_advisor_tool_result_type")]
     pub type_: AnthropicAdvisorToolResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicAdvisorToolResult {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            tool_use_id: Default::default(),
-            type_: defaults::anthropic_advisor_tool_result_type(),
-        }
+
+lean_deserialize! {
+    AnthropicAdvisorToolResult {
+        content: "content" => opt,
+        tool_use_id: "tool_use_id" => opt,
+        type_: "type" => default_with(defaults::anthropic_advisor_tool_result_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -433,12 +592,23 @@ open_enum! {
 }
 
 ///`AnthropicBase64ImageSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicBase64ImageSource {
     pub data: ::std::string::String,
     pub media_type: AnthropicImageMimeType,
     #[serde(rename = "type")]
     pub type_: AnthropicBase64ImageSourceType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicBase64ImageSource {
+        data: "data" => req,
+        media_type: "media_type" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -449,7 +619,7 @@ open_enum! {
 }
 
 ///`AnthropicBase64PdfSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicBase64PdfSource {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::string::String>,
@@ -457,15 +627,17 @@ pub struct AnthropicBase64PdfSource {
     pub media_type: AnthropicBase64PdfSourceMediaType,
     #[serde(rename = "type", default = "defaults::anthropic_base64_pdf_source_type")]
     pub type_: AnthropicBase64PdfSourceType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicBase64PdfSource {
-    fn default() -> Self {
-        Self {
-            data: Default::default(),
-            media_type: defaults::anthropic_base64_pdf_source_media_type(),
-            type_: defaults::anthropic_base64_pdf_source_type(),
-        }
+
+lean_deserialize! {
+    AnthropicBase64PdfSource {
+        data: "data" => opt,
+        media_type: "media_type" => default_with(defaults::anthropic_base64_pdf_source_media_type),
+        type_: "type" => default_with(defaults::anthropic_base64_pdf_source_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -494,7 +666,7 @@ impl ::std::default::Default for AnthropicBase64PdfSourceType {
     }
 }
 ///`AnthropicBashCodeExecutionOutput`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicBashCodeExecutionOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_id: ::std::option::Option<::std::string::String>,
@@ -503,14 +675,16 @@ pub struct AnthropicBashCodeExecutionOutput {
         default = "defaults::anthropic_bash_code_execution_output_type"
     )]
     pub type_: AnthropicBashCodeExecutionOutputType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicBashCodeExecutionOutput {
-    fn default() -> Self {
-        Self {
-            file_id: Default::default(),
-            type_: defaults::anthropic_bash_code_execution_output_type(),
-        }
+
+lean_deserialize! {
+    AnthropicBashCodeExecutionOutput {
+        file_id: "file_id" => opt,
+        type_: "type" => default_with(defaults::anthropic_bash_code_execution_output_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -526,7 +700,7 @@ impl ::std::default::Default for AnthropicBashCodeExecutionOutputType {
     }
 }
 ///`AnthropicBashCodeExecutionResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicBashCodeExecutionResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<
@@ -543,17 +717,19 @@ pub struct AnthropicBashCodeExecutionResult {
         default = "defaults::anthropic_bash_code_execution_result_type"
     )]
     pub type_: AnthropicBashCodeExecutionResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicBashCodeExecutionResult {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            return_code: Default::default(),
-            stderr: Default::default(),
-            stdout: Default::default(),
-            type_: defaults::anthropic_bash_code_execution_result_type(),
-        }
+
+lean_deserialize! {
+    AnthropicBashCodeExecutionResult {
+        content: "content" => opt,
+        return_code: "return_code" => opt,
+        stderr: "stderr" => opt,
+        stdout: "stdout" => opt,
+        type_: "type" => default_with(defaults::anthropic_bash_code_execution_result_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -569,7 +745,7 @@ impl ::std::default::Default for AnthropicBashCodeExecutionResultType {
     }
 }
 ///`AnthropicBashCodeExecutionToolResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicBashCodeExecutionToolResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<crate::types::AnthropicBashCodeExecutionContent>,
@@ -580,18 +756,21 @@ pub struct AnthropicBashCodeExecutionToolResult {
         default = "defaults::anthropic_bash_code_execution_tool_result_type"
     )]
     pub type_: AnthropicBashCodeExecutionToolResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicBashCodeExecutionToolResult {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            tool_use_id: Default::default(),
-            type_: defaults::anthropic_bash_code_execution_tool_result_type(),
-        }
+
+lean_deserialize! {
+    AnthropicBashCodeExecutionToolResult {
+        content: "content" => opt,
+        tool_use_id: "tool_use_id" => opt,
+        type_: "type" => default_with(defaults::anthropic_bash_code_execution_tool_result_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`AnthropicBashCodeExecutionToolResultError`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicBashCodeExecutionToolResultError {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<
@@ -602,14 +781,16 @@ pub struct AnthropicBashCodeExecutionToolResultError {
         default = "defaults::anthropic_bash_code_execution_tool_result_error_type"
     )]
     pub type_: AnthropicBashCodeExecutionToolResultErrorType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicBashCodeExecutionToolResultError {
-    fn default() -> Self {
-        Self {
-            error_code: Default::default(),
-            type_: defaults::anthropic_bash_code_execution_tool_result_error_type(),
-        }
+
+lean_deserialize! {
+    AnthropicBashCodeExecutionToolResultError {
+        error_code: "error_code" => opt,
+        type_: "type" => default_with(defaults::anthropic_bash_code_execution_tool_result_error_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -649,12 +830,22 @@ impl ::std::default::Default for AnthropicBashCodeExecutionToolResultType {
     }
 }
 ///Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCacheControlDirective {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<AnthropicCacheControlTtl>,
     #[serde(rename = "type")]
     pub type_: AnthropicCacheControlDirectiveType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicCacheControlDirective {
+        ttl: "ttl" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -697,15 +888,26 @@ for AnthropicCacheCreation {
     }
 }
 ///`AnthropicCacheCreationInner`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCacheCreationInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral_1h_input_tokens: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral_5m_input_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    AnthropicCacheCreationInner {
+        ephemeral_1h_input_tokens: "ephemeral_1h_input_tokens" => opt,
+        ephemeral_5m_input_tokens: "ephemeral_5m_input_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`AnthropicCitationCharLocation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCitationCharLocation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cited_text: ::std::option::Option<::std::string::String>,
@@ -724,22 +926,25 @@ pub struct AnthropicCitationCharLocation {
         default = "defaults::anthropic_citation_char_location_type"
     )]
     pub type_: AnthropicCitationCharLocationType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicCitationCharLocation {
-    fn default() -> Self {
-        Self {
-            cited_text: Default::default(),
-            document_index: Default::default(),
-            document_title: Default::default(),
-            end_char_index: Default::default(),
-            file_id: Default::default(),
-            start_char_index: Default::default(),
-            type_: defaults::anthropic_citation_char_location_type(),
-        }
+
+lean_deserialize! {
+    AnthropicCitationCharLocation {
+        cited_text: "cited_text" => opt,
+        document_index: "document_index" => opt,
+        document_title: "document_title" => opt,
+        end_char_index: "end_char_index" => opt,
+        file_id: "file_id" => opt,
+        start_char_index: "start_char_index" => opt,
+        type_: "type" => default_with(defaults::anthropic_citation_char_location_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`AnthropicCitationCharLocationParam`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCitationCharLocationParam {
     pub cited_text: ::std::string::String,
     pub document_index: i64,
@@ -749,6 +954,20 @@ pub struct AnthropicCitationCharLocationParam {
     pub start_char_index: i64,
     #[serde(rename = "type")]
     pub type_: AnthropicCitationCharLocationParamType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicCitationCharLocationParam {
+        cited_text: "cited_text" => req,
+        document_index: "document_index" => req,
+        document_title: "document_title" => opt,
+        end_char_index: "end_char_index" => req,
+        start_char_index: "start_char_index" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -771,7 +990,7 @@ impl ::std::default::Default for AnthropicCitationCharLocationType {
     }
 }
 ///`AnthropicCitationContentBlockLocation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCitationContentBlockLocation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cited_text: ::std::option::Option<::std::string::String>,
@@ -790,22 +1009,25 @@ pub struct AnthropicCitationContentBlockLocation {
         default = "defaults::anthropic_citation_content_block_location_type"
     )]
     pub type_: AnthropicCitationContentBlockLocationType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicCitationContentBlockLocation {
-    fn default() -> Self {
-        Self {
-            cited_text: Default::default(),
-            document_index: Default::default(),
-            document_title: Default::default(),
-            end_block_index: Default::default(),
-            file_id: Default::default(),
-            start_block_index: Default::default(),
-            type_: defaults::anthropic_citation_content_block_location_type(),
-        }
+
+lean_deserialize! {
+    AnthropicCitationContentBlockLocation {
+        cited_text: "cited_text" => opt,
+        document_index: "document_index" => opt,
+        document_title: "document_title" => opt,
+        end_block_index: "end_block_index" => opt,
+        file_id: "file_id" => opt,
+        start_block_index: "start_block_index" => opt,
+        type_: "type" => default_with(defaults::anthropic_citation_content_block_location_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`AnthropicCitationContentBlockLocationParam`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCitationContentBlockLocationParam {
     pub cited_text: ::std::string::String,
     pub document_index: i64,
@@ -815,6 +1037,20 @@ pub struct AnthropicCitationContentBlockLocationParam {
     pub start_block_index: i64,
     #[serde(rename = "type")]
     pub type_: AnthropicCitationContentBlockLocationParamType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicCitationContentBlockLocationParam {
+        cited_text: "cited_text" => req,
+        document_index: "document_index" => req,
+        document_title: "document_title" => opt,
+        end_block_index: "end_block_index" => req,
+        start_block_index: "start_block_index" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -837,7 +1073,7 @@ impl ::std::default::Default for AnthropicCitationContentBlockLocationType {
     }
 }
 ///`AnthropicCitationPageLocation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCitationPageLocation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cited_text: ::std::option::Option<::std::string::String>,
@@ -856,22 +1092,25 @@ pub struct AnthropicCitationPageLocation {
         default = "defaults::anthropic_citation_page_location_type"
     )]
     pub type_: AnthropicCitationPageLocationType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicCitationPageLocation {
-    fn default() -> Self {
-        Self {
-            cited_text: Default::default(),
-            document_index: Default::default(),
-            document_title: Default::default(),
-            end_page_number: Default::default(),
-            file_id: Default::default(),
-            start_page_number: Default::default(),
-            type_: defaults::anthropic_citation_page_location_type(),
-        }
+
+lean_deserialize! {
+    AnthropicCitationPageLocation {
+        cited_text: "cited_text" => opt,
+        document_index: "document_index" => opt,
+        document_title: "document_title" => opt,
+        end_page_number: "end_page_number" => opt,
+        file_id: "file_id" => opt,
+        start_page_number: "start_page_number" => opt,
+        type_: "type" => default_with(defaults::anthropic_citation_page_location_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`AnthropicCitationPageLocationParam`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCitationPageLocationParam {
     pub cited_text: ::std::string::String,
     pub document_index: i64,
@@ -881,6 +1120,20 @@ pub struct AnthropicCitationPageLocationParam {
     pub start_page_number: i64,
     #[serde(rename = "type")]
     pub type_: AnthropicCitationPageLocationParamType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicCitationPageLocationParam {
+        cited_text: "cited_text" => req,
+        document_index: "document_index" => req,
+        document_title: "document_title" => opt,
+        end_page_number: "end_page_number" => req,
+        start_page_number: "start_page_number" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -903,7 +1156,7 @@ impl ::std::default::Default for AnthropicCitationPageLocationType {
     }
 }
 ///`AnthropicCitationSearchResultLocation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCitationSearchResultLocation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cited_text: ::std::option::Option<::std::string::String>,
@@ -922,22 +1175,25 @@ pub struct AnthropicCitationSearchResultLocation {
         default = "defaults::anthropic_citation_search_result_location_type"
     )]
     pub type_: AnthropicCitationSearchResultLocationType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicCitationSearchResultLocation {
-    fn default() -> Self {
-        Self {
-            cited_text: Default::default(),
-            end_block_index: Default::default(),
-            search_result_index: Default::default(),
-            source: Default::default(),
-            start_block_index: Default::default(),
-            title: Default::default(),
-            type_: defaults::anthropic_citation_search_result_location_type(),
-        }
+
+lean_deserialize! {
+    AnthropicCitationSearchResultLocation {
+        cited_text: "cited_text" => opt,
+        end_block_index: "end_block_index" => opt,
+        search_result_index: "search_result_index" => opt,
+        source: "source" => opt,
+        start_block_index: "start_block_index" => opt,
+        title: "title" => opt,
+        type_: "type" => default_with(defaults::anthropic_citation_search_result_location_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`AnthropicCitationSearchResultLocationParam`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCitationSearchResultLocationParam {
     pub cited_text: ::std::string::String,
     pub end_block_index: i64,
@@ -948,6 +1204,21 @@ pub struct AnthropicCitationSearchResultLocationParam {
     pub title: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: AnthropicCitationSearchResultLocationParamType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicCitationSearchResultLocationParam {
+        cited_text: "cited_text" => req,
+        end_block_index: "end_block_index" => req,
+        search_result_index: "search_result_index" => req,
+        source: "source" => req,
+        start_block_index: "start_block_index" => req,
+        title: "title" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -970,7 +1241,7 @@ impl ::std::default::Default for AnthropicCitationSearchResultLocationType {
     }
 }
 ///`AnthropicCitationWebSearchResultLocation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCitationWebSearchResultLocation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cited_text: ::std::option::Option<::std::string::String>,
@@ -985,20 +1256,23 @@ pub struct AnthropicCitationWebSearchResultLocation {
     pub type_: AnthropicCitationWebSearchResultLocationType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicCitationWebSearchResultLocation {
-    fn default() -> Self {
-        Self {
-            cited_text: Default::default(),
-            encrypted_index: Default::default(),
-            title: Default::default(),
-            type_: defaults::anthropic_citation_web_search_result_location_type(),
-            url: Default::default(),
-        }
+
+lean_deserialize! {
+    AnthropicCitationWebSearchResultLocation {
+        cited_text: "cited_text" => opt,
+        encrypted_index: "encrypted_index" => opt,
+        title: "title" => opt,
+        type_: "type" => default_with(defaults::anthropic_citation_web_search_result_location_type),
+        url: "url" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`AnthropicCitationWebSearchResultLocationParam`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCitationWebSearchResultLocationParam {
     pub cited_text: ::std::string::String,
     pub encrypted_index: ::std::string::String,
@@ -1007,6 +1281,19 @@ pub struct AnthropicCitationWebSearchResultLocationParam {
     #[serde(rename = "type")]
     pub type_: AnthropicCitationWebSearchResultLocationParamType,
     pub url: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicCitationWebSearchResultLocationParam {
+        cited_text: "cited_text" => req,
+        encrypted_index: "encrypted_index" => req,
+        title: "title" => opt,
+        type_: "type" => req,
+        url: "url" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1053,13 +1340,23 @@ for AnthropicCitationsConfig {
     }
 }
 ///`AnthropicCitationsConfigInner`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCitationsConfigInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    AnthropicCitationsConfigInner {
+        enabled: "enabled" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`AnthropicCodeExecution20250825Caller`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCodeExecution20250825Caller {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_id: ::std::option::Option<::std::string::String>,
@@ -1068,14 +1365,16 @@ pub struct AnthropicCodeExecution20250825Caller {
         default = "defaults::anthropic_code_execution20250825_caller_type"
     )]
     pub type_: AnthropicCodeExecution20250825CallerType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicCodeExecution20250825Caller {
-    fn default() -> Self {
-        Self {
-            tool_id: Default::default(),
-            type_: defaults::anthropic_code_execution20250825_caller_type(),
-        }
+
+lean_deserialize! {
+    AnthropicCodeExecution20250825Caller {
+        tool_id: "tool_id" => opt,
+        type_: "type" => default_with(defaults::anthropic_code_execution20250825_caller_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1091,7 +1390,7 @@ impl ::std::default::Default for AnthropicCodeExecution20250825CallerType {
     }
 }
 ///`AnthropicCodeExecution20260120Caller`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCodeExecution20260120Caller {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_id: ::std::option::Option<::std::string::String>,
@@ -1100,14 +1399,16 @@ pub struct AnthropicCodeExecution20260120Caller {
         default = "defaults::anthropic_code_execution20260120_caller_type"
     )]
     pub type_: AnthropicCodeExecution20260120CallerType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicCodeExecution20260120Caller {
-    fn default() -> Self {
-        Self {
-            tool_id: Default::default(),
-            type_: defaults::anthropic_code_execution20260120_caller_type(),
-        }
+
+lean_deserialize! {
+    AnthropicCodeExecution20260120Caller {
+        tool_id: "tool_id" => opt,
+        type_: "type" => default_with(defaults::anthropic_code_execution20260120_caller_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1123,20 +1424,22 @@ impl ::std::default::Default for AnthropicCodeExecution20260120CallerType {
     }
 }
 ///`AnthropicCodeExecutionOutput`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCodeExecutionOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::anthropic_code_execution_output_type")]
     pub type_: AnthropicCodeExecutionOutputType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicCodeExecutionOutput {
-    fn default() -> Self {
-        Self {
-            file_id: Default::default(),
-            type_: defaults::anthropic_code_execution_output_type(),
-        }
+
+lean_deserialize! {
+    AnthropicCodeExecutionOutput {
+        file_id: "file_id" => opt,
+        type_: "type" => default_with(defaults::anthropic_code_execution_output_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1152,7 +1455,7 @@ impl ::std::default::Default for AnthropicCodeExecutionOutputType {
     }
 }
 ///`AnthropicCodeExecutionResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCodeExecutionResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::vec::Vec<AnthropicCodeExecutionOutput>>,
@@ -1164,17 +1467,19 @@ pub struct AnthropicCodeExecutionResult {
     pub stdout: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::anthropic_code_execution_result_type")]
     pub type_: AnthropicCodeExecutionResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicCodeExecutionResult {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            return_code: Default::default(),
-            stderr: Default::default(),
-            stdout: Default::default(),
-            type_: defaults::anthropic_code_execution_result_type(),
-        }
+
+lean_deserialize! {
+    AnthropicCodeExecutionResult {
+        content: "content" => opt,
+        return_code: "return_code" => opt,
+        stderr: "stderr" => opt,
+        stdout: "stdout" => opt,
+        type_: "type" => default_with(defaults::anthropic_code_execution_result_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1190,7 +1495,7 @@ impl ::std::default::Default for AnthropicCodeExecutionResultType {
     }
 }
 ///`AnthropicCodeExecutionToolResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCodeExecutionToolResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<crate::types::AnthropicCodeExecutionContent>,
@@ -1201,18 +1506,21 @@ pub struct AnthropicCodeExecutionToolResult {
         default = "defaults::anthropic_code_execution_tool_result_type"
     )]
     pub type_: AnthropicCodeExecutionToolResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicCodeExecutionToolResult {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            tool_use_id: Default::default(),
-            type_: defaults::anthropic_code_execution_tool_result_type(),
-        }
+
+lean_deserialize! {
+    AnthropicCodeExecutionToolResult {
+        content: "content" => opt,
+        tool_use_id: "tool_use_id" => opt,
+        type_: "type" => default_with(defaults::anthropic_code_execution_tool_result_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`AnthropicCodeExecutionToolResultError`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCodeExecutionToolResultError {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<AnthropicServerToolErrorCode>,
@@ -1221,14 +1529,16 @@ pub struct AnthropicCodeExecutionToolResultError {
         default = "defaults::anthropic_code_execution_tool_result_error_type"
     )]
     pub type_: AnthropicCodeExecutionToolResultErrorType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicCodeExecutionToolResultError {
-    fn default() -> Self {
-        Self {
-            error_code: Default::default(),
-            type_: defaults::anthropic_code_execution_tool_result_error_type(),
-        }
+
+lean_deserialize! {
+    AnthropicCodeExecutionToolResultError {
+        error_code: "error_code" => opt,
+        type_: "type" => default_with(defaults::anthropic_code_execution_tool_result_error_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1257,7 +1567,7 @@ impl ::std::default::Default for AnthropicCodeExecutionToolResultType {
     }
 }
 ///`AnthropicCompactionBlock`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCompactionBlock {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
@@ -1265,15 +1575,17 @@ pub struct AnthropicCompactionBlock {
     pub encrypted_content: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::anthropic_compaction_block_type")]
     pub type_: AnthropicCompactionBlockType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicCompactionBlock {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            encrypted_content: Default::default(),
-            type_: defaults::anthropic_compaction_block_type(),
-        }
+
+lean_deserialize! {
+    AnthropicCompactionBlock {
+        content: "content" => opt,
+        encrypted_content: "encrypted_content" => opt,
+        type_: "type" => default_with(defaults::anthropic_compaction_block_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1289,7 +1601,7 @@ impl ::std::default::Default for AnthropicCompactionBlockType {
     }
 }
 ///`AnthropicCompactionUsageIteration`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCompactionUsageIteration {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_creation: ::std::option::Option<AnthropicIterationCacheCreation>,
@@ -1306,18 +1618,20 @@ pub struct AnthropicCompactionUsageIteration {
         default = "defaults::anthropic_compaction_usage_iteration_type"
     )]
     pub type_: AnthropicCompactionUsageIterationType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicCompactionUsageIteration {
-    fn default() -> Self {
-        Self {
-            cache_creation: Default::default(),
-            cache_creation_input_tokens: Default::default(),
-            cache_read_input_tokens: Default::default(),
-            input_tokens: Default::default(),
-            output_tokens: Default::default(),
-            type_: defaults::anthropic_compaction_usage_iteration_type(),
-        }
+
+lean_deserialize! {
+    AnthropicCompactionUsageIteration {
+        cache_creation: "cache_creation" => opt,
+        cache_creation_input_tokens: "cache_creation_input_tokens" => opt,
+        cache_read_input_tokens: "cache_read_input_tokens" => opt,
+        input_tokens: "input_tokens" => opt,
+        output_tokens: "output_tokens" => opt,
+        type_: "type" => default_with(defaults::anthropic_compaction_usage_iteration_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1355,28 +1669,41 @@ for AnthropicContainer {
     }
 }
 ///`AnthropicContainerInner`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicContainerInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    AnthropicContainerInner {
+        expires_at: "expires_at" => opt,
+        id: "id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`AnthropicContainerUpload`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicContainerUpload {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::anthropic_container_upload_type")]
     pub type_: AnthropicContainerUploadType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicContainerUpload {
-    fn default() -> Self {
-        Self {
-            file_id: Default::default(),
-            type_: defaults::anthropic_container_upload_type(),
-        }
+
+lean_deserialize! {
+    AnthropicContainerUpload {
+        file_id: "file_id" => opt,
+        type_: "type" => default_with(defaults::anthropic_container_upload_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1392,17 +1719,19 @@ impl ::std::default::Default for AnthropicContainerUploadType {
     }
 }
 ///`AnthropicDirectCaller`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicDirectCaller {
     #[serde(rename = "type", default = "defaults::anthropic_direct_caller_type")]
     pub type_: AnthropicDirectCallerType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicDirectCaller {
-    fn default() -> Self {
-        Self {
-            type_: defaults::anthropic_direct_caller_type(),
-        }
+
+lean_deserialize! {
+    AnthropicDirectCaller {
+        type_: "type" => default_with(defaults::anthropic_direct_caller_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1418,7 +1747,7 @@ impl ::std::default::Default for AnthropicDirectCallerType {
     }
 }
 ///`AnthropicDocumentBlock`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicDocumentBlock {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub citations: ::std::option::Option<AnthropicCitationsConfig>,
@@ -1428,19 +1757,22 @@ pub struct AnthropicDocumentBlock {
     pub title: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::anthropic_document_block_type")]
     pub type_: AnthropicDocumentBlockType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicDocumentBlock {
-    fn default() -> Self {
-        Self {
-            citations: Default::default(),
-            source: Default::default(),
-            title: Default::default(),
-            type_: defaults::anthropic_document_block_type(),
-        }
+
+lean_deserialize! {
+    AnthropicDocumentBlock {
+        citations: "citations" => opt,
+        source: "source" => opt,
+        title: "title" => opt,
+        type_: "type" => default_with(defaults::anthropic_document_block_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`AnthropicDocumentBlockParam`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicDocumentBlockParam {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
@@ -1453,20 +1785,56 @@ pub struct AnthropicDocumentBlockParam {
     pub title: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: AnthropicDocumentBlockParamType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    AnthropicDocumentBlockParam {
+        cache_control: "cache_control" => opt,
+        citations: "citations" => opt,
+        context: "context" => opt,
+        source: "source" => req,
+        title: "title" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`AnthropicDocumentBlockParamCitations`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicDocumentBlockParamCitations {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    AnthropicDocumentBlockParamCitations {
+        enabled: "enabled" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`AnthropicDocumentBlockParamSourceContent`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicDocumentBlockParamSourceContent {
     pub content: AnthropicDocumentBlockParamSourceContentContent,
     #[serde(rename = "type")]
     pub type_: AnthropicDocumentBlockParamSourceContentType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    AnthropicDocumentBlockParamSourceContent {
+        content: "content" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`AnthropicDocumentBlockParamSourceContentContent`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -1519,7 +1887,7 @@ impl ::std::default::Default for AnthropicDocumentBlockType {
     }
 }
 ///`AnthropicEncryptedCodeExecutionResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicEncryptedCodeExecutionResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::vec::Vec<AnthropicCodeExecutionOutput>>,
@@ -1534,17 +1902,19 @@ pub struct AnthropicEncryptedCodeExecutionResult {
         default = "defaults::anthropic_encrypted_code_execution_result_type"
     )]
     pub type_: AnthropicEncryptedCodeExecutionResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicEncryptedCodeExecutionResult {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            encrypted_stdout: Default::default(),
-            return_code: Default::default(),
-            stderr: Default::default(),
-            type_: defaults::anthropic_encrypted_code_execution_result_type(),
-        }
+
+lean_deserialize! {
+    AnthropicEncryptedCodeExecutionResult {
+        content: "content" => opt,
+        encrypted_stdout: "encrypted_stdout" => opt,
+        return_code: "return_code" => opt,
+        stderr: "stderr" => opt,
+        type_: "type" => default_with(defaults::anthropic_encrypted_code_execution_result_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1560,7 +1930,7 @@ impl ::std::default::Default for AnthropicEncryptedCodeExecutionResultType {
     }
 }
 ///A stored file in Anthropic's Files API shape.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicFile {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -1578,23 +1948,26 @@ pub struct AnthropicFile {
     pub size_bytes: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::anthropic_file_type")]
     pub type_: AnthropicFileType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicFile {
-    fn default() -> Self {
-        Self {
-            created_at: Default::default(),
-            downloadable: Default::default(),
-            filename: Default::default(),
-            id: Default::default(),
-            mime_type: Default::default(),
-            shape: defaults::anthropic_file_shape(),
-            size_bytes: Default::default(),
-            type_: defaults::anthropic_file_type(),
-        }
+
+lean_deserialize! {
+    AnthropicFile {
+        created_at: "created_at" => opt,
+        downloadable: "downloadable" => opt,
+        filename: "filename" => opt,
+        id: "id" => opt,
+        mime_type: "mime_type" => opt,
+        shape: "_shape" => default_with(defaults::anthropic_file_shape),
+        size_bytes: "size_bytes" => opt,
+        type_: "type" => default_with(defaults::anthropic_file_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///Deletion result in Anthropic's shape.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicFileDeleted {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -1602,15 +1975,17 @@ pub struct AnthropicFileDeleted {
     pub shape: AnthropicFileDeletedShape,
     #[serde(rename = "type", default = "defaults::anthropic_file_deleted_type")]
     pub type_: AnthropicFileDeletedType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicFileDeleted {
-    fn default() -> Self {
-        Self {
-            id: Default::default(),
-            shape: defaults::anthropic_file_deleted_shape(),
-            type_: defaults::anthropic_file_deleted_type(),
-        }
+
+lean_deserialize! {
+    AnthropicFileDeleted {
+        id: "id" => opt,
+        shape: "_shape" => default_with(defaults::anthropic_file_deleted_shape),
+        type_: "type" => default_with(defaults::anthropic_file_deleted_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1639,11 +2014,21 @@ impl ::std::default::Default for AnthropicFileDeletedType {
     }
 }
 ///`AnthropicFileDocumentSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicFileDocumentSource {
     pub file_id: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: AnthropicFileDocumentSourceType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicFileDocumentSource {
+        file_id: "file_id" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1654,7 +2039,7 @@ open_enum! {
 }
 
 ///A page of files in Anthropic's shape.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicFileList {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<AnthropicFile>>,
@@ -1666,17 +2051,19 @@ pub struct AnthropicFileList {
     pub last_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "_shape", default = "defaults::anthropic_file_list_shape")]
     pub shape: AnthropicFileListShape,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicFileList {
-    fn default() -> Self {
-        Self {
-            data: Default::default(),
-            first_id: Default::default(),
-            has_more: Default::default(),
-            last_id: Default::default(),
-            shape: defaults::anthropic_file_list_shape(),
-        }
+
+lean_deserialize! {
+    AnthropicFileList {
+        data: "data" => opt,
+        first_id: "first_id" => opt,
+        has_more: "has_more" => opt,
+        last_id: "last_id" => opt,
+        shape: "_shape" => default_with(defaults::anthropic_file_list_shape),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1718,13 +2105,24 @@ impl ::std::default::Default for AnthropicFileType {
     }
 }
 ///`AnthropicImageBlockParam`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicImageBlockParam {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
     pub source: crate::types::AnthropicImageBlockParamSource,
     #[serde(rename = "type")]
     pub type_: AnthropicImageBlockParamType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicImageBlockParam {
+        cache_control: "cache_control" => opt,
+        source: "source" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1771,11 +2169,21 @@ for AnthropicInputTokensClearAtLeast {
     }
 }
 ///`AnthropicInputTokensClearAtLeastInner`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicInputTokensClearAtLeastInner {
     #[serde(rename = "type")]
     pub type_: AnthropicInputTokensClearAtLeastInnerType,
     pub value: i64,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicInputTokensClearAtLeastInner {
+        type_: "type" => req,
+        value: "value" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1786,11 +2194,21 @@ open_enum! {
 }
 
 ///`AnthropicInputTokensTrigger`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicInputTokensTrigger {
     #[serde(rename = "type")]
     pub type_: AnthropicInputTokensTriggerType,
     pub value: i64,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicInputTokensTrigger {
+        type_: "type" => req,
+        value: "value" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1825,15 +2243,26 @@ for AnthropicIterationCacheCreation {
     }
 }
 ///`AnthropicIterationCacheCreationInner`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicIterationCacheCreationInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral_1h_input_tokens: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral_5m_input_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    AnthropicIterationCacheCreationInner {
+        ephemeral_1h_input_tokens: "ephemeral_1h_input_tokens" => opt,
+        ephemeral_5m_input_tokens: "ephemeral_5m_input_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`AnthropicMessageUsageIteration`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicMessageUsageIteration {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_creation: ::std::option::Option<AnthropicIterationCacheCreation>,
@@ -1852,19 +2281,21 @@ pub struct AnthropicMessageUsageIteration {
         default = "defaults::anthropic_message_usage_iteration_type"
     )]
     pub type_: AnthropicMessageUsageIterationType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicMessageUsageIteration {
-    fn default() -> Self {
-        Self {
-            cache_creation: Default::default(),
-            cache_creation_input_tokens: Default::default(),
-            cache_read_input_tokens: Default::default(),
-            input_tokens: Default::default(),
-            model: Default::default(),
-            output_tokens: Default::default(),
-            type_: defaults::anthropic_message_usage_iteration_type(),
-        }
+
+lean_deserialize! {
+    AnthropicMessageUsageIteration {
+        cache_creation: "cache_creation" => opt,
+        cache_creation_input_tokens: "cache_creation_input_tokens" => opt,
+        cache_read_input_tokens: "cache_read_input_tokens" => opt,
+        input_tokens: "input_tokens" => opt,
+        model: "model" => opt,
+        output_tokens: "output_tokens" => opt,
+        type_: "type" => default_with(defaults::anthropic_message_usage_iteration_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1880,7 +2311,7 @@ impl ::std::default::Default for AnthropicMessageUsageIterationType {
     }
 }
 ///Error response from the Anthropic Messages API
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicMessagesErrorResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<AnthropicMessagesErrorResponseError>,
@@ -1899,20 +2330,23 @@ pub struct AnthropicMessagesErrorResponse {
         default = "defaults::anthropic_messages_error_response_type"
     )]
     pub type_: AnthropicMessagesErrorResponseType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicMessagesErrorResponse {
-    fn default() -> Self {
-        Self {
-            error: Default::default(),
-            metadata: Default::default(),
-            openrouter_metadata: Default::default(),
-            request_id: Default::default(),
-            type_: defaults::anthropic_messages_error_response_type(),
-        }
+
+lean_deserialize! {
+    AnthropicMessagesErrorResponse {
+        error: "error" => opt,
+        metadata: "metadata" => opt,
+        openrouter_metadata: "openrouter_metadata" => opt,
+        request_id: "request_id" => opt,
+        type_: "type" => default_with(defaults::anthropic_messages_error_response_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`AnthropicMessagesErrorResponseError`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicMessagesErrorResponseError {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_type: ::std::option::Option<ApiErrorType>,
@@ -1920,6 +2354,17 @@ pub struct AnthropicMessagesErrorResponseError {
     pub message: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AnthropicMessagesErrorResponseErrorType>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicMessagesErrorResponseError {
+        error_type: "error_type" => opt,
+        message: "message" => opt,
+        type_: "type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -1974,13 +2419,23 @@ for AnthropicOutputTokensDetails {
     }
 }
 ///`AnthropicOutputTokensDetailsInner`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicOutputTokensDetailsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thinking_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    AnthropicOutputTokensDetailsInner {
+        thinking_tokens: "thinking_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`AnthropicPlainTextSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicPlainTextSource {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::string::String>,
@@ -1988,15 +2443,17 @@ pub struct AnthropicPlainTextSource {
     pub media_type: AnthropicPlainTextSourceMediaType,
     #[serde(rename = "type", default = "defaults::anthropic_plain_text_source_type")]
     pub type_: AnthropicPlainTextSourceType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicPlainTextSource {
-    fn default() -> Self {
-        Self {
-            data: Default::default(),
-            media_type: defaults::anthropic_plain_text_source_media_type(),
-            type_: defaults::anthropic_plain_text_source_type(),
-        }
+
+lean_deserialize! {
+    AnthropicPlainTextSource {
+        data: "data" => opt,
+        media_type: "media_type" => default_with(defaults::anthropic_plain_text_source_media_type),
+        type_: "type" => default_with(defaults::anthropic_plain_text_source_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2025,7 +2482,7 @@ impl ::std::default::Default for AnthropicPlainTextSourceType {
     }
 }
 ///`AnthropicRedactedThinkingBlock`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicRedactedThinkingBlock {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::string::String>,
@@ -2034,14 +2491,16 @@ pub struct AnthropicRedactedThinkingBlock {
         default = "defaults::anthropic_redacted_thinking_block_type"
     )]
     pub type_: AnthropicRedactedThinkingBlockType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicRedactedThinkingBlock {
-    fn default() -> Self {
-        Self {
-            data: Default::default(),
-            type_: defaults::anthropic_redacted_thinking_block_type(),
-        }
+
+lean_deserialize! {
+    AnthropicRedactedThinkingBlock {
+        data: "data" => opt,
+        type_: "type" => default_with(defaults::anthropic_redacted_thinking_block_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2081,7 +2540,7 @@ for AnthropicRefusalStopDetails {
     }
 }
 ///Structured information about a refusal
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicRefusalStopDetailsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<AnthropicRefusalStopDetailsInnerCategory>,
@@ -2092,15 +2551,17 @@ pub struct AnthropicRefusalStopDetailsInner {
         default = "defaults::anthropic_refusal_stop_details_inner_type"
     )]
     pub type_: AnthropicRefusalStopDetailsInnerType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicRefusalStopDetailsInner {
-    fn default() -> Self {
-        Self {
-            category: Default::default(),
-            explanation: Default::default(),
-            type_: defaults::anthropic_refusal_stop_details_inner_type(),
-        }
+
+lean_deserialize! {
+    AnthropicRefusalStopDetailsInner {
+        category: "category" => opt,
+        explanation: "explanation" => opt,
+        type_: "type" => default_with(defaults::anthropic_refusal_stop_details_inner_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2127,7 +2588,7 @@ impl ::std::default::Default for AnthropicRefusalStopDetailsInnerType {
     }
 }
 ///`AnthropicSearchResultBlockParam`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicSearchResultBlockParam {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
@@ -2138,12 +2599,36 @@ pub struct AnthropicSearchResultBlockParam {
     pub title: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: AnthropicSearchResultBlockParamType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    AnthropicSearchResultBlockParam {
+        cache_control: "cache_control" => opt,
+        citations: "citations" => opt,
+        content: "content" => req,
+        source: "source" => req,
+        title: "title" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`AnthropicSearchResultBlockParamCitations`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicSearchResultBlockParamCitations {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicSearchResultBlockParamCitations {
+        enabled: "enabled" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2188,12 +2673,22 @@ for AnthropicServerToolUsage {
     }
 }
 ///`AnthropicServerToolUsageInner`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicServerToolUsageInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_fetch_requests: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_search_requests: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicServerToolUsageInner {
+        web_fetch_requests: "web_fetch_requests" => opt,
+        web_search_requests: "web_search_requests" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2214,7 +2709,7 @@ open_enum! {
 }
 
 ///`AnthropicTextBlock`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicTextBlock {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub citations: ::std::option::Option<
@@ -2224,18 +2719,21 @@ pub struct AnthropicTextBlock {
     pub text: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::anthropic_text_block_type")]
     pub type_: AnthropicTextBlockType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicTextBlock {
-    fn default() -> Self {
-        Self {
-            citations: Default::default(),
-            text: Default::default(),
-            type_: defaults::anthropic_text_block_type(),
-        }
+
+lean_deserialize! {
+    AnthropicTextBlock {
+        citations: "citations" => opt,
+        text: "text" => opt,
+        type_: "type" => default_with(defaults::anthropic_text_block_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`AnthropicTextBlockParam`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicTextBlockParam {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
@@ -2246,6 +2744,18 @@ pub struct AnthropicTextBlockParam {
     pub text: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: AnthropicTextBlockParamType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicTextBlockParam {
+        cache_control: "cache_control" => opt,
+        citations: "citations" => opt,
+        text: "text" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2268,7 +2778,7 @@ impl ::std::default::Default for AnthropicTextBlockType {
     }
 }
 ///`AnthropicTextEditorCodeExecutionCreateResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicTextEditorCodeExecutionCreateResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_file_update: ::std::option::Option<bool>,
@@ -2277,14 +2787,16 @@ pub struct AnthropicTextEditorCodeExecutionCreateResult {
         default = "defaults::anthropic_text_editor_code_execution_create_result_type"
     )]
     pub type_: AnthropicTextEditorCodeExecutionCreateResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicTextEditorCodeExecutionCreateResult {
-    fn default() -> Self {
-        Self {
-            is_file_update: Default::default(),
-            type_: defaults::anthropic_text_editor_code_execution_create_result_type(),
-        }
+
+lean_deserialize! {
+    AnthropicTextEditorCodeExecutionCreateResult {
+        is_file_update: "is_file_update" => opt,
+        type_: "type" => default_with(defaults::anthropic_text_editor_code_execution_create_result_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2300,7 +2812,7 @@ impl ::std::default::Default for AnthropicTextEditorCodeExecutionCreateResultTyp
     }
 }
 ///`AnthropicTextEditorCodeExecutionStrReplaceResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicTextEditorCodeExecutionStrReplaceResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lines: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -2317,18 +2829,20 @@ pub struct AnthropicTextEditorCodeExecutionStrReplaceResult {
         default = "defaults::anthropic_text_editor_code_execution_str_replace_result_type"
     )]
     pub type_: AnthropicTextEditorCodeExecutionStrReplaceResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicTextEditorCodeExecutionStrReplaceResult {
-    fn default() -> Self {
-        Self {
-            lines: Default::default(),
-            new_lines: Default::default(),
-            new_start: Default::default(),
-            old_lines: Default::default(),
-            old_start: Default::default(),
-            type_: defaults::anthropic_text_editor_code_execution_str_replace_result_type(),
-        }
+
+lean_deserialize! {
+    AnthropicTextEditorCodeExecutionStrReplaceResult {
+        lines: "lines" => opt,
+        new_lines: "new_lines" => opt,
+        new_start: "new_start" => opt,
+        old_lines: "old_lines" => opt,
+        old_start: "old_start" => opt,
+        type_: "type" => default_with(defaults::anthropic_text_editor_code_execution_str_replace_result_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2344,7 +2858,7 @@ impl ::std::default::Default for AnthropicTextEditorCodeExecutionStrReplaceResul
     }
 }
 ///`AnthropicTextEditorCodeExecutionToolResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicTextEditorCodeExecutionToolResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<
@@ -2357,18 +2871,21 @@ pub struct AnthropicTextEditorCodeExecutionToolResult {
         default = "defaults::anthropic_text_editor_code_execution_tool_result_type"
     )]
     pub type_: AnthropicTextEditorCodeExecutionToolResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicTextEditorCodeExecutionToolResult {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            tool_use_id: Default::default(),
-            type_: defaults::anthropic_text_editor_code_execution_tool_result_type(),
-        }
+
+lean_deserialize! {
+    AnthropicTextEditorCodeExecutionToolResult {
+        content: "content" => opt,
+        tool_use_id: "tool_use_id" => opt,
+        type_: "type" => default_with(defaults::anthropic_text_editor_code_execution_tool_result_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`AnthropicTextEditorCodeExecutionToolResultError`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicTextEditorCodeExecutionToolResultError {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<
@@ -2381,15 +2898,17 @@ pub struct AnthropicTextEditorCodeExecutionToolResultError {
         default = "defaults::anthropic_text_editor_code_execution_tool_result_error_type"
     )]
     pub type_: AnthropicTextEditorCodeExecutionToolResultErrorType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicTextEditorCodeExecutionToolResultError {
-    fn default() -> Self {
-        Self {
-            error_code: Default::default(),
-            error_message: Default::default(),
-            type_: defaults::anthropic_text_editor_code_execution_tool_result_error_type(),
-        }
+
+lean_deserialize! {
+    AnthropicTextEditorCodeExecutionToolResultError {
+        error_code: "error_code" => opt,
+        error_message: "error_message" => opt,
+        type_: "type" => default_with(defaults::anthropic_text_editor_code_execution_tool_result_error_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2429,7 +2948,7 @@ impl ::std::default::Default for AnthropicTextEditorCodeExecutionToolResultType 
     }
 }
 ///`AnthropicTextEditorCodeExecutionViewResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicTextEditorCodeExecutionViewResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
@@ -2448,18 +2967,20 @@ pub struct AnthropicTextEditorCodeExecutionViewResult {
         default = "defaults::anthropic_text_editor_code_execution_view_result_type"
     )]
     pub type_: AnthropicTextEditorCodeExecutionViewResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicTextEditorCodeExecutionViewResult {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            file_type: Default::default(),
-            num_lines: Default::default(),
-            start_line: Default::default(),
-            total_lines: Default::default(),
-            type_: defaults::anthropic_text_editor_code_execution_view_result_type(),
-        }
+
+lean_deserialize! {
+    AnthropicTextEditorCodeExecutionViewResult {
+        content: "content" => opt,
+        file_type: "file_type" => opt,
+        num_lines: "num_lines" => opt,
+        start_line: "start_line" => opt,
+        total_lines: "total_lines" => opt,
+        type_: "type" => default_with(defaults::anthropic_text_editor_code_execution_view_result_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2484,7 +3005,7 @@ impl ::std::default::Default for AnthropicTextEditorCodeExecutionViewResultType 
     }
 }
 ///`AnthropicThinkingBlock`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicThinkingBlock {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<::std::string::String>,
@@ -2492,15 +3013,17 @@ pub struct AnthropicThinkingBlock {
     pub thinking: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::anthropic_thinking_block_type")]
     pub type_: AnthropicThinkingBlockType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicThinkingBlock {
-    fn default() -> Self {
-        Self {
-            signature: Default::default(),
-            thinking: Default::default(),
-            type_: defaults::anthropic_thinking_block_type(),
-        }
+
+lean_deserialize! {
+    AnthropicThinkingBlock {
+        signature: "signature" => opt,
+        thinking: "thinking" => opt,
+        type_: "type" => default_with(defaults::anthropic_thinking_block_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2525,11 +3048,21 @@ open_enum! {
 }
 
 ///`AnthropicThinkingTurns`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicThinkingTurns {
     #[serde(rename = "type")]
     pub type_: AnthropicThinkingTurnsType,
     pub value: i64,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicThinkingTurns {
+        type_: "type" => req,
+        value: "value" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2540,20 +3073,22 @@ open_enum! {
 }
 
 ///`AnthropicToolReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicToolReference {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_name: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::anthropic_tool_reference_type")]
     pub type_: AnthropicToolReferenceType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicToolReference {
-    fn default() -> Self {
-        Self {
-            tool_name: Default::default(),
-            type_: defaults::anthropic_tool_reference_type(),
-        }
+
+lean_deserialize! {
+    AnthropicToolReference {
+        tool_name: "tool_name" => opt,
+        type_: "type" => default_with(defaults::anthropic_tool_reference_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2569,23 +3104,26 @@ impl ::std::default::Default for AnthropicToolReferenceType {
     }
 }
 ///`AnthropicToolSearchResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicToolSearchResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_references: ::std::option::Option<::std::vec::Vec<AnthropicToolReference>>,
     #[serde(rename = "type", default = "defaults::anthropic_tool_search_result_type")]
     pub type_: AnthropicToolSearchResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicToolSearchResult {
-    fn default() -> Self {
-        Self {
-            tool_references: Default::default(),
-            type_: defaults::anthropic_tool_search_result_type(),
-        }
+
+lean_deserialize! {
+    AnthropicToolSearchResult {
+        tool_references: "tool_references" => opt,
+        type_: "type" => default_with(defaults::anthropic_tool_search_result_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`AnthropicToolSearchResultError`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicToolSearchResultError {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<AnthropicServerToolErrorCode>,
@@ -2596,15 +3134,17 @@ pub struct AnthropicToolSearchResultError {
         default = "defaults::anthropic_tool_search_result_error_type"
     )]
     pub type_: AnthropicToolSearchResultErrorType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicToolSearchResultError {
-    fn default() -> Self {
-        Self {
-            error_code: Default::default(),
-            error_message: Default::default(),
-            type_: defaults::anthropic_tool_search_result_error_type(),
-        }
+
+lean_deserialize! {
+    AnthropicToolSearchResultError {
+        error_code: "error_code" => opt,
+        error_message: "error_message" => opt,
+        type_: "type" => default_with(defaults::anthropic_tool_search_result_error_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2633,7 +3173,7 @@ impl ::std::default::Default for AnthropicToolSearchResultType {
     }
 }
 ///`AnthropicToolSearchToolBm25`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicToolSearchToolBm25 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_callers: ::std::option::Option<AnthropicAllowedCallers>,
@@ -2646,6 +3186,20 @@ pub struct AnthropicToolSearchToolBm25 {
     pub strict: ::std::option::Option<bool>,
     #[serde(rename = "type")]
     pub type_: AnthropicToolSearchToolBm25Type,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicToolSearchToolBm25 {
+        allowed_callers: "allowed_callers" => opt,
+        cache_control: "cache_control" => opt,
+        defer_loading: "defer_loading" => opt,
+        name: "name" => req,
+        strict: "strict" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2664,7 +3218,7 @@ open_enum! {
 }
 
 ///`AnthropicToolSearchToolRegex`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicToolSearchToolRegex {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_callers: ::std::option::Option<AnthropicAllowedCallers>,
@@ -2677,6 +3231,20 @@ pub struct AnthropicToolSearchToolRegex {
     pub strict: ::std::option::Option<bool>,
     #[serde(rename = "type")]
     pub type_: AnthropicToolSearchToolRegexType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicToolSearchToolRegex {
+        allowed_callers: "allowed_callers" => opt,
+        cache_control: "cache_control" => opt,
+        defer_loading: "defer_loading" => opt,
+        name: "name" => req,
+        strict: "strict" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2695,7 +3263,7 @@ open_enum! {
 }
 
 ///`AnthropicToolSearchToolResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicToolSearchToolResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<crate::types::AnthropicToolSearchContent>,
@@ -2706,15 +3274,17 @@ pub struct AnthropicToolSearchToolResult {
         default = "defaults::anthropic_tool_search_tool_result_type"
     )]
     pub type_: AnthropicToolSearchToolResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicToolSearchToolResult {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            tool_use_id: Default::default(),
-            type_: defaults::anthropic_tool_search_tool_result_type(),
-        }
+
+lean_deserialize! {
+    AnthropicToolSearchToolResult {
+        content: "content" => opt,
+        tool_use_id: "tool_use_id" => opt,
+        type_: "type" => default_with(defaults::anthropic_tool_search_tool_result_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2730,7 +3300,7 @@ impl ::std::default::Default for AnthropicToolSearchToolResultType {
     }
 }
 ///`AnthropicToolUseBlock`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicToolUseBlock {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub caller: ::std::option::Option<crate::types::AnthropicCaller>,
@@ -2742,17 +3312,19 @@ pub struct AnthropicToolUseBlock {
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::anthropic_tool_use_block_type")]
     pub type_: AnthropicToolUseBlockType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicToolUseBlock {
-    fn default() -> Self {
-        Self {
-            caller: Default::default(),
-            id: Default::default(),
-            input: Default::default(),
-            name: Default::default(),
-            type_: defaults::anthropic_tool_use_block_type(),
-        }
+
+lean_deserialize! {
+    AnthropicToolUseBlock {
+        caller: "caller" => opt,
+        id: "id" => opt,
+        input: "input" => opt,
+        name: "name" => opt,
+        type_: "type" => default_with(defaults::anthropic_tool_use_block_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2768,11 +3340,21 @@ impl ::std::default::Default for AnthropicToolUseBlockType {
     }
 }
 ///`AnthropicToolUsesKeep`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicToolUsesKeep {
     #[serde(rename = "type")]
     pub type_: AnthropicToolUsesKeepType,
     pub value: i64,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicToolUsesKeep {
+        type_: "type" => req,
+        value: "value" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2783,11 +3365,21 @@ open_enum! {
 }
 
 ///`AnthropicToolUsesTrigger`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicToolUsesTrigger {
     #[serde(rename = "type")]
     pub type_: AnthropicToolUsesTriggerType,
     pub value: i64,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicToolUsesTrigger {
+        type_: "type" => req,
+        value: "value" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2798,7 +3390,7 @@ open_enum! {
 }
 
 ///`AnthropicUnknownUsageIteration`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicUnknownUsageIteration {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_creation: ::std::option::Option<AnthropicIterationCacheCreation>,
@@ -2812,13 +3404,38 @@ pub struct AnthropicUnknownUsageIteration {
     pub output_tokens: ::std::option::Option<i64>,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    AnthropicUnknownUsageIteration {
+        cache_creation: "cache_creation" => opt,
+        cache_creation_input_tokens: "cache_creation_input_tokens" => opt,
+        cache_read_input_tokens: "cache_read_input_tokens" => opt,
+        input_tokens: "input_tokens" => opt,
+        output_tokens: "output_tokens" => opt,
+        type_: "type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`AnthropicUrlImageSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicUrlImageSource {
     #[serde(rename = "type")]
     pub type_: AnthropicUrlImageSourceType,
     pub url: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicUrlImageSource {
+        type_: "type" => req,
+        url: "url" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2829,11 +3446,21 @@ open_enum! {
 }
 
 ///`AnthropicUrlPdfSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicUrlPdfSource {
     #[serde(rename = "type")]
     pub type_: AnthropicUrlPdfSourceType,
     pub url: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicUrlPdfSource {
+        type_: "type" => req,
+        url: "url" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2844,7 +3471,7 @@ open_enum! {
 }
 
 ///`AnthropicWebFetchBlock`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicWebFetchBlock {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<AnthropicDocumentBlock>,
@@ -2854,16 +3481,18 @@ pub struct AnthropicWebFetchBlock {
     pub type_: AnthropicWebFetchBlockType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicWebFetchBlock {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            retrieved_at: Default::default(),
-            type_: defaults::anthropic_web_fetch_block_type(),
-            url: Default::default(),
-        }
+
+lean_deserialize! {
+    AnthropicWebFetchBlock {
+        content: "content" => opt,
+        retrieved_at: "retrieved_at" => opt,
+        type_: "type" => default_with(defaults::anthropic_web_fetch_block_type),
+        url: "url" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2879,7 +3508,7 @@ impl ::std::default::Default for AnthropicWebFetchBlockType {
     }
 }
 ///`AnthropicWebFetchToolResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicWebFetchToolResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub caller: ::std::option::Option<crate::types::AnthropicCaller>,
@@ -2889,19 +3518,22 @@ pub struct AnthropicWebFetchToolResult {
     pub tool_use_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::anthropic_web_fetch_tool_result_type")]
     pub type_: AnthropicWebFetchToolResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicWebFetchToolResult {
-    fn default() -> Self {
-        Self {
-            caller: Default::default(),
-            content: Default::default(),
-            tool_use_id: Default::default(),
-            type_: defaults::anthropic_web_fetch_tool_result_type(),
-        }
+
+lean_deserialize! {
+    AnthropicWebFetchToolResult {
+        caller: "caller" => opt,
+        content: "content" => opt,
+        tool_use_id: "tool_use_id" => opt,
+        type_: "type" => default_with(defaults::anthropic_web_fetch_tool_result_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`AnthropicWebFetchToolResultError`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicWebFetchToolResultError {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<AnthropicWebFetchToolResultErrorErrorCode>,
@@ -2910,14 +3542,16 @@ pub struct AnthropicWebFetchToolResultError {
         default = "defaults::anthropic_web_fetch_tool_result_error_type"
     )]
     pub type_: AnthropicWebFetchToolResultErrorType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicWebFetchToolResultError {
-    fn default() -> Self {
-        Self {
-            error_code: Default::default(),
-            type_: defaults::anthropic_web_fetch_tool_result_error_type(),
-        }
+
+lean_deserialize! {
+    AnthropicWebFetchToolResultError {
+        error_code: "error_code" => opt,
+        type_: "type" => default_with(defaults::anthropic_web_fetch_tool_result_error_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -2960,7 +3594,7 @@ impl ::std::default::Default for AnthropicWebFetchToolResultType {
     }
 }
 ///`AnthropicWebSearchResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicWebSearchResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_content: ::std::option::Option<::std::string::String>,
@@ -2972,20 +3606,23 @@ pub struct AnthropicWebSearchResult {
     pub type_: AnthropicWebSearchResultType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicWebSearchResult {
-    fn default() -> Self {
-        Self {
-            encrypted_content: Default::default(),
-            page_age: Default::default(),
-            title: Default::default(),
-            type_: defaults::anthropic_web_search_result_type(),
-            url: Default::default(),
-        }
+
+lean_deserialize! {
+    AnthropicWebSearchResult {
+        encrypted_content: "encrypted_content" => opt,
+        page_age: "page_age" => opt,
+        title: "title" => opt,
+        type_: "type" => default_with(defaults::anthropic_web_search_result_type),
+        url: "url" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`AnthropicWebSearchResultBlockParam`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicWebSearchResultBlockParam {
     pub encrypted_content: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2994,6 +3631,19 @@ pub struct AnthropicWebSearchResultBlockParam {
     #[serde(rename = "type")]
     pub type_: AnthropicWebSearchResultBlockParamType,
     pub url: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicWebSearchResultBlockParam {
+        encrypted_content: "encrypted_content" => req,
+        page_age: "page_age" => opt,
+        title: "title" => req,
+        type_: "type" => req,
+        url: "url" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -3016,7 +3666,7 @@ impl ::std::default::Default for AnthropicWebSearchResultType {
     }
 }
 ///`AnthropicWebSearchToolResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicWebSearchToolResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub caller: ::std::option::Option<crate::types::AnthropicCaller>,
@@ -3029,17 +3679,20 @@ pub struct AnthropicWebSearchToolResult {
         default = "defaults::anthropic_web_search_tool_result_type"
     )]
     pub type_: AnthropicWebSearchToolResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicWebSearchToolResult {
-    fn default() -> Self {
-        Self {
-            caller: Default::default(),
-            content: Default::default(),
-            tool_use_id: Default::default(),
-            type_: defaults::anthropic_web_search_tool_result_type(),
-        }
+
+lean_deserialize! {
+    AnthropicWebSearchToolResult {
+        caller: "caller" => opt,
+        content: "content" => opt,
+        tool_use_id: "tool_use_id" => opt,
+        type_: "type" => default_with(defaults::anthropic_web_search_tool_result_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`AnthropicWebSearchToolResultContent`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -3060,7 +3713,7 @@ for AnthropicWebSearchToolResultContent {
     }
 }
 ///`AnthropicWebSearchToolResultError`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicWebSearchToolResultError {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<AnthropicWebSearchToolResultErrorErrorCode>,
@@ -3069,14 +3722,16 @@ pub struct AnthropicWebSearchToolResultError {
         default = "defaults::anthropic_web_search_tool_result_error_type"
     )]
     pub type_: AnthropicWebSearchToolResultErrorType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for AnthropicWebSearchToolResultError {
-    fn default() -> Self {
-        Self {
-            error_code: Default::default(),
-            type_: defaults::anthropic_web_search_tool_result_error_type(),
-        }
+
+lean_deserialize! {
+    AnthropicWebSearchToolResultError {
+        error_code: "error_code" => opt,
+        type_: "type" => default_with(defaults::anthropic_web_search_tool_result_error_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -3143,7 +3798,7 @@ for AnthropicWebSearchToolUserLocation {
     }
 }
 ///`AnthropicWebSearchToolUserLocationInner`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicWebSearchToolUserLocationInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
@@ -3155,6 +3810,19 @@ pub struct AnthropicWebSearchToolUserLocationInner {
     pub timezone: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: AnthropicWebSearchToolUserLocationInnerType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AnthropicWebSearchToolUserLocationInner {
+        city: "city" => opt,
+        country: "country" => opt,
+        region: "region" => opt,
+        timezone: "timezone" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -3198,7 +3866,7 @@ open_enum! {
 }
 
 ///`AppRankingsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct AppRankingsItem {
     ///Stable numeric identifier of the app on OpenRouter.
@@ -3216,9 +3884,24 @@ pub struct AppRankingsItem {
     ///Sum of `prompt_tokens + completion_tokens` attributed to the app inside the date window, returned as a decimal string so 64-bit values are not truncated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    AppRankingsItem {
+        app_id: "app_id" => opt,
+        app_name: "app_name" => opt,
+        rank: "rank" => opt,
+        total_requests: "total_requests" => opt,
+        total_tokens: "total_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`AppRankingsResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct AppRankingsResponse {
     ///Apps ranked per the requested `sort`, re-numbered 1..N after category filtering. `popular` sorts by `total_tokens` descending; `trending` sorts by absolute excess token growth descending and may return fewer than `limit` rows when few apps are growing.
@@ -3229,8 +3912,18 @@ pub struct AppRankingsResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    AppRankingsResponse {
+        data: "data" => opt,
+        meta: "meta" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A tool call emitted by the model requesting a V4A patch operation. The client applies the patch and echoes an `apply_patch_call_output` on the next turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ApplyPatchCallItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub call_id: ::std::option::Option<::std::string::String>,
@@ -3241,6 +3934,19 @@ pub struct ApplyPatchCallItem {
     pub status: ::std::option::Option<ApplyPatchCallStatus>,
     #[serde(rename = "type", default = "defaults::apply_patch_call_item_type")]
     pub type_: ApplyPatchCallItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ApplyPatchCallItem {
+        call_id: "call_id" => opt,
+        id: "id" => opt,
+        operation: "operation" => req,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::apply_patch_call_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -3256,7 +3962,7 @@ impl ::std::default::Default for ApplyPatchCallItemType {
     }
 }
 ///Incremental chunk of `operation.diff` for an `apply_patch_call`. Matches OpenAI's streaming shape.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ApplyPatchCallOperationDiffDeltaEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delta: ::std::option::Option<::std::string::String>,
@@ -3271,17 +3977,19 @@ pub struct ApplyPatchCallOperationDiffDeltaEvent {
         default = "defaults::apply_patch_call_operation_diff_delta_event_type"
     )]
     pub type_: ApplyPatchCallOperationDiffDeltaEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ApplyPatchCallOperationDiffDeltaEvent {
-    fn default() -> Self {
-        Self {
-            delta: Default::default(),
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::apply_patch_call_operation_diff_delta_event_type(),
-        }
+
+lean_deserialize! {
+    ApplyPatchCallOperationDiffDeltaEvent {
+        delta: "delta" => opt,
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::apply_patch_call_operation_diff_delta_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -3297,7 +4005,7 @@ impl ::std::default::Default for ApplyPatchCallOperationDiffDeltaEventType {
     }
 }
 ///Emitted when `operation.diff` streaming completes for an `apply_patch_call`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ApplyPatchCallOperationDiffDoneEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub diff: ::std::option::Option<::std::string::String>,
@@ -3312,17 +4020,19 @@ pub struct ApplyPatchCallOperationDiffDoneEvent {
         default = "defaults::apply_patch_call_operation_diff_done_event_type"
     )]
     pub type_: ApplyPatchCallOperationDiffDoneEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ApplyPatchCallOperationDiffDoneEvent {
-    fn default() -> Self {
-        Self {
-            diff: Default::default(),
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::apply_patch_call_operation_diff_done_event_type(),
-        }
+
+lean_deserialize! {
+    ApplyPatchCallOperationDiffDoneEvent {
+        diff: "diff" => opt,
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::apply_patch_call_operation_diff_done_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -3338,7 +4048,7 @@ impl ::std::default::Default for ApplyPatchCallOperationDiffDoneEventType {
     }
 }
 ///The client's echo of an `apply_patch_call` after applying the patch. `output` is an optional human-readable log; `status` is `completed` when the patch was applied successfully, `failed` otherwise.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ApplyPatchCallOutputItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub call_id: ::std::option::Option<::std::string::String>,
@@ -3350,17 +4060,19 @@ pub struct ApplyPatchCallOutputItem {
     pub status: ::std::option::Option<ApplyPatchCallOutputItemStatus>,
     #[serde(rename = "type", default = "defaults::apply_patch_call_output_item_type")]
     pub type_: ApplyPatchCallOutputItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ApplyPatchCallOutputItem {
-    fn default() -> Self {
-        Self {
-            call_id: Default::default(),
-            id: Default::default(),
-            output: Default::default(),
-            status: Default::default(),
-            type_: defaults::apply_patch_call_output_item_type(),
-        }
+
+lean_deserialize! {
+    ApplyPatchCallOutputItem {
+        call_id: "call_id" => opt,
+        id: "id" => opt,
+        output: "output" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::apply_patch_call_output_item_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -3393,7 +4105,7 @@ open_enum! {
 }
 
 ///The `create_file` variant of an `apply_patch_call.operation`. Carries a V4A diff describing the new file contents.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ApplyPatchCreateFileOperation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub diff: ::std::option::Option<::std::string::String>,
@@ -3404,15 +4116,17 @@ pub struct ApplyPatchCreateFileOperation {
         default = "defaults::apply_patch_create_file_operation_type"
     )]
     pub type_: ApplyPatchCreateFileOperationType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ApplyPatchCreateFileOperation {
-    fn default() -> Self {
-        Self {
-            diff: Default::default(),
-            path: Default::default(),
-            type_: defaults::apply_patch_create_file_operation_type(),
-        }
+
+lean_deserialize! {
+    ApplyPatchCreateFileOperation {
+        diff: "diff" => opt,
+        path: "path" => opt,
+        type_: "type" => default_with(defaults::apply_patch_create_file_operation_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -3428,7 +4142,7 @@ impl ::std::default::Default for ApplyPatchCreateFileOperationType {
     }
 }
 ///The `delete_file` variant of an `apply_patch_call.operation`. Identifies the file to remove; no diff is required.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ApplyPatchDeleteFileOperation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
@@ -3437,14 +4151,16 @@ pub struct ApplyPatchDeleteFileOperation {
         default = "defaults::apply_patch_delete_file_operation_type"
     )]
     pub type_: ApplyPatchDeleteFileOperationType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ApplyPatchDeleteFileOperation {
-    fn default() -> Self {
-        Self {
-            path: Default::default(),
-            type_: defaults::apply_patch_delete_file_operation_type(),
-        }
+
+lean_deserialize! {
+    ApplyPatchDeleteFileOperation {
+        path: "path" => opt,
+        type_: "type" => default_with(defaults::apply_patch_delete_file_operation_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -3470,31 +4186,54 @@ open_enum! {
 }
 
 ///Apply patch tool configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ApplyPatchServerTool {
     #[serde(rename = "type", default = "defaults::apply_patch_server_tool_type")]
     pub type_: ApplyPatchServerToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ApplyPatchServerTool {
-    fn default() -> Self {
-        Self {
-            type_: defaults::apply_patch_server_tool_type(),
-        }
+
+lean_deserialize! {
+    ApplyPatchServerTool {
+        type_: "type" => default_with(defaults::apply_patch_server_tool_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///Configuration for the openrouter:apply_patch server tool
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ApplyPatchServerToolConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub engine: ::std::option::Option<ApplyPatchEngineEnum>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ApplyPatchServerToolConfig {
+        engine: "engine" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///OpenRouter built-in server tool: validates V4A diff patches for file operations (create, update, delete). Restricted to the Responses API.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ApplyPatchServerToolOpenRouter {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<ApplyPatchServerToolConfig>,
     #[serde(rename = "type")]
     pub type_: ApplyPatchServerToolOpenRouterType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ApplyPatchServerToolOpenRouter {
+        parameters: "parameters" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -3517,7 +4256,7 @@ impl ::std::default::Default for ApplyPatchServerToolType {
     }
 }
 ///The `update_file` variant of an `apply_patch_call.operation`. Carries a V4A diff describing edits to an existing file.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ApplyPatchUpdateFileOperation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub diff: ::std::option::Option<::std::string::String>,
@@ -3528,15 +4267,17 @@ pub struct ApplyPatchUpdateFileOperation {
         default = "defaults::apply_patch_update_file_operation_type"
     )]
     pub type_: ApplyPatchUpdateFileOperationType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ApplyPatchUpdateFileOperation {
-    fn default() -> Self {
-        Self {
-            diff: Default::default(),
-            path: Default::default(),
-            type_: defaults::apply_patch_update_file_operation_type(),
-        }
+
+lean_deserialize! {
+    ApplyPatchUpdateFileOperation {
+        diff: "diff" => opt,
+        path: "path" => opt,
+        type_: "type" => default_with(defaults::apply_patch_update_file_operation_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -3552,7 +4293,7 @@ impl ::std::default::Default for ApplyPatchUpdateFileOperationType {
     }
 }
 ///`AutoBetaRouterPlugin`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AutoBetaRouterPlugin {
     ///List of model patterns to filter which models the auto-beta-router can route between. Supports wildcards (e.g., "anthropic/*" matches all Anthropic models). Up to 1024 patterns, each at most 1024 characters, with 65536 total characters across all patterns. When not specified, every model ranked for the classified task type is a candidate, falling back to a default model set when rankings are unavailable.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -3570,6 +4311,20 @@ pub struct AutoBetaRouterPlugin {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub excluded_models: ::std::vec::Vec<::std::string::String>,
     pub id: AutoBetaRouterPluginId,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AutoBetaRouterPlugin {
+        allowed_models: "allowed_models" => default,
+        cost_quality_tradeoff: "cost_quality_tradeoff" => opt,
+        cost_tier: "cost_tier" => opt,
+        enabled: "enabled" => opt,
+        excluded_models: "excluded_models" => default,
+        id: "id" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -3591,7 +4346,7 @@ open_enum! {
 }
 
 ///`AutoRouterPlugin`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AutoRouterPlugin {
     ///List of model patterns to filter which models the auto-router can route between. Supports wildcards (e.g., "anthropic/*" matches all Anthropic models). Up to 1024 patterns, each at most 1024 characters, with 65536 total characters across all patterns. When not specified, every model ranked for the classified task type is a candidate, falling back to a default model set when rankings are unavailable.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -3612,6 +4367,21 @@ pub struct AutoRouterPlugin {
     ///When true, reuses the model from the most recent assistant message's `model` attribute for subsequent turns. Defaults to false.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pin_model: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    AutoRouterPlugin {
+        allowed_models: "allowed_models" => default,
+        cost_quality_tradeoff: "cost_quality_tradeoff" => opt,
+        cost_tier: "cost_tier" => opt,
+        enabled: "enabled" => opt,
+        excluded_models: "excluded_models" => default,
+        id: "id" => req,
+        pin_model: "pin_model" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -3633,7 +4403,7 @@ open_enum! {
 }
 
 ///Error data for BadRequestResponse
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct BadRequestResponseErrorData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
@@ -3643,7 +4413,19 @@ pub struct BadRequestResponseErrorData {
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    BadRequestResponseErrorData {
+        code: "code" => opt,
+        message: "message" => opt,
+        metadata: "metadata" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`BaseInputs`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -3728,7 +4510,7 @@ impl ::std::convert::From<::serde_json::Value> for BaseInputsArrayItem {
     }
 }
 ///`BaseInputsMember1ItemMessage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct BaseInputsMember1ItemMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<BaseInputsMember1ItemMessageContent>,
@@ -3741,17 +4523,20 @@ pub struct BaseInputsMember1ItemMessage {
         default = "defaults::base_inputs_member1_item_message_type"
     )]
     pub type_: BaseInputsMember1ItemMessageType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for BaseInputsMember1ItemMessage {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            phase: Default::default(),
-            role: Default::default(),
-            type_: defaults::base_inputs_member1_item_message_type(),
-        }
+
+lean_deserialize! {
+    BaseInputsMember1ItemMessage {
+        content: "content" => opt,
+        phase: "phase" => opt,
+        role: "role" => opt,
+        type_: "type" => default_with(defaults::base_inputs_member1_item_message_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`BaseInputsMember1ItemMessageContent`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -3824,7 +4609,7 @@ for BaseReasoningConfig {
     }
 }
 ///`BaseReasoningConfigInner`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct BaseReasoningConfigInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<ReasoningContext>,
@@ -3834,17 +4619,41 @@ pub struct BaseReasoningConfigInner {
     pub mode: ::std::option::Option<ReasoningMode>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<ReasoningSummaryVerbosity>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    BaseReasoningConfigInner {
+        context: "context" => opt,
+        effort: "effort" => opt,
+        mode: "mode" => opt,
+        summary: "summary" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///OpenRouter built-in server tool: runs shell commands server-side in a sandboxed container
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct BashServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<BashServerToolConfig>,
     #[serde(rename = "type")]
     pub type_: BashServerToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    BashServerTool {
+        parameters: "parameters" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Configuration for the openrouter:bash server tool
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct BashServerToolConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub engine: ::std::option::Option<BashServerToolEngine>,
@@ -3852,6 +4661,17 @@ pub struct BashServerToolConfig {
     pub environment: ::std::option::Option<crate::types::BashServerToolEnvironment>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sleep_after_seconds: ::std::option::Option<SandboxSleepAfterSeconds>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    BashServerToolConfig {
+        engine: "engine" => opt,
+        environment: "environment" => opt,
+        sleep_after_seconds: "sleep_after_seconds" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -3871,17 +4691,19 @@ open_enum! {
 }
 
 ///A supported-or-not flag. Present means the parameter is accepted.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct BooleanCapability {
     #[serde(rename = "type", default = "defaults::boolean_capability_type")]
     pub type_: BooleanCapabilityType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for BooleanCapability {
-    fn default() -> Self {
-        Self {
-            type_: defaults::boolean_capability_type(),
-        }
+
+lean_deserialize! {
+    BooleanCapability {
+        type_: "type" => default_with(defaults::boolean_capability_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -3897,14 +4719,25 @@ impl ::std::default::Default for BooleanCapabilityType {
     }
 }
 ///`BulkAddWorkspaceMembersRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct BulkAddWorkspaceMembersRequest {
     ///List of user IDs to add to the workspace. Members are assigned the same role they hold in the organization.
     pub user_ids: ::std::vec::Vec<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    BulkAddWorkspaceMembersRequest {
+        user_ids: "user_ids" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`BulkAddWorkspaceMembersResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct BulkAddWorkspaceMembersResponse {
     ///Number of workspace memberships created or updated
@@ -3916,15 +4749,36 @@ pub struct BulkAddWorkspaceMembersResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    BulkAddWorkspaceMembersResponse {
+        added_count: "added_count" => opt,
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`BulkAssignKeysRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct BulkAssignKeysRequest {
     ///Array of API key hashes to assign to the guardrail
     pub key_hashes: ::std::vec::Vec<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    BulkAssignKeysRequest {
+        key_hashes: "key_hashes" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`BulkAssignKeysResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct BulkAssignKeysResponse {
     ///Number of keys successfully assigned
@@ -3933,15 +4787,35 @@ pub struct BulkAssignKeysResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    BulkAssignKeysResponse {
+        assigned_count: "assigned_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`BulkAssignMembersRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct BulkAssignMembersRequest {
     ///Array of member user IDs to assign to the guardrail
     pub member_user_ids: ::std::vec::Vec<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    BulkAssignMembersRequest {
+        member_user_ids: "member_user_ids" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`BulkAssignMembersResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct BulkAssignMembersResponse {
     ///Number of members successfully assigned
@@ -3950,15 +4824,35 @@ pub struct BulkAssignMembersResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    BulkAssignMembersResponse {
+        assigned_count: "assigned_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`BulkRemoveWorkspaceMembersRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct BulkRemoveWorkspaceMembersRequest {
     ///List of user IDs to remove from the workspace
     pub user_ids: ::std::vec::Vec<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    BulkRemoveWorkspaceMembersRequest {
+        user_ids: "user_ids" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`BulkRemoveWorkspaceMembersResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct BulkRemoveWorkspaceMembersResponse {
     ///Number of members removed
@@ -3967,15 +4861,35 @@ pub struct BulkRemoveWorkspaceMembersResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    BulkRemoveWorkspaceMembersResponse {
+        removed_count: "removed_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`BulkUnassignKeysRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct BulkUnassignKeysRequest {
     ///Array of API key hashes to unassign from the guardrail
     pub key_hashes: ::std::vec::Vec<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    BulkUnassignKeysRequest {
+        key_hashes: "key_hashes" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`BulkUnassignKeysResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct BulkUnassignKeysResponse {
     ///Number of keys successfully unassigned
@@ -3984,15 +4898,35 @@ pub struct BulkUnassignKeysResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    BulkUnassignKeysResponse {
+        unassigned_count: "unassigned_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`BulkUnassignMembersRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct BulkUnassignMembersRequest {
     ///Array of member user IDs to unassign from the guardrail
     pub member_user_ids: ::std::vec::Vec<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    BulkUnassignMembersRequest {
+        member_user_ids: "member_user_ids" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`BulkUnassignMembersResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct BulkUnassignMembersResponse {
     ///Number of members successfully unassigned
@@ -4001,8 +4935,17 @@ pub struct BulkUnassignMembersResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    BulkUnassignMembersResponse {
+        unassigned_count: "unassigned_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ByokKey`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ByokKey {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` means no restriction.
@@ -4042,6 +4985,27 @@ pub struct ByokKey {
     ///The workspace this credential is scoped to, or `null` when it is global — usable across every workspace in the account. A `null` value does not mean the default workspace.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ByokKey {
+        allowed_api_key_hashes: "allowed_api_key_hashes" => opt,
+        allowed_models: "allowed_models" => opt,
+        allowed_user_ids: "allowed_user_ids" => opt,
+        created_at: "created_at" => opt,
+        disabled: "disabled" => opt,
+        id: "id" => opt,
+        is_fallback: "is_fallback" => opt,
+        label: "label" => opt,
+        name: "name" => opt,
+        provider: "provider" => opt,
+        sort_order: "sort_order" => opt,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -4176,20 +5140,40 @@ for ChatAssistantImages {
     }
 }
 ///`ChatAssistantImagesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatAssistantImagesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<ChatAssistantImagesItemImageUrl>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatAssistantImagesItem {
+        image_url: "image_url" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ChatAssistantImagesItemImageUrl`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatAssistantImagesItemImageUrl {
     ///URL or base64-encoded data of the generated image
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatAssistantImagesItemImageUrl {
+        url: "url" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Assistant message for requests and responses
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatAssistantMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub audio: ::std::option::Option<ChatAudioOutput>,
@@ -4217,23 +5201,26 @@ pub struct ChatAssistantMessage {
     ///Tool calls made by the assistant
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_calls: ::std::option::Option<::std::vec::Vec<ChatToolCall>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ChatAssistantMessage {
-    fn default() -> Self {
-        Self {
-            audio: Default::default(),
-            content: Default::default(),
-            images: Default::default(),
-            model: Default::default(),
-            name: Default::default(),
-            reasoning: Default::default(),
-            reasoning_details: Default::default(),
-            refusal: Default::default(),
-            role: defaults::chat_assistant_message_role(),
-            tool_calls: Default::default(),
-        }
+
+lean_deserialize! {
+    ChatAssistantMessage {
+        audio: "audio" => opt,
+        content: "content" => opt,
+        images: "images" => opt,
+        model: "model" => opt,
+        name: "name" => opt,
+        reasoning: "reasoning" => opt,
+        reasoning_details: "reasoning_details" => opt,
+        refusal: "refusal" => opt,
+        role: "role" => default_with(defaults::chat_assistant_message_role),
+        tool_calls: "tool_calls" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ChatAssistantMessageContent`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -4261,7 +5248,7 @@ impl ::std::default::Default for ChatAssistantMessageRole {
     }
 }
 ///Audio output data or reference
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatAudioOutput {
     ///Base64 encoded audio data
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4275,9 +5262,22 @@ pub struct ChatAudioOutput {
     ///Audio transcript
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transcript: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatAudioOutput {
+        data: "data" => opt,
+        expires_at: "expires_at" => opt,
+        id: "id" => opt,
+        transcript: "transcript" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Chat completion choice
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatChoice {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub finish_reason: ::std::option::Option<ChatFinishReasonEnum>,
@@ -4288,25 +5288,41 @@ pub struct ChatChoice {
     pub logprobs: ::std::option::Option<ChatTokenLogprobs>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<ChatAssistantMessage>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatChoice {
+        finish_reason: "finish_reason" => opt,
+        index: "index" => opt,
+        logprobs: "logprobs" => opt,
+        message: "message" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Audio input content part. Supported audio formats vary by provider.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatContentAudio {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input_audio: ::std::option::Option<ChatContentAudioInputAudio>,
     #[serde(rename = "type", default = "defaults::chat_content_audio_type")]
     pub type_: ChatContentAudioType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ChatContentAudio {
-    fn default() -> Self {
-        Self {
-            input_audio: Default::default(),
-            type_: defaults::chat_content_audio_type(),
-        }
+
+lean_deserialize! {
+    ChatContentAudio {
+        input_audio: "input_audio" => opt,
+        type_: "type" => default_with(defaults::chat_content_audio_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ChatContentAudioInputAudio`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatContentAudioInputAudio {
     ///Base64 encoded audio data
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4314,6 +5330,16 @@ pub struct ChatContentAudioInputAudio {
     ///Audio format (e.g., wav, mp3, flac, m4a, ogg, aiff, aac, pcm16, pcm24). Supported formats vary by provider.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatContentAudioInputAudio {
+        data: "data" => opt,
+        format: "format" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -4329,20 +5355,22 @@ impl ::std::default::Default for ChatContentAudioType {
     }
 }
 ///Anthropic-style cache breakpoint for the content part. Interchangeable with the OpenAI-style `prompt_cache_breakpoint` marker: OpenRouter converts between the two based on the provider serving the request.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatContentCacheControl {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<AnthropicCacheControlTtl>,
     #[serde(rename = "type", default = "defaults::chat_content_cache_control_type")]
     pub type_: ChatContentCacheControlType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ChatContentCacheControl {
-    fn default() -> Self {
-        Self {
-            ttl: Default::default(),
-            type_: defaults::chat_content_cache_control_type(),
-        }
+
+lean_deserialize! {
+    ChatContentCacheControl {
+        ttl: "ttl" => opt,
+        type_: "type" => default_with(defaults::chat_content_cache_control_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -4358,23 +5386,26 @@ impl ::std::default::Default for ChatContentCacheControlType {
     }
 }
 ///File content part for document processing
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatContentFile {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file: ::std::option::Option<ChatContentFileFile>,
     #[serde(rename = "type", default = "defaults::chat_content_file_type")]
     pub type_: ChatContentFileType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ChatContentFile {
-    fn default() -> Self {
-        Self {
-            file: Default::default(),
-            type_: defaults::chat_content_file_type(),
-        }
+
+lean_deserialize! {
+    ChatContentFile {
+        file: "file" => opt,
+        type_: "type" => default_with(defaults::chat_content_file_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ChatContentFileFile`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatContentFileFile {
     ///File content as base64 data URL or URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4385,6 +5416,17 @@ pub struct ChatContentFileFile {
     ///Original filename
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatContentFileFile {
+        file_data: "file_data" => opt,
+        file_id: "file_id" => opt,
+        filename: "filename" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -4400,23 +5442,26 @@ impl ::std::default::Default for ChatContentFileType {
     }
 }
 ///Image content part for vision models
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatContentImage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<ChatContentImageImageUrl>,
     #[serde(rename = "type", default = "defaults::chat_content_image_type")]
     pub type_: ChatContentImageType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ChatContentImage {
-    fn default() -> Self {
-        Self {
-            image_url: Default::default(),
-            type_: defaults::chat_content_image_type(),
-        }
+
+lean_deserialize! {
+    ChatContentImage {
+        image_url: "image_url" => opt,
+        type_: "type" => default_with(defaults::chat_content_image_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ChatContentImageImageUrl`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatContentImageImageUrl {
     ///Image detail level for vision models. `original` is an OpenRouter extension (not in the OpenAI Chat Completions spec) requesting true original-resolution media; it is downgraded to `high` for providers that lack an original-resolution tier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4424,6 +5469,16 @@ pub struct ChatContentImageImageUrl {
     ///URL of the image (data: URLs supported)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatContentImageImageUrl {
+        detail: "detail" => opt,
+        url: "url" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -4449,7 +5504,7 @@ impl ::std::default::Default for ChatContentImageType {
     }
 }
 ///Text content part
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatContentText {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<ChatContentCacheControl>,
@@ -4459,16 +5514,18 @@ pub struct ChatContentText {
     pub text: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::chat_content_text_type")]
     pub type_: ChatContentTextType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ChatContentText {
-    fn default() -> Self {
-        Self {
-            cache_control: Default::default(),
-            prompt_cache_breakpoint: Default::default(),
-            text: Default::default(),
-            type_: defaults::chat_content_text_type(),
-        }
+
+lean_deserialize! {
+    ChatContentText {
+        cache_control: "cache_control" => opt,
+        prompt_cache_breakpoint: "prompt_cache_breakpoint" => opt,
+        text: "text" => opt,
+        type_: "type" => default_with(defaults::chat_content_text_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -4484,27 +5541,39 @@ impl ::std::default::Default for ChatContentTextType {
     }
 }
 ///Video input content part
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatContentVideo {
     #[serde(rename = "type", default = "defaults::chat_content_video_type")]
     pub type_: ChatContentVideoType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub video_url: ::std::option::Option<ChatContentVideoInput>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ChatContentVideo {
-    fn default() -> Self {
-        Self {
-            type_: defaults::chat_content_video_type(),
-            video_url: Default::default(),
-        }
+
+lean_deserialize! {
+    ChatContentVideo {
+        type_: "type" => default_with(defaults::chat_content_video_type),
+        video_url: "video_url" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///Video input object
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatContentVideoInput {
     ///URL of the video (data: URLs supported)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatContentVideoInput {
+        url: "url" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -4520,14 +5589,24 @@ impl ::std::default::Default for ChatContentVideoType {
     }
 }
 ///Debug options for inspecting request transformations (streaming only)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatDebugOptions {
     ///If true, includes the transformed upstream request body in a debug chunk at the start of the stream. Only works with streaming mode.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub echo_upstream_body: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatDebugOptions {
+        echo_upstream_body: "echo_upstream_body" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Developer message
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatDeveloperMessage {
     ///Developer message content
     pub content: ChatDeveloperMessageContent,
@@ -4535,7 +5614,19 @@ pub struct ChatDeveloperMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     pub role: ChatDeveloperMessageRole,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatDeveloperMessage {
+        content: "content" => req,
+        name: "name" => opt,
+        role: "role" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Developer message content
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -4569,12 +5660,22 @@ open_enum! {
 }
 
 ///Custom grammar response format
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatFormatGrammarConfig {
     ///Custom grammar for text generation
     pub grammar: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: ChatFormatGrammarConfigType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatFormatGrammarConfig {
+        grammar: "grammar" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -4585,10 +5686,19 @@ open_enum! {
 }
 
 ///JSON object response format
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatFormatJsonObjectConfig {
     #[serde(rename = "type")]
     pub type_: ChatFormatJsonObjectConfigType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatFormatJsonObjectConfig {
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -4599,11 +5709,21 @@ open_enum! {
 }
 
 ///JSON Schema response format for structured outputs
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatFormatJsonSchemaConfig {
     pub json_schema: ChatJsonSchemaConfig,
     #[serde(rename = "type")]
     pub type_: ChatFormatJsonSchemaConfigType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatFormatJsonSchemaConfig {
+        json_schema: "json_schema" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -4614,10 +5734,19 @@ open_enum! {
 }
 
 ///Python code response format
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatFormatPythonConfig {
     #[serde(rename = "type")]
     pub type_: ChatFormatPythonConfigType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatFormatPythonConfig {
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -4628,10 +5757,19 @@ open_enum! {
 }
 
 ///Default text response format
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatFormatTextConfig {
     #[serde(rename = "type")]
     pub type_: ChatFormatTextConfigType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatFormatTextConfig {
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -4642,16 +5780,28 @@ open_enum! {
 }
 
 ///`ChatFunctionToolFunction`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatFunctionToolFunction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<ChatContentCacheControl>,
     pub function: ChatFunctionToolFunctionFunction,
     #[serde(rename = "type")]
     pub type_: ChatFunctionToolFunctionType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatFunctionToolFunction {
+        cache_control: "cache_control" => opt,
+        function: "function" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Function definition for tool calling
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatFunctionToolFunctionFunction {
     ///Function description for the model
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4664,6 +5814,18 @@ pub struct ChatFunctionToolFunctionFunction {
     ///Enable strict schema adherence
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strict: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatFunctionToolFunctionFunction {
+        description: "description" => opt,
+        name: "name" => req,
+        parameters: "parameters" => default,
+        strict: "strict" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -4674,7 +5836,7 @@ open_enum! {
 }
 
 ///JSON Schema configuration object
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatJsonSchemaConfig {
     ///Schema description for the model
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4687,7 +5849,20 @@ pub struct ChatJsonSchemaConfig {
     ///Enable strict schema adherence
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strict: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatJsonSchemaConfig {
+        description: "description" => opt,
+        name: "name" => req,
+        schema: "schema" => default,
+        strict: "strict" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Models to use for completion
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -4709,17 +5884,37 @@ impl ::std::convert::From<::std::vec::Vec<ModelName>> for ChatModelNames {
     }
 }
 ///Named tool choice for specific function
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatNamedToolChoice {
     pub function: ChatNamedToolChoiceFunction,
     #[serde(rename = "type")]
     pub type_: ChatNamedToolChoiceType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatNamedToolChoice {
+        function: "function" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ChatNamedToolChoiceFunction`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatNamedToolChoiceFunction {
     ///Function name to call
     pub name: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatNamedToolChoiceFunction {
+        name: "name" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -4762,7 +5957,7 @@ open_enum! {
 }
 
 ///Chat completion request parameters
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
@@ -4878,6 +6073,56 @@ pub struct ChatRequest {
     ///Per-end-user identifier for abuse isolation. Use a stable ID, hash, or pseudonym. When a provider requires a user identity, OpenRouter folds it into the hashed identity sent upstream and never forwards it raw. If omitted, requests use an account-level identity, so provider policy blocks can affect the whole account.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatRequest {
+        cache_control: "cache_control" => opt,
+        debug: "debug" => opt,
+        frequency_penalty: "frequency_penalty" => opt,
+        image_config: "image_config" => opt,
+        logit_bias: "logit_bias" => opt,
+        logprobs: "logprobs" => opt,
+        max_completion_tokens: "max_completion_tokens" => opt,
+        max_tokens: "max_tokens" => opt,
+        messages: "messages" => req,
+        metadata: "metadata" => default,
+        min_p: "min_p" => opt,
+        modalities: "modalities" => default,
+        model: "model" => opt,
+        models: "models" => opt,
+        parallel_tool_calls: "parallel_tool_calls" => opt,
+        plugins: "plugins" => default,
+        prediction: "prediction" => opt,
+        presence_penalty: "presence_penalty" => opt,
+        prompt_cache_key: "prompt_cache_key" => opt,
+        prompt_cache_options: "prompt_cache_options" => opt,
+        provider: "provider" => opt,
+        reasoning: "reasoning" => opt,
+        reasoning_effort: "reasoning_effort" => opt,
+        repetition_penalty: "repetition_penalty" => opt,
+        response_format: "response_format" => opt,
+        route: "route" => opt,
+        seed: "seed" => opt,
+        service_tier: "service_tier" => opt,
+        session_id: "session_id" => opt,
+        stop: "stop" => opt,
+        stop_server_tools_when: "stop_server_tools_when" => opt,
+        stream: "stream" => opt,
+        stream_options: "stream_options" => opt,
+        temperature: "temperature" => opt,
+        tool_choice: "tool_choice" => opt,
+        tools: "tools" => default,
+        top_a: "top_a" => opt,
+        top_k: "top_k" => opt,
+        top_logprobs: "top_logprobs" => opt,
+        top_p: "top_p" => opt,
+        trace: "trace" => opt,
+        user: "user" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -4890,13 +6135,23 @@ open_enum! {
 }
 
 ///Configuration options for reasoning models
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatRequestReasoning {
     ///Constrains effort on reasoning for reasoning models
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub effort: ::std::option::Option<ChatRequestReasoningEffort>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<ChatReasoningSummaryVerbosityEnum>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatRequestReasoning {
+        effort: "effort" => opt,
+        summary: "summary" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -4937,7 +6192,7 @@ impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for ChatReques
     }
 }
 ///Chat completion response
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatResult {
     ///List of completion choices
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4967,6 +6222,21 @@ pub struct ChatResult {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    ChatResult {
+        choices: "choices" => opt,
+        created: "created" => opt,
+        id: "id" => opt,
+        model: "model" => opt,
+        object: "object" => default_with(defaults::chat_result_object),
+        openrouter_metadata: "openrouter_metadata" => opt,
+        service_tier: "service_tier" => opt,
+        system_fingerprint: "system_fingerprint" => opt,
+        usage: "usage" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `ChatResultObject`
     pub enum ChatResultObject {
@@ -4980,12 +6250,22 @@ impl ::std::default::Default for ChatResultObject {
     }
 }
 ///OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatSearchModelsServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<SearchModelsServerToolConfig>,
     #[serde(rename = "type")]
     pub type_: ChatSearchModelsServerToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatSearchModelsServerTool {
+        parameters: "parameters" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -4996,14 +6276,24 @@ open_enum! {
 }
 
 ///OpenRouter extension: force a specific server tool by naming it directly in `tool_choice.type` instead of wrapping it in `{ type: "function", function: { name } }`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatServerToolChoice {
     ///OpenRouter server-tool type to force (e.g. `openrouter:web_search`, `web_search`, `web_search_preview`).
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatServerToolChoice {
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Streaming completion choice chunk
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatStreamChoice {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delta: ::std::option::Option<ChatStreamDelta>,
@@ -5014,9 +6304,22 @@ pub struct ChatStreamChoice {
     pub index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logprobs: ::std::option::Option<ChatTokenLogprobs>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatStreamChoice {
+        delta: "delta" => opt,
+        finish_reason: "finish_reason" => opt,
+        index: "index" => opt,
+        logprobs: "logprobs" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Streaming chat completion chunk
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatStreamChunk {
     ///List of streaming chunk choices
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5048,8 +6351,25 @@ pub struct ChatStreamChunk {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatStreamChunk {
+        choices: "choices" => opt,
+        created: "created" => opt,
+        error: "error" => opt,
+        id: "id" => opt,
+        model: "model" => opt,
+        object: "object" => default_with(defaults::chat_stream_chunk_object),
+        openrouter_metadata: "openrouter_metadata" => opt,
+        service_tier: "service_tier" => opt,
+        system_fingerprint: "system_fingerprint" => opt,
+        usage: "usage" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Error information
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatStreamChunkError {
     ///Error code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5060,15 +6380,37 @@ pub struct ChatStreamChunkError {
     ///Structured error metadata
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<ChatStreamChunkErrorMetadata>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatStreamChunkError {
+        code: "code" => opt,
+        message: "message" => opt,
+        metadata: "metadata" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Structured error metadata
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatStreamChunkErrorMetadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_type: ::std::option::Option<ApiErrorType>,
     ///Upstream provider-specific error code, when available
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_code: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatStreamChunkErrorMetadata {
+        error_type: "error_type" => opt,
+        provider_code: "provider_code" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -5084,7 +6426,7 @@ impl ::std::default::Default for ChatStreamChunkObject {
     }
 }
 ///Delta changes in streaming response
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatStreamDelta {
     ///Audio output data
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5106,19 +6448,21 @@ pub struct ChatStreamDelta {
     ///Tool calls delta
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_calls: ::std::option::Option<::std::vec::Vec<ChatStreamToolCall>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ChatStreamDelta {
-    fn default() -> Self {
-        Self {
-            audio: Default::default(),
-            content: Default::default(),
-            reasoning: Default::default(),
-            reasoning_details: Default::default(),
-            refusal: Default::default(),
-            role: defaults::chat_stream_delta_role(),
-            tool_calls: Default::default(),
-        }
+
+lean_deserialize! {
+    ChatStreamDelta {
+        audio: "audio" => opt,
+        content: "content" => opt,
+        reasoning: "reasoning" => opt,
+        reasoning_details: "reasoning_details" => opt,
+        refusal: "refusal" => opt,
+        role: "role" => default_with(defaults::chat_stream_delta_role),
+        tool_calls: "tool_calls" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -5156,12 +6500,22 @@ for ChatStreamOptions {
     }
 }
 ///Streaming configuration options
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatStreamOptionsInner {
     ///Deprecated: This field has no effect. Full usage details are always included.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub include_usage: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatStreamOptionsInner {
+        include_usage: "include_usage" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Reasoning details for extended thinking models
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -5187,7 +6541,7 @@ for ChatStreamReasoningDetails {
     }
 }
 ///Tool call delta for streaming responses
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatStreamToolCall {
     ///Function call details
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5201,19 +6555,22 @@ pub struct ChatStreamToolCall {
     ///Tool call type
     #[serde(rename = "type", default = "defaults::chat_stream_tool_call_type")]
     pub type_: ChatStreamToolCallType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ChatStreamToolCall {
-    fn default() -> Self {
-        Self {
-            function: Default::default(),
-            id: Default::default(),
-            index: Default::default(),
-            type_: defaults::chat_stream_tool_call_type(),
-        }
+
+lean_deserialize! {
+    ChatStreamToolCall {
+        function: "function" => opt,
+        id: "id" => opt,
+        index: "index" => opt,
+        type_: "type" => default_with(defaults::chat_stream_tool_call_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///Function call details
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatStreamToolCallFunction {
     ///Function arguments as JSON string
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5221,6 +6578,16 @@ pub struct ChatStreamToolCallFunction {
     ///Function name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatStreamToolCallFunction {
+        arguments: "arguments" => opt,
+        name: "name" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -5236,13 +6603,23 @@ impl ::std::default::Default for ChatStreamToolCallType {
     }
 }
 ///`ChatStreamingResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatStreamingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ChatStreamChunk>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatStreamingResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///System message for setting behavior
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatSystemMessage {
     ///System message content
     pub content: ChatSystemMessageContent,
@@ -5250,7 +6627,19 @@ pub struct ChatSystemMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     pub role: ChatSystemMessageRole,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatSystemMessage {
+        content: "content" => req,
+        name: "name" => opt,
+        role: "role" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///System message content
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -5273,7 +6662,7 @@ open_enum! {
 }
 
 ///Token log probability information
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatTokenLogprob {
     ///UTF-8 bytes of the token
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5289,9 +6678,22 @@ pub struct ChatTokenLogprob {
     pub top_logprobs: ::std::option::Option<
         ::std::vec::Vec<ChatTokenLogprobTopLogprobsItem>,
     >,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatTokenLogprob {
+        bytes: "bytes" => opt,
+        logprob: "logprob" => opt,
+        token: "token" => opt,
+        top_logprobs: "top_logprobs" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ChatTokenLogprobTopLogprobsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatTokenLogprobTopLogprobsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -5299,7 +6701,19 @@ pub struct ChatTokenLogprobTopLogprobsItem {
     pub logprob: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatTokenLogprobTopLogprobsItem {
+        bytes: "bytes" => opt,
+        logprob: "logprob" => opt,
+        token: "token" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Log probabilities for the completion
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -5323,7 +6737,7 @@ for ChatTokenLogprobs {
     }
 }
 ///Log probabilities for the completion
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatTokenLogprobsInner {
     ///Log probabilities for content tokens
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5331,9 +6745,20 @@ pub struct ChatTokenLogprobsInner {
     ///Log probabilities for refusal tokens
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refusal: ::std::option::Option<::std::vec::Vec<ChatTokenLogprob>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatTokenLogprobsInner {
+        content: "content" => opt,
+        refusal: "refusal" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Tool call made by the assistant
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatToolCall {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub function: ::std::option::Option<ChatToolCallFunction>,
@@ -5342,18 +6767,21 @@ pub struct ChatToolCall {
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::chat_tool_call_type")]
     pub type_: ChatToolCallType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ChatToolCall {
-    fn default() -> Self {
-        Self {
-            function: Default::default(),
-            id: Default::default(),
-            type_: defaults::chat_tool_call_type(),
-        }
+
+lean_deserialize! {
+    ChatToolCall {
+        function: "function" => opt,
+        id: "id" => opt,
+        type_: "type" => default_with(defaults::chat_tool_call_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ChatToolCallFunction`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatToolCallFunction {
     ///Function arguments as JSON string
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5361,6 +6789,16 @@ pub struct ChatToolCallFunction {
     ///Function name to call
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatToolCallFunction {
+        arguments: "arguments" => opt,
+        name: "name" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -5376,14 +6814,26 @@ impl ::std::default::Default for ChatToolCallType {
     }
 }
 ///Tool response message
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatToolMessage {
     ///Tool response content
     pub content: ChatToolMessageContent,
     pub role: ChatToolMessageRole,
     ///ID of the assistant message tool call this message responds to
     pub tool_call_id: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatToolMessage {
+        content: "content" => req,
+        role: "role" => req,
+        tool_call_id: "tool_call_id" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Tool response content
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -5406,7 +6856,7 @@ open_enum! {
 }
 
 ///Token usage statistics
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatUsage {
     ///Number of tokens in the completion
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5435,9 +6885,27 @@ pub struct ChatUsage {
     ///Total number of tokens
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatUsage {
+        completion_tokens: "completion_tokens" => opt,
+        completion_tokens_details: "completion_tokens_details" => opt,
+        cost: "cost" => opt,
+        cost_details: "cost_details" => opt,
+        is_byok: "is_byok" => opt,
+        prompt_tokens: "prompt_tokens" => opt,
+        prompt_tokens_details: "prompt_tokens_details" => opt,
+        server_tool_use_details: "server_tool_use_details" => opt,
+        total_tokens: "total_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Detailed completion token usage
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatUsageCompletionTokensDetails {
     ///Accepted prediction tokens
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5451,9 +6919,22 @@ pub struct ChatUsageCompletionTokensDetails {
     ///Rejected prediction tokens
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rejected_prediction_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatUsageCompletionTokensDetails {
+        accepted_prediction_tokens: "accepted_prediction_tokens" => opt,
+        audio_tokens: "audio_tokens" => opt,
+        reasoning_tokens: "reasoning_tokens" => opt,
+        rejected_prediction_tokens: "rejected_prediction_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Detailed prompt token usage
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatUsagePromptTokensDetails {
     ///Audio input tokens
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5467,9 +6948,22 @@ pub struct ChatUsagePromptTokensDetails {
     ///Video input tokens
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub video_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatUsagePromptTokensDetails {
+        audio_tokens: "audio_tokens" => opt,
+        cache_write_tokens: "cache_write_tokens" => opt,
+        cached_tokens: "cached_tokens" => opt,
+        video_tokens: "video_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///User message
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatUserMessage {
     ///User message content
     pub content: ChatUserMessageContent,
@@ -5477,7 +6971,19 @@ pub struct ChatUserMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     pub role: ChatUserMessageRole,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ChatUserMessage {
+        content: "content" => req,
+        name: "name" => opt,
+        role: "role" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///User message content
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -5500,7 +7006,7 @@ open_enum! {
 }
 
 ///Web search tool using OpenAI Responses API syntax. Automatically converted to openrouter:web_search.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatWebSearchShorthand {
     ///Limit search results to these domains. Supported by Exa, Firecrawl, Parallel, Perplexity, and most native providers (Anthropic, OpenAI, xAI). Cannot be used with excluded_domains.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -5532,6 +7038,26 @@ pub struct ChatWebSearchShorthand {
     pub type_: ChatWebSearchShorthandType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<WebSearchUserLocationServerTool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatWebSearchShorthand {
+        allowed_domains: "allowed_domains" => default,
+        engine: "engine" => opt,
+        excluded_domains: "excluded_domains" => default,
+        max_characters: "max_characters" => opt,
+        max_results: "max_results" => opt,
+        max_total_results: "max_total_results" => opt,
+        max_uses: "max_uses" => opt,
+        mode: "mode" => opt,
+        parameters: "parameters" => opt,
+        search_context_size: "search_context_size" => opt,
+        type_: "type" => req,
+        user_location: "user_location" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -5545,7 +7071,7 @@ open_enum! {
 }
 
 ///Incremental chunk of code being streamed for a `code_interpreter_call`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterCallCodeDeltaEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delta: ::std::option::Option<::std::string::String>,
@@ -5560,17 +7086,19 @@ pub struct CodeInterpreterCallCodeDeltaEvent {
         default = "defaults::code_interpreter_call_code_delta_event_type"
     )]
     pub type_: CodeInterpreterCallCodeDeltaEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for CodeInterpreterCallCodeDeltaEvent {
-    fn default() -> Self {
-        Self {
-            delta: Default::default(),
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::code_interpreter_call_code_delta_event_type(),
-        }
+
+lean_deserialize! {
+    CodeInterpreterCallCodeDeltaEvent {
+        delta: "delta" => opt,
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::code_interpreter_call_code_delta_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -5586,7 +7114,7 @@ impl ::std::default::Default for CodeInterpreterCallCodeDeltaEventType {
     }
 }
 ///Emitted when code streaming completes for a `code_interpreter_call`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterCallCodeDoneEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
@@ -5601,17 +7129,19 @@ pub struct CodeInterpreterCallCodeDoneEvent {
         default = "defaults::code_interpreter_call_code_done_event_type"
     )]
     pub type_: CodeInterpreterCallCodeDoneEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for CodeInterpreterCallCodeDoneEvent {
-    fn default() -> Self {
-        Self {
-            code: Default::default(),
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::code_interpreter_call_code_done_event_type(),
-        }
+
+lean_deserialize! {
+    CodeInterpreterCallCodeDoneEvent {
+        code: "code" => opt,
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::code_interpreter_call_code_done_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -5627,7 +7157,7 @@ impl ::std::default::Default for CodeInterpreterCallCodeDoneEventType {
     }
 }
 ///Code interpreter call completed
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterCallCompletedEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
@@ -5640,16 +7170,18 @@ pub struct CodeInterpreterCallCompletedEvent {
         default = "defaults::code_interpreter_call_completed_event_type"
     )]
     pub type_: CodeInterpreterCallCompletedEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for CodeInterpreterCallCompletedEvent {
-    fn default() -> Self {
-        Self {
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::code_interpreter_call_completed_event_type(),
-        }
+
+lean_deserialize! {
+    CodeInterpreterCallCompletedEvent {
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::code_interpreter_call_completed_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -5665,7 +7197,7 @@ impl ::std::default::Default for CodeInterpreterCallCompletedEventType {
     }
 }
 ///Code interpreter call in progress
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterCallInProgressEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
@@ -5678,16 +7210,18 @@ pub struct CodeInterpreterCallInProgressEvent {
         default = "defaults::code_interpreter_call_in_progress_event_type"
     )]
     pub type_: CodeInterpreterCallInProgressEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for CodeInterpreterCallInProgressEvent {
-    fn default() -> Self {
-        Self {
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::code_interpreter_call_in_progress_event_type(),
-        }
+
+lean_deserialize! {
+    CodeInterpreterCallInProgressEvent {
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::code_interpreter_call_in_progress_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -5703,7 +7237,7 @@ impl ::std::default::Default for CodeInterpreterCallInProgressEventType {
     }
 }
 ///Code interpreter is executing the code
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterCallInterpretingEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
@@ -5716,16 +7250,18 @@ pub struct CodeInterpreterCallInterpretingEvent {
         default = "defaults::code_interpreter_call_interpreting_event_type"
     )]
     pub type_: CodeInterpreterCallInterpretingEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for CodeInterpreterCallInterpretingEvent {
-    fn default() -> Self {
-        Self {
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::code_interpreter_call_interpreting_event_type(),
-        }
+
+lean_deserialize! {
+    CodeInterpreterCallInterpretingEvent {
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::code_interpreter_call_interpreting_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -5741,7 +7277,7 @@ impl ::std::default::Default for CodeInterpreterCallInterpretingEventType {
     }
 }
 ///`CodeInterpreterFileOutput`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterFileOutput {
     ///Provider-issued download URL for the generated file. Typically signed and time-limited (see `expires_at`); fetch promptly rather than persisting the URL.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5767,22 +7303,24 @@ pub struct CodeInterpreterFileOutput {
     pub status: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::code_interpreter_file_output_type")]
     pub type_: CodeInterpreterFileOutputType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for CodeInterpreterFileOutput {
-    fn default() -> Self {
-        Self {
-            download_url: Default::default(),
-            error_code: Default::default(),
-            expires_at: Default::default(),
-            filename: Default::default(),
-            id: Default::default(),
-            media_type: Default::default(),
-            sha256: Default::default(),
-            size_bytes: Default::default(),
-            status: Default::default(),
-            type_: defaults::code_interpreter_file_output_type(),
-        }
+
+lean_deserialize! {
+    CodeInterpreterFileOutput {
+        download_url: "download_url" => opt,
+        error_code: "error_code" => opt,
+        expires_at: "expires_at" => opt,
+        filename: "filename" => opt,
+        id: "id" => opt,
+        media_type: "media_type" => opt,
+        sha256: "sha256" => opt,
+        size_bytes: "size_bytes" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::code_interpreter_file_output_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -5798,20 +7336,22 @@ impl ::std::default::Default for CodeInterpreterFileOutputType {
     }
 }
 ///`CodeInterpreterImageOutput`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterImageOutput {
     #[serde(rename = "type", default = "defaults::code_interpreter_image_output_type")]
     pub type_: CodeInterpreterImageOutputType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for CodeInterpreterImageOutput {
-    fn default() -> Self {
-        Self {
-            type_: defaults::code_interpreter_image_output_type(),
-            url: Default::default(),
-        }
+
+lean_deserialize! {
+    CodeInterpreterImageOutput {
+        type_: "type" => default_with(defaults::code_interpreter_image_output_type),
+        url: "url" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -5827,20 +7367,22 @@ impl ::std::default::Default for CodeInterpreterImageOutputType {
     }
 }
 ///`CodeInterpreterLogsOutput`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterLogsOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::code_interpreter_logs_output_type")]
     pub type_: CodeInterpreterLogsOutputType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for CodeInterpreterLogsOutput {
-    fn default() -> Self {
-        Self {
-            logs: Default::default(),
-            type_: defaults::code_interpreter_logs_output_type(),
-        }
+
+lean_deserialize! {
+    CodeInterpreterLogsOutput {
+        logs: "logs" => opt,
+        type_: "type" => default_with(defaults::code_interpreter_logs_output_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -5856,21 +7398,24 @@ impl ::std::default::Default for CodeInterpreterLogsOutputType {
     }
 }
 ///Code interpreter tool configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub container: ::std::option::Option<CodeInterpreterServerToolContainer>,
     #[serde(rename = "type", default = "defaults::code_interpreter_server_tool_type")]
     pub type_: CodeInterpreterServerToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for CodeInterpreterServerTool {
-    fn default() -> Self {
-        Self {
-            container: Default::default(),
-            type_: defaults::code_interpreter_server_tool_type(),
-        }
+
+lean_deserialize! {
+    CodeInterpreterServerTool {
+        container: "container" => opt,
+        type_: "type" => default_with(defaults::code_interpreter_server_tool_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`CodeInterpreterServerToolContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -5885,7 +7430,7 @@ for CodeInterpreterServerToolContainer {
     }
 }
 ///`CodeInterpreterServerToolContainerAuto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CodeInterpreterServerToolContainerAuto {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -5898,15 +7443,17 @@ pub struct CodeInterpreterServerToolContainerAuto {
         default = "defaults::code_interpreter_server_tool_container_auto_type"
     )]
     pub type_: CodeInterpreterServerToolContainerAutoType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for CodeInterpreterServerToolContainerAuto {
-    fn default() -> Self {
-        Self {
-            file_ids: Default::default(),
-            memory_limit: Default::default(),
-            type_: defaults::code_interpreter_server_tool_container_auto_type(),
-        }
+
+lean_deserialize! {
+    CodeInterpreterServerToolContainerAuto {
+        file_ids: "file_ids" => opt,
+        memory_limit: "memory_limit" => opt,
+        type_: "type" => default_with(defaults::code_interpreter_server_tool_container_auto_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -5945,17 +7492,19 @@ impl ::std::default::Default for CodeInterpreterServerToolType {
     }
 }
 ///Local shell tool configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CodexLocalShellTool {
     #[serde(rename = "type", default = "defaults::codex_local_shell_tool_type")]
     pub type_: CodexLocalShellToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for CodexLocalShellTool {
-    fn default() -> Self {
-        Self {
-            type_: defaults::codex_local_shell_tool_type(),
-        }
+
+lean_deserialize! {
+    CodexLocalShellTool {
+        type_: "type" => default_with(defaults::codex_local_shell_tool_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -5971,7 +7520,7 @@ impl ::std::default::Default for CodexLocalShellToolType {
     }
 }
 ///A context compaction marker with encrypted summary
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CompactionItem {
     pub encrypted_content: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5982,6 +7531,15 @@ pub struct CompactionItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    CompactionItem {
+        encrypted_content: "encrypted_content" => req,
+        id: "id" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `CompactionItemType`
     pub enum CompactionItemType {
@@ -5990,7 +7548,7 @@ open_enum! {
 }
 
 ///A compound filter that combines multiple comparison or compound filters
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CompoundFilter {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<
@@ -5998,6 +7556,16 @@ pub struct CompoundFilter {
     >,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CompoundFilterType>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    CompoundFilter {
+        filters: "filters" => opt,
+        type_: "type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -6009,7 +7577,7 @@ open_enum! {
 }
 
 ///Computer use preview tool configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ComputerUseServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_height: ::std::option::Option<i64>,
@@ -6019,16 +7587,18 @@ pub struct ComputerUseServerTool {
     pub environment: ::std::option::Option<ComputerUseServerToolEnvironment>,
     #[serde(rename = "type", default = "defaults::computer_use_server_tool_type")]
     pub type_: ComputerUseServerToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ComputerUseServerTool {
-    fn default() -> Self {
-        Self {
-            display_height: Default::default(),
-            display_width: Default::default(),
-            environment: Default::default(),
-            type_: defaults::computer_use_server_tool_type(),
-        }
+
+lean_deserialize! {
+    ComputerUseServerTool {
+        display_height: "display_height" => opt,
+        display_width: "display_width" => opt,
+        environment: "environment" => opt,
+        type_: "type" => default_with(defaults::computer_use_server_tool_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -6055,10 +7625,19 @@ impl ::std::default::Default for ComputerUseServerToolType {
     }
 }
 ///An OpenRouter-managed, auto-provisioned ephemeral container.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ContainerAutoEnvironment {
     #[serde(rename = "type")]
     pub type_: ContainerAutoEnvironmentType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ContainerAutoEnvironment {
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -6069,12 +7648,22 @@ open_enum! {
 }
 
 ///Reference to a previously created container to reuse.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ContainerReferenceEnvironment {
     ///Identifier of an existing container to reuse (max 20 characters).
     pub container_id: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: ContainerReferenceEnvironmentType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ContainerReferenceEnvironment {
+        container_id: "container_id" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -6105,7 +7694,7 @@ open_enum! {
 }
 
 ///A builtin content filter entry. Builtin filters include PII detectors and the regex-based prompt injection detector.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ContentFilterBuiltinEntry {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6117,9 +7706,23 @@ pub struct ContentFilterBuiltinEntry {
     pub scan_scope: ::std::option::Option<PromptInjectionScanScope>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<ContentFilterBuiltinSlug>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ContentFilterBuiltinEntry {
+        action: "action" => opt,
+        label: "label" => opt,
+        scan_scope: "scan_scope" => opt,
+        slug: "slug" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A builtin content filter entry for create/update requests. Labels are system-assigned and cannot be set by the caller.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ContentFilterBuiltinEntryInput {
     pub action: ContentFilterBuiltinAction,
@@ -6129,6 +7732,19 @@ pub struct ContentFilterBuiltinEntryInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scan_scope: ::std::option::Option<PromptInjectionScanScope>,
     pub slug: ContentFilterBuiltinSlug,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ContentFilterBuiltinEntryInput {
+        action: "action" => req,
+        label: "label" => opt,
+        scan_scope: "scan_scope" => opt,
+        slug: "slug" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -6147,7 +7763,7 @@ open_enum! {
 }
 
 ///A custom regex content filter that scans request messages for matching patterns.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ContentFilterEntry {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6158,9 +7774,22 @@ pub struct ContentFilterEntry {
     ///A regex pattern to match against request content
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pattern: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ContentFilterEntry {
+        action: "action" => opt,
+        label: "label" => opt,
+        pattern: "pattern" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Event emitted when a new content part is added to an output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ContentPartAddedEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content_index: ::std::option::Option<i64>,
@@ -6174,18 +7803,20 @@ pub struct ContentPartAddedEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::content_part_added_event_type")]
     pub type_: ContentPartAddedEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ContentPartAddedEvent {
-    fn default() -> Self {
-        Self {
-            content_index: Default::default(),
-            item_id: Default::default(),
-            output_index: Default::default(),
-            part: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::content_part_added_event_type(),
-        }
+
+lean_deserialize! {
+    ContentPartAddedEvent {
+        content_index: "content_index" => opt,
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        part: "part" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::content_part_added_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -6201,16 +7832,36 @@ impl ::std::default::Default for ContentPartAddedEventType {
     }
 }
 ///`ContentPartAudio`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ContentPartAudio {
     pub audio_url: ContentPartAudioAudioUrl,
     #[serde(rename = "type")]
     pub type_: ContentPartAudioType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ContentPartAudio {
+        audio_url: "audio_url" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ContentPartAudioAudioUrl`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ContentPartAudioAudioUrl {
     pub url: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ContentPartAudioAudioUrl {
+        url: "url" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -6221,7 +7872,7 @@ open_enum! {
 }
 
 ///Event emitted when a content part is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ContentPartDoneEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content_index: ::std::option::Option<i64>,
@@ -6235,18 +7886,20 @@ pub struct ContentPartDoneEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::content_part_done_event_type")]
     pub type_: ContentPartDoneEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ContentPartDoneEvent {
-    fn default() -> Self {
-        Self {
-            content_index: Default::default(),
-            item_id: Default::default(),
-            output_index: Default::default(),
-            part: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::content_part_done_event_type(),
-        }
+
+lean_deserialize! {
+    ContentPartDoneEvent {
+        content_index: "content_index" => opt,
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        part: "part" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::content_part_done_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -6262,16 +7915,36 @@ impl ::std::default::Default for ContentPartDoneEventType {
     }
 }
 ///`ContentPartImage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ContentPartImage {
     pub image_url: ContentPartImageImageUrl,
     #[serde(rename = "type")]
     pub type_: ContentPartImageType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ContentPartImage {
+        image_url: "image_url" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ContentPartImageImageUrl`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ContentPartImageImageUrl {
     pub url: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ContentPartImageImageUrl {
+        url: "url" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -6282,11 +7955,21 @@ open_enum! {
 }
 
 ///`ContentPartInputAudio`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ContentPartInputAudio {
     pub input_audio: MultimodalMedia,
     #[serde(rename = "type")]
     pub type_: ContentPartInputAudioType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ContentPartInputAudio {
+        input_audio: "input_audio" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -6297,11 +7980,21 @@ open_enum! {
 }
 
 ///`ContentPartInputFile`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ContentPartInputFile {
     pub input_file: MultimodalMedia,
     #[serde(rename = "type")]
     pub type_: ContentPartInputFileType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ContentPartInputFile {
+        input_file: "input_file" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -6312,11 +8005,21 @@ open_enum! {
 }
 
 ///`ContentPartInputVideo`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ContentPartInputVideo {
     pub input_video: MultimodalMedia,
     #[serde(rename = "type")]
     pub type_: ContentPartInputVideoType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ContentPartInputVideo {
+        input_video: "input_video" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -6327,11 +8030,21 @@ open_enum! {
 }
 
 ///`ContentPartVideo`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ContentPartVideo {
     #[serde(rename = "type")]
     pub type_: ContentPartVideoType,
     pub video_url: ContentPartVideoVideoUrl,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ContentPartVideo {
+        type_: "type" => req,
+        video_url: "video_url" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -6342,12 +8055,22 @@ open_enum! {
 }
 
 ///`ContentPartVideoVideoUrl`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ContentPartVideoVideoUrl {
     pub url: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ContentPartVideoVideoUrl {
+        url: "url" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A context compaction marker with an optional encrypted summary
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ContextCompactionItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_content: ::std::option::Option<::std::string::String>,
@@ -6357,6 +8080,15 @@ pub struct ContextCompactionItem {
     pub type_: ContextCompactionItemType,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ContextCompactionItem {
+        encrypted_content: "encrypted_content" => opt,
+        id: "id" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -6374,7 +8106,7 @@ open_enum! {
 }
 
 ///`ContextCompressionPlugin`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ContextCompressionPlugin {
     ///Set to false to disable the context-compression plugin for this request. Defaults to true.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6382,6 +8114,17 @@ pub struct ContextCompressionPlugin {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub engine: ::std::option::Option<ContextCompressionEngine>,
     pub id: ContextCompressionPluginId,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ContextCompressionPlugin {
+        enabled: "enabled" => opt,
+        engine: "engine" => opt,
+        id: "id" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -6412,7 +8155,7 @@ impl ::std::convert::From<::std::option::Option<CostDetailsInner>> for CostDetai
     }
 }
 ///Breakdown of upstream inference costs
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CostDetailsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upstream_inference_completions_cost: ::std::option::Option<f64>,
@@ -6420,9 +8163,21 @@ pub struct CostDetailsInner {
     pub upstream_inference_cost: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upstream_inference_prompt_cost: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    CostDetailsInner {
+        upstream_inference_completions_cost: "upstream_inference_completions_cost" => opt,
+        upstream_inference_cost: "upstream_inference_cost" => opt,
+        upstream_inference_prompt_cost: "upstream_inference_prompt_cost" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`CreateAuthKeysCodeBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct CreateAuthKeysCodeBody {
     ///The callback URL to redirect to after authorization. Supports https URLs and localhost/127.0.0.1 URLs on any port for local CLI tools.
@@ -6456,6 +8211,25 @@ pub struct CreateAuthKeysCodeBody {
     ///Optional workspace ID to associate the API key with
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    CreateAuthKeysCodeBody {
+        callback_url: "callback_url" => req,
+        code_challenge: "code_challenge" => opt,
+        code_challenge_method: "code_challenge_method" => opt,
+        expires_at: "expires_at" => opt,
+        key_label: "key_label" => opt,
+        limit: "limit" => opt,
+        spawn_agent: "spawn_agent" => opt,
+        spawn_cloud: "spawn_cloud" => opt,
+        usage_limit_type: "usage_limit_type" => opt,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -6478,15 +8252,26 @@ open_enum! {
 }
 
 ///`CreateAuthKeysCodeResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct CreateAuthKeysCodeResponse {
     ///Auth code data
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<CreateAuthKeysCodeResponseData>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    CreateAuthKeysCodeResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Auth code data
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct CreateAuthKeysCodeResponseData {
     ///The application ID associated with this auth code
@@ -6498,9 +8283,22 @@ pub struct CreateAuthKeysCodeResponseData {
     ///The authorization code ID to use in the exchange request
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    CreateAuthKeysCodeResponseData {
+        app_id: "app_id" => opt,
+        created_at: "created_at" => opt,
+        id: "id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`CreateByokKeyRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct CreateByokKeyRequest {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` means no restriction. Must contain at least one hash if provided. Hashes that do not belong to your account return a 400.
@@ -6529,9 +8327,28 @@ pub struct CreateByokKeyRequest {
     ///Optional workspace ID to scope the credential to. When omitted, the credential is created in the account's default workspace; if that default has been deleted, the request returns a 400 and you must pass `workspace_id` explicitly.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    CreateByokKeyRequest {
+        allowed_api_key_hashes: "allowed_api_key_hashes" => opt,
+        allowed_models: "allowed_models" => opt,
+        allowed_user_ids: "allowed_user_ids" => opt,
+        disabled: "disabled" => opt,
+        is_fallback: "is_fallback" => opt,
+        key: "key" => req,
+        name: "name" => opt,
+        provider: "provider" => req,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`CreateByokKeyResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct CreateByokKeyResponse {
     ///The created BYOK credential.
@@ -6540,8 +8357,17 @@ pub struct CreateByokKeyResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    CreateByokKeyResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Embeddings request input
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateEmbeddingsBody {
     ///The number of dimensions for the output embeddings
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6562,6 +8388,21 @@ pub struct CreateEmbeddingsBody {
     ///A unique identifier for the end-user
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    CreateEmbeddingsBody {
+        dimensions: "dimensions" => opt,
+        encoding_format: "encoding_format" => opt,
+        input: "input" => req,
+        input_type: "input_type" => opt,
+        model: "model" => req,
+        provider: "provider" => opt,
+        user: "user" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -6606,14 +8447,24 @@ for CreateEmbeddingsBodyInput {
     }
 }
 ///`CreateEmbeddingsBodyInputVariant4Item`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateEmbeddingsBodyInputVariant4Item {
     pub content: ::std::vec::Vec<
         crate::types::EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItem,
     >,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    CreateEmbeddingsBodyInputVariant4Item {
+        content: "content" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Embeddings response containing embedding vectors
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateEmbeddingsResponse {
     ///List of embedding objects
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6629,9 +8480,23 @@ pub struct CreateEmbeddingsResponse {
     ///Token usage statistics
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<CreateEmbeddingsResponseUsage>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    CreateEmbeddingsResponse {
+        data: "data" => opt,
+        id: "id" => opt,
+        model: "model" => opt,
+        object: "object" => opt,
+        usage: "usage" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A single embedding object
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateEmbeddingsResponseDataItem {
     ///Embedding vector as an array of floats or a base64 string
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6641,7 +8506,19 @@ pub struct CreateEmbeddingsResponseDataItem {
     pub index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<CreateEmbeddingsResponseDataItemObject>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    CreateEmbeddingsResponseDataItem {
+        embedding: "embedding" => opt,
+        index: "index" => opt,
+        object: "object" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`CreateEmbeddingsResponseDataItemEmbedding`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -6671,7 +8548,7 @@ open_enum! {
 }
 
 ///Token usage statistics
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateEmbeddingsResponseUsage {
     ///Cost of the request in credits
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6692,9 +8569,24 @@ pub struct CreateEmbeddingsResponseUsage {
     ///Total number of tokens used
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    CreateEmbeddingsResponseUsage {
+        cost: "cost" => opt,
+        cost_details: "cost_details" => opt,
+        is_byok: "is_byok" => opt,
+        prompt_tokens: "prompt_tokens" => opt,
+        prompt_tokens_details: "prompt_tokens_details" => opt,
+        total_tokens: "total_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Per-modality token breakdown. Only present when the input contains 2+ modalities (e.g. text + image) and the upstream provider returns modality-level usage data. Only non-zero modality counts are included.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateEmbeddingsResponseUsagePromptTokensDetails {
     ///Number of audio tokens in the input
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6711,9 +8603,23 @@ pub struct CreateEmbeddingsResponseUsagePromptTokensDetails {
     ///Number of video tokens in the input
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub video_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    CreateEmbeddingsResponseUsagePromptTokensDetails {
+        audio_tokens: "audio_tokens" => opt,
+        file_tokens: "file_tokens" => opt,
+        image_tokens: "image_tokens" => opt,
+        text_tokens: "text_tokens" => opt,
+        video_tokens: "video_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`CreateGuardrailRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct CreateGuardrailRequest {
     ///Array of model identifiers (slug or canonical_slug accepted)
@@ -6779,9 +8685,40 @@ pub struct CreateGuardrailRequest {
     ///The workspace to create the guardrail in. When omitted, the guardrail is created in the default workspace; if that default has been deleted, the request returns a 400 and you must pass `workspace_id` explicitly. This only places the guardrail in the workspace; the created guardrail enforces nothing for that workspace's traffic until it is assigned to API keys or members. To restrict all traffic in a workspace, update the workspace's default guardrail instead.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    CreateGuardrailRequest {
+        allowed_models: "allowed_models" => opt,
+        allowed_providers: "allowed_providers" => opt,
+        content_filter_builtins: "content_filter_builtins" => opt,
+        content_filters: "content_filters" => opt,
+        description: "description" => opt,
+        enable_free_model_publication: "enable_free_model_publication" => opt,
+        enable_free_model_training: "enable_free_model_training" => opt,
+        enable_paid_model_training: "enable_paid_model_training" => opt,
+        enforce_zdr: "enforce_zdr" => opt,
+        enforce_zdr_anthropic: "enforce_zdr_anthropic" => opt,
+        enforce_zdr_google: "enforce_zdr_google" => opt,
+        enforce_zdr_openai: "enforce_zdr_openai" => opt,
+        enforce_zdr_other: "enforce_zdr_other" => opt,
+        enforce_zdr_xai: "enforce_zdr_xai" => opt,
+        ignored_models: "ignored_models" => opt,
+        ignored_providers: "ignored_providers" => opt,
+        include_byok_in_budgets: "include_byok_in_budgets" => opt,
+        limit_usd: "limit_usd" => opt,
+        name: "name" => req,
+        reset_interval: "reset_interval" => opt,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`CreateGuardrailResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct CreateGuardrailResponse {
     ///The created guardrail
@@ -6790,8 +8727,17 @@ pub struct CreateGuardrailResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    CreateGuardrailResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`CreateKeysBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateKeysBody {
     ///Optional user ID of the key creator. Only meaningful for organization-owned keys where a specific member is creating the key.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6813,6 +8759,21 @@ pub struct CreateKeysBody {
     ///The workspace to create the API key in. Defaults to the default workspace if not provided.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    CreateKeysBody {
+        creator_user_id: "creator_user_id" => opt,
+        expires_at: "expires_at" => opt,
+        include_byok_in_limit: "include_byok_in_limit" => opt,
+        limit: "limit" => opt,
+        limit_reset: "limit_reset" => opt,
+        name: "name" => req,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -6825,7 +8786,7 @@ open_enum! {
 }
 
 ///`CreateKeysResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateKeysResponse {
     ///The created API key information
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6833,9 +8794,20 @@ pub struct CreateKeysResponse {
     ///The actual API key string (only shown once)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    CreateKeysResponse {
+        data: "data" => opt,
+        key: "key" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///The created API key information
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateKeysResponseData {
     ///Total external BYOK usage (in USD) for the API key
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6900,9 +8872,39 @@ pub struct CreateKeysResponseData {
     ///The workspace ID this API key belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    CreateKeysResponseData {
+        byok_usage: "byok_usage" => opt,
+        byok_usage_daily: "byok_usage_daily" => opt,
+        byok_usage_monthly: "byok_usage_monthly" => opt,
+        byok_usage_weekly: "byok_usage_weekly" => opt,
+        created_at: "created_at" => opt,
+        creator_user_id: "creator_user_id" => opt,
+        disabled: "disabled" => opt,
+        expires_at: "expires_at" => opt,
+        hash: "hash" => opt,
+        include_byok_in_limit: "include_byok_in_limit" => opt,
+        label: "label" => opt,
+        limit: "limit" => opt,
+        limit_remaining: "limit_remaining" => opt,
+        limit_reset: "limit_reset" => opt,
+        name: "name" => opt,
+        updated_at: "updated_at" => opt,
+        usage: "usage" => opt,
+        usage_daily: "usage_daily" => opt,
+        usage_monthly: "usage_monthly" => opt,
+        usage_weekly: "usage_weekly" => opt,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`CreateObservabilityDestinationRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct CreateObservabilityDestinationRequest {
     ///Optional allowlist of OpenRouter API key hashes whose traffic is forwarded. `null` or omitted means all keys. Must contain at least one hash if provided.
@@ -6938,6 +8940,27 @@ pub struct CreateObservabilityDestinationRequest {
     ///Optional workspace ID. Defaults to the authenticated entity's default workspace.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    CreateObservabilityDestinationRequest {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => req,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        name: "name" => req,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => req,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -6965,7 +8988,7 @@ open_enum! {
 }
 
 ///`CreateObservabilityDestinationResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct CreateObservabilityDestinationResponse {
     ///The newly created observability destination.
@@ -6974,16 +8997,33 @@ pub struct CreateObservabilityDestinationResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    CreateObservabilityDestinationResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Response containing the created preset with its designated version.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreatePresetFromInferenceResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<PresetWithDesignatedVersion>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    CreatePresetFromInferenceResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Rerank request input
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateRerankBody {
     ///The list of documents to rerank. Documents may be plain strings, or structured objects with `text` and/or `image` for multimodal models.
     pub documents: ::std::vec::Vec<CreateRerankBodyDocumentsItem>,
@@ -6997,7 +9037,21 @@ pub struct CreateRerankBody {
     ///Number of most relevant documents to return
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub top_n: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    CreateRerankBody {
+        documents: "documents" => req,
+        model: "model" => req,
+        provider: "provider" => opt,
+        query: "query" => req,
+        top_n: "top_n" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A document to rerank. Either a plain string, or a structured object with optional `text` and/or `image`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -7014,7 +9068,7 @@ for CreateRerankBodyDocumentsItem {
     }
 }
 ///Rerank response containing ranked results
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateRerankResponse {
     ///Unique identifier for the rerank response (ORID format)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7031,9 +9085,23 @@ pub struct CreateRerankResponse {
     ///Usage statistics
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<CreateRerankResponseUsage>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    CreateRerankResponse {
+        id: "id" => opt,
+        model: "model" => opt,
+        provider: "provider" => opt,
+        results: "results" => opt,
+        usage: "usage" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A single rerank result
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateRerankResponseResultsItem {
     ///The document object echoing the original input (text and/or image)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7044,9 +9112,21 @@ pub struct CreateRerankResponseResultsItem {
     ///Relevance score of the document to the query
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub relevance_score: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    CreateRerankResponseResultsItem {
+        document: "document" => opt,
+        index: "index" => opt,
+        relevance_score: "relevance_score" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///The document object echoing the original input (text and/or image)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateRerankResponseResultsItemDocument {
     ///The image (URL or data URI) from the original document
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7054,9 +9134,20 @@ pub struct CreateRerankResponseResultsItemDocument {
     ///The document text
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    CreateRerankResponseResultsItemDocument {
+        image: "image" => opt,
+        text: "text" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Usage statistics
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateRerankResponseUsage {
     ///Cost of the request in credits
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7067,14 +9158,38 @@ pub struct CreateRerankResponseUsage {
     ///Total number of tokens used
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    CreateRerankResponseUsage {
+        cost: "cost" => opt,
+        search_units: "search_units" => opt,
+        total_tokens: "total_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`CreateScimGroupMappingRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct CreateScimGroupMappingRequest {
     pub role: CreateScimGroupMappingRequestRole,
     pub scim_group_id: ::std::string::String,
     pub workspace_id: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    CreateScimGroupMappingRequest {
+        role: "role" => req,
+        scim_group_id: "scim_group_id" => req,
+        workspace_id: "workspace_id" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -7087,7 +9202,7 @@ open_enum! {
 }
 
 ///`CreateScimGroupMappingResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct CreateScimGroupMappingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7095,8 +9210,17 @@ pub struct CreateScimGroupMappingResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    CreateScimGroupMappingResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`CreateWorkspaceRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct CreateWorkspaceRequest {
     ///Default image model for this workspace
@@ -7130,9 +9254,30 @@ pub struct CreateWorkspaceRequest {
     pub name: ::std::string::String,
     ///URL-friendly slug (lowercase alphanumeric segments separated by single hyphens, no leading/trailing hyphens)
     pub slug: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    CreateWorkspaceRequest {
+        default_image_model: "default_image_model" => opt,
+        default_provider_sort: "default_provider_sort" => opt,
+        default_text_model: "default_text_model" => opt,
+        description: "description" => opt,
+        io_logging_api_key_ids: "io_logging_api_key_ids" => opt,
+        io_logging_sampling_rate: "io_logging_sampling_rate" => opt,
+        is_data_discount_logging_enabled: "is_data_discount_logging_enabled" => opt,
+        is_observability_broadcast_enabled: "is_observability_broadcast_enabled" => opt,
+        is_observability_io_logging_enabled: "is_observability_io_logging_enabled" => opt,
+        name: "name" => req,
+        slug: "slug" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`CreateWorkspaceResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct CreateWorkspaceResponse {
     ///The created workspace
@@ -7141,8 +9286,17 @@ pub struct CreateWorkspaceResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    CreateWorkspaceResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Custom tool configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CustomTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -7152,19 +9306,22 @@ pub struct CustomTool {
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::custom_tool_type")]
     pub type_: CustomToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for CustomTool {
-    fn default() -> Self {
-        Self {
-            description: Default::default(),
-            format: Default::default(),
-            name: Default::default(),
-            type_: defaults::custom_tool_type(),
-        }
+
+lean_deserialize! {
+    CustomTool {
+        description: "description" => opt,
+        format: "format" => opt,
+        name: "name" => opt,
+        type_: "type" => default_with(defaults::custom_tool_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///Event emitted when a custom tool call's freeform input is being streamed. Mirrors `response.function_call_arguments.delta` but for `custom` tools whose input is opaque text rather than JSON arguments.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CustomToolCallInputDeltaEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delta: ::std::option::Option<::std::string::String>,
@@ -7179,17 +9336,19 @@ pub struct CustomToolCallInputDeltaEvent {
         default = "defaults::custom_tool_call_input_delta_event_type"
     )]
     pub type_: CustomToolCallInputDeltaEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for CustomToolCallInputDeltaEvent {
-    fn default() -> Self {
-        Self {
-            delta: Default::default(),
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::custom_tool_call_input_delta_event_type(),
-        }
+
+lean_deserialize! {
+    CustomToolCallInputDeltaEvent {
+        delta: "delta" => opt,
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::custom_tool_call_input_delta_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -7205,7 +9364,7 @@ impl ::std::default::Default for CustomToolCallInputDeltaEventType {
     }
 }
 ///Event emitted when a custom tool call's freeform input streaming is complete. Mirrors `response.function_call_arguments.done` but for `custom` tools.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CustomToolCallInputDoneEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<::std::string::String>,
@@ -7220,17 +9379,19 @@ pub struct CustomToolCallInputDoneEvent {
         default = "defaults::custom_tool_call_input_done_event_type"
     )]
     pub type_: CustomToolCallInputDoneEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for CustomToolCallInputDoneEvent {
-    fn default() -> Self {
-        Self {
-            input: Default::default(),
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::custom_tool_call_input_done_event_type(),
-        }
+
+lean_deserialize! {
+    CustomToolCallInputDoneEvent {
+        input: "input" => opt,
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::custom_tool_call_input_done_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -7246,7 +9407,7 @@ impl ::std::default::Default for CustomToolCallInputDoneEventType {
     }
 }
 ///A call to a custom (freeform-grammar) tool created by the model — distinct from `function_call`. Used for tools like Codex CLI's `apply_patch` whose payload is opaque text rather than JSON arguments.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CustomToolCallItem {
     pub call_id: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7260,6 +9421,21 @@ pub struct CustomToolCallItem {
     pub status: ::std::option::Option<ToolCallStatus>,
     #[serde(rename = "type")]
     pub type_: CustomToolCallItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    CustomToolCallItem {
+        call_id: "call_id" => req,
+        id: "id" => opt,
+        input: "input" => req,
+        name: "name" => req,
+        namespace: "namespace" => opt,
+        status: "status" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -7270,7 +9446,7 @@ open_enum! {
 }
 
 ///The output from a custom (freeform-grammar) tool call execution. Mirrors `function_call_output` but is matched to a `custom_tool_call` rather than a `function_call`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CustomToolCallOutputItem {
     pub call_id: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7278,7 +9454,20 @@ pub struct CustomToolCallOutputItem {
     pub output: CustomToolCallOutputItemOutput,
     #[serde(rename = "type")]
     pub type_: CustomToolCallOutputItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    CustomToolCallOutputItem {
+        call_id: "call_id" => req,
+        id: "id" => opt,
+        output: "output" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`CustomToolCallOutputItemOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -7296,13 +9485,24 @@ impl ::std::convert::From<
     }
 }
 ///Image input content item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CustomToolCallOutputItemOutputMember1ItemInputImage {
     pub detail: CustomToolCallOutputItemOutputMember1ItemInputImageDetail,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: CustomToolCallOutputItemOutputMember1ItemInputImageType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    CustomToolCallOutputItemOutputMember1ItemInputImage {
+        detail: "detail" => req,
+        image_url: "image_url" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -7330,7 +9530,7 @@ open_enum! {
 }
 
 ///`CustomToolFormatGrammar`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CustomToolFormatGrammar {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub definition: ::std::option::Option<::std::string::String>,
@@ -7338,15 +9538,17 @@ pub struct CustomToolFormatGrammar {
     pub syntax: ::std::option::Option<CustomToolFormatGrammarSyntax>,
     #[serde(rename = "type", default = "defaults::custom_tool_format_grammar_type")]
     pub type_: CustomToolFormatGrammarType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for CustomToolFormatGrammar {
-    fn default() -> Self {
-        Self {
-            definition: Default::default(),
-            syntax: Default::default(),
-            type_: defaults::custom_tool_format_grammar_type(),
-        }
+
+lean_deserialize! {
+    CustomToolFormatGrammar {
+        definition: "definition" => opt,
+        syntax: "syntax" => opt,
+        type_: "type" => default_with(defaults::custom_tool_format_grammar_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -7370,17 +9572,19 @@ impl ::std::default::Default for CustomToolFormatGrammarType {
     }
 }
 ///`CustomToolFormatText`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CustomToolFormatText {
     #[serde(rename = "type", default = "defaults::custom_tool_format_text_type")]
     pub type_: CustomToolFormatTextType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for CustomToolFormatText {
-    fn default() -> Self {
-        Self {
-            type_: defaults::custom_tool_format_text_type(),
-        }
+
+lean_deserialize! {
+    CustomToolFormatText {
+        type_: "type" => default_with(defaults::custom_tool_format_text_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -7409,7 +9613,7 @@ impl ::std::default::Default for CustomToolType {
     }
 }
 ///A single Design Arena benchmark entry for a specific arena+category
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct DaBenchmarkEntry {
     ///Arena type (e.g. models, builders, agents)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7426,21 +9630,55 @@ pub struct DaBenchmarkEntry {
     ///Win rate percentage in arena battles
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub win_rate: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    DaBenchmarkEntry {
+        arena: "arena" => opt,
+        category: "category" => opt,
+        elo: "elo" => opt,
+        rank: "rank" => opt,
+        win_rate: "win_rate" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///OpenRouter built-in server tool: returns the current date and time
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct DatetimeServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<DatetimeServerToolConfig>,
     #[serde(rename = "type")]
     pub type_: DatetimeServerToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    DatetimeServerTool {
+        parameters: "parameters" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Configuration for the openrouter:datetime server tool
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct DatetimeServerToolConfig {
     ///IANA timezone name (e.g. "America/New_York"). Defaults to UTC.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    DatetimeServerToolConfig {
+        timezone: "timezone" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -7451,7 +9689,7 @@ open_enum! {
 }
 
 ///Debug event emitted when debug.echo_upstream_body is true. Contains the transformed upstream request body or timing milestones.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct DebugEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub debug: ::std::option::Option<DebugEventDebug>,
@@ -7459,18 +9697,21 @@ pub struct DebugEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::debug_event_type")]
     pub type_: DebugEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for DebugEvent {
-    fn default() -> Self {
-        Self {
-            debug: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::debug_event_type(),
-        }
+
+lean_deserialize! {
+    DebugEvent {
+        debug: "debug" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::debug_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`DebugEventDebug`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct DebugEventDebug {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub echo_upstream_body: ::std::option::Option<
@@ -7478,9 +9719,20 @@ pub struct DebugEventDebug {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timings: ::std::option::Option<DebugEventDebugTimings>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    DebugEventDebug {
+        echo_upstream_body: "echo_upstream_body" => opt,
+        timings: "timings" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`DebugEventDebugTimings`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct DebugEventDebugTimings {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub epoch_ms: ::std::option::Option<i64>,
@@ -7488,6 +9740,17 @@ pub struct DebugEventDebugTimings {
     pub event: ::std::option::Option<DebugEventDebugTimingsEvent>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_ms: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    DebugEventDebugTimings {
+        epoch_ms: "epoch_ms" => opt,
+        event: "event" => opt,
+        start_ms: "start_ms" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -7535,7 +9798,7 @@ for DefaultParameters {
     }
 }
 ///Default parameters for this model
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct DefaultParametersInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency_penalty: ::std::option::Option<f64>,
@@ -7549,9 +9812,24 @@ pub struct DefaultParametersInner {
     pub top_k: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub top_p: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    DefaultParametersInner {
+        frequency_penalty: "frequency_penalty" => opt,
+        presence_penalty: "presence_penalty" => opt,
+        repetition_penalty: "repetition_penalty" => opt,
+        temperature: "temperature" => opt,
+        top_k: "top_k" => opt,
+        top_p: "top_p" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`DeleteByokKeyResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct DeleteByokKeyResponse {
     ///Confirmation that the BYOK credential was deleted.
@@ -7560,8 +9838,17 @@ pub struct DeleteByokKeyResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    DeleteByokKeyResponse {
+        deleted: "deleted" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`DeleteGuardrailResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct DeleteGuardrailResponse {
     ///Confirmation that the guardrail was deleted
@@ -7570,15 +9857,34 @@ pub struct DeleteGuardrailResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    DeleteGuardrailResponse {
+        deleted: "deleted" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`DeleteKeysResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct DeleteKeysResponse {
     ///Confirmation that the API key was deleted
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    DeleteKeysResponse {
+        deleted: "deleted" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`DeleteObservabilityDestinationResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct DeleteObservabilityDestinationResponse {
     ///Always `true` on success.
@@ -7587,6 +9893,15 @@ pub struct DeleteObservabilityDestinationResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    DeleteObservabilityDestinationResponse {
+        deleted: "deleted" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Required. Whether to keep workspace members after deleting the mapping. `false` **removes** the members this mapping granted access to; `true` deletes the mapping while leaving membership intact as manually-managed. There is deliberately no default — omitting it returns `400` so the destructive path cannot be reached by accident. Mirrors the dashboard, whose `DeleteMappingSchema.keepMembers` is likewise required.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -7662,7 +9977,7 @@ open_enum! {
 }
 
 ///`DeleteScimGroupMappingResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct DeleteScimGroupMappingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7670,8 +9985,17 @@ pub struct DeleteScimGroupMappingResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    DeleteScimGroupMappingResponse {
+        deleted: "deleted" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`DeleteWorkspaceBudgetResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct DeleteWorkspaceBudgetResponse {
     ///Confirmation that the budget was deleted (or did not exist)
@@ -7680,8 +10004,17 @@ pub struct DeleteWorkspaceBudgetResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    DeleteWorkspaceBudgetResponse {
+        deleted: "deleted" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`DeleteWorkspaceResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct DeleteWorkspaceResponse {
     ///Confirmation that the workspace was deleted
@@ -7689,6 +10022,14 @@ pub struct DeleteWorkspaceResponse {
     pub deleted: ::std::option::Option<bool>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    DeleteWorkspaceResponse {
+        deleted: "deleted" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -7700,7 +10041,7 @@ open_enum! {
 }
 
 ///`EasyInputMessage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct EasyInputMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<EasyInputMessageContent>,
@@ -7710,7 +10051,20 @@ pub struct EasyInputMessage {
     pub role: EasyInputMessageRole,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<EasyInputMessageType>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    EasyInputMessage {
+        content: "content" => opt,
+        phase: "phase" => opt,
+        role: "role" => req,
+        type_: "type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`EasyInputMessageContent`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -7728,13 +10082,24 @@ impl ::std::convert::From<
     }
 }
 ///Image input content item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct EasyInputMessageContentMember0ItemInputImage {
     pub detail: EasyInputMessageContentMember0ItemInputImageDetail,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: EasyInputMessageContentMember0ItemInputImageType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    EasyInputMessageContentMember0ItemInputImage {
+        detail: "detail" => req,
+        image_url: "image_url" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -7780,16 +10145,36 @@ open_enum! {
 }
 
 ///`EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrl`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrl {
     pub image_url: EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrlImageUrl,
     #[serde(rename = "type")]
     pub type_: EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrlType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrl {
+        image_url: "image_url" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrlImageUrl`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrlImageUrl {
     pub url: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrlImageUrl {
+        url: "url" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -7800,11 +10185,21 @@ open_enum! {
 }
 
 ///`EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemText`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemText {
     pub text: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemTextType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemText {
+        text: "text" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -7815,7 +10210,7 @@ open_enum! {
 }
 
 ///`EndpointInfo`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct EndpointInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
@@ -7823,7 +10218,19 @@ pub struct EndpointInfo {
     pub provider: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub selected: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    EndpointInfo {
+        model: "model" => opt,
+        provider: "provider" => opt,
+        selected: "selected" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`EndpointStatus`
 #[derive(::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -7861,28 +10268,41 @@ impl<'de> ::serde::Deserialize<'de> for EndpointStatus {
     }
 }
 ///`EndpointsMetadata`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct EndpointsMetadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub available: ::std::option::Option<::std::vec::Vec<EndpointInfo>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    EndpointsMetadata {
+        available: "available" => opt,
+        total: "total" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A parameter that accepts one of a discrete set of string values.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct EnumCapability {
     #[serde(rename = "type", default = "defaults::enum_capability_type")]
     pub type_: EnumCapabilityType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for EnumCapability {
-    fn default() -> Self {
-        Self {
-            type_: defaults::enum_capability_type(),
-            values: Default::default(),
-        }
+
+lean_deserialize! {
+    EnumCapability {
+        type_: "type" => default_with(defaults::enum_capability_type),
+        values: "values" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -7898,7 +10318,7 @@ impl ::std::default::Default for EnumCapabilityType {
     }
 }
 ///Event emitted when an error occurs during streaming
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ErrorEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
@@ -7910,17 +10330,19 @@ pub struct ErrorEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::error_event_type")]
     pub type_: ErrorEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ErrorEvent {
-    fn default() -> Self {
-        Self {
-            code: Default::default(),
-            message: Default::default(),
-            param: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::error_event_type(),
-        }
+
+lean_deserialize! {
+    ErrorEvent {
+        code: "code" => opt,
+        message: "message" => opt,
+        param: "param" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::error_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -7936,7 +10358,7 @@ impl ::std::default::Default for ErrorEventType {
     }
 }
 ///Bad Request - Invalid request parameters or malformed input
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ErrorResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<BadRequestResponseErrorData>,
@@ -7946,9 +10368,21 @@ pub struct ErrorResponse {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ErrorResponse {
+        error: "error" => opt,
+        openrouter_metadata: "openrouter_metadata" => opt,
+        user_id: "user_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ExchangeAuthCodeForApiKeyBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ExchangeAuthCodeForApiKeyBody {
     ///The authorization code received from the OAuth redirect
@@ -7961,6 +10395,18 @@ pub struct ExchangeAuthCodeForApiKeyBody {
     ///The code verifier if code_challenge was used in the authorization request
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code_verifier: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ExchangeAuthCodeForApiKeyBody {
+        code: "code" => req,
+        code_challenge_method: "code_challenge_method" => opt,
+        code_verifier: "code_verifier" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -7973,7 +10419,7 @@ open_enum! {
 }
 
 ///`ExchangeAuthCodeForApiKeyResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ExchangeAuthCodeForApiKeyResponse {
     ///The API key to use for OpenRouter requests
@@ -7982,6 +10428,17 @@ pub struct ExchangeAuthCodeForApiKeyResponse {
     ///User ID associated with the API key
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ExchangeAuthCodeForApiKeyResponse {
+        key: "key" => opt,
+        user_id: "user_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -7995,7 +10452,7 @@ open_enum! {
 }
 
 ///`FileCitation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FileCitation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_id: ::std::option::Option<::std::string::String>,
@@ -8005,16 +10462,18 @@ pub struct FileCitation {
     pub index: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::file_citation_type")]
     pub type_: FileCitationType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for FileCitation {
-    fn default() -> Self {
-        Self {
-            file_id: Default::default(),
-            filename: Default::default(),
-            index: Default::default(),
-            type_: defaults::file_citation_type(),
-        }
+
+lean_deserialize! {
+    FileCitation {
+        file_id: "file_id" => opt,
+        filename: "filename" => opt,
+        index: "index" => opt,
+        type_: "type" => default_with(defaults::file_citation_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8030,7 +10489,7 @@ impl ::std::default::Default for FileCitationType {
     }
 }
 ///`FileParserPlugin`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FileParserPlugin {
     ///Set to false to disable the file-parser plugin for this request. Defaults to true.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8038,6 +10497,17 @@ pub struct FileParserPlugin {
     pub id: FileParserPluginId,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pdf: ::std::option::Option<PdfParserOptions>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    FileParserPlugin {
+        enabled: "enabled" => opt,
+        id: "id" => req,
+        pdf: "pdf" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8048,7 +10518,7 @@ open_enum! {
 }
 
 ///`FilePath`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FilePath {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_id: ::std::option::Option<::std::string::String>,
@@ -8056,15 +10526,17 @@ pub struct FilePath {
     pub index: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::file_path_type")]
     pub type_: FilePathType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for FilePath {
-    fn default() -> Self {
-        Self {
-            file_id: Default::default(),
-            index: Default::default(),
-            type_: defaults::file_path_type(),
-        }
+
+lean_deserialize! {
+    FilePath {
+        file_id: "file_id" => opt,
+        index: "index" => opt,
+        type_: "type" => default_with(defaults::file_path_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8089,7 +10561,7 @@ open_enum! {
 }
 
 ///File search tool configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FileSearchServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<crate::types::FileSearchServerToolFilters>,
@@ -8101,20 +10573,23 @@ pub struct FileSearchServerTool {
     pub type_: FileSearchServerToolType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vector_store_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for FileSearchServerTool {
-    fn default() -> Self {
-        Self {
-            filters: Default::default(),
-            max_num_results: Default::default(),
-            ranking_options: Default::default(),
-            type_: defaults::file_search_server_tool_type(),
-            vector_store_ids: Default::default(),
-        }
+
+lean_deserialize! {
+    FileSearchServerTool {
+        filters: "filters" => opt,
+        max_num_results: "max_num_results" => opt,
+        ranking_options: "ranking_options" => opt,
+        type_: "type" => default_with(defaults::file_search_server_tool_type),
+        vector_store_ids: "vector_store_ids" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLte`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLte {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -8126,6 +10601,17 @@ pub struct FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLte {
     pub value: ::std::option::Option<
         FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteValue,
     >,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLte {
+        key: "key" => opt,
+        type_: "type" => opt,
+        value: "value" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8199,12 +10685,22 @@ for FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteValueArrayItem {
     }
 }
 ///`FileSearchServerToolRankingOptions`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FileSearchServerToolRankingOptions {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ranker: ::std::option::Option<FileSearchServerToolRankingOptionsRanker>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub score_threshold: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    FileSearchServerToolRankingOptions {
+        ranker: "ranker" => opt,
+        score_threshold: "score_threshold" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8228,13 +10724,24 @@ impl ::std::default::Default for FileSearchServerToolType {
     }
 }
 ///OpenRouter built-in server tool: read, write, edit, and list workspace files via the Files API. Requires an authenticated request; files come from the API key's workspace (or the default workspace for keys without one).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FilesServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<FilesServerToolConfig>,
     #[serde(rename = "type")]
     pub type_: FilesServerToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    FilesServerTool {
+        parameters: "parameters" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Configuration for the openrouter:files server tool
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -8270,17 +10777,19 @@ open_enum! {
 }
 
 ///JSON object response format
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FormatJsonObjectConfig {
     #[serde(rename = "type", default = "defaults::format_json_object_config_type")]
     pub type_: FormatJsonObjectConfigType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for FormatJsonObjectConfig {
-    fn default() -> Self {
-        Self {
-            type_: defaults::format_json_object_config_type(),
-        }
+
+lean_deserialize! {
+    FormatJsonObjectConfig {
+        type_: "type" => default_with(defaults::format_json_object_config_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8296,7 +10805,7 @@ impl ::std::default::Default for FormatJsonObjectConfigType {
     }
 }
 ///JSON schema constrained response format
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FormatJsonSchemaConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -8310,17 +10819,19 @@ pub struct FormatJsonSchemaConfig {
     pub strict: ::std::option::Option<bool>,
     #[serde(rename = "type", default = "defaults::format_json_schema_config_type")]
     pub type_: FormatJsonSchemaConfigType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for FormatJsonSchemaConfig {
-    fn default() -> Self {
-        Self {
-            description: Default::default(),
-            name: Default::default(),
-            schema: Default::default(),
-            strict: Default::default(),
-            type_: defaults::format_json_schema_config_type(),
-        }
+
+lean_deserialize! {
+    FormatJsonSchemaConfig {
+        description: "description" => opt,
+        name: "name" => opt,
+        schema: "schema" => opt,
+        strict: "strict" => opt,
+        type_: "type" => default_with(defaults::format_json_schema_config_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8336,17 +10847,19 @@ impl ::std::default::Default for FormatJsonSchemaConfigType {
     }
 }
 ///Plain text response format
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FormatTextConfig {
     #[serde(rename = "type", default = "defaults::format_text_config_type")]
     pub type_: FormatTextConfigType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for FormatTextConfig {
-    fn default() -> Self {
-        Self {
-            type_: defaults::format_text_config_type(),
-        }
+
+lean_deserialize! {
+    FormatTextConfig {
+        type_: "type" => default_with(defaults::format_text_config_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8362,13 +10875,24 @@ impl ::std::default::Default for FormatTextConfigType {
     }
 }
 ///`FrameImage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FrameImage {
     ///Whether this image represents the first or last frame of the video
     pub frame_type: FrameImageFrameType,
     pub image_url: FrameImageImageUrl,
     #[serde(rename = "type")]
     pub type_: FrameImageType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    FrameImage {
+        frame_type: "frame_type" => req,
+        image_url: "image_url" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8380,9 +10904,18 @@ open_enum! {
 }
 
 ///`FrameImageImageUrl`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FrameImageImageUrl {
     pub url: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    FrameImageImageUrl {
+        url: "url" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8393,7 +10926,7 @@ open_enum! {
 }
 
 ///Event emitted when function call arguments are being streamed
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FunctionCallArgsDeltaEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delta: ::std::option::Option<::std::string::String>,
@@ -8405,17 +10938,19 @@ pub struct FunctionCallArgsDeltaEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::function_call_args_delta_event_type")]
     pub type_: FunctionCallArgsDeltaEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for FunctionCallArgsDeltaEvent {
-    fn default() -> Self {
-        Self {
-            delta: Default::default(),
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::function_call_args_delta_event_type(),
-        }
+
+lean_deserialize! {
+    FunctionCallArgsDeltaEvent {
+        delta: "delta" => opt,
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::function_call_args_delta_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8431,7 +10966,7 @@ impl ::std::default::Default for FunctionCallArgsDeltaEventType {
     }
 }
 ///Event emitted when function call arguments streaming is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FunctionCallArgsDoneEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub arguments: ::std::option::Option<::std::string::String>,
@@ -8445,18 +10980,20 @@ pub struct FunctionCallArgsDoneEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::function_call_args_done_event_type")]
     pub type_: FunctionCallArgsDoneEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for FunctionCallArgsDoneEvent {
-    fn default() -> Self {
-        Self {
-            arguments: Default::default(),
-            item_id: Default::default(),
-            name: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::function_call_args_done_event_type(),
-        }
+
+lean_deserialize! {
+    FunctionCallArgsDoneEvent {
+        arguments: "arguments" => opt,
+        item_id: "item_id" => opt,
+        name: "name" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::function_call_args_done_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8472,7 +11009,7 @@ impl ::std::default::Default for FunctionCallArgsDoneEventType {
     }
 }
 ///A function call initiated by the model
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FunctionCallItem {
     pub arguments: ::std::string::String,
     pub call_id: ::std::string::String,
@@ -8491,14 +11028,39 @@ pub struct FunctionCallItem {
     pub subagent_items: ::std::vec::Vec<FunctionCallItemSubagentItemsItem>,
     #[serde(rename = "type")]
     pub type_: FunctionCallItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    FunctionCallItem {
+        arguments: "arguments" => req,
+        call_id: "call_id" => req,
+        id: "id" => req,
+        name: "name" => req,
+        namespace: "namespace" => opt,
+        status: "status" => opt,
+        subagent_id: "subagent_id" => opt,
+        subagent_items: "subagent_items" => default,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`FunctionCallItemSubagentItemsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FunctionCallItemSubagentItemsItem {
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    FunctionCallItemSubagentItemsItem {
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8509,7 +11071,7 @@ open_enum! {
 }
 
 ///The output from a function call execution
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FunctionCallOutputItem {
     pub call_id: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8519,7 +11081,21 @@ pub struct FunctionCallOutputItem {
     pub status: ::std::option::Option<ToolCallStatus>,
     #[serde(rename = "type")]
     pub type_: FunctionCallOutputItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    FunctionCallOutputItem {
+        call_id: "call_id" => req,
+        id: "id" => opt,
+        output: "output" => req,
+        status: "status" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`FunctionCallOutputItemOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -8537,13 +11113,24 @@ impl ::std::convert::From<
     }
 }
 ///Image input content item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FunctionCallOutputItemOutputMember1ItemInputImage {
     pub detail: FunctionCallOutputItemOutputMember1ItemInputImageDetail,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: FunctionCallOutputItemOutputMember1ItemInputImageType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    FunctionCallOutputItemOutputMember1ItemInputImage {
+        detail: "detail" => req,
+        image_url: "image_url" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8571,7 +11158,7 @@ open_enum! {
 }
 
 ///Structured analysis produced by the fusion analyst model.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionAnalysisResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub blind_spots: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -8589,9 +11176,23 @@ pub struct FusionAnalysisResult {
     pub unique_insights: ::std::option::Option<
         ::std::vec::Vec<FusionAnalysisResultUniqueInsightsItem>,
     >,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    FusionAnalysisResult {
+        blind_spots: "blind_spots" => opt,
+        consensus: "consensus" => opt,
+        contradictions: "contradictions" => opt,
+        partial_coverage: "partial_coverage" => opt,
+        unique_insights: "unique_insights" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`FusionAnalysisResultContradictionsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionAnalysisResultContradictionsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stances: ::std::option::Option<
@@ -8599,33 +11200,77 @@ pub struct FusionAnalysisResultContradictionsItem {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub topic: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    FusionAnalysisResultContradictionsItem {
+        stances: "stances" => opt,
+        topic: "topic" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`FusionAnalysisResultContradictionsItemStancesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionAnalysisResultContradictionsItemStancesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stance: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    FusionAnalysisResultContradictionsItemStancesItem {
+        model: "model" => opt,
+        stance: "stance" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`FusionAnalysisResultPartialCoverageItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionAnalysisResultPartialCoverageItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub models: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub point: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    FusionAnalysisResultPartialCoverageItem {
+        models: "models" => opt,
+        point: "point" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`FusionAnalysisResultUniqueInsightsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionAnalysisResultUniqueInsightsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub insight: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    FusionAnalysisResultUniqueInsightsItem {
+        insight: "insight" => opt,
+        model: "model" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Emitted when the fusion analyst completes with the structured analysis.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionCallAnalysisCompletedEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub analysis: ::std::option::Option<FusionAnalysisResult>,
@@ -8640,17 +11285,19 @@ pub struct FusionCallAnalysisCompletedEvent {
         default = "defaults::fusion_call_analysis_completed_event_type"
     )]
     pub type_: FusionCallAnalysisCompletedEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for FusionCallAnalysisCompletedEvent {
-    fn default() -> Self {
-        Self {
-            analysis: Default::default(),
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::fusion_call_analysis_completed_event_type(),
-        }
+
+lean_deserialize! {
+    FusionCallAnalysisCompletedEvent {
+        analysis: "analysis" => opt,
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::fusion_call_analysis_completed_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8666,7 +11313,7 @@ impl ::std::default::Default for FusionCallAnalysisCompletedEventType {
     }
 }
 ///Emitted when the fusion analyst starts producing the structured analysis.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionCallAnalysisInProgressEvent {
     ///Slug of the model producing the structured analysis.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8685,18 +11332,20 @@ pub struct FusionCallAnalysisInProgressEvent {
         default = "defaults::fusion_call_analysis_in_progress_event_type"
     )]
     pub type_: FusionCallAnalysisInProgressEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for FusionCallAnalysisInProgressEvent {
-    fn default() -> Self {
-        Self {
-            analyst_model: Default::default(),
-            item_id: Default::default(),
-            judge_model: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::fusion_call_analysis_in_progress_event_type(),
-        }
+
+lean_deserialize! {
+    FusionCallAnalysisInProgressEvent {
+        analyst_model: "analyst_model" => opt,
+        item_id: "item_id" => opt,
+        judge_model: "judge_model" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::fusion_call_analysis_in_progress_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8712,7 +11361,7 @@ impl ::std::default::Default for FusionCallAnalysisInProgressEventType {
     }
 }
 ///Emitted when the openrouter:fusion tool call finishes.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionCallCompletedEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
@@ -8722,16 +11371,18 @@ pub struct FusionCallCompletedEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::fusion_call_completed_event_type")]
     pub type_: FusionCallCompletedEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for FusionCallCompletedEvent {
-    fn default() -> Self {
-        Self {
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::fusion_call_completed_event_type(),
-        }
+
+lean_deserialize! {
+    FusionCallCompletedEvent {
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::fusion_call_completed_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8747,7 +11398,7 @@ impl ::std::default::Default for FusionCallCompletedEventType {
     }
 }
 ///Emitted when an openrouter:fusion tool call begins executing.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionCallInProgressEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
@@ -8757,16 +11408,18 @@ pub struct FusionCallInProgressEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::fusion_call_in_progress_event_type")]
     pub type_: FusionCallInProgressEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for FusionCallInProgressEvent {
-    fn default() -> Self {
-        Self {
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::fusion_call_in_progress_event_type(),
-        }
+
+lean_deserialize! {
+    FusionCallInProgressEvent {
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::fusion_call_in_progress_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8782,7 +11435,7 @@ impl ::std::default::Default for FusionCallInProgressEventType {
     }
 }
 ///Emitted when a fusion analysis-panel model starts.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionCallPanelAddedEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
@@ -8794,17 +11447,19 @@ pub struct FusionCallPanelAddedEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::fusion_call_panel_added_event_type")]
     pub type_: FusionCallPanelAddedEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for FusionCallPanelAddedEvent {
-    fn default() -> Self {
-        Self {
-            item_id: Default::default(),
-            model: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::fusion_call_panel_added_event_type(),
-        }
+
+lean_deserialize! {
+    FusionCallPanelAddedEvent {
+        item_id: "item_id" => opt,
+        model: "model" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::fusion_call_panel_added_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8820,7 +11475,7 @@ impl ::std::default::Default for FusionCallPanelAddedEventType {
     }
 }
 ///Emitted when a fusion panel model finishes with its full content.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionCallPanelCompletedEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
@@ -8837,18 +11492,20 @@ pub struct FusionCallPanelCompletedEvent {
         default = "defaults::fusion_call_panel_completed_event_type"
     )]
     pub type_: FusionCallPanelCompletedEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for FusionCallPanelCompletedEvent {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            item_id: Default::default(),
-            model: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::fusion_call_panel_completed_event_type(),
-        }
+
+lean_deserialize! {
+    FusionCallPanelCompletedEvent {
+        content: "content" => opt,
+        item_id: "item_id" => opt,
+        model: "model" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::fusion_call_panel_completed_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8864,7 +11521,7 @@ impl ::std::default::Default for FusionCallPanelCompletedEventType {
     }
 }
 ///Incremental content token from a fusion panel model.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionCallPanelDeltaEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delta: ::std::option::Option<::std::string::String>,
@@ -8878,18 +11535,20 @@ pub struct FusionCallPanelDeltaEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::fusion_call_panel_delta_event_type")]
     pub type_: FusionCallPanelDeltaEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for FusionCallPanelDeltaEvent {
-    fn default() -> Self {
-        Self {
-            delta: Default::default(),
-            item_id: Default::default(),
-            model: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::fusion_call_panel_delta_event_type(),
-        }
+
+lean_deserialize! {
+    FusionCallPanelDeltaEvent {
+        delta: "delta" => opt,
+        item_id: "item_id" => opt,
+        model: "model" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::fusion_call_panel_delta_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8905,7 +11564,7 @@ impl ::std::default::Default for FusionCallPanelDeltaEventType {
     }
 }
 ///Emitted when a fusion panel model fails.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionCallPanelFailedEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
@@ -8921,19 +11580,21 @@ pub struct FusionCallPanelFailedEvent {
     pub status_code: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::fusion_call_panel_failed_event_type")]
     pub type_: FusionCallPanelFailedEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for FusionCallPanelFailedEvent {
-    fn default() -> Self {
-        Self {
-            error: Default::default(),
-            item_id: Default::default(),
-            model: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            status_code: Default::default(),
-            type_: defaults::fusion_call_panel_failed_event_type(),
-        }
+
+lean_deserialize! {
+    FusionCallPanelFailedEvent {
+        error: "error" => opt,
+        item_id: "item_id" => opt,
+        model: "model" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        status_code: "status_code" => opt,
+        type_: "type" => default_with(defaults::fusion_call_panel_failed_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8949,7 +11610,7 @@ impl ::std::default::Default for FusionCallPanelFailedEventType {
     }
 }
 ///Incremental reasoning token from a fusion panel model.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionCallPanelReasoningDeltaEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delta: ::std::option::Option<::std::string::String>,
@@ -8966,18 +11627,20 @@ pub struct FusionCallPanelReasoningDeltaEvent {
         default = "defaults::fusion_call_panel_reasoning_delta_event_type"
     )]
     pub type_: FusionCallPanelReasoningDeltaEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for FusionCallPanelReasoningDeltaEvent {
-    fn default() -> Self {
-        Self {
-            delta: Default::default(),
-            item_id: Default::default(),
-            model: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::fusion_call_panel_reasoning_delta_event_type(),
-        }
+
+lean_deserialize! {
+    FusionCallPanelReasoningDeltaEvent {
+        delta: "delta" => opt,
+        item_id: "item_id" => opt,
+        model: "model" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::fusion_call_panel_reasoning_delta_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -8993,7 +11656,7 @@ impl ::std::default::Default for FusionCallPanelReasoningDeltaEventType {
     }
 }
 ///`FusionPlugin`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionPlugin {
     ///Slugs of models to run in parallel as the "expert panel" the analyst analyzes. Each model receives the same user prompt with web_search + web_fetch enabled. Capped at 8 models to bound cost amplification. When omitted, defaults to the Quality preset from the /labs/fusion UI (~anthropic/claude-opus-latest, ~openai/gpt-latest, ~google/gemini-pro-latest).
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -9014,6 +11677,21 @@ pub struct FusionPlugin {
     ///Server tools available to panelist and analyst inner calls. Each entry uses the same `{ type, parameters? }` shorthand as the outer Chat Completions request. When omitted, defaults to `[{ type: "openrouter:web_search" }, { type: "openrouter:web_fetch" }]`. Pass an empty array to disable tools entirely (panelists answer from parametric knowledge only).
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub tools: ::std::vec::Vec<FusionPluginToolsItem>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    FusionPlugin {
+        analysis_models: "analysis_models" => default,
+        enabled: "enabled" => opt,
+        id: "id" => req,
+        max_tool_calls: "max_tool_calls" => opt,
+        model: "model" => opt,
+        preset: "preset" => opt,
+        tools: "tools" => default,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -9033,7 +11711,7 @@ open_enum! {
 }
 
 ///`FusionPluginToolsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionPluginToolsItem {
     ///Optional configuration forwarded as the tool's `parameters` object.
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
@@ -9044,7 +11722,18 @@ pub struct FusionPluginToolsItem {
     ///Server tool type identifier (e.g. "openrouter:web_search", "openrouter:web_fetch").
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    FusionPluginToolsItem {
+        parameters: "parameters" => default,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`FusionPluginToolsItemParametersValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -9155,7 +11844,7 @@ impl ::std::convert::From<bool> for FusionPluginToolsItemParametersValueObjectVa
     }
 }
 ///Configuration for the openrouter:fusion server tool.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionServerToolConfig {
     ///Slugs of models to run in parallel as the analysis panel. Each model receives the user prompt with openrouter:web_search and openrouter:web_fetch enabled, then an analyst model summarizes the collective output into structured analysis JSON. Capped at 8 models to bound cost amplification. Defaults to the Quality preset from /labs/fusion.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -9179,9 +11868,26 @@ pub struct FusionServerToolConfig {
     ///Server tools available to panelist and analyst inner calls. Each entry uses the same `{ type, parameters? }` shorthand as the outer Chat Completions request. When omitted, defaults to `[{ type: "openrouter:web_search" }, { type: "openrouter:web_fetch" }]`. Pass an empty array to disable tools entirely (panelists answer from parametric knowledge only).
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub tools: ::std::vec::Vec<FusionServerToolConfigToolsItem>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    FusionServerToolConfig {
+        analysis_models: "analysis_models" => default,
+        cache_control: "cache_control" => opt,
+        max_completion_tokens: "max_completion_tokens" => opt,
+        max_tool_calls: "max_tool_calls" => opt,
+        model: "model" => opt,
+        reasoning: "reasoning" => opt,
+        temperature: "temperature" => opt,
+        tools: "tools" => default,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Reasoning configuration forwarded to panelist and analyst inner calls. Use this to control reasoning effort and token budget for models that support extended thinking.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionServerToolConfigReasoning {
     ///Reasoning effort level for panelist and analyst inner calls.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9189,6 +11895,16 @@ pub struct FusionServerToolConfigReasoning {
     ///Maximum number of reasoning tokens each panelist and analyst model may use. Helps bound cost when models allocate too much budget to chain-of-thought.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    FusionServerToolConfigReasoning {
+        effort: "effort" => opt,
+        max_tokens: "max_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -9205,7 +11921,7 @@ open_enum! {
 }
 
 ///`FusionServerToolConfigToolsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionServerToolConfigToolsItem {
     ///Optional configuration forwarded as the tool's `parameters` object.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -9213,14 +11929,35 @@ pub struct FusionServerToolConfigToolsItem {
     ///Server tool type identifier (e.g. "openrouter:web_search", "openrouter:web_fetch").
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    FusionServerToolConfigToolsItem {
+        parameters: "parameters" => default,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///OpenRouter built-in server tool: fans out the user prompt to a panel of analysis models, then asks an analyst model to summarize their collective output as structured JSON the outer model can synthesize from.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionServerToolOpenRouter {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<FusionServerToolConfig>,
     #[serde(rename = "type")]
     pub type_: FusionServerToolOpenRouterType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    FusionServerToolOpenRouter {
+        parameters: "parameters" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -9231,7 +11968,7 @@ open_enum! {
 }
 
 ///A web page retrieved via web search during a fusion run.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionSource {
     ///Title of the retrieved web page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9239,9 +11976,20 @@ pub struct FusionSource {
     ///URL of the web page a panel or the analyst retrieved during the run.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    FusionSource {
+        title: "title" => opt,
+        url: "url" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Stored prompt and completion content, plus the failure error when one was stored
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GenerationContentData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<GenerationContentError>,
@@ -9251,7 +11999,19 @@ pub struct GenerationContentData {
     ///The output from the generation
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output: ::std::option::Option<GenerationContentDataOutput>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    GenerationContentData {
+        error: "error" => opt,
+        input: "input" => opt,
+        output: "output" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`GenerationContentDataInput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -9278,17 +12038,37 @@ impl ::std::convert::From<::serde_json::Value> for GenerationContentDataInput {
     }
 }
 ///`GenerationContentDataInputMember0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GenerationContentDataInputMember0 {
     pub prompt: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    GenerationContentDataInputMember0 {
+        prompt: "prompt" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`GenerationContentDataInputMember1`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GenerationContentDataInputMember1 {
     pub messages: ::std::vec::Vec<::serde_json::Value>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    GenerationContentDataInputMember1 {
+        messages: "messages" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///The output from the generation
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GenerationContentDataOutput {
     ///The completion output
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9296,7 +12076,18 @@ pub struct GenerationContentDataOutput {
     ///Reasoning/thinking output, if any
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reasoning: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    GenerationContentDataOutput {
+        completion: "completion" => opt,
+        reasoning: "reasoning" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///The stored failure for this generation, or null when it succeeded
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -9322,7 +12113,7 @@ for GenerationContentError {
     }
 }
 ///A single failed upstream attempt recorded for the generation
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GenerationContentErrorAttempt {
     ///HTTP status returned by this attempt
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9336,9 +12127,22 @@ pub struct GenerationContentErrorAttempt {
     ///Raw error body returned by the provider, when stored
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub raw: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    GenerationContentErrorAttempt {
+        code: "code" => opt,
+        message: "message" => opt,
+        provider_name: "provider_name" => opt,
+        raw: "raw" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///The stored failure for this generation, or null when it succeeded
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GenerationContentErrorInner {
     ///Error message returned to the client
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9357,17 +12161,39 @@ pub struct GenerationContentErrorInner {
     ///HTTP status returned to the client
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    GenerationContentErrorInner {
+        message: "message" => opt,
+        previous_errors: "previous_errors" => opt,
+        provider_name: "provider_name" => opt,
+        raw: "raw" => opt,
+        status: "status" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Stored prompt and completion content for a generation
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GenerationContentResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<GenerationContentData>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    GenerationContentResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Generation response
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GenerationResponse {
     ///Generation data
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9375,8 +12201,16 @@ pub struct GenerationResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    GenerationResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Generation data
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GenerationResponseData {
     ///Type of API used for the generation
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9513,6 +12347,59 @@ pub struct GenerationResponseData {
     ///ID of the workspace this generation is attributed to. Null for accounts without workspaces. Generations created before workspace resolution existed are attributed to the account default workspace.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    GenerationResponseData {
+        api_type: "api_type" => opt,
+        app_id: "app_id" => opt,
+        cache_discount: "cache_discount" => opt,
+        cancelled: "cancelled" => opt,
+        created_at: "created_at" => opt,
+        data_region: "data_region" => opt,
+        external_user: "external_user" => opt,
+        finish_reason: "finish_reason" => opt,
+        generation_time: "generation_time" => opt,
+        http_referer: "http_referer" => opt,
+        id: "id" => opt,
+        is_byok: "is_byok" => opt,
+        latency: "latency" => opt,
+        model: "model" => opt,
+        moderation_latency: "moderation_latency" => opt,
+        native_finish_reason: "native_finish_reason" => opt,
+        native_tokens_cached: "native_tokens_cached" => opt,
+        native_tokens_completion: "native_tokens_completion" => opt,
+        native_tokens_completion_images: "native_tokens_completion_images" => opt,
+        native_tokens_prompt: "native_tokens_prompt" => opt,
+        native_tokens_reasoning: "native_tokens_reasoning" => opt,
+        num_fetches: "num_fetches" => opt,
+        num_input_audio_prompt: "num_input_audio_prompt" => opt,
+        num_media_completion: "num_media_completion" => opt,
+        num_media_prompt: "num_media_prompt" => opt,
+        num_search_results: "num_search_results" => opt,
+        origin: "origin" => opt,
+        preset_id: "preset_id" => opt,
+        provider_name: "provider_name" => opt,
+        provider_responses: "provider_responses" => opt,
+        request_id: "request_id" => opt,
+        response_cache_source_id: "response_cache_source_id" => opt,
+        router: "router" => opt,
+        service_tier: "service_tier" => opt,
+        session_id: "session_id" => opt,
+        streamed: "streamed" => opt,
+        tokens_completion: "tokens_completion" => opt,
+        tokens_prompt: "tokens_prompt" => opt,
+        total_cost: "total_cost" => opt,
+        upstream_id: "upstream_id" => opt,
+        upstream_inference_cost: "upstream_inference_cost" => opt,
+        usage: "usage" => opt,
+        user_agent: "user_agent" => opt,
+        web_search_engine: "web_search_engine" => opt,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -9538,14 +12425,25 @@ open_enum! {
 }
 
 ///`GetAnalyticsMetaResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<GetAnalyticsMetaResponseData>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    GetAnalyticsMetaResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`GetAnalyticsMetaResponseData`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponseData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9564,9 +12462,23 @@ pub struct GetAnalyticsMetaResponseData {
     pub operators: ::std::option::Option<
         ::std::vec::Vec<GetAnalyticsMetaResponseDataOperatorsItem>,
     >,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    GetAnalyticsMetaResponseData {
+        dimensions: "dimensions" => opt,
+        granularities: "granularities" => opt,
+        metrics: "metrics" => opt,
+        operators: "operators" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`GetAnalyticsMetaResponseDataDimensionsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponseDataDimensionsItem {
     ///Human-readable label
@@ -9575,9 +12487,21 @@ pub struct GetAnalyticsMetaResponseDataDimensionsItem {
     ///Dimension identifier used in query requests
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    GetAnalyticsMetaResponseDataDimensionsItem {
+        display_label: "display_label" => opt,
+        name: "name" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`GetAnalyticsMetaResponseDataGranularitiesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponseDataGranularitiesItem {
     ///Human-readable label
@@ -9586,6 +12510,17 @@ pub struct GetAnalyticsMetaResponseDataGranularitiesItem {
     ///Granularity identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<GetAnalyticsMetaResponseDataGranularitiesItemName>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    GetAnalyticsMetaResponseDataGranularitiesItem {
+        display_label: "display_label" => opt,
+        name: "name" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -9601,7 +12536,7 @@ open_enum! {
 }
 
 ///`GetAnalyticsMetaResponseDataMetricsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponseDataMetricsItem {
     ///How this metric value should be formatted for display (e.g. percent → multiply by 100 and append %, currency → prefix with $)
@@ -9618,6 +12553,19 @@ pub struct GetAnalyticsMetaResponseDataMetricsItem {
     ///Metric identifier used in query requests
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    GetAnalyticsMetaResponseDataMetricsItem {
+        display_format: "display_format" => opt,
+        display_label: "display_label" => opt,
+        is_rate: "is_rate" => opt,
+        name: "name" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -9633,7 +12581,7 @@ open_enum! {
 }
 
 ///`GetAnalyticsMetaResponseDataOperatorsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponseDataOperatorsItem {
     ///Operator identifier used in filter definitions
@@ -9644,6 +12592,17 @@ pub struct GetAnalyticsMetaResponseDataOperatorsItem {
     pub value_type: ::std::option::Option<
         GetAnalyticsMetaResponseDataOperatorsItemValueType,
     >,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    GetAnalyticsMetaResponseDataOperatorsItem {
+        name: "name" => opt,
+        value_type: "value_type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -9773,7 +12732,7 @@ open_enum! {
 }
 
 ///`GetByokKeyResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct GetByokKeyResponse {
     ///The BYOK credential.
@@ -9782,14 +12741,33 @@ pub struct GetByokKeyResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    GetByokKeyResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Total credits purchased and used
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GetCreditsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<GetCreditsResponseData>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    GetCreditsResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`GetCreditsResponseData`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GetCreditsResponseData {
     ///Total credits purchased
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9797,16 +12775,37 @@ pub struct GetCreditsResponseData {
     ///Total credits used
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_usage: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    GetCreditsResponseData {
+        total_credits: "total_credits" => opt,
+        total_usage: "total_usage" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`GetCurrentKeyResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GetCurrentKeyResponse {
     ///Current API key information
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<GetCurrentKeyResponseData>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    GetCurrentKeyResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Current API key information
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GetCurrentKeyResponseData {
     ///Total external BYOK usage (in USD) for the API key
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9865,9 +12864,37 @@ pub struct GetCurrentKeyResponseData {
     ///OpenRouter credit usage (in USD) for the current UTC week (Monday-Sunday)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_weekly: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    GetCurrentKeyResponseData {
+        byok_usage: "byok_usage" => opt,
+        byok_usage_daily: "byok_usage_daily" => opt,
+        byok_usage_monthly: "byok_usage_monthly" => opt,
+        byok_usage_weekly: "byok_usage_weekly" => opt,
+        creator_user_id: "creator_user_id" => opt,
+        expires_at: "expires_at" => opt,
+        include_byok_in_limit: "include_byok_in_limit" => opt,
+        is_free_tier: "is_free_tier" => opt,
+        is_management_key: "is_management_key" => opt,
+        is_provisioning_key: "is_provisioning_key" => opt,
+        label: "label" => opt,
+        limit: "limit" => opt,
+        limit_remaining: "limit_remaining" => opt,
+        limit_reset: "limit_reset" => opt,
+        rate_limit: "rate_limit" => opt,
+        usage: "usage" => opt,
+        usage_daily: "usage_daily" => opt,
+        usage_monthly: "usage_monthly" => opt,
+        usage_weekly: "usage_weekly" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Legacy rate limit information about a key. Will always return -1.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GetCurrentKeyResponseDataRateLimit {
     ///Rate limit interval
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9878,9 +12905,21 @@ pub struct GetCurrentKeyResponseDataRateLimit {
     ///Number of requests allowed per interval
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requests: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    GetCurrentKeyResponseDataRateLimit {
+        interval: "interval" => opt,
+        note: "note" => opt,
+        requests: "requests" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`GetGuardrailResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct GetGuardrailResponse {
     ///The guardrail
@@ -9889,15 +12928,34 @@ pub struct GetGuardrailResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    GetGuardrailResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`GetKeyResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GetKeyResponse {
     ///The API key information
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<GetKeyResponseData>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    GetKeyResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///The API key information
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GetKeyResponseData {
     ///Total external BYOK usage (in USD) for the API key
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9962,6 +13020,35 @@ pub struct GetKeyResponseData {
     ///The workspace ID this API key belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    GetKeyResponseData {
+        byok_usage: "byok_usage" => opt,
+        byok_usage_daily: "byok_usage_daily" => opt,
+        byok_usage_monthly: "byok_usage_monthly" => opt,
+        byok_usage_weekly: "byok_usage_weekly" => opt,
+        created_at: "created_at" => opt,
+        creator_user_id: "creator_user_id" => opt,
+        disabled: "disabled" => opt,
+        expires_at: "expires_at" => opt,
+        hash: "hash" => opt,
+        include_byok_in_limit: "include_byok_in_limit" => opt,
+        label: "label" => opt,
+        limit: "limit" => opt,
+        limit_remaining: "limit_remaining" => opt,
+        limit_reset: "limit_reset" => opt,
+        name: "name" => opt,
+        updated_at: "updated_at" => opt,
+        usage: "usage" => opt,
+        usage_daily: "usage_daily" => opt,
+        usage_monthly: "usage_monthly" => opt,
+        usage_weekly: "usage_weekly" => opt,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -10024,7 +13111,7 @@ open_enum! {
 }
 
 ///`GetObservabilityDestinationResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct GetObservabilityDestinationResponse {
     ///The observability destination.
@@ -10033,21 +13120,45 @@ pub struct GetObservabilityDestinationResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    GetObservabilityDestinationResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A preset with its currently designated version.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GetPresetResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<PresetWithDesignatedVersion>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    GetPresetResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A single version of a preset.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct GetPresetVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<PresetDesignatedVersion>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    GetPresetVersionResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -10113,13 +13224,21 @@ open_enum! {
 }
 
 ///`GetScimGroupMappingResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct GetScimGroupMappingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ScimGroupMapping>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    GetScimGroupMappingResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -10157,7 +13276,7 @@ open_enum! {
 }
 
 ///`GetWorkspaceBudgetResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct GetWorkspaceBudgetResponse {
     ///The budget for the requested interval
@@ -10169,8 +13288,18 @@ pub struct GetWorkspaceBudgetResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    GetWorkspaceBudgetResponse {
+        data: "data" => opt,
+        include_byok_in_budgets: "include_byok_in_budgets" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`GetWorkspaceResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct GetWorkspaceResponse {
     ///The workspace
@@ -10179,8 +13308,17 @@ pub struct GetWorkspaceResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    GetWorkspaceResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`Guardrail`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct Guardrail {
     ///Array of model canonical_slugs (immutable identifiers)
@@ -10256,6 +13394,39 @@ pub struct Guardrail {
     ///The workspace this guardrail belongs to, or `null` for an unscoped legacy guardrail predating workspaces. Workspace membership organizes the guardrail; it does not apply the guardrail to the workspace's traffic. A `null` value does not mean the default workspace, and does not apply the guardrail across every workspace.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    Guardrail {
+        allowed_models: "allowed_models" => opt,
+        allowed_providers: "allowed_providers" => opt,
+        content_filter_builtins: "content_filter_builtins" => opt,
+        content_filters: "content_filters" => opt,
+        created_at: "created_at" => opt,
+        description: "description" => opt,
+        enable_free_model_publication: "enable_free_model_publication" => opt,
+        enable_free_model_training: "enable_free_model_training" => opt,
+        enable_paid_model_training: "enable_paid_model_training" => opt,
+        enforce_zdr: "enforce_zdr" => opt,
+        enforce_zdr_anthropic: "enforce_zdr_anthropic" => opt,
+        enforce_zdr_google: "enforce_zdr_google" => opt,
+        enforce_zdr_openai: "enforce_zdr_openai" => opt,
+        enforce_zdr_other: "enforce_zdr_other" => opt,
+        enforce_zdr_xai: "enforce_zdr_xai" => opt,
+        id: "id" => opt,
+        ignored_models: "ignored_models" => opt,
+        ignored_providers: "ignored_providers" => opt,
+        include_byok_in_budgets: "include_byok_in_budgets" => opt,
+        limit_usd: "limit_usd" => opt,
+        name: "name" => opt,
+        reset_interval: "reset_interval" => opt,
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -10316,7 +13487,7 @@ impl ::std::convert::From<::std::vec::Vec<::serde_json::Value>> for ImageConfigV
     }
 }
 ///An endpoint that serves a given image model.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageEndpoint {
     ///Provider-specific options accepted under provider.options[provider_slug].
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10341,9 +13512,25 @@ pub struct ImageEndpoint {
     ///Whether this endpoint supports native SSE streaming (`stream: true` in the request).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub supports_streaming: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ImageEndpoint {
+        allowed_passthrough_parameters: "allowed_passthrough_parameters" => opt,
+        pricing: "pricing" => opt,
+        provider_name: "provider_name" => opt,
+        provider_slug: "provider_slug" => opt,
+        provider_tag: "provider_tag" => opt,
+        supported_parameters: "supported_parameters" => opt,
+        supports_streaming: "supports_streaming" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Image generation call completed
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenCallCompletedEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
@@ -10353,16 +13540,18 @@ pub struct ImageGenCallCompletedEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::image_gen_call_completed_event_type")]
     pub type_: ImageGenCallCompletedEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ImageGenCallCompletedEvent {
-    fn default() -> Self {
-        Self {
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::image_gen_call_completed_event_type(),
-        }
+
+lean_deserialize! {
+    ImageGenCallCompletedEvent {
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::image_gen_call_completed_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -10378,7 +13567,7 @@ impl ::std::default::Default for ImageGenCallCompletedEventType {
     }
 }
 ///Image generation call is generating
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenCallGeneratingEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
@@ -10388,16 +13577,18 @@ pub struct ImageGenCallGeneratingEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::image_gen_call_generating_event_type")]
     pub type_: ImageGenCallGeneratingEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ImageGenCallGeneratingEvent {
-    fn default() -> Self {
-        Self {
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::image_gen_call_generating_event_type(),
-        }
+
+lean_deserialize! {
+    ImageGenCallGeneratingEvent {
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::image_gen_call_generating_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -10413,7 +13604,7 @@ impl ::std::default::Default for ImageGenCallGeneratingEventType {
     }
 }
 ///Image generation call in progress
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenCallInProgressEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
@@ -10426,16 +13617,18 @@ pub struct ImageGenCallInProgressEvent {
         default = "defaults::image_gen_call_in_progress_event_type"
     )]
     pub type_: ImageGenCallInProgressEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ImageGenCallInProgressEvent {
-    fn default() -> Self {
-        Self {
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::image_gen_call_in_progress_event_type(),
-        }
+
+lean_deserialize! {
+    ImageGenCallInProgressEvent {
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::image_gen_call_in_progress_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -10451,7 +13644,7 @@ impl ::std::default::Default for ImageGenCallInProgressEventType {
     }
 }
 ///Image generation call with partial image
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenCallPartialImageEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
@@ -10468,18 +13661,20 @@ pub struct ImageGenCallPartialImageEvent {
         default = "defaults::image_gen_call_partial_image_event_type"
     )]
     pub type_: ImageGenCallPartialImageEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ImageGenCallPartialImageEvent {
-    fn default() -> Self {
-        Self {
-            item_id: Default::default(),
-            output_index: Default::default(),
-            partial_image_b64: Default::default(),
-            partial_image_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::image_gen_call_partial_image_event_type(),
-        }
+
+lean_deserialize! {
+    ImageGenCallPartialImageEvent {
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        partial_image_b64: "partial_image_b64" => opt,
+        partial_image_index: "partial_image_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::image_gen_call_partial_image_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -10495,7 +13690,7 @@ impl ::std::default::Default for ImageGenCallPartialImageEventType {
     }
 }
 ///Emitted when generation completes and the final image is available
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenCompletedEvent {
     ///Base64-encoded final image data
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10511,17 +13706,19 @@ pub struct ImageGenCompletedEvent {
     pub type_: ImageGenCompletedEventType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<ImageGenerationUsage>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ImageGenCompletedEvent {
-    fn default() -> Self {
-        Self {
-            b64_json: Default::default(),
-            created: Default::default(),
-            media_type: Default::default(),
-            type_: defaults::image_gen_completed_event_type(),
-            usage: Default::default(),
-        }
+
+lean_deserialize! {
+    ImageGenCompletedEvent {
+        b64_json: "b64_json" => opt,
+        created: "created" => opt,
+        media_type: "media_type" => opt,
+        type_: "type" => default_with(defaults::image_gen_completed_event_type),
+        usage: "usage" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -10537,7 +13734,7 @@ impl ::std::default::Default for ImageGenCompletedEventType {
     }
 }
 ///Emitted when a partial image becomes available during streaming generation
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenPartialImageEvent {
     ///Base64-encoded partial image data
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10548,15 +13745,17 @@ pub struct ImageGenPartialImageEvent {
     ///The event type
     #[serde(rename = "type", default = "defaults::image_gen_partial_image_event_type")]
     pub type_: ImageGenPartialImageEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ImageGenPartialImageEvent {
-    fn default() -> Self {
-        Self {
-            b64_json: Default::default(),
-            partial_image_index: Default::default(),
-            type_: defaults::image_gen_partial_image_event_type(),
-        }
+
+lean_deserialize! {
+    ImageGenPartialImageEvent {
+        b64_json: "b64_json" => opt,
+        partial_image_index: "partial_image_index" => opt,
+        type_: "type" => default_with(defaults::image_gen_partial_image_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -10572,7 +13771,7 @@ impl ::std::default::Default for ImageGenPartialImageEventType {
     }
 }
 ///Emitted when streaming generation fails after the SSE response starts
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenStreamErrorEvent {
     ///Provider error details
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10580,17 +13779,20 @@ pub struct ImageGenStreamErrorEvent {
     ///The event type
     #[serde(rename = "type", default = "defaults::image_gen_stream_error_event_type")]
     pub type_: ImageGenStreamErrorEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ImageGenStreamErrorEvent {
-    fn default() -> Self {
-        Self {
-            error: Default::default(),
-            type_: defaults::image_gen_stream_error_event_type(),
-        }
+
+lean_deserialize! {
+    ImageGenStreamErrorEvent {
+        error: "error" => opt,
+        type_: "type" => default_with(defaults::image_gen_stream_error_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///Provider error details
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenStreamErrorEventError {
     ///Provider error code, when supplied
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10604,6 +13806,18 @@ pub struct ImageGenStreamErrorEventError {
     ///Provider error type, when supplied
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ImageGenStreamErrorEventError {
+        code: "code" => opt,
+        message: "message" => opt,
+        param: "param" => opt,
+        type_: "type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -10619,7 +13833,7 @@ impl ::std::default::Default for ImageGenStreamErrorEventType {
     }
 }
 ///Emitted when a text chunk becomes available during streaming generation of text-based formats (e.g. SVG)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenTextChunkEvent {
     ///The generation phase this chunk belongs to. `content` is the renderable output; `reasoning` and `draft` are intermediate provider phases.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10630,15 +13844,17 @@ pub struct ImageGenTextChunkEvent {
     ///The event type
     #[serde(rename = "type", default = "defaults::image_gen_text_chunk_event_type")]
     pub type_: ImageGenTextChunkEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ImageGenTextChunkEvent {
-    fn default() -> Self {
-        Self {
-            phase: Default::default(),
-            text: Default::default(),
-            type_: defaults::image_gen_text_chunk_event_type(),
-        }
+
+lean_deserialize! {
+    ImageGenTextChunkEvent {
+        phase: "phase" => opt,
+        text: "text" => opt,
+        type_: "type" => default_with(defaults::image_gen_text_chunk_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -10663,7 +13879,7 @@ impl ::std::default::Default for ImageGenTextChunkEventType {
     }
 }
 ///Provider routing preferences and provider-specific passthrough configuration.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenerationProviderPreferences {
     /**Whether to allow backup providers to serve requests
 - true: (default) when the primary provider (or your custom providers in "order") is unavailable, use the next best provider.
@@ -10692,7 +13908,22 @@ pub struct ImageGenerationProviderPreferences {
     pub sort: ::std::option::Option<
         crate::types::ImageGenerationProviderPreferencesSort,
     >,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ImageGenerationProviderPreferences {
+        allow_fallbacks: "allow_fallbacks" => opt,
+        ignore: "ignore" => opt,
+        only: "only" => opt,
+        options: "options" => opt,
+        order: "order" => opt,
+        sort: "sort" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ImageGenerationProviderPreferencesIgnoreItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -10755,7 +13986,7 @@ impl ::std::convert::From<ProviderName> for ImageGenerationProviderPreferencesOr
     }
 }
 ///Image generation request input
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenerationRequest {
     ///Normalized aspect ratio of the generated image. Providers clamp to their supported subset.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10796,6 +14027,28 @@ pub struct ImageGenerationRequest {
     ///If true, partial images are streamed as SSE events as they become available. Only supported by providers with native streaming (currently OpenAI). Non-streaming providers ignore this flag and return a buffered response.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stream: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ImageGenerationRequest {
+        aspect_ratio: "aspect_ratio" => opt,
+        background: "background" => opt,
+        input_references: "input_references" => default,
+        model: "model" => req,
+        n: "n" => opt,
+        output_compression: "output_compression" => opt,
+        output_format: "output_format" => opt,
+        prompt: "prompt" => req,
+        provider: "provider" => opt,
+        quality: "quality" => opt,
+        resolution: "resolution" => opt,
+        seed: "seed" => opt,
+        size: "size" => opt,
+        stream: "stream" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -10866,7 +14119,7 @@ open_enum! {
 }
 
 ///Image generation response
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenerationResponse {
     ///Unix timestamp (seconds) when the image was generated
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10879,8 +14132,18 @@ pub struct ImageGenerationResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ImageGenerationResponse {
+        created: "created" => opt,
+        data: "data" => opt,
+        usage: "usage" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ImageGenerationResponseDataItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenerationResponseDataItem {
     ///Base64-encoded image bytes
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10888,9 +14151,20 @@ pub struct ImageGenerationResponseDataItem {
     ///Media type (MIME type) of the image, e.g. `image/png`, `image/jpeg`, `image/webp`, `image/svg+xml`. May be omitted if the format could not be determined.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub media_type: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ImageGenerationResponseDataItem {
+        b64_json: "b64_json" => opt,
+        media_type: "media_type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Image generation tool configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenerationServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub background: ::std::option::Option<ImageGenerationServerToolBackground>,
@@ -10914,23 +14188,25 @@ pub struct ImageGenerationServerTool {
     pub size: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::image_generation_server_tool_type")]
     pub type_: ImageGenerationServerToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ImageGenerationServerTool {
-    fn default() -> Self {
-        Self {
-            background: Default::default(),
-            input_fidelity: Default::default(),
-            input_image_mask: Default::default(),
-            model: Default::default(),
-            moderation: Default::default(),
-            output_compression: Default::default(),
-            output_format: Default::default(),
-            partial_images: Default::default(),
-            quality: Default::default(),
-            size: Default::default(),
-            type_: defaults::image_generation_server_tool_type(),
-        }
+
+lean_deserialize! {
+    ImageGenerationServerTool {
+        background: "background" => opt,
+        input_fidelity: "input_fidelity" => opt,
+        input_image_mask: "input_image_mask" => opt,
+        model: "model" => opt,
+        moderation: "moderation" => opt,
+        output_compression: "output_compression" => opt,
+        output_format: "output_format" => opt,
+        partial_images: "partial_images" => opt,
+        quality: "quality" => opt,
+        size: "size" => opt,
+        type_: "type" => default_with(defaults::image_generation_server_tool_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -10943,7 +14219,7 @@ open_enum! {
 }
 
 ///Configuration for the openrouter:image_generation server tool. Accepts all image_config params (aspect_ratio, quality, size, background, output_format, output_compression, moderation, etc.) plus a model field.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenerationServerToolConfig {
     ///Which image generation model to use (e.g. "openai/gpt-5-image"). Defaults to "openai/gpt-5-image".
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10954,6 +14230,14 @@ pub struct ImageGenerationServerToolConfig {
         ImageGenerationServerToolConfigExtraValue,
     >,
 }
+
+lean_deserialize! {
+    ImageGenerationServerToolConfig {
+        model: "model" => opt,
+    }
+    extra extra: :: std :: collections :: HashMap < :: std :: string :: String , ImageGenerationServerToolConfigExtraValue >
+}
+
 ///`ImageGenerationServerToolConfigExtraValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -10983,12 +14267,22 @@ open_enum! {
 }
 
 ///`ImageGenerationServerToolInputImageMask`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenerationServerToolInputImageMask {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ImageGenerationServerToolInputImageMask {
+        file_id: "file_id" => opt,
+        image_url: "image_url" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -11000,12 +14294,22 @@ open_enum! {
 }
 
 ///OpenRouter built-in server tool: generates images from text prompts using an image generation model
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenerationServerToolOpenRouter {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<ImageGenerationServerToolConfig>,
     #[serde(rename = "type")]
     pub type_: ImageGenerationServerToolOpenRouterType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ImageGenerationServerToolOpenRouter {
+        parameters: "parameters" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -11058,7 +14362,7 @@ open_enum! {
 }
 
 ///Token and cost usage for the image generation request, when available
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenerationUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_creation: ::std::option::Option<AnthropicCacheCreation>,
@@ -11100,9 +14404,31 @@ pub struct ImageGenerationUsage {
     ///Sum of the above two fields
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ImageGenerationUsage {
+        cache_creation: "cache_creation" => opt,
+        completion_tokens: "completion_tokens" => opt,
+        completion_tokens_details: "completion_tokens_details" => opt,
+        cost: "cost" => opt,
+        cost_details: "cost_details" => opt,
+        is_byok: "is_byok" => opt,
+        iterations: "iterations" => opt,
+        prompt_tokens: "prompt_tokens" => opt,
+        prompt_tokens_details: "prompt_tokens_details" => opt,
+        server_tool_use: "server_tool_use" => opt,
+        service_tier: "service_tier" => opt,
+        speed: "speed" => opt,
+        total_tokens: "total_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ImageGenerationUsageCompletionTokensDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenerationUsageCompletionTokensDetails {
     ///Tokens generated by the model for audio output.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11113,9 +14439,21 @@ pub struct ImageGenerationUsageCompletionTokensDetails {
     ///Tokens generated by the model for reasoning.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reasoning_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ImageGenerationUsageCompletionTokensDetails {
+        audio_tokens: "audio_tokens" => opt,
+        image_tokens: "image_tokens" => opt,
+        reasoning_tokens: "reasoning_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Breakdown of tokens used in the prompt.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenerationUsagePromptTokensDetails {
     ///Tokens used for input audio.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11132,9 +14470,23 @@ pub struct ImageGenerationUsagePromptTokensDetails {
     ///Tokens used for input video.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub video_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ImageGenerationUsagePromptTokensDetails {
+        audio_tokens: "audio_tokens" => opt,
+        cache_write_tokens: "cache_write_tokens" => opt,
+        cached_tokens: "cached_tokens" => opt,
+        file_tokens: "file_tokens" => opt,
+        video_tokens: "video_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Usage for server-side tool execution (e.g., web search)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageGenerationUsageServerToolUse {
     ///Number of OpenRouter server tool calls that executed and produced a result.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11145,6 +14497,17 @@ pub struct ImageGenerationUsageServerToolUse {
     ///Number of web searches performed by server-side tools. For server-orchestrated tool calls a web search is also counted in tool_calls_requested; provider-native web search may report web_search_requests only. Do not sum the two.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_search_requests: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ImageGenerationUsageServerToolUse {
+        tool_calls_executed: "tool_calls_executed" => opt,
+        tool_calls_requested: "tool_calls_requested" => opt,
+        web_search_requests: "web_search_requests" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -11159,7 +14522,7 @@ open_enum! {
 }
 
 ///`ImageModelArchitecture`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageModelArchitecture {
     ///Supported input modalities
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11167,9 +14530,20 @@ pub struct ImageModelArchitecture {
     ///Supported output modalities
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output_modalities: ::std::option::Option<::std::vec::Vec<ImageOutputModality>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ImageModelArchitecture {
+        input_modalities: "input_modalities" => opt,
+        output_modalities: "output_modalities" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///The full per-endpoint records for an image model.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageModelEndpointsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoints: ::std::option::Option<::std::vec::Vec<ImageEndpoint>>,
@@ -11179,8 +14553,17 @@ pub struct ImageModelEndpointsResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ImageModelEndpointsResponse {
+        endpoints: "endpoints" => opt,
+        id: "id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A single image model in the discovery listing.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageModelListItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub architecture: ::std::option::Option<ImageModelArchitecture>,
@@ -11203,14 +14586,38 @@ pub struct ImageModelListItem {
     ///Whether any endpoint of this model supports native SSE streaming on the dedicated Image API (i.e. `stream: true` in the request). OR across endpoints.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub supports_streaming: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ImageModelListItem {
+        architecture: "architecture" => opt,
+        created: "created" => opt,
+        description: "description" => opt,
+        endpoints: "endpoints" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        supported_parameters: "supported_parameters" => opt,
+        supports_streaming: "supports_streaming" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///List of image generation models.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageModelsListResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<ImageModelListItem>>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ImageModelsListResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -11228,7 +14635,7 @@ open_enum! {
 }
 
 ///One billable pricing line for an image provider.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImagePricingEntry {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billable: ::std::option::Option<ImagePricingEntryBillable>,
@@ -11238,6 +14645,18 @@ pub struct ImagePricingEntry {
     pub unit: ::std::option::Option<ImagePricingEntryUnit>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub variant: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ImagePricingEntry {
+        billable: "billable" => opt,
+        cost_usd: "cost_usd" => opt,
+        unit: "unit" => opt,
+        variant: "variant" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -11261,11 +14680,21 @@ open_enum! {
 }
 
 ///`ImageStreamingResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageStreamingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<crate::types::ImageStreamingResponseData>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ImageStreamingResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`IncompleteDetails`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -11289,10 +14718,19 @@ for IncompleteDetails {
     }
 }
 ///`IncompleteDetailsInner`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct IncompleteDetailsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<IncompleteDetailsInnerReason>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    IncompleteDetailsInner {
+        reason: "reason" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -11304,28 +14742,41 @@ open_enum! {
 }
 
 ///Audio input content item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct InputAudio {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input_audio: ::std::option::Option<InputAudioInputAudio>,
     #[serde(rename = "type", default = "defaults::input_audio_type")]
     pub type_: InputAudioType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for InputAudio {
-    fn default() -> Self {
-        Self {
-            input_audio: Default::default(),
-            type_: defaults::input_audio_type(),
-        }
+
+lean_deserialize! {
+    InputAudio {
+        input_audio: "input_audio" => opt,
+        type_: "type" => default_with(defaults::input_audio_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`InputAudioInputAudio`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct InputAudioInputAudio {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<InputAudioInputAudioFormat>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    InputAudioInputAudio {
+        data: "data" => opt,
+        format: "format" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -11349,7 +14800,7 @@ impl ::std::default::Default for InputAudioType {
     }
 }
 ///File input content item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct InputFile {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_data: ::std::option::Option<::std::string::String>,
@@ -11361,17 +14812,19 @@ pub struct InputFile {
     pub filename: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::input_file_type")]
     pub type_: InputFileType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for InputFile {
-    fn default() -> Self {
-        Self {
-            file_data: Default::default(),
-            file_id: Default::default(),
-            file_url: Default::default(),
-            filename: Default::default(),
-            type_: defaults::input_file_type(),
-        }
+
+lean_deserialize! {
+    InputFile {
+        file_data: "file_data" => opt,
+        file_id: "file_id" => opt,
+        file_url: "file_url" => opt,
+        filename: "filename" => opt,
+        type_: "type" => default_with(defaults::input_file_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -11387,7 +14840,7 @@ impl ::std::default::Default for InputFileType {
     }
 }
 ///Image input content item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct InputImage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<InputImageDetail>,
@@ -11395,15 +14848,17 @@ pub struct InputImage {
     pub image_url: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::input_image_type")]
     pub type_: InputImageType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for InputImage {
-    fn default() -> Self {
-        Self {
-            detail: Default::default(),
-            image_url: Default::default(),
-            type_: defaults::input_image_type(),
-        }
+
+lean_deserialize! {
+    InputImage {
+        detail: "detail" => opt,
+        image_url: "image_url" => opt,
+        type_: "type" => default_with(defaults::input_image_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -11429,7 +14884,7 @@ impl ::std::default::Default for InputImageType {
     }
 }
 ///`InputMessageItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct InputMessageItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<
@@ -11440,15 +14895,39 @@ pub struct InputMessageItem {
     pub role: InputMessageItemRole,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<InputMessageItemType>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    InputMessageItem {
+        content: "content" => opt,
+        id: "id" => opt,
+        role: "role" => req,
+        type_: "type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Image input content item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct InputMessageItemContentItemInputImage {
     pub detail: InputMessageItemContentItemInputImageDetail,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: InputMessageItemContentItemInputImageType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    InputMessageItemContentItemInputImage {
+        detail: "detail" => req,
+        image_url: "image_url" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -11496,7 +14975,7 @@ open_enum! {
 }
 
 ///Text input content item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct InputText {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prompt_cache_breakpoint: ::std::option::Option<PromptCacheBreakpoint>,
@@ -11504,15 +14983,17 @@ pub struct InputText {
     pub text: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::input_text_type")]
     pub type_: InputTextType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for InputText {
-    fn default() -> Self {
-        Self {
-            prompt_cache_breakpoint: Default::default(),
-            text: Default::default(),
-            type_: defaults::input_text_type(),
-        }
+
+lean_deserialize! {
+    InputText {
+        prompt_cache_breakpoint: "prompt_cache_breakpoint" => opt,
+        text: "text" => opt,
+        type_: "type" => default_with(defaults::input_text_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -11528,12 +15009,22 @@ impl ::std::default::Default for InputTextType {
     }
 }
 ///Video input content item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct InputVideo {
     #[serde(rename = "type")]
     pub type_: InputVideoType,
     ///A base64 data URL or remote URL that resolves to a video file
     pub video_url: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    InputVideo {
+        type_: "type" => req,
+        video_url: "video_url" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -11867,7 +15358,7 @@ impl ::std::convert::From<::serde_json::Value> for InputsArrayItem {
     }
 }
 ///An output message item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct InputsMember1ItemMessage {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub content: ::std::option::Option<InputsMember1ItemMessageContent>,
@@ -11880,7 +15371,22 @@ pub struct InputsMember1ItemMessage {
     pub status: ::std::option::Option<InputsMember1ItemMessageStatus>,
     #[serde(rename = "type")]
     pub type_: InputsMember1ItemMessageType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    InputsMember1ItemMessage {
+        content: "content" => opt,
+        id: "id" => req,
+        phase: "phase" => opt,
+        role: "role" => req,
+        status: "status" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`InputsMember1ItemMessageContent`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -11935,7 +15441,7 @@ impl ::std::default::Default for InputsMember1ItemMessageType {
     }
 }
 ///An output item containing reasoning
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct InputsMember1ItemReasoning {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::vec::Vec<ReasoningTextContent>>,
@@ -11953,6 +15459,22 @@ pub struct InputsMember1ItemReasoning {
     pub summary: ::std::option::Option<::std::vec::Vec<ReasoningSummaryText>>,
     #[serde(rename = "type")]
     pub type_: InputsMember1ItemReasoningType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    InputsMember1ItemReasoning {
+        content: "content" => opt,
+        encrypted_content: "encrypted_content" => opt,
+        format: "format" => opt,
+        id: "id" => req,
+        signature: "signature" => opt,
+        status: "status" => opt,
+        summary: "summary" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -12000,11 +15522,21 @@ open_enum! {
 }
 
 ///A reference to a previous response item by ID
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ItemReferenceItem {
     pub id: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: ItemReferenceItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ItemReferenceItem {
+        id: "id" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -12015,7 +15547,7 @@ open_enum! {
 }
 
 ///`KeyAssignment`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct KeyAssignment {
     ///User ID of who made the assignment
@@ -12039,29 +15571,58 @@ pub struct KeyAssignment {
     ///Name of the API key
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key_name: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    KeyAssignment {
+        assigned_by: "assigned_by" => opt,
+        created_at: "created_at" => opt,
+        guardrail_id: "guardrail_id" => opt,
+        id: "id" => opt,
+        key_hash: "key_hash" => opt,
+        key_label: "key_label" => opt,
+        key_name: "key_name" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Video input content part (legacy format - deprecated)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct LegacyChatContentVideo {
     #[serde(rename = "type", default = "defaults::legacy_chat_content_video_type")]
     pub type_: LegacyChatContentVideoType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub video_url: ::std::option::Option<LegacyChatContentVideoInput>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for LegacyChatContentVideo {
-    fn default() -> Self {
-        Self {
-            type_: defaults::legacy_chat_content_video_type(),
-            video_url: Default::default(),
-        }
+
+lean_deserialize! {
+    LegacyChatContentVideo {
+        type_: "type" => default_with(defaults::legacy_chat_content_video_type),
+        video_url: "video_url" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///Video input object
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct LegacyChatContentVideoInput {
     ///URL of the video (data: URLs supported)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    LegacyChatContentVideoInput {
+        url: "url" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -12077,7 +15638,7 @@ impl ::std::default::Default for LegacyChatContentVideoType {
     }
 }
 ///Web search tool configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct LegacyWebSearchServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub engine: ::std::option::Option<WebSearchEngineEnum>,
@@ -12097,20 +15658,22 @@ pub struct LegacyWebSearchServerTool {
     pub type_: LegacyWebSearchServerToolType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<WebSearchUserLocation>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for LegacyWebSearchServerTool {
-    fn default() -> Self {
-        Self {
-            engine: Default::default(),
-            filters: Default::default(),
-            max_results: Default::default(),
-            max_uses: Default::default(),
-            mode: Default::default(),
-            search_context_size: Default::default(),
-            type_: defaults::legacy_web_search_server_tool_type(),
-            user_location: Default::default(),
-        }
+
+lean_deserialize! {
+    LegacyWebSearchServerTool {
+        engine: "engine" => opt,
+        filters: "filters" => opt,
+        max_results: "max_results" => opt,
+        max_uses: "max_uses" => opt,
+        mode: "mode" => opt,
+        search_context_size: "search_context_size" => opt,
+        type_: "type" => default_with(defaults::legacy_web_search_server_tool_type),
+        user_location: "user_location" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -12236,7 +15799,7 @@ open_enum! {
 }
 
 ///`ListByokKeysResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ListByokKeysResponse {
     ///List of BYOK credentials.
@@ -12248,8 +15811,18 @@ pub struct ListByokKeysResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ListByokKeysResponse {
+        data: "data" => opt,
+        total_count: "total_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///List of available endpoints for a model
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListEndpointsResponse {
     ///Model architecture information
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12269,9 +15842,24 @@ pub struct ListEndpointsResponse {
     ///Display name of the model
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ListEndpointsResponse {
+        architecture: "architecture" => opt,
+        created: "created" => opt,
+        description: "description" => opt,
+        endpoints: "endpoints" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Model architecture information
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListEndpointsResponseArchitecture {
     ///Supported input modalities
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12286,12 +15874,35 @@ pub struct ListEndpointsResponseArchitecture {
     pub output_modalities: ::std::option::Option<::std::vec::Vec<OutputModality>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tokenizer: ::std::option::Option<ModelGroup>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ListEndpointsResponseArchitecture {
+        input_modalities: "input_modalities" => opt,
+        instruct_type: "instruct_type" => opt,
+        modality: "modality" => opt,
+        output_modalities: "output_modalities" => opt,
+        tokenizer: "tokenizer" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ListEndpointsZdrResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListEndpointsZdrResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<PublicEndpoint>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ListEndpointsZdrResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -12303,7 +15914,7 @@ open_enum! {
 }
 
 ///`ListGuardrailsResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ListGuardrailsResponse {
     ///List of guardrails
@@ -12315,8 +15926,18 @@ pub struct ListGuardrailsResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ListGuardrailsResponse {
+        data: "data" => opt,
+        total_count: "total_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ListKeyAssignmentsResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ListKeyAssignmentsResponse {
     ///List of key assignments
@@ -12328,8 +15949,18 @@ pub struct ListKeyAssignmentsResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ListKeyAssignmentsResponse {
+        data: "data" => opt,
+        total_count: "total_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ListMemberAssignmentsResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ListMemberAssignmentsResponse {
     ///List of member assignments
@@ -12341,8 +15972,18 @@ pub struct ListMemberAssignmentsResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ListMemberAssignmentsResponse {
+        data: "data" => opt,
+        total_count: "total_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ListObservabilityDestinationsResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ListObservabilityDestinationsResponse {
     ///List of observability destinations.
@@ -12356,8 +15997,18 @@ pub struct ListObservabilityDestinationsResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ListObservabilityDestinationsResponse {
+        data: "data" => opt,
+        total_count: "total_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ListOrganizationMembersResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ListOrganizationMembersResponse {
     ///List of organization members
@@ -12368,9 +16019,21 @@ pub struct ListOrganizationMembersResponse {
     ///Total number of members in the organization
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ListOrganizationMembersResponse {
+        data: "data" => opt,
+        total_count: "total_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ListOrganizationMembersResponseDataItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ListOrganizationMembersResponseDataItem {
     ///Email address of the member
@@ -12388,6 +16051,20 @@ pub struct ListOrganizationMembersResponseDataItem {
     ///Role of the member in the organization
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<ListOrganizationMembersResponseDataItemRole>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ListOrganizationMembersResponseDataItem {
+        email: "email" => opt,
+        first_name: "first_name" => opt,
+        id: "id" => opt,
+        last_name: "last_name" => opt,
+        role: "role" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -12400,7 +16077,7 @@ open_enum! {
 }
 
 ///A paginated list of preset versions.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListPresetVersionsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<PresetDesignatedVersion>>,
@@ -12409,8 +16086,17 @@ pub struct ListPresetVersionsResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ListPresetVersionsResponse {
+        data: "data" => opt,
+        total_count: "total_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A paginated list of presets.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListPresetsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<Preset>>,
@@ -12419,14 +16105,33 @@ pub struct ListPresetsResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ListPresetsResponse {
+        data: "data" => opt,
+        total_count: "total_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ListProvidersResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListProvidersResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<ListProvidersResponseDataItem>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ListProvidersResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ListProvidersResponseDataItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListProvidersResponseDataItem {
     ///ISO 3166-1 Alpha-2 country codes of the provider datacenter locations
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12451,6 +16156,21 @@ pub struct ListProvidersResponseDataItem {
     ///URL to the provider's terms of service
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub terms_of_service_url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ListProvidersResponseDataItem {
+        datacenters: "datacenters" => opt,
+        headquarters: "headquarters" => opt,
+        name: "name" => opt,
+        privacy_policy_url: "privacy_policy_url" => opt,
+        slug: "slug" => opt,
+        status_page_url: "status_page_url" => opt,
+        terms_of_service_url: "terms_of_service_url" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -12964,14 +16684,24 @@ open_enum! {
 }
 
 ///`ListResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListResponse {
     ///List of API keys
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<ListResponseDataItem>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ListResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ListResponseDataItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListResponseDataItem {
     ///Total external BYOK usage (in USD) for the API key
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13036,9 +16766,39 @@ pub struct ListResponseDataItem {
     ///The workspace ID this API key belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ListResponseDataItem {
+        byok_usage: "byok_usage" => opt,
+        byok_usage_daily: "byok_usage_daily" => opt,
+        byok_usage_monthly: "byok_usage_monthly" => opt,
+        byok_usage_weekly: "byok_usage_weekly" => opt,
+        created_at: "created_at" => opt,
+        creator_user_id: "creator_user_id" => opt,
+        disabled: "disabled" => opt,
+        expires_at: "expires_at" => opt,
+        hash: "hash" => opt,
+        include_byok_in_limit: "include_byok_in_limit" => opt,
+        label: "label" => opt,
+        limit: "limit" => opt,
+        limit_remaining: "limit_remaining" => opt,
+        limit_reset: "limit_reset" => opt,
+        name: "name" => opt,
+        updated_at: "updated_at" => opt,
+        usage: "usage" => opt,
+        usage_daily: "usage_daily" => opt,
+        usage_monthly: "usage_monthly" => opt,
+        usage_weekly: "usage_weekly" => opt,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ListScimGroupMappingsResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ListScimGroupMappingsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13048,8 +16808,18 @@ pub struct ListScimGroupMappingsResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ListScimGroupMappingsResponse {
+        data: "data" => opt,
+        total_count: "total_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ListScimGroupsResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ListScimGroupsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13059,8 +16829,18 @@ pub struct ListScimGroupsResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ListScimGroupsResponse {
+        data: "data" => opt,
+        total_count: "total_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ListWorkspaceBudgetsResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ListWorkspaceBudgetsResponse {
     ///List of budgets configured for the workspace
@@ -13072,8 +16852,18 @@ pub struct ListWorkspaceBudgetsResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ListWorkspaceBudgetsResponse {
+        data: "data" => opt,
+        include_byok_in_budgets: "include_byok_in_budgets" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ListWorkspaceMembersResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ListWorkspaceMembersResponse {
     ///List of workspace members
@@ -13085,8 +16875,18 @@ pub struct ListWorkspaceMembersResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ListWorkspaceMembersResponse {
+        data: "data" => opt,
+        total_count: "total_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ListWorkspacesResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ListWorkspacesResponse {
     ///List of workspaces
@@ -13098,8 +16898,18 @@ pub struct ListWorkspacesResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ListWorkspacesResponse {
+        data: "data" => opt,
+        total_count: "total_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A local shell command execution call
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct LocalShellCallItem {
     pub action: LocalShellCallItemAction,
     pub call_id: ::std::string::String,
@@ -13107,9 +16917,23 @@ pub struct LocalShellCallItem {
     pub status: ToolCallStatus,
     #[serde(rename = "type")]
     pub type_: LocalShellCallItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    LocalShellCallItem {
+        action: "action" => req,
+        call_id: "call_id" => req,
+        id: "id" => req,
+        status: "status" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`LocalShellCallItemAction`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct LocalShellCallItemAction {
     pub command: ::std::vec::Vec<::std::string::String>,
     pub env: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -13121,6 +16945,20 @@ pub struct LocalShellCallItemAction {
     pub user: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub working_directory: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    LocalShellCallItemAction {
+        command: "command" => req,
+        env: "env" => req,
+        timeout_ms: "timeout_ms" => opt,
+        type_: "type" => req,
+        user: "user" => opt,
+        working_directory: "working_directory" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13138,7 +16976,7 @@ open_enum! {
 }
 
 ///Output from a local shell command execution
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct LocalShellCallOutputItem {
     pub id: ::std::string::String,
     pub output: ::std::string::String,
@@ -13146,6 +16984,18 @@ pub struct LocalShellCallOutputItem {
     pub status: ::std::option::Option<ToolCallStatus>,
     #[serde(rename = "type")]
     pub type_: LocalShellCallOutputItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    LocalShellCallOutputItem {
+        id: "id" => req,
+        output: "output" => req,
+        status: "status" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13156,7 +17006,7 @@ open_enum! {
 }
 
 ///Request for approval to execute an MCP tool
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct McpApprovalRequestItem {
     pub arguments: ::std::string::String,
     pub id: ::std::string::String,
@@ -13164,6 +17014,19 @@ pub struct McpApprovalRequestItem {
     pub server_label: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: McpApprovalRequestItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    McpApprovalRequestItem {
+        arguments: "arguments" => req,
+        id: "id" => req,
+        name: "name" => req,
+        server_label: "server_label" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13174,7 +17037,7 @@ open_enum! {
 }
 
 ///User response to an MCP tool approval request
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct McpApprovalResponseItem {
     pub approval_request_id: ::std::string::String,
     pub approve: bool,
@@ -13184,6 +17047,19 @@ pub struct McpApprovalResponseItem {
     pub reason: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: McpApprovalResponseItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    McpApprovalResponseItem {
+        approval_request_id: "approval_request_id" => req,
+        approve: "approve" => req,
+        id: "id" => opt,
+        reason: "reason" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13194,7 +17070,7 @@ open_enum! {
 }
 
 ///An MCP tool call with its output or error
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct McpCallItem {
     pub arguments: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13206,6 +17082,21 @@ pub struct McpCallItem {
     pub server_label: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: McpCallItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    McpCallItem {
+        arguments: "arguments" => req,
+        error: "error" => opt,
+        id: "id" => req,
+        name: "name" => req,
+        output: "output" => opt,
+        server_label: "server_label" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13216,7 +17107,7 @@ open_enum! {
 }
 
 ///List of available MCP tools from a server
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct McpListToolsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
@@ -13225,9 +17116,23 @@ pub struct McpListToolsItem {
     pub tools: ::std::vec::Vec<McpListToolsItemToolsItem>,
     #[serde(rename = "type")]
     pub type_: McpListToolsItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    McpListToolsItem {
+        error: "error" => opt,
+        id: "id" => req,
+        server_label: "server_label" => req,
+        tools: "tools" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`McpListToolsItemToolsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct McpListToolsItemToolsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<::serde_json::Value>,
@@ -13235,6 +17140,18 @@ pub struct McpListToolsItemToolsItem {
     pub description: ::std::option::Option<::std::string::String>,
     pub input_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub name: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    McpListToolsItemToolsItem {
+        annotations: "annotations" => opt,
+        description: "description" => opt,
+        input_schema: "input_schema" => req,
+        name: "name" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13245,7 +17162,7 @@ open_enum! {
 }
 
 ///MCP (Model Context Protocol) tool configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct McpServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_tools: ::std::option::Option<McpServerToolAllowedTools>,
@@ -13267,22 +17184,25 @@ pub struct McpServerTool {
     pub server_url: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::mcp_server_tool_type")]
     pub type_: McpServerToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for McpServerTool {
-    fn default() -> Self {
-        Self {
-            allowed_tools: Default::default(),
-            authorization: Default::default(),
-            connector_id: Default::default(),
-            headers: Default::default(),
-            require_approval: Default::default(),
-            server_description: Default::default(),
-            server_label: Default::default(),
-            server_url: Default::default(),
-            type_: defaults::mcp_server_tool_type(),
-        }
+
+lean_deserialize! {
+    McpServerTool {
+        allowed_tools: "allowed_tools" => opt,
+        authorization: "authorization" => opt,
+        connector_id: "connector_id" => opt,
+        headers: "headers" => opt,
+        require_approval: "require_approval" => opt,
+        server_description: "server_description" => opt,
+        server_label: "server_label" => opt,
+        server_url: "server_url" => opt,
+        type_: "type" => default_with(defaults::mcp_server_tool_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`McpServerToolAllowedTools`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -13303,12 +17223,22 @@ for McpServerToolAllowedTools {
     }
 }
 ///`McpServerToolAllowedToolsMember1`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct McpServerToolAllowedToolsMember1 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub read_only: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    McpServerToolAllowedToolsMember1 {
+        read_only: "read_only" => opt,
+        tool_names: "tool_names" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13352,24 +17282,54 @@ for McpServerToolRequireApproval {
     }
 }
 ///`McpServerToolRequireApprovalMember0`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct McpServerToolRequireApprovalMember0 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub always: ::std::option::Option<McpServerToolRequireApprovalMember0Always>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub never: ::std::option::Option<McpServerToolRequireApprovalMember0Never>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    McpServerToolRequireApprovalMember0 {
+        always: "always" => opt,
+        never: "never" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`McpServerToolRequireApprovalMember0Always`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct McpServerToolRequireApprovalMember0Always {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    McpServerToolRequireApprovalMember0Always {
+        tool_names: "tool_names" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`McpServerToolRequireApprovalMember0Never`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct McpServerToolRequireApprovalMember0Never {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    McpServerToolRequireApprovalMember0Never {
+        tool_names: "tool_names" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13399,7 +17359,7 @@ impl ::std::default::Default for McpServerToolType {
     }
 }
 ///`MemberAssignment`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct MemberAssignment {
     ///User ID of who made the assignment
@@ -13420,14 +17380,41 @@ pub struct MemberAssignment {
     ///Clerk user ID of the assigned member
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    MemberAssignment {
+        assigned_by: "assigned_by" => opt,
+        created_at: "created_at" => opt,
+        guardrail_id: "guardrail_id" => opt,
+        id: "id" => opt,
+        organization_id: "organization_id" => opt,
+        user_id: "user_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Advisor tool result from a prior assistant turn, replayed back to the model on the next turn. Mirrors the block Anthropic returns in assistant content when the `advisor_20260301` tool runs.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesAdvisorToolResultBlock {
     pub content: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub tool_use_id: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: MessagesAdvisorToolResultBlockType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesAdvisorToolResultBlock {
+        content: "content" => req,
+        tool_use_id: "tool_use_id" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13438,12 +17425,23 @@ open_enum! {
 }
 
 ///Output of a sandbox-executed `openrouter:bash` call from a prior assistant turn. Accepted on replay and dropped before the provider request — Anthropic has no equivalent block.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesBashToolResultBlock {
     pub content: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub tool_use_id: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: MessagesBashToolResultBlockType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesBashToolResultBlock {
+        content: "content" => req,
+        tool_use_id: "tool_use_id" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13454,7 +17452,7 @@ open_enum! {
 }
 
 ///Event sent when content is added to a content block
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockDeltaEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delta: ::std::option::Option<crate::types::MessagesContentBlockDeltaEventDelta>,
@@ -13465,18 +17463,21 @@ pub struct MessagesContentBlockDeltaEvent {
         default = "defaults::messages_content_block_delta_event_type"
     )]
     pub type_: MessagesContentBlockDeltaEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for MessagesContentBlockDeltaEvent {
-    fn default() -> Self {
-        Self {
-            delta: Default::default(),
-            index: Default::default(),
-            type_: defaults::messages_content_block_delta_event_type(),
-        }
+
+lean_deserialize! {
+    MessagesContentBlockDeltaEvent {
+        delta: "delta" => opt,
+        index: "index" => opt,
+        type_: "type" => default_with(defaults::messages_content_block_delta_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`MessagesContentBlockDeltaEventDeltaCitationsDelta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockDeltaEventDeltaCitationsDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub citation: ::std::option::Option<
@@ -13487,14 +17488,16 @@ pub struct MessagesContentBlockDeltaEventDeltaCitationsDelta {
         default = "defaults::messages_content_block_delta_event_delta_citations_delta_type"
     )]
     pub type_: MessagesContentBlockDeltaEventDeltaCitationsDeltaType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaCitationsDelta {
-    fn default() -> Self {
-        Self {
-            citation: Default::default(),
-            type_: defaults::messages_content_block_delta_event_delta_citations_delta_type(),
-        }
+
+lean_deserialize! {
+    MessagesContentBlockDeltaEventDeltaCitationsDelta {
+        citation: "citation" => opt,
+        type_: "type" => default_with(defaults::messages_content_block_delta_event_delta_citations_delta_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13510,7 +17513,7 @@ impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaCitationsDel
     }
 }
 ///`MessagesContentBlockDeltaEventDeltaCompactionDelta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockDeltaEventDeltaCompactionDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
@@ -13521,15 +17524,17 @@ pub struct MessagesContentBlockDeltaEventDeltaCompactionDelta {
         default = "defaults::messages_content_block_delta_event_delta_compaction_delta_type"
     )]
     pub type_: MessagesContentBlockDeltaEventDeltaCompactionDeltaType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaCompactionDelta {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            encrypted_content: Default::default(),
-            type_: defaults::messages_content_block_delta_event_delta_compaction_delta_type(),
-        }
+
+lean_deserialize! {
+    MessagesContentBlockDeltaEventDeltaCompactionDelta {
+        content: "content" => opt,
+        encrypted_content: "encrypted_content" => opt,
+        type_: "type" => default_with(defaults::messages_content_block_delta_event_delta_compaction_delta_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13545,7 +17550,7 @@ impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaCompactionDe
     }
 }
 ///`MessagesContentBlockDeltaEventDeltaInputJsonDelta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockDeltaEventDeltaInputJsonDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub partial_json: ::std::option::Option<::std::string::String>,
@@ -13554,14 +17559,16 @@ pub struct MessagesContentBlockDeltaEventDeltaInputJsonDelta {
         default = "defaults::messages_content_block_delta_event_delta_input_json_delta_type"
     )]
     pub type_: MessagesContentBlockDeltaEventDeltaInputJsonDeltaType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaInputJsonDelta {
-    fn default() -> Self {
-        Self {
-            partial_json: Default::default(),
-            type_: defaults::messages_content_block_delta_event_delta_input_json_delta_type(),
-        }
+
+lean_deserialize! {
+    MessagesContentBlockDeltaEventDeltaInputJsonDelta {
+        partial_json: "partial_json" => opt,
+        type_: "type" => default_with(defaults::messages_content_block_delta_event_delta_input_json_delta_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13577,7 +17584,7 @@ impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaInputJsonDel
     }
 }
 ///`MessagesContentBlockDeltaEventDeltaSignatureDelta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockDeltaEventDeltaSignatureDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<::std::string::String>,
@@ -13586,14 +17593,16 @@ pub struct MessagesContentBlockDeltaEventDeltaSignatureDelta {
         default = "defaults::messages_content_block_delta_event_delta_signature_delta_type"
     )]
     pub type_: MessagesContentBlockDeltaEventDeltaSignatureDeltaType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaSignatureDelta {
-    fn default() -> Self {
-        Self {
-            signature: Default::default(),
-            type_: defaults::messages_content_block_delta_event_delta_signature_delta_type(),
-        }
+
+lean_deserialize! {
+    MessagesContentBlockDeltaEventDeltaSignatureDelta {
+        signature: "signature" => opt,
+        type_: "type" => default_with(defaults::messages_content_block_delta_event_delta_signature_delta_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13609,7 +17618,7 @@ impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaSignatureDel
     }
 }
 ///`MessagesContentBlockDeltaEventDeltaTextDelta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockDeltaEventDeltaTextDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
@@ -13618,14 +17627,16 @@ pub struct MessagesContentBlockDeltaEventDeltaTextDelta {
         default = "defaults::messages_content_block_delta_event_delta_text_delta_type"
     )]
     pub type_: MessagesContentBlockDeltaEventDeltaTextDeltaType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaTextDelta {
-    fn default() -> Self {
-        Self {
-            text: Default::default(),
-            type_: defaults::messages_content_block_delta_event_delta_text_delta_type(),
-        }
+
+lean_deserialize! {
+    MessagesContentBlockDeltaEventDeltaTextDelta {
+        text: "text" => opt,
+        type_: "type" => default_with(defaults::messages_content_block_delta_event_delta_text_delta_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13641,7 +17652,7 @@ impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaTextDeltaTyp
     }
 }
 ///`MessagesContentBlockDeltaEventDeltaThinkingDelta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockDeltaEventDeltaThinkingDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thinking: ::std::option::Option<::std::string::String>,
@@ -13650,14 +17661,16 @@ pub struct MessagesContentBlockDeltaEventDeltaThinkingDelta {
         default = "defaults::messages_content_block_delta_event_delta_thinking_delta_type"
     )]
     pub type_: MessagesContentBlockDeltaEventDeltaThinkingDeltaType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaThinkingDelta {
-    fn default() -> Self {
-        Self {
-            thinking: Default::default(),
-            type_: defaults::messages_content_block_delta_event_delta_thinking_delta_type(),
-        }
+
+lean_deserialize! {
+    MessagesContentBlockDeltaEventDeltaThinkingDelta {
+        thinking: "thinking" => opt,
+        type_: "type" => default_with(defaults::messages_content_block_delta_event_delta_thinking_delta_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13686,7 +17699,7 @@ impl ::std::default::Default for MessagesContentBlockDeltaEventType {
     }
 }
 ///Event sent when a new content block starts
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockStartEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content_block: ::std::option::Option<MessagesContentBlockStartEventContentBlock>,
@@ -13697,16 +17710,19 @@ pub struct MessagesContentBlockStartEvent {
         default = "defaults::messages_content_block_start_event_type"
     )]
     pub type_: MessagesContentBlockStartEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for MessagesContentBlockStartEvent {
-    fn default() -> Self {
-        Self {
-            content_block: Default::default(),
-            index: Default::default(),
-            type_: defaults::messages_content_block_start_event_type(),
-        }
+
+lean_deserialize! {
+    MessagesContentBlockStartEvent {
+        content_block: "content_block" => opt,
+        index: "index" => opt,
+        type_: "type" => default_with(defaults::messages_content_block_start_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`MessagesContentBlockStartEventContentBlock`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -13841,7 +17857,7 @@ for MessagesContentBlockStartEventContentBlock {
     }
 }
 ///`MessagesContentBlockStartEventContentBlockCompaction`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockStartEventContentBlockCompaction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
@@ -13852,15 +17868,17 @@ pub struct MessagesContentBlockStartEventContentBlockCompaction {
         default = "defaults::messages_content_block_start_event_content_block_compaction_type"
     )]
     pub type_: MessagesContentBlockStartEventContentBlockCompactionType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for MessagesContentBlockStartEventContentBlockCompaction {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            encrypted_content: Default::default(),
-            type_: defaults::messages_content_block_start_event_content_block_compaction_type(),
-        }
+
+lean_deserialize! {
+    MessagesContentBlockStartEventContentBlockCompaction {
+        content: "content" => opt,
+        encrypted_content: "encrypted_content" => opt,
+        type_: "type" => default_with(defaults::messages_content_block_start_event_content_block_compaction_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13890,7 +17908,7 @@ impl ::std::default::Default for MessagesContentBlockStartEventType {
     }
 }
 ///Event sent when a content block is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockStopEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<i64>,
@@ -13899,14 +17917,16 @@ pub struct MessagesContentBlockStopEvent {
         default = "defaults::messages_content_block_stop_event_type"
     )]
     pub type_: MessagesContentBlockStopEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for MessagesContentBlockStopEvent {
-    fn default() -> Self {
-        Self {
-            index: Default::default(),
-            type_: defaults::messages_content_block_stop_event_type(),
-        }
+
+lean_deserialize! {
+    MessagesContentBlockStopEvent {
+        index: "index" => opt,
+        type_: "type" => default_with(defaults::messages_content_block_stop_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13922,7 +17942,7 @@ impl ::std::default::Default for MessagesContentBlockStopEventType {
     }
 }
 ///Event sent when the message metadata changes (e.g., stop_reason)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesDeltaEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delta: ::std::option::Option<MessagesDeltaEventDelta>,
@@ -13930,18 +17950,21 @@ pub struct MessagesDeltaEvent {
     pub type_: MessagesDeltaEventType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<MessagesDeltaEventUsage>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for MessagesDeltaEvent {
-    fn default() -> Self {
-        Self {
-            delta: Default::default(),
-            type_: defaults::messages_delta_event_type(),
-            usage: Default::default(),
-        }
+
+lean_deserialize! {
+    MessagesDeltaEvent {
+        delta: "delta" => opt,
+        type_: "type" => default_with(defaults::messages_delta_event_type),
+        usage: "usage" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`MessagesDeltaEventDelta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesDeltaEventDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub container: ::std::option::Option<AnthropicContainer>,
@@ -13951,6 +17974,18 @@ pub struct MessagesDeltaEventDelta {
     pub stop_reason: ::std::option::Option<OrAnthropicStopReason>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stop_sequence: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesDeltaEventDelta {
+        container: "container" => opt,
+        stop_details: "stop_details" => opt,
+        stop_reason: "stop_reason" => opt,
+        stop_sequence: "stop_sequence" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -13966,7 +18001,7 @@ impl ::std::default::Default for MessagesDeltaEventType {
     }
 }
 ///`MessagesDeltaEventUsage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesDeltaEventUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_creation: ::std::option::Option<AnthropicCacheCreation>,
@@ -13986,17 +18021,45 @@ pub struct MessagesDeltaEventUsage {
     pub output_tokens_details: ::std::option::Option<AnthropicOutputTokensDetails>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub server_tool_use: ::std::option::Option<MessagesDeltaEventUsageServerToolUse>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesDeltaEventUsage {
+        cache_creation: "cache_creation" => opt,
+        cache_creation_input_tokens: "cache_creation_input_tokens" => opt,
+        cache_read_input_tokens: "cache_read_input_tokens" => opt,
+        input_tokens: "input_tokens" => opt,
+        iterations: "iterations" => opt,
+        output_tokens: "output_tokens" => opt,
+        output_tokens_details: "output_tokens_details" => opt,
+        server_tool_use: "server_tool_use" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`MessagesDeltaEventUsageServerToolUse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesDeltaEventUsageServerToolUse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_fetch_requests: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_search_requests: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesDeltaEventUsageServerToolUse {
+        web_fetch_requests: "web_fetch_requests" => opt,
+        web_search_requests: "web_search_requests" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Error event in the stream
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesErrorEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<MessagesErrorEventError>,
@@ -14004,18 +18067,21 @@ pub struct MessagesErrorEvent {
     pub openrouter_metadata: ::std::option::Option<OpenRouterMetadata>,
     #[serde(rename = "type", default = "defaults::messages_error_event_type")]
     pub type_: MessagesErrorEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for MessagesErrorEvent {
-    fn default() -> Self {
-        Self {
-            error: Default::default(),
-            openrouter_metadata: Default::default(),
-            type_: defaults::messages_error_event_type(),
-        }
+
+lean_deserialize! {
+    MessagesErrorEvent {
+        error: "error" => opt,
+        openrouter_metadata: "openrouter_metadata" => opt,
+        type_: "type" => default_with(defaults::messages_error_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`MessagesErrorEventError`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesErrorEventError {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_type: ::std::option::Option<ApiErrorType>,
@@ -14023,6 +18089,17 @@ pub struct MessagesErrorEventError {
     pub message: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesErrorEventError {
+        error_type: "error_type" => opt,
+        message: "message" => opt,
+        type_: "type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14038,18 +18115,37 @@ impl ::std::default::Default for MessagesErrorEventType {
     }
 }
 ///Fallback model to try when the primary model fails or refuses. Only the `model` field is supported; per-attempt overrides are rejected.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesFallbackParam {
     pub model: ::std::string::String,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesFallbackParam {
+        model: "model" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Anthropic message with OpenRouter extensions
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesMessageParam {
     pub content: MessagesMessageParamContent,
     pub role: MessagesMessageParamRole,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesMessageParam {
+        content: "content" => req,
+        role: "role" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`MessagesMessageParamContent`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -14067,7 +18163,7 @@ impl ::std::convert::From<
     }
 }
 ///`MessagesMessageParamContentMember1ItemCompaction`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesMessageParamContentMember1ItemCompaction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
@@ -14077,6 +18173,18 @@ pub struct MessagesMessageParamContentMember1ItemCompaction {
     pub encrypted_content: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemCompactionType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesMessageParamContentMember1ItemCompaction {
+        cache_control: "cache_control" => opt,
+        content: "content" => opt,
+        encrypted_content: "encrypted_content" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14087,11 +18195,21 @@ open_enum! {
 }
 
 ///`MessagesMessageParamContentMember1ItemMember4ContentMember1ItemToolReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesMessageParamContentMember1ItemMember4ContentMember1ItemToolReference {
     pub tool_name: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemMember4ContentMember1ItemToolReferenceType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesMessageParamContentMember1ItemMember4ContentMember1ItemToolReference {
+        tool_name: "tool_name" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14102,11 +18220,21 @@ open_enum! {
 }
 
 ///`MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultError`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultError {
     pub error_code: MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultErrorErrorCode,
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultErrorType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultError {
+        error_code: "error_code" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14128,11 +18256,21 @@ open_enum! {
 }
 
 ///`MessagesMessageParamContentMember1ItemRedactedThinking`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesMessageParamContentMember1ItemRedactedThinking {
     pub data: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemRedactedThinkingType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesMessageParamContentMember1ItemRedactedThinking {
+        data: "data" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14143,7 +18281,7 @@ open_enum! {
 }
 
 ///`MessagesMessageParamContentMember1ItemServerToolUse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesMessageParamContentMember1ItemServerToolUse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
@@ -14153,6 +18291,19 @@ pub struct MessagesMessageParamContentMember1ItemServerToolUse {
     pub name: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemServerToolUseType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesMessageParamContentMember1ItemServerToolUse {
+        cache_control: "cache_control" => opt,
+        id: "id" => req,
+        input: "input" => opt,
+        name: "name" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14163,12 +18314,23 @@ open_enum! {
 }
 
 ///`MessagesMessageParamContentMember1ItemThinking`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesMessageParamContentMember1ItemThinking {
     pub signature: ::std::string::String,
     pub thinking: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemThinkingType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesMessageParamContentMember1ItemThinking {
+        signature: "signature" => req,
+        thinking: "thinking" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14179,7 +18341,7 @@ open_enum! {
 }
 
 ///`MessagesMessageParamContentMember1ItemToolResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesMessageParamContentMember1ItemToolResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
@@ -14192,7 +18354,21 @@ pub struct MessagesMessageParamContentMember1ItemToolResult {
     pub tool_use_id: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemToolResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesMessageParamContentMember1ItemToolResult {
+        cache_control: "cache_control" => opt,
+        content: "content" => opt,
+        is_error: "is_error" => opt,
+        tool_use_id: "tool_use_id" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`MessagesMessageParamContentMember1ItemToolResultContent`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -14226,7 +18402,7 @@ open_enum! {
 }
 
 ///`MessagesMessageParamContentMember1ItemToolUse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesMessageParamContentMember1ItemToolUse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
@@ -14236,6 +18412,19 @@ pub struct MessagesMessageParamContentMember1ItemToolUse {
     pub name: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemToolUseType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesMessageParamContentMember1ItemToolUse {
+        cache_control: "cache_control" => opt,
+        id: "id" => req,
+        input: "input" => opt,
+        name: "name" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14246,7 +18435,7 @@ open_enum! {
 }
 
 ///`MessagesMessageParamContentMember1ItemWebSearchToolResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesMessageParamContentMember1ItemWebSearchToolResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
@@ -14254,7 +18443,20 @@ pub struct MessagesMessageParamContentMember1ItemWebSearchToolResult {
     pub tool_use_id: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemWebSearchToolResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesMessageParamContentMember1ItemWebSearchToolResult {
+        cache_control: "cache_control" => opt,
+        content: "content" => req,
+        tool_use_id: "tool_use_id" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`MessagesMessageParamContentMember1ItemWebSearchToolResultContent`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -14299,7 +18501,7 @@ open_enum! {
 }
 
 ///Configuration for controlling output behavior. Supports the effort parameter and structured output format.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesOutputConfig {
     ///How much effort the model should put into its response. Higher effort levels may result in more thorough analysis but take longer. Valid values are `low`, `medium`, `high`, `xhigh`, or `max`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14310,6 +18512,17 @@ pub struct MessagesOutputConfig {
     ///Task budget for an agentic turn. The model sees a countdown of remaining tokens and uses it to prioritize work and wind down gracefully. Advisory — does not enforce a hard cap.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub task_budget: ::std::option::Option<MessagesOutputConfigTaskBudget>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesOutputConfig {
+        effort: "effort" => opt,
+        format: "format" => opt,
+        task_budget: "task_budget" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14324,11 +18537,21 @@ open_enum! {
 }
 
 ///A schema to specify Claude's output format in responses. See [structured outputs](https://platform.claude.com/docs/en/build-with-claude/structured-outputs).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesOutputConfigFormat {
     pub schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(rename = "type")]
     pub type_: MessagesOutputConfigFormatType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesOutputConfigFormat {
+        schema: "schema" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14339,13 +18562,24 @@ open_enum! {
 }
 
 ///Task budget for an agentic turn. The model sees a countdown of remaining tokens and uses it to prioritize work and wind down gracefully. Advisory — does not enforce a hard cap.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesOutputConfigTaskBudget {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub remaining: ::std::option::Option<u64>,
     pub total: i64,
     #[serde(rename = "type")]
     pub type_: MessagesOutputConfigTaskBudgetType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesOutputConfigTaskBudget {
+        remaining: "remaining" => opt,
+        total: "total" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14356,17 +18590,19 @@ open_enum! {
 }
 
 ///Keep-alive ping event
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesPingEvent {
     #[serde(rename = "type", default = "defaults::messages_ping_event_type")]
     pub type_: MessagesPingEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for MessagesPingEvent {
-    fn default() -> Self {
-        Self {
-            type_: defaults::messages_ping_event_type(),
-        }
+
+lean_deserialize! {
+    MessagesPingEvent {
+        type_: "type" => default_with(defaults::messages_ping_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14382,7 +18618,7 @@ impl ::std::default::Default for MessagesPingEventType {
     }
 }
 ///Request schema for Anthropic Messages API endpoint
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
@@ -14442,15 +18678,61 @@ pub struct MessagesRequest {
     ///A unique identifier representing your end-user, which helps distinguish between different users of your app. This allows your app to identify specific users in case of abuse reports, preventing your entire app from being affected by the actions of individual users. Maximum of 256 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesRequest {
+        cache_control: "cache_control" => opt,
+        context_management: "context_management" => opt,
+        fallbacks: "fallbacks" => opt,
+        max_tokens: "max_tokens" => opt,
+        messages: "messages" => opt,
+        metadata: "metadata" => opt,
+        model: "model" => req,
+        models: "models" => default,
+        output_config: "output_config" => opt,
+        plugins: "plugins" => default,
+        provider: "provider" => opt,
+        route: "route" => opt,
+        service_tier: "service_tier" => opt,
+        session_id: "session_id" => opt,
+        speed: "speed" => opt,
+        stop_sequences: "stop_sequences" => default,
+        stop_server_tools_when: "stop_server_tools_when" => opt,
+        stream: "stream" => opt,
+        system: "system" => opt,
+        temperature: "temperature" => opt,
+        thinking: "thinking" => opt,
+        tool_choice: "tool_choice" => opt,
+        tools: "tools" => default,
+        top_k: "top_k" => opt,
+        top_p: "top_p" => opt,
+        trace: "trace" => opt,
+        user: "user" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`MessagesRequestContextManagement`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestContextManagement {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub edits: ::std::vec::Vec<crate::types::MessagesRequestContextManagementEditsItem>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesRequestContextManagement {
+        edits: "edits" => default,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`MessagesRequestContextManagementEditsItemClearThinking20251015`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestContextManagementEditsItemClearThinking20251015 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keep: ::std::option::Option<
@@ -14458,6 +18740,16 @@ pub struct MessagesRequestContextManagementEditsItemClearThinking20251015 {
     >,
     #[serde(rename = "type")]
     pub type_: MessagesRequestContextManagementEditsItemClearThinking20251015Type,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesRequestContextManagementEditsItemClearThinking20251015 {
+        keep: "keep" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14468,7 +18760,7 @@ open_enum! {
 }
 
 ///`MessagesRequestContextManagementEditsItemClearToolUses20250919`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestContextManagementEditsItemClearToolUses20250919 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub clear_at_least: ::std::option::Option<AnthropicInputTokensClearAtLeast>,
@@ -14486,7 +18778,22 @@ pub struct MessagesRequestContextManagementEditsItemClearToolUses20250919 {
     >,
     #[serde(rename = "type")]
     pub type_: MessagesRequestContextManagementEditsItemClearToolUses20250919Type,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesRequestContextManagementEditsItemClearToolUses20250919 {
+        clear_at_least: "clear_at_least" => opt,
+        clear_tool_inputs: "clear_tool_inputs" => opt,
+        exclude_tools: "exclude_tools" => opt,
+        keep: "keep" => opt,
+        trigger: "trigger" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`MessagesRequestContextManagementEditsItemClearToolUses20250919ClearToolInputs`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -14515,7 +18822,7 @@ open_enum! {
 }
 
 ///`MessagesRequestContextManagementEditsItemCompact20260112`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestContextManagementEditsItemCompact20260112 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instructions: ::std::option::Option<::std::string::String>,
@@ -14527,13 +18834,36 @@ pub struct MessagesRequestContextManagementEditsItemCompact20260112 {
     >,
     #[serde(rename = "type")]
     pub type_: MessagesRequestContextManagementEditsItemCompact20260112Type,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesRequestContextManagementEditsItemCompact20260112 {
+        instructions: "instructions" => opt,
+        pause_after_compaction: "pause_after_compaction" => opt,
+        trigger: "trigger" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`MessagesRequestContextManagementEditsItemCompact20260112Trigger`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestContextManagementEditsItemCompact20260112Trigger {
     #[serde(rename = "type")]
     pub type_: MessagesRequestContextManagementEditsItemCompact20260112TriggerType,
     pub value: i64,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesRequestContextManagementEditsItemCompact20260112Trigger {
+        type_: "type" => req,
+        value: "value" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14551,10 +18881,19 @@ open_enum! {
 }
 
 ///`MessagesRequestContextManagementEditsItemMember1KeepAll2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestContextManagementEditsItemMember1KeepAll2 {
     #[serde(rename = "type")]
     pub type_: MessagesRequestContextManagementEditsItemMember1KeepAll2Type,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesRequestContextManagementEditsItemMember1KeepAll2 {
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14565,11 +18904,21 @@ open_enum! {
 }
 
 ///`MessagesRequestMetadata`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestMetadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesRequestMetadata {
+        user_id: "user_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`MessagesRequestSystem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -14584,12 +18933,22 @@ for MessagesRequestSystem {
     }
 }
 ///`MessagesRequestThinkingAdaptive`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestThinkingAdaptive {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display: ::std::option::Option<AnthropicThinkingDisplay>,
     #[serde(rename = "type")]
     pub type_: MessagesRequestThinkingAdaptiveType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesRequestThinkingAdaptive {
+        display: "display" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14600,10 +18959,19 @@ open_enum! {
 }
 
 ///`MessagesRequestThinkingDisabled`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestThinkingDisabled {
     #[serde(rename = "type")]
     pub type_: MessagesRequestThinkingDisabledType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesRequestThinkingDisabled {
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14614,13 +18982,24 @@ open_enum! {
 }
 
 ///`MessagesRequestThinkingEnabled`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestThinkingEnabled {
     pub budget_tokens: i64,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display: ::std::option::Option<AnthropicThinkingDisplay>,
     #[serde(rename = "type")]
     pub type_: MessagesRequestThinkingEnabledType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesRequestThinkingEnabled {
+        budget_tokens: "budget_tokens" => req,
+        display: "display" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14631,12 +19010,22 @@ open_enum! {
 }
 
 ///`MessagesRequestToolChoiceAny`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestToolChoiceAny {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_parallel_tool_use: ::std::option::Option<bool>,
     #[serde(rename = "type")]
     pub type_: MessagesRequestToolChoiceAnyType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesRequestToolChoiceAny {
+        disable_parallel_tool_use: "disable_parallel_tool_use" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14647,12 +19036,22 @@ open_enum! {
 }
 
 ///`MessagesRequestToolChoiceAuto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestToolChoiceAuto {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_parallel_tool_use: ::std::option::Option<bool>,
     #[serde(rename = "type")]
     pub type_: MessagesRequestToolChoiceAutoType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesRequestToolChoiceAuto {
+        disable_parallel_tool_use: "disable_parallel_tool_use" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14663,10 +19062,19 @@ open_enum! {
 }
 
 ///`MessagesRequestToolChoiceNone`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestToolChoiceNone {
     #[serde(rename = "type")]
     pub type_: MessagesRequestToolChoiceNoneType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesRequestToolChoiceNone {
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14677,13 +19085,24 @@ open_enum! {
 }
 
 ///`MessagesRequestToolChoiceTool`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestToolChoiceTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_parallel_tool_use: ::std::option::Option<bool>,
     pub name: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: MessagesRequestToolChoiceToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesRequestToolChoiceTool {
+        disable_parallel_tool_use: "disable_parallel_tool_use" => opt,
+        name: "name" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14694,7 +19113,7 @@ open_enum! {
 }
 
 ///`MessagesRequestToolsItemAdvisor20260301`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestToolsItemAdvisor20260301 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_callers: ::std::option::Option<AnthropicAllowedCallers>,
@@ -14710,6 +19129,22 @@ pub struct MessagesRequestToolsItemAdvisor20260301 {
     pub name: MessagesRequestToolsItemAdvisor20260301Name,
     #[serde(rename = "type")]
     pub type_: MessagesRequestToolsItemAdvisor20260301Type,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesRequestToolsItemAdvisor20260301 {
+        allowed_callers: "allowed_callers" => opt,
+        cache_control: "cache_control" => opt,
+        caching: "caching" => opt,
+        defer_loading: "defer_loading" => opt,
+        max_uses: "max_uses" => opt,
+        model: "model" => req,
+        name: "name" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14727,13 +19162,24 @@ open_enum! {
 }
 
 ///`MessagesRequestToolsItemBash20250124`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestToolsItemBash20250124 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
     pub name: MessagesRequestToolsItemBash20250124Name,
     #[serde(rename = "type")]
     pub type_: MessagesRequestToolsItemBash20250124Type,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesRequestToolsItemBash20250124 {
+        cache_control: "cache_control" => opt,
+        name: "name" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14751,7 +19197,7 @@ open_enum! {
 }
 
 ///`MessagesRequestToolsItemCustom`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestToolsItemCustom {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
@@ -14763,9 +19209,24 @@ pub struct MessagesRequestToolsItemCustom {
     pub name: ::std::string::String,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<MessagesRequestToolsItemCustomType>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesRequestToolsItemCustom {
+        cache_control: "cache_control" => opt,
+        defer_loading: "defer_loading" => opt,
+        description: "description" => opt,
+        input_schema: "input_schema" => req,
+        name: "name" => req,
+        type_: "type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`MessagesRequestToolsItemCustomInputSchema`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestToolsItemCustomInputSchema {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<::serde_json::Value>,
@@ -14777,6 +19238,15 @@ pub struct MessagesRequestToolsItemCustomInputSchema {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    MessagesRequestToolsItemCustomInputSchema {
+        properties: "properties" => opt,
+        required: "required" => opt,
+        type_: "type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `MessagesRequestToolsItemCustomType`
     pub enum MessagesRequestToolsItemCustomType {
@@ -14785,21 +19255,40 @@ open_enum! {
 }
 
 ///`MessagesRequestToolsItemOther`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestToolsItemOther {
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesRequestToolsItemOther {
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`MessagesRequestToolsItemTextEditor20250124`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestToolsItemTextEditor20250124 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
     pub name: MessagesRequestToolsItemTextEditor20250124Name,
     #[serde(rename = "type")]
     pub type_: MessagesRequestToolsItemTextEditor20250124Type,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesRequestToolsItemTextEditor20250124 {
+        cache_control: "cache_control" => opt,
+        name: "name" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14817,7 +19306,7 @@ open_enum! {
 }
 
 ///`MessagesRequestToolsItemWebSearch20250305`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestToolsItemWebSearch20250305 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -14832,6 +19321,21 @@ pub struct MessagesRequestToolsItemWebSearch20250305 {
     pub type_: MessagesRequestToolsItemWebSearch20250305Type,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<AnthropicWebSearchToolUserLocation>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesRequestToolsItemWebSearch20250305 {
+        allowed_domains: "allowed_domains" => opt,
+        blocked_domains: "blocked_domains" => opt,
+        cache_control: "cache_control" => opt,
+        max_uses: "max_uses" => opt,
+        name: "name" => req,
+        type_: "type" => req,
+        user_location: "user_location" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14849,7 +19353,7 @@ open_enum! {
 }
 
 ///`MessagesRequestToolsItemWebSearch20260209`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesRequestToolsItemWebSearch20260209 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_callers: ::std::option::Option<AnthropicAllowedCallers>,
@@ -14866,6 +19370,22 @@ pub struct MessagesRequestToolsItemWebSearch20260209 {
     pub type_: MessagesRequestToolsItemWebSearch20260209Type,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<AnthropicWebSearchToolUserLocation>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesRequestToolsItemWebSearch20260209 {
+        allowed_callers: "allowed_callers" => opt,
+        allowed_domains: "allowed_domains" => opt,
+        blocked_domains: "blocked_domains" => opt,
+        cache_control: "cache_control" => opt,
+        max_uses: "max_uses" => opt,
+        name: "name" => req,
+        type_: "type" => req,
+        user_location: "user_location" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14883,7 +19403,7 @@ open_enum! {
 }
 
 ///Non-streaming response from the Anthropic Messages API with OpenRouter extensions
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub container: ::std::option::Option<AnthropicContainer>,
@@ -14916,21 +19436,58 @@ pub struct MessagesResult {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesResult {
+        container: "container" => opt,
+        content: "content" => opt,
+        context_management: "context_management" => opt,
+        id: "id" => opt,
+        model: "model" => opt,
+        openrouter_metadata: "openrouter_metadata" => opt,
+        provider: "provider" => opt,
+        role: "role" => default_with(defaults::messages_result_role),
+        stop_details: "stop_details" => opt,
+        stop_reason: "stop_reason" => opt,
+        stop_sequence: "stop_sequence" => opt,
+        type_: "type" => default_with(defaults::messages_result_type),
+        usage: "usage" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`MessagesResultContextManagement`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesResultContextManagement {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub applied_edits: ::std::option::Option<
         ::std::vec::Vec<MessagesResultContextManagementAppliedEditsItem>,
     >,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesResultContextManagement {
+        applied_edits: "applied_edits" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`MessagesResultContextManagementAppliedEditsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesResultContextManagementAppliedEditsItem {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesResultContextManagementAppliedEditsItem {
+        type_: "type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -14959,7 +19516,7 @@ impl ::std::default::Default for MessagesResultType {
     }
 }
 ///`MessagesResultUsage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesResultUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_creation: ::std::option::Option<AnthropicCacheCreation>,
@@ -14991,14 +19548,47 @@ pub struct MessagesResultUsage {
     pub service_tier: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub speed: ::std::option::Option<AnthropicSpeed>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesResultUsage {
+        cache_creation: "cache_creation" => opt,
+        cache_creation_input_tokens: "cache_creation_input_tokens" => opt,
+        cache_read_input_tokens: "cache_read_input_tokens" => opt,
+        cost: "cost" => opt,
+        cost_details: "cost_details" => opt,
+        inference_geo: "inference_geo" => opt,
+        input_tokens: "input_tokens" => opt,
+        is_byok: "is_byok" => opt,
+        iterations: "iterations" => opt,
+        output_tokens: "output_tokens" => opt,
+        output_tokens_details: "output_tokens_details" => opt,
+        server_tool_use: "server_tool_use" => opt,
+        service_tier: "service_tier" => opt,
+        speed: "speed" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesSearchModelsServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<SearchModelsServerToolConfig>,
     #[serde(rename = "type")]
     pub type_: MessagesSearchModelsServerToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesSearchModelsServerTool {
+        parameters: "parameters" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -15009,12 +19599,23 @@ open_enum! {
 }
 
 ///Output of an `openrouter:shell` call from a prior assistant turn. Accepted on replay and dropped before the provider request — Anthropic has no equivalent block.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesShellToolResultBlock {
     pub content: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub tool_use_id: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: MessagesShellToolResultBlockType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesShellToolResultBlock {
+        content: "content" => req,
+        tool_use_id: "tool_use_id" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -15025,23 +19626,26 @@ open_enum! {
 }
 
 ///Event sent at the start of a streaming message
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesStartEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<MessagesStartEventMessage>,
     #[serde(rename = "type", default = "defaults::messages_start_event_type")]
     pub type_: MessagesStartEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for MessagesStartEvent {
-    fn default() -> Self {
-        Self {
-            message: Default::default(),
-            type_: defaults::messages_start_event_type(),
-        }
+
+lean_deserialize! {
+    MessagesStartEvent {
+        message: "message" => opt,
+        type_: "type" => default_with(defaults::messages_start_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`MessagesStartEventMessage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesStartEventMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub container: ::std::option::Option<AnthropicContainer>,
@@ -15067,23 +19671,25 @@ pub struct MessagesStartEventMessage {
     pub type_: MessagesStartEventMessageType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<MessagesStartEventMessageUsage>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for MessagesStartEventMessage {
-    fn default() -> Self {
-        Self {
-            container: Default::default(),
-            content: Default::default(),
-            id: Default::default(),
-            model: Default::default(),
-            provider: Default::default(),
-            role: defaults::messages_start_event_message_role(),
-            stop_details: Default::default(),
-            stop_reason: Default::default(),
-            stop_sequence: Default::default(),
-            type_: defaults::messages_start_event_message_type(),
-            usage: Default::default(),
-        }
+
+lean_deserialize! {
+    MessagesStartEventMessage {
+        container: "container" => opt,
+        content: "content" => opt,
+        id: "id" => opt,
+        model: "model" => opt,
+        provider: "provider" => opt,
+        role: "role" => default_with(defaults::messages_start_event_message_role),
+        stop_details: "stop_details" => opt,
+        stop_reason: "stop_reason" => opt,
+        stop_sequence: "stop_sequence" => opt,
+        type_: "type" => default_with(defaults::messages_start_event_message_type),
+        usage: "usage" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -15250,7 +19856,7 @@ impl ::std::default::Default for MessagesStartEventMessageType {
     }
 }
 ///`MessagesStartEventMessageUsage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesStartEventMessageUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_creation: ::std::option::Option<AnthropicCacheCreation>,
@@ -15276,6 +19882,25 @@ pub struct MessagesStartEventMessageUsage {
     pub service_tier: ::std::option::Option<AnthropicServiceTier>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub speed: ::std::option::Option<AnthropicSpeed>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesStartEventMessageUsage {
+        cache_creation: "cache_creation" => opt,
+        cache_creation_input_tokens: "cache_creation_input_tokens" => opt,
+        cache_read_input_tokens: "cache_read_input_tokens" => opt,
+        inference_geo: "inference_geo" => opt,
+        input_tokens: "input_tokens" => opt,
+        iterations: "iterations" => opt,
+        output_tokens: "output_tokens" => opt,
+        output_tokens_details: "output_tokens_details" => opt,
+        server_tool_use: "server_tool_use" => opt,
+        service_tier: "service_tier" => opt,
+        speed: "speed" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -15291,20 +19916,22 @@ impl ::std::default::Default for MessagesStartEventType {
     }
 }
 ///Event sent when the message is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesStopEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub openrouter_metadata: ::std::option::Option<OpenRouterMetadata>,
     #[serde(rename = "type", default = "defaults::messages_stop_event_type")]
     pub type_: MessagesStopEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for MessagesStopEvent {
-    fn default() -> Self {
-        Self {
-            openrouter_metadata: Default::default(),
-            type_: defaults::messages_stop_event_type(),
-        }
+
+lean_deserialize! {
+    MessagesStopEvent {
+        openrouter_metadata: "openrouter_metadata" => opt,
+        type_: "type" => default_with(defaults::messages_stop_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -15320,29 +19947,63 @@ impl ::std::default::Default for MessagesStopEventType {
     }
 }
 ///`MessagesStreamingResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesStreamingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<crate::types::MessagesStreamEvents>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub event: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesStreamingResponse {
+        data: "data" => opt,
+        event: "event" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Loads a previously deferred tool (declared in `tools` with `defer_loading: true`) mid-conversation without invalidating the prompt cache. Only valid in `role: "system"` messages. Not supported on Claude Sonnet 5 or models older than Claude Opus 4.8.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesToolAdditionBlock {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
     pub tool: crate::types::MessagesToolAdditionBlockTool,
     #[serde(rename = "type")]
     pub type_: MessagesToolAdditionBlockType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesToolAdditionBlock {
+        cache_control: "cache_control" => opt,
+        tool: "tool" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`MessagesToolAdditionBlockToolMcpToolReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesToolAdditionBlockToolMcpToolReference {
     pub name: ::std::string::String,
     pub server_name: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: MessagesToolAdditionBlockToolMcpToolReferenceType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesToolAdditionBlockToolMcpToolReference {
+        name: "name" => req,
+        server_name: "server_name" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -15353,11 +20014,21 @@ open_enum! {
 }
 
 ///`MessagesToolAdditionBlockToolMcpToolsetReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesToolAdditionBlockToolMcpToolsetReference {
     pub server_name: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: MessagesToolAdditionBlockToolMcpToolsetReferenceType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesToolAdditionBlockToolMcpToolsetReference {
+        server_name: "server_name" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -15368,11 +20039,21 @@ open_enum! {
 }
 
 ///`MessagesToolAdditionBlockToolToolReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesToolAdditionBlockToolToolReference {
     pub name: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: MessagesToolAdditionBlockToolToolReferenceType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesToolAdditionBlockToolToolReference {
+        name: "name" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -15390,21 +20071,44 @@ open_enum! {
 }
 
 ///Removes a tool from the conversation mid-conversation without invalidating the prompt cache. Only valid in `role: "system"` messages. Not supported on Claude Sonnet 5 or models older than Claude Opus 4.8.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesToolRemovalBlock {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
     pub tool: crate::types::MessagesToolRemovalBlockTool,
     #[serde(rename = "type")]
     pub type_: MessagesToolRemovalBlockType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MessagesToolRemovalBlock {
+        cache_control: "cache_control" => opt,
+        tool: "tool" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`MessagesToolRemovalBlockToolMcpToolReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesToolRemovalBlockToolMcpToolReference {
     pub name: ::std::string::String,
     pub server_name: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: MessagesToolRemovalBlockToolMcpToolReferenceType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesToolRemovalBlockToolMcpToolReference {
+        name: "name" => req,
+        server_name: "server_name" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -15415,11 +20119,21 @@ open_enum! {
 }
 
 ///`MessagesToolRemovalBlockToolMcpToolsetReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesToolRemovalBlockToolMcpToolsetReference {
     pub server_name: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: MessagesToolRemovalBlockToolMcpToolsetReferenceType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesToolRemovalBlockToolMcpToolsetReference {
+        server_name: "server_name" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -15430,11 +20144,21 @@ open_enum! {
 }
 
 ///`MessagesToolRemovalBlockToolToolReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesToolRemovalBlockToolToolReference {
     pub name: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: MessagesToolRemovalBlockToolToolReferenceType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    MessagesToolRemovalBlockToolToolReference {
+        name: "name" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -15460,7 +20184,7 @@ open_enum! {
 }
 
 ///Information about an AI model available on OpenRouter
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct Model {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alias_target: ::std::option::Option<ModelAliasTarget>,
@@ -15513,9 +20237,38 @@ pub struct Model {
     pub supported_voices: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub top_provider: ::std::option::Option<TopProviderInfo>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    Model {
+        alias_target: "alias_target" => opt,
+        architecture: "architecture" => opt,
+        benchmarks: "benchmarks" => opt,
+        canonical_slug: "canonical_slug" => opt,
+        context_length: "context_length" => opt,
+        created: "created" => opt,
+        default_parameters: "default_parameters" => opt,
+        description: "description" => opt,
+        expiration_date: "expiration_date" => opt,
+        hugging_face_id: "hugging_face_id" => opt,
+        id: "id" => opt,
+        knowledge_cutoff: "knowledge_cutoff" => opt,
+        links: "links" => opt,
+        name: "name" => opt,
+        per_request_limits: "per_request_limits" => opt,
+        pricing: "pricing" => opt,
+        reasoning: "reasoning" => opt,
+        supported_parameters: "supported_parameters" => opt,
+        supported_voices: "supported_voices" => opt,
+        top_provider: "top_provider" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Concrete model targeted by this tilde-latest alias, when applicable
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ModelAliasTarget {
     ///Human-readable name of the concrete model targeted by this alias
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15523,9 +20276,20 @@ pub struct ModelAliasTarget {
     ///Routable model ID of the concrete target, matching that model row's id
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ModelAliasTarget {
+        name: "name" => opt,
+        slug: "slug" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Model architecture information
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ModelArchitecture {
     ///Supported input modalities
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15540,15 +20304,39 @@ pub struct ModelArchitecture {
     pub output_modalities: ::std::option::Option<::std::vec::Vec<OutputModality>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tokenizer: ::std::option::Option<ModelGroup>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ModelArchitecture {
+        input_modalities: "input_modalities" => opt,
+        instruct_type: "instruct_type" => opt,
+        modality: "modality" => opt,
+        output_modalities: "output_modalities" => opt,
+        tokenizer: "tokenizer" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Third-party benchmark rankings for this model. Omitted when no benchmark data is available.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ModelBenchmarks {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub artificial_analysis: ::std::option::Option<AaBenchmarkEntry>,
     ///Design Arena ELO rankings across arena+category pairs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub design_arena: ::std::option::Option<::std::vec::Vec<DaBenchmarkEntry>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ModelBenchmarks {
+        artificial_analysis: "artificial_analysis" => opt,
+        design_arena: "design_arena" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -15578,12 +20366,22 @@ open_enum! {
 }
 
 ///Related API endpoints and resources for this model.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ModelLinks {
     ///URL for the model details/endpoints API
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ModelLinks {
+        details: "details" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Model to use for completion
 #[derive(
     ::serde::Deserialize,
@@ -15626,7 +20424,7 @@ impl ::std::str::FromStr for ModelName {
     }
 }
 ///Reasoning effort configuration. Omitted for non-reasoning models and dynamic router models.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ModelReasoning {
     ///Default reasoning effort when the client enables reasoning without specifying effort. Maps to `reasoning.effort` in chat requests. When `"none"`, prefer omitting effort unless the user explicitly disables reasoning.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15643,17 +20441,39 @@ pub struct ModelReasoning {
     ///Present and `true` when the model accepts `reasoning.max_tokens` in requests (Anthropic-style) instead of or in addition to `reasoning.effort`. Omitted otherwise.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub supports_max_tokens: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ModelReasoning {
+        default_effort: "default_effort" => opt,
+        default_enabled: "default_enabled" => opt,
+        mandatory: "mandatory" => opt,
+        supported_efforts: "supported_efforts" => opt,
+        supports_max_tokens: "supports_max_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Single model response
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ModelResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<Model>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ModelResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Model count data
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ModelsCountResponse {
     ///Model count data
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15661,15 +20481,33 @@ pub struct ModelsCountResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ModelsCountResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Model count data
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ModelsCountResponseData {
     ///Total number of available models
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ModelsCountResponseData {
+        count: "count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///List of available models
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ModelsListResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ModelsListResponseData>,
@@ -15682,6 +20520,16 @@ pub struct ModelsListResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ModelsListResponse {
+        data: "data" => opt,
+        links: "links" => opt,
+        total_count: "total_count" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///List of available models
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -15703,16 +20551,35 @@ impl ::std::convert::From<::std::vec::Vec<Model>> for ModelsListResponseData {
     }
 }
 ///Pagination links
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ModelsListResponseLinks {
     ///URL for the next page of results, or null if this is the last page
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ModelsListResponseLinks {
+        next: "next" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ModerationPlugin`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ModerationPlugin {
     pub id: ModerationPluginId,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ModerationPlugin {
+        id: "id" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -15723,14 +20590,25 @@ open_enum! {
 }
 
 ///`MultimodalMedia`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct MultimodalMedia {
     pub data: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    MultimodalMedia {
+        data: "data" => req,
+        format: "format" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A function tool grouped inside a namespace tool
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct NamespaceFunctionTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_callers: ::std::option::Option<
@@ -15754,20 +20632,22 @@ pub struct NamespaceFunctionTool {
     pub strict: ::std::option::Option<bool>,
     #[serde(rename = "type", default = "defaults::namespace_function_tool_type")]
     pub type_: NamespaceFunctionToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for NamespaceFunctionTool {
-    fn default() -> Self {
-        Self {
-            allowed_callers: Default::default(),
-            defer_loading: Default::default(),
-            description: Default::default(),
-            name: Default::default(),
-            output_schema: Default::default(),
-            parameters: Default::default(),
-            strict: Default::default(),
-            type_: defaults::namespace_function_tool_type(),
-        }
+
+lean_deserialize! {
+    NamespaceFunctionTool {
+        allowed_callers: "allowed_callers" => opt,
+        defer_loading: "defer_loading" => opt,
+        description: "description" => opt,
+        name: "name" => opt,
+        output_schema: "output_schema" => opt,
+        parameters: "parameters" => opt,
+        strict: "strict" => opt,
+        type_: "type" => default_with(defaults::namespace_function_tool_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -15791,7 +20671,7 @@ impl ::std::default::Default for NamespaceFunctionToolType {
     }
 }
 ///Groups function/custom tools under a shared namespace
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct NamespaceTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -15803,16 +20683,18 @@ pub struct NamespaceTool {
     >,
     #[serde(rename = "type", default = "defaults::namespace_tool_type")]
     pub type_: NamespaceToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for NamespaceTool {
-    fn default() -> Self {
-        Self {
-            description: Default::default(),
-            name: Default::default(),
-            tools: Default::default(),
-            type_: defaults::namespace_tool_type(),
-        }
+
+lean_deserialize! {
+    NamespaceTool {
+        description: "description" => opt,
+        name: "name" => opt,
+        tools: "tools" => opt,
+        type_: "type" => default_with(defaults::namespace_tool_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -15828,7 +20710,7 @@ impl ::std::default::Default for NamespaceToolType {
     }
 }
 ///`ObservabilityArizeDestination`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityArizeDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
@@ -15873,31 +20755,34 @@ pub struct ObservabilityArizeDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for ObservabilityArizeDestination {
-    fn default() -> Self {
-        Self {
-            api_key_hashes: Default::default(),
-            broadcast_generation_cost: Default::default(),
-            broadcast_generation_identity: Default::default(),
-            broadcast_generation_request_context: Default::default(),
-            config: Default::default(),
-            created_at: Default::default(),
-            enabled: Default::default(),
-            filter_rules: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            privacy_mode: Default::default(),
-            sampling_rate: Default::default(),
-            type_: defaults::observability_arize_destination_type(),
-            updated_at: Default::default(),
-            workspace_id: Default::default(),
-        }
+lean_deserialize! {
+    ObservabilityArizeDestination {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => default_with(defaults::observability_arize_destination_type),
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ObservabilityArizeDestinationConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityArizeDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -15914,6 +20799,20 @@ pub struct ObservabilityArizeDestinationConfig {
     pub model_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "spaceKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub space_key: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ObservabilityArizeDestinationConfig {
+        api_key: "apiKey" => opt,
+        base_url: "baseUrl" => opt,
+        headers: "headers" => opt,
+        model_id: "modelId" => opt,
+        space_key: "spaceKey" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -15931,7 +20830,7 @@ impl ::std::default::Default for ObservabilityArizeDestinationType {
     }
 }
 ///`ObservabilityBraintrustDestination`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityBraintrustDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
@@ -15979,31 +20878,34 @@ pub struct ObservabilityBraintrustDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for ObservabilityBraintrustDestination {
-    fn default() -> Self {
-        Self {
-            api_key_hashes: Default::default(),
-            broadcast_generation_cost: Default::default(),
-            broadcast_generation_identity: Default::default(),
-            broadcast_generation_request_context: Default::default(),
-            config: Default::default(),
-            created_at: Default::default(),
-            enabled: Default::default(),
-            filter_rules: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            privacy_mode: Default::default(),
-            sampling_rate: Default::default(),
-            type_: defaults::observability_braintrust_destination_type(),
-            updated_at: Default::default(),
-            workspace_id: Default::default(),
-        }
+lean_deserialize! {
+    ObservabilityBraintrustDestination {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => default_with(defaults::observability_braintrust_destination_type),
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ObservabilityBraintrustDestinationConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityBraintrustDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -16020,6 +20922,19 @@ pub struct ObservabilityBraintrustDestinationConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub project_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ObservabilityBraintrustDestinationConfig {
+        api_key: "apiKey" => opt,
+        base_url: "baseUrl" => opt,
+        headers: "headers" => opt,
+        project_id: "projectId" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -16037,7 +20952,7 @@ impl ::std::default::Default for ObservabilityBraintrustDestinationType {
     }
 }
 ///`ObservabilityClickhouseDestination`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityClickhouseDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
@@ -16085,31 +21000,34 @@ pub struct ObservabilityClickhouseDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for ObservabilityClickhouseDestination {
-    fn default() -> Self {
-        Self {
-            api_key_hashes: Default::default(),
-            broadcast_generation_cost: Default::default(),
-            broadcast_generation_identity: Default::default(),
-            broadcast_generation_request_context: Default::default(),
-            config: Default::default(),
-            created_at: Default::default(),
-            enabled: Default::default(),
-            filter_rules: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            privacy_mode: Default::default(),
-            sampling_rate: Default::default(),
-            type_: defaults::observability_clickhouse_destination_type(),
-            updated_at: Default::default(),
-            workspace_id: Default::default(),
-        }
+lean_deserialize! {
+    ObservabilityClickhouseDestination {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => default_with(defaults::observability_clickhouse_destination_type),
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ObservabilityClickhouseDestinationConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityClickhouseDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16128,6 +21046,21 @@ pub struct ObservabilityClickhouseDestinationConfig {
     ///If you have not set a specific username in ClickHouse, simply type in 'default' below.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ObservabilityClickhouseDestinationConfig {
+        database: "database" => opt,
+        headers: "headers" => opt,
+        host: "host" => opt,
+        password: "password" => opt,
+        table: "table" => opt,
+        username: "username" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -16145,7 +21078,7 @@ impl ::std::default::Default for ObservabilityClickhouseDestinationType {
     }
 }
 ///`ObservabilityDatadogDestination`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityDatadogDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
@@ -16193,31 +21126,34 @@ pub struct ObservabilityDatadogDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for ObservabilityDatadogDestination {
-    fn default() -> Self {
-        Self {
-            api_key_hashes: Default::default(),
-            broadcast_generation_cost: Default::default(),
-            broadcast_generation_identity: Default::default(),
-            broadcast_generation_request_context: Default::default(),
-            config: Default::default(),
-            created_at: Default::default(),
-            enabled: Default::default(),
-            filter_rules: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            privacy_mode: Default::default(),
-            sampling_rate: Default::default(),
-            type_: defaults::observability_datadog_destination_type(),
-            updated_at: Default::default(),
-            workspace_id: Default::default(),
-        }
+lean_deserialize! {
+    ObservabilityDatadogDestination {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => default_with(defaults::observability_datadog_destination_type),
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ObservabilityDatadogDestinationConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityDatadogDestinationConfig {
     ///Datadog API key must have LLM Observability permissions. Create at:
@@ -16234,6 +21170,19 @@ pub struct ObservabilityDatadogDestinationConfig {
     ///Datadog API URL for your region (e.g., https://api.datadoghq.com, https://api.us3.datadoghq.com, https://api.datadoghq.eu)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ObservabilityDatadogDestinationConfig {
+        api_key: "apiKey" => opt,
+        headers: "headers" => opt,
+        ml_app: "mlApp" => opt,
+        url: "url" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -16251,7 +21200,7 @@ impl ::std::default::Default for ObservabilityDatadogDestinationType {
     }
 }
 ///`ObservabilityFilterRuleGroup`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityFilterRuleGroup {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logic: ::std::option::Option<ObservabilityFilterRuleGroupLogic>,
@@ -16259,6 +21208,16 @@ pub struct ObservabilityFilterRuleGroup {
     pub rules: ::std::option::Option<
         ::std::vec::Vec<ObservabilityFilterRuleGroupRulesItem>,
     >,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ObservabilityFilterRuleGroup {
+        logic: "logic" => opt,
+        rules: "rules" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -16270,7 +21229,7 @@ open_enum! {
 }
 
 ///`ObservabilityFilterRuleGroupRulesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityFilterRuleGroupRulesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub field: ::std::option::Option<ObservabilityFilterRuleGroupRulesItemField>,
@@ -16278,6 +21237,17 @@ pub struct ObservabilityFilterRuleGroupRulesItem {
     pub operator: ::std::option::Option<ObservabilityFilterRuleGroupRulesItemOperator>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<ObservabilityFilterRuleGroupRulesItemValue>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ObservabilityFilterRuleGroupRulesItem {
+        field: "field" => opt,
+        operator: "operator" => opt,
+        value: "value" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -16362,13 +21332,24 @@ for ObservabilityFilterRulesConfig {
     }
 }
 ///Optional structured filter rules controlling which events are forwarded.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityFilterRulesConfigInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<::std::vec::Vec<ObservabilityFilterRuleGroup>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ObservabilityFilterRulesConfigInner {
+        enabled: "enabled" => opt,
+        groups: "groups" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Optional structured filter rules controlling which events are forwarded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -16399,14 +21380,25 @@ impl ::std::convert::From<
     }
 }
 ///Optional structured filter rules controlling which events are forwarded.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ObservabilityFilterRulesConfigNullableInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     pub groups: ::std::vec::Vec<ObservabilityFilterRuleGroup>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ObservabilityFilterRulesConfigNullableInner {
+        enabled: "enabled" => opt,
+        groups: "groups" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ObservabilityGrafanaDestination`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityGrafanaDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
@@ -16454,31 +21446,34 @@ pub struct ObservabilityGrafanaDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for ObservabilityGrafanaDestination {
-    fn default() -> Self {
-        Self {
-            api_key_hashes: Default::default(),
-            broadcast_generation_cost: Default::default(),
-            broadcast_generation_identity: Default::default(),
-            broadcast_generation_request_context: Default::default(),
-            config: Default::default(),
-            created_at: Default::default(),
-            enabled: Default::default(),
-            filter_rules: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            privacy_mode: Default::default(),
-            sampling_rate: Default::default(),
-            type_: defaults::observability_grafana_destination_type(),
-            updated_at: Default::default(),
-            workspace_id: Default::default(),
-        }
+lean_deserialize! {
+    ObservabilityGrafanaDestination {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => default_with(defaults::observability_grafana_destination_type),
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ObservabilityGrafanaDestinationConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityGrafanaDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -16495,6 +21490,19 @@ pub struct ObservabilityGrafanaDestinationConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub instance_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ObservabilityGrafanaDestinationConfig {
+        api_key: "apiKey" => opt,
+        base_url: "baseUrl" => opt,
+        headers: "headers" => opt,
+        instance_id: "instanceId" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -16512,7 +21520,7 @@ impl ::std::default::Default for ObservabilityGrafanaDestinationType {
     }
 }
 ///`ObservabilityLangfuseDestination`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityLangfuseDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
@@ -16560,31 +21568,34 @@ pub struct ObservabilityLangfuseDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for ObservabilityLangfuseDestination {
-    fn default() -> Self {
-        Self {
-            api_key_hashes: Default::default(),
-            broadcast_generation_cost: Default::default(),
-            broadcast_generation_identity: Default::default(),
-            broadcast_generation_request_context: Default::default(),
-            config: Default::default(),
-            created_at: Default::default(),
-            enabled: Default::default(),
-            filter_rules: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            privacy_mode: Default::default(),
-            sampling_rate: Default::default(),
-            type_: defaults::observability_langfuse_destination_type(),
-            updated_at: Default::default(),
-            workspace_id: Default::default(),
-        }
+lean_deserialize! {
+    ObservabilityLangfuseDestination {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => default_with(defaults::observability_langfuse_destination_type),
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ObservabilityLangfuseDestinationConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityLangfuseDestinationConfig {
     #[serde(rename = "baseUrl", skip_serializing_if = "::std::option::Option::is_none")]
@@ -16604,6 +21615,19 @@ pub struct ObservabilityLangfuseDestinationConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub secret_key: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ObservabilityLangfuseDestinationConfig {
+        base_url: "baseUrl" => opt,
+        headers: "headers" => opt,
+        public_key: "publicKey" => opt,
+        secret_key: "secretKey" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -16621,7 +21645,7 @@ impl ::std::default::Default for ObservabilityLangfuseDestinationType {
     }
 }
 ///`ObservabilityLangsmithDestination`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityLangsmithDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
@@ -16669,31 +21693,34 @@ pub struct ObservabilityLangsmithDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for ObservabilityLangsmithDestination {
-    fn default() -> Self {
-        Self {
-            api_key_hashes: Default::default(),
-            broadcast_generation_cost: Default::default(),
-            broadcast_generation_identity: Default::default(),
-            broadcast_generation_request_context: Default::default(),
-            config: Default::default(),
-            created_at: Default::default(),
-            enabled: Default::default(),
-            filter_rules: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            privacy_mode: Default::default(),
-            sampling_rate: Default::default(),
-            type_: defaults::observability_langsmith_destination_type(),
-            updated_at: Default::default(),
-            workspace_id: Default::default(),
-        }
+lean_deserialize! {
+    ObservabilityLangsmithDestination {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => default_with(defaults::observability_langsmith_destination_type),
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ObservabilityLangsmithDestinationConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityLangsmithDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -16714,6 +21741,20 @@ pub struct ObservabilityLangsmithDestinationConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ObservabilityLangsmithDestinationConfig {
+        api_key: "apiKey" => opt,
+        endpoint: "endpoint" => opt,
+        headers: "headers" => opt,
+        project: "project" => opt,
+        workspace_id: "workspaceId" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -16731,7 +21772,7 @@ impl ::std::default::Default for ObservabilityLangsmithDestinationType {
     }
 }
 ///`ObservabilityNewrelicDestination`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityNewrelicDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
@@ -16779,31 +21820,34 @@ pub struct ObservabilityNewrelicDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for ObservabilityNewrelicDestination {
-    fn default() -> Self {
-        Self {
-            api_key_hashes: Default::default(),
-            broadcast_generation_cost: Default::default(),
-            broadcast_generation_identity: Default::default(),
-            broadcast_generation_request_context: Default::default(),
-            config: Default::default(),
-            created_at: Default::default(),
-            enabled: Default::default(),
-            filter_rules: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            privacy_mode: Default::default(),
-            sampling_rate: Default::default(),
-            type_: defaults::observability_newrelic_destination_type(),
-            updated_at: Default::default(),
-            workspace_id: Default::default(),
-        }
+lean_deserialize! {
+    ObservabilityNewrelicDestination {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => default_with(defaults::observability_newrelic_destination_type),
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ObservabilityNewrelicDestinationConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityNewrelicDestinationConfig {
     ///Custom HTTP headers to include in requests to this destination.
@@ -16818,6 +21862,18 @@ pub struct ObservabilityNewrelicDestinationConfig {
     pub license_key: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<ObservabilityNewrelicDestinationConfigRegion>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ObservabilityNewrelicDestinationConfig {
+        headers: "headers" => opt,
+        license_key: "licenseKey" => opt,
+        region: "region" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -16844,7 +21900,7 @@ impl ::std::default::Default for ObservabilityNewrelicDestinationType {
     }
 }
 ///`ObservabilityOpikDestination`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityOpikDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
@@ -16889,31 +21945,34 @@ pub struct ObservabilityOpikDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for ObservabilityOpikDestination {
-    fn default() -> Self {
-        Self {
-            api_key_hashes: Default::default(),
-            broadcast_generation_cost: Default::default(),
-            broadcast_generation_identity: Default::default(),
-            broadcast_generation_request_context: Default::default(),
-            config: Default::default(),
-            created_at: Default::default(),
-            enabled: Default::default(),
-            filter_rules: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            privacy_mode: Default::default(),
-            sampling_rate: Default::default(),
-            type_: defaults::observability_opik_destination_type(),
-            updated_at: Default::default(),
-            workspace_id: Default::default(),
-        }
+lean_deserialize! {
+    ObservabilityOpikDestination {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => default_with(defaults::observability_opik_destination_type),
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ObservabilityOpikDestinationConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityOpikDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -16930,6 +21989,19 @@ pub struct ObservabilityOpikDestinationConfig {
     pub project_name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ObservabilityOpikDestinationConfig {
+        api_key: "apiKey" => opt,
+        headers: "headers" => opt,
+        project_name: "projectName" => opt,
+        workspace: "workspace" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -16947,7 +22019,7 @@ impl ::std::default::Default for ObservabilityOpikDestinationType {
     }
 }
 ///`ObservabilityOtelCollectorDestination`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityOtelCollectorDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
@@ -16995,31 +22067,34 @@ pub struct ObservabilityOtelCollectorDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for ObservabilityOtelCollectorDestination {
-    fn default() -> Self {
-        Self {
-            api_key_hashes: Default::default(),
-            broadcast_generation_cost: Default::default(),
-            broadcast_generation_identity: Default::default(),
-            broadcast_generation_request_context: Default::default(),
-            config: Default::default(),
-            created_at: Default::default(),
-            enabled: Default::default(),
-            filter_rules: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            privacy_mode: Default::default(),
-            sampling_rate: Default::default(),
-            type_: defaults::observability_otel_collector_destination_type(),
-            updated_at: Default::default(),
-            workspace_id: Default::default(),
-        }
+lean_deserialize! {
+    ObservabilityOtelCollectorDestination {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => default_with(defaults::observability_otel_collector_destination_type),
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ObservabilityOtelCollectorDestinationConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityOtelCollectorDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17029,6 +22104,17 @@ pub struct ObservabilityOtelCollectorDestinationConfig {
     pub headers: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ObservabilityOtelCollectorDestinationConfig {
+        endpoint: "endpoint" => opt,
+        headers: "headers" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -17046,7 +22132,7 @@ impl ::std::default::Default for ObservabilityOtelCollectorDestinationType {
     }
 }
 ///`ObservabilityPosthogDestination`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityPosthogDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
@@ -17094,31 +22180,34 @@ pub struct ObservabilityPosthogDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for ObservabilityPosthogDestination {
-    fn default() -> Self {
-        Self {
-            api_key_hashes: Default::default(),
-            broadcast_generation_cost: Default::default(),
-            broadcast_generation_identity: Default::default(),
-            broadcast_generation_request_context: Default::default(),
-            config: Default::default(),
-            created_at: Default::default(),
-            enabled: Default::default(),
-            filter_rules: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            privacy_mode: Default::default(),
-            sampling_rate: Default::default(),
-            type_: defaults::observability_posthog_destination_type(),
-            updated_at: Default::default(),
-            workspace_id: Default::default(),
-        }
+lean_deserialize! {
+    ObservabilityPosthogDestination {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => default_with(defaults::observability_posthog_destination_type),
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ObservabilityPosthogDestinationConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityPosthogDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -17130,6 +22219,18 @@ pub struct ObservabilityPosthogDestinationConfig {
     pub headers: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ObservabilityPosthogDestinationConfig {
+        api_key: "apiKey" => opt,
+        endpoint: "endpoint" => opt,
+        headers: "headers" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -17147,7 +22248,7 @@ impl ::std::default::Default for ObservabilityPosthogDestinationType {
     }
 }
 ///`ObservabilityRampDestination`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityRampDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
@@ -17192,31 +22293,34 @@ pub struct ObservabilityRampDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for ObservabilityRampDestination {
-    fn default() -> Self {
-        Self {
-            api_key_hashes: Default::default(),
-            broadcast_generation_cost: Default::default(),
-            broadcast_generation_identity: Default::default(),
-            broadcast_generation_request_context: Default::default(),
-            config: Default::default(),
-            created_at: Default::default(),
-            enabled: Default::default(),
-            filter_rules: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            privacy_mode: Default::default(),
-            sampling_rate: Default::default(),
-            type_: defaults::observability_ramp_destination_type(),
-            updated_at: Default::default(),
-            workspace_id: Default::default(),
-        }
+lean_deserialize! {
+    ObservabilityRampDestination {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => default_with(defaults::observability_ramp_destination_type),
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ObservabilityRampDestinationConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityRampDestinationConfig {
     ///Generate this in your Ramp integration settings.
@@ -17229,6 +22333,18 @@ pub struct ObservabilityRampDestinationConfig {
     pub headers: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ObservabilityRampDestinationConfig {
+        api_key: "apiKey" => opt,
+        base_url: "baseUrl" => opt,
+        headers: "headers" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -17246,7 +22362,7 @@ impl ::std::default::Default for ObservabilityRampDestinationType {
     }
 }
 ///`ObservabilityS3Destination`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityS3Destination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
@@ -17291,31 +22407,34 @@ pub struct ObservabilityS3Destination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for ObservabilityS3Destination {
-    fn default() -> Self {
-        Self {
-            api_key_hashes: Default::default(),
-            broadcast_generation_cost: Default::default(),
-            broadcast_generation_identity: Default::default(),
-            broadcast_generation_request_context: Default::default(),
-            config: Default::default(),
-            created_at: Default::default(),
-            enabled: Default::default(),
-            filter_rules: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            privacy_mode: Default::default(),
-            sampling_rate: Default::default(),
-            type_: defaults::observability_s3_destination_type(),
-            updated_at: Default::default(),
-            workspace_id: Default::default(),
-        }
+lean_deserialize! {
+    ObservabilityS3Destination {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => default_with(defaults::observability_s3_destination_type),
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ObservabilityS3DestinationConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityS3DestinationConfig {
     #[serde(
@@ -17356,6 +22475,24 @@ pub struct ObservabilityS3DestinationConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub session_token: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ObservabilityS3DestinationConfig {
+        access_key_id: "accessKeyId" => opt,
+        bucket_name: "bucketName" => opt,
+        endpoint: "endpoint" => opt,
+        headers: "headers" => opt,
+        path_template: "pathTemplate" => opt,
+        prefix: "prefix" => opt,
+        region: "region" => opt,
+        secret_access_key: "secretAccessKey" => opt,
+        session_token: "sessionToken" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -17373,7 +22510,7 @@ impl ::std::default::Default for ObservabilityS3DestinationType {
     }
 }
 ///`ObservabilitySentryDestination`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilitySentryDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
@@ -17421,31 +22558,34 @@ pub struct ObservabilitySentryDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for ObservabilitySentryDestination {
-    fn default() -> Self {
-        Self {
-            api_key_hashes: Default::default(),
-            broadcast_generation_cost: Default::default(),
-            broadcast_generation_identity: Default::default(),
-            broadcast_generation_request_context: Default::default(),
-            config: Default::default(),
-            created_at: Default::default(),
-            enabled: Default::default(),
-            filter_rules: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            privacy_mode: Default::default(),
-            sampling_rate: Default::default(),
-            type_: defaults::observability_sentry_destination_type(),
-            updated_at: Default::default(),
-            workspace_id: Default::default(),
-        }
+lean_deserialize! {
+    ObservabilitySentryDestination {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => default_with(defaults::observability_sentry_destination_type),
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ObservabilitySentryDestinationConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilitySentryDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17460,6 +22600,18 @@ pub struct ObservabilitySentryDestinationConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub otlp_endpoint: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ObservabilitySentryDestinationConfig {
+        dsn: "dsn" => opt,
+        headers: "headers" => opt,
+        otlp_endpoint: "otlpEndpoint" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -17477,7 +22629,7 @@ impl ::std::default::Default for ObservabilitySentryDestinationType {
     }
 }
 ///`ObservabilitySnowflakeDestination`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilitySnowflakeDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
@@ -17525,31 +22677,34 @@ pub struct ObservabilitySnowflakeDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for ObservabilitySnowflakeDestination {
-    fn default() -> Self {
-        Self {
-            api_key_hashes: Default::default(),
-            broadcast_generation_cost: Default::default(),
-            broadcast_generation_identity: Default::default(),
-            broadcast_generation_request_context: Default::default(),
-            config: Default::default(),
-            created_at: Default::default(),
-            enabled: Default::default(),
-            filter_rules: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            privacy_mode: Default::default(),
-            sampling_rate: Default::default(),
-            type_: defaults::observability_snowflake_destination_type(),
-            updated_at: Default::default(),
-            workspace_id: Default::default(),
-        }
+lean_deserialize! {
+    ObservabilitySnowflakeDestination {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => default_with(defaults::observability_snowflake_destination_type),
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ObservabilitySnowflakeDestinationConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilitySnowflakeDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17569,6 +22724,22 @@ pub struct ObservabilitySnowflakeDestinationConfig {
     pub token: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warehouse: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ObservabilitySnowflakeDestinationConfig {
+        account: "account" => opt,
+        database: "database" => opt,
+        headers: "headers" => opt,
+        schema: "schema" => opt,
+        table: "table" => opt,
+        token: "token" => opt,
+        warehouse: "warehouse" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -17586,7 +22757,7 @@ impl ::std::default::Default for ObservabilitySnowflakeDestinationType {
     }
 }
 ///`ObservabilityWeaveDestination`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityWeaveDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
@@ -17631,31 +22802,34 @@ pub struct ObservabilityWeaveDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for ObservabilityWeaveDestination {
-    fn default() -> Self {
-        Self {
-            api_key_hashes: Default::default(),
-            broadcast_generation_cost: Default::default(),
-            broadcast_generation_identity: Default::default(),
-            broadcast_generation_request_context: Default::default(),
-            config: Default::default(),
-            created_at: Default::default(),
-            enabled: Default::default(),
-            filter_rules: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            privacy_mode: Default::default(),
-            sampling_rate: Default::default(),
-            type_: defaults::observability_weave_destination_type(),
-            updated_at: Default::default(),
-            workspace_id: Default::default(),
-        }
+lean_deserialize! {
+    ObservabilityWeaveDestination {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => default_with(defaults::observability_weave_destination_type),
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ObservabilityWeaveDestinationConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityWeaveDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -17671,6 +22845,20 @@ pub struct ObservabilityWeaveDestinationConfig {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ObservabilityWeaveDestinationConfig {
+        api_key: "apiKey" => opt,
+        base_url: "baseUrl" => opt,
+        entity: "entity" => opt,
+        headers: "headers" => opt,
+        project: "project" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -17688,7 +22876,7 @@ impl ::std::default::Default for ObservabilityWeaveDestinationType {
     }
 }
 ///`ObservabilityWebhookDestination`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityWebhookDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
@@ -17736,31 +22924,34 @@ pub struct ObservabilityWebhookDestination {
     ///ID of the workspace this destination belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for ObservabilityWebhookDestination {
-    fn default() -> Self {
-        Self {
-            api_key_hashes: Default::default(),
-            broadcast_generation_cost: Default::default(),
-            broadcast_generation_identity: Default::default(),
-            broadcast_generation_request_context: Default::default(),
-            config: Default::default(),
-            created_at: Default::default(),
-            enabled: Default::default(),
-            filter_rules: Default::default(),
-            id: Default::default(),
-            name: Default::default(),
-            privacy_mode: Default::default(),
-            sampling_rate: Default::default(),
-            type_: defaults::observability_webhook_destination_type(),
-            updated_at: Default::default(),
-            workspace_id: Default::default(),
-        }
+lean_deserialize! {
+    ObservabilityWebhookDestination {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+        type_: "type" => default_with(defaults::observability_webhook_destination_type),
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ObservabilityWebhookDestinationConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ObservabilityWebhookDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17771,6 +22962,18 @@ pub struct ObservabilityWebhookDestinationConfig {
     pub method: ::std::option::Option<ObservabilityWebhookDestinationConfigMethod>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ObservabilityWebhookDestinationConfig {
+        headers: "headers" => opt,
+        method: "method" => opt,
+        url: "url" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -17797,7 +23000,7 @@ impl ::std::default::Default for ObservabilityWebhookDestinationType {
     }
 }
 ///A stored file in OpenAI's Files API shape.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiFile {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes: ::std::option::Option<i64>,
@@ -17815,23 +23018,26 @@ pub struct OpenAiFile {
     pub shape: OpenAiFileShape,
     #[serde(default = "defaults::open_ai_file_status")]
     pub status: OpenAiFileStatus,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OpenAiFile {
-    fn default() -> Self {
-        Self {
-            bytes: Default::default(),
-            created_at: Default::default(),
-            filename: Default::default(),
-            id: Default::default(),
-            object: defaults::open_ai_file_object(),
-            purpose: Default::default(),
-            shape: defaults::open_ai_file_shape(),
-            status: defaults::open_ai_file_status(),
-        }
+
+lean_deserialize! {
+    OpenAiFile {
+        bytes: "bytes" => opt,
+        created_at: "created_at" => opt,
+        filename: "filename" => opt,
+        id: "id" => opt,
+        object: "object" => default_with(defaults::open_ai_file_object),
+        purpose: "purpose" => opt,
+        shape: "_shape" => default_with(defaults::open_ai_file_shape),
+        status: "status" => default_with(defaults::open_ai_file_status),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///Deletion result in OpenAI's shape.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiFileDeleted {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
@@ -17841,16 +23047,18 @@ pub struct OpenAiFileDeleted {
     pub object: OpenAiFileDeletedObject,
     #[serde(rename = "_shape", default = "defaults::open_ai_file_deleted_shape")]
     pub shape: OpenAiFileDeletedShape,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OpenAiFileDeleted {
-    fn default() -> Self {
-        Self {
-            deleted: Default::default(),
-            id: Default::default(),
-            object: defaults::open_ai_file_deleted_object(),
-            shape: defaults::open_ai_file_deleted_shape(),
-        }
+
+lean_deserialize! {
+    OpenAiFileDeleted {
+        deleted: "deleted" => opt,
+        id: "id" => opt,
+        object: "object" => default_with(defaults::open_ai_file_deleted_object),
+        shape: "_shape" => default_with(defaults::open_ai_file_deleted_shape),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -17879,7 +23087,7 @@ impl ::std::default::Default for OpenAiFileDeletedShape {
     }
 }
 ///A page of files in OpenAI's shape.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiFileList {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<OpenAiFile>>,
@@ -17893,18 +23101,20 @@ pub struct OpenAiFileList {
     pub object: OpenAiFileListObject,
     #[serde(rename = "_shape", default = "defaults::open_ai_file_list_shape")]
     pub shape: OpenAiFileListShape,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OpenAiFileList {
-    fn default() -> Self {
-        Self {
-            data: Default::default(),
-            first_id: Default::default(),
-            has_more: Default::default(),
-            last_id: Default::default(),
-            object: defaults::open_ai_file_list_object(),
-            shape: defaults::open_ai_file_list_shape(),
-        }
+
+lean_deserialize! {
+    OpenAiFileList {
+        data: "data" => opt,
+        first_id: "first_id" => opt,
+        has_more: "has_more" => opt,
+        last_id: "last_id" => opt,
+        object: "object" => default_with(defaults::open_ai_file_list_object),
+        shape: "_shape" => default_with(defaults::open_ai_file_list_shape),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -17987,7 +23197,7 @@ impl ::std::default::Default for OpenAiFileStatus {
     }
 }
 ///`OpenAiResponseCustomToolCall`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponseCustomToolCall {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub call_id: ::std::option::Option<::std::string::String>,
@@ -18004,9 +23214,24 @@ pub struct OpenAiResponseCustomToolCall {
         default = "defaults::open_ai_response_custom_tool_call_type"
     )]
     pub type_: OpenAiResponseCustomToolCallType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    OpenAiResponseCustomToolCall {
+        call_id: "call_id" => opt,
+        id: "id" => opt,
+        input: "input" => req,
+        name: "name" => opt,
+        namespace: "namespace" => opt,
+        type_: "type" => default_with(defaults::open_ai_response_custom_tool_call_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`OpenAiResponseCustomToolCallOutput`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponseCustomToolCallOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub call_id: ::std::option::Option<::std::string::String>,
@@ -18019,17 +23244,20 @@ pub struct OpenAiResponseCustomToolCallOutput {
         default = "defaults::open_ai_response_custom_tool_call_output_type"
     )]
     pub type_: OpenAiResponseCustomToolCallOutputType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OpenAiResponseCustomToolCallOutput {
-    fn default() -> Self {
-        Self {
-            call_id: Default::default(),
-            id: Default::default(),
-            output: Default::default(),
-            type_: defaults::open_ai_response_custom_tool_call_output_type(),
-        }
+
+lean_deserialize! {
+    OpenAiResponseCustomToolCallOutput {
+        call_id: "call_id" => opt,
+        id: "id" => opt,
+        output: "output" => opt,
+        type_: "type" => default_with(defaults::open_ai_response_custom_tool_call_output_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`OpenAiResponseCustomToolCallOutputOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -18079,7 +23307,7 @@ impl ::std::default::Default for OpenAiResponseCustomToolCallType {
     }
 }
 ///`OpenAiResponseFunctionToolCall`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponseFunctionToolCall {
     pub arguments: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -18106,9 +23334,27 @@ pub struct OpenAiResponseFunctionToolCall {
         default = "defaults::open_ai_response_function_tool_call_type"
     )]
     pub type_: OpenAiResponseFunctionToolCallType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    OpenAiResponseFunctionToolCall {
+        arguments: "arguments" => req,
+        call_id: "call_id" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        namespace: "namespace" => opt,
+        status: "status" => opt,
+        subagent_id: "subagent_id" => opt,
+        subagent_items: "subagent_items" => opt,
+        type_: "type" => default_with(defaults::open_ai_response_function_tool_call_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`OpenAiResponseFunctionToolCallOutput`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponseFunctionToolCallOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub call_id: ::std::option::Option<::std::string::String>,
@@ -18123,18 +23369,21 @@ pub struct OpenAiResponseFunctionToolCallOutput {
         default = "defaults::open_ai_response_function_tool_call_output_type"
     )]
     pub type_: OpenAiResponseFunctionToolCallOutputType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OpenAiResponseFunctionToolCallOutput {
-    fn default() -> Self {
-        Self {
-            call_id: Default::default(),
-            id: Default::default(),
-            output: Default::default(),
-            status: Default::default(),
-            type_: defaults::open_ai_response_function_tool_call_output_type(),
-        }
+
+lean_deserialize! {
+    OpenAiResponseFunctionToolCallOutput {
+        call_id: "call_id" => opt,
+        id: "id" => opt,
+        output: "output" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::open_ai_response_function_tool_call_output_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`OpenAiResponseFunctionToolCallOutputOutput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -18171,12 +23420,19 @@ impl ::std::default::Default for OpenAiResponseFunctionToolCallOutputType {
     }
 }
 ///`OpenAiResponseFunctionToolCallSubagentItemsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponseFunctionToolCallSubagentItemsItem {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    OpenAiResponseFunctionToolCallSubagentItemsItem {
+        type_: "type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -18192,7 +23448,7 @@ impl ::std::default::Default for OpenAiResponseFunctionToolCallType {
     }
 }
 ///`OpenAiResponseInputMessageItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponseInputMessageItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<
@@ -18207,16 +23463,18 @@ pub struct OpenAiResponseInputMessageItem {
         default = "defaults::open_ai_response_input_message_item_type"
     )]
     pub type_: OpenAiResponseInputMessageItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OpenAiResponseInputMessageItem {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            id: Default::default(),
-            role: Default::default(),
-            type_: defaults::open_ai_response_input_message_item_type(),
-        }
+
+lean_deserialize! {
+    OpenAiResponseInputMessageItem {
+        content: "content" => opt,
+        id: "id" => opt,
+        role: "role" => opt,
+        type_: "type" => default_with(defaults::open_ai_response_input_message_item_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -18241,7 +23499,7 @@ impl ::std::default::Default for OpenAiResponseInputMessageItemType {
     }
 }
 ///`OpenAiResponsesRefusalContent`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponsesRefusalContent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refusal: ::std::option::Option<::std::string::String>,
@@ -18250,14 +23508,16 @@ pub struct OpenAiResponsesRefusalContent {
         default = "defaults::open_ai_responses_refusal_content_type"
     )]
     pub type_: OpenAiResponsesRefusalContentType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OpenAiResponsesRefusalContent {
-    fn default() -> Self {
-        Self {
-            refusal: Default::default(),
-            type_: defaults::open_ai_responses_refusal_content_type(),
-        }
+
+lean_deserialize! {
+    OpenAiResponsesRefusalContent {
+        refusal: "refusal" => opt,
+        type_: "type" => default_with(defaults::open_ai_responses_refusal_content_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -18286,20 +23546,22 @@ open_enum! {
 }
 
 ///`OpenAiResponsesToolChoiceApplyPatch`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponsesToolChoiceApplyPatch {
     #[serde(
         rename = "type",
         default = "defaults::open_ai_responses_tool_choice_apply_patch_type"
     )]
     pub type_: OpenAiResponsesToolChoiceApplyPatchType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OpenAiResponsesToolChoiceApplyPatch {
-    fn default() -> Self {
-        Self {
-            type_: defaults::open_ai_responses_tool_choice_apply_patch_type(),
-        }
+
+lean_deserialize! {
+    OpenAiResponsesToolChoiceApplyPatch {
+        type_: "type" => default_with(defaults::open_ai_responses_tool_choice_apply_patch_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -18315,7 +23577,7 @@ impl ::std::default::Default for OpenAiResponsesToolChoiceApplyPatchType {
     }
 }
 ///`OpenAiResponsesToolChoiceFunction`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponsesToolChoiceFunction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -18324,14 +23586,16 @@ pub struct OpenAiResponsesToolChoiceFunction {
         default = "defaults::open_ai_responses_tool_choice_function_type"
     )]
     pub type_: OpenAiResponsesToolChoiceFunctionType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OpenAiResponsesToolChoiceFunction {
-    fn default() -> Self {
-        Self {
-            name: Default::default(),
-            type_: defaults::open_ai_responses_tool_choice_function_type(),
-        }
+
+lean_deserialize! {
+    OpenAiResponsesToolChoiceFunction {
+        name: "name" => opt,
+        type_: "type" => default_with(defaults::open_ai_responses_tool_choice_function_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -18347,20 +23611,22 @@ impl ::std::default::Default for OpenAiResponsesToolChoiceFunctionType {
     }
 }
 ///`OpenAiResponsesToolChoiceShell`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponsesToolChoiceShell {
     #[serde(
         rename = "type",
         default = "defaults::open_ai_responses_tool_choice_shell_type"
     )]
     pub type_: OpenAiResponsesToolChoiceShellType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OpenAiResponsesToolChoiceShell {
-    fn default() -> Self {
-        Self {
-            type_: defaults::open_ai_responses_tool_choice_shell_type(),
-        }
+
+lean_deserialize! {
+    OpenAiResponsesToolChoiceShell {
+        type_: "type" => default_with(defaults::open_ai_responses_tool_choice_shell_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -18376,12 +23642,21 @@ impl ::std::default::Default for OpenAiResponsesToolChoiceShellType {
     }
 }
 ///`OpenAiResponsesToolChoiceWebSearchPreview20250311OrWebSearchPreview`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponsesToolChoiceWebSearchPreview20250311OrWebSearchPreview {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<
         OpenAiResponsesToolChoiceWebSearchPreview20250311OrWebSearchPreviewType,
     >,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    OpenAiResponsesToolChoiceWebSearchPreview20250311OrWebSearchPreview {
+        type_: "type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -18401,7 +23676,7 @@ open_enum! {
 }
 
 ///Event emitted when a response is created
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenResponsesCreatedEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<OpenResponsesResult>,
@@ -18409,15 +23684,17 @@ pub struct OpenResponsesCreatedEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::open_responses_created_event_type")]
     pub type_: OpenResponsesCreatedEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OpenResponsesCreatedEvent {
-    fn default() -> Self {
-        Self {
-            response: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::open_responses_created_event_type(),
-        }
+
+lean_deserialize! {
+    OpenResponsesCreatedEvent {
+        response: "response" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::open_responses_created_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -18433,7 +23710,7 @@ impl ::std::default::Default for OpenResponsesCreatedEventType {
     }
 }
 ///Event emitted when a response is in progress
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenResponsesInProgressEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<OpenResponsesResult>,
@@ -18444,15 +23721,17 @@ pub struct OpenResponsesInProgressEvent {
         default = "defaults::open_responses_in_progress_event_type"
     )]
     pub type_: OpenResponsesInProgressEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OpenResponsesInProgressEvent {
-    fn default() -> Self {
-        Self {
-            response: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::open_responses_in_progress_event_type(),
-        }
+
+lean_deserialize! {
+    OpenResponsesInProgressEvent {
+        response: "response" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::open_responses_in_progress_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -18468,7 +23747,7 @@ impl ::std::default::Default for OpenResponsesInProgressEventType {
     }
 }
 ///Complete non-streaming response from the Responses API
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenResponsesResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub background: ::std::option::Option<bool>,
@@ -18550,6 +23829,49 @@ pub struct OpenResponsesResult {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OpenResponsesResult {
+        background: "background" => opt,
+        completed_at: "completed_at" => opt,
+        created_at: "created_at" => opt,
+        error: "error" => opt,
+        error_type: "error_type" => opt,
+        frequency_penalty: "frequency_penalty" => opt,
+        id: "id" => opt,
+        incomplete_details: "incomplete_details" => opt,
+        instructions: "instructions" => opt,
+        max_output_tokens: "max_output_tokens" => opt,
+        max_tool_calls: "max_tool_calls" => opt,
+        metadata: "metadata" => opt,
+        model: "model" => opt,
+        object: "object" => default_with(defaults::open_responses_result_object),
+        openrouter_metadata: "openrouter_metadata" => opt,
+        output: "output" => opt,
+        output_text: "output_text" => opt,
+        parallel_tool_calls: "parallel_tool_calls" => opt,
+        presence_penalty: "presence_penalty" => opt,
+        previous_response_id: "previous_response_id" => opt,
+        prompt: "prompt" => opt,
+        prompt_cache_key: "prompt_cache_key" => opt,
+        prompt_cache_options: "prompt_cache_options" => opt,
+        reasoning: "reasoning" => opt,
+        safety_identifier: "safety_identifier" => opt,
+        service_tier: "service_tier" => opt,
+        status: "status" => opt,
+        store: "store" => opt,
+        temperature: "temperature" => opt,
+        text: "text" => opt,
+        tool_choice: "tool_choice" => opt,
+        tools: "tools" => opt,
+        top_logprobs: "top_logprobs" => opt,
+        top_p: "top_p" => opt,
+        truncation: "truncation" => opt,
+        usage: "usage" => opt,
+        user: "user" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OpenResponsesResultObject`
     pub enum OpenResponsesResultObject {
@@ -18563,7 +23885,7 @@ impl ::std::default::Default for OpenResponsesResultObject {
     }
 }
 ///Function tool definition
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenResponsesResultToolsItemFunction {
     ///Withhold this tool from the model until `openrouter:tool_search` finds it. Requires the tool search server tool; at least one tool must remain non-deferred.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -18583,18 +23905,20 @@ pub struct OpenResponsesResultToolsItemFunction {
         default = "defaults::open_responses_result_tools_item_function_type"
     )]
     pub type_: OpenResponsesResultToolsItemFunctionType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OpenResponsesResultToolsItemFunction {
-    fn default() -> Self {
-        Self {
-            defer_loading: Default::default(),
-            description: Default::default(),
-            name: Default::default(),
-            parameters: Default::default(),
-            strict: Default::default(),
-            type_: defaults::open_responses_result_tools_item_function_type(),
-        }
+
+lean_deserialize! {
+    OpenResponsesResultToolsItemFunction {
+        defer_loading: "defer_loading" => opt,
+        description: "description" => opt,
+        name: "name" => opt,
+        parameters: "parameters" => opt,
+        strict: "strict" => opt,
+        type_: "type" => default_with(defaults::open_responses_result_tools_item_function_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -18610,7 +23934,7 @@ impl ::std::default::Default for OpenResponsesResultToolsItemFunctionType {
     }
 }
 ///A stored file in the OpenRouter superset shape: Anthropic-shaped, plus OpenRouter-only fields.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenRouterFile {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -18628,23 +23952,26 @@ pub struct OpenRouterFile {
     pub size_bytes: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::open_router_file_type")]
     pub type_: OpenRouterFileType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OpenRouterFile {
-    fn default() -> Self {
-        Self {
-            created_at: Default::default(),
-            downloadable: Default::default(),
-            filename: Default::default(),
-            id: Default::default(),
-            mime_type: Default::default(),
-            shape: defaults::open_router_file_shape(),
-            size_bytes: Default::default(),
-            type_: defaults::open_router_file_type(),
-        }
+
+lean_deserialize! {
+    OpenRouterFile {
+        created_at: "created_at" => opt,
+        downloadable: "downloadable" => opt,
+        filename: "filename" => opt,
+        id: "id" => opt,
+        mime_type: "mime_type" => opt,
+        shape: "_shape" => default_with(defaults::open_router_file_shape),
+        size_bytes: "size_bytes" => opt,
+        type_: "type" => default_with(defaults::open_router_file_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///Deletion result in the OpenRouter shape.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenRouterFileDeleted {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -18652,15 +23979,17 @@ pub struct OpenRouterFileDeleted {
     pub shape: OpenRouterFileDeletedShape,
     #[serde(rename = "type", default = "defaults::open_router_file_deleted_type")]
     pub type_: OpenRouterFileDeletedType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OpenRouterFileDeleted {
-    fn default() -> Self {
-        Self {
-            id: Default::default(),
-            shape: defaults::open_router_file_deleted_shape(),
-            type_: defaults::open_router_file_deleted_type(),
-        }
+
+lean_deserialize! {
+    OpenRouterFileDeleted {
+        id: "id" => opt,
+        shape: "_shape" => default_with(defaults::open_router_file_deleted_shape),
+        type_: "type" => default_with(defaults::open_router_file_deleted_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -18689,7 +24018,7 @@ impl ::std::default::Default for OpenRouterFileDeletedType {
     }
 }
 ///A page of files in the OpenRouter shape.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenRouterFileList {
     ///Opaque cursor for the next page; null when there are no more results.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -18704,18 +24033,20 @@ pub struct OpenRouterFileList {
     pub last_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "_shape", default = "defaults::open_router_file_list_shape")]
     pub shape: OpenRouterFileListShape,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OpenRouterFileList {
-    fn default() -> Self {
-        Self {
-            cursor: Default::default(),
-            data: Default::default(),
-            first_id: Default::default(),
-            has_more: Default::default(),
-            last_id: Default::default(),
-            shape: defaults::open_router_file_list_shape(),
-        }
+
+lean_deserialize! {
+    OpenRouterFileList {
+        cursor: "cursor" => opt,
+        data: "data" => opt,
+        first_id: "first_id" => opt,
+        has_more: "has_more" => opt,
+        last_id: "last_id" => opt,
+        shape: "_shape" => default_with(defaults::open_router_file_list_shape),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -18757,7 +24088,7 @@ impl ::std::default::Default for OpenRouterFileType {
     }
 }
 ///`OpenRouterMetadata`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenRouterMetadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attempt: ::std::option::Option<i64>,
@@ -18779,14 +24110,43 @@ pub struct OpenRouterMetadata {
     pub strategy: ::std::option::Option<RoutingStrategy>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    OpenRouterMetadata {
+        attempt: "attempt" => opt,
+        attempts: "attempts" => opt,
+        endpoints: "endpoints" => opt,
+        is_byok: "is_byok" => opt,
+        params: "params" => opt,
+        pipeline: "pipeline" => opt,
+        region: "region" => opt,
+        requested: "requested" => opt,
+        strategy: "strategy" => opt,
+        summary: "summary" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///OpenRouter built-in server tool: searches the web for current information
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenRouterWebSearchServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<WebSearchConfig>,
     #[serde(rename = "type")]
     pub type_: OpenRouterWebSearchServerToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    OpenRouterWebSearchServerTool {
+        parameters: "parameters" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -18797,7 +24157,7 @@ open_enum! {
 }
 
 ///Output of an `openrouter:bash` call executed in the OpenRouter sandbox (`engine: 'openrouter'`)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OrAnthropicBashToolResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<
@@ -18807,15 +24167,17 @@ pub struct OrAnthropicBashToolResult {
     pub tool_use_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::or_anthropic_bash_tool_result_type")]
     pub type_: OrAnthropicBashToolResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OrAnthropicBashToolResult {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            tool_use_id: Default::default(),
-            type_: defaults::or_anthropic_bash_tool_result_type(),
-        }
+
+lean_deserialize! {
+    OrAnthropicBashToolResult {
+        content: "content" => opt,
+        tool_use_id: "tool_use_id" => opt,
+        type_: "type" => default_with(defaults::or_anthropic_bash_tool_result_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -18831,7 +24193,7 @@ impl ::std::default::Default for OrAnthropicBashToolResultType {
     }
 }
 ///`OrAnthropicServerToolUseBlock`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OrAnthropicServerToolUseBlock {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub caller: ::std::option::Option<crate::types::OrAnthropicNullableCaller>,
@@ -18846,17 +24208,19 @@ pub struct OrAnthropicServerToolUseBlock {
         default = "defaults::or_anthropic_server_tool_use_block_type"
     )]
     pub type_: OrAnthropicServerToolUseBlockType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OrAnthropicServerToolUseBlock {
-    fn default() -> Self {
-        Self {
-            caller: Default::default(),
-            id: Default::default(),
-            input: Default::default(),
-            name: Default::default(),
-            type_: defaults::or_anthropic_server_tool_use_block_type(),
-        }
+
+lean_deserialize! {
+    OrAnthropicServerToolUseBlock {
+        caller: "caller" => opt,
+        id: "id" => opt,
+        input: "input" => opt,
+        name: "name" => opt,
+        type_: "type" => default_with(defaults::or_anthropic_server_tool_use_block_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -18872,7 +24236,7 @@ impl ::std::default::Default for OrAnthropicServerToolUseBlockType {
     }
 }
 ///Output of an `openrouter:shell` call executed in the OpenRouter sandbox
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OrAnthropicShellToolResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<
@@ -18882,15 +24246,17 @@ pub struct OrAnthropicShellToolResult {
     pub tool_use_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::or_anthropic_shell_tool_result_type")]
     pub type_: OrAnthropicShellToolResultType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OrAnthropicShellToolResult {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            tool_use_id: Default::default(),
-            type_: defaults::or_anthropic_shell_tool_result_type(),
-        }
+
+lean_deserialize! {
+    OrAnthropicShellToolResult {
+        content: "content" => opt,
+        tool_use_id: "tool_use_id" => opt,
+        type_: "type" => default_with(defaults::or_anthropic_shell_tool_result_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -18921,7 +24287,7 @@ open_enum! {
 }
 
 ///An openrouter:advisor server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputAdvisorServerToolItem {
     ///The advisor model's response (the advice text returned to the executor).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -18948,6 +24314,20 @@ pub struct OutputAdvisorServerToolItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputAdvisorServerToolItem {
+        advice: "advice" => opt,
+        error: "error" => opt,
+        id: "id" => opt,
+        instance_name: "instance_name" => opt,
+        model: "model" => opt,
+        prompt: "prompt" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_advisor_server_tool_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputAdvisorServerToolItemType`
     pub enum OutputAdvisorServerToolItemType {
@@ -18961,7 +24341,7 @@ impl ::std::default::Default for OutputAdvisorServerToolItemType {
     }
 }
 ///A native `apply_patch_call` output item matching OpenAI's Responses API shape. Emitted when the client requested the `apply_patch` shorthand.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputApplyPatchCallItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub call_id: ::std::option::Option<::std::string::String>,
@@ -18977,6 +24357,17 @@ pub struct OutputApplyPatchCallItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputApplyPatchCallItem {
+        call_id: "call_id" => opt,
+        id: "id" => opt,
+        operation: "operation" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_apply_patch_call_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputApplyPatchCallItemType`
     pub enum OutputApplyPatchCallItemType {
@@ -18990,7 +24381,7 @@ impl ::std::default::Default for OutputApplyPatchCallItemType {
     }
 }
 ///An openrouter:apply_patch server tool output item. The turn halts when validation succeeds so the client can apply the patch and echo an `apply_patch_call_output` on the next turn.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputApplyPatchServerToolItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub call_id: ::std::option::Option<::std::string::String>,
@@ -19009,6 +24400,17 @@ pub struct OutputApplyPatchServerToolItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputApplyPatchServerToolItem {
+        call_id: "call_id" => opt,
+        id: "id" => opt,
+        operation: "operation" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_apply_patch_server_tool_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputApplyPatchServerToolItemType`
     pub enum OutputApplyPatchServerToolItemType {
@@ -19022,7 +24424,7 @@ impl ::std::default::Default for OutputApplyPatchServerToolItemType {
     }
 }
 ///An openrouter:bash server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputBashServerToolItem {
     ///The raw tool-call arguments string as emitted by the model.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -19048,6 +24450,21 @@ pub struct OutputBashServerToolItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputBashServerToolItem {
+        arguments: "arguments" => opt,
+        call_id: "call_id" => opt,
+        command: "command" => opt,
+        exit_code: "exitCode" => opt,
+        id: "id" => opt,
+        status: "status" => opt,
+        stderr: "stderr" => opt,
+        stdout: "stdout" => opt,
+        type_: "type" => default_with(defaults::output_bash_server_tool_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputBashServerToolItemType`
     pub enum OutputBashServerToolItemType {
@@ -19061,7 +24478,7 @@ impl ::std::default::Default for OutputBashServerToolItemType {
     }
 }
 ///An openrouter:browser_use server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputBrowserUseServerToolItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
@@ -19083,6 +24500,17 @@ pub struct OutputBrowserUseServerToolItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputBrowserUseServerToolItem {
+        action: "action" => opt,
+        id: "id" => opt,
+        screenshot_b64: "screenshotB64" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_browser_use_server_tool_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputBrowserUseServerToolItemType`
     pub enum OutputBrowserUseServerToolItemType {
@@ -19096,7 +24524,7 @@ impl ::std::default::Default for OutputBrowserUseServerToolItemType {
     }
 }
 ///A code interpreter execution call with outputs
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputCodeInterpreterCallItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
@@ -19117,6 +24545,18 @@ pub struct OutputCodeInterpreterCallItem {
     pub type_: OutputCodeInterpreterCallItemType,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    OutputCodeInterpreterCallItem {
+        code: "code" => opt,
+        container_id: "container_id" => opt,
+        id: "id" => opt,
+        outputs: "outputs" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_code_interpreter_call_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -19143,7 +24583,7 @@ impl ::std::default::Default for OutputCodeInterpreterCallItemType {
     }
 }
 ///An openrouter:code_interpreter server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputCodeInterpreterServerToolItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
@@ -19168,6 +24608,20 @@ pub struct OutputCodeInterpreterServerToolItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputCodeInterpreterServerToolItem {
+        code: "code" => opt,
+        exit_code: "exitCode" => opt,
+        id: "id" => opt,
+        language: "language" => opt,
+        status: "status" => opt,
+        stderr: "stderr" => opt,
+        stdout: "stdout" => opt,
+        type_: "type" => default_with(defaults::output_code_interpreter_server_tool_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputCodeInterpreterServerToolItemType`
     pub enum OutputCodeInterpreterServerToolItemType {
@@ -19181,7 +24635,7 @@ impl ::std::default::Default for OutputCodeInterpreterServerToolItemType {
     }
 }
 ///`OutputComputerCallItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputComputerCallItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::serde_json::Value>,
@@ -19200,8 +24654,21 @@ pub struct OutputComputerCallItem {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    OutputComputerCallItem {
+        action: "action" => opt,
+        call_id: "call_id" => opt,
+        id: "id" => opt,
+        pending_safety_checks: "pending_safety_checks" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_computer_call_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`OutputComputerCallItemPendingSafetyChecksItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputComputerCallItemPendingSafetyChecksItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
@@ -19209,6 +24676,17 @@ pub struct OutputComputerCallItemPendingSafetyChecksItem {
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    OutputComputerCallItemPendingSafetyChecksItem {
+        code: "code" => opt,
+        id: "id" => opt,
+        message: "message" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -19233,7 +24711,7 @@ impl ::std::default::Default for OutputComputerCallItemType {
     }
 }
 ///A call to a custom (freeform-grammar) tool created by the model — distinct from `function_call`. Used for tools like Codex CLI's `apply_patch` whose payload is opaque text rather than JSON arguments.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputCustomToolCallItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub call_id: ::std::option::Option<::std::string::String>,
@@ -19252,6 +24730,18 @@ pub struct OutputCustomToolCallItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputCustomToolCallItem {
+        call_id: "call_id" => opt,
+        id: "id" => opt,
+        input: "input" => opt,
+        name: "name" => opt,
+        namespace: "namespace" => opt,
+        type_: "type" => default_with(defaults::output_custom_tool_call_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputCustomToolCallItemType`
     pub enum OutputCustomToolCallItemType {
@@ -19265,7 +24755,7 @@ impl ::std::default::Default for OutputCustomToolCallItemType {
     }
 }
 ///An openrouter:datetime server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputDatetimeItem {
     ///ISO 8601 datetime string
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -19283,6 +24773,17 @@ pub struct OutputDatetimeItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputDatetimeItem {
+        datetime: "datetime" => opt,
+        id: "id" => opt,
+        status: "status" => opt,
+        timezone: "timezone" => opt,
+        type_: "type" => default_with(defaults::output_datetime_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputDatetimeItemType`
     pub enum OutputDatetimeItemType {
@@ -19296,7 +24797,7 @@ impl ::std::default::Default for OutputDatetimeItemType {
     }
 }
 ///`OutputFileSearchCallItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputFileSearchCallItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -19308,6 +24809,16 @@ pub struct OutputFileSearchCallItem {
     pub type_: OutputFileSearchCallItemType,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    OutputFileSearchCallItem {
+        id: "id" => opt,
+        queries: "queries" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_file_search_call_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -19323,7 +24834,7 @@ impl ::std::default::Default for OutputFileSearchCallItemType {
     }
 }
 ///An openrouter:file_search server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputFileSearchServerToolItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -19340,6 +24851,16 @@ pub struct OutputFileSearchServerToolItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputFileSearchServerToolItem {
+        id: "id" => opt,
+        queries: "queries" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_file_search_server_tool_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputFileSearchServerToolItemType`
     pub enum OutputFileSearchServerToolItemType {
@@ -19353,7 +24874,7 @@ impl ::std::default::Default for OutputFileSearchServerToolItemType {
     }
 }
 ///An openrouter:files server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputFilesServerToolItem {
     ///The raw tool-call arguments string as emitted by the model.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -19386,6 +24907,22 @@ pub struct OutputFilesServerToolItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputFilesServerToolItem {
+        arguments: "arguments" => opt,
+        call_id: "call_id" => opt,
+        error: "error" => opt,
+        file_id: "file_id" => opt,
+        filename: "filename" => opt,
+        id: "id" => opt,
+        operation: "operation" => opt,
+        result: "result" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_files_server_tool_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputFilesServerToolItemType`
     pub enum OutputFilesServerToolItemType {
@@ -19399,7 +24936,7 @@ impl ::std::default::Default for OutputFilesServerToolItemType {
     }
 }
 ///`OutputFunctionCallItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputFunctionCallItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub arguments: ::std::option::Option<::std::string::String>,
@@ -19428,6 +24965,21 @@ pub struct OutputFunctionCallItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputFunctionCallItem {
+        arguments: "arguments" => opt,
+        call_id: "call_id" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        namespace: "namespace" => opt,
+        status: "status" => opt,
+        subagent_id: "subagent_id" => opt,
+        subagent_items: "subagent_items" => opt,
+        type_: "type" => default_with(defaults::output_function_call_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputFunctionCallItemStatus`
     pub enum OutputFunctionCallItemStatus {
@@ -19438,12 +24990,19 @@ open_enum! {
 }
 
 ///`OutputFunctionCallItemSubagentItemsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputFunctionCallItemSubagentItemsItem {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    OutputFunctionCallItemSubagentItemsItem {
+        type_: "type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -19459,7 +25018,7 @@ impl ::std::default::Default for OutputFunctionCallItemType {
     }
 }
 ///An openrouter:fusion server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputFusionServerToolItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub analysis: ::std::option::Option<FusionAnalysisResult>,
@@ -19491,8 +25050,24 @@ pub struct OutputFusionServerToolItem {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    OutputFusionServerToolItem {
+        analysis: "analysis" => opt,
+        error: "error" => opt,
+        failed_models: "failed_models" => opt,
+        failure_reason: "failure_reason" => opt,
+        id: "id" => opt,
+        responses: "responses" => opt,
+        sources: "sources" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_fusion_server_tool_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`OutputFusionServerToolItemFailedModelsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputFusionServerToolItemFailedModelsItem {
     ///Error message describing why the model failed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -19503,14 +25078,36 @@ pub struct OutputFusionServerToolItemFailedModelsItem {
     ///HTTP status code from the upstream response, when available (e.g. 402, 429).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status_code: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    OutputFusionServerToolItemFailedModelsItem {
+        error: "error" => opt,
+        model: "model" => opt,
+        status_code: "status_code" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`OutputFusionServerToolItemResponsesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputFusionServerToolItemResponsesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    OutputFusionServerToolItemResponsesItem {
+        content: "content" => opt,
+        model: "model" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -19526,7 +25123,7 @@ impl ::std::default::Default for OutputFusionServerToolItemType {
     }
 }
 ///`OutputImageGenerationCallItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputImageGenerationCallItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -19546,6 +25143,17 @@ pub struct OutputImageGenerationCallItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputImageGenerationCallItem {
+        id: "id" => opt,
+        prompt: "prompt" => opt,
+        result: "result" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_image_generation_call_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputImageGenerationCallItemType`
     pub enum OutputImageGenerationCallItemType {
@@ -19559,7 +25167,7 @@ impl ::std::default::Default for OutputImageGenerationCallItemType {
     }
 }
 ///An openrouter:image_generation server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputImageGenerationServerToolItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -19589,6 +25197,20 @@ pub struct OutputImageGenerationServerToolItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputImageGenerationServerToolItem {
+        id: "id" => opt,
+        image_b64: "imageB64" => opt,
+        image_url: "imageUrl" => opt,
+        prompt: "prompt" => opt,
+        result: "result" => opt,
+        revised_prompt: "revisedPrompt" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_image_generation_server_tool_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputImageGenerationServerToolItemType`
     pub enum OutputImageGenerationServerToolItemType {
@@ -19602,7 +25224,7 @@ impl ::std::default::Default for OutputImageGenerationServerToolItemType {
     }
 }
 ///`OutputItemImageGenerationCall`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputItemImageGenerationCall {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -19615,16 +25237,18 @@ pub struct OutputItemImageGenerationCall {
         default = "defaults::output_item_image_generation_call_type"
     )]
     pub type_: OutputItemImageGenerationCallType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OutputItemImageGenerationCall {
-    fn default() -> Self {
-        Self {
-            id: Default::default(),
-            result: Default::default(),
-            status: Default::default(),
-            type_: defaults::output_item_image_generation_call_type(),
-        }
+
+lean_deserialize! {
+    OutputItemImageGenerationCall {
+        id: "id" => opt,
+        result: "result" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_item_image_generation_call_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -19640,7 +25264,7 @@ impl ::std::default::Default for OutputItemImageGenerationCallType {
     }
 }
 ///An openrouter:mcp server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputMcpServerToolItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -19659,6 +25283,17 @@ pub struct OutputMcpServerToolItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputMcpServerToolItem {
+        id: "id" => opt,
+        server_label: "serverLabel" => opt,
+        status: "status" => opt,
+        tool_name: "toolName" => opt,
+        type_: "type" => default_with(defaults::output_mcp_server_tool_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputMcpServerToolItemType`
     pub enum OutputMcpServerToolItemType {
@@ -19672,7 +25307,7 @@ impl ::std::default::Default for OutputMcpServerToolItemType {
     }
 }
 ///An openrouter:memory server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputMemoryServerToolItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<OutputMemoryServerToolItemAction>,
@@ -19688,6 +25323,18 @@ pub struct OutputMemoryServerToolItem {
     pub value: ::std::option::Option<::serde_json::Value>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    OutputMemoryServerToolItem {
+        action: "action" => opt,
+        id: "id" => opt,
+        key: "key" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_memory_server_tool_item_type),
+        value: "value" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -19712,7 +25359,7 @@ impl ::std::default::Default for OutputMemoryServerToolItemType {
     }
 }
 ///`OutputMessage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<
@@ -19729,21 +25376,24 @@ pub struct OutputMessage {
     pub status: ::std::option::Option<OutputMessageStatus>,
     #[serde(rename = "type", default = "defaults::output_message_type")]
     pub type_: OutputMessageType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OutputMessage {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            id: Default::default(),
-            phase: Default::default(),
-            role: defaults::output_message_role(),
-            status: Default::default(),
-            type_: defaults::output_message_type(),
-        }
+
+lean_deserialize! {
+    OutputMessage {
+        content: "content" => opt,
+        id: "id" => opt,
+        phase: "phase" => opt,
+        role: "role" => default_with(defaults::output_message_role),
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_message_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///An output message item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputMessageItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<
@@ -19762,6 +25412,18 @@ pub struct OutputMessageItem {
     pub type_: OutputMessageItemType,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    OutputMessageItem {
+        content: "content" => opt,
+        id: "id" => opt,
+        phase: "phase" => opt,
+        role: "role" => default_with(defaults::output_message_item_role),
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_message_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -19873,7 +25535,7 @@ open_enum! {
 }
 
 ///An output item containing reasoning
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputReasoningItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::vec::Vec<ReasoningTextContent>>,
@@ -19894,6 +25556,20 @@ pub struct OutputReasoningItem {
     pub type_: OutputReasoningItemType,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    OutputReasoningItem {
+        content: "content" => opt,
+        encrypted_content: "encrypted_content" => opt,
+        format: "format" => opt,
+        id: "id" => opt,
+        signature: "signature" => opt,
+        status: "status" => opt,
+        summary: "summary" => opt,
+        type_: "type" => default_with(defaults::output_reasoning_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -19918,7 +25594,7 @@ impl ::std::default::Default for OutputReasoningItemType {
     }
 }
 ///An openrouter:experimental__search_models server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputSearchModelsServerToolItem {
     ///The JSON arguments submitted to the search tool (e.g. {"query":"Claude"})
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -19938,6 +25614,17 @@ pub struct OutputSearchModelsServerToolItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputSearchModelsServerToolItem {
+        arguments: "arguments" => opt,
+        id: "id" => opt,
+        query: "query" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_search_models_server_tool_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputSearchModelsServerToolItemType`
     pub enum OutputSearchModelsServerToolItemType {
@@ -19951,7 +25638,7 @@ impl ::std::default::Default for OutputSearchModelsServerToolItemType {
     }
 }
 ///A native `shell_call` output item matching OpenAI's Responses API shape. Emitted for the sandbox-backed `shell` tool.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputShellCallItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<OutputShellCallItemAction>,
@@ -19969,8 +25656,21 @@ pub struct OutputShellCallItem {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    OutputShellCallItem {
+        action: "action" => opt,
+        arguments: "arguments" => opt,
+        call_id: "call_id" => opt,
+        id: "id" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_shell_call_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`OutputShellCallItemAction`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputShellCallItemAction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub commands: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -19978,6 +25678,17 @@ pub struct OutputShellCallItemAction {
     pub max_output_length: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout_ms: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    OutputShellCallItemAction {
+        commands: "commands" => opt,
+        max_output_length: "max_output_length" => opt,
+        timeout_ms: "timeout_ms" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -19993,7 +25704,7 @@ impl ::std::default::Default for OutputShellCallItemType {
     }
 }
 ///A native `shell_call_output` item matching OpenAI's Responses API shape. Carries per-command stdout, stderr, and the exit/timeout outcome.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputShellCallOutputItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub call_id: ::std::option::Option<::std::string::String>,
@@ -20011,6 +25722,18 @@ pub struct OutputShellCallOutputItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputShellCallOutputItem {
+        call_id: "call_id" => opt,
+        id: "id" => opt,
+        max_output_length: "max_output_length" => opt,
+        output: "output" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_shell_call_output_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputShellCallOutputItemType`
     pub enum OutputShellCallOutputItemType {
@@ -20024,7 +25747,7 @@ impl ::std::default::Default for OutputShellCallOutputItemType {
     }
 }
 ///An openrouter:shell server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputShellServerToolItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<OutputShellServerToolItemAction>,
@@ -20045,8 +25768,22 @@ pub struct OutputShellServerToolItem {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    OutputShellServerToolItem {
+        action: "action" => opt,
+        arguments: "arguments" => opt,
+        call_id: "call_id" => opt,
+        id: "id" => opt,
+        output: "output" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_shell_server_tool_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`OutputShellServerToolItemAction`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputShellServerToolItemAction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub commands: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -20054,6 +25791,17 @@ pub struct OutputShellServerToolItemAction {
     pub max_output_length: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout_ms: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    OutputShellServerToolItemAction {
+        commands: "commands" => opt,
+        max_output_length: "max_output_length" => opt,
+        timeout_ms: "timeout_ms" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -20069,7 +25817,7 @@ impl ::std::default::Default for OutputShellServerToolItemType {
     }
 }
 ///An openrouter:subagent server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputSubagentServerToolItem {
     ///EXPERIMENTAL — subject to change without notice. The `call_id` of the tool call that spawned this subagent. This id will also be included as the `subagent_id` on any `function_call` items created by the subagent. This must be returned in the request so the `function_call` can be matched with the correct subagent. A suspended `in_progress` item is announced once and never re-emitted or terminally closed — completion arrives as a new item with the same `call_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20108,6 +25856,23 @@ pub struct OutputSubagentServerToolItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputSubagentServerToolItem {
+        call_id: "call_id" => opt,
+        error: "error" => opt,
+        id: "id" => opt,
+        instance_name: "instance_name" => opt,
+        model: "model" => opt,
+        name: "name" => opt,
+        outcome: "outcome" => opt,
+        status: "status" => opt,
+        task_description: "task_description" => opt,
+        task_name: "task_name" => opt,
+        type_: "type" => default_with(defaults::output_subagent_server_tool_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputSubagentServerToolItemType`
     pub enum OutputSubagentServerToolItemType {
@@ -20121,7 +25886,7 @@ impl ::std::default::Default for OutputSubagentServerToolItemType {
     }
 }
 ///An openrouter:text_editor server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputTextEditorServerToolItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub command: ::std::option::Option<OutputTextEditorServerToolItemCommand>,
@@ -20138,6 +25903,17 @@ pub struct OutputTextEditorServerToolItem {
     pub type_: OutputTextEditorServerToolItemType,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    OutputTextEditorServerToolItem {
+        command: "command" => opt,
+        file_path: "filePath" => opt,
+        id: "id" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_text_editor_server_tool_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -20163,7 +25939,7 @@ impl ::std::default::Default for OutputTextEditorServerToolItemType {
     }
 }
 ///An openrouter:tool_search server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputToolSearchServerToolItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -20180,6 +25956,16 @@ pub struct OutputToolSearchServerToolItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputToolSearchServerToolItem {
+        id: "id" => opt,
+        query: "query" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_tool_search_server_tool_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputToolSearchServerToolItemType`
     pub enum OutputToolSearchServerToolItemType {
@@ -20193,7 +25979,7 @@ impl ::std::default::Default for OutputToolSearchServerToolItemType {
     }
 }
 ///An openrouter:web_fetch server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputWebFetchServerToolItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
@@ -20223,6 +26009,20 @@ pub struct OutputWebFetchServerToolItem {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    OutputWebFetchServerToolItem {
+        content: "content" => opt,
+        error: "error" => opt,
+        http_status: "httpStatus" => opt,
+        id: "id" => opt,
+        status: "status" => opt,
+        title: "title" => opt,
+        type_: "type" => default_with(defaults::output_web_fetch_server_tool_item_type),
+        url: "url" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `OutputWebFetchServerToolItemType`
     pub enum OutputWebFetchServerToolItemType {
@@ -20236,7 +26036,7 @@ impl ::std::default::Default for OutputWebFetchServerToolItemType {
     }
 }
 ///`OutputWebSearchCallItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputWebSearchCallItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<crate::types::OutputWebSearchCallItemAction>,
@@ -20249,8 +26049,19 @@ pub struct OutputWebSearchCallItem {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    OutputWebSearchCallItem {
+        action: "action" => opt,
+        id: "id" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_web_search_call_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`OutputWebSearchCallItemActionFindInPage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputWebSearchCallItemActionFindInPage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pattern: ::std::option::Option<::std::string::String>,
@@ -20261,15 +26072,17 @@ pub struct OutputWebSearchCallItemActionFindInPage {
     pub type_: OutputWebSearchCallItemActionFindInPageType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OutputWebSearchCallItemActionFindInPage {
-    fn default() -> Self {
-        Self {
-            pattern: Default::default(),
-            type_: defaults::output_web_search_call_item_action_find_in_page_type(),
-            url: Default::default(),
-        }
+
+lean_deserialize! {
+    OutputWebSearchCallItemActionFindInPage {
+        pattern: "pattern" => opt,
+        type_: "type" => default_with(defaults::output_web_search_call_item_action_find_in_page_type),
+        url: "url" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -20285,7 +26098,7 @@ impl ::std::default::Default for OutputWebSearchCallItemActionFindInPageType {
     }
 }
 ///`OutputWebSearchCallItemActionOpenPage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputWebSearchCallItemActionOpenPage {
     #[serde(
         rename = "type",
@@ -20294,14 +26107,16 @@ pub struct OutputWebSearchCallItemActionOpenPage {
     pub type_: OutputWebSearchCallItemActionOpenPageType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OutputWebSearchCallItemActionOpenPage {
-    fn default() -> Self {
-        Self {
-            type_: defaults::output_web_search_call_item_action_open_page_type(),
-            url: Default::default(),
-        }
+
+lean_deserialize! {
+    OutputWebSearchCallItemActionOpenPage {
+        type_: "type" => default_with(defaults::output_web_search_call_item_action_open_page_type),
+        url: "url" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -20317,7 +26132,7 @@ impl ::std::default::Default for OutputWebSearchCallItemActionOpenPageType {
     }
 }
 ///`OutputWebSearchCallItemActionSearch`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputWebSearchCallItemActionSearch {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub queries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -20330,16 +26145,18 @@ pub struct OutputWebSearchCallItemActionSearch {
         default = "defaults::output_web_search_call_item_action_search_type"
     )]
     pub type_: OutputWebSearchCallItemActionSearchType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OutputWebSearchCallItemActionSearch {
-    fn default() -> Self {
-        Self {
-            queries: Default::default(),
-            query: Default::default(),
-            sources: Default::default(),
-            type_: defaults::output_web_search_call_item_action_search_type(),
-        }
+
+lean_deserialize! {
+    OutputWebSearchCallItemActionSearch {
+        queries: "queries" => opt,
+        query: "query" => opt,
+        sources: "sources" => opt,
+        type_: "type" => default_with(defaults::output_web_search_call_item_action_search_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -20368,7 +26185,7 @@ impl ::std::default::Default for OutputWebSearchCallItemType {
     }
 }
 ///An openrouter:web_search server tool output item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputWebSearchServerToolItem {
     ///The search action performed, matching OpenAI web_search_call.action shape. Includes the query the model issued and optional source URLs returned by the search provider.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20385,8 +26202,19 @@ pub struct OutputWebSearchServerToolItem {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    OutputWebSearchServerToolItem {
+        action: "action" => opt,
+        id: "id" => opt,
+        status: "status" => opt,
+        type_: "type" => default_with(defaults::output_web_search_server_tool_item_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///The search action performed, matching OpenAI web_search_call.action shape. Includes the query the model issued and optional source URLs returned by the search provider.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputWebSearchServerToolItemAction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<::std::string::String>,
@@ -20399,18 +26227,21 @@ pub struct OutputWebSearchServerToolItemAction {
         default = "defaults::output_web_search_server_tool_item_action_type"
     )]
     pub type_: OutputWebSearchServerToolItemActionType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OutputWebSearchServerToolItemAction {
-    fn default() -> Self {
-        Self {
-            query: Default::default(),
-            sources: Default::default(),
-            type_: defaults::output_web_search_server_tool_item_action_type(),
-        }
+
+lean_deserialize! {
+    OutputWebSearchServerToolItemAction {
+        query: "query" => opt,
+        sources: "sources" => opt,
+        type_: "type" => default_with(defaults::output_web_search_server_tool_item_action_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`OutputWebSearchServerToolItemActionSourcesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputWebSearchServerToolItemActionSourcesItem {
     #[serde(
         rename = "type",
@@ -20419,14 +26250,16 @@ pub struct OutputWebSearchServerToolItemActionSourcesItem {
     pub type_: OutputWebSearchServerToolItemActionSourcesItemType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for OutputWebSearchServerToolItemActionSourcesItem {
-    fn default() -> Self {
-        Self {
-            type_: defaults::output_web_search_server_tool_item_action_sources_item_type(),
-            url: Default::default(),
-        }
+
+lean_deserialize! {
+    OutputWebSearchServerToolItemActionSourcesItem {
+        type_: "type" => default_with(defaults::output_web_search_server_tool_item_action_sources_item_type),
+        url: "url" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -20501,7 +26334,7 @@ open_enum! {
 }
 
 ///`ParetoRouterPlugin`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ParetoRouterPlugin {
     ///Set to false to disable the pareto-router plugin for this request. Defaults to true.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20516,6 +26349,19 @@ pub struct ParetoRouterPlugin {
     ///Price source for the Pareto frontier cost axis and for enforcing max_price. "prompt" uses catalog list price (endpoint.pricing.prompt). "weighted_avg" uses traffic-weighted effective input price from ClickHouse, falling back to prompt price for models without traffic data. Defaults to "prompt".
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price_source: ::std::option::Option<ParetoRouterPluginPriceSource>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ParetoRouterPlugin {
+        enabled: "enabled" => opt,
+        id: "id" => req,
+        max_price: "max_price" => opt,
+        min_coding_score: "min_coding_score" => opt,
+        price_source: "price_source" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -20544,11 +26390,21 @@ open_enum! {
 }
 
 ///Options for PDF parsing.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PdfParserOptions {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub engine: ::std::option::Option<PdfParserEngine>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    PdfParserOptions {
+        engine: "engine" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Per-request token limits
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -20572,7 +26428,7 @@ for PerRequestLimits {
     }
 }
 ///Per-request token limits
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PerRequestLimitsInner {
     ///Maximum completion tokens per request
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20580,9 +26436,20 @@ pub struct PerRequestLimitsInner {
     ///Maximum prompt tokens per request
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prompt_tokens: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    PerRequestLimitsInner {
+        completion_tokens: "completion_tokens" => opt,
+        prompt_tokens: "prompt_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Percentile-based latency cutoffs. All specified cutoffs must be met for an endpoint to be preferred.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PercentileLatencyCutoffs {
     ///Maximum p50 latency (seconds)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20596,7 +26463,20 @@ pub struct PercentileLatencyCutoffs {
     ///Maximum p99 latency (seconds)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub p99: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    PercentileLatencyCutoffs {
+        p50: "p50" => opt,
+        p75: "p75" => opt,
+        p90: "p90" => opt,
+        p99: "p99" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Latency percentiles in milliseconds over the last 30 minutes. Latency measures time to first token. Only visible when authenticated with an API key or cookie; returns null for unauthenticated requests.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -20620,7 +26500,7 @@ for PercentileStats {
     }
 }
 ///Latency percentiles in milliseconds over the last 30 minutes. Latency measures time to first token. Only visible when authenticated with an API key or cookie; returns null for unauthenticated requests.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PercentileStatsInner {
     ///Median (50th percentile)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20634,9 +26514,22 @@ pub struct PercentileStatsInner {
     ///99th percentile
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub p99: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    PercentileStatsInner {
+        p50: "p50" => opt,
+        p75: "p75" => opt,
+        p90: "p90" => opt,
+        p99: "p99" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Percentile-based throughput cutoffs. All specified cutoffs must be met for an endpoint to be preferred.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PercentileThroughputCutoffs {
     ///Minimum p50 throughput (tokens/sec)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20650,9 +26543,22 @@ pub struct PercentileThroughputCutoffs {
     ///Minimum p99 throughput (tokens/sec)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub p99: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    PercentileThroughputCutoffs {
+        p50: "p50" => opt,
+        p75: "p75" => opt,
+        p90: "p90" => opt,
+        p99: "p99" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`PipelineStage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PipelineStage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cost_usd: ::std::option::Option<f64>,
@@ -20670,6 +26576,21 @@ pub struct PipelineStage {
     pub summary: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<PipelineStageType>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    PipelineStage {
+        cost_usd: "cost_usd" => opt,
+        data: "data" => opt,
+        guardrail_id: "guardrail_id" => opt,
+        guardrail_scope: "guardrail_scope" => opt,
+        name: "name" => opt,
+        summary: "summary" => opt,
+        type_: "type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -20704,11 +26625,21 @@ impl ::std::convert::From<::std::option::Option<PredictionInner>> for Prediction
     }
 }
 ///Text content part for a predicted output.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PredictionContentText {
     pub text: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: PredictionContentTextType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    PredictionContentText {
+        text: "text" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -20719,12 +26650,23 @@ open_enum! {
 }
 
 ///Static predicted output content. Supported models can use this to reduce latency when much of the response is known in advance.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PredictionInner {
     pub content: PredictionInnerContent,
     #[serde(rename = "type")]
     pub type_: PredictionInnerType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    PredictionInner {
+        content: "content" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`PredictionInnerContent`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -20781,7 +26723,7 @@ impl ::std::convert::From<PercentileThroughputCutoffs> for PreferredMinThroughpu
     }
 }
 ///A preset without version details.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct Preset {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -20805,7 +26747,27 @@ pub struct Preset {
     pub updated_at: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    Preset {
+        created_at: "created_at" => opt,
+        creator_user_id: "creator_user_id" => opt,
+        description: "description" => opt,
+        designated_version_id: "designated_version_id" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        slug: "slug" => opt,
+        status: "status" => opt,
+        status_updated_at: "status_updated_at" => opt,
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A specific version of a preset, containing config and optional system prompt.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -20831,7 +26793,7 @@ for PresetDesignatedVersion {
     }
 }
 ///A specific version of a preset, containing config and optional system prompt.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PresetDesignatedVersionInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<
@@ -20851,6 +26813,22 @@ pub struct PresetDesignatedVersionInner {
     pub updated_at: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    PresetDesignatedVersionInner {
+        config: "config" => opt,
+        created_at: "created_at" => opt,
+        creator_id: "creator_id" => opt,
+        id: "id" => opt,
+        preset_id: "preset_id" => opt,
+        system_prompt: "system_prompt" => opt,
+        updated_at: "updated_at" => opt,
+        version: "version" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -20863,7 +26841,7 @@ open_enum! {
 }
 
 ///A preset with its currently designated version.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PresetWithDesignatedVersion {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -20889,9 +26867,30 @@ pub struct PresetWithDesignatedVersion {
     pub updated_at: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    PresetWithDesignatedVersion {
+        created_at: "created_at" => opt,
+        creator_user_id: "creator_user_id" => opt,
+        description: "description" => opt,
+        designated_version: "designated_version" => opt,
+        designated_version_id: "designated_version_id" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        slug: "slug" => opt,
+        status: "status" => opt,
+        status_updated_at: "status_updated_at" => opt,
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Web search preview tool configuration (2025-03-11 version)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct Preview20250311WebSearchServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub engine: ::std::option::Option<WebSearchEngineEnum>,
@@ -20914,20 +26913,22 @@ pub struct Preview20250311WebSearchServerTool {
     pub type_: Preview20250311WebSearchServerToolType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<PreviewWebSearchUserLocation>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for Preview20250311WebSearchServerTool {
-    fn default() -> Self {
-        Self {
-            engine: Default::default(),
-            filters: Default::default(),
-            max_results: Default::default(),
-            max_uses: Default::default(),
-            mode: Default::default(),
-            search_context_size: Default::default(),
-            type_: defaults::preview20250311_web_search_server_tool_type(),
-            user_location: Default::default(),
-        }
+
+lean_deserialize! {
+    Preview20250311WebSearchServerTool {
+        engine: "engine" => opt,
+        filters: "filters" => opt,
+        max_results: "max_results" => opt,
+        max_uses: "max_uses" => opt,
+        mode: "mode" => opt,
+        search_context_size: "search_context_size" => opt,
+        type_: "type" => default_with(defaults::preview20250311_web_search_server_tool_type),
+        user_location: "user_location" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -20943,7 +26944,7 @@ impl ::std::default::Default for Preview20250311WebSearchServerToolType {
     }
 }
 ///Web search preview tool configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PreviewWebSearchServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub engine: ::std::option::Option<WebSearchEngineEnum>,
@@ -20963,20 +26964,22 @@ pub struct PreviewWebSearchServerTool {
     pub type_: PreviewWebSearchServerToolType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<PreviewWebSearchUserLocation>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for PreviewWebSearchServerTool {
-    fn default() -> Self {
-        Self {
-            engine: Default::default(),
-            filters: Default::default(),
-            max_results: Default::default(),
-            max_uses: Default::default(),
-            mode: Default::default(),
-            search_context_size: Default::default(),
-            type_: defaults::preview_web_search_server_tool_type(),
-            user_location: Default::default(),
-        }
+
+lean_deserialize! {
+    PreviewWebSearchServerTool {
+        engine: "engine" => opt,
+        filters: "filters" => opt,
+        max_results: "max_results" => opt,
+        max_uses: "max_uses" => opt,
+        mode: "mode" => opt,
+        search_context_size: "search_context_size" => opt,
+        type_: "type" => default_with(defaults::preview_web_search_server_tool_type),
+        user_location: "user_location" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -21016,7 +27019,7 @@ for PreviewWebSearchUserLocation {
     }
 }
 ///`PreviewWebSearchUserLocationInner`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PreviewWebSearchUserLocationInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
@@ -21031,17 +27034,19 @@ pub struct PreviewWebSearchUserLocationInner {
         default = "defaults::preview_web_search_user_location_inner_type"
     )]
     pub type_: PreviewWebSearchUserLocationInnerType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for PreviewWebSearchUserLocationInner {
-    fn default() -> Self {
-        Self {
-            city: Default::default(),
-            country: Default::default(),
-            region: Default::default(),
-            timezone: Default::default(),
-            type_: defaults::preview_web_search_user_location_inner_type(),
-        }
+
+lean_deserialize! {
+    PreviewWebSearchUserLocationInner {
+        city: "city" => opt,
+        country: "country" => opt,
+        region: "region" => opt,
+        timezone: "timezone" => opt,
+        type_: "type" => default_with(defaults::preview_web_search_user_location_inner_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -21057,7 +27062,7 @@ impl ::std::default::Default for PreviewWebSearchUserLocationInnerType {
     }
 }
 ///A conditional override of the base pricing. An entry applies only when all of its condition fields (e.g. min_prompt_tokens, or the utc_start/utc_end time window) match the request; among applicable entries, later entries win per price key; price keys absent from an entry inherit the base price.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PricingOverride {
     ///Overridden price in USD per audio input token
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21089,7 +27094,26 @@ pub struct PricingOverride {
     ///Condition: inclusive start of a daily UTC time window as an HHMM clock number (e.g. 100 = 01:00, 1030 = 10:30). The entry applies while the current UTC time is inside the half-open window [utc_start, utc_end), which may wrap past midnight (utc_start > utc_end).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub utc_start: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    PricingOverride {
+        audio: "audio" => opt,
+        completion: "completion" => opt,
+        input_audio_cache: "input_audio_cache" => opt,
+        input_cache_read: "input_cache_read" => opt,
+        input_cache_write: "input_cache_write" => opt,
+        input_cache_write_1h: "input_cache_write_1h" => opt,
+        min_prompt_tokens: "min_prompt_tokens" => opt,
+        prompt: "prompt" => opt,
+        utc_end: "utc_end" => opt,
+        utc_start: "utc_start" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Marks an explicit prompt-cache boundary on this content block (OpenAI-style). Everything through the block carrying this marker is part of the candidate cached prefix. Supported natively by OpenAI GPT-5.6 and newer; on providers that use Anthropic-style `cache_control`, OpenRouter converts the marker to that format automatically.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -21113,17 +27137,19 @@ for PromptCacheBreakpoint {
     }
 }
 ///Marks an explicit prompt-cache boundary on this content block (OpenAI-style). Everything through the block carrying this marker is part of the candidate cached prefix. Supported natively by OpenAI GPT-5.6 and newer; on providers that use Anthropic-style `cache_control`, OpenRouter converts the marker to that format automatically.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PromptCacheBreakpointInner {
     #[serde(default = "defaults::prompt_cache_breakpoint_inner_mode")]
     pub mode: PromptCacheBreakpointInnerMode,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for PromptCacheBreakpointInner {
-    fn default() -> Self {
-        Self {
-            mode: defaults::prompt_cache_breakpoint_inner_mode(),
-        }
+
+lean_deserialize! {
+    PromptCacheBreakpointInner {
+        mode: "mode" => default_with(defaults::prompt_cache_breakpoint_inner_mode),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -21161,20 +27187,22 @@ for PromptCacheOptions {
     }
 }
 ///Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PromptCacheOptionsInner {
     #[serde(default = "defaults::prompt_cache_options_inner_mode")]
     pub mode: PromptCacheOptionsInnerMode,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for PromptCacheOptionsInner {
-    fn default() -> Self {
-        Self {
-            mode: defaults::prompt_cache_options_inner_mode(),
-            ttl: Default::default(),
-        }
+
+lean_deserialize! {
+    PromptCacheOptionsInner {
+        mode: "mode" => default_with(defaults::prompt_cache_options_inner_mode),
+        ttl: "ttl" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -21311,7 +27339,7 @@ open_enum! {
 }
 
 ///Provider-specific options keyed by provider slug. Only options for the matched provider are forwarded; the rest are ignored. Unrecognized keys are silently dropped.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ProviderOptions {
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub ai21: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -21707,7 +27735,152 @@ pub struct ProviderOptions {
         skip_serializing_if = "::serde_json::Map::is_empty"
     )]
     pub z_ai: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ProviderOptions {
+        ai21: "ai21" => default,
+        aion_labs: "aion-labs" => default,
+        akashml: "akashml" => default,
+        alibaba: "alibaba" => default,
+        amazon_bedrock: "amazon-bedrock" => default,
+        amazon_bedrock_claude_on_aws: "amazon-bedrock/claude-on-aws" => default,
+        amazon_nova: "amazon-nova" => default,
+        ambient: "ambient" => default,
+        anthropic: "anthropic" => default,
+        anthropic_2: "anthropic/2" => default,
+        anyscale: "anyscale" => default,
+        arcee_ai: "arcee-ai" => default,
+        atlas_cloud: "atlas-cloud" => default,
+        atoma: "atoma" => default,
+        avian: "avian" => default,
+        azure: "azure" => default,
+        baidu: "baidu" => default,
+        baseten: "baseten" => default,
+        black_forest_labs: "black-forest-labs" => default,
+        byteplus: "byteplus" => default,
+        centml: "centml" => default,
+        cerebras: "cerebras" => default,
+        chutes: "chutes" => default,
+        cirrascale: "cirrascale" => default,
+        clarifai: "clarifai" => default,
+        claude_on_aws: "claude-on-aws" => default,
+        cloudflare: "cloudflare" => default,
+        cohere: "cohere" => default,
+        coreweave: "coreweave" => default,
+        crofai: "crofai" => default,
+        crucible: "crucible" => default,
+        crusoe: "crusoe" => default,
+        darkbloom: "darkbloom" => default,
+        databricks: "databricks" => default,
+        decart: "decart" => default,
+        deepgram: "deepgram" => default,
+        deepinfra: "deepinfra" => default,
+        deepseek: "deepseek" => default,
+        dekallm: "dekallm" => default,
+        digitalocean: "digitalocean" => default,
+        enfer: "enfer" => default,
+        fake_provider: "fake-provider" => default,
+        featherless: "featherless" => default,
+        fireworks: "fireworks" => default,
+        fish_audio: "fish-audio" => default,
+        friendli: "friendli" => default,
+        gmicloud: "gmicloud" => default,
+        google_ai_studio: "google-ai-studio" => default,
+        google_vertex: "google-vertex" => default,
+        gopomelo: "gopomelo" => default,
+        groq: "groq" => default,
+        heygen: "heygen" => default,
+        huggingface: "huggingface" => default,
+        hyperbolic: "hyperbolic" => default,
+        hyperbolic_quantized: "hyperbolic-quantized" => default,
+        inception: "inception" => default,
+        inceptron: "inceptron" => default,
+        inferact_vllm: "inferact-vllm" => default,
+        inference_net: "inference-net" => default,
+        infermatic: "infermatic" => default,
+        inflection: "inflection" => default,
+        inocloud: "inocloud" => default,
+        io_net: "io-net" => default,
+        ionstream: "ionstream" => default,
+        klusterai: "klusterai" => default,
+        krea: "krea" => default,
+        lambda: "lambda" => default,
+        lepton: "lepton" => default,
+        liquid: "liquid" => default,
+        lynn: "lynn" => default,
+        lynn_private: "lynn-private" => default,
+        makora: "makora" => default,
+        mancer: "mancer" => default,
+        mancer_old: "mancer-old" => default,
+        mara: "mara" => default,
+        meta: "meta" => default,
+        minimax: "minimax" => default,
+        mistral: "mistral" => default,
+        modal: "modal" => default,
+        modelrun: "modelrun" => default,
+        modular: "modular" => default,
+        moonshotai: "moonshotai" => default,
+        morph: "morph" => default,
+        ncompass: "ncompass" => default,
+        nebius: "nebius" => default,
+        nex_agi: "nex-agi" => default,
+        nextbit: "nextbit" => default,
+        nineteen: "nineteen" => default,
+        novita: "novita" => default,
+        nvidia: "nvidia" => default,
+        octoai: "octoai" => default,
+        open_inference: "open-inference" => default,
+        openai: "openai" => default,
+        parasail: "parasail" => default,
+        perceptron: "perceptron" => default,
+        perplexity: "perplexity" => default,
+        phala: "phala" => default,
+        poolside: "poolside" => default,
+        quiver: "quiver" => default,
+        recraft: "recraft" => default,
+        recursal: "recursal" => default,
+        reflection: "reflection" => default,
+        reka: "reka" => default,
+        relace: "relace" => default,
+        replicate: "replicate" => default,
+        runway: "runway" => default,
+        sail_research: "sail-research" => default,
+        sakana: "sakana" => default,
+        sakana_ai: "sakana-ai" => default,
+        sambanova: "sambanova" => default,
+        sambanova_cloaked: "sambanova-cloaked" => default,
+        seed: "seed" => default,
+        sf_compute: "sf-compute" => default,
+        siliconflow: "siliconflow" => default,
+        sourceful: "sourceful" => default,
+        stealth: "stealth" => default,
+        stepfun: "stepfun" => default,
+        streamlake: "streamlake" => default,
+        switchpoint: "switchpoint" => default,
+        targon: "targon" => default,
+        tencent: "tencent" => default,
+        tenstorrent: "tenstorrent" => default,
+        thinkingmachines: "thinkingmachines" => default,
+        together: "together" => default,
+        together_lite: "together-lite" => default,
+        ubicloud: "ubicloud" => default,
+        upstage: "upstage" => default,
+        venice: "venice" => default,
+        voyageai: "voyageai" => default,
+        wafer: "wafer" => default,
+        wandb: "wandb" => default,
+        wandb_legacy: "wandb-legacy" => default,
+        x01ai: "01ai" => default,
+        xai: "xai" => default,
+        xiaomi: "xiaomi" => default,
+        z_ai: "z-ai" => default,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///When multiple model providers are available, optionally indicate your routing preference.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -21731,7 +27904,7 @@ for ProviderPreferences {
     }
 }
 ///When multiple model providers are available, optionally indicate your routing preference.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ProviderPreferencesInner {
     /**Whether to allow backup providers to serve requests
 - true: (default) when the primary provider (or your custom providers in "order") is unavailable, use the next best provider.
@@ -21776,6 +27949,27 @@ pub struct ProviderPreferencesInner {
     ///Whether to restrict routing to only ZDR (Zero Data Retention) endpoints. When true, only endpoints that do not retain prompts will be used.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zdr: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ProviderPreferencesInner {
+        allow_fallbacks: "allow_fallbacks" => opt,
+        data_collection: "data_collection" => opt,
+        enforce_distillable_text: "enforce_distillable_text" => opt,
+        ignore: "ignore" => opt,
+        max_price: "max_price" => opt,
+        only: "only" => opt,
+        order: "order" => opt,
+        preferred_max_latency: "preferred_max_latency" => opt,
+        preferred_min_throughput: "preferred_min_throughput" => opt,
+        quantizations: "quantizations" => opt,
+        require_parameters: "require_parameters" => opt,
+        sort: "sort" => opt,
+        zdr: "zdr" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -21810,7 +28004,7 @@ impl ::std::convert::From<ProviderName> for ProviderPreferencesInnerIgnoreItem {
     }
 }
 ///The object specifying the maximum price you want to pay for this request. USD price per million tokens, for prompt and completion.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ProviderPreferencesInnerMaxPrice {
     ///Maximum price in USD per audio unit
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21827,7 +28021,21 @@ pub struct ProviderPreferencesInnerMaxPrice {
     ///Maximum price in USD per request
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ProviderPreferencesInnerMaxPrice {
+        audio: "audio" => opt,
+        completion: "completion" => opt,
+        image: "image" => opt,
+        prompt: "prompt" => opt,
+        request: "request" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ProviderPreferencesInnerOnlyItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -21869,7 +28077,7 @@ impl ::std::convert::From<ProviderName> for ProviderPreferencesInnerOrderItem {
     }
 }
 ///Details of a provider response for a generation attempt
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ProviderResponse {
     ///Internal endpoint identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21895,6 +28103,22 @@ pub struct ProviderResponse {
     ///HTTP status code from the provider
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ProviderResponse {
+        endpoint_id: "endpoint_id" => opt,
+        id: "id" => opt,
+        is_byok: "is_byok" => opt,
+        latency: "latency" => opt,
+        model_permaslug: "model_permaslug" => opt,
+        provider_name: "provider_name" => opt,
+        routed_service_tier: "routed_service_tier" => opt,
+        status: "status" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -22044,7 +28268,7 @@ open_enum! {
 }
 
 ///The provider sorting strategy (price, throughput, latency)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ProviderSortConfig {
     ///The provider sorting strategy (price, throughput, latency)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22052,6 +28276,16 @@ pub struct ProviderSortConfig {
     ///Partitioning strategy for sorting: "model" (default) groups endpoints by model before sorting (fallback models remain fallbacks), "none" sorts all endpoints together regardless of model.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub partition: ::std::option::Option<ProviderSortConfigPartition>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ProviderSortConfig {
+        by: "by" => opt,
+        partition: "partition" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -22073,7 +28307,7 @@ open_enum! {
 }
 
 ///Information about a specific model endpoint
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PublicEndpoint {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context_length: ::std::option::Option<i64>,
@@ -22118,9 +28352,37 @@ pub struct PublicEndpoint {
     ///Uptime percentage over the last 5 minutes, calculated as successful requests / (successful + error requests) * 100. Rate-limited requests are excluded. Returns null if insufficient data.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uptime_last_5m: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    PublicEndpoint {
+        context_length: "context_length" => opt,
+        latency_last_30m: "latency_last_30m" => opt,
+        max_completion_tokens: "max_completion_tokens" => opt,
+        max_prompt_tokens: "max_prompt_tokens" => opt,
+        model_id: "model_id" => opt,
+        model_name: "model_name" => opt,
+        name: "name" => opt,
+        pricing: "pricing" => opt,
+        provider_name: "provider_name" => opt,
+        quantization: "quantization" => opt,
+        status: "status" => opt,
+        supported_parameters: "supported_parameters" => opt,
+        supports_implicit_caching: "supports_implicit_caching" => opt,
+        supports_voice_cloning: "supports_voice_cloning" => opt,
+        tag: "tag" => opt,
+        throughput_last_30m: "throughput_last_30m" => opt,
+        uptime_last_1d: "uptime_last_1d" => opt,
+        uptime_last_30m: "uptime_last_30m" => opt,
+        uptime_last_5m: "uptime_last_5m" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`PublicEndpointPricing`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PublicEndpointPricing {
     ///Price in USD per audio input token
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22170,9 +28432,34 @@ pub struct PublicEndpointPricing {
     ///Price in USD per web search
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_search: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    PublicEndpointPricing {
+        audio: "audio" => opt,
+        audio_output: "audio_output" => opt,
+        completion: "completion" => opt,
+        discount: "discount" => opt,
+        image: "image" => opt,
+        image_output: "image_output" => opt,
+        image_token: "image_token" => opt,
+        input_audio_cache: "input_audio_cache" => opt,
+        input_cache_read: "input_cache_read" => opt,
+        input_cache_write: "input_cache_write" => opt,
+        input_cache_write_1h: "input_cache_write_1h" => opt,
+        internal_reasoning: "internal_reasoning" => opt,
+        overrides: "overrides" => opt,
+        prompt: "prompt" => opt,
+        request: "request" => opt,
+        web_search: "web_search" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Pricing information for the model
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct PublicPricing {
     ///Price in USD per audio input token
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22222,6 +28509,30 @@ pub struct PublicPricing {
     ///Price in USD per web search
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_search: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    PublicPricing {
+        audio: "audio" => opt,
+        audio_output: "audio_output" => opt,
+        completion: "completion" => opt,
+        discount: "discount" => opt,
+        image: "image" => opt,
+        image_output: "image_output" => opt,
+        image_token: "image_token" => opt,
+        input_audio_cache: "input_audio_cache" => opt,
+        input_cache_read: "input_cache_read" => opt,
+        input_cache_write: "input_cache_write" => opt,
+        input_cache_write_1h: "input_cache_write_1h" => opt,
+        internal_reasoning: "internal_reasoning" => opt,
+        overrides: "overrides" => opt,
+        prompt: "prompt" => opt,
+        request: "request" => opt,
+        web_search: "web_search" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -22243,7 +28554,7 @@ open_enum! {
 }
 
 ///`QueryAnalyticsBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct QueryAnalyticsBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22270,9 +28581,29 @@ pub struct QueryAnalyticsBody {
     pub order_by: ::std::option::Option<QueryAnalyticsBodyOrderBy>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_range: ::std::option::Option<QueryAnalyticsBodyTimeRange>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    QueryAnalyticsBody {
+        classifier_dimensions: "classifier_dimensions" => opt,
+        classifier_filters: "classifier_filters" => opt,
+        dimensions: "dimensions" => default,
+        filters: "filters" => default,
+        granularity: "granularity" => opt,
+        group_limit: "group_limit" => opt,
+        limit: "limit" => opt,
+        metrics: "metrics" => req,
+        order_by: "order_by" => opt,
+        time_range: "time_range" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Group results by custom classifier tags, breaking down metrics by the specified dimension values. Requires an active classifier on the workspace.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct QueryAnalyticsBodyClassifierDimensions {
     ///UUID of the classifier whose tags to group by.
@@ -22282,17 +28613,42 @@ pub struct QueryAnalyticsBodyClassifierDimensions {
     ///When true, also include generations that have no tag from this classifier. Defaults to false, which returns only classified generations.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub include_nulls: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    QueryAnalyticsBodyClassifierDimensions {
+        classifier_id: "classifier_id" => req,
+        dimension_names: "dimension_names" => default,
+        include_nulls: "include_nulls" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Filter results to generations with specific classifier tag values. Can be combined with classifier_dimensions (must use the same classifier_id) or used independently with standard dimensions.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct QueryAnalyticsBodyClassifierFilters {
     ///UUID of the classifier whose tags to filter by. Must match classifier_dimensions.classifier_id when both are specified.
     pub classifier_id: ::std::string::String,
     pub filters: ::std::vec::Vec<QueryAnalyticsBodyClassifierFiltersFiltersItem>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    QueryAnalyticsBodyClassifierFilters {
+        classifier_id: "classifier_id" => req,
+        filters: "filters" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`QueryAnalyticsBodyClassifierFiltersFiltersItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct QueryAnalyticsBodyClassifierFiltersFiltersItem {
     ///Classifier dimension name to filter on (snake_case identifier, e.g. "department", "work_type").
@@ -22301,7 +28657,20 @@ pub struct QueryAnalyticsBodyClassifierFiltersFiltersItem {
     pub operator: ::std::string::String,
     ///Filter value. Use a scalar (string or number) for eq/neq, or an array for in/not_in.
     pub value: QueryAnalyticsBodyClassifierFiltersFiltersItemValue,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    QueryAnalyticsBodyClassifierFiltersFiltersItem {
+        field: "field" => req,
+        operator: "operator" => req,
+        value: "value" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Filter value. Use a scalar (string or number) for eq/neq, or an array for in/not_in.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -22355,7 +28724,7 @@ for QueryAnalyticsBodyClassifierFiltersFiltersItemValueArrayItem {
     }
 }
 ///`QueryAnalyticsBodyFiltersItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct QueryAnalyticsBodyFiltersItem {
     ///Dimension to filter on. Use the /meta endpoint for available dimensions.
@@ -22367,7 +28736,21 @@ pub struct QueryAnalyticsBodyFiltersItem {
     pub operator: ::std::string::String,
     ///Filter value (scalar or array depending on operator). Several dimensions are enriched in responses (returned as human-readable labels), but filters must use the underlying ID: `api_key_id` — numeric ID (from generation metadata) or key hash (64-char hex from GET /api/v1/keys, resolved server-side); `user` — Clerk user ID (e.g. "user_abc123"), not the display name; `workspace` — workspace UUID, not the workspace name (filtering or grouping by the account default workspace also covers activity recorded before workspace resolution existed, which is attributed to that default workspace); `app` — numeric app ID, not the app title; `model` — permaslug (e.g. "openai/gpt-4o"), not the display name. Other dimensions (provider, origin, country, etc.) are not enriched and accept the value as returned.
     pub value: QueryAnalyticsBodyFiltersItemValue,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    QueryAnalyticsBodyFiltersItem {
+        field: "field" => req,
+        include_unset: "include_unset" => opt,
+        operator: "operator" => req,
+        value: "value" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Filter value (scalar or array depending on operator). Several dimensions are enriched in responses (returned as human-readable labels), but filters must use the underlying ID: `api_key_id` — numeric ID (from generation metadata) or key hash (64-char hex from GET /api/v1/keys, resolved server-side); `user` — Clerk user ID (e.g. "user_abc123"), not the display name; `workspace` — workspace UUID, not the workspace name (filtering or grouping by the account default workspace also covers activity recorded before workspace resolution existed, which is attributed to that default workspace); `app` — numeric app ID, not the app title; `model` — permaslug (e.g. "openai/gpt-4o"), not the display name. Other dimensions (provider, origin, country, etc.) are not enriched and accept the value as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -22416,12 +28799,23 @@ impl ::std::convert::From<f64> for QueryAnalyticsBodyFiltersItemValueArrayItem {
     }
 }
 ///`QueryAnalyticsBodyOrderBy`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct QueryAnalyticsBodyOrderBy {
     pub direction: QueryAnalyticsBodyOrderByDirection,
     ///Field to order by: a metric included in `metrics` (or "request_count", which may be ordered by without being requested), a requested dimension, or "date".
     pub field: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    QueryAnalyticsBodyOrderBy {
+        direction: "direction" => req,
+        field: "field" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -22434,21 +28828,44 @@ open_enum! {
 }
 
 ///`QueryAnalyticsBodyTimeRange`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct QueryAnalyticsBodyTimeRange {
     pub end: ::std::string::String,
     pub start: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    QueryAnalyticsBodyTimeRange {
+        end: "end" => req,
+        start: "start" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`QueryAnalyticsResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct QueryAnalyticsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<QueryAnalyticsResponseData>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    QueryAnalyticsResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`QueryAnalyticsResponseData`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct QueryAnalyticsResponseData {
     #[serde(rename = "cachedAt", skip_serializing_if = "::std::option::Option::is_none")]
@@ -22462,9 +28879,23 @@ pub struct QueryAnalyticsResponseData {
     ///Warnings about filter resolution issues (e.g. unresolvable api_key_id hashes). The query still runs normally; these inform the caller that some filter values could not be resolved.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    QueryAnalyticsResponseData {
+        cached_at: "cachedAt" => opt,
+        data: "data" => opt,
+        metadata: "metadata" => opt,
+        warnings: "warnings" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`QueryAnalyticsResponseDataMetadata`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct QueryAnalyticsResponseDataMetadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22473,9 +28904,22 @@ pub struct QueryAnalyticsResponseDataMetadata {
     pub row_count: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub truncated: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    QueryAnalyticsResponseDataMetadata {
+        query_time_ms: "query_time_ms" => opt,
+        row_count: "row_count" => opt,
+        truncated: "truncated" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A parameter that accepts any value within an inclusive numeric range.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct RangeCapability {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max: ::std::option::Option<f64>,
@@ -22483,15 +28927,17 @@ pub struct RangeCapability {
     pub min: ::std::option::Option<f64>,
     #[serde(rename = "type", default = "defaults::range_capability_type")]
     pub type_: RangeCapabilityType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for RangeCapability {
-    fn default() -> Self {
-        Self {
-            max: Default::default(),
-            min: Default::default(),
-            type_: defaults::range_capability_type(),
-        }
+
+lean_deserialize! {
+    RangeCapability {
+        max: "max" => opt,
+        min: "min" => opt,
+        type_: "type" => default_with(defaults::range_capability_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -22507,7 +28953,7 @@ impl ::std::default::Default for RangeCapabilityType {
     }
 }
 ///`RankingsDailyItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct RankingsDailyItem {
     ///UTC calendar date the row is aggregated over (YYYY-MM-DD).
@@ -22519,9 +28965,22 @@ pub struct RankingsDailyItem {
     ///Sum of `prompt_tokens + completion_tokens` for the day, returned as a decimal string so 64-bit values are not truncated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    RankingsDailyItem {
+        date: "date" => opt,
+        model_permaslug: "model_permaslug" => opt,
+        total_tokens: "total_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`RankingsDailyMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct RankingsDailyMeta {
     ///ISO-8601 timestamp of when the response was generated. Reflects data-freshness because the underlying materialized view continuously ingests upstream events.
@@ -22536,17 +28995,19 @@ pub struct RankingsDailyMeta {
     ///Dataset version. Field names and grain are stable for the life of `v1`.
     #[serde(default = "defaults::rankings_daily_meta_version")]
     pub version: RankingsDailyMetaVersion,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for RankingsDailyMeta {
-    fn default() -> Self {
-        Self {
-            as_of: Default::default(),
-            end_date: Default::default(),
-            start_date: Default::default(),
-            version: defaults::rankings_daily_meta_version(),
-        }
+lean_deserialize! {
+    RankingsDailyMeta {
+        as_of: "as_of" => opt,
+        end_date: "end_date" => opt,
+        start_date: "start_date" => opt,
+        version: "version" => default_with(defaults::rankings_daily_meta_version),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -22564,7 +29025,7 @@ impl ::std::default::Default for RankingsDailyMetaVersion {
     }
 }
 ///`RankingsDailyResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct RankingsDailyResponse {
     ///Up to 51 rows per day — the top 50 public models by `total_tokens` for each UTC calendar date in the window, plus one aggregated `other` row summing every model outside that top 50 (omitted when the long tail is empty). Rows are sorted by `date` ascending, then by `total_tokens` descending, with `other` pinned last within its date. Ties between real models break alphabetically on `model_permaslug` so the order is stable across requests.
@@ -22575,6 +29036,16 @@ pub struct RankingsDailyResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    RankingsDailyResponse {
+        data: "data" => opt,
+        meta: "meta" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Configuration for reasoning mode in the response
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -22598,7 +29069,7 @@ for ReasoningConfig {
     }
 }
 ///Configuration for reasoning mode in the response
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ReasoningConfigInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<ReasoningContext>,
@@ -22612,6 +29083,20 @@ pub struct ReasoningConfigInner {
     pub mode: ::std::option::Option<ReasoningMode>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<ReasoningSummaryVerbosity>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ReasoningConfigInner {
+        context: "context" => opt,
+        effort: "effort" => opt,
+        enabled: "enabled" => opt,
+        max_tokens: "max_tokens" => opt,
+        mode: "mode" => opt,
+        summary: "summary" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -22624,7 +29109,7 @@ open_enum! {
 }
 
 ///Event emitted when reasoning text delta is streamed
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ReasoningDeltaEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content_index: ::std::option::Option<i64>,
@@ -22638,18 +29123,20 @@ pub struct ReasoningDeltaEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::reasoning_delta_event_type")]
     pub type_: ReasoningDeltaEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ReasoningDeltaEvent {
-    fn default() -> Self {
-        Self {
-            content_index: Default::default(),
-            delta: Default::default(),
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::reasoning_delta_event_type(),
-        }
+
+lean_deserialize! {
+    ReasoningDeltaEvent {
+        content_index: "content_index" => opt,
+        delta: "delta" => opt,
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::reasoning_delta_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -22665,7 +29152,7 @@ impl ::std::default::Default for ReasoningDeltaEventType {
     }
 }
 ///Reasoning detail encrypted schema
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ReasoningDetailEncrypted {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::string::String>,
@@ -22681,6 +29168,17 @@ pub struct ReasoningDetailEncrypted {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    ReasoningDetailEncrypted {
+        data: "data" => opt,
+        format: "format" => opt,
+        id: "id" => opt,
+        index: "index" => opt,
+        type_: "type" => default_with(defaults::reasoning_detail_encrypted_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `ReasoningDetailEncryptedType`
     pub enum ReasoningDetailEncryptedType {
@@ -22694,7 +29192,7 @@ impl ::std::default::Default for ReasoningDetailEncryptedType {
     }
 }
 ///Record of an OpenRouter server-tool invocation (e.g. openrouter:fusion), carried in reasoning_details so a prior tool call can be rehydrated into a later turn of the same conversation.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ReasoningDetailServerToolCall {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub arguments: ::std::option::Option<::std::string::String>,
@@ -22719,6 +29217,20 @@ pub struct ReasoningDetailServerToolCall {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    ReasoningDetailServerToolCall {
+        arguments: "arguments" => opt,
+        format: "format" => opt,
+        id: "id" => opt,
+        index: "index" => opt,
+        result: "result" => opt,
+        tool_call_id: "tool_call_id" => opt,
+        tool_name: "tool_name" => opt,
+        type_: "type" => default_with(defaults::reasoning_detail_server_tool_call_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `ReasoningDetailServerToolCallType`
     pub enum ReasoningDetailServerToolCallType {
@@ -22732,7 +29244,7 @@ impl ::std::default::Default for ReasoningDetailServerToolCallType {
     }
 }
 ///Reasoning detail summary schema
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ReasoningDetailSummary {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<ReasoningFormat>,
@@ -22748,6 +29260,17 @@ pub struct ReasoningDetailSummary {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    ReasoningDetailSummary {
+        format: "format" => opt,
+        id: "id" => opt,
+        index: "index" => opt,
+        summary: "summary" => opt,
+        type_: "type" => default_with(defaults::reasoning_detail_summary_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `ReasoningDetailSummaryType`
     pub enum ReasoningDetailSummaryType {
@@ -22761,7 +29284,7 @@ impl ::std::default::Default for ReasoningDetailSummaryType {
     }
 }
 ///Reasoning detail text schema
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ReasoningDetailText {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<ReasoningFormat>,
@@ -22779,6 +29302,18 @@ pub struct ReasoningDetailText {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    ReasoningDetailText {
+        format: "format" => opt,
+        id: "id" => opt,
+        index: "index" => opt,
+        signature: "signature" => opt,
+        text: "text" => opt,
+        type_: "type" => default_with(defaults::reasoning_detail_text_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `ReasoningDetailTextType`
     pub enum ReasoningDetailTextType {
@@ -22792,7 +29327,7 @@ impl ::std::default::Default for ReasoningDetailTextType {
     }
 }
 ///Event emitted when reasoning text streaming is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ReasoningDoneEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content_index: ::std::option::Option<i64>,
@@ -22806,18 +29341,20 @@ pub struct ReasoningDoneEvent {
     pub text: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::reasoning_done_event_type")]
     pub type_: ReasoningDoneEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ReasoningDoneEvent {
-    fn default() -> Self {
-        Self {
-            content_index: Default::default(),
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            text: Default::default(),
-            type_: defaults::reasoning_done_event_type(),
-        }
+
+lean_deserialize! {
+    ReasoningDoneEvent {
+        content_index: "content_index" => opt,
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        text: "text" => opt,
+        type_: "type" => default_with(defaults::reasoning_done_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -22862,7 +29399,7 @@ open_enum! {
 }
 
 ///Reasoning output item with signature and format extensions
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ReasoningItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::vec::Vec<ReasoningTextContent>>,
@@ -22878,6 +29415,22 @@ pub struct ReasoningItem {
     pub summary: ::std::vec::Vec<ReasoningSummaryText>,
     #[serde(rename = "type")]
     pub type_: ReasoningItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ReasoningItem {
+        content: "content" => opt,
+        encrypted_content: "encrypted_content" => opt,
+        format: "format" => opt,
+        id: "id" => req,
+        signature: "signature" => opt,
+        status: "status" => opt,
+        summary: "summary" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -22905,7 +29458,7 @@ open_enum! {
 }
 
 ///Event emitted when a reasoning summary part is added
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ReasoningSummaryPartAddedEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
@@ -22922,18 +29475,20 @@ pub struct ReasoningSummaryPartAddedEvent {
         default = "defaults::reasoning_summary_part_added_event_type"
     )]
     pub type_: ReasoningSummaryPartAddedEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ReasoningSummaryPartAddedEvent {
-    fn default() -> Self {
-        Self {
-            item_id: Default::default(),
-            output_index: Default::default(),
-            part: Default::default(),
-            sequence_number: Default::default(),
-            summary_index: Default::default(),
-            type_: defaults::reasoning_summary_part_added_event_type(),
-        }
+
+lean_deserialize! {
+    ReasoningSummaryPartAddedEvent {
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        part: "part" => opt,
+        sequence_number: "sequence_number" => opt,
+        summary_index: "summary_index" => opt,
+        type_: "type" => default_with(defaults::reasoning_summary_part_added_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -22949,7 +29504,7 @@ impl ::std::default::Default for ReasoningSummaryPartAddedEventType {
     }
 }
 ///Event emitted when a reasoning summary part is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ReasoningSummaryPartDoneEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
@@ -22966,18 +29521,20 @@ pub struct ReasoningSummaryPartDoneEvent {
         default = "defaults::reasoning_summary_part_done_event_type"
     )]
     pub type_: ReasoningSummaryPartDoneEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ReasoningSummaryPartDoneEvent {
-    fn default() -> Self {
-        Self {
-            item_id: Default::default(),
-            output_index: Default::default(),
-            part: Default::default(),
-            sequence_number: Default::default(),
-            summary_index: Default::default(),
-            type_: defaults::reasoning_summary_part_done_event_type(),
-        }
+
+lean_deserialize! {
+    ReasoningSummaryPartDoneEvent {
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        part: "part" => opt,
+        sequence_number: "sequence_number" => opt,
+        summary_index: "summary_index" => opt,
+        type_: "type" => default_with(defaults::reasoning_summary_part_done_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -22993,23 +29550,26 @@ impl ::std::default::Default for ReasoningSummaryPartDoneEventType {
     }
 }
 ///`ReasoningSummaryText`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ReasoningSummaryText {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::reasoning_summary_text_type")]
     pub type_: ReasoningSummaryTextType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ReasoningSummaryText {
-    fn default() -> Self {
-        Self {
-            text: Default::default(),
-            type_: defaults::reasoning_summary_text_type(),
-        }
+
+lean_deserialize! {
+    ReasoningSummaryText {
+        text: "text" => opt,
+        type_: "type" => default_with(defaults::reasoning_summary_text_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///Event emitted when reasoning summary text delta is streamed
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ReasoningSummaryTextDeltaEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delta: ::std::option::Option<::std::string::String>,
@@ -23026,18 +29586,20 @@ pub struct ReasoningSummaryTextDeltaEvent {
         default = "defaults::reasoning_summary_text_delta_event_type"
     )]
     pub type_: ReasoningSummaryTextDeltaEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ReasoningSummaryTextDeltaEvent {
-    fn default() -> Self {
-        Self {
-            delta: Default::default(),
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            summary_index: Default::default(),
-            type_: defaults::reasoning_summary_text_delta_event_type(),
-        }
+
+lean_deserialize! {
+    ReasoningSummaryTextDeltaEvent {
+        delta: "delta" => opt,
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        summary_index: "summary_index" => opt,
+        type_: "type" => default_with(defaults::reasoning_summary_text_delta_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -23053,7 +29615,7 @@ impl ::std::default::Default for ReasoningSummaryTextDeltaEventType {
     }
 }
 ///Event emitted when reasoning summary text streaming is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ReasoningSummaryTextDoneEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
@@ -23070,18 +29632,20 @@ pub struct ReasoningSummaryTextDoneEvent {
         default = "defaults::reasoning_summary_text_done_event_type"
     )]
     pub type_: ReasoningSummaryTextDoneEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ReasoningSummaryTextDoneEvent {
-    fn default() -> Self {
-        Self {
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            summary_index: Default::default(),
-            text: Default::default(),
-            type_: defaults::reasoning_summary_text_done_event_type(),
-        }
+
+lean_deserialize! {
+    ReasoningSummaryTextDoneEvent {
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        summary_index: "summary_index" => opt,
+        text: "text" => opt,
+        type_: "type" => default_with(defaults::reasoning_summary_text_done_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -23120,20 +29684,22 @@ open_enum! {
 }
 
 ///`ReasoningTextContent`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ReasoningTextContent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::reasoning_text_content_type")]
     pub type_: ReasoningTextContentType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ReasoningTextContent {
-    fn default() -> Self {
-        Self {
-            text: Default::default(),
-            type_: defaults::reasoning_text_content_type(),
-        }
+
+lean_deserialize! {
+    ReasoningTextContent {
+        text: "text" => opt,
+        type_: "type" => default_with(defaults::reasoning_text_content_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -23149,7 +29715,7 @@ impl ::std::default::Default for ReasoningTextContentType {
     }
 }
 ///Event emitted when a refusal delta is streamed
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct RefusalDeltaEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content_index: ::std::option::Option<i64>,
@@ -23163,18 +29729,20 @@ pub struct RefusalDeltaEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::refusal_delta_event_type")]
     pub type_: RefusalDeltaEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for RefusalDeltaEvent {
-    fn default() -> Self {
-        Self {
-            content_index: Default::default(),
-            delta: Default::default(),
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::refusal_delta_event_type(),
-        }
+
+lean_deserialize! {
+    RefusalDeltaEvent {
+        content_index: "content_index" => opt,
+        delta: "delta" => opt,
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::refusal_delta_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -23190,7 +29758,7 @@ impl ::std::default::Default for RefusalDeltaEventType {
     }
 }
 ///Event emitted when refusal streaming is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct RefusalDoneEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content_index: ::std::option::Option<i64>,
@@ -23204,18 +29772,20 @@ pub struct RefusalDoneEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::refusal_done_event_type")]
     pub type_: RefusalDoneEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for RefusalDoneEvent {
-    fn default() -> Self {
-        Self {
-            content_index: Default::default(),
-            item_id: Default::default(),
-            output_index: Default::default(),
-            refusal: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::refusal_done_event_type(),
-        }
+
+lean_deserialize! {
+    RefusalDoneEvent {
+        content_index: "content_index" => opt,
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        refusal: "refusal" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::refusal_done_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -23272,7 +29842,7 @@ impl ::std::convert::From<
     }
 }
 ///A structured document with optional text and/or image content. At least one of `text` or `image` must be provided.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct RerankPostRequestBodyApplicationJsonDocumentsItemMember1 {
     ///An image associated with the document, as a remote URL (http/https) or a base64-encoded data URI (data:image/...).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23280,14 +29850,35 @@ pub struct RerankPostRequestBodyApplicationJsonDocumentsItemMember1 {
     ///The document text
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    RerankPostRequestBodyApplicationJsonDocumentsItemMember1 {
+        image: "image" => opt,
+        text: "text" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ResponseHealingPlugin`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ResponseHealingPlugin {
     ///Set to false to disable the response-healing plugin for this request. Defaults to true.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     pub id: ResponseHealingPluginId,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ResponseHealingPlugin {
+        enabled: "enabled" => opt,
+        id: "id" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -23309,7 +29900,7 @@ open_enum! {
 }
 
 ///`ResponseOutputText`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ResponseOutputText {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
@@ -23321,19 +29912,22 @@ pub struct ResponseOutputText {
     pub text: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::response_output_text_type")]
     pub type_: ResponseOutputTextType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ResponseOutputText {
-    fn default() -> Self {
-        Self {
-            annotations: Default::default(),
-            logprobs: Default::default(),
-            text: Default::default(),
-            type_: defaults::response_output_text_type(),
-        }
+
+lean_deserialize! {
+    ResponseOutputText {
+        annotations: "annotations" => opt,
+        logprobs: "logprobs" => opt,
+        text: "text" => opt,
+        type_: "type" => default_with(defaults::response_output_text_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///`ResponseOutputTextLogprobsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ResponseOutputTextLogprobsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -23345,9 +29939,22 @@ pub struct ResponseOutputTextLogprobsItem {
     pub top_logprobs: ::std::option::Option<
         ::std::vec::Vec<ResponseOutputTextLogprobsItemTopLogprobsItem>,
     >,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ResponseOutputTextLogprobsItem {
+        bytes: "bytes" => opt,
+        logprob: "logprob" => opt,
+        token: "token" => opt,
+        top_logprobs: "top_logprobs" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ResponseOutputTextLogprobsItemTopLogprobsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ResponseOutputTextLogprobsItemTopLogprobsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -23355,6 +29962,17 @@ pub struct ResponseOutputTextLogprobsItemTopLogprobsItem {
     pub logprob: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ResponseOutputTextLogprobsItemTopLogprobsItem {
+        bytes: "bytes" => opt,
+        logprob: "logprob" => opt,
+        token: "token" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -23392,12 +30010,22 @@ for ResponsesErrorField {
     }
 }
 ///Error information returned from the API
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ResponsesErrorFieldInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<ResponsesErrorFieldInnerCode>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ResponsesErrorFieldInner {
+        code: "code" => opt,
+        message: "message" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -23427,7 +30055,7 @@ open_enum! {
 }
 
 ///Request schema for Responses endpoint
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ResponsesRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub background: ::std::option::Option<bool>,
@@ -23517,6 +30145,54 @@ pub struct ResponsesRequest {
     ///A unique identifier representing your end-user, which helps distinguish between different users of your app. This allows your app to identify specific users in case of abuse reports, preventing your entire app from being affected by the actions of individual users. Maximum of 256 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ResponsesRequest {
+        background: "background" => opt,
+        cache_control: "cache_control" => opt,
+        debug: "debug" => opt,
+        frequency_penalty: "frequency_penalty" => opt,
+        image_config: "image_config" => opt,
+        include: "include" => opt,
+        input: "input" => opt,
+        instructions: "instructions" => opt,
+        max_output_tokens: "max_output_tokens" => opt,
+        max_tool_calls: "max_tool_calls" => opt,
+        metadata: "metadata" => opt,
+        modalities: "modalities" => default,
+        model: "model" => opt,
+        models: "models" => default,
+        parallel_tool_calls: "parallel_tool_calls" => opt,
+        plugins: "plugins" => default,
+        presence_penalty: "presence_penalty" => opt,
+        previous_response_id: "previous_response_id" => opt,
+        prompt: "prompt" => opt,
+        prompt_cache_key: "prompt_cache_key" => opt,
+        prompt_cache_options: "prompt_cache_options" => opt,
+        provider: "provider" => opt,
+        reasoning: "reasoning" => opt,
+        route: "route" => opt,
+        safety_identifier: "safety_identifier" => opt,
+        service_tier: "service_tier" => opt,
+        session_id: "session_id" => opt,
+        stop_server_tools_when: "stop_server_tools_when" => opt,
+        store: "store" => opt,
+        stream: "stream" => opt,
+        temperature: "temperature" => opt,
+        text: "text" => opt,
+        tool_choice: "tool_choice" => opt,
+        tools: "tools" => default,
+        top_k: "top_k" => opt,
+        top_logprobs: "top_logprobs" => opt,
+        top_p: "top_p" => opt,
+        trace: "trace" => opt,
+        truncation: "truncation" => opt,
+        user: "user" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -23532,7 +30208,7 @@ open_enum! {
 }
 
 ///Function tool definition
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ResponsesRequestToolsItemFunction {
     ///Withhold this tool from the model until `openrouter:tool_search` finds it. Requires the tool search server tool; at least one tool must remain non-deferred.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23548,6 +30224,20 @@ pub struct ResponsesRequestToolsItemFunction {
     pub strict: ::std::option::Option<bool>,
     #[serde(rename = "type")]
     pub type_: ResponsesRequestToolsItemFunctionType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ResponsesRequestToolsItemFunction {
+        defer_loading: "defer_loading" => opt,
+        description: "description" => opt,
+        name: "name" => req,
+        parameters: "parameters" => opt,
+        strict: "strict" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -23558,13 +30248,23 @@ open_enum! {
 }
 
 ///`ResponsesStreamingResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ResponsesStreamingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<crate::types::StreamEvents>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ResponsesStreamingResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`RouterAttempt`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct RouterAttempt {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
@@ -23572,9 +30272,21 @@ pub struct RouterAttempt {
     pub provider: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    RouterAttempt {
+        model: "model" => opt,
+        provider: "provider" => opt,
+        status: "status" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`RouterParams`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct RouterParams {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quality_floor: ::std::option::Option<f64>,
@@ -23584,6 +30296,15 @@ pub struct RouterParams {
     pub version_group: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    RouterParams {
+        quality_floor: "quality_floor" => opt,
+        throughput_floor: "throughput_floor" => opt,
+        version_group: "version_group" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -23645,7 +30366,7 @@ impl ::std::convert::TryFrom<String> for SandboxSleepAfterSeconds {
     }
 }
 ///`ScimGroup`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ScimGroup {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23660,9 +30381,25 @@ pub struct ScimGroup {
     pub organization_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ScimGroup {
+        created_at: "created_at" => opt,
+        display_name: "display_name" => opt,
+        external_id: "external_id" => opt,
+        id: "id" => opt,
+        organization_id: "organization_id" => opt,
+        updated_at: "updated_at" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ScimGroupMapping`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ScimGroupMapping {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23679,6 +30416,22 @@ pub struct ScimGroupMapping {
     pub updated_at: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    ScimGroupMapping {
+        created_at: "created_at" => opt,
+        id: "id" => opt,
+        organization_id: "organization_id" => opt,
+        role: "role" => opt,
+        scim_group_id: "scim_group_id" => opt,
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -23700,19 +30453,39 @@ open_enum! {
 }
 
 ///Configuration for the openrouter:experimental__search_models server tool
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SearchModelsServerToolConfig {
     ///Maximum number of models to return. Defaults to 5, max 20.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_results: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    SearchModelsServerToolConfig {
+        max_results: "max_results" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SearchModelsServerToolOpenRouter {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<SearchModelsServerToolConfig>,
     #[serde(rename = "type")]
     pub type_: SearchModelsServerToolOpenRouterType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    SearchModelsServerToolOpenRouter {
+        parameters: "parameters" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -23754,7 +30527,7 @@ for ServerToolUseDetails {
     }
 }
 ///Usage for server-side tool execution (e.g., web search)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ServerToolUseDetailsInner {
     ///Number of OpenRouter server tool calls that executed and produced a result.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23765,9 +30538,21 @@ pub struct ServerToolUseDetailsInner {
     ///Number of web searches performed by server-side tools. For server-orchestrated tool calls a web search is also counted in tool_calls_requested; provider-native web search may report web_search_requests only. Do not sum the two.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_search_requests: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ServerToolUseDetailsInner {
+        tool_calls_executed: "tool_calls_executed" => opt,
+        tool_calls_requested: "tool_calls_requested" => opt,
+        web_search_requests: "web_search_requests" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`SessionCostItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct SessionCostItem {
     ///Published harness display label.
@@ -23785,6 +30570,20 @@ pub struct SessionCostItem {
     ///Inclusive session turn-count range.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub turn_range: ::std::option::Option<SessionCostItemTurnRange>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    SessionCostItem {
+        app_name: "app_name" => opt,
+        app_slug: "app_slug" => opt,
+        median_session_cost_usd: "median_session_cost_usd" => opt,
+        model_permaslug: "model_permaslug" => opt,
+        turn_range: "turn_range" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -23799,7 +30598,7 @@ open_enum! {
 }
 
 ///`SessionCostMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct SessionCostMeta {
     ///ISO-8601 timestamp when the response was generated.
@@ -23814,17 +30613,19 @@ pub struct SessionCostMeta {
     ///UTC date of the final day in the session sample window, or null when no snapshot is published.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub window_end_date: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for SessionCostMeta {
-    fn default() -> Self {
-        Self {
-            as_of: Default::default(),
-            version: defaults::session_cost_meta_version(),
-            window_days: Default::default(),
-            window_end_date: Default::default(),
-        }
+lean_deserialize! {
+    SessionCostMeta {
+        as_of: "as_of" => opt,
+        version: "version" => default_with(defaults::session_cost_meta_version),
+        window_days: "window_days" => opt,
+        window_end_date: "window_end_date" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -23842,7 +30643,7 @@ impl ::std::default::Default for SessionCostMetaVersion {
     }
 }
 ///`SessionCostResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct SessionCostResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23852,8 +30653,18 @@ pub struct SessionCostResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    SessionCostResponse {
+        data: "data" => opt,
+        meta: "meta" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A shell command execution call (newer variant)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ShellCallItem {
     pub action: ShellCallItemAction,
     ///The raw tool-call arguments string as emitted by the model. Echo back unchanged when replaying history; used verbatim to preserve provider prompt-cache prefixes.
@@ -23868,15 +30679,42 @@ pub struct ShellCallItem {
     pub status: ::std::option::Option<ToolCallStatus>,
     #[serde(rename = "type")]
     pub type_: ShellCallItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ShellCallItem {
+        action: "action" => req,
+        arguments: "arguments" => opt,
+        call_id: "call_id" => req,
+        environment: "environment" => opt,
+        id: "id" => opt,
+        status: "status" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ShellCallItemAction`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ShellCallItemAction {
     pub commands: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_output_length: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout_ms: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ShellCallItemAction {
+        commands: "commands" => req,
+        max_output_length: "max_output_length" => opt,
+        timeout_ms: "timeout_ms" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -23887,7 +30725,7 @@ open_enum! {
 }
 
 ///Captured stdout and stderr for one command of a shell call, with its exit or timeout outcome.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ShellCallOutputContent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub outcome: ::std::option::Option<crate::types::ShellCallOutputContentOutcome>,
@@ -23898,8 +30736,18 @@ pub struct ShellCallOutputContent {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ShellCallOutputContent {
+        outcome: "outcome" => opt,
+        stderr: "stderr" => opt,
+        stdout: "stdout" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`ShellCallOutputContentOutcomeExit`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ShellCallOutputContentOutcomeExit {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exit_code: ::std::option::Option<i64>,
@@ -23910,6 +30758,14 @@ pub struct ShellCallOutputContentOutcomeExit {
     pub type_: ShellCallOutputContentOutcomeExitType,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ShellCallOutputContentOutcomeExit {
+        exit_code: "exit_code" => opt,
+        type_: "type" => default_with(defaults::shell_call_output_content_outcome_exit_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -23925,7 +30781,7 @@ impl ::std::default::Default for ShellCallOutputContentOutcomeExitType {
     }
 }
 ///`ShellCallOutputContentOutcomeTimeout`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ShellCallOutputContentOutcomeTimeout {
     #[serde(
         rename = "type",
@@ -23934,6 +30790,13 @@ pub struct ShellCallOutputContentOutcomeTimeout {
     pub type_: ShellCallOutputContentOutcomeTimeoutType,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ShellCallOutputContentOutcomeTimeout {
+        type_: "type" => default_with(defaults::shell_call_output_content_outcome_timeout_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -23949,7 +30812,7 @@ impl ::std::default::Default for ShellCallOutputContentOutcomeTimeoutType {
     }
 }
 ///Output from a shell command execution (newer variant)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ShellCallOutputItem {
     pub call_id: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23961,6 +30824,20 @@ pub struct ShellCallOutputItem {
     pub status: ::std::option::Option<ToolCallStatus>,
     #[serde(rename = "type")]
     pub type_: ShellCallOutputItemType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ShellCallOutputItem {
+        call_id: "call_id" => req,
+        id: "id" => opt,
+        max_output_length: "max_output_length" => opt,
+        output: "output" => req,
+        status: "status" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -23980,20 +30857,23 @@ open_enum! {
 }
 
 ///Shell tool configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ShellServerTool {
     #[serde(rename = "type", default = "defaults::shell_server_tool_type")]
     pub type_: ShellServerToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ShellServerTool {
-    fn default() -> Self {
-        Self {
-            type_: defaults::shell_server_tool_type(),
-        }
+
+lean_deserialize! {
+    ShellServerTool {
+        type_: "type" => default_with(defaults::shell_server_tool_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///Configuration for the openrouter:shell server tool
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ShellServerToolConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub engine: ::std::option::Option<ShellServerToolEngine>,
@@ -24001,6 +30881,17 @@ pub struct ShellServerToolConfig {
     pub environment: ::std::option::Option<crate::types::ShellServerToolEnvironment>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sleep_after_seconds: ::std::option::Option<SandboxSleepAfterSeconds>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ShellServerToolConfig {
+        engine: "engine" => opt,
+        environment: "environment" => opt,
+        sleep_after_seconds: "sleep_after_seconds" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24012,12 +30903,22 @@ open_enum! {
 }
 
 ///OpenRouter built-in server tool: runs shell commands server-side in a sandboxed container (a sandbox-backed clone of OpenAI's hosted shell tool)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ShellServerToolOpenRouter {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<ShellServerToolConfig>,
     #[serde(rename = "type")]
     pub type_: ShellServerToolOpenRouterType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ShellServerToolOpenRouter {
+        parameters: "parameters" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24040,20 +30941,41 @@ impl ::std::default::Default for ShellServerToolType {
     }
 }
 ///Reference audio input for stateless voice cloning
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SpeechInputReferenceAudio {
     pub input_audio: SpeechInputReferenceAudioInput,
     #[serde(rename = "type")]
     pub type_: SpeechInputReferenceAudioType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    SpeechInputReferenceAudio {
+        input_audio: "input_audio" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Reference audio input object
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SpeechInputReferenceAudioInput {
     ///Base64-encoded reference audio (optionally a data URI). Supported audio formats are provider-specific. Limited to 20 MiB of base64 (15 MiB of decoded audio).
     pub data: ::std::string::String,
     ///Audio format of the reference audio (e.g., wav, mp3). Optional; most providers detect the format from the audio bytes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    SpeechInputReferenceAudioInput {
+        data: "data" => req,
+        format: "format" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24064,12 +30986,22 @@ open_enum! {
 }
 
 ///Transcript of the accompanying reference audio
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SpeechInputReferenceText {
     ///Transcript of the accompanying reference audio.
     pub text: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: SpeechInputReferenceTextType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    SpeechInputReferenceText {
+        text: "text" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24080,7 +31012,7 @@ open_enum! {
 }
 
 ///Text-to-speech request input
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SpeechRequest {
     ///Text to synthesize
     pub input: ::std::string::String,
@@ -24100,12 +31032,37 @@ pub struct SpeechRequest {
     ///Voice identifier (provider-specific).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub voice: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    SpeechRequest {
+        input: "input" => req,
+        input_references: "input_references" => default,
+        model: "model" => req,
+        provider: "provider" => opt,
+        response_format: "response_format" => opt,
+        speed: "speed" => opt,
+        voice: "voice" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Provider-specific passthrough configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SpeechRequestProvider {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<ProviderOptions>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    SpeechRequestProvider {
+        options: "options" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24141,11 +31098,21 @@ for StopServerToolsWhen {
     }
 }
 ///Stop when the upstream model emits this finish reason (e.g. `length`).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct StopServerToolsWhenFinishReasonIs {
     pub reason: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: StopServerToolsWhenFinishReasonIsType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    StopServerToolsWhenFinishReasonIs {
+        reason: "reason" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24156,11 +31123,21 @@ open_enum! {
 }
 
 ///Stop after a tool with this name has been called.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct StopServerToolsWhenHasToolCall {
     pub tool_name: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: StopServerToolsWhenHasToolCallType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    StopServerToolsWhenHasToolCall {
+        tool_name: "tool_name" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24171,11 +31148,21 @@ open_enum! {
 }
 
 ///Stop once cumulative cost across the loop exceeds this dollar threshold.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct StopServerToolsWhenMaxCost {
     pub max_cost_in_dollars: f64,
     #[serde(rename = "type")]
     pub type_: StopServerToolsWhenMaxCostType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    StopServerToolsWhenMaxCost {
+        max_cost_in_dollars: "max_cost_in_dollars" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24186,11 +31173,21 @@ open_enum! {
 }
 
 ///Stop once cumulative token usage across the loop exceeds this threshold.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct StopServerToolsWhenMaxTokensUsed {
     pub max_tokens: i64,
     #[serde(rename = "type")]
     pub type_: StopServerToolsWhenMaxTokensUsedType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    StopServerToolsWhenMaxTokensUsed {
+        max_tokens: "max_tokens" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24201,11 +31198,21 @@ open_enum! {
 }
 
 ///Stop after the agent loop has executed this many steps.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct StopServerToolsWhenStepCountIs {
     pub step_count: i64,
     #[serde(rename = "type")]
     pub type_: StopServerToolsWhenStepCountIsType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    StopServerToolsWhenStepCountIs {
+        step_count: "step_count" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24238,7 +31245,7 @@ for StoredPromptTemplate {
     }
 }
 ///`StoredPromptTemplateInner`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct StoredPromptTemplateInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -24249,7 +31256,18 @@ pub struct StoredPromptTemplateInner {
             StoredPromptTemplateInnerVariablesValue,
         >,
     >,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    StoredPromptTemplateInner {
+        id: "id" => opt,
+        variables: "variables" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`StoredPromptTemplateInnerVariablesValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -24282,7 +31300,7 @@ for StoredPromptTemplateInnerVariablesValue {
     }
 }
 ///Event emitted when a response has completed successfully
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct StreamEventsResponseCompleted {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<OpenResponsesResult>,
@@ -24293,15 +31311,17 @@ pub struct StreamEventsResponseCompleted {
         default = "defaults::stream_events_response_completed_type"
     )]
     pub type_: StreamEventsResponseCompletedType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for StreamEventsResponseCompleted {
-    fn default() -> Self {
-        Self {
-            response: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::stream_events_response_completed_type(),
-        }
+
+lean_deserialize! {
+    StreamEventsResponseCompleted {
+        response: "response" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::stream_events_response_completed_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24317,7 +31337,7 @@ impl ::std::default::Default for StreamEventsResponseCompletedType {
     }
 }
 ///Event emitted when a response has failed
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct StreamEventsResponseFailed {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<OpenResponsesResult>,
@@ -24325,15 +31345,17 @@ pub struct StreamEventsResponseFailed {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::stream_events_response_failed_type")]
     pub type_: StreamEventsResponseFailedType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for StreamEventsResponseFailed {
-    fn default() -> Self {
-        Self {
-            response: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::stream_events_response_failed_type(),
-        }
+
+lean_deserialize! {
+    StreamEventsResponseFailed {
+        response: "response" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::stream_events_response_failed_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24349,7 +31371,7 @@ impl ::std::default::Default for StreamEventsResponseFailedType {
     }
 }
 ///Event emitted when a response is incomplete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct StreamEventsResponseIncomplete {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<OpenResponsesResult>,
@@ -24360,15 +31382,17 @@ pub struct StreamEventsResponseIncomplete {
         default = "defaults::stream_events_response_incomplete_type"
     )]
     pub type_: StreamEventsResponseIncompleteType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for StreamEventsResponseIncomplete {
-    fn default() -> Self {
-        Self {
-            response: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::stream_events_response_incomplete_type(),
-        }
+
+lean_deserialize! {
+    StreamEventsResponseIncomplete {
+        response: "response" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::stream_events_response_incomplete_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24384,7 +31408,7 @@ impl ::std::default::Default for StreamEventsResponseIncompleteType {
     }
 }
 ///Event emitted when a new output item is added to the response
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct StreamEventsResponseOutputItemAdded {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item: ::std::option::Option<crate::types::OutputItems>,
@@ -24397,16 +31421,18 @@ pub struct StreamEventsResponseOutputItemAdded {
         default = "defaults::stream_events_response_output_item_added_type"
     )]
     pub type_: StreamEventsResponseOutputItemAddedType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for StreamEventsResponseOutputItemAdded {
-    fn default() -> Self {
-        Self {
-            item: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::stream_events_response_output_item_added_type(),
-        }
+
+lean_deserialize! {
+    StreamEventsResponseOutputItemAdded {
+        item: "item" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::stream_events_response_output_item_added_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24422,7 +31448,7 @@ impl ::std::default::Default for StreamEventsResponseOutputItemAddedType {
     }
 }
 ///Event emitted when an output item is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct StreamEventsResponseOutputItemDone {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item: ::std::option::Option<crate::types::OutputItems>,
@@ -24435,16 +31461,18 @@ pub struct StreamEventsResponseOutputItemDone {
         default = "defaults::stream_events_response_output_item_done_type"
     )]
     pub type_: StreamEventsResponseOutputItemDoneType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for StreamEventsResponseOutputItemDone {
-    fn default() -> Self {
-        Self {
-            item: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::stream_events_response_output_item_done_type(),
-        }
+
+lean_deserialize! {
+    StreamEventsResponseOutputItemDone {
+        item: "item" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::stream_events_response_output_item_done_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24460,7 +31488,7 @@ impl ::std::default::Default for StreamEventsResponseOutputItemDoneType {
     }
 }
 ///Log probability information for a token
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct StreamLogprob {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -24470,9 +31498,22 @@ pub struct StreamLogprob {
     pub token: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub top_logprobs: ::std::option::Option<::std::vec::Vec<StreamLogprobTopLogprob>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    StreamLogprob {
+        bytes: "bytes" => opt,
+        logprob: "logprob" => opt,
+        token: "token" => opt,
+        top_logprobs: "top_logprobs" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Alternative token with its log probability
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct StreamLogprobTopLogprob {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -24480,17 +31521,40 @@ pub struct StreamLogprobTopLogprob {
     pub logprob: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    StreamLogprobTopLogprob {
+        bytes: "bytes" => opt,
+        logprob: "logprob" => opt,
+        token: "token" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Base64-encoded audio to transcribe
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SttInputAudio {
     ///Base64-encoded audio data (raw bytes, not a data URI)
     pub data: ::std::string::String,
     ///Audio format (e.g., wav, mp3, flac, m4a, ogg, webm, aac). Supported formats vary by provider.
     pub format: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    SttInputAudio {
+        data: "data" => req,
+        format: "format" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Speech-to-text request input. Accepts a JSON body with input_audio containing base64-encoded audio.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SttRequest {
     pub input_audio: SttInputAudio,
     ///ISO-639-1 language code (e.g., "en", "ja"). Auto-detected if omitted.
@@ -24509,12 +31573,37 @@ pub struct SttRequest {
     ///Timestamp detail levels to include when response_format is "verbose_json". "segment" returns segment-level timestamps; "word" additionally returns word-level timestamps in the words array. Ignored unless response_format is "verbose_json".
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub timestamp_granularities: ::std::vec::Vec<SttTimestampGranularity>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    SttRequest {
+        input_audio: "input_audio" => req,
+        language: "language" => opt,
+        model: "model" => req,
+        provider: "provider" => opt,
+        response_format: "response_format" => opt,
+        temperature: "temperature" => opt,
+        timestamp_granularities: "timestamp_granularities" => default,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Provider-specific passthrough configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SttRequestProvider {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<ProviderOptions>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    SttRequestProvider {
+        options: "options" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24526,7 +31615,7 @@ open_enum! {
 }
 
 ///STT response containing transcribed text and optional usage statistics
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SttResponse {
     ///Duration of the input audio in seconds, present when response_format is verbose_json
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24551,8 +31640,22 @@ pub struct SttResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    SttResponse {
+        duration: "duration" => opt,
+        language: "language" => opt,
+        segments: "segments" => opt,
+        task: "task" => opt,
+        text: "text" => opt,
+        usage: "usage" => opt,
+        words: "words" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A timestamped transcript segment, returned when response_format is verbose_json
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SttSegment {
     ///Average log probability of the segment
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24587,6 +31690,25 @@ pub struct SttSegment {
     ///Token IDs of the segment
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tokens: ::std::option::Option<::std::vec::Vec<i64>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    SttSegment {
+        avg_logprob: "avg_logprob" => opt,
+        compression_ratio: "compression_ratio" => opt,
+        end: "end" => opt,
+        id: "id" => opt,
+        no_speech_prob: "no_speech_prob" => opt,
+        seek: "seek" => opt,
+        speaker: "speaker" => opt,
+        start: "start" => opt,
+        temperature: "temperature" => opt,
+        text: "text" => opt,
+        tokens: "tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24598,7 +31720,7 @@ open_enum! {
 }
 
 ///Aggregated usage statistics for the request
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SttUsage {
     ///Total cost of the request in USD
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24615,9 +31737,23 @@ pub struct SttUsage {
     ///Total number of tokens used (input + output)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    SttUsage {
+        cost: "cost" => opt,
+        input_tokens: "input_tokens" => opt,
+        output_tokens: "output_tokens" => opt,
+        seconds: "seconds" => opt,
+        total_tokens: "total_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A timestamped word, returned when the provider includes word-level timestamps
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SttWord {
     ///Word end time in seconds
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24631,9 +31767,22 @@ pub struct SttWord {
     ///The transcribed word
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub word: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    SttWord {
+        end: "end" => opt,
+        speaker: "speaker" => opt,
+        start: "start" => opt,
+        word: "word" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///A tool made available to the subagent. Only OpenRouter server tools (e.g. openrouter:web_search) are supported; function tools are rejected because the worker has no way to execute them. The subagent tool may not list itself.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SubagentNestedTool {
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub parameters: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -24642,8 +31791,17 @@ pub struct SubagentNestedTool {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    SubagentNestedTool {
+        parameters: "parameters" => default,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Reasoning configuration forwarded to the subagent call. Use this to control reasoning effort and token budget for models that support extended thinking.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SubagentReasoning {
     ///Reasoning effort level for the subagent call.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24651,6 +31809,16 @@ pub struct SubagentReasoning {
     ///Maximum number of reasoning tokens the subagent may use. Forwarded to the subagent call as `reasoning.max_tokens`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    SubagentReasoning {
+        effort: "effort" => opt,
+        max_tokens: "max_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24667,7 +31835,7 @@ open_enum! {
 }
 
 ///Configuration for one openrouter:subagent server tool entry.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SubagentServerToolConfig {
     ///EXPERIMENTAL — subject to change without notice. When true, the subagent inherits every client function defined in the request's top-level `tools` list. Supported on the Responses API (`/api/v1/responses`) only; other APIs reject it with a `400`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24698,14 +31866,43 @@ pub struct SubagentServerToolConfig {
     ///Tools the subagent may use while executing a delegated task. The subagent runs as an agentic sub-agent over these tools, then returns its outcome. Only OpenRouter server tools are supported — function tools are rejected — and the list must not include the subagent tool itself.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub tools: ::std::vec::Vec<SubagentNestedTool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    SubagentServerToolConfig {
+        inherit_functions: "inherit_functions" => opt,
+        inherited_function_names: "inherited_function_names" => default,
+        instructions: "instructions" => opt,
+        max_completion_tokens: "max_completion_tokens" => opt,
+        max_tool_calls: "max_tool_calls" => opt,
+        model: "model" => opt,
+        name: "name" => opt,
+        reasoning: "reasoning" => opt,
+        temperature: "temperature" => opt,
+        tools: "tools" => default,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///OpenRouter built-in server tool: delegates self-contained tasks to a smaller, cheaper, faster worker model (any OpenRouter model) mid-generation and returns its outcome. The worker may run as a sub-agent with its own tools.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SubagentServerToolOpenRouter {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<SubagentServerToolConfig>,
     #[serde(rename = "type")]
     pub type_: SubagentServerToolOpenRouterType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    SubagentServerToolOpenRouter {
+        parameters: "parameters" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24716,7 +31913,7 @@ open_enum! {
 }
 
 ///Structured feedback about a specific generation
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SubmitGenerationFeedbackRequest {
     ///The category of feedback being reported
     pub category: SubmitGenerationFeedbackRequestCategory,
@@ -24725,6 +31922,17 @@ pub struct SubmitGenerationFeedbackRequest {
     pub comment: ::std::option::Option<::std::string::String>,
     ///The generation to submit feedback on
     pub generation_id: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    SubmitGenerationFeedbackRequest {
+        category: "category" => req,
+        comment: "comment" => opt,
+        generation_id: "generation_id" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24741,20 +31949,38 @@ open_enum! {
 }
 
 ///Confirmation that the feedback was recorded
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SubmitGenerationFeedbackResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<SubmitGenerationFeedbackResponseData>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    SubmitGenerationFeedbackResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`SubmitGenerationFeedbackResponseData`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SubmitGenerationFeedbackResponseData {
     ///Whether the feedback was recorded
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    SubmitGenerationFeedbackResponseData {
+        success: "success" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Union of supported parameters across every endpoint of this model. Coarse discovery aid; the definitive per-endpoint set is behind the endpoints URL.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -24803,7 +32029,7 @@ impl ::std::convert::From<
     }
 }
 ///`TaskClassificationItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct TaskClassificationItem {
     ///Fraction of this classification's token volume within its macro-category (0–1). Sums to 1 across all classifications sharing the same `macro_category`.
@@ -24830,9 +32056,27 @@ pub struct TaskClassificationItem {
     ///Fraction of classified sampled requests attributed to this classification (0–1). The unclassified `other` bucket is excluded from the denominator.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_share: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    TaskClassificationItem {
+        category_token_share: "category_token_share" => opt,
+        category_usage_share: "category_usage_share" => opt,
+        display_name: "display_name" => opt,
+        macro_category: "macro_category" => opt,
+        models: "models" => opt,
+        tag: "tag" => opt,
+        token_share: "token_share" => opt,
+        usage_share: "usage_share" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`TaskClassificationMacroCategory`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct TaskClassificationMacroCategory {
     ///Macro-category identifier.
@@ -24847,9 +32091,23 @@ pub struct TaskClassificationMacroCategory {
     ///Combined usage share of all classifications in this macro-category (0–1).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_share: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    TaskClassificationMacroCategory {
+        key: "key" => opt,
+        label: "label" => opt,
+        token_share: "token_share" => opt,
+        usage_share: "usage_share" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`TaskClassificationModel`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct TaskClassificationModel {
     ///Model identifier (permaslug).
@@ -24861,9 +32119,22 @@ pub struct TaskClassificationModel {
     ///Fraction of this classification's sampled requests attributed to this model (0–1). Sums to ≤1 across the returned models (only top-N are included and unattributed requests are excluded).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_usage_share: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    TaskClassificationModel {
+        id: "id" => opt,
+        tag_token_share: "tag_token_share" => opt,
+        tag_usage_share: "tag_usage_share" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`TaskClassificationResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct TaskClassificationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24871,8 +32142,17 @@ pub struct TaskClassificationResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    TaskClassificationResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`TaskClassificationResponseData`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct TaskClassificationResponseData {
     ///UTC date (YYYY-MM-DD) of the window upper bound (yesterday). Data is exclusive of the current incomplete UTC day. This is the expected latest date in the snapshot; it does not confirm data presence for that date.
@@ -24889,9 +32169,23 @@ pub struct TaskClassificationResponseData {
     ///Number of trailing days covered by this snapshot.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub window_days: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    TaskClassificationResponseData {
+        as_of: "as_of" => opt,
+        classifications: "classifications" => opt,
+        macro_categories: "macro_categories" => opt,
+        window_days: "window_days" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Event emitted when a text delta is streamed
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct TextDeltaEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content_index: ::std::option::Option<i64>,
@@ -24907,19 +32201,21 @@ pub struct TextDeltaEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::text_delta_event_type")]
     pub type_: TextDeltaEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for TextDeltaEvent {
-    fn default() -> Self {
-        Self {
-            content_index: Default::default(),
-            delta: Default::default(),
-            item_id: Default::default(),
-            logprobs: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::text_delta_event_type(),
-        }
+
+lean_deserialize! {
+    TextDeltaEvent {
+        content_index: "content_index" => opt,
+        delta: "delta" => opt,
+        item_id: "item_id" => opt,
+        logprobs: "logprobs" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::text_delta_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24935,7 +32231,7 @@ impl ::std::default::Default for TextDeltaEventType {
     }
 }
 ///Event emitted when text streaming is complete
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct TextDoneEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content_index: ::std::option::Option<i64>,
@@ -24951,19 +32247,21 @@ pub struct TextDoneEvent {
     pub text: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::text_done_event_type")]
     pub type_: TextDoneEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for TextDoneEvent {
-    fn default() -> Self {
-        Self {
-            content_index: Default::default(),
-            item_id: Default::default(),
-            logprobs: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            text: Default::default(),
-            type_: defaults::text_done_event_type(),
-        }
+
+lean_deserialize! {
+    TextDoneEvent {
+        content_index: "content_index" => opt,
+        item_id: "item_id" => opt,
+        logprobs: "logprobs" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        text: "text" => opt,
+        type_: "type" => default_with(defaults::text_done_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -24979,12 +32277,22 @@ impl ::std::default::Default for TextDoneEventType {
     }
 }
 ///Text output configuration including format and verbosity
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct TextExtendedConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<crate::types::Formats>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verbosity: ::std::option::Option<TextExtendedConfigVerbosity>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    TextExtendedConfig {
+        format: "format" => opt,
+        verbosity: "verbosity" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -25008,7 +32316,7 @@ open_enum! {
 }
 
 ///Constrains the model to a pre-defined set of allowed tools
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ToolChoiceAllowed {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<ToolChoiceAllowedMode>,
@@ -25018,15 +32326,17 @@ pub struct ToolChoiceAllowed {
     >,
     #[serde(rename = "type", default = "defaults::tool_choice_allowed_type")]
     pub type_: ToolChoiceAllowedType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for ToolChoiceAllowed {
-    fn default() -> Self {
-        Self {
-            mode: Default::default(),
-            tools: Default::default(),
-            type_: defaults::tool_choice_allowed_type(),
-        }
+
+lean_deserialize! {
+    ToolChoiceAllowed {
+        mode: "mode" => opt,
+        tools: "tools" => opt,
+        type_: "type" => default_with(defaults::tool_choice_allowed_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -25050,19 +32360,39 @@ impl ::std::default::Default for ToolChoiceAllowedType {
     }
 }
 ///OpenRouter built-in server tool: finds tools marked `defer_loading` and makes them callable
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ToolSearchServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<ToolSearchServerToolConfig>,
     #[serde(rename = "type")]
     pub type_: ToolSearchServerToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    ToolSearchServerTool {
+        parameters: "parameters" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Configuration for the openrouter:tool_search server tool
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ToolSearchServerToolConfig {
     ///Maximum tools returned by one search. Defaults to 5.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_results: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ToolSearchServerToolConfig {
+        max_results: "max_results" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -25073,7 +32403,7 @@ open_enum! {
 }
 
 ///Information about the top provider for this model
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct TopProviderInfo {
     ///Context length from the top provider
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25084,9 +32414,21 @@ pub struct TopProviderInfo {
     ///Maximum completion tokens from the top provider
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_completion_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    TopProviderInfo {
+        context_length: "context_length" => opt,
+        is_moderated: "is_moderated" => opt,
+        max_completion_tokens: "max_completion_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct TraceConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub generation_name: ::std::option::Option<::std::string::String>,
@@ -25100,6 +32442,17 @@ pub struct TraceConfig {
     pub trace_name: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    TraceConfig {
+        generation_name: "generation_name" => opt,
+        parent_span_id: "parent_span_id" => opt,
+        span_name: "span_name" => opt,
+        trace_id: "trace_id" => opt,
+        trace_name: "trace_name" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -25135,7 +32488,7 @@ for UnifiedBenchmarkPricing {
     }
 }
 ///OpenRouter pricing per token for this model. Null if pricing is unavailable.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct UnifiedBenchmarkPricingInner {
     ///Cost per output token (USD, decimal string).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25143,9 +32496,20 @@ pub struct UnifiedBenchmarkPricingInner {
     ///Cost per input token (USD, decimal string).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prompt: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    UnifiedBenchmarkPricingInner {
+        completion: "completion" => opt,
+        prompt: "prompt" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UnifiedBenchmarksAaItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UnifiedBenchmarksAaItem {
     ///Artificial Analysis Agentic Index composite score. Higher is better.
@@ -25167,6 +32531,22 @@ pub struct UnifiedBenchmarksAaItem {
     ///Benchmark source discriminator.
     #[serde(default = "defaults::unified_benchmarks_aa_item_source")]
     pub source: UnifiedBenchmarksAaItemSource,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UnifiedBenchmarksAaItem {
+        agentic_index: "agentic_index" => opt,
+        coding_index: "coding_index" => opt,
+        display_name: "display_name" => opt,
+        intelligence_index: "intelligence_index" => req,
+        model_permaslug: "model_permaslug" => opt,
+        pricing: "pricing" => opt,
+        source: "source" => default_with(defaults::unified_benchmarks_aa_item_source),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -25184,7 +32564,7 @@ impl ::std::default::Default for UnifiedBenchmarksAaItemSource {
     }
 }
 ///`UnifiedBenchmarksDaItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UnifiedBenchmarksDaItem {
     ///Arena this ranking belongs to.
@@ -25215,6 +32595,25 @@ pub struct UnifiedBenchmarksDaItem {
     ///Win rate as a percentage (0–100).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub win_rate: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UnifiedBenchmarksDaItem {
+        arena: "arena" => req,
+        avg_generation_time_ms: "avg_generation_time_ms" => opt,
+        category: "category" => opt,
+        display_name: "display_name" => opt,
+        elo: "elo" => opt,
+        model_permaslug: "model_permaslug" => opt,
+        pricing: "pricing" => opt,
+        source: "source" => default_with(defaults::unified_benchmarks_da_item_source),
+        tournament_stats: "tournament_stats" => opt,
+        win_rate: "win_rate" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -25232,7 +32631,7 @@ impl ::std::default::Default for UnifiedBenchmarksDaItemSource {
     }
 }
 ///Placement distribution from tournament matches.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UnifiedBenchmarksDaItemTournamentStats {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25245,9 +32644,24 @@ pub struct UnifiedBenchmarksDaItemTournamentStats {
     pub third_place: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UnifiedBenchmarksDaItemTournamentStats {
+        first_place: "first_place" => opt,
+        fourth_place: "fourth_place" => opt,
+        second_place: "second_place" => opt,
+        third_place: "third_place" => opt,
+        total: "total" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UnifiedBenchmarksMeta`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UnifiedBenchmarksMeta {
     ///ISO-8601 timestamp of when this data was last updated.
@@ -25271,20 +32685,22 @@ pub struct UnifiedBenchmarksMeta {
     ///Dataset version.
     #[serde(default = "defaults::unified_benchmarks_meta_version")]
     pub version: UnifiedBenchmarksMetaVersion,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
 #[cfg(feature = "management")]
-impl ::std::default::Default for UnifiedBenchmarksMeta {
-    fn default() -> Self {
-        Self {
-            as_of: Default::default(),
-            citation: Default::default(),
-            model_count: Default::default(),
-            source: Default::default(),
-            source_url: Default::default(),
-            task_type: Default::default(),
-            version: defaults::unified_benchmarks_meta_version(),
-        }
+lean_deserialize! {
+    UnifiedBenchmarksMeta {
+        as_of: "as_of" => opt,
+        citation: "citation" => opt,
+        model_count: "model_count" => opt,
+        source: "source" => opt,
+        source_url: "source_url" => opt,
+        task_type: "task_type" => opt,
+        version: "version" => default_with(defaults::unified_benchmarks_meta_version),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -25312,7 +32728,7 @@ impl ::std::default::Default for UnifiedBenchmarksMetaVersion {
     }
 }
 ///`UnifiedBenchmarksOrItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UnifiedBenchmarksOrItem {
     ///Aggregate accuracy score from 0 to 1. Higher is better.
@@ -25341,6 +32757,24 @@ pub struct UnifiedBenchmarksOrItem {
     ///Total benchmark tasks across runs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tasks: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UnifiedBenchmarksOrItem {
+        accuracy: "accuracy" => req,
+        accuracy_stddev: "accuracy_stddev" => opt,
+        avg_cost_per_task: "avg_cost_per_task" => opt,
+        benchmark_type: "benchmark_type" => opt,
+        display_name: "display_name" => opt,
+        last_run_timestamp: "last_run_timestamp" => opt,
+        model_permaslug: "model_permaslug" => opt,
+        source: "source" => default_with(defaults::unified_benchmarks_or_item_source),
+        total_tasks: "total_tasks" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -25367,7 +32801,7 @@ impl ::std::default::Default for UnifiedBenchmarksOrItemSource {
     }
 }
 ///`UnifiedBenchmarksResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UnifiedBenchmarksResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25377,6 +32811,16 @@ pub struct UnifiedBenchmarksResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UnifiedBenchmarksResponse {
+        data: "data" => opt,
+        meta: "meta" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UnifiedBenchmarksResponseDataItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -25423,7 +32867,7 @@ impl ::std::convert::From<::serde_json::Value> for UnifiedBenchmarksResponseData
     }
 }
 ///`UnifiedBenchmarksSearchItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UnifiedBenchmarksSearchItem {
     ///Average cost per task in USD, or null if unavailable.
@@ -25463,6 +32907,28 @@ pub struct UnifiedBenchmarksSearchItem {
     ///Tasks evaluated across the published configuration's runs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tasks: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UnifiedBenchmarksSearchItem {
+        avg_cost_per_task: "avg_cost_per_task" => opt,
+        avg_latency_per_task_ms: "avg_latency_per_task_ms" => opt,
+        benchmark_type: "benchmark_type" => opt,
+        display_name: "display_name" => opt,
+        last_run_timestamp: "last_run_timestamp" => opt,
+        model_permaslug: "model_permaslug" => opt,
+        primary_metric: "primary_metric" => req,
+        primary_score: "primary_score" => opt,
+        run_config: "run_config" => opt,
+        search_engine: "search_engine" => opt,
+        search_surface: "search_surface" => opt,
+        source: "source" => default_with(defaults::unified_benchmarks_search_item_source),
+        total_tasks: "total_tasks" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -25509,7 +32975,7 @@ impl ::std::default::Default for UnifiedBenchmarksSearchItemSource {
     }
 }
 ///Published lane configuration, included only when include_run_config=true. Only the agent turn count, reasoning effort, and temperature are exposed; other harness settings are intentionally not part of the public contract.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UnifiedBenchmarksSearchRunConfig {
     ///Agent-turn count for the published lane, or null for plugin lanes.
@@ -25521,9 +32987,22 @@ pub struct UnifiedBenchmarksSearchRunConfig {
     ///Sampling temperature configured for the published lane, or null when omitted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub temperature: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UnifiedBenchmarksSearchRunConfig {
+        max_agent_turns: "max_agent_turns" => opt,
+        reasoning_effort: "reasoning_effort" => opt,
+        temperature: "temperature" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UpdateByokKeyRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UpdateByokKeyRequest {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` clears the restriction. Must contain at least one hash if provided. Hashes that do not belong to your account return a 400.
@@ -25549,9 +33028,26 @@ pub struct UpdateByokKeyRequest {
     ///Optional human-readable name for the credential.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UpdateByokKeyRequest {
+        allowed_api_key_hashes: "allowed_api_key_hashes" => opt,
+        allowed_models: "allowed_models" => opt,
+        allowed_user_ids: "allowed_user_ids" => opt,
+        disabled: "disabled" => opt,
+        is_fallback: "is_fallback" => opt,
+        key: "key" => opt,
+        name: "name" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UpdateByokKeyResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UpdateByokKeyResponse {
     ///The updated BYOK credential.
@@ -25560,8 +33056,17 @@ pub struct UpdateByokKeyResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UpdateByokKeyResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UpdateGuardrailRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UpdateGuardrailRequest {
     ///Array of model identifiers (slug or canonical_slug accepted)
@@ -25625,9 +33130,39 @@ pub struct UpdateGuardrailRequest {
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reset_interval: ::std::option::Option<GuardrailInterval>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UpdateGuardrailRequest {
+        allowed_models: "allowed_models" => opt,
+        allowed_providers: "allowed_providers" => opt,
+        content_filter_builtins: "content_filter_builtins" => opt,
+        content_filters: "content_filters" => opt,
+        description: "description" => opt,
+        enable_free_model_publication: "enable_free_model_publication" => opt,
+        enable_free_model_training: "enable_free_model_training" => opt,
+        enable_paid_model_training: "enable_paid_model_training" => opt,
+        enforce_zdr: "enforce_zdr" => opt,
+        enforce_zdr_anthropic: "enforce_zdr_anthropic" => opt,
+        enforce_zdr_google: "enforce_zdr_google" => opt,
+        enforce_zdr_openai: "enforce_zdr_openai" => opt,
+        enforce_zdr_other: "enforce_zdr_other" => opt,
+        enforce_zdr_xai: "enforce_zdr_xai" => opt,
+        ignored_models: "ignored_models" => opt,
+        ignored_providers: "ignored_providers" => opt,
+        include_byok_in_budgets: "include_byok_in_budgets" => opt,
+        limit_usd: "limit_usd" => opt,
+        name: "name" => opt,
+        reset_interval: "reset_interval" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UpdateGuardrailResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UpdateGuardrailResponse {
     ///The updated guardrail
@@ -25636,8 +33171,17 @@ pub struct UpdateGuardrailResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UpdateGuardrailResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UpdateKeysBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct UpdateKeysBody {
     ///Whether to disable the API key
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25654,6 +33198,19 @@ pub struct UpdateKeysBody {
     ///New name for the API key
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    UpdateKeysBody {
+        disabled: "disabled" => opt,
+        include_byok_in_limit: "include_byok_in_limit" => opt,
+        limit: "limit" => opt,
+        limit_reset: "limit_reset" => opt,
+        name: "name" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -25666,14 +33223,24 @@ open_enum! {
 }
 
 ///`UpdateKeysResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct UpdateKeysResponse {
     ///The updated API key information
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<UpdateKeysResponseData>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    UpdateKeysResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///The updated API key information
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct UpdateKeysResponseData {
     ///Total external BYOK usage (in USD) for the API key
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25738,9 +33305,39 @@ pub struct UpdateKeysResponseData {
     ///The workspace ID this API key belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    UpdateKeysResponseData {
+        byok_usage: "byok_usage" => opt,
+        byok_usage_daily: "byok_usage_daily" => opt,
+        byok_usage_monthly: "byok_usage_monthly" => opt,
+        byok_usage_weekly: "byok_usage_weekly" => opt,
+        created_at: "created_at" => opt,
+        creator_user_id: "creator_user_id" => opt,
+        disabled: "disabled" => opt,
+        expires_at: "expires_at" => opt,
+        hash: "hash" => opt,
+        include_byok_in_limit: "include_byok_in_limit" => opt,
+        label: "label" => opt,
+        limit: "limit" => opt,
+        limit_remaining: "limit_remaining" => opt,
+        limit_reset: "limit_reset" => opt,
+        name: "name" => opt,
+        updated_at: "updated_at" => opt,
+        usage: "usage" => opt,
+        usage_daily: "usage_daily" => opt,
+        usage_monthly: "usage_monthly" => opt,
+        usage_weekly: "usage_weekly" => opt,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UpdateObservabilityDestinationRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UpdateObservabilityDestinationRequest {
     ///Optional allowlist of OpenRouter API key hashes. `null` clears the filter (all keys). Omitting leaves the current value. Must contain at least one hash if provided.
@@ -25773,9 +33370,29 @@ pub struct UpdateObservabilityDestinationRequest {
     ///Sampling rate between 0.0001 and 1 (1 = 100%).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UpdateObservabilityDestinationRequest {
+        api_key_hashes: "api_key_hashes" => opt,
+        broadcast_generation_cost: "broadcast_generation_cost" => opt,
+        broadcast_generation_identity: "broadcast_generation_identity" => opt,
+        broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
+        config: "config" => default,
+        enabled: "enabled" => opt,
+        filter_rules: "filter_rules" => opt,
+        name: "name" => opt,
+        privacy_mode: "privacy_mode" => opt,
+        sampling_rate: "sampling_rate" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UpdateObservabilityDestinationResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UpdateObservabilityDestinationResponse {
     ///The updated observability destination.
@@ -25784,11 +33401,30 @@ pub struct UpdateObservabilityDestinationResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UpdateObservabilityDestinationResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UpdateScimGroupMappingRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UpdateScimGroupMappingRequest {
     pub role: UpdateScimGroupMappingRequestRole,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UpdateScimGroupMappingRequest {
+        role: "role" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -25801,7 +33437,7 @@ open_enum! {
 }
 
 ///`UpdateScimGroupMappingResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UpdateScimGroupMappingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25809,8 +33445,17 @@ pub struct UpdateScimGroupMappingResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UpdateScimGroupMappingResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UpdateWorkspaceRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UpdateWorkspaceRequest {
     ///Default image model for this workspace
@@ -25846,9 +33491,30 @@ pub struct UpdateWorkspaceRequest {
     ///New URL-friendly slug (lowercase alphanumeric segments separated by single hyphens, no leading/trailing hyphens)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UpdateWorkspaceRequest {
+        default_image_model: "default_image_model" => opt,
+        default_provider_sort: "default_provider_sort" => opt,
+        default_text_model: "default_text_model" => opt,
+        description: "description" => opt,
+        io_logging_api_key_ids: "io_logging_api_key_ids" => opt,
+        io_logging_sampling_rate: "io_logging_sampling_rate" => opt,
+        is_data_discount_logging_enabled: "is_data_discount_logging_enabled" => opt,
+        is_observability_broadcast_enabled: "is_observability_broadcast_enabled" => opt,
+        is_observability_io_logging_enabled: "is_observability_io_logging_enabled" => opt,
+        name: "name" => opt,
+        slug: "slug" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UpdateWorkspaceResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UpdateWorkspaceResponse {
     ///The updated workspace
@@ -25857,8 +33523,17 @@ pub struct UpdateWorkspaceResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UpdateWorkspaceResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UpsertWorkspaceBudgetRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UpsertWorkspaceBudgetRequest {
     ///Whether to include BYOK (bring-your-own-key) spend when enforcing the workspace's budgets. This is a workspace-wide setting: it applies to every budget interval (daily, weekly, monthly, and lifetime), not just the interval being upserted in this request. Omit to leave the current setting unchanged.
@@ -25866,9 +33541,21 @@ pub struct UpsertWorkspaceBudgetRequest {
     pub include_byok_in_budgets: ::std::option::Option<bool>,
     ///Spending limit in USD. Must be greater than 0.
     pub limit_usd: f64,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UpsertWorkspaceBudgetRequest {
+        include_byok_in_budgets: "include_byok_in_budgets" => opt,
+        limit_usd: "limit_usd" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UpsertWorkspaceBudgetResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct UpsertWorkspaceBudgetResponse {
     ///The created or updated budget
@@ -25880,8 +33567,18 @@ pub struct UpsertWorkspaceBudgetResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    UpsertWorkspaceBudgetResponse {
+        data: "data" => opt,
+        include_byok_in_budgets: "include_byok_in_budgets" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UrlCitation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct UrlCitation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
@@ -25895,18 +33592,20 @@ pub struct UrlCitation {
     pub type_: UrlCitationType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for UrlCitation {
-    fn default() -> Self {
-        Self {
-            content: Default::default(),
-            end_index: Default::default(),
-            start_index: Default::default(),
-            title: Default::default(),
-            type_: defaults::url_citation_type(),
-            url: Default::default(),
-        }
+
+lean_deserialize! {
+    UrlCitation {
+        content: "content" => opt,
+        end_index: "end_index" => opt,
+        start_index: "start_index" => opt,
+        title: "title" => opt,
+        type_: "type" => default_with(defaults::url_citation_type),
+        url: "url" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -25942,7 +33641,7 @@ impl ::std::convert::From<::std::option::Option<UsageInner>> for Usage {
     }
 }
 ///Token usage information for the response
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct UsageInner {
     ///Cost of the completion
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25964,9 +33663,27 @@ pub struct UsageInner {
     pub server_tool_use_details: ::std::option::Option<ServerToolUseDetails>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    UsageInner {
+        cost: "cost" => opt,
+        cost_details: "cost_details" => opt,
+        input_tokens: "input_tokens" => opt,
+        input_tokens_details: "input_tokens_details" => opt,
+        is_byok: "is_byok" => opt,
+        output_tokens: "output_tokens" => opt,
+        output_tokens_details: "output_tokens_details" => opt,
+        server_tool_use_details: "server_tool_use_details" => opt,
+        total_tokens: "total_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UsageInnerCostDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct UsageInnerCostDetails {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upstream_inference_cost: ::std::option::Option<f64>,
@@ -25974,23 +33691,56 @@ pub struct UsageInnerCostDetails {
     pub upstream_inference_input_cost: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upstream_inference_output_cost: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    UsageInnerCostDetails {
+        upstream_inference_cost: "upstream_inference_cost" => opt,
+        upstream_inference_input_cost: "upstream_inference_input_cost" => opt,
+        upstream_inference_output_cost: "upstream_inference_output_cost" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UsageInnerInputTokensDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct UsageInnerInputTokensDetails {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_write_tokens: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cached_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    UsageInnerInputTokensDetails {
+        cache_write_tokens: "cache_write_tokens" => opt,
+        cached_tokens: "cached_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`UsageInnerOutputTokensDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct UsageInnerOutputTokensDetails {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reasoning_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    UsageInnerOutputTokensDetails {
+        reasoning_tokens: "reasoning_tokens" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`VideoGenerationRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VideoGenerationRequest {
     ///Aspect ratio of the generated video
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26031,6 +33781,28 @@ pub struct VideoGenerationRequest {
     ///Upscale factor for video upscaling models only. This parameter is not supported by video generation models.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upscale_factor: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    VideoGenerationRequest {
+        aspect_ratio: "aspect_ratio" => opt,
+        callback_url: "callback_url" => opt,
+        creativity: "creativity" => opt,
+        duration: "duration" => opt,
+        frame_images: "frame_images" => default,
+        generate_audio: "generate_audio" => opt,
+        input_references: "input_references" => default,
+        model: "model" => req,
+        prompt: "prompt" => opt,
+        provider: "provider" => opt,
+        resolution: "resolution" => opt,
+        seed: "seed" => opt,
+        size: "size" => opt,
+        upscale_factor: "upscale_factor" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -26049,10 +33821,19 @@ open_enum! {
 }
 
 ///Provider-specific passthrough configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VideoGenerationRequestProvider {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<ProviderOptions>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    VideoGenerationRequestProvider {
+        options: "options" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -26069,7 +33850,7 @@ open_enum! {
 }
 
 ///`VideoGenerationResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VideoGenerationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
@@ -26090,6 +33871,19 @@ pub struct VideoGenerationResponse {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
+lean_deserialize! {
+    VideoGenerationResponse {
+        error: "error" => opt,
+        generation_id: "generation_id" => opt,
+        id: "id" => opt,
+        polling_url: "polling_url" => opt,
+        status: "status" => opt,
+        unsigned_urls: "unsigned_urls" => opt,
+        usage: "usage" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 open_enum! {
     /// `VideoGenerationResponseStatus`
     pub enum VideoGenerationResponseStatus {
@@ -26103,7 +33897,7 @@ open_enum! {
 }
 
 ///Usage and cost information for the video generation. Available once the job has completed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VideoGenerationUsage {
     ///The cost of the video generation in USD.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26111,9 +33905,20 @@ pub struct VideoGenerationUsage {
     ///Whether the request was made using a Bring Your Own Key configuration.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_byok: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    VideoGenerationUsage {
+        cost: "cost" => opt,
+        is_byok: "is_byok" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`VideoModel`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VideoModel {
     ///List of parameters that are allowed to be passed through to the provider
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26178,6 +33983,31 @@ pub struct VideoModel {
     ///Supported upscale factor range for video upscaling models
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upscale_factor: ::std::option::Option<VideoModelUpscaleFactor>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    VideoModel {
+        allowed_passthrough_parameters: "allowed_passthrough_parameters" => opt,
+        canonical_slug: "canonical_slug" => opt,
+        created: "created" => opt,
+        creativity: "creativity" => opt,
+        description: "description" => opt,
+        generate_audio: "generate_audio" => opt,
+        hugging_face_id: "hugging_face_id" => opt,
+        id: "id" => opt,
+        name: "name" => opt,
+        pricing_skus: "pricing_skus" => opt,
+        seed: "seed" => opt,
+        supported_aspect_ratios: "supported_aspect_ratios" => opt,
+        supported_durations: "supported_durations" => opt,
+        supported_frame_images: "supported_frame_images" => opt,
+        supported_resolutions: "supported_resolutions" => opt,
+        supported_sizes: "supported_sizes" => opt,
+        upscale_factor: "upscale_factor" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -26285,20 +34115,38 @@ open_enum! {
 }
 
 ///Supported upscale factor range for video upscaling models
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VideoModelUpscaleFactor {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min: ::std::option::Option<f64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    VideoModelUpscaleFactor {
+        max: "max" => opt,
+        min: "min" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`VideoModelsListResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VideoModelsListResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<VideoModel>>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    VideoModelsListResponse {
+        data: "data" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -26314,7 +34162,7 @@ open_enum! {
 }
 
 ///`WebFetchPlugin`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebFetchPlugin {
     ///Only fetch from these domains.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -26329,6 +34177,19 @@ pub struct WebFetchPlugin {
     ///Maximum number of web fetches per request. Once exceeded, the tool returns an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    WebFetchPlugin {
+        allowed_domains: "allowed_domains" => default,
+        blocked_domains: "blocked_domains" => default,
+        id: "id" => req,
+        max_content_tokens: "max_content_tokens" => opt,
+        max_uses: "max_uses" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -26339,15 +34200,26 @@ open_enum! {
 }
 
 ///OpenRouter built-in server tool: fetches full content from a URL (web page or PDF)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebFetchServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<WebFetchServerToolConfig>,
     #[serde(rename = "type")]
     pub type_: WebFetchServerToolType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    WebFetchServerTool {
+        parameters: "parameters" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Configuration for the openrouter:web_fetch server tool
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebFetchServerToolConfig {
     ///Only fetch from these domains.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -26363,6 +34235,19 @@ pub struct WebFetchServerToolConfig {
     ///Maximum number of web fetches per request. Once exceeded, the tool returns an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    WebFetchServerToolConfig {
+        allowed_domains: "allowed_domains" => default,
+        blocked_domains: "blocked_domains" => default,
+        engine: "engine" => opt,
+        max_content_tokens: "max_content_tokens" => opt,
+        max_uses: "max_uses" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -26373,7 +34258,7 @@ open_enum! {
 }
 
 ///Web search call completed
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebSearchCallCompletedEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
@@ -26383,16 +34268,18 @@ pub struct WebSearchCallCompletedEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::web_search_call_completed_event_type")]
     pub type_: WebSearchCallCompletedEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for WebSearchCallCompletedEvent {
-    fn default() -> Self {
-        Self {
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::web_search_call_completed_event_type(),
-        }
+
+lean_deserialize! {
+    WebSearchCallCompletedEvent {
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::web_search_call_completed_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -26408,7 +34295,7 @@ impl ::std::default::Default for WebSearchCallCompletedEventType {
     }
 }
 ///Web search call in progress
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebSearchCallInProgressEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
@@ -26421,16 +34308,18 @@ pub struct WebSearchCallInProgressEvent {
         default = "defaults::web_search_call_in_progress_event_type"
     )]
     pub type_: WebSearchCallInProgressEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for WebSearchCallInProgressEvent {
-    fn default() -> Self {
-        Self {
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::web_search_call_in_progress_event_type(),
-        }
+
+lean_deserialize! {
+    WebSearchCallInProgressEvent {
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::web_search_call_in_progress_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -26446,7 +34335,7 @@ impl ::std::default::Default for WebSearchCallInProgressEventType {
     }
 }
 ///Web search call is searching
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebSearchCallSearchingEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
@@ -26456,16 +34345,18 @@ pub struct WebSearchCallSearchingEvent {
     pub sequence_number: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::web_search_call_searching_event_type")]
     pub type_: WebSearchCallSearchingEventType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for WebSearchCallSearchingEvent {
-    fn default() -> Self {
-        Self {
-            item_id: Default::default(),
-            output_index: Default::default(),
-            sequence_number: Default::default(),
-            type_: defaults::web_search_call_searching_event_type(),
-        }
+
+lean_deserialize! {
+    WebSearchCallSearchingEvent {
+        item_id: "item_id" => opt,
+        output_index: "output_index" => opt,
+        sequence_number: "sequence_number" => opt,
+        type_: "type" => default_with(defaults::web_search_call_searching_event_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -26481,7 +34372,7 @@ impl ::std::default::Default for WebSearchCallSearchingEventType {
     }
 }
 ///`WebSearchConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebSearchConfig {
     ///Limit search results to these domains. Supported by Exa, Firecrawl, Parallel, Perplexity, and most native providers (Anthropic, OpenAI, xAI). Cannot be used with excluded_domains.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -26509,7 +34400,26 @@ pub struct WebSearchConfig {
     pub search_context_size: ::std::option::Option<SearchQualityLevel>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<WebSearchUserLocationServerTool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    WebSearchConfig {
+        allowed_domains: "allowed_domains" => default,
+        engine: "engine" => opt,
+        excluded_domains: "excluded_domains" => default,
+        max_characters: "max_characters" => opt,
+        max_results: "max_results" => opt,
+        max_total_results: "max_total_results" => opt,
+        max_uses: "max_uses" => opt,
+        mode: "mode" => opt,
+        search_context_size: "search_context_size" => opt,
+        user_location: "user_location" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`WebSearchDomainFilter`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -26533,7 +34443,7 @@ for WebSearchDomainFilter {
     }
 }
 ///`WebSearchDomainFilterInner`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebSearchDomainFilterInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -26541,6 +34451,17 @@ pub struct WebSearchDomainFilterInner {
     pub blocked_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub excluded_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    WebSearchDomainFilterInner {
+        allowed_domains: "allowed_domains" => opt,
+        blocked_domains: "blocked_domains" => opt,
+        excluded_domains: "excluded_domains" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -26582,7 +34503,7 @@ open_enum! {
 }
 
 ///`WebSearchPlugin`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebSearchPlugin {
     ///Set to false to disable the web-search plugin for this request. Defaults to true.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26607,6 +34528,24 @@ pub struct WebSearchPlugin {
     pub search_prompt: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<WebSearchPluginUserLocation>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    WebSearchPlugin {
+        enabled: "enabled" => opt,
+        engine: "engine" => opt,
+        exclude_domains: "exclude_domains" => default,
+        id: "id" => req,
+        include_domains: "include_domains" => default,
+        max_results: "max_results" => opt,
+        max_uses: "max_uses" => opt,
+        mode: "mode" => opt,
+        search_prompt: "search_prompt" => opt,
+        user_location: "user_location" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -26617,7 +34556,7 @@ open_enum! {
 }
 
 ///User location information for web search
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebSearchPluginUserLocation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
@@ -26629,6 +34568,19 @@ pub struct WebSearchPluginUserLocation {
     pub timezone: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: WebSearchPluginUserLocationType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    WebSearchPluginUserLocation {
+        city: "city" => opt,
+        country: "country" => opt,
+        region: "region" => opt,
+        timezone: "timezone" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -26639,7 +34591,7 @@ open_enum! {
 }
 
 ///Web search tool configuration (2025-08-26 version)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebSearchServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub engine: ::std::option::Option<WebSearchEngineEnum>,
@@ -26659,23 +34611,26 @@ pub struct WebSearchServerTool {
     pub type_: WebSearchServerToolType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<WebSearchUserLocation>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for WebSearchServerTool {
-    fn default() -> Self {
-        Self {
-            engine: Default::default(),
-            filters: Default::default(),
-            max_results: Default::default(),
-            max_uses: Default::default(),
-            mode: Default::default(),
-            search_context_size: Default::default(),
-            type_: defaults::web_search_server_tool_type(),
-            user_location: Default::default(),
-        }
+
+lean_deserialize! {
+    WebSearchServerTool {
+        engine: "engine" => opt,
+        filters: "filters" => opt,
+        max_results: "max_results" => opt,
+        max_uses: "max_uses" => opt,
+        mode: "mode" => opt,
+        search_context_size: "search_context_size" => opt,
+        type_: "type" => default_with(defaults::web_search_server_tool_type),
+        user_location: "user_location" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
+
 ///Configuration for the openrouter:web_search server tool
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebSearchServerToolConfig {
     ///Limit search results to these domains. Supported by Exa, Firecrawl, Parallel, Perplexity, and most native providers (Anthropic, OpenAI, xAI). Cannot be used with excluded_domains.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -26703,14 +34658,43 @@ pub struct WebSearchServerToolConfig {
     pub search_context_size: ::std::option::Option<SearchQualityLevel>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<WebSearchUserLocationServerTool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+lean_deserialize! {
+    WebSearchServerToolConfig {
+        allowed_domains: "allowed_domains" => default,
+        engine: "engine" => opt,
+        excluded_domains: "excluded_domains" => default,
+        max_characters: "max_characters" => opt,
+        max_results: "max_results" => opt,
+        max_total_results: "max_total_results" => opt,
+        max_uses: "max_uses" => opt,
+        mode: "mode" => opt,
+        search_context_size: "search_context_size" => opt,
+        user_location: "user_location" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///OpenRouter built-in server tool: searches the web for current information
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebSearchServerToolOpenRouter {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<WebSearchServerToolConfig>,
     #[serde(rename = "type")]
     pub type_: WebSearchServerToolOpenRouterType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    WebSearchServerToolOpenRouter {
+        parameters: "parameters" => opt,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -26733,20 +34717,22 @@ impl ::std::default::Default for WebSearchServerToolType {
     }
 }
 ///`WebSearchSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebSearchSource {
     #[serde(rename = "type", default = "defaults::web_search_source_type")]
     pub type_: WebSearchSourceType,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for WebSearchSource {
-    fn default() -> Self {
-        Self {
-            type_: defaults::web_search_source_type(),
-            url: Default::default(),
-        }
+
+lean_deserialize! {
+    WebSearchSource {
+        type_: "type" => default_with(defaults::web_search_source_type),
+        url: "url" => opt,
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -26795,7 +34781,7 @@ for WebSearchUserLocation {
     }
 }
 ///User location information for web search
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebSearchUserLocationInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
@@ -26807,17 +34793,19 @@ pub struct WebSearchUserLocationInner {
     pub timezone: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::web_search_user_location_inner_type")]
     pub type_: WebSearchUserLocationInnerType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::std::default::Default for WebSearchUserLocationInner {
-    fn default() -> Self {
-        Self {
-            city: Default::default(),
-            country: Default::default(),
-            region: Default::default(),
-            timezone: Default::default(),
-            type_: defaults::web_search_user_location_inner_type(),
-        }
+
+lean_deserialize! {
+    WebSearchUserLocationInner {
+        city: "city" => opt,
+        country: "country" => opt,
+        region: "region" => opt,
+        timezone: "timezone" => opt,
+        type_: "type" => default_with(defaults::web_search_user_location_inner_type),
     }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -26833,7 +34821,7 @@ impl ::std::default::Default for WebSearchUserLocationInnerType {
     }
 }
 ///Approximate user location for location-biased results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebSearchUserLocationServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
@@ -26845,6 +34833,19 @@ pub struct WebSearchUserLocationServerTool {
     pub timezone: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<WebSearchUserLocationServerToolType>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    WebSearchUserLocationServerTool {
+        city: "city" => opt,
+        country: "country" => opt,
+        region: "region" => opt,
+        timezone: "timezone" => opt,
+        type_: "type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 open_enum! {
@@ -26855,7 +34856,7 @@ open_enum! {
 }
 
 ///`Workspace`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct Workspace {
     ///ISO 8601 timestamp of when the workspace was created
@@ -26909,9 +34910,36 @@ pub struct Workspace {
     ///ISO 8601 timestamp of when the workspace was last updated
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    Workspace {
+        created_at: "created_at" => opt,
+        created_by: "created_by" => opt,
+        default_guardrail_id: "default_guardrail_id" => opt,
+        default_image_model: "default_image_model" => opt,
+        default_provider_sort: "default_provider_sort" => opt,
+        default_text_model: "default_text_model" => opt,
+        description: "description" => opt,
+        id: "id" => opt,
+        include_byok_in_budgets: "include_byok_in_budgets" => opt,
+        io_logging_api_key_ids: "io_logging_api_key_ids" => opt,
+        io_logging_sampling_rate: "io_logging_sampling_rate" => opt,
+        is_data_discount_logging_enabled: "is_data_discount_logging_enabled" => opt,
+        is_observability_broadcast_enabled: "is_observability_broadcast_enabled" => opt,
+        is_observability_io_logging_enabled: "is_observability_io_logging_enabled" => opt,
+        name: "name" => opt,
+        slug: "slug" => opt,
+        updated_at: "updated_at" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///`WorkspaceBudget`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct WorkspaceBudget {
     ///ISO 8601 timestamp of when the budget was created
@@ -26932,6 +34960,21 @@ pub struct WorkspaceBudget {
     ///ID of the workspace the budget belongs to
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    WorkspaceBudget {
+        created_at: "created_at" => opt,
+        id: "id" => opt,
+        limit_usd: "limit_usd" => opt,
+        reset_interval: "reset_interval" => opt,
+        updated_at: "updated_at" => opt,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -26956,7 +34999,7 @@ open_enum! {
 }
 
 ///`WorkspaceMember`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct WorkspaceMember {
     ///ISO 8601 timestamp of when the membership was created
@@ -26974,6 +35017,20 @@ pub struct WorkspaceMember {
     ///ID of the workspace
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+#[cfg(feature = "management")]
+lean_deserialize! {
+    WorkspaceMember {
+        created_at: "created_at" => opt,
+        id: "id" => opt,
+        role: "role" => opt,
+        user_id: "user_id" => opt,
+        workspace_id: "workspace_id" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
 #[cfg(feature = "management")]
@@ -28302,7 +36359,7 @@ tagged_union! {
 
 tagged_union! {
     /// `ImageStreamingResponseData`: told apart by `type`.
-    pub enum ImageStreamingResponseData (tag = "type") [text] {
+    pub enum ImageStreamingResponseData (tag = "type") {
         ImageGenerationPartialImage("image_generation.partial_image") => ImageGenPartialImageEvent,
         ImageGenerationTextChunk("image_generation.text_chunk") => ImageGenTextChunkEvent,
         ImageGenerationCompleted("image_generation.completed") => ImageGenCompletedEvent,
@@ -28482,7 +36539,7 @@ tagged_union! {
 
 tagged_union! {
     /// Union of all possible streaming events
-    pub enum MessagesStreamEvents (tag = "type") [text] {
+    pub enum MessagesStreamEvents (tag = "type") {
         MessageStart("message_start") => MessagesStartEvent,
         MessageDelta("message_delta") => MessagesDeltaEvent,
         MessageStop("message_stop") => MessagesStopEvent,
@@ -28830,7 +36887,7 @@ tagged_union! {
 
 tagged_union! {
     /// Union of all possible event types emitted during response streaming
-    pub enum StreamEvents (tag = "type") [text] {
+    pub enum StreamEvents (tag = "type") {
         ResponseCreated("response.created") => OpenResponsesCreatedEvent,
         ResponseInProgress("response.in_progress") => OpenResponsesInProgressEvent,
         ResponseCompleted("response.completed") => StreamEventsResponseCompleted,
