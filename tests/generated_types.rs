@@ -98,24 +98,34 @@ fn tool_choice_mixes_strings_tagged_objects_and_a_catch_all() {
     assert!(matches!(&new, ChatToolChoice::Unknown(v) if v == "any"), "{new:?}");
 }
 
-#[cfg(feature = "text-decoder")]
 #[test]
-fn from_json_str_agrees_with_the_generic_decoder() {
+fn tagged_unions_decode_the_same_whether_the_tag_comes_first_or_not() {
+    // Tag first: decoded from the input directly; tag later: read whole first. Same answer.
     let cases = [
-        r#"{"type": "response.output_text.delta", "delta": "Hel", "sequence_number": 3}"#,
-        r#"{"sequence_number": 9, "type": "response.unheard_of", "x": [1, {"type": "nested"}]}"#,
-        r#"{"no_tag": true}"#,
-        r#"[1, 2]"#,
+        (r#"{"type": "response.output_text.delta", "delta": "Hel", "sequence_number": 3, "later": {"a": 1}}"#,
+         r#"{"sequence_number": 3, "delta": "Hel", "later": {"a": 1}, "type": "response.output_text.delta"}"#),
+        (r#"{"type": "response.unheard_of", "x": [1, {"type": "nested"}]}"#,
+         r#"{"x": [1, {"type": "nested"}], "type": "response.unheard_of"}"#),
     ];
-    for text in cases {
-        let fast = StreamEvents::from_json_str(text).unwrap();
-        let slow: StreamEvents = serde_json::from_str(text).unwrap();
-        assert_eq!(serde_json::to_value(&fast).unwrap(), serde_json::to_value(&slow).unwrap(), "{text}");
-        assert_eq!(std::mem::discriminant(&fast), std::mem::discriminant(&slow), "{text}");
+    for (first, later) in cases {
+        let a: StreamEvents = serde_json::from_str(first).unwrap();
+        let b: StreamEvents = serde_json::from_str(later).unwrap();
+        let c: StreamEvents = serde_json::from_value(serde_json::from_str(first).unwrap()).unwrap();
+        assert_eq!(std::mem::discriminant(&a), std::mem::discriminant(&b), "{first}");
+        assert_eq!(std::mem::discriminant(&a), std::mem::discriminant(&c), "{first}");
+        let back: serde_json::Value = serde_json::to_value(&a).unwrap();
+        assert_eq!(back, serde_json::from_str::<serde_json::Value>(first).unwrap(), "written back unchanged, unknown keys included");
+        assert_eq!(serde_json::to_value(&b).unwrap(), back);
     }
-    assert!(StreamEvents::from_json_str(r#"{"type": "response.output_text.delta", "delta": 5}"#).is_err());
-    assert!(StreamEvents::from_json_str("{not json").is_err());
-    // Only stream payloads get the text decoder (it costs compile time per member type).
-    let messages = openrouter_api::types::MessagesStreamEvents::from_json_str(r#"{"type": "ping"}"#).unwrap();
+    assert!(matches!(serde_json::from_str::<StreamEvents>(r#"{"no_tag": true}"#).unwrap(), StreamEvents::Unknown(_)));
+    assert!(matches!(serde_json::from_str::<StreamEvents>("[1, 2]").unwrap(), StreamEvents::Unknown(_)));
+    assert!(matches!(serde_json::from_str::<StreamEvents>("{}").unwrap(), StreamEvents::Unknown(_)));
+    // A member that does not decode is an error naming it, whichever way the tag came.
+    for bad in [r#"{"type": "response.output_text.delta", "delta": 5}"#, r#"{"delta": 5, "type": "response.output_text.delta"}"#] {
+        let e = serde_json::from_str::<StreamEvents>(bad).unwrap_err().to_string();
+        assert!(e.contains("StreamEvents::"), "{e}");
+    }
+    assert!(serde_json::from_str::<StreamEvents>("{not json").is_err());
+    let messages: openrouter_api::types::MessagesStreamEvents = serde_json::from_str(r#"{"type": "ping"}"#).unwrap();
     assert!(matches!(messages, openrouter_api::types::MessagesStreamEvents::Ping(_)));
 }

@@ -95,7 +95,8 @@ pub fn generate(doc: &Document, source_label: &str, features: &FeatureConfig) ->
          pub mod types;\n\
          mod client;\n\n\
          pub use client::*;\n\
-         pub use support::{{Execute, Hooks}};\n"
+         pub use support::{{Execute, Hooks}};\n\n{}",
+        success_shapes(&value)
     );
     let support = format!("{header}{SUPPORT}");
     let types = format!(
@@ -121,6 +122,42 @@ pub fn generate(doc: &Document, source_label: &str, features: &FeatureConfig) ->
         closed_enums_left: out.closed_enums_left,
         lean_structs: out.lean_structs,
     })
+}
+
+/// For each operation, the properties the document requires of its JSON success answer: how a
+/// client tells a `200` carrying an error (`{"error": …}` plus whatever else) from a success
+/// without a list of error-envelope keys that the next upstream change would outgrow.
+fn success_shapes(normalised: &serde_json::Value) -> String {
+    let mut rows = Vec::new();
+    for (_, _, op) in crate::spec::operations(normalised) {
+        let Some(id) = op.get("operationId").and_then(|v| v.as_str()) else { continue };
+        let Some(responses) = op.get("responses").and_then(|r| r.as_object()) else { continue };
+        let schema = responses
+            .iter()
+            .filter(|(status, _)| status.starts_with('2'))
+            .find_map(|(_, r)| r.pointer("/content/application~1json/schema"));
+        let Some(schema) = schema else { continue };
+        let schema = normalise::resolve(normalised, schema);
+        let required = schema
+            .get(normalise::server_tolerance::DOCUMENT_REQUIRED)
+            .or_else(|| schema.get("required"))
+            .and_then(|r| r.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+            .filter(|k| *k != "error")
+            .map(|k| format!("{k:?}"))
+            .collect::<Vec<_>>();
+        rows.push(format!("    ({id:?}, &[{}]),\n", required.join(", ")));
+    }
+    rows.sort();
+    format!(
+        "/// The properties the document requires of each operation's JSON success answer, by\n\
+         /// operation id (sorted): a `200` that carries an `error` object and too few of these is\n\
+         /// an error, whatever other keys it has.\n\
+         pub const SUCCESS_SHAPES: &[(&str, &[&str])] = &[\n{}];\n",
+        rows.concat()
+    )
 }
 
 /// progenitor and typify panic on constructs they do not support; the normaliser should have

@@ -185,6 +185,12 @@ pub fn rewrite(
         pieces.push(Piece::Text(if is_gated { format!("{cfg_text}{text}") } else { text }));
     }
 
+    // Documented error answers: typed when they decode, else kept as the answer they are.
+    let mut arms = ErrorArms(0);
+    for item in &mut client_items {
+        syn::visit_mut::VisitMut::visit_item_mut(&mut arms, item);
+    }
+
     // Client::new with its 15 s timeout.
     for item in &mut client_items {
         if let Item::Impl(imp) = item {
@@ -206,6 +212,28 @@ pub fn rewrite(
         closed_enums_left: closed_left,
         lean_structs,
     })
+}
+
+/// Rewrites `Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))` (a body
+/// that does not decode as the documented error becomes a decoding failure without its status)
+/// into `Err(crate::support::error_response(response).await)`.
+struct ErrorArms(usize);
+
+impl syn::visit_mut::VisitMut for ErrorArms {
+    fn visit_expr_mut(&mut self, e: &mut syn::Expr) {
+        if let syn::Expr::Call(call) = e {
+            let is_err = matches!(&*call.func, syn::Expr::Path(p) if p.path.is_ident("Err"));
+            let wraps_error_response = call.args.len() == 1
+                && matches!(&call.args[0], syn::Expr::Call(inner)
+                    if matches!(&*inner.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ErrorResponse")));
+            if is_err && wraps_error_response {
+                *e = syn::parse_quote!(Err(crate::support::error_response(response).await));
+                self.0 += 1;
+                return;
+            }
+        }
+        syn::visit_mut::visit_expr_mut(self, e);
+    }
 }
 
 /// The type an item defines or implements (open enums are still markers carrying their name).

@@ -460,6 +460,30 @@ macro_rules! tagged_union {
     };
 }
 
+/// The error of an answer whose status the document lists as an error: its typed body when it
+/// decodes, else the answer itself (`UnexpectedResponse`, body still readable) — a proxy's HTML
+/// page on a `502` must stay an answer with a status, not become a decoding failure without one.
+#[doc(hidden)]
+pub async fn error_response<E: serde::de::DeserializeOwned>(response: reqwest::Response) -> progenitor_client::Error<E> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let version = response.version();
+    let body = match response.bytes().await {
+        Ok(body) => body,
+        Err(e) => return progenitor_client::Error::ResponseBodyError(e),
+    };
+    match serde_json::from_slice::<E>(&body) {
+        Ok(inner) => progenitor_client::Error::ErrorResponse(progenitor_client::ResponseValue::new(inner, status, headers)),
+        Err(_) => {
+            let mut rebuilt = http::Response::new(body);
+            *rebuilt.status_mut() = status;
+            *rebuilt.headers_mut() = headers;
+            *rebuilt.version_mut() = version;
+            progenitor_client::Error::UnexpectedResponse(reqwest::Response::from(rebuilt))
+        }
+    }
+}
+
 /// Runs a request on behalf of the generated client. The `openrouter` crate implements it to add
 /// retries, timeouts and tracing around every operation; without one, requests go straight to
 /// the `reqwest::Client`.

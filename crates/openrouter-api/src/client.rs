@@ -116,21 +116,11 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -174,15 +164,9 @@ Sends a `GET` request to `/analytics/meta`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -228,21 +212,11 @@ Sends a `POST` request to `/analytics/query`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            408u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            408u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -275,36 +249,16 @@ Sends a `POST` request to `/audio/speech`
         let response = result?;
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::stream(response)),
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            402u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            503u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            524u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            529u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            402u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
+            502u16 => Err(crate::support::error_response(response).await),
+            503u16 => Err(crate::support::error_response(response).await),
+            524u16 => Err(crate::support::error_response(response).await),
+            529u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -346,36 +300,16 @@ Sends a `POST` request to `/audio/transcriptions`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            402u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            503u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            524u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            529u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            402u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
+            502u16 => Err(crate::support::error_response(response).await),
+            503u16 => Err(crate::support::error_response(response).await),
+            524u16 => Err(crate::support::error_response(response).await),
+            529u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -421,15 +355,9 @@ Sends a `POST` request to `/auth/keys`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -475,21 +403,11 @@ Sends a `POST` request to `/auth/keys/code`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            409u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            409u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -570,18 +488,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -638,15 +548,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -692,18 +596,10 @@ Sends a `POST` request to `/byok`
         let response = result?;
         match response.status().as_u16() {
             201u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -747,15 +643,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -802,15 +692,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -860,18 +744,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -920,48 +796,20 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            402u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            408u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            413u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            503u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            524u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            529u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            402u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            408u16 => Err(crate::support::error_response(response).await),
+            413u16 => Err(crate::support::error_response(response).await),
+            422u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
+            502u16 => Err(crate::support::error_response(response).await),
+            503u16 => Err(crate::support::error_response(response).await),
+            524u16 => Err(crate::support::error_response(response).await),
+            529u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1027,18 +875,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1078,15 +918,9 @@ Sends a `GET` request to `/credits`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1126,9 +960,7 @@ Sends a `POST` request to `/credits/coinbase`
         let response = result?;
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::empty(response)),
-            410u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            410u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1215,18 +1047,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1321,18 +1145,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1397,18 +1213,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1453,42 +1261,18 @@ Sends a `POST` request to `/embeddings`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            402u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            408u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            413u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            503u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            524u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            529u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            402u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            408u16 => Err(crate::support::error_response(response).await),
+            413u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
+            502u16 => Err(crate::support::error_response(response).await),
+            503u16 => Err(crate::support::error_response(response).await),
+            524u16 => Err(crate::support::error_response(response).await),
+            529u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1535,12 +1319,8 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1581,12 +1361,8 @@ Sends a `GET` request to `/endpoints/zdr`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            403u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1654,27 +1430,13 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            503u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
+            502u16 => Err(crate::support::error_response(response).await),
+            503u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1725,27 +1487,13 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            503u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
+            502u16 => Err(crate::support::error_response(response).await),
+            503u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1799,27 +1547,13 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            503u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
+            502u16 => Err(crate::support::error_response(response).await),
+            503u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1866,30 +1600,14 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::stream(response)),
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            503u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
+            502u16 => Err(crate::support::error_response(response).await),
+            503u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1931,30 +1649,14 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            402u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            524u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            529u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            402u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
+            502u16 => Err(crate::support::error_response(response).await),
+            524u16 => Err(crate::support::error_response(response).await),
+            529u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1999,30 +1701,14 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            524u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            529u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
+            502u16 => Err(crate::support::error_response(response).await),
+            524u16 => Err(crate::support::error_response(response).await),
+            529u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2067,21 +1753,11 @@ Sends a `POST` request to `/generation/feedback`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2135,15 +1811,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2189,18 +1859,10 @@ Sends a `POST` request to `/guardrails`
         let response = result?;
         match response.status().as_u16() {
             201u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2249,15 +1911,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2306,15 +1962,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2366,18 +2016,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2433,15 +2075,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2494,18 +2130,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2558,18 +2186,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2625,15 +2245,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2686,18 +2300,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2750,18 +2356,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2812,12 +2410,8 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2868,12 +2462,8 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2918,39 +2508,17 @@ Sends a `POST` request to `/images`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            402u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            413u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            524u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            529u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            402u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            413u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
+            502u16 => Err(crate::support::error_response(response).await),
+            524u16 => Err(crate::support::error_response(response).await),
+            529u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2993,9 +2561,7 @@ Sends a `GET` request to `/images/models`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3046,12 +2612,8 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3094,12 +2656,8 @@ Sends a `GET` request to `/key`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3154,18 +2712,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3207,21 +2757,11 @@ Sends a `POST` request to `/keys`
         let response = result?;
         match response.status().as_u16() {
             201u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3264,18 +2804,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3318,18 +2850,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3375,21 +2899,11 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3441,30 +2955,14 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            503u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            529u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
+            503u16 => Err(crate::support::error_response(response).await),
+            529u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3512,15 +3010,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3722,15 +3214,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3779,15 +3265,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3834,15 +3314,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3889,18 +3363,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3954,15 +3420,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4008,21 +3468,11 @@ Sends a `POST` request to `/observability/destinations`
         let response = result?;
         match response.status().as_u16() {
             201u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            409u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            409u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4072,15 +3522,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4130,15 +3574,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4191,24 +3629,12 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            409u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            409u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4259,15 +3685,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4314,15 +3734,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4367,18 +3781,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4430,24 +3836,12 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            409u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            409u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4498,24 +3892,12 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            409u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            409u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4566,24 +3948,12 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            409u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            409u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4637,18 +4007,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4699,18 +4061,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4751,9 +4105,7 @@ Sends a `GET` request to `/providers`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4798,36 +4150,16 @@ Sends a `POST` request to `/rerank`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            402u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            503u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            524u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            529u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            402u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
+            502u16 => Err(crate::support::error_response(response).await),
+            503u16 => Err(crate::support::error_response(response).await),
+            524u16 => Err(crate::support::error_response(response).await),
+            529u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4876,48 +4208,20 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            402u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            408u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            413u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            503u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            524u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            529u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            402u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            408u16 => Err(crate::support::error_response(response).await),
+            413u16 => Err(crate::support::error_response(response).await),
+            422u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
+            502u16 => Err(crate::support::error_response(response).await),
+            503u16 => Err(crate::support::error_response(response).await),
+            524u16 => Err(crate::support::error_response(response).await),
+            529u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4968,15 +4272,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5022,21 +4320,11 @@ Sends a `POST` request to `/scim/group-mappings`
         let response = result?;
         match response.status().as_u16() {
             201u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            409u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            409u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5083,15 +4371,9 @@ Sends a `GET` request to `/scim/group-mappings/{id}`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5143,18 +4425,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5203,18 +4477,10 @@ Sends a `PATCH` request to `/scim/group-mappings/{id}`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5265,15 +4531,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5318,24 +4578,12 @@ Sends a `POST` request to `/videos`
         let response = result?;
         match response.status().as_u16() {
             202u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            402u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            402u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            429u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5381,15 +4629,9 @@ Sends a `GET` request to `/videos/{jobId}`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5430,21 +4672,11 @@ Sends a `GET` request to `/videos/{jobId}/content`
         let response = result?;
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::stream(response)),
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
+            502u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5487,12 +4719,8 @@ Sends a `GET` request to `/videos/models`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5543,12 +4771,8 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5594,18 +4818,10 @@ Sends a `POST` request to `/workspaces`
         let response = result?;
         match response.status().as_u16() {
             201u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5654,15 +4870,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5711,21 +4921,11 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5777,21 +4977,11 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5840,15 +5030,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5900,18 +5084,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5966,18 +5142,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6029,18 +5197,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6095,18 +5255,10 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6158,21 +5310,11 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6225,21 +5367,11 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
+            400u16 => Err(crate::support::error_response(response).await),
+            401u16 => Err(crate::support::error_response(response).await),
+            403u16 => Err(crate::support::error_response(response).await),
+            404u16 => Err(crate::support::error_response(response).await),
+            500u16 => Err(crate::support::error_response(response).await),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

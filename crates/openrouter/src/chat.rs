@@ -15,7 +15,7 @@ pub struct Chat<'a> {
     client: &'a Client,
 }
 
-const STREAM: Protocol = Protocol { done: Some("[DONE]"), what: "chat completion chunk", error_type: None };
+const STREAM: Protocol = Protocol { done: Some("[DONE]"), what: "chat completion chunk" };
 
 impl<'a> Chat<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {

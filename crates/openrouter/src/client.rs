@@ -136,7 +136,7 @@ impl Client {
         let span = crate::observe::request_span(gen_ai_operation(path), model.as_deref());
         async {
             let response = self.post_json(path, operation, &body).await?;
-            let value: T = read_json(response, what).await?;
+            let value: T = read_json(response, operation, what).await?;
             value.observe(&tracing::Span::current());
             Ok(value)
         }
@@ -160,7 +160,7 @@ impl Client {
         let (body, model) = self.json_body(request, true)?;
         let span = crate::observe::request_span(gen_ai_operation(path), model.as_deref());
         let response = self.post_json(path, operation, &body).instrument(span.clone()).await?;
-        let stream: crate::stream::EventStream<T> = self.event_stream(response, protocol).await?;
+        let stream: crate::stream::EventStream<T> = self.event_stream(response, operation, protocol).await?;
         Ok(stream.with_span(span))
     }
 
@@ -208,7 +208,11 @@ impl Client {
         }
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.bytes().await.unwrap_or_default();
+        // The executor read the body (bounded) and kept it; a caller-supplied one may not have.
+        let bytes = match crate::retry::original_body(&headers) {
+            Some(kept) => kept,
+            None => response.bytes().await.unwrap_or_default().to_vec(),
+        };
         Err(Error::Api(Box::new(crate::ApiError::from_response(status, &headers, &bytes))))
     }
 
@@ -217,6 +221,7 @@ impl Client {
     pub(crate) async fn event_stream<T: crate::stream::EventData>(
         &self,
         response: reqwest::Response,
+        operation: &str,
         protocol: crate::stream::Protocol,
     ) -> Result<crate::stream::EventStream<T>, Error> {
         let is_sse = response
@@ -228,7 +233,8 @@ impl Client {
             let status = response.status();
             let headers = response.headers().clone();
             let bytes = response.bytes().await.map_err(Error::Transport)?;
-            let error = crate::error::error_body(&bytes).unwrap_or_else(|| {
+            // The server's own words when the body has any; else what was wrong with it.
+            let error = crate::error::error_body(&bytes, operation).or_else(|| crate::error::error_event(&bytes)).unwrap_or_else(|| {
                 let mut e = crate::ApiError::from_body(status, &bytes);
                 let kind = headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("no content type");
                 e.message = format!("expected an event stream, got {kind}");
@@ -409,11 +415,11 @@ impl ClientBuilder {
 /// A successful answer decoded as `T`. A `200` that only carries an error was already turned
 /// into an error status by the executor when it said it is JSON; an answer that did not say so
 /// (no or another content type) is checked here, so each body is scanned once.
-pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(response: reqwest::Response, what: &'static str) -> Result<T, Error> {
+pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(response: reqwest::Response, operation: &str, what: &'static str) -> Result<T, Error> {
     let checked = crate::retry::is_json(response.headers());
     let bytes = response.bytes().await.map_err(Error::Transport)?;
     if !checked {
-        if let Some(error) = crate::error::error_body(&bytes) {
+        if let Some(error) = crate::error::error_body(&bytes, operation) {
             return Err(Error::Api(Box::new(error)));
         }
     }

@@ -85,7 +85,10 @@ impl Error {
             openrouter_api::Error::UnexpectedResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
-                let body = response.bytes().await.unwrap_or_default();
+                let body = match crate::retry::original_body(&headers) {
+                    Some(kept) => kept,
+                    None => response.bytes().await.unwrap_or_default().to_vec(),
+                };
                 let mut error = ApiError::from_response(status, &headers, &body);
                 if error.body.is_none() {
                     error.message = format!("an answer the document does not describe (HTTP {}): {}", status.as_u16(), error.message);
@@ -117,7 +120,9 @@ impl<E: serde::Serialize> From<openrouter_api::Error<E>> for Error {
             G::ErrorResponse(value) => {
                 let status = value.status();
                 let headers = value.headers().clone();
-                let body = serde_json::to_vec(&*value).unwrap_or_default();
+                // The executor kept the body as sent; the typed value is only a fallback for a
+                // client without it (a caller-supplied executor).
+                let body = crate::retry::original_body(&headers).unwrap_or_else(|| serde_json::to_vec(&*value).unwrap_or_default());
                 Error::Api(Box::new(ApiError::from_response(status, &headers, &body)))
             }
             G::CommunicationError(e) | G::InvalidUpgrade(e) | G::ResponseBodyError(e) => Error::Transport(e),
@@ -130,8 +135,13 @@ impl<E: serde::Serialize> From<openrouter_api::Error<E>> for Error {
             G::UnexpectedResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
-                let mut error = ApiError::from_response(status, &headers, b"");
-                error.message = format!("an answer the document does not describe (HTTP {})", status.as_u16());
+                // An error answer's body was kept by the executor; a success the document does
+                // not describe has none to show here (`from_generated` reads it).
+                let kept = crate::retry::original_body(&headers);
+                let mut error = ApiError::from_response(status, &headers, kept.as_deref().unwrap_or_default());
+                if kept.is_none() || error.body.is_none() {
+                    error.message = format!("an answer the document does not describe (HTTP {}): {}", status.as_u16(), error.message);
+                }
                 Error::Api(Box::new(error))
             }
             G::InvalidRequest(message) | G::Custom(message) => Error::Config(message),
@@ -247,14 +257,14 @@ impl ApiError {
             .and_then(|s| StatusCode::from_u16(s).ok())
             .unwrap_or(status);
         // A failed chat choice carries its error beside the choice, not at the top level.
-        let mut error = match error_body(body) {
+        let mut error = match failed_choice(body) {
             Some(mut e) => {
                 e.status = status;
                 e
             }
             None => Self::from_body(status, body),
         };
-        error.retry_after = crate::error::retry_after(headers);
+        error.retry_after = retry_after(headers).or_else(|| error.body.as_ref().and_then(body_retry_after));
         error.generation_id = header(headers, "x-generation-id");
         error.rate_limit = headers
             .iter()
@@ -268,7 +278,12 @@ impl ApiError {
     pub fn from_body(status: StatusCode, body: &[u8]) -> Self {
         let trimmed = body.trim_ascii();
         let parsed: Option<Value> = serde_json::from_slice(trimmed).ok().filter(Value::is_object);
-        let detail = parsed.as_ref().and_then(|v| v.get("error"));
+        // `{"error": {…}}` (or a string), or a Responses `error` event: `{type: "error", code, message}`.
+        let detail = parsed.as_ref().and_then(|v| match v.get("error") {
+            Some(e) if e.is_object() || e.is_string() => Some(e),
+            _ if v.get("type").and_then(Value::as_str) == Some("error") => Some(v),
+            _ => None,
+        });
         let code = detail.and_then(|d| d.get("code")).and_then(|c| match c {
             Value::Number(n) => n.as_i64().map(ErrorCode::Number),
             Value::String(s) => Some(s.parse().map_or_else(|_| ErrorCode::Text(s.clone()), ErrorCode::Number)),
@@ -356,24 +371,69 @@ pub fn is_retryable_status(status: u16) -> bool {
     matches!(status, 408 | 429 | 500..=599)
 }
 
-/// A body that is nothing but an error object (`{"error": {...}}`, maybe with `user_id` and
-/// `openrouter_metadata`), as OpenRouter sometimes sends with status 200. Leading whitespace
-/// (keep-alive padding) is allowed.
-pub fn error_body(body: &[u8]) -> Option<ApiError> {
+/// Whether an `"error"` key with a non-null value appears anywhere in the text: a cheap test
+/// that spares the parse of every success that says `"error": null` (each Responses result).
+fn mentions_error(body: &[u8]) -> bool {
+    memchr::memmem::find_iter(body, b"\"error\"").any(|at| {
+        let rest = body[at + 7..].trim_ascii_start();
+        rest.strip_prefix(b":").is_some_and(|v| matches!(v.trim_ascii_start().first(), Some(b'{' | b'"')))
+    })
+}
+
+/// A success answer (status 2xx) of `operation` that is really an error: OpenRouter sometimes
+/// answers `200` with `{"error": …}`, perhaps beside `user_id`, `openrouter_metadata` or keys
+/// nobody has seen yet. It is an error when it carries an `error` object (or string) and not
+/// the shape of a success: fewer than two of the properties the document requires of the
+/// operation's answer (all of them, when it requires fewer than two). A chat completion whose
+/// first choice failed (`finish_reason: "error"` with an `error` beside it) is one too.
+/// Leading whitespace (keep-alive padding) is allowed.
+pub fn error_body(body: &[u8], operation: &str) -> Option<ApiError> {
     let trimmed = body.trim_ascii();
-    if !trimmed.starts_with(b"{") || memchr::memmem::find(trimmed, b"\"error\"").is_none() {
+    if !trimmed.starts_with(b"{") || !mentions_error(trimmed) {
         return None;
     }
     let value: Value = serde_json::from_slice(trimmed).ok()?;
     let obj = value.as_object()?;
-    let only_error = obj.get("error").is_some_and(|e| e.is_object() || e.is_string())
-        && obj.keys().all(|k| matches!(k.as_str(), "error" | "user_id" | "openrouter_metadata"));
-    if only_error {
-        return Some(ApiError::from_body(StatusCode::OK, trimmed));
+    if obj.get("error").is_some_and(|e| e.is_object() || e.is_string()) {
+        let required = success_shape(operation);
+        let present = required.iter().filter(|k| obj.contains_key(**k)).count();
+        let is_success = !required.is_empty() && present >= required.len().min(2);
+        if !is_success {
+            let mut api = ApiError::from_body(StatusCode::OK, trimmed);
+            api.body = Some(value);
+            return Some(api);
+        }
     }
-    // A completion whose (first) choice failed: `finish_reason: "error"` with the error beside
-    // it. The document has no `error` on a choice, so decoding would drop it silently.
-    let choice = obj.get("choices")?.as_array()?.first()?;
+    failed_choice_of(&value)
+}
+
+/// The properties the document requires of `operation`'s success answer.
+fn success_shape(operation: &str) -> &'static [&'static str] {
+    let shapes = openrouter_api::SUCCESS_SHAPES;
+    shapes.binary_search_by(|(id, _)| (*id).cmp(operation)).map_or(&[], |i| shapes[i].1)
+}
+
+/// A stream event that is an error although it did not decode as one (`{"error": …}`, or
+/// `{type: "error", …}`).
+pub fn error_event(data: &[u8]) -> Option<ApiError> {
+    let value: Value = serde_json::from_slice(data.trim_ascii()).ok()?;
+    let is_error = value.get("error").is_some_and(|e| e.is_object() || e.is_string())
+        || value.get("type").and_then(Value::as_str) == Some("error");
+    is_error.then(|| ApiError::from_body(StatusCode::OK, data))
+}
+
+/// The error of a chat completion whose first choice failed, if the body is one.
+fn failed_choice(body: &[u8]) -> Option<ApiError> {
+    let trimmed = body.trim_ascii();
+    if !trimmed.starts_with(b"{") || !mentions_error(trimmed) {
+        return None;
+    }
+    failed_choice_of(&serde_json::from_slice(trimmed).ok()?)
+}
+
+fn failed_choice_of(value: &Value) -> Option<ApiError> {
+    // The document has no `error` on a choice; the whole body is kept beside it.
+    let choice = value.get("choices")?.as_array()?.first()?;
     let error = choice.get("error").filter(|e| e.is_object())?;
     if choice.get("finish_reason").and_then(Value::as_str) != Some("error") {
         return None;
@@ -383,15 +443,31 @@ pub fn error_body(body: &[u8]) -> Option<ApiError> {
     Some(api)
 }
 
+/// A wait the body asks for: `error.metadata.availability.retry_after`,
+/// `error.availability.retry_after` or `availability.retry_after`, in seconds.
+pub fn body_retry_after(body: &Value) -> Option<Duration> {
+    ["/error/metadata/availability/retry_after", "/error/availability/retry_after", "/availability/retry_after"]
+        .iter()
+        .find_map(|p| body.pointer(p))
+        .and_then(|v| v.as_f64().or_else(|| v.as_str()?.trim().parse().ok()))
+        .and_then(seconds)
+}
+
+/// A non-negative, finite number of seconds as a duration; absurd values saturate instead of
+/// panicking (`Duration::from_secs_f64` panics above about 584 billion years).
+pub(crate) fn seconds(secs: f64) -> Option<Duration> {
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX))
+}
+
 /// `retry-after-ms`, else `Retry-After` in seconds or as an HTTP date.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     if let Some(ms) = header(headers, "retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok()) {
-        return (ms.is_finite() && ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1000.0));
+        return seconds(ms / 1000.0);
     }
     let value = header(headers, "retry-after")?;
     let value = value.trim();
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        return seconds(secs);
     }
     let when = httpdate::parse_http_date(value).ok()?;
     Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
@@ -435,7 +511,31 @@ impl std::error::Error for DecodeError {
 }
 
 /// Decode JSON, or an error that keeps the path, the serde message and a bounded snippet.
+///
+/// The hot path is plain `serde_json`; only a value that fails is decoded again with the path
+/// tracked (which costs twice as much and is needed only to explain the failure).
 pub fn decode<T: serde::de::DeserializeOwned>(what: &'static str, bytes: &[u8]) -> Result<T, Error> {
+    match serde_json::from_slice(bytes.trim_ascii_start()) {
+        Ok(value) => Ok(value),
+        Err(_) => Err(decode_failure::<T>(what, bytes)),
+    }
+}
+
+#[cold]
+fn decode_failure<T: serde::de::DeserializeOwned>(what: &'static str, bytes: &[u8]) -> Error {
+    match decode_tracked::<T>(what, bytes) {
+        Err(e) => e,
+        // Cannot happen (the same input failed a moment ago); say so rather than panic.
+        Ok(_) => Error::Decode(Box::new(DecodeError {
+            what,
+            path: String::new(),
+            snippet: snippet(bytes),
+            source: serde::de::Error::custom("decoding failed once and succeeded on a second try"),
+        })),
+    }
+}
+
+fn decode_tracked<T: serde::de::DeserializeOwned>(what: &'static str, bytes: &[u8]) -> Result<T, Error> {
     let fail = |path: String, source: serde_json::Error| {
         Error::Decode(Box::new(DecodeError { what, path, snippet: snippet(bytes), source }))
     };
@@ -502,20 +602,58 @@ mod tests {
         assert_eq!(retry_after(&h), None);
     }
 
+    const CHAT: &str = "sendChatCompletionRequest";
+
     #[test]
-    fn recognises_a_200_that_is_only_an_error() {
-        let e = error_body(b"\n\n   {\"error\": {\"code\": 504, \"message\": \"timeout\"}, \"user_id\": \"u\"}").unwrap();
+    fn recognises_a_200_that_carries_an_error_and_no_success_shape() {
+        let e = error_body(b"\n\n   {\"error\": {\"code\": 504, \"message\": \"timeout\"}, \"user_id\": \"u\"}", CHAT).unwrap();
         assert_eq!((e.status, e.code_number()), (StatusCode::OK, Some(504)));
-        assert!(error_body(br#"{"id": "x", "choices": [], "error": {"code": 1}}"#).is_none());
-        assert!(error_body(br#"{"id": "x", "choices": []}"#).is_none());
-        assert!(error_body(b"not json").is_none());
+        // Keys nobody has listed do not make it a success.
+        let odd = br#"{"error": {"code": 502, "message": "Provider returned error"}, "user_id": "u", "provider": "X", "trace": {"a": 1}}"#;
+        let e = error_body(odd, CHAT).unwrap();
+        assert_eq!(e.message, "Provider returned error");
+        assert_eq!(e.body.as_ref().unwrap()["trace"]["a"], 1, "the whole body is kept");
+        assert!(error_body(br#"{"id": "x", "choices": [], "error": {"code": 1}}"#, CHAT).is_none(), "a success shape with an error beside it");
+        assert!(error_body(br#"{"id": "x", "choices": []}"#, CHAT).is_none());
+        assert!(error_body(b"not json", CHAT).is_none());
+        // A Responses result says `"error": null`: not an error, and not even parsed.
+        assert!(!mentions_error(br#"{"id": "r", "error": null, "output": []}"#));
+        assert!(mentions_error(br#"{"error" : {"code": 1}}"#) && mentions_error(br#"{"error":"boom"}"#));
         // A failed choice is an error too, with the whole body kept.
         let failed = br#"{"id": "gen-1", "choices": [{"index": 0, "finish_reason": "error", "error": {"code": 502, "message": "Provider returned error"}, "message": {"role": "assistant", "content": ""}}]}"#;
-        let e = error_body(failed).unwrap();
+        let e = error_body(failed, CHAT).unwrap();
         assert_eq!((e.code_number(), e.message.as_str()), (Some(502), "Provider returned error"));
         assert_eq!(e.body.as_ref().unwrap()["id"], "gen-1");
         let fine = br#"{"choices": [{"index": 0, "finish_reason": "stop", "error": {"code": 1}}]}"#;
-        assert!(error_body(fine).is_none(), "only a choice that says it failed");
+        assert!(error_body(fine, CHAT).is_none(), "only a choice that says it failed");
+        // An operation whose answer requires one property: that one present means success.
+        let credits = br#"{"data": {"total_credits": 1}, "error": {"message": "x"}}"#;
+        assert!(error_body(credits, "getCredits").is_none());
+        assert!(error_body(br#"{"error": {"message": "x"}}"#, "getCredits").is_some());
+    }
+
+    #[test]
+    fn body_retry_hints_and_absurd_waits() {
+        let body: Value = serde_json::from_str(r#"{"error": {"code": 503, "message": "busy", "metadata": {"availability": {"retryable": true, "retry_after": 12}}}}"#).unwrap();
+        assert_eq!(body_retry_after(&body), Some(Duration::from_secs(12)));
+        let body: Value = serde_json::from_str(r#"{"error": {"message": "busy"}, "availability": {"retry_after": "2.5"}}"#).unwrap();
+        assert_eq!(body_retry_after(&body), Some(Duration::from_millis(2500)));
+        let e = ApiError::from_response(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), br#"{"error": {"code": 503, "message": "busy", "availability": {"retry_after": 3}}}"#);
+        assert_eq!(e.retry_after, Some(Duration::from_secs(3)), "the body's hint when no header gives one");
+        assert_eq!(seconds(1e300), Some(Duration::MAX));
+        assert_eq!(seconds(f64::NAN), None);
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", HeaderValue::from_static("1e20"));
+        assert_eq!(retry_after(&h), Some(Duration::MAX), "saturates, never panics");
+    }
+
+    #[test]
+    fn responses_error_events_keep_their_words() {
+        let e = error_event(br#"{"type": "error", "code": "server_error", "message": "upstream died", "sequence_number": 3}"#).unwrap();
+        assert_eq!(e.code, Some(ErrorCode::Text("server_error".into())));
+        assert_eq!(e.message, "upstream died");
+        assert_eq!(e.body.as_ref().unwrap()["sequence_number"], 3);
+        assert!(error_event(br#"{"type": "response.output_text.delta", "delta": "x"}"#).is_none());
     }
 
     #[test]

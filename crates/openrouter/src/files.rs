@@ -27,7 +27,7 @@ impl<'a> Files<'a> {
         let body = multipart_file(&boundary, filename, bytes);
         let content_type = format!("multipart/form-data; boundary={boundary}");
         let response = self.client.post("/files", "uploadFile", &content_type, body).await?;
-        crate::client::read_json(response, "uploaded file").await
+        crate::client::read_json(response, "uploadFile", "uploaded file").await
     }
 
     /// Upload a file from disk under its own name.

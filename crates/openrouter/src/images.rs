@@ -15,7 +15,7 @@ pub struct Images<'a> {
 
 /// Events carry `type` (`image_generation.partial_image`, `.completed`, …); `{type: "error",
 /// error}` ends the stream as an `Err`.
-const STREAM: Protocol = Protocol { done: Some("[DONE]"), what: "image stream event", error_type: None };
+const STREAM: Protocol = Protocol { done: Some("[DONE]"), what: "image stream event" };
 
 impl<'a> Images<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {

@@ -15,7 +15,7 @@ pub struct Messages<'a> {
 }
 
 /// No `[DONE]`: the stream ends after `message_stop`. Errors come as `{type: "error", error}`.
-const STREAM: Protocol = Protocol { done: None, what: "Messages stream event", error_type: None };
+const STREAM: Protocol = Protocol { done: None, what: "Messages stream event" };
 
 impl<'a> Messages<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {

@@ -16,7 +16,7 @@ pub struct Responses<'a> {
 
 /// Events are told apart by `type` and decoded by dispatching on it (the generated
 /// [`StreamEvents`] enum); a `type: "error"` event is a failure, not an item.
-const STREAM: Protocol = Protocol { done: Some("[DONE]"), what: "Responses stream event", error_type: Some("error") };
+const STREAM: Protocol = Protocol { done: Some("[DONE]"), what: "Responses stream event" };
 
 impl<'a> Responses<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {

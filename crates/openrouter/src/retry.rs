@@ -58,7 +58,7 @@ impl RetryPolicy {
 /// What to do after an attempt.
 pub(crate) fn should_retry(result: &reqwest::Result<Response>) -> Option<Option<Duration>> {
     match result {
-        Ok(r) if is_retryable_status(r.status().as_u16()) => Some(retry_after(r.headers())),
+        Ok(r) if is_retryable_status(r.status().as_u16()) => Some(retry_after(r.headers()).or_else(|| body_hint(r.headers()))),
         Ok(_) => None,
         Err(e) if e.is_connect() || e.is_timeout() || e.is_request() => Some(None),
         Err(_) => None,
@@ -75,7 +75,7 @@ pub(crate) struct RetryingExecutor {
 }
 
 impl RetryingExecutor {
-    pub(crate) async fn run(&self, client: &reqwest::Client, request: Request, operation: &str) -> reqwest::Result<Response> {
+    pub(crate) async fn run(&self, client: &reqwest::Client, request: Request, operation: &'static str) -> reqwest::Result<Response> {
         let mut waited = Duration::ZERO;
         let mut attempt = 1;
         let mut pending = request;
@@ -94,7 +94,7 @@ impl RetryingExecutor {
                 tracing::debug!(method = %pending.method(), path = %pending.url().path(), "sending");
                 // A `200` that carries an error gets the error's status here, so that a transient
                 // one (OpenRouter sends 500/502/504 that way) is retried like any other.
-                surface_error_body(client.execute(pending).await?).await
+                surface_error_body(client.execute(pending).await?, operation).await
             }
             .instrument(span)
             .await;
@@ -137,40 +137,97 @@ pub(crate) fn is_json(headers: &reqwest::header::HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("application/json"))
 }
 
-/// The header that marks an answer whose status [`surface_error_body`] changed.
-pub(crate) const ORIGINAL_STATUS: &str = "x-openrouter-rs-original-status";
+/// The header that marks an answer whose status [`surface_error_body`] changed. Private to
+/// this process: it is set on the response object, never sent.
+pub(crate) const ORIGINAL_STATUS: &str = "x-sdk-original-status";
 
-/// OpenRouter answers some failures with `200` and a body that is only `{"error": …}` (or a
-/// chat choice that failed, see [`crate::error::error_body`]). The generated client would decode
-/// that as an empty success (every field of a response type is optional); give it the error's
-/// status instead (its `code` when that is an HTTP error status, else 502), so it is retried when
-/// transient and comes back as the operation's error. A `400` whose `error.code` is transient
-/// (502, 429, …) gets that status, for the same reason. The original status is kept in
-/// [`ORIGINAL_STATUS`]. Only JSON answers are read here; streams pass untouched.
-pub(crate) async fn surface_error_body(response: Response) -> reqwest::Result<Response> {
-    let is_json = is_json(response.headers());
-    // A 400 may wrap a transient upstream failure (`error.code` 502): give it that status too.
+/// The header in which [`surface_error_body`] keeps an error answer's body as sent (base64), so
+/// that every path to [`crate::ApiError`] — the generated methods' typed errors included, whose
+/// conversion cannot read a body — keeps the server's words verbatim.
+pub(crate) const ORIGINAL_BODY: &str = "x-sdk-original-body";
+
+/// At most this much of an error answer's body is read and kept; the rest is not read (the
+/// connection is dropped with the response).
+pub const MAX_ERROR_BODY: usize = 1 << 20;
+
+/// The body [`surface_error_body`] kept for an error answer.
+pub(crate) fn original_body(headers: &reqwest::header::HeaderMap) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let value = headers.get(ORIGINAL_BODY)?;
+    base64::engine::general_purpose::STANDARD.decode(value.as_bytes()).ok()
+}
+
+/// A retry hint in the kept body of an error answer.
+fn body_hint(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let body = original_body(headers)?;
+    let value: serde_json::Value = serde_json::from_slice(body.trim_ascii()).ok()?;
+    crate::error::body_retry_after(&value)
+}
+
+/// Whether a success answer's body is read here: JSON, or text that may be JSON in disguise
+/// (`text/plain`, no content type). Streams and binary downloads pass untouched.
+fn may_carry_error(headers: &reqwest::header::HeaderMap) -> bool {
+    match headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(v) => v.starts_with("application/json") || v.starts_with("text/plain"),
+    }
+}
+
+/// Read at most `limit` bytes of a body; whatever is past it stays unread.
+async fn read_bounded(mut response: Response, limit: usize) -> reqwest::Result<bytes::Bytes> {
+    let mut out = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - out.len();
+        out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if out.len() >= limit {
+            break;
+        }
+    }
+    Ok(out.freeze())
+}
+
+/// Every answer passes through here on its way to the caller:
+/// - OpenRouter answers some failures with `200` and a body that carries an `error` (or a chat
+///   choice that failed, see [`crate::error::error_body`]). The generated client would decode
+///   that as an empty success (every field of a response type is optional); it gets the error's
+///   status instead (its `code` when that is an HTTP error status, else 502), so it is retried
+///   when transient and comes back as the operation's error. A `400` whose `error.code` is
+///   transient (502, 429, …) gets that status, for the same reason. The original status is kept
+///   in [`ORIGINAL_STATUS`].
+/// - An error answer's body (at most [`MAX_ERROR_BODY`]) is kept in [`ORIGINAL_BODY`].
+pub(crate) async fn surface_error_body(response: Response, operation: &str) -> reqwest::Result<Response> {
     let status = response.status();
-    if !is_json || !(status.is_success() || status == reqwest::StatusCode::BAD_REQUEST) {
+    let is_error = status.is_client_error() || status.is_server_error();
+    if !is_error && !(status.is_success() && may_carry_error(response.headers())) {
         return Ok(response);
     }
     let headers = response.headers().clone();
     let version = response.version();
-    let body = response.bytes().await?;
+    let json = is_json(&headers);
+    let body = if is_error { read_bounded(response, MAX_ERROR_BODY).await? } else { response.bytes().await? };
     let mut rebuilt = http::Response::new(body.clone());
     *rebuilt.headers_mut() = headers;
     *rebuilt.version_mut() = version;
     *rebuilt.status_mut() = status;
-    if let Some(error) = crate::error::error_body(&body) {
-        let code = error.code_number().and_then(|c| u16::try_from(c).ok()).filter(|c| (400..600).contains(c));
-        let new_status = match code {
-            Some(c) if status.is_success() || is_retryable_status(c) => Some(c),
-            None if status.is_success() => Some(502),
-            _ => None,
-        };
-        if let Some(code) = new_status.and_then(|c| reqwest::StatusCode::from_u16(c).ok()) {
-            *rebuilt.status_mut() = code;
-            rebuilt.headers_mut().insert(ORIGINAL_STATUS, reqwest::header::HeaderValue::from(status.as_u16()));
+    if status.is_success() || (json && status == reqwest::StatusCode::BAD_REQUEST) {
+        if let Some(error) = crate::error::error_body(&body, operation) {
+            let code = error.code_number().and_then(|c| u16::try_from(c).ok()).filter(|c| (400..600).contains(c));
+            let new_status = match code {
+                Some(c) if status.is_success() || is_retryable_status(c) => Some(c),
+                None if status.is_success() => Some(502),
+                _ => None,
+            };
+            if let Some(code) = new_status.and_then(|c| reqwest::StatusCode::from_u16(c).ok()) {
+                *rebuilt.status_mut() = code;
+                rebuilt.headers_mut().insert(ORIGINAL_STATUS, reqwest::header::HeaderValue::from(status.as_u16()));
+            }
+        }
+    }
+    if !rebuilt.status().is_success() {
+        use base64::Engine as _;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(&body);
+        if let Ok(value) = reqwest::header::HeaderValue::from_str(&encoded) {
+            rebuilt.headers_mut().insert(ORIGINAL_BODY, value);
         }
     }
     Ok(Response::from(rebuilt))

@@ -17,46 +17,39 @@ use crate::sse::{Decoder, Event};
 
 type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
-/// A type stream events decode into. Tagged unions decode from the text by their tag (no
-/// intermediate `serde_json::Value`); other types through serde with the failing path kept.
-pub trait EventData: Sized + crate::observe::Observe {
-    fn decode_event(what: &'static str, data: &str) -> Result<Self, Error>;
+/// A type stream events decode into.
+///
+/// Each event is decoded once, straight into the type; whether it reports a failure is read
+/// from the typed value. Only an event that does not decode is parsed a second time, to see
+/// whether it is an error the type cannot hold.
+pub trait EventData: Sized + crate::observe::Observe + serde::de::DeserializeOwned {
+    /// Whether this event reports a failure (the stream ends with it, as an [`Error::Api`]).
+    fn is_failure(&self) -> bool;
 }
 
 impl EventData for openrouter_api::types::ChatStreamChunk {
-    fn decode_event(what: &'static str, data: &str) -> Result<Self, Error> {
-        error::decode(what, data.as_bytes())
+    fn is_failure(&self) -> bool {
+        self.error.is_some()
     }
 }
 
-macro_rules! tagged_event_data {
-    ($($ty:ty),*) => {$(
-        impl EventData for $ty {
-            #[cfg(not(feature = "fast-stream"))]
-            fn decode_event(what: &'static str, data: &str) -> Result<Self, Error> {
-                error::decode(what, data.as_bytes())
-            }
-
-            #[cfg(feature = "fast-stream")]
-            fn decode_event(what: &'static str, data: &str) -> Result<Self, Error> {
-                <$ty>::from_json_str(data).map_err(|source| {
-                    Error::Decode(Box::new(error::DecodeError {
-                        what,
-                        path: String::new(),
-                        snippet: data.chars().take(error::BODY_SNIPPET).collect(),
-                        source,
-                    }))
-                })
-            }
-        }
-    )*};
+impl EventData for openrouter_api::types::StreamEvents {
+    fn is_failure(&self) -> bool {
+        matches!(self, Self::Error(_))
+    }
 }
 
-tagged_event_data!(
-    openrouter_api::types::StreamEvents,
-    openrouter_api::types::MessagesStreamEvents,
-    openrouter_api::types::ImageStreamingResponseData
-);
+impl EventData for openrouter_api::types::MessagesStreamEvents {
+    fn is_failure(&self) -> bool {
+        matches!(self, Self::Error(_))
+    }
+}
+
+impl EventData for openrouter_api::types::ImageStreamingResponseData {
+    fn is_failure(&self) -> bool {
+        matches!(self, Self::Error(_))
+    }
+}
 
 /// How a stream ends and fails, per endpoint.
 #[derive(Debug, Clone, Copy)]
@@ -65,9 +58,6 @@ pub(crate) struct Protocol {
     pub done: Option<&'static str>,
     /// What is being decoded, for error messages.
     pub what: &'static str,
-    /// An event `type` that reports a failure with `code`/`message` at its top level (the
-    /// Responses API's `error` event).
-    pub error_type: Option<&'static str>,
 }
 
 /// A stream of `T` decoded from server-sent events.
@@ -120,27 +110,22 @@ impl<T: EventData> EventStream<T> {
             self.finished = true;
             return None;
         }
-        // A mid-stream failure: the status stays 200 and an event says so. Only events that
-        // mention "error" are parsed twice.
-        if data.contains("\"error\"") {
-            if let Ok(value) = serde_json::from_str::<serde_json::Value>(data) {
-                // Chat sends `{error: {...}, choices: [...finish_reason: "error"]}`, /messages
-                // `{type: "error", error: {...}}`.
-                if value.get("error").is_some_and(|e| e.is_object() || e.is_string()) {
-                    self.finished = true;
-                    return Some(Err(Error::Api(Box::new(ApiError::from_body(StatusCode::OK, data.as_bytes())))));
-                }
-                // Responses: `{type: "error", code, message, …}`.
-                if self.protocol.error_type.is_some() && value.get("type").and_then(|t| t.as_str()) == self.protocol.error_type {
-                    self.finished = true;
-                    let wrapped = serde_json::json!({ "error": value });
-                    return Some(Err(Error::Api(Box::new(ApiError::from_body(StatusCode::OK, wrapped.to_string().as_bytes())))));
-                }
+        // A mid-stream failure: the status stays 200 and an event says so (chat: a chunk with
+        // `error`; Responses, Messages, images: an event of type `error`).
+        let item = match error::decode::<T>(self.protocol.what, data.as_bytes()) {
+            Ok(value) if value.is_failure() => Err(Error::Api(Box::new(ApiError::from_body(StatusCode::OK, data.as_bytes())))),
+            Ok(value) => {
+                value.observe(&self.span);
+                Ok(value)
             }
-        }
-        let item = T::decode_event(self.protocol.what, data);
-        if let Ok(value) = &item {
-            value.observe(&self.span);
+            // An error the type cannot hold (a shape the document does not have) is still one.
+            Err(e) => match error::error_event(data.as_bytes()) {
+                Some(api) => Err(Error::Api(Box::new(api))),
+                None => Err(e),
+            },
+        };
+        if matches!(item, Err(Error::Api(_))) {
+            self.finished = true;
         }
         Some(item)
     }
