@@ -88,8 +88,13 @@ fn schema_diff(d: &mut Drift, name: &str, old: &Schema, new: &Schema) {
             for (f, field) in nf {
                 match of.get(f) {
                     None if field.required => d.breaking(format!("+ {name}.{f}: {} (required)", field.ty)),
+                    None if field.overlay => d.add(format!("+ {name}.{f}: {} (from the overlay)", field.ty)),
                     None => d.add(format!("+ {name}.{f}: {}", field.ty)),
                     Some(o) => {
+                        if o.overlay != field.overlay {
+                            let now = if field.overlay { "now from the overlay" } else { "now in the document (retire its overlay entry)" };
+                            d.add(format!("~ {name}.{f}: {now}"));
+                        }
                         if o.ty != field.ty {
                             d.breaking(format!("~ {name}.{f}: {} → {}", o.ty, field.ty));
                         }
@@ -161,7 +166,7 @@ mod tests {
         if with_op {
             operations.insert("GET /x".into(), Operation { id: "x".into(), parameters: BTreeMap::new(), body: None, responses: BTreeMap::new(), streams: false });
         }
-        let fields = BTreeMap::from([("a".to_string(), Field { ty: "string".into(), required: field_required, nullable: false })]);
+        let fields = BTreeMap::from([("a".to_string(), Field { ty: "string".into(), required: field_required, nullable: false, overlay: false })]);
         let schemas = BTreeMap::from([
             ("O".to_string(), Schema::Object { fields, open: false }),
             ("E".to_string(), Schema::Enum { values: values.iter().map(|s| s.to_string()).collect() }),

@@ -282,6 +282,11 @@ pub fn summary(g: &Generated) -> String {
     s.push_str(&format!("untagged-union variants named after their member: {}\n", g.renamed_variants));
     let variants: usize = n.unions.values().map(|u| u.variants.len()).sum();
     s.push_str(&format!("tagged unions: {} ({variants} variants)\n", n.unions.len()));
+    s.push_str(&format!(
+        "overlay (openapi/overlay.yaml): {} places added, {} entries the document has adopted (retire them)\n",
+        n.overlay_applied.len(),
+        n.overlay_adopted
+    ));
     s.push_str("normaliser passes (places changed):\n");
     for (name, count) in &g.report.counts {
         s.push_str(&format!("  {name:<18} {count}\n"));

@@ -46,6 +46,8 @@ pub struct Field {
     /// `server_tolerance` pass).
     pub required: bool,
     pub nullable: bool,
+    /// Added by `openapi/overlay.yaml` (the service sends it; the document lacks it).
+    pub overlay: bool,
 }
 
 impl Inventory {
@@ -124,14 +126,17 @@ impl Inventory {
         for (name, s) in &self.schemas {
             match s {
                 Schema::Object { fields, open } => {
-                    let _ = writeln!(out, "{name}: object{}", if *open { " (keeps unknown fields)" } else { "" });
+                    // Every object keeps unknown fields (the `unknown_fields` pass); only the
+                    // exceptions are worth a mark.
+                    let _ = writeln!(out, "{name}: object{}", if *open { "" } else { " (unknown fields typed or dropped)" });
                     for (f, field) in fields {
                         let _ = writeln!(
                             out,
-                            "  {f}: {}{}{}",
+                            "  {f}: {}{}{}{}",
                             field.ty,
                             if field.required { ", required" } else { "" },
-                            if field.nullable { ", nullable" } else { "" }
+                            if field.nullable { ", nullable" } else { "" },
+                            if field.overlay { ", overlay" } else { "" }
                         );
                     }
                 }
@@ -174,6 +179,7 @@ fn schema_of(s: &Value, tag: Option<String>) -> Schema {
                     ty: type_of(p),
                     required: required.contains(&k.as_str()),
                     nullable: p.get("nullable") == Some(&Value::Bool(true)),
+                    overlay: p.get(crate::normalise::overlay::MARKER).is_some(),
                 };
                 (k.clone(), field)
             })

@@ -4406,7 +4406,13 @@ open_enum! {
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct BadRequestResponseErrorData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<i64>,
+    pub availability: ::std::option::Option<BadRequestResponseErrorDataAvailability>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub code: ::std::option::Option<BadRequestResponseErrorDataCode>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error_type: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub http_status: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4419,13 +4425,59 @@ pub struct BadRequestResponseErrorData {
 
 lean_deserialize! {
     BadRequestResponseErrorData {
+        availability: "availability" => opt,
         code: "code" => opt,
+        error_type: "error_type" => opt,
+        http_status: "http_status" => opt,
         message: "message" => opt,
         metadata: "metadata" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
+///`BadRequestResponseErrorDataAvailability`
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct BadRequestResponseErrorDataAvailability {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fallback_models: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ///Seconds to wait before trying again.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub retry_after: ::std::option::Option<f64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub retryable: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    BadRequestResponseErrorDataAvailability {
+        fallback_models: "fallback_models" => opt,
+        retry_after: "retry_after" => opt,
+        retryable: "retryable" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
+///`BadRequestResponseErrorDataCode`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum BadRequestResponseErrorDataCode {
+    Integer(i64),
+    String(::std::string::String),
+}
+impl ::std::fmt::Display for BadRequestResponseErrorDataCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(x) => x.fmt(f),
+            Self::String(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::convert::From<i64> for BadRequestResponseErrorDataCode {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
 ///`BaseInputs`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
@@ -5176,6 +5228,10 @@ lean_deserialize! {
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatAssistantMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub annotations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ChatMessageAnnotation>,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub audio: ::std::option::Option<ChatAudioOutput>,
     ///Assistant message content
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5207,6 +5263,7 @@ pub struct ChatAssistantMessage {
 
 lean_deserialize! {
     ChatAssistantMessage {
+        annotations: "annotations" => opt,
         audio: "audio" => opt,
         content: "content" => opt,
         images: "images" => opt,
@@ -5288,6 +5345,9 @@ pub struct ChatChoice {
     pub logprobs: ::std::option::Option<ChatTokenLogprobs>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<ChatAssistantMessage>,
+    ///The provider's own finish reason, as it gave it.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub native_finish_reason: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -5298,6 +5358,7 @@ lean_deserialize! {
         index: "index" => opt,
         logprobs: "logprobs" => opt,
         message: "message" => opt,
+        native_finish_reason: "native_finish_reason" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -5645,6 +5706,83 @@ open_enum! {
     /// `ChatDeveloperMessageRole`
     pub enum ChatDeveloperMessageRole {
         Developer = "developer",
+    }
+}
+
+///`ChatFileAnnotation`
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct ChatFileAnnotation {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file: ::std::option::Option<ChatFileAnnotationFile>,
+    #[serde(rename = "type", default = "defaults::chat_file_annotation_type")]
+    pub type_: ChatFileAnnotationType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatFileAnnotation {
+        file: "file" => opt,
+        type_: "type" => default_with(defaults::chat_file_annotation_type),
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
+///`ChatFileAnnotationFile`
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct ChatFileAnnotationFile {
+    ///The parsed content, as content parts.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content: ::std::option::Option<
+        ::std::vec::Vec<ChatFileAnnotationFileContentItem>,
+    >,
+    ///The parsed file's hash.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub hash: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatFileAnnotationFile {
+        content: "content" => opt,
+        hash: "hash" => opt,
+        name: "name" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
+///`ChatFileAnnotationFileContentItem`
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct ChatFileAnnotationFileContentItem {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub text: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatFileAnnotationFileContentItem {
+        text: "text" => opt,
+        type_: "type" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
+open_enum! {
+    /// `ChatFileAnnotationType`
+    pub enum ChatFileAnnotationType {
+        File = "file",
+    }
+}
+
+impl ::std::default::Default for ChatFileAnnotationType {
+    fn default() -> Self {
+        ChatFileAnnotationType::File
     }
 }
 
@@ -6304,6 +6442,9 @@ pub struct ChatStreamChoice {
     pub index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logprobs: ::std::option::Option<ChatTokenLogprobs>,
+    ///The provider's own finish reason, as it gave it.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub native_finish_reason: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -6314,6 +6455,7 @@ lean_deserialize! {
         finish_reason: "finish_reason" => opt,
         index: "index" => opt,
         logprobs: "logprobs" => opt,
+        native_finish_reason: "native_finish_reason" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -6373,7 +6515,7 @@ lean_deserialize! {
 pub struct ChatStreamChunkError {
     ///Error code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<i32>,
+    pub code: ::std::option::Option<ChatStreamChunkErrorCode>,
     ///Error message
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
@@ -6393,6 +6535,26 @@ lean_deserialize! {
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
 
+///`ChatStreamChunkErrorCode`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum ChatStreamChunkErrorCode {
+    Int32(i32),
+    String(::std::string::String),
+}
+impl ::std::fmt::Display for ChatStreamChunkErrorCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Int32(x) => x.fmt(f),
+            Self::String(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::convert::From<i32> for ChatStreamChunkErrorCode {
+    fn from(value: i32) -> Self {
+        Self::Int32(value)
+    }
+}
 ///Structured error metadata
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatStreamChunkErrorMetadata {
@@ -6428,6 +6590,10 @@ impl ::std::default::Default for ChatStreamChunkObject {
 ///Delta changes in streaming response
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatStreamDelta {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub annotations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ChatMessageAnnotation>,
+    >,
     ///Audio output data
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub audio: ::std::option::Option<ChatAudioOutput>,
@@ -6454,6 +6620,7 @@ pub struct ChatStreamDelta {
 
 lean_deserialize! {
     ChatStreamDelta {
+        annotations: "annotations" => opt,
         audio: "audio" => opt,
         content: "content" => opt,
         reasoning: "reasoning" => opt,
@@ -6765,6 +6932,8 @@ pub struct ChatToolCall {
     ///Tool call identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub index: ::std::option::Option<i64>,
     #[serde(rename = "type", default = "defaults::chat_tool_call_type")]
     pub type_: ChatToolCallType,
     #[serde(flatten)]
@@ -6775,6 +6944,7 @@ lean_deserialize! {
     ChatToolCall {
         function: "function" => opt,
         id: "id" => opt,
+        index: "index" => opt,
         type_: "type" => default_with(defaults::chat_tool_call_type),
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
@@ -6855,6 +7025,69 @@ open_enum! {
     }
 }
 
+///`ChatUrlCitationAnnotation`
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct ChatUrlCitationAnnotation {
+    #[serde(rename = "type", default = "defaults::chat_url_citation_annotation_type")]
+    pub type_: ChatUrlCitationAnnotationType,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url_citation: ::std::option::Option<ChatUrlCitationAnnotationUrlCitation>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatUrlCitationAnnotation {
+        type_: "type" => default_with(defaults::chat_url_citation_annotation_type),
+        url_citation: "url_citation" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
+open_enum! {
+    /// `ChatUrlCitationAnnotationType`
+    pub enum ChatUrlCitationAnnotationType {
+        UrlCitation = "url_citation",
+    }
+}
+
+impl ::std::default::Default for ChatUrlCitationAnnotationType {
+    fn default() -> Self {
+        ChatUrlCitationAnnotationType::UrlCitation
+    }
+}
+///`ChatUrlCitationAnnotationUrlCitation`
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct ChatUrlCitationAnnotationUrlCitation {
+    ///The cited passage.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content: ::std::option::Option<::std::string::String>,
+    ///Where the citing text ends in the message content.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub end_index: ::std::option::Option<i64>,
+    ///Where the citing text starts in the message content.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub start_index: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub title: ::std::option::Option<::std::string::String>,
+    ///The cited page.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ChatUrlCitationAnnotationUrlCitation {
+        content: "content" => opt,
+        end_index: "end_index" => opt,
+        start_index: "start_index" => opt,
+        title: "title" => opt,
+        url: "url" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Token usage statistics
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatUsage {
@@ -6913,6 +7146,9 @@ pub struct ChatUsageCompletionTokensDetails {
     ///Tokens used for audio output
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub audio_tokens: ::std::option::Option<i64>,
+    ///Tokens used for image output.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub image_tokens: ::std::option::Option<i64>,
     ///Tokens used for reasoning
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reasoning_tokens: ::std::option::Option<i64>,
@@ -6927,6 +7163,7 @@ lean_deserialize! {
     ChatUsageCompletionTokensDetails {
         accepted_prediction_tokens: "accepted_prediction_tokens" => opt,
         audio_tokens: "audio_tokens" => opt,
+        image_tokens: "image_tokens" => opt,
         reasoning_tokens: "reasoning_tokens" => opt,
         rejected_prediction_tokens: "rejected_prediction_tokens" => opt,
     }
@@ -8477,6 +8714,8 @@ pub struct CreateEmbeddingsResponse {
     pub model: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<CreateEmbeddingsResponseObject>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub provider: ::std::option::Option<::std::string::String>,
     ///Token usage statistics
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<CreateEmbeddingsResponseUsage>,
@@ -8490,6 +8729,7 @@ lean_deserialize! {
         id: "id" => opt,
         model: "model" => opt,
         object: "object" => opt,
+        provider: "provider" => opt,
         usage: "usage" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
@@ -35260,6 +35500,9 @@ pub mod defaults {
     pub(super) fn chat_content_video_type() -> super::ChatContentVideoType {
         super::ChatContentVideoType::VideoUrl
     }
+    pub(super) fn chat_file_annotation_type() -> super::ChatFileAnnotationType {
+        super::ChatFileAnnotationType::File
+    }
     pub(super) fn chat_result_object() -> super::ChatResultObject {
         super::ChatResultObject::ChatCompletion
     }
@@ -35274,6 +35517,9 @@ pub mod defaults {
     }
     pub(super) fn chat_tool_call_type() -> super::ChatToolCallType {
         super::ChatToolCallType::Function
+    }
+    pub(super) fn chat_url_citation_annotation_type() -> super::ChatUrlCitationAnnotationType {
+        super::ChatUrlCitationAnnotationType::UrlCitation
     }
     pub(super) fn code_interpreter_call_code_delta_event_type() -> super::CodeInterpreterCallCodeDeltaEventType {
         super::CodeInterpreterCallCodeDeltaEventType::ResponseCodeInterpreterCallCodeDelta
@@ -36180,6 +36426,14 @@ tagged_union! {
         OpenrouterWebFetch("openrouter:web_fetch") => WebFetchServerTool,
         OpenrouterWebSearch("openrouter:web_search") => OpenRouterWebSearchServerTool,
         ChatWebSearchShorthand("web_search" | "web_search_preview" | "web_search_preview_2025_03_11" | "web_search_2025_08_26") => ChatWebSearchShorthand,
+    }
+}
+
+tagged_union! {
+    /// A citation or file annotation on an assistant message (or a stream delta).
+    pub enum ChatMessageAnnotation (tag = "type") {
+        UrlCitation("url_citation") => ChatUrlCitationAnnotation,
+        File("file") => ChatFileAnnotation,
     }
 }
 

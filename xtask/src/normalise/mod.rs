@@ -19,6 +19,7 @@ pub mod keywords_31;
 pub mod null_members;
 pub mod nullable_unions;
 pub mod openapi_version;
+pub mod overlay;
 pub mod plain_strings;
 pub mod prune;
 pub mod reject_unknown;
@@ -40,9 +41,10 @@ pub struct Pass {
 }
 
 /// The passes, in the order they run. Order matters: type arrays must be gone before null members
-/// are found; `allOf` must be flat before unions can see their members' tag properties; server
+/// are found (the overlay comes first: its schemas are written like the document's); `allOf` must be flat before unions can see their members' tag properties; server
 /// tolerance must know which schemas responses reach before streams lose their content types.
 pub const PASSES: &[Pass] = &[
+    Pass { name: "overlay", run: overlay::run },
     Pass { name: "openapi_version", run: openapi_version::run },
     Pass { name: "type_arrays", run: type_arrays::run },
     Pass { name: "null_members", run: null_members::run },
@@ -78,6 +80,10 @@ pub struct Notes {
     pub stream_roots: BTreeSet<String>,
     /// Tagged unions found, by component name.
     pub unions: BTreeMap<String, TaggedUnion>,
+    /// What `openapi/overlay.yaml` added (`Schema.property`, `component Name`).
+    pub overlay_applied: Vec<String>,
+    /// Overlay entries the document has adopted since (each also a remark).
+    pub overlay_adopted: usize,
     /// Free-form remarks worth printing (override winners, dropped constraints, …).
     pub remarks: Vec<String>,
 }

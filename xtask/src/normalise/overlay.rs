@@ -1,0 +1,252 @@
+//! What the real service sends that the document lacks: `openapi/overlay.yaml`, applied first.
+//!
+//! OpenRouter's document trails its service: `native_finish_reason`, message `annotations`
+//! (citations), `usage.completion_tokens_details.image_tokens`, `tool_calls[].index`, the
+//! embeddings `provider`, error `availability`, and string `error.code`s are all sent and all
+//! missing (see the file's evidence lines). Keeping them only in `extra` maps would make them
+//! reachable but untyped; the overlay gives them real types. It runs before every other pass,
+//! so its schemas (OpenAPI 3.1, like the document's) get the same treatment as the document's.
+//!
+//! An entry the document has adopted since is not applied and is reported (so it can be
+//! retired); an entry whose place no longer exists fails loudly: drift must be seen.
+//! Every property or component the overlay adds carries `x-overlay` (its evidence), which the
+//! inventory and `cargo xtask diff` show.
+
+use anyhow::{Context as _, Result, bail};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Notes, schemas};
+
+/// The marker on what the overlay added: its evidence.
+pub const MARKER: &str = "x-overlay";
+
+const OVERLAY: &str = include_str!("../../../openapi/overlay.yaml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overlay {
+    #[serde(default)]
+    pub components: indexmap::IndexMap<String, Component>,
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    #[serde(default)]
+    pub widen: Vec<Field>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    pub evidence: String,
+    pub schema: Value,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// A JSON pointer (`#/components/schemas/X/properties/y`); `*` in the component name
+    /// matches any run of characters.
+    pub at: String,
+    pub name: String,
+    pub evidence: String,
+    pub schema: Value,
+}
+
+/// The project's overlay file.
+pub fn project_overlay() -> Result<Overlay> {
+    parse(OVERLAY).context("openapi/overlay.yaml")
+}
+
+pub fn parse(text: &str) -> Result<Overlay> {
+    Ok(serde_yaml_ng::from_str(text)?)
+}
+
+pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
+    apply(doc, &project_overlay()?, notes)
+}
+
+pub fn apply(doc: &mut Value, overlay: &Overlay, notes: &mut Notes) -> Result<usize> {
+    let mut changed = 0;
+    for (name, c) in &overlay.components {
+        let Some(all) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else {
+            bail!("overlay component {name}: the document has no components");
+        };
+        if all.contains_key(name) {
+            notes.remarks.push(format!("overlay: component {name} is in the document now: retire the entry"));
+            notes.overlay_adopted += 1;
+            continue;
+        }
+        let mut schema = c.schema.clone();
+        if let Some(o) = schema.as_object_mut() {
+            o.insert(MARKER.into(), json!(c.evidence));
+        }
+        all.insert(name.clone(), schema);
+        notes.overlay_applied.push(format!("component {name}"));
+        changed += 1;
+    }
+    for (widen, list) in [(false, &overlay.fields), (true, &overlay.widen)] {
+        for f in list {
+            let targets = expand(doc, &f.at)?;
+            for at in targets {
+                let target = doc.pointer_mut(&at).with_context(|| format!("overlay: {at}"))?;
+                let Some(obj) = target.as_object_mut() else { bail!("overlay: {at} is not a schema object") };
+                let props = obj.entry("properties").or_insert_with(|| json!({}));
+                let Some(props) = props.as_object_mut() else { bail!("overlay: {at}/properties is not an object") };
+                let label = format!("{}.{}", at.trim_start_matches("/components/schemas/"), f.name);
+                let mut schema = f.schema.clone();
+                if let Some(o) = schema.as_object_mut() {
+                    o.insert(MARKER.into(), json!(f.evidence));
+                }
+                match (widen, props.get_mut(&f.name)) {
+                    (false, Some(_)) => {
+                        notes.remarks.push(format!("overlay: {label} is in the document now: retire the entry"));
+                        notes.overlay_adopted += 1;
+                    }
+                    (false, None) => {
+                        props.insert(f.name.clone(), schema);
+                        notes.overlay_applied.push(label);
+                        changed += 1;
+                    }
+                    (true, None) => bail!("overlay: {label} to widen is not in the document (drop the entry, or make it a field)"),
+                    (true, Some(existing)) => {
+                        if accepts(existing, &f.schema) {
+                            notes.remarks.push(format!("overlay: {label} accepts the widened type now: retire the entry"));
+                            notes.overlay_adopted += 1;
+                            continue;
+                        }
+                        let mut document = existing.clone();
+                        // The annotations stay on the union; the members only say their type.
+                        let mut union = json!({ "anyOf": [], MARKER: f.evidence });
+                        if let Some(d) = document.as_object_mut() {
+                            for key in ["description", "example", "examples", "title"] {
+                                if let Some(v) = d.remove(key) {
+                                    union[key] = v;
+                                }
+                            }
+                        }
+                        if let Some(o) = schema.as_object_mut() {
+                            o.remove(MARKER);
+                        }
+                        union["anyOf"] = json!([document, schema]);
+                        *existing = union;
+                        notes.overlay_applied.push(format!("{label} (widened)"));
+                        changed += 1;
+                    }
+                }
+            }
+        }
+    }
+    Ok(changed)
+}
+
+/// The pointers an `at` names (a `*` in the component name expands to every match).
+fn expand(doc: &Value, at: &str) -> Result<Vec<String>> {
+    let pointer = at.strip_prefix('#').unwrap_or(at).to_string();
+    let Some(rest) = pointer.strip_prefix("/components/schemas/") else {
+        if doc.pointer(&pointer).is_none() {
+            bail!("overlay: {at} is not in the document (the document changed: update openapi/overlay.yaml)");
+        }
+        return Ok(vec![pointer]);
+    };
+    let (name, tail) = rest.split_once('/').map_or((rest, String::new()), |(n, t)| (n, format!("/{t}")));
+    let names: Vec<String> = if name.contains('*') {
+        let (prefix, suffix) = name.split_once('*').unwrap_or((name, ""));
+        schemas(doc)
+            .into_iter()
+            .flat_map(|s| s.keys())
+            .filter(|k| k.len() >= prefix.len() + suffix.len() && k.starts_with(prefix) && k.ends_with(suffix))
+            .cloned()
+            .collect()
+    } else {
+        vec![name.to_string()]
+    };
+    let found: Vec<String> = names
+        .into_iter()
+        .map(|n| format!("/components/schemas/{n}{tail}"))
+        .filter(|p| doc.pointer(p).is_some())
+        .collect();
+    if found.is_empty() {
+        bail!("overlay: {at} is not in the document (the document changed: update openapi/overlay.yaml)");
+    }
+    Ok(found)
+}
+
+/// Whether a schema already accepts the type a widening adds (`type: string` in it or a member).
+fn accepts(existing: &Value, wider: &Value) -> bool {
+    let Some(want) = wider.get("type").and_then(Value::as_str) else { return false };
+    let has = |s: &Value| match s.get("type") {
+        Some(Value::String(t)) => t == want,
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == want),
+        _ => false,
+    };
+    has(existing) || ["anyOf", "oneOf"].iter().any(|k| existing.get(*k).and_then(Value::as_array).is_some_and(|m| m.iter().any(has)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> Value {
+        json!({
+            "openapi": "3.1.0",
+            "paths": {"/e": {"post": {"responses": {"200": {"content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "array"}}}}}}}}}},
+            "components": {"schemas": {
+                "Choice": {"type": "object", "properties": {"finish_reason": {"type": "string"}}},
+                "BadResponseErrorData": {"type": "object", "properties": {"code": {"type": "integer", "description": "Error code"}}},
+                "GoneResponseErrorData": {"type": "object", "properties": {"code": {"type": "integer"}}},
+            }}
+        })
+    }
+
+    const OVERLAY: &str = r#"
+components:
+  Note: {evidence: seen, schema: {type: object, properties: {text: {type: string}}}}
+fields:
+  - {at: '#/components/schemas/Choice', name: native_finish_reason, evidence: seen in chat, schema: {type: string}}
+  - {at: '#/components/schemas/Choice', name: finish_reason, evidence: old entry, schema: {type: string}}
+  - {at: '#/paths/~1e/post/responses/200/content/application~1json/schema', name: provider, evidence: seen, schema: {type: string}}
+widen:
+  - {at: '#/components/schemas/*ResponseErrorData', name: code, evidence: string codes, schema: {type: string}}
+"#;
+
+    #[test]
+    fn adds_fields_components_and_widens_with_evidence() {
+        let mut doc = doc();
+        let mut notes = Notes::default();
+        let n = apply(&mut doc, &parse(OVERLAY).unwrap(), &mut notes).unwrap();
+        assert_eq!(n, 5, "{notes:?}");
+        let s = &doc["components"]["schemas"];
+        assert_eq!(s["Choice"]["properties"]["native_finish_reason"], json!({"type": "string", "x-overlay": "seen in chat"}));
+        assert_eq!(s["Note"]["x-overlay"], "seen");
+        for name in ["BadResponseErrorData", "GoneResponseErrorData"] {
+            let code = &s[name]["properties"]["code"];
+            assert_eq!(code["anyOf"][1], json!({"type": "string"}), "{name}: {code}");
+            assert_eq!(code["anyOf"][0]["type"], "integer");
+        }
+        assert_eq!(s["BadResponseErrorData"]["properties"]["code"]["description"], "Error code", "annotations stay on the union");
+        let inline = &doc["paths"]["/e"]["post"]["responses"]["200"]["content"]["application/json"]["schema"];
+        assert!(inline["properties"]["provider"].is_object());
+        // The document already has finish_reason: reported, not applied.
+        assert_eq!(notes.overlay_adopted, 1);
+        assert!(notes.remarks.iter().any(|r| r.contains("Choice.finish_reason is in the document now")), "{:?}", notes.remarks);
+    }
+
+    #[test]
+    fn a_widening_the_document_adopted_is_reported_and_a_missing_place_fails() {
+        let mut doc = doc();
+        doc["components"]["schemas"]["GoneResponseErrorData"]["properties"]["code"] = json!({"type": ["integer", "string"]});
+        let mut notes = Notes::default();
+        apply(&mut doc, &parse(OVERLAY).unwrap(), &mut notes).unwrap();
+        assert!(notes.remarks.iter().any(|r| r.contains("GoneResponseErrorData.code accepts the widened type now")), "{:?}", notes.remarks);
+        let missing = parse("fields: [{at: '#/components/schemas/Nope', name: x, evidence: e, schema: {}}]").unwrap();
+        let e = apply(&mut doc, &missing, &mut Notes::default()).unwrap_err().to_string();
+        assert!(e.contains("Nope is not in the document"), "{e}");
+    }
+
+    #[test]
+    fn the_project_overlay_parses_and_applies_to_the_pinned_document_shape() {
+        let overlay = project_overlay().unwrap();
+        assert!(overlay.fields.iter().all(|f| !f.evidence.is_empty()));
+        assert!(overlay.components.values().all(|c| !c.evidence.is_empty()));
+    }
+}
