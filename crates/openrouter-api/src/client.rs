@@ -3233,7 +3233,7 @@ Arguments:
         author: &'a str,
         slug: &'a str,
     ) -> Result<
-        ResponseValue<types::ListEndpointsResponse>,
+        ResponseValue<types::ListEndpointsResponse2>,
         Error<types::ErrorResponse>,
     > {
         let url = format!(

@@ -8683,11 +8683,76 @@ for CreateEmbeddingsBodyInput {
         Self::ObjectArray(value)
     }
 }
+///`CreateEmbeddingsBodyInputMember4ItemContentItemImageUrl`
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct CreateEmbeddingsBodyInputMember4ItemContentItemImageUrl {
+    pub image_url: CreateEmbeddingsBodyInputMember4ItemContentItemImageUrlImageUrl,
+    #[serde(rename = "type")]
+    pub type_: CreateEmbeddingsBodyInputMember4ItemContentItemImageUrlType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    CreateEmbeddingsBodyInputMember4ItemContentItemImageUrl {
+        image_url: "image_url" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
+///`CreateEmbeddingsBodyInputMember4ItemContentItemImageUrlImageUrl`
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct CreateEmbeddingsBodyInputMember4ItemContentItemImageUrlImageUrl {
+    pub url: ::std::string::String,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    CreateEmbeddingsBodyInputMember4ItemContentItemImageUrlImageUrl {
+        url: "url" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
+open_enum! {
+    /// `CreateEmbeddingsBodyInputMember4ItemContentItemImageUrlType`
+    pub enum CreateEmbeddingsBodyInputMember4ItemContentItemImageUrlType {
+        ImageUrl = "image_url",
+    }
+}
+
+///`CreateEmbeddingsBodyInputMember4ItemContentItemText`
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct CreateEmbeddingsBodyInputMember4ItemContentItemText {
+    pub text: ::std::string::String,
+    #[serde(rename = "type")]
+    pub type_: CreateEmbeddingsBodyInputMember4ItemContentItemTextType,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    CreateEmbeddingsBodyInputMember4ItemContentItemText {
+        text: "text" => req,
+        type_: "type" => req,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
+open_enum! {
+    /// `CreateEmbeddingsBodyInputMember4ItemContentItemTextType`
+    pub enum CreateEmbeddingsBodyInputMember4ItemContentItemTextType {
+        Text = "text",
+    }
+}
+
 ///`CreateEmbeddingsBodyInputVariant4Item`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateEmbeddingsBodyInputVariant4Item {
     pub content: ::std::vec::Vec<
-        crate::types::EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItem,
+        crate::types::CreateEmbeddingsBodyInputMember4ItemContentItem,
     >,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -8712,8 +8777,8 @@ pub struct CreateEmbeddingsResponse {
     ///The model used for embeddings
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub object: ::std::option::Option<CreateEmbeddingsResponseObject>,
+    #[serde(default = "defaults::create_embeddings_response_object")]
+    pub object: CreateEmbeddingsResponseObject,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<::std::string::String>,
     ///Token usage statistics
@@ -8728,7 +8793,7 @@ lean_deserialize! {
         data: "data" => opt,
         id: "id" => opt,
         model: "model" => opt,
-        object: "object" => opt,
+        object: "object" => default_with(defaults::create_embeddings_response_object),
         provider: "provider" => opt,
         usage: "usage" => opt,
     }
@@ -8744,8 +8809,8 @@ pub struct CreateEmbeddingsResponseDataItem {
     ///Index of the embedding in the input list
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<i64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub object: ::std::option::Option<CreateEmbeddingsResponseDataItemObject>,
+    #[serde(default = "defaults::create_embeddings_response_data_item_object")]
+    pub object: CreateEmbeddingsResponseDataItemObject,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -8754,7 +8819,7 @@ lean_deserialize! {
     CreateEmbeddingsResponseDataItem {
         embedding: "embedding" => opt,
         index: "index" => opt,
-        object: "object" => opt,
+        object: "object" => default_with(defaults::create_embeddings_response_data_item_object),
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -8780,6 +8845,12 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CreateEmbeddingsResponseDataItemObject {
+    fn default() -> Self {
+        CreateEmbeddingsResponseDataItemObject::Embedding
+    }
+}
+
 open_enum! {
     /// `CreateEmbeddingsResponseObject`
     pub enum CreateEmbeddingsResponseObject {
@@ -8787,6 +8858,11 @@ open_enum! {
     }
 }
 
+impl ::std::default::Default for CreateEmbeddingsResponseObject {
+    fn default() -> Self {
+        CreateEmbeddingsResponseObject::List
+    }
+}
 ///Token usage statistics
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateEmbeddingsResponseUsage {
@@ -9297,16 +9373,35 @@ lean_deserialize! {
 #[serde(untagged)]
 pub enum CreateRerankBodyDocumentsItem {
     String(::std::string::String),
-    RerankPostRequestBodyApplicationJsonDocumentsItemMember1(
-        RerankPostRequestBodyApplicationJsonDocumentsItemMember1,
-    ),
+    CreateRerankBodyDocumentsItemMember1(CreateRerankBodyDocumentsItemMember1),
 }
-impl ::std::convert::From<RerankPostRequestBodyApplicationJsonDocumentsItemMember1>
+impl ::std::convert::From<CreateRerankBodyDocumentsItemMember1>
 for CreateRerankBodyDocumentsItem {
-    fn from(value: RerankPostRequestBodyApplicationJsonDocumentsItemMember1) -> Self {
-        Self::RerankPostRequestBodyApplicationJsonDocumentsItemMember1(value)
+    fn from(value: CreateRerankBodyDocumentsItemMember1) -> Self {
+        Self::CreateRerankBodyDocumentsItemMember1(value)
     }
 }
+///A structured document with optional text and/or image content. At least one of `text` or `image` must be provided.
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct CreateRerankBodyDocumentsItemMember1 {
+    ///An image associated with the document, as a remote URL (http/https) or a base64-encoded data URI (data:image/...).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub image: ::std::option::Option<::std::string::String>,
+    ///The document text
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub text: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    CreateRerankBodyDocumentsItemMember1 {
+        image: "image" => opt,
+        text: "text" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
 ///Rerank response containing ranked results
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateRerankResponse {
@@ -10381,71 +10476,6 @@ open_enum! {
     /// `EasyInputMessageType`
     pub enum EasyInputMessageType {
         Message = "message",
-    }
-}
-
-///`EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrl`
-#[derive(::serde::Serialize, Clone, Debug)]
-pub struct EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrl {
-    pub image_url: EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrlImageUrl,
-    #[serde(rename = "type")]
-    pub type_: EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrlType,
-    #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-
-lean_deserialize! {
-    EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrl {
-        image_url: "image_url" => req,
-        type_: "type" => req,
-    }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
-}
-
-///`EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrlImageUrl`
-#[derive(::serde::Serialize, Clone, Debug)]
-pub struct EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrlImageUrl {
-    pub url: ::std::string::String,
-    #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-
-lean_deserialize! {
-    EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrlImageUrl {
-        url: "url" => req,
-    }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
-}
-
-open_enum! {
-    /// `EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrlType`
-    pub enum EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrlType {
-        ImageUrl = "image_url",
-    }
-}
-
-///`EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemText`
-#[derive(::serde::Serialize, Clone, Debug)]
-pub struct EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemText {
-    pub text: ::std::string::String,
-    #[serde(rename = "type")]
-    pub type_: EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemTextType,
-    #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-
-lean_deserialize! {
-    EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemText {
-        text: "text" => req,
-        type_: "type" => req,
-    }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
-}
-
-open_enum! {
-    /// `EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemTextType`
-    pub enum EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemTextType {
-        Text = "text",
     }
 }
 
@@ -16094,6 +16124,22 @@ lean_deserialize! {
         endpoints: "endpoints" => opt,
         id: "id" => opt,
         name: "name" => opt,
+    }
+    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+}
+
+///`ListEndpointsResponse2`
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct ListEndpointsResponse2 {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<ListEndpointsResponse>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+
+lean_deserialize! {
+    ListEndpointsResponse2 {
+        data: "data" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -30081,27 +30127,6 @@ impl ::std::convert::From<
         Self(value)
     }
 }
-///A structured document with optional text and/or image content. At least one of `text` or `image` must be provided.
-#[derive(::serde::Serialize, Clone, Debug)]
-pub struct RerankPostRequestBodyApplicationJsonDocumentsItemMember1 {
-    ///An image associated with the document, as a remote URL (http/https) or a base64-encoded data URI (data:image/...).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub image: ::std::option::Option<::std::string::String>,
-    ///The document text
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub text: ::std::option::Option<::std::string::String>,
-    #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-
-lean_deserialize! {
-    RerankPostRequestBodyApplicationJsonDocumentsItemMember1 {
-        image: "image" => opt,
-        text: "text" => opt,
-    }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
-}
-
 ///`ResponseHealingPlugin`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ResponseHealingPlugin {
@@ -35563,6 +35588,12 @@ pub mod defaults {
     pub(super) fn content_part_done_event_type() -> super::ContentPartDoneEventType {
         super::ContentPartDoneEventType::ResponseContentPartDone
     }
+    pub(super) fn create_embeddings_response_object() -> super::CreateEmbeddingsResponseObject {
+        super::CreateEmbeddingsResponseObject::List
+    }
+    pub(super) fn create_embeddings_response_data_item_object() -> super::CreateEmbeddingsResponseDataItemObject {
+        super::CreateEmbeddingsResponseDataItemObject::Embedding
+    }
     pub(super) fn custom_tool_type() -> super::CustomToolType {
         super::CustomToolType::Custom
     }
@@ -36507,6 +36538,17 @@ tagged_union! {
 }
 
 tagged_union! {
+    /// `CreateEmbeddingsBodyInputMember4ItemContentItem`: told apart by `type`.
+    pub enum CreateEmbeddingsBodyInputMember4ItemContentItem (tag = "type") {
+        Text("text") => CreateEmbeddingsBodyInputMember4ItemContentItemText,
+        ImageUrl("image_url") => CreateEmbeddingsBodyInputMember4ItemContentItemImageUrl,
+        InputAudio("input_audio") => ContentPartInputAudio,
+        InputVideo("input_video") => ContentPartInputVideo,
+        InputFile("input_file") => ContentPartInputFile,
+    }
+}
+
+tagged_union! {
     /// `CustomToolCallOutputItemOutputMember1Item`: told apart by `type`.
     pub enum CustomToolCallOutputItemOutputMember1Item (tag = "type") {
         InputText("input_text") => InputText,
@@ -36531,17 +36573,6 @@ tagged_union! {
         InputFile("input_file") => InputFile,
         InputAudio("input_audio") => InputAudio,
         InputVideo("input_video") => InputVideo,
-    }
-}
-
-tagged_union! {
-    /// `EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItem`: told apart by `type`.
-    pub enum EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItem (tag = "type") {
-        Text("text") => EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemText,
-        ImageUrl("image_url") => EmbeddingsPostRequestBodyApplicationJsonInputMember4ItemContentItemImageUrl,
-        InputAudio("input_audio") => ContentPartInputAudio,
-        InputVideo("input_video") => ContentPartInputVideo,
-        InputFile("input_file") => ContentPartInputFile,
     }
 }
 

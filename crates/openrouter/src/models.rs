@@ -128,9 +128,19 @@ impl<'a> Models<'a> {
     }
 
     /// The providers serving a model, with their prices, limits and uptime.
+    /// The model's endpoints (providers serving it, with their pricing and limits): the `data`
+    /// of the answer's envelope.
     pub async fn endpoints(&self, id: &str) -> Result<openrouter_api::types::ListEndpointsResponse, Error> {
         let (author, slug) = split(id)?;
-        crate::error::generated(self.client.api().list_endpoints(author, slug).await).await
+        let envelope = crate::error::generated(self.client.api().list_endpoints(author, slug).await).await?;
+        envelope.data.ok_or_else(|| {
+            Error::Decode(Box::new(crate::error::DecodeError {
+                what: "model endpoints",
+                path: "data".into(),
+                snippet: serde_json::to_string(&envelope.extra).unwrap_or_default(),
+                source: serde::de::Error::missing_field("data"),
+            }))
+        })
     }
 
     pub async fn count(&self) -> Result<ModelsCountResponse, Error> {

@@ -22,7 +22,12 @@ async fn models_list_filters_get_endpoints_and_count() {
     let model = client.models().get("openai/gpt-4").await.unwrap();
     assert_eq!(model.data.unwrap().canonical_slug.as_deref(), Some("openai/gpt-4"));
     assert_eq!(mock.last_request("getModel").await.unwrap().path, "/model/openai/gpt-4");
-    client.models().endpoints("openai/gpt-4").await.unwrap();
+    // The envelope's `data` is the model with its endpoints (it once came back empty: the
+    // envelope and the component shared a Rust name).
+    let model = client.models().endpoints("openai/gpt-4").await.unwrap();
+    assert_eq!(model.created, Some(1692901234));
+    assert_eq!(model.description.as_deref(), Some("GPT-4 is a large multimodal model."));
+    assert!(model.architecture.is_some() && model.endpoints.is_some(), "{model:?}");
     assert_eq!(mock.last_request("listEndpoints").await.unwrap().path, "/models/openai/gpt-4/endpoints");
     assert!(client.models().count().await.unwrap().data.is_some());
     client.models().for_user().await.unwrap();

@@ -30,6 +30,7 @@ pub mod string_unions;
 pub mod success_responses;
 pub mod tagged_unions;
 pub mod type_arrays;
+pub mod type_names;
 pub mod unknown_fields;
 pub mod untagged_unions;
 pub mod walk;
@@ -56,6 +57,7 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "string_unions", run: string_unions::run },
     Pass { name: "nullable_unions", run: nullable_unions::run },
     Pass { name: "request_bodies", run: request_bodies::run },
+    Pass { name: "type_names", run: type_names::run },
     Pass { name: "error_responses", run: error_responses::run },
     Pass { name: "unknown_fields", run: unknown_fields::run },
     Pass { name: "server_tolerance", run: server_tolerance::run },
