@@ -12,6 +12,7 @@
 //! known to get wrong itself are in `KNOWN_BAD_EXAMPLES`, each with the reason, and the test
 //! fails if one of them starts passing (so the list never goes stale).
 
+use openrouter_workspace_tests::{canonical, first_difference};
 use serde_json::Value;
 
 #[path = "generated/component_types.rs"]
@@ -22,45 +23,8 @@ mod component_types;
 /// in `extra` since output items keep unknown fields.
 const KNOWN_BAD_EXAMPLES: &[(&str, &str)] = &[];
 
-/// `value` without `null` members (recursively), and numbers as `f64`.
-pub fn canonical(value: &Value) -> Value {
-    match value {
-        Value::Object(o) => Value::Object(o.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), canonical(v))).collect()),
-        Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
-        Value::Number(n) => n.as_f64().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or_else(|| value.clone()),
-        other => other.clone(),
-    }
-}
-
-/// The first place where `a` and `b` differ, as a JSON pointer and the two values.
-pub fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            for k in x.keys().chain(y.keys()) {
-                let here = format!("{at}/{k}");
-                match (x.get(k), y.get(k)) {
-                    (Some(p), Some(q)) => {
-                        if let Some(d) = first_difference(p, q, &here) {
-                            return Some(d);
-                        }
-                    }
-                    (Some(p), None) => return Some(format!("{here}: {p} was dropped")),
-                    (None, Some(q)) => return Some(format!("{here}: {q} was added")),
-                    (None, None) => {}
-                }
-            }
-            None
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            x.iter().zip(y).enumerate().find_map(|(i, (p, q))| first_difference(p, q, &format!("{at}/{i}")))
-        }
-        _ if a == b => None,
-        _ => Some(format!("{at}: {a} became {b}")),
-    }
-}
-
 /// `…/type: "message" was added`: a tag filled in with its value.
-fn is_filled_in_tag(difference: &str) -> bool {
+pub fn is_filled_in_tag(difference: &str) -> bool {
     let Some((at, rest)) = difference.split_once(": ") else { return false };
     (at.ends_with("/type") || at.ends_with("/object")) && rest.starts_with('"') && rest.ends_with("\" was added")
 }

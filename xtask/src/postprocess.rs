@@ -87,10 +87,12 @@ pub fn rewrite(
     let mut closed_left = Vec::new();
     let mut rewritten = Vec::with_capacity(types_items.len());
     let mut texts: BTreeMap<String, String> = BTreeMap::new();
+    let mut enum_values: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for item in types_items {
         match item {
             Item::Enum(e) if is_string_enum(&e) => {
                 let name = e.ident.to_string();
+                enum_values.insert(name.clone(), e.variants.iter().filter_map(wire_name).collect());
                 match open_enum(&e) {
                     Some(text) => {
                         open.insert(name.clone());
@@ -108,6 +110,15 @@ pub fn rewrite(
         }
     }
     let renamed_variants = crate::variant_names::rename(&mut rewritten);
+    let tags = member_tags(&rewritten, &enum_values);
+    let mut faithful: BTreeMap<String, String> = BTreeMap::new();
+    for item in &mut rewritten {
+        if let Item::Enum(e) = item {
+            if let Some(text) = faithful_union(e, &tags) {
+                faithful.insert(e.ident.to_string(), text);
+            }
+        }
+    }
     rewritten.retain(|item| match item {
         Item::Impl(imp) => !(impl_target(imp).is_some_and(|t| open.contains(&t)) && replaced_impl(imp)),
         _ => true,
@@ -160,7 +171,16 @@ pub fn rewrite(
                     x.attrs.push(cfg_attr.clone());
                 }
             }
-            Item::Enum(x) if is_gated => x.attrs.push(cfg_attr.clone()),
+            Item::Enum(x) => {
+                if is_gated {
+                    x.attrs.push(cfg_attr.clone());
+                }
+                if let Some(text) = faithful.remove(&x.ident.to_string()) {
+                    push_item(&mut pieces, item);
+                    pieces.push(Piece::Text(if is_gated { format!("{cfg_text}{text}") } else { text }));
+                    continue;
+                }
+            }
             Item::Type(x) if is_gated => x.attrs.push(cfg_attr.clone()),
             Item::Impl(x) if is_gated => x.attrs.push(cfg_attr.clone()),
             Item::Mod(m) => {
@@ -428,6 +448,102 @@ fn replaced_impl(imp: &syn::ItemImpl) -> bool {
     let Some((path, _)) = &imp.trait_ else { return false };
     let last = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
     matches!(last.as_str(), "Display" | "FromStr" | "TryFrom")
+}
+
+/// What each struct's `type` property accepts: `[values]`, `[values | absent]` or `[any]`.
+fn member_tags(items: &[Item], enum_values: &BTreeMap<String, Vec<String>>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for item in items {
+        let Item::Struct(s) = item else { continue };
+        let Fields::Named(fields) = &s.fields else { continue };
+        let tag = fields.named.iter().find(|f| {
+            let attrs = serde_field_attrs(&f.attrs);
+            attrs.rename.as_deref().or(f.ident.as_ref().map(|_| "")).is_some()
+                && attrs.rename.clone().unwrap_or_else(|| f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default()) == "type"
+        });
+        let accepts = match tag {
+            None => "any".to_string(),
+            Some(f) => {
+                let optional = is_option(&f.ty);
+                let inner = if optional { option_inner(&f.ty) } else { Some(&f.ty) };
+                let enum_name = inner.and_then(|t| match t {
+                    syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                    _ => None,
+                });
+                match enum_name.and_then(|n| enum_values.get(&n)) {
+                    Some(values) if !values.is_empty() => {
+                        let list: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+                        if optional { format!("{} | absent", list.join(" | ")) } else { list.join(" | ") }
+                    }
+                    _ => "any".to_string(),
+                }
+            }
+        };
+        out.insert(s.ident.to_string(), accepts);
+    }
+    out
+}
+
+fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else { return None };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    }
+}
+
+/// An untagged union with a member that is a struct: drop its derived `Deserialize`, add a `Raw`
+/// variant when none holds JSON already, and return the `faithful_union!` that replaces it.
+/// Unions of plain values (`String | Vec<String>`) keep serde's: such a value cannot be
+/// reinterpreted.
+fn faithful_union(e: &mut ItemEnum, tags: &BTreeMap<String, String>) -> Option<String> {
+    if !is_serde_container_attr(e, "untagged") || !has_derive(e, "Deserialize") {
+        return None;
+    }
+    let mut members = Vec::new();
+    for v in &e.variants {
+        let Fields::Unnamed(f) = &v.fields else { return None };
+        if f.unnamed.len() != 1 {
+            return None;
+        }
+        let ty = &f.unnamed[0].ty;
+        let name = match ty {
+            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default(),
+            _ => String::new(),
+        };
+        members.push((v.ident.to_string(), name, ty.to_token_stream().to_string()));
+    }
+    if !members.iter().any(|(_, name, _)| tags.contains_key(name)) {
+        return None;
+    }
+    let raw = match members.iter().find(|(_, _, ty)| ty.replace(' ', "").ends_with("serde_json::Value")) {
+        Some((variant, _, _)) => variant.clone(),
+        None => {
+            e.variants.push(syn::parse_quote! {
+                /// A value no member holds exactly as given, kept as sent.
+                Raw(::serde_json::Value)
+            });
+            "Raw".to_string()
+        }
+    };
+    let derive = e.attrs.iter_mut().find(|a| a.path().is_ident("derive"))?;
+    let paths: syn::punctuated::Punctuated<syn::Path, syn::Token![,]> =
+        derive.parse_args_with(syn::punctuated::Punctuated::parse_terminated).ok()?;
+    let kept: Vec<String> = paths
+        .iter()
+        .filter(|p| !p.segments.last().is_some_and(|s| s.ident == "Deserialize"))
+        .map(|p| p.to_token_stream().to_string().replace(' ', ""))
+        .collect();
+    let list: TokenStream = kept.join(", ").parse().ok()?;
+    *derive = syn::parse_quote!(#[derive(#list)]);
+    let mut text = format!("faithful_union! {{\n    {} raw {raw} {{\n", e.ident);
+    for (variant, name, ty) in members.iter().filter(|(v, _, _)| *v != raw) {
+        let accepts = tags.get(name).map_or("any", String::as_str);
+        text.push_str(&format!("        {variant} [{accepts}] => {},\n", ty.replace(' ', "")));
+    }
+    text.push_str("    }\n}\n");
+    Some(text)
 }
 
 /// A struct with named fields that derives `Deserialize`: drop the derive and return the

@@ -255,14 +255,37 @@ impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for Prepend<'d
         // A string deserializer for the tag: a field type decoded from it only ever sees a
         // string, so this adds one shallow instantiation per field type, not a second decoder.
         match self.tag.take() {
-            Some((_, Key::Borrowed(s))) => seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(s)),
-            Some((_, Key::Owned(s))) => seed.deserialize(serde::de::value::StringDeserializer::new(s)),
+            Some((_, tag)) => seed.deserialize(TagValue(tag, std::marker::PhantomData)),
             None => self.rest.next_value_seed(seed),
         }
     }
 
     fn size_hint(&self) -> Option<usize> {
         self.rest.size_hint().map(|n| n + usize::from(self.tag.is_some()))
+    }
+}
+
+/// The tag's value, handed to the member: a string, and `Some(string)` to an optional tag field.
+#[doc(hidden)]
+pub struct TagValue<'de, E>(Key<'de>, std::marker::PhantomData<E>);
+
+impl<'de, E: serde::de::Error> serde::Deserializer<'de> for TagValue<'de, E> {
+    type Error = E;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.0 {
+            Key::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Key::Owned(s) => visitor.visit_string(s),
+        }
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_some(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct
+        newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
     }
 }
 
@@ -485,6 +508,71 @@ pub async fn error_response<E: serde::de::DeserializeOwned>(response: reqwest::R
             *rebuilt.version_mut() = version;
             progenitor_client::Error::UnexpectedResponse(reqwest::Response::from(rebuilt))
         }
+    }
+}
+
+/// `Deserialize` for a union whose members no property tells apart for sure (Responses input
+/// items: two members share `type: "message"`, one has its tag optional). serde's untagged
+/// decoding takes the first member that decodes, and an open member (every object keeps
+/// unknown fields) decodes almost anything: a `function_call` item would become the first
+/// member, its tag `Unknown`. Here a value becomes a member only if that member's tag accepts
+/// its tag (`[values]`, `[values | absent]`, `[any]`), and only if the member writes it back as
+/// the same JSON; otherwise it is kept as raw JSON (`$raw`), so the caller's data is never
+/// reinterpreted. Decoding goes through JSON text, so each member's decoder is the one every
+/// response uses.
+macro_rules! faithful_union {
+    ($name:ident raw $raw:ident { $( $variant:ident [ $($tags:tt)* ] => $ty:ty, )* }) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get("type").map(|t| t.as_str());
+                let _ = &tag; // unused when every member takes any tag
+                let text = ::serde_json::to_vec(&value).map_err(<D::Error as ::serde::de::Error>::custom)?;
+                // Members whose tag names this value's first, then those that take any.
+                for exact in [true, false] {
+                    $(
+                        if faithful_union!(@accepts exact tag [ $($tags)* ]) {
+                            if let ::std::result::Result::Ok(member) = ::serde_json::from_slice::<$ty>(&text) {
+                                if $crate::support::writes_back(&member, &value) {
+                                    return ::std::result::Result::Ok($name::$variant(member));
+                                }
+                            }
+                        }
+                    )*
+                }
+                ::std::result::Result::Ok($name::$raw(value))
+            }
+        }
+    };
+    (@accepts $exact:ident $tag:ident [any]) => { !$exact };
+    (@accepts $exact:ident $tag:ident [ $($value:literal)|+ ]) => {
+        $exact && matches!($tag, ::std::option::Option::Some(::std::option::Option::Some($($value)|+)))
+    };
+    (@accepts $exact:ident $tag:ident [ $($value:literal)|+ | absent ]) => {
+        ($exact && matches!($tag, ::std::option::Option::Some(::std::option::Option::Some($($value)|+))))
+            || (!$exact && $tag.is_none())
+    };
+}
+
+/// Whether `member` serializes to the same JSON as `value` (ignoring `null`s, which mean absent,
+/// and number spelling).
+#[doc(hidden)]
+pub fn writes_back<T: serde::Serialize>(member: &T, value: &serde_json::Value) -> bool {
+    serde_json::to_value(member).is_ok_and(|v| same_json(&v, value))
+}
+
+/// JSON equality with `null` members treated as absent and numbers compared by value.
+#[doc(hidden)]
+pub fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value as V;
+    match (a, b) {
+        (V::Object(x), V::Object(y)) => {
+            let present = |m: &serde_json::Map<String, V>| m.iter().filter(|(_, v)| !v.is_null()).count();
+            present(x) == present(y) && x.iter().filter(|(_, v)| !v.is_null()).all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+        }
+        (V::Array(x), V::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_json(v, w)),
+        (V::Number(x), V::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        _ => a == b,
     }
 }
 

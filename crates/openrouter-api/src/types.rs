@@ -670,11 +670,8 @@ impl ::std::default::Default for AnthropicBase64PdfSourceType {
 pub struct AnthropicBashCodeExecutionOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "type",
-        default = "defaults::anthropic_bash_code_execution_output_type"
-    )]
-    pub type_: AnthropicBashCodeExecutionOutputType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<AnthropicBashCodeExecutionOutputType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -682,7 +679,7 @@ pub struct AnthropicBashCodeExecutionOutput {
 lean_deserialize! {
     AnthropicBashCodeExecutionOutput {
         file_id: "file_id" => opt,
-        type_: "type" => default_with(defaults::anthropic_bash_code_execution_output_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -694,11 +691,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for AnthropicBashCodeExecutionOutputType {
-    fn default() -> Self {
-        AnthropicBashCodeExecutionOutputType::BashCodeExecutionOutput
-    }
-}
 ///`AnthropicBashCodeExecutionResult`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicBashCodeExecutionResult {
@@ -1428,8 +1420,8 @@ impl ::std::default::Default for AnthropicCodeExecution20260120CallerType {
 pub struct AnthropicCodeExecutionOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", default = "defaults::anthropic_code_execution_output_type")]
-    pub type_: AnthropicCodeExecutionOutputType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<AnthropicCodeExecutionOutputType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -1437,7 +1429,7 @@ pub struct AnthropicCodeExecutionOutput {
 lean_deserialize! {
     AnthropicCodeExecutionOutput {
         file_id: "file_id" => opt,
-        type_: "type" => default_with(defaults::anthropic_code_execution_output_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -1449,11 +1441,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for AnthropicCodeExecutionOutputType {
-    fn default() -> Self {
-        AnthropicCodeExecutionOutputType::CodeExecutionOutput
-    }
-}
 ///`AnthropicCodeExecutionResult`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCodeExecutionResult {
@@ -1755,8 +1742,8 @@ pub struct AnthropicDocumentBlock {
     pub source: ::std::option::Option<crate::types::AnthropicDocumentBlockSource>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", default = "defaults::anthropic_document_block_type")]
-    pub type_: AnthropicDocumentBlockType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<AnthropicDocumentBlockType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -1766,7 +1753,7 @@ lean_deserialize! {
         citations: "citations" => opt,
         source: "source" => opt,
         title: "title" => opt,
-        type_: "type" => default_with(defaults::anthropic_document_block_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -1881,11 +1868,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for AnthropicDocumentBlockType {
-    fn default() -> Self {
-        AnthropicDocumentBlockType::Document
-    }
-}
 ///`AnthropicEncryptedCodeExecutionResult`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicEncryptedCodeExecutionResult {
@@ -2325,11 +2307,8 @@ pub struct AnthropicMessagesErrorResponse {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "type",
-        default = "defaults::anthropic_messages_error_response_type"
-    )]
-    pub type_: AnthropicMessagesErrorResponseType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<AnthropicMessagesErrorResponseType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -2340,7 +2319,7 @@ lean_deserialize! {
         metadata: "metadata" => opt,
         openrouter_metadata: "openrouter_metadata" => opt,
         request_id: "request_id" => opt,
-        type_: "type" => default_with(defaults::anthropic_messages_error_response_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -2389,11 +2368,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for AnthropicMessagesErrorResponseType {
-    fn default() -> Self {
-        AnthropicMessagesErrorResponseType::Error
-    }
-}
 ///`AnthropicOutputTokensDetails`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -2546,11 +2520,8 @@ pub struct AnthropicRefusalStopDetailsInner {
     pub category: ::std::option::Option<AnthropicRefusalStopDetailsInnerCategory>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub explanation: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "type",
-        default = "defaults::anthropic_refusal_stop_details_inner_type"
-    )]
-    pub type_: AnthropicRefusalStopDetailsInnerType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<AnthropicRefusalStopDetailsInnerType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -2559,7 +2530,7 @@ lean_deserialize! {
     AnthropicRefusalStopDetailsInner {
         category: "category" => opt,
         explanation: "explanation" => opt,
-        type_: "type" => default_with(defaults::anthropic_refusal_stop_details_inner_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -2582,11 +2553,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for AnthropicRefusalStopDetailsInnerType {
-    fn default() -> Self {
-        AnthropicRefusalStopDetailsInnerType::Refusal
-    }
-}
 ///`AnthropicSearchResultBlockParam`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicSearchResultBlockParam {
@@ -3077,8 +3043,8 @@ open_enum! {
 pub struct AnthropicToolReference {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", default = "defaults::anthropic_tool_reference_type")]
-    pub type_: AnthropicToolReferenceType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<AnthropicToolReferenceType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -3086,7 +3052,7 @@ pub struct AnthropicToolReference {
 lean_deserialize! {
     AnthropicToolReference {
         tool_name: "tool_name" => opt,
-        type_: "type" => default_with(defaults::anthropic_tool_reference_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -3098,11 +3064,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for AnthropicToolReferenceType {
-    fn default() -> Self {
-        AnthropicToolReferenceType::ToolReference
-    }
-}
 ///`AnthropicToolSearchResult`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicToolSearchResult {
@@ -3602,8 +3563,8 @@ pub struct AnthropicWebSearchResult {
     pub page_age: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", default = "defaults::anthropic_web_search_result_type")]
-    pub type_: AnthropicWebSearchResultType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<AnthropicWebSearchResultType>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
@@ -3615,7 +3576,7 @@ lean_deserialize! {
         encrypted_content: "encrypted_content" => opt,
         page_age: "page_age" => opt,
         title: "title" => opt,
-        type_: "type" => default_with(defaults::anthropic_web_search_result_type),
+        type_: "type" => opt,
         url: "url" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
@@ -3660,11 +3621,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for AnthropicWebSearchResultType {
-    fn default() -> Self {
-        AnthropicWebSearchResultType::WebSearchResult
-    }
-}
 ///`AnthropicWebSearchToolResult`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicWebSearchToolResult {
@@ -3694,12 +3650,22 @@ lean_deserialize! {
 }
 
 ///`AnthropicWebSearchToolResultContent`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum AnthropicWebSearchToolResultContent {
     Array(::std::vec::Vec<AnthropicWebSearchResult>),
     AnthropicWebSearchToolResultError(AnthropicWebSearchToolResultError),
+    /// A value no member holds exactly as given, kept as sent.
+    Raw(::serde_json::Value),
 }
+
+faithful_union! {
+    AnthropicWebSearchToolResultContent raw Raw {
+        Array [any] => ::std::vec::Vec<AnthropicWebSearchResult>,
+        AnthropicWebSearchToolResultError ["web_search_tool_result_error"] => AnthropicWebSearchToolResultError,
+    }
+}
+
 impl ::std::convert::From<::std::vec::Vec<AnthropicWebSearchResult>>
 for AnthropicWebSearchToolResultContent {
     fn from(value: ::std::vec::Vec<AnthropicWebSearchResult>) -> Self {
@@ -4491,7 +4457,7 @@ impl ::std::convert::From<::std::vec::Vec<BaseInputsArrayItem>> for BaseInputs {
     }
 }
 ///`BaseInputsArrayItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum BaseInputsArrayItem {
     BaseInputsMember1ItemMessage(BaseInputsMember1ItemMessage),
@@ -4506,6 +4472,22 @@ pub enum BaseInputsArrayItem {
     ApplyPatchCallOutputItem(ApplyPatchCallOutputItem),
     Any(::serde_json::Value),
 }
+
+faithful_union! {
+    BaseInputsArrayItem raw Any {
+        BaseInputsMember1ItemMessage ["message" | absent] => BaseInputsMember1ItemMessage,
+        OpenAiResponseInputMessageItem ["message"] => OpenAiResponseInputMessageItem,
+        OpenAiResponseFunctionToolCallOutput ["function_call_output"] => OpenAiResponseFunctionToolCallOutput,
+        OpenAiResponseFunctionToolCall ["function_call"] => OpenAiResponseFunctionToolCall,
+        OutputItemImageGenerationCall ["image_generation_call"] => OutputItemImageGenerationCall,
+        OutputMessage ["message"] => OutputMessage,
+        OpenAiResponseCustomToolCall ["custom_tool_call"] => OpenAiResponseCustomToolCall,
+        OpenAiResponseCustomToolCallOutput ["custom_tool_call_output"] => OpenAiResponseCustomToolCallOutput,
+        ApplyPatchCallItem ["apply_patch_call"] => ApplyPatchCallItem,
+        ApplyPatchCallOutputItem ["apply_patch_call_output"] => ApplyPatchCallOutputItem,
+    }
+}
+
 impl ::std::convert::From<BaseInputsMember1ItemMessage> for BaseInputsArrayItem {
     fn from(value: BaseInputsMember1ItemMessage) -> Self {
         Self::BaseInputsMember1ItemMessage(value)
@@ -4570,11 +4552,8 @@ pub struct BaseInputsMember1ItemMessage {
     pub phase: ::std::option::Option<BaseInputsMember1ItemMessagePhase>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<BaseInputsMember1ItemMessageRole>,
-    #[serde(
-        rename = "type",
-        default = "defaults::base_inputs_member1_item_message_type"
-    )]
-    pub type_: BaseInputsMember1ItemMessageType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<BaseInputsMember1ItemMessageType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -4584,7 +4563,7 @@ lean_deserialize! {
         content: "content" => opt,
         phase: "phase" => opt,
         role: "role" => opt,
-        type_: "type" => default_with(defaults::base_inputs_member1_item_message_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -4633,11 +4612,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for BaseInputsMember1ItemMessageType {
-    fn default() -> Self {
-        BaseInputsMember1ItemMessageType::Message
-    }
-}
 ///`BaseReasoningConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -5420,8 +5394,8 @@ impl ::std::default::Default for ChatContentAudioType {
 pub struct ChatContentCacheControl {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<AnthropicCacheControlTtl>,
-    #[serde(rename = "type", default = "defaults::chat_content_cache_control_type")]
-    pub type_: ChatContentCacheControlType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<ChatContentCacheControlType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -5429,7 +5403,7 @@ pub struct ChatContentCacheControl {
 lean_deserialize! {
     ChatContentCacheControl {
         ttl: "ttl" => opt,
-        type_: "type" => default_with(defaults::chat_content_cache_control_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -5441,11 +5415,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for ChatContentCacheControlType {
-    fn default() -> Self {
-        ChatContentCacheControlType::Ephemeral
-    }
-}
 ///File content part for document processing
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatContentFile {
@@ -6344,8 +6313,8 @@ pub struct ChatResult {
     ///Model used for completion
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
-    #[serde(default = "defaults::chat_result_object")]
-    pub object: ChatResultObject,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub object: ::std::option::Option<ChatResultObject>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub openrouter_metadata: ::std::option::Option<OpenRouterMetadata>,
     ///The service tier used by the upstream provider for this request
@@ -6366,7 +6335,7 @@ lean_deserialize! {
         created: "created" => opt,
         id: "id" => opt,
         model: "model" => opt,
-        object: "object" => default_with(defaults::chat_result_object),
+        object: "object" => opt,
         openrouter_metadata: "openrouter_metadata" => opt,
         service_tier: "service_tier" => opt,
         system_fingerprint: "system_fingerprint" => opt,
@@ -6382,11 +6351,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for ChatResultObject {
-    fn default() -> Self {
-        ChatResultObject::ChatCompletion
-    }
-}
 ///OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatSearchModelsServerTool {
@@ -6478,8 +6442,8 @@ pub struct ChatStreamChunk {
     ///Model used for completion
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
-    #[serde(default = "defaults::chat_stream_chunk_object")]
-    pub object: ChatStreamChunkObject,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub object: ::std::option::Option<ChatStreamChunkObject>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub openrouter_metadata: ::std::option::Option<OpenRouterMetadata>,
     ///The service tier used by the upstream provider for this request
@@ -6501,7 +6465,7 @@ lean_deserialize! {
         error: "error" => opt,
         id: "id" => opt,
         model: "model" => opt,
-        object: "object" => default_with(defaults::chat_stream_chunk_object),
+        object: "object" => opt,
         openrouter_metadata: "openrouter_metadata" => opt,
         service_tier: "service_tier" => opt,
         system_fingerprint: "system_fingerprint" => opt,
@@ -6582,11 +6546,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for ChatStreamChunkObject {
-    fn default() -> Self {
-        ChatStreamChunkObject::ChatCompletionChunk
-    }
-}
 ///Delta changes in streaming response
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatStreamDelta {
@@ -6609,8 +6568,8 @@ pub struct ChatStreamDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refusal: ::std::option::Option<::std::string::String>,
     ///The role of the message author
-    #[serde(default = "defaults::chat_stream_delta_role")]
-    pub role: ChatStreamDeltaRole,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub role: ::std::option::Option<ChatStreamDeltaRole>,
     ///Tool calls delta
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_calls: ::std::option::Option<::std::vec::Vec<ChatStreamToolCall>>,
@@ -6626,7 +6585,7 @@ lean_deserialize! {
         reasoning: "reasoning" => opt,
         reasoning_details: "reasoning_details" => opt,
         refusal: "refusal" => opt,
-        role: "role" => default_with(defaults::chat_stream_delta_role),
+        role: "role" => opt,
         tool_calls: "tool_calls" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
@@ -6639,11 +6598,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for ChatStreamDeltaRole {
-    fn default() -> Self {
-        ChatStreamDeltaRole::Assistant
-    }
-}
 ///Streaming configuration options
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -6720,8 +6674,8 @@ pub struct ChatStreamToolCall {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<i64>,
     ///Tool call type
-    #[serde(rename = "type", default = "defaults::chat_stream_tool_call_type")]
-    pub type_: ChatStreamToolCallType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<ChatStreamToolCallType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -6731,7 +6685,7 @@ lean_deserialize! {
         function: "function" => opt,
         id: "id" => opt,
         index: "index" => opt,
-        type_: "type" => default_with(defaults::chat_stream_tool_call_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -6764,11 +6718,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for ChatStreamToolCallType {
-    fn default() -> Self {
-        ChatStreamToolCallType::Function
-    }
-}
 ///`ChatStreamingResponse`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatStreamingResponse {
@@ -6934,8 +6883,8 @@ pub struct ChatToolCall {
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<i64>,
-    #[serde(rename = "type", default = "defaults::chat_tool_call_type")]
-    pub type_: ChatToolCallType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<ChatToolCallType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -6945,7 +6894,7 @@ lean_deserialize! {
         function: "function" => opt,
         id: "id" => opt,
         index: "index" => opt,
-        type_: "type" => default_with(defaults::chat_tool_call_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -6978,11 +6927,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for ChatToolCallType {
-    fn default() -> Self {
-        ChatToolCallType::Function
-    }
-}
 ///Tool response message
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatToolMessage {
@@ -7654,12 +7598,22 @@ lean_deserialize! {
 }
 
 ///`CodeInterpreterServerToolContainer`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CodeInterpreterServerToolContainer {
     String(::std::string::String),
     CodeInterpreterServerToolContainerAuto(CodeInterpreterServerToolContainerAuto),
+    /// A value no member holds exactly as given, kept as sent.
+    Raw(::serde_json::Value),
 }
+
+faithful_union! {
+    CodeInterpreterServerToolContainer raw Raw {
+        String [any] => ::std::string::String,
+        CodeInterpreterServerToolContainerAuto ["auto" | absent] => CodeInterpreterServerToolContainerAuto,
+    }
+}
+
 impl ::std::convert::From<CodeInterpreterServerToolContainerAuto>
 for CodeInterpreterServerToolContainer {
     fn from(value: CodeInterpreterServerToolContainerAuto) -> Self {
@@ -7675,11 +7629,8 @@ pub struct CodeInterpreterServerToolContainerAuto {
     pub memory_limit: ::std::option::Option<
         CodeInterpreterServerToolContainerAutoMemoryLimit,
     >,
-    #[serde(
-        rename = "type",
-        default = "defaults::code_interpreter_server_tool_container_auto_type"
-    )]
-    pub type_: CodeInterpreterServerToolContainerAutoType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<CodeInterpreterServerToolContainerAutoType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -7688,7 +7639,7 @@ lean_deserialize! {
     CodeInterpreterServerToolContainerAuto {
         file_ids: "file_ids" => opt,
         memory_limit: "memory_limit" => opt,
-        type_: "type" => default_with(defaults::code_interpreter_server_tool_container_auto_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -7707,12 +7658,6 @@ open_enum! {
     /// `CodeInterpreterServerToolContainerAutoType`
     pub enum CodeInterpreterServerToolContainerAutoType {
         Auto = "auto",
-    }
-}
-
-impl ::std::default::Default for CodeInterpreterServerToolContainerAutoType {
-    fn default() -> Self {
-        CodeInterpreterServerToolContainerAutoType::Auto
     }
 }
 
@@ -8777,8 +8722,8 @@ pub struct CreateEmbeddingsResponse {
     ///The model used for embeddings
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
-    #[serde(default = "defaults::create_embeddings_response_object")]
-    pub object: CreateEmbeddingsResponseObject,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub object: ::std::option::Option<CreateEmbeddingsResponseObject>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<::std::string::String>,
     ///Token usage statistics
@@ -8793,7 +8738,7 @@ lean_deserialize! {
         data: "data" => opt,
         id: "id" => opt,
         model: "model" => opt,
-        object: "object" => default_with(defaults::create_embeddings_response_object),
+        object: "object" => opt,
         provider: "provider" => opt,
         usage: "usage" => opt,
     }
@@ -8809,8 +8754,8 @@ pub struct CreateEmbeddingsResponseDataItem {
     ///Index of the embedding in the input list
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<i64>,
-    #[serde(default = "defaults::create_embeddings_response_data_item_object")]
-    pub object: CreateEmbeddingsResponseDataItemObject,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub object: ::std::option::Option<CreateEmbeddingsResponseDataItemObject>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -8819,7 +8764,7 @@ lean_deserialize! {
     CreateEmbeddingsResponseDataItem {
         embedding: "embedding" => opt,
         index: "index" => opt,
-        object: "object" => default_with(defaults::create_embeddings_response_data_item_object),
+        object: "object" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -8845,12 +8790,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for CreateEmbeddingsResponseDataItemObject {
-    fn default() -> Self {
-        CreateEmbeddingsResponseDataItemObject::Embedding
-    }
-}
-
 open_enum! {
     /// `CreateEmbeddingsResponseObject`
     pub enum CreateEmbeddingsResponseObject {
@@ -8858,11 +8797,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for CreateEmbeddingsResponseObject {
-    fn default() -> Self {
-        CreateEmbeddingsResponseObject::List
-    }
-}
 ///Token usage statistics
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateEmbeddingsResponseUsage {
@@ -9369,12 +9303,22 @@ lean_deserialize! {
 }
 
 ///A document to rerank. Either a plain string, or a structured object with optional `text` and/or `image`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum CreateRerankBodyDocumentsItem {
     String(::std::string::String),
     CreateRerankBodyDocumentsItemMember1(CreateRerankBodyDocumentsItemMember1),
+    /// A value no member holds exactly as given, kept as sent.
+    Raw(::serde_json::Value),
 }
+
+faithful_union! {
+    CreateRerankBodyDocumentsItem raw Raw {
+        String [any] => ::std::string::String,
+        CreateRerankBodyDocumentsItemMember1 [any] => CreateRerankBodyDocumentsItemMember1,
+    }
+}
+
 impl ::std::convert::From<CreateRerankBodyDocumentsItemMember1>
 for CreateRerankBodyDocumentsItem {
     fn from(value: CreateRerankBodyDocumentsItemMember1) -> Self {
@@ -9871,8 +9815,8 @@ pub struct CustomToolFormatGrammar {
     pub definition: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub syntax: ::std::option::Option<CustomToolFormatGrammarSyntax>,
-    #[serde(rename = "type", default = "defaults::custom_tool_format_grammar_type")]
-    pub type_: CustomToolFormatGrammarType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<CustomToolFormatGrammarType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -9881,7 +9825,7 @@ lean_deserialize! {
     CustomToolFormatGrammar {
         definition: "definition" => opt,
         syntax: "syntax" => opt,
-        type_: "type" => default_with(defaults::custom_tool_format_grammar_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -9901,23 +9845,18 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for CustomToolFormatGrammarType {
-    fn default() -> Self {
-        CustomToolFormatGrammarType::Grammar
-    }
-}
 ///`CustomToolFormatText`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct CustomToolFormatText {
-    #[serde(rename = "type", default = "defaults::custom_tool_format_text_type")]
-    pub type_: CustomToolFormatTextType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<CustomToolFormatTextType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 lean_deserialize! {
     CustomToolFormatText {
-        type_: "type" => default_with(defaults::custom_tool_format_text_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -9926,12 +9865,6 @@ open_enum! {
     /// `CustomToolFormatTextType`
     pub enum CustomToolFormatTextType {
         Text = "text",
-    }
-}
-
-impl ::std::default::Default for CustomToolFormatTextType {
-    fn default() -> Self {
-        CustomToolFormatTextType::Text
     }
 }
 
@@ -12283,13 +12216,21 @@ lean_deserialize! {
 }
 
 ///`GenerationContentDataInput`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GenerationContentDataInput {
     Member0(GenerationContentDataInputMember0),
     Member1(GenerationContentDataInputMember1),
     Any(::serde_json::Value),
 }
+
+faithful_union! {
+    GenerationContentDataInput raw Any {
+        Member0 [any] => GenerationContentDataInputMember0,
+        Member1 [any] => GenerationContentDataInputMember1,
+    }
+}
+
 impl ::std::convert::From<GenerationContentDataInputMember0>
 for GenerationContentDataInput {
     fn from(value: GenerationContentDataInputMember0) -> Self {
@@ -15317,7 +15258,7 @@ impl ::std::convert::From<::std::vec::Vec<InputsArrayItem>> for Inputs {
     }
 }
 ///`InputsArrayItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum InputsArrayItem {
     ReasoningItem(ReasoningItem),
@@ -15372,6 +15313,62 @@ pub enum InputsArrayItem {
     AgentMessageItem(AgentMessageItem),
     Any(::serde_json::Value),
 }
+
+faithful_union! {
+    InputsArrayItem raw Any {
+        ReasoningItem ["reasoning"] => ReasoningItem,
+        EasyInputMessage ["message" | absent] => EasyInputMessage,
+        InputMessageItem ["message" | absent] => InputMessageItem,
+        FunctionCallItem ["function_call"] => FunctionCallItem,
+        FunctionCallOutputItem ["function_call_output"] => FunctionCallOutputItem,
+        ApplyPatchCallItem ["apply_patch_call"] => ApplyPatchCallItem,
+        ApplyPatchCallOutputItem ["apply_patch_call_output"] => ApplyPatchCallOutputItem,
+        InputsMember1ItemMessage ["message"] => InputsMember1ItemMessage,
+        InputsMember1ItemReasoning ["reasoning"] => InputsMember1ItemReasoning,
+        OutputFunctionCallItem ["function_call"] => OutputFunctionCallItem,
+        OutputCustomToolCallItem ["custom_tool_call"] => OutputCustomToolCallItem,
+        OutputWebSearchCallItem ["web_search_call"] => OutputWebSearchCallItem,
+        OutputFileSearchCallItem ["file_search_call"] => OutputFileSearchCallItem,
+        OutputImageGenerationCallItem ["image_generation_call"] => OutputImageGenerationCallItem,
+        OutputCodeInterpreterCallItem ["code_interpreter_call"] => OutputCodeInterpreterCallItem,
+        OutputComputerCallItem ["computer_call"] => OutputComputerCallItem,
+        OutputDatetimeItem ["openrouter:datetime"] => OutputDatetimeItem,
+        OutputWebSearchServerToolItem ["openrouter:web_search"] => OutputWebSearchServerToolItem,
+        OutputCodeInterpreterServerToolItem ["openrouter:code_interpreter"] => OutputCodeInterpreterServerToolItem,
+        OutputFileSearchServerToolItem ["openrouter:file_search"] => OutputFileSearchServerToolItem,
+        OutputImageGenerationServerToolItem ["openrouter:image_generation"] => OutputImageGenerationServerToolItem,
+        OutputBrowserUseServerToolItem ["openrouter:browser_use"] => OutputBrowserUseServerToolItem,
+        OutputBashServerToolItem ["openrouter:bash"] => OutputBashServerToolItem,
+        OutputTextEditorServerToolItem ["openrouter:text_editor"] => OutputTextEditorServerToolItem,
+        OutputApplyPatchServerToolItem ["openrouter:apply_patch"] => OutputApplyPatchServerToolItem,
+        OutputWebFetchServerToolItem ["openrouter:web_fetch"] => OutputWebFetchServerToolItem,
+        OutputToolSearchServerToolItem ["openrouter:tool_search"] => OutputToolSearchServerToolItem,
+        OutputMemoryServerToolItem ["openrouter:memory"] => OutputMemoryServerToolItem,
+        OutputMcpServerToolItem ["openrouter:mcp"] => OutputMcpServerToolItem,
+        OutputSearchModelsServerToolItem ["openrouter:experimental__search_models"] => OutputSearchModelsServerToolItem,
+        OutputFusionServerToolItem ["openrouter:fusion"] => OutputFusionServerToolItem,
+        OutputAdvisorServerToolItem ["openrouter:advisor"] => OutputAdvisorServerToolItem,
+        OutputSubagentServerToolItem ["openrouter:subagent"] => OutputSubagentServerToolItem,
+        OutputFilesServerToolItem ["openrouter:files"] => OutputFilesServerToolItem,
+        OutputShellServerToolItem ["openrouter:shell"] => OutputShellServerToolItem,
+        LocalShellCallItem ["local_shell_call"] => LocalShellCallItem,
+        LocalShellCallOutputItem ["local_shell_call_output"] => LocalShellCallOutputItem,
+        ShellCallItem ["shell_call"] => ShellCallItem,
+        ShellCallOutputItem ["shell_call_output"] => ShellCallOutputItem,
+        McpListToolsItem ["mcp_list_tools"] => McpListToolsItem,
+        McpApprovalRequestItem ["mcp_approval_request"] => McpApprovalRequestItem,
+        McpApprovalResponseItem ["mcp_approval_response"] => McpApprovalResponseItem,
+        McpCallItem ["mcp_call"] => McpCallItem,
+        CustomToolCallItem ["custom_tool_call"] => CustomToolCallItem,
+        CustomToolCallOutputItem ["custom_tool_call_output"] => CustomToolCallOutputItem,
+        CompactionItem ["compaction"] => CompactionItem,
+        ContextCompactionItem ["context_compaction"] => ContextCompactionItem,
+        ItemReferenceItem ["item_reference"] => ItemReferenceItem,
+        AdditionalToolsItem ["additional_tools"] => AdditionalToolsItem,
+        AgentMessageItem ["agent_message"] => AgentMessageItem,
+    }
+}
+
 impl ::std::convert::From<ReasoningItem> for InputsArrayItem {
     fn from(value: ReasoningItem) -> Self {
         Self::ReasoningItem(value)
@@ -17490,12 +17487,22 @@ lean_deserialize! {
 }
 
 ///`McpServerToolAllowedTools`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum McpServerToolAllowedTools {
     Array(::std::vec::Vec<::std::string::String>),
     McpServerToolAllowedToolsMember1(McpServerToolAllowedToolsMember1),
+    /// A value no member holds exactly as given, kept as sent.
+    Raw(::serde_json::Value),
 }
+
+faithful_union! {
+    McpServerToolAllowedTools raw Raw {
+        Array [any] => ::std::vec::Vec<::std::string::String>,
+        McpServerToolAllowedToolsMember1 [any] => McpServerToolAllowedToolsMember1,
+    }
+}
+
 impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
 for McpServerToolAllowedTools {
     fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
@@ -17542,13 +17549,24 @@ open_enum! {
 }
 
 ///`McpServerToolRequireApproval`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum McpServerToolRequireApproval {
     Member0(McpServerToolRequireApprovalMember0),
     Variant1(McpServerToolRequireApprovalVariant1),
     Variant2(McpServerToolRequireApprovalVariant2),
+    /// A value no member holds exactly as given, kept as sent.
+    Raw(::serde_json::Value),
 }
+
+faithful_union! {
+    McpServerToolRequireApproval raw Raw {
+        Member0 [any] => McpServerToolRequireApprovalMember0,
+        Variant1 [any] => McpServerToolRequireApprovalVariant1,
+        Variant2 [any] => McpServerToolRequireApprovalVariant2,
+    }
+}
+
 impl ::std::convert::From<McpServerToolRequireApprovalMember0>
 for McpServerToolRequireApproval {
     fn from(value: McpServerToolRequireApprovalMember0) -> Self {
@@ -17769,11 +17787,10 @@ pub struct MessagesContentBlockDeltaEventDeltaCitationsDelta {
     pub citation: ::std::option::Option<
         crate::types::MessagesContentBlockDeltaEventDeltaMember4Citation,
     >,
-    #[serde(
-        rename = "type",
-        default = "defaults::messages_content_block_delta_event_delta_citations_delta_type"
-    )]
-    pub type_: MessagesContentBlockDeltaEventDeltaCitationsDeltaType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<
+        MessagesContentBlockDeltaEventDeltaCitationsDeltaType,
+    >,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -17781,7 +17798,7 @@ pub struct MessagesContentBlockDeltaEventDeltaCitationsDelta {
 lean_deserialize! {
     MessagesContentBlockDeltaEventDeltaCitationsDelta {
         citation: "citation" => opt,
-        type_: "type" => default_with(defaults::messages_content_block_delta_event_delta_citations_delta_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -17793,11 +17810,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaCitationsDeltaType {
-    fn default() -> Self {
-        MessagesContentBlockDeltaEventDeltaCitationsDeltaType::CitationsDelta
-    }
-}
 ///`MessagesContentBlockDeltaEventDeltaCompactionDelta`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockDeltaEventDeltaCompactionDelta {
@@ -17805,11 +17817,10 @@ pub struct MessagesContentBlockDeltaEventDeltaCompactionDelta {
     pub content: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_content: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "type",
-        default = "defaults::messages_content_block_delta_event_delta_compaction_delta_type"
-    )]
-    pub type_: MessagesContentBlockDeltaEventDeltaCompactionDeltaType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<
+        MessagesContentBlockDeltaEventDeltaCompactionDeltaType,
+    >,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -17818,7 +17829,7 @@ lean_deserialize! {
     MessagesContentBlockDeltaEventDeltaCompactionDelta {
         content: "content" => opt,
         encrypted_content: "encrypted_content" => opt,
-        type_: "type" => default_with(defaults::messages_content_block_delta_event_delta_compaction_delta_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -17830,21 +17841,15 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaCompactionDeltaType {
-    fn default() -> Self {
-        MessagesContentBlockDeltaEventDeltaCompactionDeltaType::CompactionDelta
-    }
-}
 ///`MessagesContentBlockDeltaEventDeltaInputJsonDelta`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockDeltaEventDeltaInputJsonDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub partial_json: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "type",
-        default = "defaults::messages_content_block_delta_event_delta_input_json_delta_type"
-    )]
-    pub type_: MessagesContentBlockDeltaEventDeltaInputJsonDeltaType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<
+        MessagesContentBlockDeltaEventDeltaInputJsonDeltaType,
+    >,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -17852,7 +17857,7 @@ pub struct MessagesContentBlockDeltaEventDeltaInputJsonDelta {
 lean_deserialize! {
     MessagesContentBlockDeltaEventDeltaInputJsonDelta {
         partial_json: "partial_json" => opt,
-        type_: "type" => default_with(defaults::messages_content_block_delta_event_delta_input_json_delta_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -17864,21 +17869,15 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaInputJsonDeltaType {
-    fn default() -> Self {
-        MessagesContentBlockDeltaEventDeltaInputJsonDeltaType::InputJsonDelta
-    }
-}
 ///`MessagesContentBlockDeltaEventDeltaSignatureDelta`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockDeltaEventDeltaSignatureDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "type",
-        default = "defaults::messages_content_block_delta_event_delta_signature_delta_type"
-    )]
-    pub type_: MessagesContentBlockDeltaEventDeltaSignatureDeltaType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<
+        MessagesContentBlockDeltaEventDeltaSignatureDeltaType,
+    >,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -17886,7 +17885,7 @@ pub struct MessagesContentBlockDeltaEventDeltaSignatureDelta {
 lean_deserialize! {
     MessagesContentBlockDeltaEventDeltaSignatureDelta {
         signature: "signature" => opt,
-        type_: "type" => default_with(defaults::messages_content_block_delta_event_delta_signature_delta_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -17898,21 +17897,13 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaSignatureDeltaType {
-    fn default() -> Self {
-        MessagesContentBlockDeltaEventDeltaSignatureDeltaType::SignatureDelta
-    }
-}
 ///`MessagesContentBlockDeltaEventDeltaTextDelta`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockDeltaEventDeltaTextDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "type",
-        default = "defaults::messages_content_block_delta_event_delta_text_delta_type"
-    )]
-    pub type_: MessagesContentBlockDeltaEventDeltaTextDeltaType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<MessagesContentBlockDeltaEventDeltaTextDeltaType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -17920,7 +17911,7 @@ pub struct MessagesContentBlockDeltaEventDeltaTextDelta {
 lean_deserialize! {
     MessagesContentBlockDeltaEventDeltaTextDelta {
         text: "text" => opt,
-        type_: "type" => default_with(defaults::messages_content_block_delta_event_delta_text_delta_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -17932,21 +17923,15 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaTextDeltaType {
-    fn default() -> Self {
-        MessagesContentBlockDeltaEventDeltaTextDeltaType::TextDelta
-    }
-}
 ///`MessagesContentBlockDeltaEventDeltaThinkingDelta`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesContentBlockDeltaEventDeltaThinkingDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thinking: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "type",
-        default = "defaults::messages_content_block_delta_event_delta_thinking_delta_type"
-    )]
-    pub type_: MessagesContentBlockDeltaEventDeltaThinkingDeltaType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<
+        MessagesContentBlockDeltaEventDeltaThinkingDeltaType,
+    >,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -17954,7 +17939,7 @@ pub struct MessagesContentBlockDeltaEventDeltaThinkingDelta {
 lean_deserialize! {
     MessagesContentBlockDeltaEventDeltaThinkingDelta {
         thinking: "thinking" => opt,
-        type_: "type" => default_with(defaults::messages_content_block_delta_event_delta_thinking_delta_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -17963,12 +17948,6 @@ open_enum! {
     /// `MessagesContentBlockDeltaEventDeltaThinkingDeltaType`
     pub enum MessagesContentBlockDeltaEventDeltaThinkingDeltaType {
         ThinkingDelta = "thinking_delta",
-    }
-}
-
-impl ::std::default::Default for MessagesContentBlockDeltaEventDeltaThinkingDeltaType {
-    fn default() -> Self {
-        MessagesContentBlockDeltaEventDeltaThinkingDeltaType::ThinkingDelta
     }
 }
 
@@ -18010,7 +17989,7 @@ lean_deserialize! {
 }
 
 ///`MessagesContentBlockStartEventContentBlock`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum MessagesContentBlockStartEventContentBlock {
     AnthropicTextBlock(AnthropicTextBlock),
@@ -18034,6 +18013,29 @@ pub enum MessagesContentBlockStartEventContentBlock {
     Compaction(MessagesContentBlockStartEventContentBlockCompaction),
     Any(::serde_json::Value),
 }
+
+faithful_union! {
+    MessagesContentBlockStartEventContentBlock raw Any {
+        AnthropicTextBlock ["text"] => AnthropicTextBlock,
+        AnthropicToolUseBlock ["tool_use"] => AnthropicToolUseBlock,
+        AnthropicThinkingBlock ["thinking"] => AnthropicThinkingBlock,
+        AnthropicRedactedThinkingBlock ["redacted_thinking"] => AnthropicRedactedThinkingBlock,
+        OrAnthropicServerToolUseBlock ["server_tool_use"] => OrAnthropicServerToolUseBlock,
+        AnthropicWebSearchToolResult ["web_search_tool_result"] => AnthropicWebSearchToolResult,
+        AnthropicWebFetchToolResult ["web_fetch_tool_result"] => AnthropicWebFetchToolResult,
+        AnthropicCodeExecutionToolResult ["code_execution_tool_result"] => AnthropicCodeExecutionToolResult,
+        AnthropicBashCodeExecutionToolResult ["bash_code_execution_tool_result"] => AnthropicBashCodeExecutionToolResult,
+        AnthropicTextEditorCodeExecutionToolResult ["text_editor_code_execution_tool_result"] => AnthropicTextEditorCodeExecutionToolResult,
+        AnthropicToolSearchToolResult ["tool_search_tool_result"] => AnthropicToolSearchToolResult,
+        AnthropicContainerUpload ["container_upload"] => AnthropicContainerUpload,
+        AnthropicCompactionBlock ["compaction"] => AnthropicCompactionBlock,
+        AnthropicAdvisorToolResult ["advisor_tool_result"] => AnthropicAdvisorToolResult,
+        OrAnthropicShellToolResult ["openrouter_shell_tool_result"] => OrAnthropicShellToolResult,
+        OrAnthropicBashToolResult ["openrouter_bash_tool_result"] => OrAnthropicBashToolResult,
+        Compaction ["compaction" | absent] => MessagesContentBlockStartEventContentBlockCompaction,
+    }
+}
+
 impl ::std::convert::From<AnthropicTextBlock>
 for MessagesContentBlockStartEventContentBlock {
     fn from(value: AnthropicTextBlock) -> Self {
@@ -18149,11 +18151,10 @@ pub struct MessagesContentBlockStartEventContentBlockCompaction {
     pub content: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_content: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "type",
-        default = "defaults::messages_content_block_start_event_content_block_compaction_type"
-    )]
-    pub type_: MessagesContentBlockStartEventContentBlockCompactionType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<
+        MessagesContentBlockStartEventContentBlockCompactionType,
+    >,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -18162,7 +18163,7 @@ lean_deserialize! {
     MessagesContentBlockStartEventContentBlockCompaction {
         content: "content" => opt,
         encrypted_content: "encrypted_content" => opt,
-        type_: "type" => default_with(defaults::messages_content_block_start_event_content_block_compaction_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -18171,13 +18172,6 @@ open_enum! {
     /// `MessagesContentBlockStartEventContentBlockCompactionType`
     pub enum MessagesContentBlockStartEventContentBlockCompactionType {
         Compaction = "compaction",
-    }
-}
-
-impl ::std::default::Default
-for MessagesContentBlockStartEventContentBlockCompactionType {
-    fn default() -> Self {
-        MessagesContentBlockStartEventContentBlockCompactionType::Compaction
     }
 }
 
@@ -18744,14 +18738,24 @@ lean_deserialize! {
 }
 
 ///`MessagesMessageParamContentMember1ItemWebSearchToolResultContent`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum MessagesMessageParamContentMember1ItemWebSearchToolResultContent {
     Array(::std::vec::Vec<AnthropicWebSearchResultBlockParam>),
     MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultError(
         MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultError,
     ),
+    /// A value no member holds exactly as given, kept as sent.
+    Raw(::serde_json::Value),
 }
+
+faithful_union! {
+    MessagesMessageParamContentMember1ItemWebSearchToolResultContent raw Raw {
+        Array [any] => ::std::vec::Vec<AnthropicWebSearchResultBlockParam>,
+        MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultError ["web_search_tool_result_error"] => MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultError,
+    }
+}
+
 impl ::std::convert::From<::std::vec::Vec<AnthropicWebSearchResultBlockParam>>
 for MessagesMessageParamContentMember1ItemWebSearchToolResultContent {
     fn from(value: ::std::vec::Vec<AnthropicWebSearchResultBlockParam>) -> Self {
@@ -19707,16 +19711,16 @@ pub struct MessagesResult {
     pub openrouter_metadata: ::std::option::Option<OpenRouterMetadata>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<ProviderName>,
-    #[serde(default = "defaults::messages_result_role")]
-    pub role: MessagesResultRole,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub role: ::std::option::Option<MessagesResultRole>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stop_details: ::std::option::Option<AnthropicRefusalStopDetails>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stop_reason: ::std::option::Option<OrAnthropicStopReason>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stop_sequence: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", default = "defaults::messages_result_type")]
-    pub type_: MessagesResultType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<MessagesResultType>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<MessagesResultUsage>,
     #[serde(flatten)]
@@ -19732,11 +19736,11 @@ lean_deserialize! {
         model: "model" => opt,
         openrouter_metadata: "openrouter_metadata" => opt,
         provider: "provider" => opt,
-        role: "role" => default_with(defaults::messages_result_role),
+        role: "role" => opt,
         stop_details: "stop_details" => opt,
         stop_reason: "stop_reason" => opt,
         stop_sequence: "stop_sequence" => opt,
-        type_: "type" => default_with(defaults::messages_result_type),
+        type_: "type" => opt,
         usage: "usage" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
@@ -19783,12 +19787,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for MessagesResultRole {
-    fn default() -> Self {
-        MessagesResultRole::Assistant
-    }
-}
-
 open_enum! {
     /// `MessagesResultType`
     pub enum MessagesResultType {
@@ -19796,11 +19794,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for MessagesResultType {
-    fn default() -> Self {
-        MessagesResultType::Message
-    }
-}
 ///`MessagesResultUsage`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesResultUsage {
@@ -19945,16 +19938,16 @@ pub struct MessagesStartEventMessage {
     pub model: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<MessagesStartEventMessageProvider>,
-    #[serde(default = "defaults::messages_start_event_message_role")]
-    pub role: MessagesStartEventMessageRole,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub role: ::std::option::Option<MessagesStartEventMessageRole>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stop_details: ::std::option::Option<AnthropicRefusalStopDetails>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stop_reason: ::std::option::Option<::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stop_sequence: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "type", default = "defaults::messages_start_event_message_type")]
-    pub type_: MessagesStartEventMessageType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<MessagesStartEventMessageType>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<MessagesStartEventMessageUsage>,
     #[serde(flatten)]
@@ -19968,11 +19961,11 @@ lean_deserialize! {
         id: "id" => opt,
         model: "model" => opt,
         provider: "provider" => opt,
-        role: "role" => default_with(defaults::messages_start_event_message_role),
+        role: "role" => opt,
         stop_details: "stop_details" => opt,
         stop_reason: "stop_reason" => opt,
         stop_sequence: "stop_sequence" => opt,
-        type_: "type" => default_with(defaults::messages_start_event_message_type),
+        type_: "type" => opt,
         usage: "usage" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
@@ -20123,12 +20116,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for MessagesStartEventMessageRole {
-    fn default() -> Self {
-        MessagesStartEventMessageRole::Assistant
-    }
-}
-
 open_enum! {
     /// `MessagesStartEventMessageType`
     pub enum MessagesStartEventMessageType {
@@ -20136,11 +20123,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for MessagesStartEventMessageType {
-    fn default() -> Self {
-        MessagesStartEventMessageType::Message
-    }
-}
 ///`MessagesStartEventMessageUsage`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct MessagesStartEventMessageUsage {
@@ -23834,18 +23816,15 @@ open_enum! {
 ///`OpenAiResponsesToolChoiceApplyPatch`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponsesToolChoiceApplyPatch {
-    #[serde(
-        rename = "type",
-        default = "defaults::open_ai_responses_tool_choice_apply_patch_type"
-    )]
-    pub type_: OpenAiResponsesToolChoiceApplyPatchType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<OpenAiResponsesToolChoiceApplyPatchType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 lean_deserialize! {
     OpenAiResponsesToolChoiceApplyPatch {
-        type_: "type" => default_with(defaults::open_ai_responses_tool_choice_apply_patch_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -23857,21 +23836,13 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for OpenAiResponsesToolChoiceApplyPatchType {
-    fn default() -> Self {
-        OpenAiResponsesToolChoiceApplyPatchType::ApplyPatch
-    }
-}
 ///`OpenAiResponsesToolChoiceFunction`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponsesToolChoiceFunction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "type",
-        default = "defaults::open_ai_responses_tool_choice_function_type"
-    )]
-    pub type_: OpenAiResponsesToolChoiceFunctionType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<OpenAiResponsesToolChoiceFunctionType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -23879,7 +23850,7 @@ pub struct OpenAiResponsesToolChoiceFunction {
 lean_deserialize! {
     OpenAiResponsesToolChoiceFunction {
         name: "name" => opt,
-        type_: "type" => default_with(defaults::open_ai_responses_tool_choice_function_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -23891,26 +23862,18 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for OpenAiResponsesToolChoiceFunctionType {
-    fn default() -> Self {
-        OpenAiResponsesToolChoiceFunctionType::Function
-    }
-}
 ///`OpenAiResponsesToolChoiceShell`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponsesToolChoiceShell {
-    #[serde(
-        rename = "type",
-        default = "defaults::open_ai_responses_tool_choice_shell_type"
-    )]
-    pub type_: OpenAiResponsesToolChoiceShellType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<OpenAiResponsesToolChoiceShellType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 lean_deserialize! {
     OpenAiResponsesToolChoiceShell {
-        type_: "type" => default_with(defaults::open_ai_responses_tool_choice_shell_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -23922,11 +23885,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for OpenAiResponsesToolChoiceShellType {
-    fn default() -> Self {
-        OpenAiResponsesToolChoiceShellType::Shell
-    }
-}
 ///`OpenAiResponsesToolChoiceWebSearchPreview20250311OrWebSearchPreview`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponsesToolChoiceWebSearchPreview20250311OrWebSearchPreview {
@@ -24061,8 +24019,8 @@ pub struct OpenResponsesResult {
     pub metadata: ::std::option::Option<RequestMetadata>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
-    #[serde(default = "defaults::open_responses_result_object")]
-    pub object: OpenResponsesResultObject,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub object: ::std::option::Option<OpenResponsesResultObject>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub openrouter_metadata: ::std::option::Option<OpenRouterMetadata>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24130,7 +24088,7 @@ lean_deserialize! {
         max_tool_calls: "max_tool_calls" => opt,
         metadata: "metadata" => opt,
         model: "model" => opt,
-        object: "object" => default_with(defaults::open_responses_result_object),
+        object: "object" => opt,
         openrouter_metadata: "openrouter_metadata" => opt,
         output: "output" => opt,
         output_text: "output_text" => opt,
@@ -24165,11 +24123,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for OpenResponsesResultObject {
-    fn default() -> Self {
-        OpenResponsesResultObject::Response
-    }
-}
 ///Function tool definition
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenResponsesResultToolsItemFunction {
@@ -24186,11 +24139,8 @@ pub struct OpenResponsesResultToolsItemFunction {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strict: ::std::option::Option<bool>,
-    #[serde(
-        rename = "type",
-        default = "defaults::open_responses_result_tools_item_function_type"
-    )]
-    pub type_: OpenResponsesResultToolsItemFunctionType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<OpenResponsesResultToolsItemFunctionType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -24202,7 +24152,7 @@ lean_deserialize! {
         name: "name" => opt,
         parameters: "parameters" => opt,
         strict: "strict" => opt,
-        type_: "type" => default_with(defaults::open_responses_result_tools_item_function_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -24214,11 +24164,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for OpenResponsesResultToolsItemFunctionType {
-    fn default() -> Self {
-        OpenResponsesResultToolsItemFunctionType::Function
-    }
-}
 ///A stored file in the OpenRouter superset shape: Anthropic-shaped, plus OpenRouter-only fields.
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenRouterFile {
@@ -26351,11 +26296,8 @@ lean_deserialize! {
 pub struct OutputWebSearchCallItemActionFindInPage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pattern: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "type",
-        default = "defaults::output_web_search_call_item_action_find_in_page_type"
-    )]
-    pub type_: OutputWebSearchCallItemActionFindInPageType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<OutputWebSearchCallItemActionFindInPageType>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
@@ -26365,7 +26307,7 @@ pub struct OutputWebSearchCallItemActionFindInPage {
 lean_deserialize! {
     OutputWebSearchCallItemActionFindInPage {
         pattern: "pattern" => opt,
-        type_: "type" => default_with(defaults::output_web_search_call_item_action_find_in_page_type),
+        type_: "type" => opt,
         url: "url" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
@@ -26378,19 +26320,11 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for OutputWebSearchCallItemActionFindInPageType {
-    fn default() -> Self {
-        OutputWebSearchCallItemActionFindInPageType::FindInPage
-    }
-}
 ///`OutputWebSearchCallItemActionOpenPage`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputWebSearchCallItemActionOpenPage {
-    #[serde(
-        rename = "type",
-        default = "defaults::output_web_search_call_item_action_open_page_type"
-    )]
-    pub type_: OutputWebSearchCallItemActionOpenPageType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<OutputWebSearchCallItemActionOpenPageType>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
@@ -26399,7 +26333,7 @@ pub struct OutputWebSearchCallItemActionOpenPage {
 
 lean_deserialize! {
     OutputWebSearchCallItemActionOpenPage {
-        type_: "type" => default_with(defaults::output_web_search_call_item_action_open_page_type),
+        type_: "type" => opt,
         url: "url" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
@@ -26412,11 +26346,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for OutputWebSearchCallItemActionOpenPageType {
-    fn default() -> Self {
-        OutputWebSearchCallItemActionOpenPageType::OpenPage
-    }
-}
 ///`OutputWebSearchCallItemActionSearch`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputWebSearchCallItemActionSearch {
@@ -26426,11 +26355,8 @@ pub struct OutputWebSearchCallItemActionSearch {
     pub query: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sources: ::std::option::Option<::std::vec::Vec<WebSearchSource>>,
-    #[serde(
-        rename = "type",
-        default = "defaults::output_web_search_call_item_action_search_type"
-    )]
-    pub type_: OutputWebSearchCallItemActionSearchType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<OutputWebSearchCallItemActionSearchType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -26440,7 +26366,7 @@ lean_deserialize! {
         queries: "queries" => opt,
         query: "query" => opt,
         sources: "sources" => opt,
-        type_: "type" => default_with(defaults::output_web_search_call_item_action_search_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -26449,12 +26375,6 @@ open_enum! {
     /// `OutputWebSearchCallItemActionSearchType`
     pub enum OutputWebSearchCallItemActionSearchType {
         Search = "search",
-    }
-}
-
-impl ::std::default::Default for OutputWebSearchCallItemActionSearchType {
-    fn default() -> Self {
-        OutputWebSearchCallItemActionSearchType::Search
     }
 }
 
@@ -26508,11 +26428,8 @@ pub struct OutputWebSearchServerToolItemAction {
     pub sources: ::std::option::Option<
         ::std::vec::Vec<OutputWebSearchServerToolItemActionSourcesItem>,
     >,
-    #[serde(
-        rename = "type",
-        default = "defaults::output_web_search_server_tool_item_action_type"
-    )]
-    pub type_: OutputWebSearchServerToolItemActionType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<OutputWebSearchServerToolItemActionType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -26521,7 +26438,7 @@ lean_deserialize! {
     OutputWebSearchServerToolItemAction {
         query: "query" => opt,
         sources: "sources" => opt,
-        type_: "type" => default_with(defaults::output_web_search_server_tool_item_action_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -26529,11 +26446,8 @@ lean_deserialize! {
 ///`OutputWebSearchServerToolItemActionSourcesItem`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputWebSearchServerToolItemActionSourcesItem {
-    #[serde(
-        rename = "type",
-        default = "defaults::output_web_search_server_tool_item_action_sources_item_type"
-    )]
-    pub type_: OutputWebSearchServerToolItemActionSourcesItemType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<OutputWebSearchServerToolItemActionSourcesItemType>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
@@ -26542,7 +26456,7 @@ pub struct OutputWebSearchServerToolItemActionSourcesItem {
 
 lean_deserialize! {
     OutputWebSearchServerToolItemActionSourcesItem {
-        type_: "type" => default_with(defaults::output_web_search_server_tool_item_action_sources_item_type),
+        type_: "type" => opt,
         url: "url" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
@@ -26555,22 +26469,10 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for OutputWebSearchServerToolItemActionSourcesItemType {
-    fn default() -> Self {
-        OutputWebSearchServerToolItemActionSourcesItemType::Url
-    }
-}
-
 open_enum! {
     /// `OutputWebSearchServerToolItemActionType`
     pub enum OutputWebSearchServerToolItemActionType {
         Search = "search",
-    }
-}
-
-impl ::std::default::Default for OutputWebSearchServerToolItemActionType {
-    fn default() -> Self {
-        OutputWebSearchServerToolItemActionType::Search
     }
 }
 
@@ -26975,12 +26877,22 @@ open_enum! {
 }
 
 ///Preferred maximum latency (in seconds). Can be a number (applies to p50) or an object with percentile-specific cutoffs. Endpoints above the threshold(s) may still be used, but are deprioritized in routing. When using fallback models, this may cause a fallback model to be used instead of the primary model if it meets the threshold.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum PreferredMaxLatency {
     Double(f64),
     PercentileLatencyCutoffs(PercentileLatencyCutoffs),
+    /// A value no member holds exactly as given, kept as sent.
+    Raw(::serde_json::Value),
 }
+
+faithful_union! {
+    PreferredMaxLatency raw Raw {
+        Double [any] => f64,
+        PercentileLatencyCutoffs [any] => PercentileLatencyCutoffs,
+    }
+}
+
 impl ::std::convert::From<f64> for PreferredMaxLatency {
     fn from(value: f64) -> Self {
         Self::Double(value)
@@ -26992,12 +26904,22 @@ impl ::std::convert::From<PercentileLatencyCutoffs> for PreferredMaxLatency {
     }
 }
 ///Preferred minimum throughput (in tokens per second). Can be a number (applies to p50) or an object with percentile-specific cutoffs. Endpoints below the threshold(s) may still be used, but are deprioritized in routing. When using fallback models, this may cause a fallback model to be used instead of the primary model if it meets the threshold.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum PreferredMinThroughput {
     Double(f64),
     PercentileThroughputCutoffs(PercentileThroughputCutoffs),
+    /// A value no member holds exactly as given, kept as sent.
+    Raw(::serde_json::Value),
 }
+
+faithful_union! {
+    PreferredMinThroughput raw Raw {
+        Double [any] => f64,
+        PercentileThroughputCutoffs [any] => PercentileThroughputCutoffs,
+    }
+}
+
 impl ::std::convert::From<f64> for PreferredMinThroughput {
     fn from(value: f64) -> Self {
         Self::Double(value)
@@ -27315,11 +27237,8 @@ pub struct PreviewWebSearchUserLocationInner {
     pub region: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "type",
-        default = "defaults::preview_web_search_user_location_inner_type"
-    )]
-    pub type_: PreviewWebSearchUserLocationInnerType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<PreviewWebSearchUserLocationInnerType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -27330,7 +27249,7 @@ lean_deserialize! {
         country: "country" => opt,
         region: "region" => opt,
         timezone: "timezone" => opt,
-        type_: "type" => default_with(defaults::preview_web_search_user_location_inner_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -27342,11 +27261,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for PreviewWebSearchUserLocationInnerType {
-    fn default() -> Self {
-        PreviewWebSearchUserLocationInnerType::Approximate
-    }
-}
 ///A conditional override of the base pricing. An entry applies only when all of its condition fields (e.g. min_prompt_tokens, or the utc_start/utc_end time window) match the request; among applicable entries, later entries win per price key; price keys absent from an entry inherit the base price.
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct PricingOverride {
@@ -27425,15 +27339,15 @@ for PromptCacheBreakpoint {
 ///Marks an explicit prompt-cache boundary on this content block (OpenAI-style). Everything through the block carrying this marker is part of the candidate cached prefix. Supported natively by OpenAI GPT-5.6 and newer; on providers that use Anthropic-style `cache_control`, OpenRouter converts the marker to that format automatically.
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct PromptCacheBreakpointInner {
-    #[serde(default = "defaults::prompt_cache_breakpoint_inner_mode")]
-    pub mode: PromptCacheBreakpointInnerMode,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub mode: ::std::option::Option<PromptCacheBreakpointInnerMode>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 lean_deserialize! {
     PromptCacheBreakpointInner {
-        mode: "mode" => default_with(defaults::prompt_cache_breakpoint_inner_mode),
+        mode: "mode" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -27445,11 +27359,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for PromptCacheBreakpointInnerMode {
-    fn default() -> Self {
-        PromptCacheBreakpointInnerMode::Explicit
-    }
-}
 ///Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -27475,8 +27384,8 @@ for PromptCacheOptions {
 ///Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct PromptCacheOptionsInner {
-    #[serde(default = "defaults::prompt_cache_options_inner_mode")]
-    pub mode: PromptCacheOptionsInnerMode,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub mode: ::std::option::Option<PromptCacheOptionsInnerMode>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
@@ -27485,7 +27394,7 @@ pub struct PromptCacheOptionsInner {
 
 lean_deserialize! {
     PromptCacheOptionsInner {
-        mode: "mode" => default_with(defaults::prompt_cache_options_inner_mode),
+        mode: "mode" => opt,
         ttl: "ttl" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
@@ -27495,12 +27404,6 @@ open_enum! {
     /// `PromptCacheOptionsInnerMode`
     pub enum PromptCacheOptionsInnerMode {
         Explicit = "explicit",
-    }
-}
-
-impl ::std::default::Default for PromptCacheOptionsInnerMode {
-    fn default() -> Self {
-        PromptCacheOptionsInnerMode::Explicit
     }
 }
 
@@ -29279,8 +29182,8 @@ pub struct RankingsDailyMeta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_date: ::std::option::Option<::std::string::String>,
     ///Dataset version. Field names and grain are stable for the life of `v1`.
-    #[serde(default = "defaults::rankings_daily_meta_version")]
-    pub version: RankingsDailyMetaVersion,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<RankingsDailyMetaVersion>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -29291,7 +29194,7 @@ lean_deserialize! {
         as_of: "as_of" => opt,
         end_date: "end_date" => opt,
         start_date: "start_date" => opt,
-        version: "version" => default_with(defaults::rankings_daily_meta_version),
+        version: "version" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -29304,12 +29207,6 @@ open_enum! {
     }
 }
 
-#[cfg(feature = "management")]
-impl ::std::default::Default for RankingsDailyMetaVersion {
-    fn default() -> Self {
-        RankingsDailyMetaVersion::V1
-    }
-}
 ///`RankingsDailyResponse`
 #[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
@@ -29840,8 +29737,8 @@ impl ::std::default::Default for ReasoningSummaryPartDoneEventType {
 pub struct ReasoningSummaryText {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", default = "defaults::reasoning_summary_text_type")]
-    pub type_: ReasoningSummaryTextType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<ReasoningSummaryTextType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -29849,7 +29746,7 @@ pub struct ReasoningSummaryText {
 lean_deserialize! {
     ReasoningSummaryText {
         text: "text" => opt,
-        type_: "type" => default_with(defaults::reasoning_summary_text_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -29951,12 +29848,6 @@ open_enum! {
     /// `ReasoningSummaryTextType`
     pub enum ReasoningSummaryTextType {
         SummaryText = "summary_text",
-    }
-}
-
-impl ::std::default::Default for ReasoningSummaryTextType {
-    fn default() -> Self {
-        ReasoningSummaryTextType::SummaryText
     }
 }
 
@@ -30870,8 +30761,8 @@ pub struct SessionCostMeta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub as_of: ::std::option::Option<::std::string::String>,
     ///Dataset version.
-    #[serde(default = "defaults::session_cost_meta_version")]
-    pub version: SessionCostMetaVersion,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<SessionCostMetaVersion>,
     ///Number of days in the weekly session sample window, or null when no snapshot is published.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub window_days: ::std::option::Option<i64>,
@@ -30886,7 +30777,7 @@ pub struct SessionCostMeta {
 lean_deserialize! {
     SessionCostMeta {
         as_of: "as_of" => opt,
-        version: "version" => default_with(defaults::session_cost_meta_version),
+        version: "version" => opt,
         window_days: "window_days" => opt,
         window_end_date: "window_end_date" => opt,
     }
@@ -30901,12 +30792,6 @@ open_enum! {
     }
 }
 
-#[cfg(feature = "management")]
-impl ::std::default::Default for SessionCostMetaVersion {
-    fn default() -> Self {
-        SessionCostMetaVersion::V1
-    }
-}
 ///`SessionCostResponse`
 #[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
@@ -31016,11 +30901,8 @@ lean_deserialize! {
 pub struct ShellCallOutputContentOutcomeExit {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exit_code: ::std::option::Option<i64>,
-    #[serde(
-        rename = "type",
-        default = "defaults::shell_call_output_content_outcome_exit_type"
-    )]
-    pub type_: ShellCallOutputContentOutcomeExitType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<ShellCallOutputContentOutcomeExitType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -31028,7 +30910,7 @@ pub struct ShellCallOutputContentOutcomeExit {
 lean_deserialize! {
     ShellCallOutputContentOutcomeExit {
         exit_code: "exit_code" => opt,
-        type_: "type" => default_with(defaults::shell_call_output_content_outcome_exit_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -31040,26 +30922,18 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for ShellCallOutputContentOutcomeExitType {
-    fn default() -> Self {
-        ShellCallOutputContentOutcomeExitType::Exit
-    }
-}
 ///`ShellCallOutputContentOutcomeTimeout`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ShellCallOutputContentOutcomeTimeout {
-    #[serde(
-        rename = "type",
-        default = "defaults::shell_call_output_content_outcome_timeout_type"
-    )]
-    pub type_: ShellCallOutputContentOutcomeTimeoutType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<ShellCallOutputContentOutcomeTimeoutType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 lean_deserialize! {
     ShellCallOutputContentOutcomeTimeout {
-        type_: "type" => default_with(defaults::shell_call_output_content_outcome_timeout_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -31071,11 +30945,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for ShellCallOutputContentOutcomeTimeoutType {
-    fn default() -> Self {
-        ShellCallOutputContentOutcomeTimeoutType::Timeout
-    }
-}
 ///Output from a shell command execution (newer variant)
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ShellCallOutputItem {
@@ -31534,7 +31403,7 @@ lean_deserialize! {
 }
 
 ///`StoredPromptTemplateInnerVariablesValue`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum StoredPromptTemplateInnerVariablesValue {
     String(::std::string::String),
@@ -31543,6 +31412,16 @@ pub enum StoredPromptTemplateInnerVariablesValue {
     InputFile(InputFile),
     Any(::serde_json::Value),
 }
+
+faithful_union! {
+    StoredPromptTemplateInnerVariablesValue raw Any {
+        String [any] => ::std::string::String,
+        InputText ["input_text"] => InputText,
+        InputImage ["input_image"] => InputImage,
+        InputFile ["input_file"] => InputFile,
+    }
+}
+
 impl ::std::convert::From<InputText> for StoredPromptTemplateInnerVariablesValue {
     fn from(value: InputText) -> Self {
         Self::InputText(value)
@@ -32948,8 +32827,8 @@ pub struct UnifiedBenchmarksMeta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub task_type: ::std::option::Option<::std::string::String>,
     ///Dataset version.
-    #[serde(default = "defaults::unified_benchmarks_meta_version")]
-    pub version: UnifiedBenchmarksMetaVersion,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<UnifiedBenchmarksMetaVersion>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -32963,7 +32842,7 @@ lean_deserialize! {
         source: "source" => opt,
         source_url: "source_url" => opt,
         task_type: "task_type" => opt,
-        version: "version" => default_with(defaults::unified_benchmarks_meta_version),
+        version: "version" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -32986,12 +32865,6 @@ open_enum! {
     }
 }
 
-#[cfg(feature = "management")]
-impl ::std::default::Default for UnifiedBenchmarksMetaVersion {
-    fn default() -> Self {
-        UnifiedBenchmarksMetaVersion::V1
-    }
-}
 ///`UnifiedBenchmarksOrItem`
 #[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
@@ -33087,7 +32960,7 @@ lean_deserialize! {
 }
 
 ///`UnifiedBenchmarksResponseDataItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 #[cfg(feature = "management")]
 pub enum UnifiedBenchmarksResponseDataItem {
@@ -33097,6 +32970,17 @@ pub enum UnifiedBenchmarksResponseDataItem {
     UnifiedBenchmarksSearchItem(UnifiedBenchmarksSearchItem),
     Any(::serde_json::Value),
 }
+
+#[cfg(feature = "management")]
+faithful_union! {
+    UnifiedBenchmarksResponseDataItem raw Any {
+        UnifiedBenchmarksAaItem [any] => UnifiedBenchmarksAaItem,
+        UnifiedBenchmarksDaItem [any] => UnifiedBenchmarksDaItem,
+        UnifiedBenchmarksOrItem [any] => UnifiedBenchmarksOrItem,
+        UnifiedBenchmarksSearchItem [any] => UnifiedBenchmarksSearchItem,
+    }
+}
+
 #[cfg(feature = "management")]
 impl ::std::convert::From<UnifiedBenchmarksAaItem>
 for UnifiedBenchmarksResponseDataItem {
@@ -34984,8 +34868,8 @@ impl ::std::default::Default for WebSearchServerToolType {
 ///`WebSearchSource`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebSearchSource {
-    #[serde(rename = "type", default = "defaults::web_search_source_type")]
-    pub type_: WebSearchSourceType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<WebSearchSourceType>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
@@ -34994,7 +34878,7 @@ pub struct WebSearchSource {
 
 lean_deserialize! {
     WebSearchSource {
-        type_: "type" => default_with(defaults::web_search_source_type),
+        type_: "type" => opt,
         url: "url" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
@@ -35004,12 +34888,6 @@ open_enum! {
     /// `WebSearchSourceType`
     pub enum WebSearchSourceType {
         Url = "url",
-    }
-}
-
-impl ::std::default::Default for WebSearchSourceType {
-    fn default() -> Self {
-        WebSearchSourceType::Url
     }
 }
 
@@ -35056,8 +34934,8 @@ pub struct WebSearchUserLocationInner {
     pub region: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", default = "defaults::web_search_user_location_inner_type")]
-    pub type_: WebSearchUserLocationInnerType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<WebSearchUserLocationInnerType>,
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
@@ -35068,7 +34946,7 @@ lean_deserialize! {
         country: "country" => opt,
         region: "region" => opt,
         timezone: "timezone" => opt,
-        type_: "type" => default_with(defaults::web_search_user_location_inner_type),
+        type_: "type" => opt,
     }
     extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
 }
@@ -35080,11 +34958,6 @@ open_enum! {
     }
 }
 
-impl ::std::default::Default for WebSearchUserLocationInnerType {
-    fn default() -> Self {
-        WebSearchUserLocationInnerType::Approximate
-    }
-}
 ///Approximate user location for location-biased results.
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct WebSearchUserLocationServerTool {
@@ -35324,9 +35197,6 @@ pub mod defaults {
     pub(super) fn anthropic_base64_pdf_source_type() -> super::AnthropicBase64PdfSourceType {
         super::AnthropicBase64PdfSourceType::Base64
     }
-    pub(super) fn anthropic_bash_code_execution_output_type() -> super::AnthropicBashCodeExecutionOutputType {
-        super::AnthropicBashCodeExecutionOutputType::BashCodeExecutionOutput
-    }
     pub(super) fn anthropic_bash_code_execution_result_type() -> super::AnthropicBashCodeExecutionResultType {
         super::AnthropicBashCodeExecutionResultType::BashCodeExecutionResult
     }
@@ -35357,9 +35227,6 @@ pub mod defaults {
     pub(super) fn anthropic_code_execution20260120_caller_type() -> super::AnthropicCodeExecution20260120CallerType {
         super::AnthropicCodeExecution20260120CallerType::CodeExecution20260120
     }
-    pub(super) fn anthropic_code_execution_output_type() -> super::AnthropicCodeExecutionOutputType {
-        super::AnthropicCodeExecutionOutputType::CodeExecutionOutput
-    }
     pub(super) fn anthropic_code_execution_result_type() -> super::AnthropicCodeExecutionResultType {
         super::AnthropicCodeExecutionResultType::CodeExecutionResult
     }
@@ -35380,9 +35247,6 @@ pub mod defaults {
     }
     pub(super) fn anthropic_direct_caller_type() -> super::AnthropicDirectCallerType {
         super::AnthropicDirectCallerType::Direct
-    }
-    pub(super) fn anthropic_document_block_type() -> super::AnthropicDocumentBlockType {
-        super::AnthropicDocumentBlockType::Document
     }
     pub(super) fn anthropic_encrypted_code_execution_result_type() -> super::AnthropicEncryptedCodeExecutionResultType {
         super::AnthropicEncryptedCodeExecutionResultType::EncryptedCodeExecutionResult
@@ -35405,9 +35269,6 @@ pub mod defaults {
     pub(super) fn anthropic_message_usage_iteration_type() -> super::AnthropicMessageUsageIterationType {
         super::AnthropicMessageUsageIterationType::Message
     }
-    pub(super) fn anthropic_messages_error_response_type() -> super::AnthropicMessagesErrorResponseType {
-        super::AnthropicMessagesErrorResponseType::Error
-    }
     pub(super) fn anthropic_plain_text_source_media_type() -> super::AnthropicPlainTextSourceMediaType {
         super::AnthropicPlainTextSourceMediaType::TextPlain
     }
@@ -35416,9 +35277,6 @@ pub mod defaults {
     }
     pub(super) fn anthropic_redacted_thinking_block_type() -> super::AnthropicRedactedThinkingBlockType {
         super::AnthropicRedactedThinkingBlockType::RedactedThinking
-    }
-    pub(super) fn anthropic_refusal_stop_details_inner_type() -> super::AnthropicRefusalStopDetailsInnerType {
-        super::AnthropicRefusalStopDetailsInnerType::Refusal
     }
     pub(super) fn anthropic_text_block_type() -> super::AnthropicTextBlockType {
         super::AnthropicTextBlockType::Text
@@ -35441,9 +35299,6 @@ pub mod defaults {
     pub(super) fn anthropic_thinking_block_type() -> super::AnthropicThinkingBlockType {
         super::AnthropicThinkingBlockType::Thinking
     }
-    pub(super) fn anthropic_tool_reference_type() -> super::AnthropicToolReferenceType {
-        super::AnthropicToolReferenceType::ToolReference
-    }
     pub(super) fn anthropic_tool_search_result_type() -> super::AnthropicToolSearchResultType {
         super::AnthropicToolSearchResultType::ToolSearchToolSearchResult
     }
@@ -35464,9 +35319,6 @@ pub mod defaults {
     }
     pub(super) fn anthropic_web_fetch_tool_result_error_type() -> super::AnthropicWebFetchToolResultErrorType {
         super::AnthropicWebFetchToolResultErrorType::WebFetchToolResultError
-    }
-    pub(super) fn anthropic_web_search_result_type() -> super::AnthropicWebSearchResultType {
-        super::AnthropicWebSearchResultType::WebSearchResult
     }
     pub(super) fn anthropic_web_search_tool_result_type() -> super::AnthropicWebSearchToolResultType {
         super::AnthropicWebSearchToolResultType::WebSearchToolResult
@@ -35498,9 +35350,6 @@ pub mod defaults {
     pub(super) fn apply_patch_update_file_operation_type() -> super::ApplyPatchUpdateFileOperationType {
         super::ApplyPatchUpdateFileOperationType::UpdateFile
     }
-    pub(super) fn base_inputs_member1_item_message_type() -> super::BaseInputsMember1ItemMessageType {
-        super::BaseInputsMember1ItemMessageType::Message
-    }
     pub(super) fn boolean_capability_type() -> super::BooleanCapabilityType {
         super::BooleanCapabilityType::Boolean
     }
@@ -35509,9 +35358,6 @@ pub mod defaults {
     }
     pub(super) fn chat_content_audio_type() -> super::ChatContentAudioType {
         super::ChatContentAudioType::InputAudio
-    }
-    pub(super) fn chat_content_cache_control_type() -> super::ChatContentCacheControlType {
-        super::ChatContentCacheControlType::Ephemeral
     }
     pub(super) fn chat_content_file_type() -> super::ChatContentFileType {
         super::ChatContentFileType::File
@@ -35527,21 +35373,6 @@ pub mod defaults {
     }
     pub(super) fn chat_file_annotation_type() -> super::ChatFileAnnotationType {
         super::ChatFileAnnotationType::File
-    }
-    pub(super) fn chat_result_object() -> super::ChatResultObject {
-        super::ChatResultObject::ChatCompletion
-    }
-    pub(super) fn chat_stream_chunk_object() -> super::ChatStreamChunkObject {
-        super::ChatStreamChunkObject::ChatCompletionChunk
-    }
-    pub(super) fn chat_stream_delta_role() -> super::ChatStreamDeltaRole {
-        super::ChatStreamDeltaRole::Assistant
-    }
-    pub(super) fn chat_stream_tool_call_type() -> super::ChatStreamToolCallType {
-        super::ChatStreamToolCallType::Function
-    }
-    pub(super) fn chat_tool_call_type() -> super::ChatToolCallType {
-        super::ChatToolCallType::Function
     }
     pub(super) fn chat_url_citation_annotation_type() -> super::ChatUrlCitationAnnotationType {
         super::ChatUrlCitationAnnotationType::UrlCitation
@@ -35573,9 +35404,6 @@ pub mod defaults {
     pub(super) fn code_interpreter_server_tool_type() -> super::CodeInterpreterServerToolType {
         super::CodeInterpreterServerToolType::CodeInterpreter
     }
-    pub(super) fn code_interpreter_server_tool_container_auto_type() -> super::CodeInterpreterServerToolContainerAutoType {
-        super::CodeInterpreterServerToolContainerAutoType::Auto
-    }
     pub(super) fn codex_local_shell_tool_type() -> super::CodexLocalShellToolType {
         super::CodexLocalShellToolType::LocalShell
     }
@@ -35588,12 +35416,6 @@ pub mod defaults {
     pub(super) fn content_part_done_event_type() -> super::ContentPartDoneEventType {
         super::ContentPartDoneEventType::ResponseContentPartDone
     }
-    pub(super) fn create_embeddings_response_object() -> super::CreateEmbeddingsResponseObject {
-        super::CreateEmbeddingsResponseObject::List
-    }
-    pub(super) fn create_embeddings_response_data_item_object() -> super::CreateEmbeddingsResponseDataItemObject {
-        super::CreateEmbeddingsResponseDataItemObject::Embedding
-    }
     pub(super) fn custom_tool_type() -> super::CustomToolType {
         super::CustomToolType::Custom
     }
@@ -35602,12 +35424,6 @@ pub mod defaults {
     }
     pub(super) fn custom_tool_call_input_done_event_type() -> super::CustomToolCallInputDoneEventType {
         super::CustomToolCallInputDoneEventType::ResponseCustomToolCallInputDone
-    }
-    pub(super) fn custom_tool_format_grammar_type() -> super::CustomToolFormatGrammarType {
-        super::CustomToolFormatGrammarType::Grammar
-    }
-    pub(super) fn custom_tool_format_text_type() -> super::CustomToolFormatTextType {
-        super::CustomToolFormatTextType::Text
     }
     pub(super) fn debug_event_type() -> super::DebugEventType {
         super::DebugEventType::ResponseDebug
@@ -35720,29 +35536,8 @@ pub mod defaults {
     pub(super) fn messages_content_block_delta_event_type() -> super::MessagesContentBlockDeltaEventType {
         super::MessagesContentBlockDeltaEventType::ContentBlockDelta
     }
-    pub(super) fn messages_content_block_delta_event_delta_citations_delta_type() -> super::MessagesContentBlockDeltaEventDeltaCitationsDeltaType {
-        super::MessagesContentBlockDeltaEventDeltaCitationsDeltaType::CitationsDelta
-    }
-    pub(super) fn messages_content_block_delta_event_delta_compaction_delta_type() -> super::MessagesContentBlockDeltaEventDeltaCompactionDeltaType {
-        super::MessagesContentBlockDeltaEventDeltaCompactionDeltaType::CompactionDelta
-    }
-    pub(super) fn messages_content_block_delta_event_delta_input_json_delta_type() -> super::MessagesContentBlockDeltaEventDeltaInputJsonDeltaType {
-        super::MessagesContentBlockDeltaEventDeltaInputJsonDeltaType::InputJsonDelta
-    }
-    pub(super) fn messages_content_block_delta_event_delta_signature_delta_type() -> super::MessagesContentBlockDeltaEventDeltaSignatureDeltaType {
-        super::MessagesContentBlockDeltaEventDeltaSignatureDeltaType::SignatureDelta
-    }
-    pub(super) fn messages_content_block_delta_event_delta_text_delta_type() -> super::MessagesContentBlockDeltaEventDeltaTextDeltaType {
-        super::MessagesContentBlockDeltaEventDeltaTextDeltaType::TextDelta
-    }
-    pub(super) fn messages_content_block_delta_event_delta_thinking_delta_type() -> super::MessagesContentBlockDeltaEventDeltaThinkingDeltaType {
-        super::MessagesContentBlockDeltaEventDeltaThinkingDeltaType::ThinkingDelta
-    }
     pub(super) fn messages_content_block_start_event_type() -> super::MessagesContentBlockStartEventType {
         super::MessagesContentBlockStartEventType::ContentBlockStart
-    }
-    pub(super) fn messages_content_block_start_event_content_block_compaction_type() -> super::MessagesContentBlockStartEventContentBlockCompactionType {
-        super::MessagesContentBlockStartEventContentBlockCompactionType::Compaction
     }
     pub(super) fn messages_content_block_stop_event_type() -> super::MessagesContentBlockStopEventType {
         super::MessagesContentBlockStopEventType::ContentBlockStop
@@ -35756,20 +35551,8 @@ pub mod defaults {
     pub(super) fn messages_ping_event_type() -> super::MessagesPingEventType {
         super::MessagesPingEventType::Ping
     }
-    pub(super) fn messages_result_role() -> super::MessagesResultRole {
-        super::MessagesResultRole::Assistant
-    }
-    pub(super) fn messages_result_type() -> super::MessagesResultType {
-        super::MessagesResultType::Message
-    }
     pub(super) fn messages_start_event_type() -> super::MessagesStartEventType {
         super::MessagesStartEventType::MessageStart
-    }
-    pub(super) fn messages_start_event_message_role() -> super::MessagesStartEventMessageRole {
-        super::MessagesStartEventMessageRole::Assistant
-    }
-    pub(super) fn messages_start_event_message_type() -> super::MessagesStartEventMessageType {
-        super::MessagesStartEventMessageType::Message
     }
     pub(super) fn messages_stop_event_type() -> super::MessagesStopEventType {
         super::MessagesStopEventType::MessageStop
@@ -35887,26 +35670,11 @@ pub mod defaults {
     pub(super) fn open_ai_responses_refusal_content_type() -> super::OpenAiResponsesRefusalContentType {
         super::OpenAiResponsesRefusalContentType::Refusal
     }
-    pub(super) fn open_ai_responses_tool_choice_apply_patch_type() -> super::OpenAiResponsesToolChoiceApplyPatchType {
-        super::OpenAiResponsesToolChoiceApplyPatchType::ApplyPatch
-    }
-    pub(super) fn open_ai_responses_tool_choice_function_type() -> super::OpenAiResponsesToolChoiceFunctionType {
-        super::OpenAiResponsesToolChoiceFunctionType::Function
-    }
-    pub(super) fn open_ai_responses_tool_choice_shell_type() -> super::OpenAiResponsesToolChoiceShellType {
-        super::OpenAiResponsesToolChoiceShellType::Shell
-    }
     pub(super) fn open_responses_created_event_type() -> super::OpenResponsesCreatedEventType {
         super::OpenResponsesCreatedEventType::ResponseCreated
     }
     pub(super) fn open_responses_in_progress_event_type() -> super::OpenResponsesInProgressEventType {
         super::OpenResponsesInProgressEventType::ResponseInProgress
-    }
-    pub(super) fn open_responses_result_object() -> super::OpenResponsesResultObject {
-        super::OpenResponsesResultObject::Response
-    }
-    pub(super) fn open_responses_result_tools_item_function_type() -> super::OpenResponsesResultToolsItemFunctionType {
-        super::OpenResponsesResultToolsItemFunctionType::Function
     }
     pub(super) fn open_router_file_shape() -> super::OpenRouterFileShape {
         super::OpenRouterFileShape::Openrouter
@@ -36034,23 +35802,8 @@ pub mod defaults {
     pub(super) fn output_web_search_call_item_type() -> super::OutputWebSearchCallItemType {
         super::OutputWebSearchCallItemType::WebSearchCall
     }
-    pub(super) fn output_web_search_call_item_action_find_in_page_type() -> super::OutputWebSearchCallItemActionFindInPageType {
-        super::OutputWebSearchCallItemActionFindInPageType::FindInPage
-    }
-    pub(super) fn output_web_search_call_item_action_open_page_type() -> super::OutputWebSearchCallItemActionOpenPageType {
-        super::OutputWebSearchCallItemActionOpenPageType::OpenPage
-    }
-    pub(super) fn output_web_search_call_item_action_search_type() -> super::OutputWebSearchCallItemActionSearchType {
-        super::OutputWebSearchCallItemActionSearchType::Search
-    }
     pub(super) fn output_web_search_server_tool_item_type() -> super::OutputWebSearchServerToolItemType {
         super::OutputWebSearchServerToolItemType::OpenrouterWebSearch
-    }
-    pub(super) fn output_web_search_server_tool_item_action_type() -> super::OutputWebSearchServerToolItemActionType {
-        super::OutputWebSearchServerToolItemActionType::Search
-    }
-    pub(super) fn output_web_search_server_tool_item_action_sources_item_type() -> super::OutputWebSearchServerToolItemActionSourcesItemType {
-        super::OutputWebSearchServerToolItemActionSourcesItemType::Url
     }
     pub(super) fn preview20250311_web_search_server_tool_type() -> super::Preview20250311WebSearchServerToolType {
         super::Preview20250311WebSearchServerToolType::WebSearchPreview20250311
@@ -36058,21 +35811,8 @@ pub mod defaults {
     pub(super) fn preview_web_search_server_tool_type() -> super::PreviewWebSearchServerToolType {
         super::PreviewWebSearchServerToolType::WebSearchPreview
     }
-    pub(super) fn preview_web_search_user_location_inner_type() -> super::PreviewWebSearchUserLocationInnerType {
-        super::PreviewWebSearchUserLocationInnerType::Approximate
-    }
-    pub(super) fn prompt_cache_breakpoint_inner_mode() -> super::PromptCacheBreakpointInnerMode {
-        super::PromptCacheBreakpointInnerMode::Explicit
-    }
-    pub(super) fn prompt_cache_options_inner_mode() -> super::PromptCacheOptionsInnerMode {
-        super::PromptCacheOptionsInnerMode::Explicit
-    }
     pub(super) fn range_capability_type() -> super::RangeCapabilityType {
         super::RangeCapabilityType::Range
-    }
-    #[cfg(feature = "management")]
-    pub(super) fn rankings_daily_meta_version() -> super::RankingsDailyMetaVersion {
-        super::RankingsDailyMetaVersion::V1
     }
     pub(super) fn reasoning_delta_event_type() -> super::ReasoningDeltaEventType {
         super::ReasoningDeltaEventType::ResponseReasoningTextDelta
@@ -36098,9 +35838,6 @@ pub mod defaults {
     pub(super) fn reasoning_summary_part_done_event_type() -> super::ReasoningSummaryPartDoneEventType {
         super::ReasoningSummaryPartDoneEventType::ResponseReasoningSummaryPartDone
     }
-    pub(super) fn reasoning_summary_text_type() -> super::ReasoningSummaryTextType {
-        super::ReasoningSummaryTextType::SummaryText
-    }
     pub(super) fn reasoning_summary_text_delta_event_type() -> super::ReasoningSummaryTextDeltaEventType {
         super::ReasoningSummaryTextDeltaEventType::ResponseReasoningSummaryTextDelta
     }
@@ -36118,16 +35855,6 @@ pub mod defaults {
     }
     pub(super) fn response_output_text_type() -> super::ResponseOutputTextType {
         super::ResponseOutputTextType::OutputText
-    }
-    #[cfg(feature = "management")]
-    pub(super) fn session_cost_meta_version() -> super::SessionCostMetaVersion {
-        super::SessionCostMetaVersion::V1
-    }
-    pub(super) fn shell_call_output_content_outcome_exit_type() -> super::ShellCallOutputContentOutcomeExitType {
-        super::ShellCallOutputContentOutcomeExitType::Exit
-    }
-    pub(super) fn shell_call_output_content_outcome_timeout_type() -> super::ShellCallOutputContentOutcomeTimeoutType {
-        super::ShellCallOutputContentOutcomeTimeoutType::Timeout
     }
     pub(super) fn shell_server_tool_type() -> super::ShellServerToolType {
         super::ShellServerToolType::Shell
@@ -36165,10 +35892,6 @@ pub mod defaults {
         super::UnifiedBenchmarksDaItemSource::DesignArena
     }
     #[cfg(feature = "management")]
-    pub(super) fn unified_benchmarks_meta_version() -> super::UnifiedBenchmarksMetaVersion {
-        super::UnifiedBenchmarksMetaVersion::V1
-    }
-    #[cfg(feature = "management")]
     pub(super) fn unified_benchmarks_or_item_source() -> super::UnifiedBenchmarksOrItemSource {
         super::UnifiedBenchmarksOrItemSource::Openrouter
     }
@@ -36190,12 +35913,6 @@ pub mod defaults {
     }
     pub(super) fn web_search_server_tool_type() -> super::WebSearchServerToolType {
         super::WebSearchServerToolType::WebSearch20250826
-    }
-    pub(super) fn web_search_source_type() -> super::WebSearchSourceType {
-        super::WebSearchSourceType::Url
-    }
-    pub(super) fn web_search_user_location_inner_type() -> super::WebSearchUserLocationInnerType {
-        super::WebSearchUserLocationInnerType::Approximate
     }
 }
 /// Error types.

@@ -3,10 +3,14 @@
 //! The document's `required` is not a promise: about a third of recorded real responses violate
 //! it (absent `system_fingerprint`, `total_count`, `workspace_id`; `null` in non-nullable fields).
 //! The rule, for every schema reachable from a response (success, error or stream payload):
-//! - a *tag* — an inline one-value string enum such as `type: "message"` or `object:
-//!   "chat.completion"` — stays a plain field but defaults to its only value when absent, so the
-//!   type stays easy to build and a response that omits it still decodes (a tag behind a `$ref`
+//! - a *tag* — an inline one-value string enum such as `type: "message"` — of a schema that is a
+//!   union member stays a plain field but defaults to its only value when absent, so the member
+//!   is easy to build and always writes the tag its union is told apart by (a tag behind a `$ref`
 //!   cannot carry a default in OpenAPI 3.0 and stays required);
+//! - a one-value enum of any other schema (`object: "chat.completion.chunk"`, a delta's `role:
+//!   "assistant"`, a tool-call fragment's `type: "function"`) is optional like every other
+//!   property: the server sends it on some chunks only, and a default would write it back on
+//!   every chunk — a value the server never sent;
 //! - every other property is optional, so typify gives it `Option<_>` (absent and `null` both
 //!   become `None`), and inline property schemas are marked nullable, so arrays, maps and
 //!   defaulted scalars are `Option<_>` too instead of failing on `null`;
@@ -31,6 +35,7 @@ pub fn run(doc: &mut Value, _notes: &mut Notes) -> Result<usize> {
         }
     }
     let reachable: BTreeSet<String> = reachable_components(doc, roots.iter().cloned());
+    let members = union_members(doc);
     let snapshot = doc.clone();
     let mut changed = 0;
     // Inline response schemas first, then the components responses reach.
@@ -43,7 +48,7 @@ pub fn run(doc: &mut Value, _notes: &mut Notes) -> Result<usize> {
                             for media in content.values_mut() {
                                 if let Some(s) = media.get_mut("schema") {
                                     walk::visit(s, "", &mut |o, _| {
-                                        changed += relax(&snapshot, o);
+                                        changed += relax(&snapshot, o, false);
                                         Ok(())
                                     })?;
                                 }
@@ -57,8 +62,10 @@ pub fn run(doc: &mut Value, _notes: &mut Notes) -> Result<usize> {
     if let Some(all) = schemas_mut(doc) {
         for name in &reachable {
             if let Some(s) = all.get_mut(name) {
-                walk::visit(s, name, &mut |o, _| {
-                    changed += relax(&snapshot, o);
+                let member = members.contains(name);
+                walk::visit(s, name, &mut |o, loc| {
+                    // Only the component itself is a union member, not the objects inside it.
+                    changed += relax(&snapshot, o, member && loc == name);
                     Ok(())
                 })?;
             }
@@ -76,7 +83,31 @@ pub fn is_tag(doc: &Value, prop: &Value) -> bool {
     p.get("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1 && e[0].is_string())
 }
 
-fn relax(doc: &Value, s: &mut Map<String, Value>) -> usize {
+/// Components some `oneOf`/`anyOf` names as a member.
+fn union_members(doc: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    walk_values(doc, &mut |v| {
+        for key in ["oneOf", "anyOf"] {
+            for m in v.get(key).and_then(Value::as_array).into_iter().flatten() {
+                if let Some(name) = super::ref_name(m) {
+                    out.insert(name.to_string());
+                }
+            }
+        }
+    });
+    out
+}
+
+fn walk_values(v: &Value, f: &mut dyn FnMut(&Value)) {
+    f(v);
+    match v {
+        Value::Object(o) => o.iter().filter(|(k, _)| *k != "example" && *k != "examples").for_each(|(_, c)| walk_values(c, f)),
+        Value::Array(a) => a.iter().for_each(|c| walk_values(c, f)),
+        _ => {}
+    }
+}
+
+fn relax(doc: &Value, s: &mut Map<String, Value>, union_member: bool) -> usize {
     let mut changed = 0;
     let props = s.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
     if let Some(Value::Array(req)) = s.get("required") {
@@ -86,7 +117,7 @@ fn relax(doc: &Value, s: &mut Map<String, Value>) -> usize {
     }
     if let Some(Value::Array(req)) = s.get_mut("required") {
         let before = req.len();
-        req.retain(|r| r.as_str().and_then(|r| props.get(r)).is_some_and(|p| p.get("$ref").is_some() && is_tag(doc, p)));
+        req.retain(|r| union_member && r.as_str().and_then(|r| props.get(r)).is_some_and(|p| p.get("$ref").is_some() && is_tag(doc, p)));
         changed += before - req.len();
         if req.is_empty() {
             s.remove("required");
@@ -96,7 +127,7 @@ fn relax(doc: &Value, s: &mut Map<String, Value>) -> usize {
         for p in props.values_mut() {
             let Some(p) = p.as_object_mut() else { continue };
             let only_value = p.get("enum").and_then(Value::as_array).filter(|e| e.len() == 1).map(|e| e[0].clone());
-            if let Some(v) = &only_value {
+            if let Some(v) = only_value.as_ref().filter(|_| union_member) {
                 if p.get("default") != Some(v) {
                     p.insert("default".into(), v.clone());
                     changed += 1;
@@ -133,8 +164,11 @@ mod tests {
                 }},
                 "I": {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}},
                 "RequestOnly": {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}},
+                "Union": {"oneOf": [{"$ref": "#/components/schemas/R"}]},
+                "Chunk": {"type": "object", "required": ["object"], "properties": {"object": {"type": "string", "enum": ["chunk"]}}},
             }}
         });
+        doc["paths"]["/y"] = json!({"get": {"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Chunk"}}}}}}});
         run(&mut doc, &mut Notes::default()).unwrap();
         let s = &doc["components"]["schemas"];
         assert!(s["R"].get("required").is_none());
@@ -144,5 +178,9 @@ mod tests {
         assert!(s["R"]["properties"]["type"].get("nullable").is_none());
         assert!(s["I"].get("required").is_none());
         assert_eq!(s["RequestOnly"]["required"], json!(["n"]));
+        // Not a union member: its one-value enum is optional, with no default to write back.
+        assert!(s["Chunk"].get("required").is_none());
+        assert!(s["Chunk"]["properties"]["object"].get("default").is_none());
+        assert_eq!(s["Chunk"]["properties"]["object"]["nullable"], json!(true));
     }
 }
