@@ -43,6 +43,25 @@ impl ChatAccumulator {
         Self { choice: index, ..Self::default() }
     }
 
+    /// Accumulate what a stream item carries: a chunk, or the error that ended the stream — a
+    /// mid-stream error chunk still carries the usage (and cost) of what was generated, which
+    /// is taken from the error's body. Returns the error, for the caller to handle.
+    pub fn push_result<'e>(&mut self, item: &'e Result<ChatStreamChunk, crate::Error>) -> Option<&'e crate::Error> {
+        match item {
+            Ok(chunk) => {
+                self.push(chunk);
+                None
+            }
+            Err(error) => {
+                let chunk = error.api().and_then(|e| e.body.as_ref()).and_then(|b| serde_json::from_value::<ChatStreamChunk>(b.clone()).ok());
+                if let Some(chunk) = chunk {
+                    self.push(&chunk);
+                }
+                Some(error)
+            }
+        }
+    }
+
     pub fn push(&mut self, chunk: &ChatStreamChunk) {
         self.chunks += 1;
         if self.id.is_none() {

@@ -318,6 +318,44 @@ impl RequestBuilder<ResponsesRequest> {
 mod tests {
     use super::*;
 
+    fn without_nulls(v: &Value) -> Value {
+        match v {
+            Value::Object(o) => Value::Object(o.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), without_nulls(v))).collect()),
+            Value::Array(a) => Value::Array(a.iter().map(without_nulls).collect()),
+            other => other.clone(),
+        }
+    }
+
+    /// Every kind of input item goes out exactly as the caller wrote it, typed where a member
+    /// holds it unchanged (the tag decides which), raw otherwise — never as another member.
+    #[test]
+    fn input_items_are_sent_as_given() {
+        use openrouter_api::types::InputsArrayItem as I;
+        let items = [
+            json!({"type": "function_call", "call_id": "call_1", "name": "get_weather", "arguments": "{\"city\":\"Oslo\"}"}),
+            json!({"type": "function_call_output", "call_id": "call_1", "output": "{\"temp\":3}"}),
+            json!({"type": "custom_tool_call", "call_id": "call_2", "name": "patch", "input": "*** Begin Patch"}),
+            json!({"type": "message", "role": "assistant", "id": "msg_1", "status": "completed", "content": [{"type": "output_text", "text": "Hi", "annotations": []}]}),
+            json!({"type": "message", "role": "user", "content": "Hello"}),
+            json!({"role": "user", "content": "No tag at all"}),
+            json!({"type": "reasoning", "id": "rs_1", "summary": [{"type": "summary_text", "text": "Thinking"}], "encrypted_content": "gAAA=="}),
+            json!({"type": "brand_new_item", "payload": {"x": 1}}),
+        ];
+        let body = ResponsesRequestBuilder::new("openai/gpt-4o").input_items(items.clone()).build().unwrap();
+        let sent = serde_json::to_value(&body).unwrap();
+        for (i, item) in items.iter().enumerate() {
+            assert_eq!(without_nulls(&sent["input"][i]), *item, "item {i}");
+        }
+        // Typed members where one holds the item, chosen by its tag.
+        let Some(Inputs::Array(typed)) = &body.request.input else { panic!("input kept typed: {sent}") };
+        let tag_of = |item: &I| serde_json::to_value(item).unwrap().get("type").cloned();
+        for (item, given) in typed.iter().zip(&items) {
+            assert_eq!(tag_of(item), given.get("type").cloned(), "{item:?}");
+        }
+        assert!(matches!(typed[7], I::Any(_)), "an unknown kind is kept raw: {:?}", typed[7]);
+        assert!(!matches!(typed[0], I::Any(_) | I::ApplyPatchCallOutputItem(_)), "a function call is a function call: {:?}", typed[0]);
+    }
+
     #[test]
     fn builds_typed_fields_and_merges_extra() {
         let body = ChatRequestBuilder::new("openai/gpt-4o")

@@ -65,14 +65,15 @@ impl<'a> Responses<'a> {
 
 /// The text of a response.
 pub trait OutputText {
-    /// The `output_text` the server computed, else the `output_text` parts of every output
-    /// message, joined.
+    /// The `output_text` the server computed when it holds text, else the `output_text` parts of
+    /// every output message, joined (the service sometimes sends `"output_text": ""` beside a
+    /// message that holds the answer).
     fn output_text(&self) -> String;
 }
 
 impl OutputText for OpenResponsesResult {
     fn output_text(&self) -> String {
-        if let Some(text) = &self.output_text {
+        if let Some(text) = self.output_text.as_ref().filter(|t| !t.is_empty()) {
             return text.clone();
         }
         let mut out = String::new();

@@ -68,6 +68,25 @@ async fn a_mid_stream_error_with_an_integer_code_is_a_typed_err_and_ends_the_str
 }
 
 #[tokio::test]
+async fn the_usage_of_a_mid_stream_error_chunk_reaches_the_accumulator() {
+    let (_server, client) = serve_stream("chat_error_usage.sse").await;
+    let items = collect(&client).await;
+    let mut acc = openrouter::ChatAccumulator::new();
+    let mut errors = 0;
+    for item in &items {
+        errors += usize::from(acc.push_result(item).is_some());
+    }
+    assert_eq!(errors, 1);
+    assert_eq!(acc.content, "Once");
+    let usage = acc.usage.as_ref().expect("the error chunk's usage");
+    assert_eq!((usage.prompt_tokens, usage.completion_tokens, usage.cost), (Some(10), Some(4), Some(0.0001)));
+    let Err(Error::Api(e)) = &items[1] else { panic!("{:?}", items[1]) };
+    assert_eq!(e.code, Some(ErrorCode::Text("server_error".into())));
+    assert_eq!(e.message, "Upstream stream ended", "the server's words");
+    assert_eq!(e.body.as_ref().unwrap()["choices"][0]["native_finish_reason"], "error", "the chunk kept verbatim");
+}
+
+#[tokio::test]
 async fn a_string_code_error_without_done_or_blank_line_is_still_reported() {
     let (_server, client) = serve_stream("chat_error_string.sse").await;
     let items = collect(&client).await;

@@ -59,6 +59,21 @@ async fn responses_create_and_output_text() {
 }
 
 #[tokio::test]
+async fn output_text_falls_back_to_the_messages_when_the_server_sends_it_empty() {
+    let server = MockServer::start().await;
+    Mock::given(path("/responses"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "resp_4", "object": "response", "status": "completed", "output_text": "",
+            "output": [{"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Ber"}, {"type": "output_text", "text": "lin"}]}]
+        })))
+        .mount(&server)
+        .await;
+    let client = Client::builder().api_key("sk-test").base_url(server.uri()).build().unwrap();
+    let response = client.responses().create(&json!({"model": "openai/gpt-4o", "input": "Capital of Germany?"})).await.unwrap();
+    assert_eq!(response.output_text(), "Berlin");
+}
+
+#[tokio::test]
 async fn messages_stream_reads_named_events_and_a_typed_error() {
     let (_server, client) = serve("/messages", "messages_stream.sse").await;
     let request = json!({"model": "anthropic/claude-sonnet-4", "max_tokens": 64, "messages": [{"role": "user", "content": "Hi"}]});
