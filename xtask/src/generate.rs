@@ -283,9 +283,10 @@ pub fn summary(g: &Generated) -> String {
     let variants: usize = n.unions.values().map(|u| u.variants.len()).sum();
     s.push_str(&format!("tagged unions: {} ({variants} variants)\n", n.unions.len()));
     s.push_str(&format!(
-        "overlay (openapi/overlay.yaml): {} places added, {} entries the document has adopted (retire them)\n",
+        "overlay (openapi/overlay.yaml): {} places added, {} entries the document has adopted (retire them), {} skipped (not in this document)\n",
         n.overlay_applied.len(),
-        n.overlay_adopted
+        n.overlay_adopted,
+        n.overlay_skipped
     ));
     s.push_str("normaliser passes (places changed):\n");
     for (name, count) in &g.report.counts {

@@ -86,6 +86,8 @@ pub struct Notes {
     pub overlay_applied: Vec<String>,
     /// Overlay entries the document has adopted since (each also a remark).
     pub overlay_adopted: usize,
+    /// Overlay entries whose place this document lacks (each also a remark).
+    pub overlay_skipped: usize,
     /// Free-form remarks worth printing (override winners, dropped constraints, …).
     pub remarks: Vec<String>,
 }

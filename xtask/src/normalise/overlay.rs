@@ -8,7 +8,8 @@
 //! so its schemas (OpenAPI 3.1, like the document's) get the same treatment as the document's.
 //!
 //! An entry the document has adopted since is not applied and is reported (so it can be
-//! retired); an entry whose place no longer exists fails loudly: drift must be seen.
+//! retired); an entry whose place this document does not have (an older or newer document
+//! names its schemas otherwise) is skipped with a remark: every document must still generate.
 //! Every property or component the overlay adds carries `x-overlay` (its evidence), which the
 //! inventory and `cargo xtask diff` show.
 
@@ -86,7 +87,14 @@ pub fn apply(doc: &mut Value, overlay: &Overlay, notes: &mut Notes) -> Result<us
     }
     for (widen, list) in [(false, &overlay.fields), (true, &overlay.widen)] {
         for f in list {
-            let targets = expand(doc, &f.at)?;
+            let targets = match expand(doc, &f.at) {
+                Ok(t) => t,
+                Err(e) => {
+                    notes.remarks.push(format!("{e:#}; entry for `{}` skipped", f.name));
+                    notes.overlay_skipped += 1;
+                    continue;
+                }
+            };
             for at in targets {
                 let target = doc.pointer_mut(&at).with_context(|| format!("overlay: {at}"))?;
                 let Some(obj) = target.as_object_mut() else { bail!("overlay: {at} is not a schema object") };
@@ -232,15 +240,17 @@ widen:
     }
 
     #[test]
-    fn a_widening_the_document_adopted_is_reported_and_a_missing_place_fails() {
+    fn a_widening_the_document_adopted_is_reported_and_a_missing_place_skipped() {
         let mut doc = doc();
         doc["components"]["schemas"]["GoneResponseErrorData"]["properties"]["code"] = json!({"type": ["integer", "string"]});
         let mut notes = Notes::default();
         apply(&mut doc, &parse(OVERLAY).unwrap(), &mut notes).unwrap();
         assert!(notes.remarks.iter().any(|r| r.contains("GoneResponseErrorData.code accepts the widened type now")), "{:?}", notes.remarks);
         let missing = parse("fields: [{at: '#/components/schemas/Nope', name: x, evidence: e, schema: {}}]").unwrap();
-        let e = apply(&mut doc, &missing, &mut Notes::default()).unwrap_err().to_string();
-        assert!(e.contains("Nope is not in the document"), "{e}");
+        let mut notes = Notes::default();
+        assert_eq!(apply(&mut doc, &missing, &mut notes).unwrap(), 0, "skipped, not failed: every document must generate");
+        assert_eq!(notes.overlay_skipped, 1);
+        assert!(notes.remarks.iter().any(|r| r.contains("Nope is not in the document")), "{:?}", notes.remarks);
     }
 
     #[test]
