@@ -456,11 +456,7 @@ fn member_tags(items: &[Item], enum_values: &BTreeMap<String, Vec<String>>) -> B
     for item in items {
         let Item::Struct(s) = item else { continue };
         let Fields::Named(fields) = &s.fields else { continue };
-        let tag = fields.named.iter().find(|f| {
-            let attrs = serde_field_attrs(&f.attrs);
-            attrs.rename.as_deref().or(f.ident.as_ref().map(|_| "")).is_some()
-                && attrs.rename.clone().unwrap_or_else(|| f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default()) == "type"
-        });
+        let tag = fields.named.iter().find(|f| field_wire_name(f) == "type");
         let accepts = match tag {
             None => "any".to_string(),
             Some(f) => {
@@ -517,6 +513,9 @@ fn faithful_union(e: &mut ItemEnum, tags: &BTreeMap<String, String>) -> Option<S
     if !members.iter().any(|(_, name, _)| tags.contains_key(name)) {
         return None;
     }
+    if !drop_derived_deserialize(&mut e.attrs) {
+        return None;
+    }
     let raw = match members.iter().find(|(_, _, ty)| ty.replace(' ', "").ends_with("serde_json::Value")) {
         Some((variant, _, _)) => variant.clone(),
         None => {
@@ -527,16 +526,6 @@ fn faithful_union(e: &mut ItemEnum, tags: &BTreeMap<String, String>) -> Option<S
             "Raw".to_string()
         }
     };
-    let derive = e.attrs.iter_mut().find(|a| a.path().is_ident("derive"))?;
-    let paths: syn::punctuated::Punctuated<syn::Path, syn::Token![,]> =
-        derive.parse_args_with(syn::punctuated::Punctuated::parse_terminated).ok()?;
-    let kept: Vec<String> = paths
-        .iter()
-        .filter(|p| !p.segments.last().is_some_and(|s| s.ident == "Deserialize"))
-        .map(|p| p.to_token_stream().to_string().replace(' ', ""))
-        .collect();
-    let list: TokenStream = kept.join(", ").parse().ok()?;
-    *derive = syn::parse_quote!(#[derive(#list)]);
     let mut text = format!("faithful_union! {{\n    {} raw {raw} {{\n", e.ident);
     for (variant, name, ty) in members.iter().filter(|(v, _, _)| *v != raw) {
         let accepts = tags.get(name).map_or("any", String::as_str);
@@ -546,14 +535,53 @@ fn faithful_union(e: &mut ItemEnum, tags: &BTreeMap<String, String>) -> Option<S
     Some(text)
 }
 
+/// A field's name on the wire: its `#[serde(rename)]`, else its identifier.
+fn field_wire_name(f: &syn::Field) -> String {
+    serde_field_attrs(&f.attrs)
+        .rename
+        .unwrap_or_else(|| f.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_string()).unwrap_or_default())
+}
+
+/// The paths of an item's `#[derive(…)]`.
+fn derives(attrs: &[syn::Attribute]) -> Vec<syn::Path> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .filter_map(|a| a.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated).ok())
+        .flatten()
+        .collect()
+}
+
+fn has_derive_of(attrs: &[syn::Attribute], name: &str) -> bool {
+    derives(attrs).iter().any(|p| p.segments.last().is_some_and(|s| s.ident == name))
+}
+
+/// Remove `Deserialize` from the derives (a macro provides the impl instead); whether it was there.
+fn drop_derived_deserialize(attrs: &mut Vec<syn::Attribute>) -> bool {
+    if !has_derive_of(attrs, "Deserialize") {
+        return false;
+    }
+    let kept: Vec<syn::Path> = derives(attrs).into_iter().filter(|p| !p.segments.last().is_some_and(|s| s.ident == "Deserialize")).collect();
+    let mut first = true;
+    attrs.retain_mut(|a| {
+        if !a.path().is_ident("derive") {
+            return true;
+        }
+        // The first derive takes the kept list in its place (attribute order unchanged).
+        let keep = std::mem::take(&mut first);
+        if keep {
+            *a = syn::parse_quote!(#[derive(#(#kept),*)]);
+        }
+        keep
+    });
+    true
+}
+
 /// A struct with named fields that derives `Deserialize`: drop the derive and return the
 /// `lean_deserialize!` invocation that replaces it (see `templates/support.rs` for why).
 fn lean_deserialize(s: &mut syn::ItemStruct) -> Option<String> {
     let Fields::Named(fields) = &s.fields else { return None };
-    let derive = s.attrs.iter_mut().find(|a| a.path().is_ident("derive"))?;
-    let paths: syn::punctuated::Punctuated<syn::Path, syn::Token![,]> =
-        derive.parse_args_with(syn::punctuated::Punctuated::parse_terminated).ok()?;
-    if !paths.iter().any(|p| p.segments.last().is_some_and(|s| s.ident == "Deserialize")) {
+    if !has_derive_of(&s.attrs, "Deserialize") {
         return None;
     }
     let mut lines = Vec::new();
@@ -568,7 +596,7 @@ fn lean_deserialize(s: &mut syn::ItemStruct) -> Option<String> {
             extra = Some(format!("{ident}: {}", f.ty.to_token_stream()));
             continue;
         }
-        let wire = attrs.rename.unwrap_or_else(|| ident.trim_start_matches("r#").to_string());
+        let wire = field_wire_name(f);
         let kind = if is_option(&f.ty) {
             "opt".to_string()
         } else if let Some(path) = attrs.default_with {
@@ -580,13 +608,9 @@ fn lean_deserialize(s: &mut syn::ItemStruct) -> Option<String> {
         };
         lines.push(format!("        {ident}: {wire:?} => {kind},\n"));
     }
-    let kept: Vec<String> = paths
-        .iter()
-        .filter(|p| !p.segments.last().is_some_and(|s| s.ident == "Deserialize"))
-        .map(|p| p.to_token_stream().to_string().replace(' ', ""))
-        .collect();
-    let list: TokenStream = kept.join(", ").parse().ok()?;
-    *derive = syn::parse_quote!(#[derive(#list)]);
+    if !drop_derived_deserialize(&mut s.attrs) {
+        return None;
+    }
     let mut text = format!("lean_deserialize! {{\n    {} {{\n", s.ident);
     for l in lines {
         text.push_str(&l);
