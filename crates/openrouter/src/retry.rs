@@ -164,13 +164,14 @@ fn body_hint(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     crate::error::body_retry_after(&value)
 }
 
-/// Whether a success answer's body is read here: JSON, or text that may be JSON in disguise
-/// (`text/plain`, no content type). Streams and binary downloads pass untouched.
+/// Whether a success answer's body is read here: JSON, or `text/plain` (JSON in disguise, as
+/// some proxies label it). Streams, binary downloads and answers without a content type pass
+/// untouched: they are not buffered here.
 fn may_carry_error(headers: &reqwest::header::HeaderMap) -> bool {
-    match headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
-        None => true,
-        Some(v) => v.starts_with("application/json") || v.starts_with("text/plain"),
-    }
+    headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/plain"))
 }
 
 /// Read at most `limit` bytes of a body; whatever is past it stays unread.
