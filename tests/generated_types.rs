@@ -130,3 +130,29 @@ fn tagged_unions_decode_the_same_whether_the_tag_comes_first_or_not() {
     let messages: openrouter_api::types::MessagesStreamEvents = serde_json::from_str(r#"{"type": "ping"}"#).unwrap();
     assert!(matches!(messages, openrouter_api::types::MessagesStreamEvents::Ping(_)));
 }
+
+#[test]
+fn unknown_fields_cost_one_pointer_when_there_are_none() {
+    use openrouter_api::Extra;
+    assert_eq!(std::mem::size_of::<Extra>(), std::mem::size_of::<usize>());
+    let chunk: openrouter_api::types::ChatStreamChunk = serde_json::from_str(r#"{"id": "x", "choices": []}"#).unwrap();
+    assert!(chunk.extra.is_empty() && chunk.extra.as_map().is_none(), "nothing allocated for no unknown fields");
+    assert_eq!(chunk.extra["absent"], serde_json::Value::Null);
+    let mut extra = Extra::new();
+    extra.insert("b", json!(2));
+    extra.insert("a", json!(1));
+    assert_eq!(extra.len(), 2);
+    assert_eq!(extra.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["b", "a"], "kept in arrival order");
+    assert_eq!(extra.remove("b"), Some(json!(2)));
+    assert_eq!(serde_json::to_value(&extra).unwrap(), json!({"a": 1}));
+}
+
+#[test]
+fn stream_event_unions_stay_small_because_large_members_are_boxed() {
+    // Every Responses event is moved at the size of the union; `response.completed` holds a whole
+    // response (over 1.5 KB), so such members are boxed and a text delta stays cheap.
+    assert!(std::mem::size_of::<StreamEvents>() <= 512, "{}", std::mem::size_of::<StreamEvents>());
+    let completed: StreamEvents = serde_json::from_str(r#"{"type": "response.completed", "sequence_number": 1, "response": {"id": "r", "output": []}}"#).unwrap();
+    let StreamEvents::ResponseCompleted(event) = &completed else { panic!("{completed:?}") };
+    assert_eq!(event.response.as_ref().and_then(|r| r.id.as_deref()), Some("r"));
+}

@@ -95,7 +95,7 @@ pub fn generate(doc: &Document, source_label: &str, features: &FeatureConfig) ->
          pub mod types;\n\
          mod client;\n\n\
          pub use client::*;\n\
-         pub use support::{{Execute, Hooks}};\n\n{}",
+         pub use support::{{Execute, Extra, Hooks}};\n\n{}",
         success_shapes(&value)
     );
     let support = format!("{header}{SUPPORT}");

@@ -146,6 +146,7 @@ pub fn rewrite(
         .filter_map(item_name)
         .collect();
     type_names.extend(unions.keys().map(|n| rust_type_name(n)));
+    let sizes = TypeSizes::new(&rewritten, unions);
     let mut pieces = Vec::new();
     let mut lean_structs = 0;
     for mut item in rewritten {
@@ -200,9 +201,11 @@ pub fn rewrite(
         push_item(&mut pieces, item);
     }
     for (name, union) in unions {
-        let text = tagged_union(name, union);
+        let (text, impls) = tagged_union(name, union, &sizes);
         let is_gated = gated.contains(&rust_type_name(name));
-        pieces.push(Piece::Text(if is_gated { format!("{cfg_text}{text}") } else { text }));
+        for text in std::iter::once(text).chain(impls) {
+            pieces.push(Piece::Text(if is_gated { format!("{cfg_text}{text}") } else { text }));
+        }
     }
 
     // Documented error answers: typed when they decode, else kept as the answer they are.
@@ -407,7 +410,9 @@ fn open_enum(e: &ItemEnum) -> Option<String> {
     Some(text)
 }
 
-fn tagged_union(name: &str, union: &TaggedUnion) -> String {
+/// The `tagged_union!` invocation, and the `From` impls of its boxed members (each item needs
+/// the union's `cfg`, which the caller adds).
+fn tagged_union(name: &str, union: &TaggedUnion, sizes: &TypeSizes) -> (String, Vec<String>) {
     let tag = &union.tag;
     let doc = union.description.clone().unwrap_or_else(|| format!("`{name}`: told apart by `{tag}`."));
     let doc_attr: syn::Attribute = syn::parse_quote!(#[doc = #doc]);
@@ -424,15 +429,29 @@ fn tagged_union(name: &str, union: &TaggedUnion) -> String {
         }
         text.push_str("        }\n");
     }
+    let mut boxed_from = Vec::new();
     for v in &union.variants {
         let values: Vec<String> = v.values.iter().map(|x| format!("{x:?}")).collect();
-        text.push_str(&format!("        {}({}) => {},\n", v.name, values.join(" | "), rust_type_name(&v.schema)));
+        let member = rust_type_name(&v.schema);
+        // A large member is boxed: the union is as big as its largest member, and every small
+        // event (a text delta) would otherwise be copied at the size of the whole response.
+        let ty = if sizes.of(&member) > BOX_ABOVE {
+            boxed_from.push(format!(
+                "impl ::std::convert::From<{member}> for {union} {{\n    fn from(value: {member}) -> Self {{\n        Self::{}(Box::new(value))\n    }}\n}}\n",
+                v.name,
+                union = rust_type_name(name)
+            ));
+            format!("Box<{member}>")
+        } else {
+            member
+        };
+        text.push_str(&format!("        {}({}) => {ty},\n", v.name, values.join(" | ")));
     }
     if let Some(f) = &union.fallback {
         text.push_str(&format!("        _ => {}({}),\n", f.name, rust_type_name(&f.schema)));
     }
     text.push_str("    }\n}\n");
-    text
+    (text, boxed_from)
 }
 
 /// The type an impl block is for, when it is a plain path.
@@ -577,12 +596,88 @@ fn drop_derived_deserialize(attrs: &mut Vec<syn::Attribute>) -> bool {
     true
 }
 
+/// Union members larger than this many bytes are boxed.
+const BOX_ABOVE: usize = 384;
+
+/// Rough in-memory sizes of the generated types, from their fields (what a union member costs to
+/// move). Estimates, not `size_of`: only the order of magnitude decides what is boxed.
+struct TypeSizes {
+    sizes: std::cell::RefCell<BTreeMap<String, usize>>,
+    structs: BTreeMap<String, Vec<syn::Type>>,
+    enums: BTreeMap<String, Vec<Vec<syn::Type>>>,
+    unions: BTreeMap<String, Vec<String>>,
+}
+
+impl TypeSizes {
+    fn new(items: &[Item], unions: &BTreeMap<String, TaggedUnion>) -> Self {
+        let mut structs = BTreeMap::new();
+        let mut enums = BTreeMap::new();
+        for item in items {
+            match item {
+                Item::Struct(s) => {
+                    structs.insert(s.ident.to_string(), s.fields.iter().map(|f| f.ty.clone()).collect());
+                }
+                Item::Enum(e) => {
+                    let variants = e.variants.iter().map(|v| v.fields.iter().map(|f| f.ty.clone()).collect()).collect();
+                    enums.insert(e.ident.to_string(), variants);
+                }
+                _ => {}
+            }
+        }
+        let unions = unions.iter().map(|(n, u)| (rust_type_name(n), u.variants.iter().map(|v| rust_type_name(&v.schema)).collect())).collect();
+        Self { sizes: Default::default(), structs, enums, unions }
+    }
+
+    /// The size of a named type (open enums and unknown names: a `String`'s 24 bytes).
+    fn of(&self, name: &str) -> usize {
+        if let Some(&n) = self.sizes.borrow().get(name) {
+            return n;
+        }
+        // Recursion goes through a `Vec` or `Box` (fixed size), so a cycle stops here.
+        self.sizes.borrow_mut().insert(name.to_string(), 24);
+        let n = if let Some(fields) = self.structs.get(name) {
+            fields.iter().map(|t| self.of_type(t)).sum::<usize>().max(1)
+        } else if let Some(variants) = self.enums.get(name) {
+            8 + variants.iter().map(|fs| fs.iter().map(|t| self.of_type(t)).sum::<usize>()).max().unwrap_or(0)
+        } else if let Some(members) = self.unions.get(name) {
+            8 + members.iter().map(|m| self.of(m)).filter(|&m| m <= BOX_ABOVE).max().unwrap_or(32).max(32)
+        } else {
+            24
+        };
+        self.sizes.borrow_mut().insert(name.to_string(), n);
+        n
+    }
+
+    fn of_type(&self, ty: &syn::Type) -> usize {
+        let syn::Type::Path(p) = ty else { return 16 };
+        let Some(last) = p.path.segments.last() else { return 16 };
+        match last.ident.to_string().as_str() {
+            "Option" => option_inner(ty).map_or(8, |t| self.of_type(t) + 8),
+            "Vec" | "String" => 24,
+            "Box" | "Extra" => 8,
+            "HashMap" | "Map" => 48,
+            "Value" => 32,
+            "i64" | "u64" | "f64" => 8,
+            "i32" | "u32" | "f32" => 4,
+            "bool" | "u8" | "i8" => 1,
+            name => self.of(name),
+        }
+    }
+}
+
 /// A struct with named fields that derives `Deserialize`: drop the derive and return the
 /// `lean_deserialize!` invocation that replaces it (see `templates/support.rs` for why).
 fn lean_deserialize(s: &mut syn::ItemStruct) -> Option<String> {
-    let Fields::Named(fields) = &s.fields else { return None };
     if !has_derive_of(&s.attrs, "Deserialize") {
         return None;
+    }
+    let Fields::Named(fields) = &mut s.fields else { return None };
+    // Unknown fields go to an `Extra` (one pointer while empty) rather than a `serde_json::Map`.
+    let json_map: syn::Type = syn::parse_quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>);
+    for f in fields.named.iter_mut() {
+        if serde_field_attrs(&f.attrs).flatten && f.ty == json_map {
+            f.ty = syn::parse_quote!(crate::Extra);
+        }
     }
     let mut lines = Vec::new();
     let mut extra = None;

@@ -178,6 +178,102 @@ macro_rules! lean_deserialize {
     };
 }
 
+/// The fields of an object that its type does not know (yet), in the order they came, written
+/// back when the value is serialized.
+///
+/// Almost every object of every answer has such a map, and almost always it is empty: this one
+/// is a single pointer then (no allocation, no hasher state), so keeping unknown fields at every
+/// depth costs next to nothing when there are none. A `serde_json::Map` otherwise: index it
+/// (`extra["new_field"]`, `Value::Null` when absent), `get`, `insert`, `iter`.
+#[derive(Clone, Default, PartialEq)]
+pub struct Extra(Option<Box<serde_json::Map<String, serde_json::Value>>>);
+
+static NULL: serde_json::Value = serde_json::Value::Null;
+
+impl Extra {
+    pub const fn new() -> Self {
+        Self(None)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.as_ref().is_none_or(|m| m.is_empty())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |m| m.len())
+    }
+
+    pub fn get(&self, key: &str) -> Option<&serde_json::Value> {
+        self.0.as_ref()?.get(key)
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut serde_json::Value> {
+        self.0.as_mut()?.get_mut(key)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn insert(&mut self, key: impl Into<String>, value: serde_json::Value) -> Option<serde_json::Value> {
+        self.0.get_or_insert_with(Default::default).insert(key.into(), value)
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<serde_json::Value> {
+        self.0.as_mut()?.remove(key)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &serde_json::Value)> {
+        self.0.iter().flat_map(|m| m.iter())
+    }
+
+    /// The fields as a JSON map, if there are any.
+    pub fn as_map(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
+        self.0.as_deref()
+    }
+
+    pub fn into_map(self) -> serde_json::Map<String, serde_json::Value> {
+        self.0.map(|m| *m).unwrap_or_default()
+    }
+}
+
+impl std::ops::Index<&str> for Extra {
+    type Output = serde_json::Value;
+    fn index(&self, key: &str) -> &serde_json::Value {
+        self.get(key).unwrap_or(&NULL)
+    }
+}
+
+impl std::fmt::Debug for Extra {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl From<serde_json::Map<String, serde_json::Value>> for Extra {
+    fn from(map: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self((!map.is_empty()).then(|| Box::new(map)))
+    }
+}
+
+impl FromIterator<(String, serde_json::Value)> for Extra {
+    fn from_iter<I: IntoIterator<Item = (String, serde_json::Value)>>(iter: I) -> Self {
+        Self::from(iter.into_iter().collect::<serde_json::Map<_, _>>())
+    }
+}
+
+impl serde::Serialize for Extra {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Extra {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde_json::Map::deserialize(deserializer).map(Self::from)
+    }
+}
+
 /// An object key, borrowed from the input when it can be (no allocation for known keys).
 #[doc(hidden)]
 pub enum Key<'de> {
@@ -261,6 +357,56 @@ impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for Prepend<'d
     }
 }
 
+/// A tag's value as read: a string (borrowed from the input when it can be), or anything else.
+#[doc(hidden)]
+pub enum TagOrValue<'de> {
+    Tag(Key<'de>),
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for TagOrValue<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TagVisitor;
+        impl<'de> serde::de::Visitor<'de> for TagVisitor {
+            type Value = TagOrValue<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a tag")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(TagOrValue::Tag(Key::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(TagOrValue::Tag(Key::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(TagOrValue::Tag(Key::Owned(v)))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(TagOrValue::Other(v.into()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(TagOrValue::Other(v.into()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(TagOrValue::Other(v.into()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                AnyValue.visit_f64(v).map(TagOrValue::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(TagOrValue::Other(serde_json::Value::Null))
+            }
+            fn visit_seq<S: serde::de::SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
+                AnyValue.visit_seq(seq).map(TagOrValue::Other)
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+                collect_object(serde_json::Map::new(), map).map(|o| TagOrValue::Other(serde_json::Value::Object(o)))
+            }
+        }
+        deserializer.deserialize_any(TagVisitor)
+    }
+}
+
 /// The tag's value, handed to the member: a string, and `Some(string)` to an optional tag field.
 #[doc(hidden)]
 pub struct TagValue<'de, E>(Key<'de>, std::marker::PhantomData<E>);
@@ -288,6 +434,8 @@ impl<'de, E: serde::de::Error> serde::Deserializer<'de> for TagValue<'de, E> {
 /// A value that is not an object, for a union's `Unknown`.
 #[doc(hidden)]
 pub struct AnyValue;
+
+use serde::de::Visitor as _;
 
 impl<'de> serde::de::Visitor<'de> for AnyValue {
     type Value = serde_json::Value;
@@ -441,17 +589,17 @@ macro_rules! tagged_union {
                         match map.next_key::<Key<'de>>()? {
                             ::std::option::Option::None => {}
                             ::std::option::Option::Some(key) if key.as_str() == $tag => {
-                                let value = match map.next_value::<::serde_json::Value>()? {
-                                    ::serde_json::Value::String(tag) => match tag.as_str() {
+                                let value = match map.next_value::<$crate::support::TagOrValue<'de>>()? {
+                                    $crate::support::TagOrValue::Tag(tag) => match tag.as_str() {
                                         $( $(| $value)+ => {
-                                            let rest = $crate::support::Prepend::new($tag, Key::Owned(tag), map);
+                                            let rest = $crate::support::Prepend::new($tag, tag, map);
                                             return <$ty as ::serde::Deserialize>::deserialize(::serde::de::value::MapAccessDeserializer::new(rest))
                                                 .map($name::$variant)
                                                 .map_err(|e| $crate::support::member_error(stringify!($name), stringify!($variant), e));
                                         } )*
-                                        _ => ::serde_json::Value::String(tag),
+                                        _ => ::serde_json::Value::String(tag.into_string()),
                                     },
-                                    other => other,
+                                    $crate::support::TagOrValue::Other(other) => other,
                                 };
                                 object.insert(key.into_string(), value);
                             }

@@ -17,7 +17,7 @@ pub struct AaBenchmarkEntry {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub intelligence_index: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26,7 +26,7 @@ lean_deserialize! {
         coding_index: "coding_index" => opt,
         intelligence_index: "intelligence_index" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ActivityItem`
@@ -70,7 +70,7 @@ pub struct ActivityItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -89,7 +89,7 @@ lean_deserialize! {
         usage: "usage" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ActivityResponse`
@@ -100,7 +100,7 @@ pub struct ActivityResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<ActivityItem>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -108,7 +108,7 @@ lean_deserialize! {
     ActivityResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Additional tools made available to the model at this point in the input
@@ -121,7 +121,7 @@ pub struct AdditionalToolsItem {
     #[serde(rename = "type")]
     pub type_: AdditionalToolsItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -131,7 +131,7 @@ lean_deserialize! {
         tools: "tools" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -166,7 +166,7 @@ pub struct AdditionalToolsItemToolsItemFunction {
     #[serde(rename = "type")]
     pub type_: AdditionalToolsItemToolsItemFunctionType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -178,7 +178,7 @@ lean_deserialize! {
         strict: "strict" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -194,14 +194,14 @@ pub struct AdditionalToolsItemToolsItemOther {
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     AdditionalToolsItemToolsItemOther {
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -221,7 +221,7 @@ pub struct AdvisorReasoning {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -229,7 +229,7 @@ lean_deserialize! {
         effort: "effort" => opt,
         max_tokens: "max_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -272,7 +272,7 @@ pub struct AdvisorServerToolConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub temperature: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -286,7 +286,7 @@ lean_deserialize! {
         stream: "stream" => opt,
         temperature: "temperature" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///OpenRouter built-in server tool: consults a higher-intelligence advisor model (any OpenRouter model) for guidance mid-generation and returns its response. Include multiple entries to offer several named advisors; at most one entry may omit `name` to act as the default advisor.
@@ -297,7 +297,7 @@ pub struct AdvisorServerToolOpenRouter {
     #[serde(rename = "type")]
     pub type_: AdvisorServerToolOpenRouterType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -305,7 +305,7 @@ lean_deserialize! {
         parameters: "parameters" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -328,7 +328,7 @@ pub struct AgentMessageItem {
     #[serde(rename = "type")]
     pub type_: AgentMessageItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -340,7 +340,7 @@ lean_deserialize! {
         recipient: "recipient" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AgentMessageItemAgent`
@@ -348,14 +348,14 @@ lean_deserialize! {
 pub struct AgentMessageItemAgent {
     pub agent_name: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     AgentMessageItemAgent {
         agent_name: "agent_name" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AgentMessageItemContentItemEncryptedContent`
@@ -365,7 +365,7 @@ pub struct AgentMessageItemContentItemEncryptedContent {
     #[serde(rename = "type")]
     pub type_: AgentMessageItemContentItemEncryptedContentType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -373,7 +373,7 @@ lean_deserialize! {
         encrypted_content: "encrypted_content" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -392,7 +392,7 @@ pub struct AgentMessageItemContentItemInputImage {
     #[serde(rename = "type")]
     pub type_: AgentMessageItemContentItemInputImageType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -401,7 +401,7 @@ lean_deserialize! {
         image_url: "image_url" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -446,7 +446,7 @@ pub struct AnnotationAddedEvent {
     #[serde(rename = "type", default = "defaults::annotation_added_event_type")]
     pub type_: AnnotationAddedEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -459,7 +459,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::annotation_added_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -495,7 +495,7 @@ pub struct AnthropicAdvisorMessageUsageIteration {
     )]
     pub type_: AnthropicAdvisorMessageUsageIterationType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -508,7 +508,7 @@ lean_deserialize! {
         output_tokens: "output_tokens" => opt,
         type_: "type" => default_with(defaults::anthropic_advisor_message_usage_iteration_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -535,7 +535,7 @@ pub struct AnthropicAdvisorToolResult {
     #[serde(rename = "type", default = "defaults::anthropic_advisor_tool_result_type")]
     pub type_: AnthropicAdvisorToolResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -544,7 +544,7 @@ lean_deserialize! {
         tool_use_id: "tool_use_id" => opt,
         type_: "type" => default_with(defaults::anthropic_advisor_tool_result_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -599,7 +599,7 @@ pub struct AnthropicBase64ImageSource {
     #[serde(rename = "type")]
     pub type_: AnthropicBase64ImageSourceType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -608,7 +608,7 @@ lean_deserialize! {
         media_type: "media_type" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -628,7 +628,7 @@ pub struct AnthropicBase64PdfSource {
     #[serde(rename = "type", default = "defaults::anthropic_base64_pdf_source_type")]
     pub type_: AnthropicBase64PdfSourceType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -637,7 +637,7 @@ lean_deserialize! {
         media_type: "media_type" => default_with(defaults::anthropic_base64_pdf_source_media_type),
         type_: "type" => default_with(defaults::anthropic_base64_pdf_source_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -673,7 +673,7 @@ pub struct AnthropicBashCodeExecutionOutput {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AnthropicBashCodeExecutionOutputType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -681,7 +681,7 @@ lean_deserialize! {
         file_id: "file_id" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -710,7 +710,7 @@ pub struct AnthropicBashCodeExecutionResult {
     )]
     pub type_: AnthropicBashCodeExecutionResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -721,7 +721,7 @@ lean_deserialize! {
         stdout: "stdout" => opt,
         type_: "type" => default_with(defaults::anthropic_bash_code_execution_result_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -749,7 +749,7 @@ pub struct AnthropicBashCodeExecutionToolResult {
     )]
     pub type_: AnthropicBashCodeExecutionToolResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -758,7 +758,7 @@ lean_deserialize! {
         tool_use_id: "tool_use_id" => opt,
         type_: "type" => default_with(defaults::anthropic_bash_code_execution_tool_result_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicBashCodeExecutionToolResultError`
@@ -774,7 +774,7 @@ pub struct AnthropicBashCodeExecutionToolResultError {
     )]
     pub type_: AnthropicBashCodeExecutionToolResultErrorType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -782,7 +782,7 @@ lean_deserialize! {
         error_code: "error_code" => opt,
         type_: "type" => default_with(defaults::anthropic_bash_code_execution_tool_result_error_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -829,7 +829,7 @@ pub struct AnthropicCacheControlDirective {
     #[serde(rename = "type")]
     pub type_: AnthropicCacheControlDirectiveType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -837,7 +837,7 @@ lean_deserialize! {
         ttl: "ttl" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -887,7 +887,7 @@ pub struct AnthropicCacheCreationInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral_5m_input_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -895,7 +895,7 @@ lean_deserialize! {
         ephemeral_1h_input_tokens: "ephemeral_1h_input_tokens" => opt,
         ephemeral_5m_input_tokens: "ephemeral_5m_input_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicCitationCharLocation`
@@ -919,7 +919,7 @@ pub struct AnthropicCitationCharLocation {
     )]
     pub type_: AnthropicCitationCharLocationType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -932,7 +932,7 @@ lean_deserialize! {
         start_char_index: "start_char_index" => opt,
         type_: "type" => default_with(defaults::anthropic_citation_char_location_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicCitationCharLocationParam`
@@ -947,7 +947,7 @@ pub struct AnthropicCitationCharLocationParam {
     #[serde(rename = "type")]
     pub type_: AnthropicCitationCharLocationParamType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -959,7 +959,7 @@ lean_deserialize! {
         start_char_index: "start_char_index" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -1002,7 +1002,7 @@ pub struct AnthropicCitationContentBlockLocation {
     )]
     pub type_: AnthropicCitationContentBlockLocationType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1015,7 +1015,7 @@ lean_deserialize! {
         start_block_index: "start_block_index" => opt,
         type_: "type" => default_with(defaults::anthropic_citation_content_block_location_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicCitationContentBlockLocationParam`
@@ -1030,7 +1030,7 @@ pub struct AnthropicCitationContentBlockLocationParam {
     #[serde(rename = "type")]
     pub type_: AnthropicCitationContentBlockLocationParamType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1042,7 +1042,7 @@ lean_deserialize! {
         start_block_index: "start_block_index" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -1085,7 +1085,7 @@ pub struct AnthropicCitationPageLocation {
     )]
     pub type_: AnthropicCitationPageLocationType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1098,7 +1098,7 @@ lean_deserialize! {
         start_page_number: "start_page_number" => opt,
         type_: "type" => default_with(defaults::anthropic_citation_page_location_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicCitationPageLocationParam`
@@ -1113,7 +1113,7 @@ pub struct AnthropicCitationPageLocationParam {
     #[serde(rename = "type")]
     pub type_: AnthropicCitationPageLocationParamType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1125,7 +1125,7 @@ lean_deserialize! {
         start_page_number: "start_page_number" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -1168,7 +1168,7 @@ pub struct AnthropicCitationSearchResultLocation {
     )]
     pub type_: AnthropicCitationSearchResultLocationType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1181,7 +1181,7 @@ lean_deserialize! {
         title: "title" => opt,
         type_: "type" => default_with(defaults::anthropic_citation_search_result_location_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicCitationSearchResultLocationParam`
@@ -1197,7 +1197,7 @@ pub struct AnthropicCitationSearchResultLocationParam {
     #[serde(rename = "type")]
     pub type_: AnthropicCitationSearchResultLocationParamType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1210,7 +1210,7 @@ lean_deserialize! {
         title: "title" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -1249,7 +1249,7 @@ pub struct AnthropicCitationWebSearchResultLocation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1260,7 +1260,7 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::anthropic_citation_web_search_result_location_type),
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicCitationWebSearchResultLocationParam`
@@ -1274,7 +1274,7 @@ pub struct AnthropicCitationWebSearchResultLocationParam {
     pub type_: AnthropicCitationWebSearchResultLocationParamType,
     pub url: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1285,7 +1285,7 @@ lean_deserialize! {
         type_: "type" => req,
         url: "url" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -1337,14 +1337,14 @@ pub struct AnthropicCitationsConfigInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     AnthropicCitationsConfigInner {
         enabled: "enabled" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicCodeExecution20250825Caller`
@@ -1358,7 +1358,7 @@ pub struct AnthropicCodeExecution20250825Caller {
     )]
     pub type_: AnthropicCodeExecution20250825CallerType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1366,7 +1366,7 @@ lean_deserialize! {
         tool_id: "tool_id" => opt,
         type_: "type" => default_with(defaults::anthropic_code_execution20250825_caller_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -1392,7 +1392,7 @@ pub struct AnthropicCodeExecution20260120Caller {
     )]
     pub type_: AnthropicCodeExecution20260120CallerType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1400,7 +1400,7 @@ lean_deserialize! {
         tool_id: "tool_id" => opt,
         type_: "type" => default_with(defaults::anthropic_code_execution20260120_caller_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -1423,7 +1423,7 @@ pub struct AnthropicCodeExecutionOutput {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AnthropicCodeExecutionOutputType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1431,7 +1431,7 @@ lean_deserialize! {
         file_id: "file_id" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -1455,7 +1455,7 @@ pub struct AnthropicCodeExecutionResult {
     #[serde(rename = "type", default = "defaults::anthropic_code_execution_result_type")]
     pub type_: AnthropicCodeExecutionResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1466,7 +1466,7 @@ lean_deserialize! {
         stdout: "stdout" => opt,
         type_: "type" => default_with(defaults::anthropic_code_execution_result_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -1494,7 +1494,7 @@ pub struct AnthropicCodeExecutionToolResult {
     )]
     pub type_: AnthropicCodeExecutionToolResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1503,7 +1503,7 @@ lean_deserialize! {
         tool_use_id: "tool_use_id" => opt,
         type_: "type" => default_with(defaults::anthropic_code_execution_tool_result_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicCodeExecutionToolResultError`
@@ -1517,7 +1517,7 @@ pub struct AnthropicCodeExecutionToolResultError {
     )]
     pub type_: AnthropicCodeExecutionToolResultErrorType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1525,7 +1525,7 @@ lean_deserialize! {
         error_code: "error_code" => opt,
         type_: "type" => default_with(defaults::anthropic_code_execution_tool_result_error_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -1563,7 +1563,7 @@ pub struct AnthropicCompactionBlock {
     #[serde(rename = "type", default = "defaults::anthropic_compaction_block_type")]
     pub type_: AnthropicCompactionBlockType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1572,7 +1572,7 @@ lean_deserialize! {
         encrypted_content: "encrypted_content" => opt,
         type_: "type" => default_with(defaults::anthropic_compaction_block_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -1606,7 +1606,7 @@ pub struct AnthropicCompactionUsageIteration {
     )]
     pub type_: AnthropicCompactionUsageIterationType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1618,7 +1618,7 @@ lean_deserialize! {
         output_tokens: "output_tokens" => opt,
         type_: "type" => default_with(defaults::anthropic_compaction_usage_iteration_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -1663,7 +1663,7 @@ pub struct AnthropicContainerInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1671,7 +1671,7 @@ lean_deserialize! {
         expires_at: "expires_at" => opt,
         id: "id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicContainerUpload`
@@ -1682,7 +1682,7 @@ pub struct AnthropicContainerUpload {
     #[serde(rename = "type", default = "defaults::anthropic_container_upload_type")]
     pub type_: AnthropicContainerUploadType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1690,7 +1690,7 @@ lean_deserialize! {
         file_id: "file_id" => opt,
         type_: "type" => default_with(defaults::anthropic_container_upload_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -1711,14 +1711,14 @@ pub struct AnthropicDirectCaller {
     #[serde(rename = "type", default = "defaults::anthropic_direct_caller_type")]
     pub type_: AnthropicDirectCallerType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     AnthropicDirectCaller {
         type_: "type" => default_with(defaults::anthropic_direct_caller_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -1745,7 +1745,7 @@ pub struct AnthropicDocumentBlock {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AnthropicDocumentBlockType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1755,7 +1755,7 @@ lean_deserialize! {
         title: "title" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicDocumentBlockParam`
@@ -1773,7 +1773,7 @@ pub struct AnthropicDocumentBlockParam {
     #[serde(rename = "type")]
     pub type_: AnthropicDocumentBlockParamType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1785,7 +1785,7 @@ lean_deserialize! {
         title: "title" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicDocumentBlockParamCitations`
@@ -1794,14 +1794,14 @@ pub struct AnthropicDocumentBlockParamCitations {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     AnthropicDocumentBlockParamCitations {
         enabled: "enabled" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicDocumentBlockParamSourceContent`
@@ -1811,7 +1811,7 @@ pub struct AnthropicDocumentBlockParamSourceContent {
     #[serde(rename = "type")]
     pub type_: AnthropicDocumentBlockParamSourceContentType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1819,7 +1819,7 @@ lean_deserialize! {
         content: "content" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicDocumentBlockParamSourceContentContent`
@@ -1885,7 +1885,7 @@ pub struct AnthropicEncryptedCodeExecutionResult {
     )]
     pub type_: AnthropicEncryptedCodeExecutionResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1896,7 +1896,7 @@ lean_deserialize! {
         stderr: "stderr" => opt,
         type_: "type" => default_with(defaults::anthropic_encrypted_code_execution_result_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -1931,7 +1931,7 @@ pub struct AnthropicFile {
     #[serde(rename = "type", default = "defaults::anthropic_file_type")]
     pub type_: AnthropicFileType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1945,7 +1945,7 @@ lean_deserialize! {
         size_bytes: "size_bytes" => opt,
         type_: "type" => default_with(defaults::anthropic_file_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Deletion result in Anthropic's shape.
@@ -1958,7 +1958,7 @@ pub struct AnthropicFileDeleted {
     #[serde(rename = "type", default = "defaults::anthropic_file_deleted_type")]
     pub type_: AnthropicFileDeletedType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -1967,7 +1967,7 @@ lean_deserialize! {
         shape: "_shape" => default_with(defaults::anthropic_file_deleted_shape),
         type_: "type" => default_with(defaults::anthropic_file_deleted_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2002,7 +2002,7 @@ pub struct AnthropicFileDocumentSource {
     #[serde(rename = "type")]
     pub type_: AnthropicFileDocumentSourceType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2010,7 +2010,7 @@ lean_deserialize! {
         file_id: "file_id" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2034,7 +2034,7 @@ pub struct AnthropicFileList {
     #[serde(rename = "_shape", default = "defaults::anthropic_file_list_shape")]
     pub shape: AnthropicFileListShape,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2045,7 +2045,7 @@ lean_deserialize! {
         last_id: "last_id" => opt,
         shape: "_shape" => default_with(defaults::anthropic_file_list_shape),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2095,7 +2095,7 @@ pub struct AnthropicImageBlockParam {
     #[serde(rename = "type")]
     pub type_: AnthropicImageBlockParamType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2104,7 +2104,7 @@ lean_deserialize! {
         source: "source" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2157,7 +2157,7 @@ pub struct AnthropicInputTokensClearAtLeastInner {
     pub type_: AnthropicInputTokensClearAtLeastInnerType,
     pub value: i64,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2165,7 +2165,7 @@ lean_deserialize! {
         type_: "type" => req,
         value: "value" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2182,7 +2182,7 @@ pub struct AnthropicInputTokensTrigger {
     pub type_: AnthropicInputTokensTriggerType,
     pub value: i64,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2190,7 +2190,7 @@ lean_deserialize! {
         type_: "type" => req,
         value: "value" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2232,7 +2232,7 @@ pub struct AnthropicIterationCacheCreationInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral_5m_input_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2240,7 +2240,7 @@ lean_deserialize! {
         ephemeral_1h_input_tokens: "ephemeral_1h_input_tokens" => opt,
         ephemeral_5m_input_tokens: "ephemeral_5m_input_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicMessageUsageIteration`
@@ -2264,7 +2264,7 @@ pub struct AnthropicMessageUsageIteration {
     )]
     pub type_: AnthropicMessageUsageIterationType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2277,7 +2277,7 @@ lean_deserialize! {
         output_tokens: "output_tokens" => opt,
         type_: "type" => default_with(defaults::anthropic_message_usage_iteration_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2310,7 +2310,7 @@ pub struct AnthropicMessagesErrorResponse {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AnthropicMessagesErrorResponseType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2321,7 +2321,7 @@ lean_deserialize! {
         request_id: "request_id" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicMessagesErrorResponseError`
@@ -2334,7 +2334,7 @@ pub struct AnthropicMessagesErrorResponseError {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AnthropicMessagesErrorResponseErrorType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2343,7 +2343,7 @@ lean_deserialize! {
         message: "message" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2398,14 +2398,14 @@ pub struct AnthropicOutputTokensDetailsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thinking_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     AnthropicOutputTokensDetailsInner {
         thinking_tokens: "thinking_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicPlainTextSource`
@@ -2418,7 +2418,7 @@ pub struct AnthropicPlainTextSource {
     #[serde(rename = "type", default = "defaults::anthropic_plain_text_source_type")]
     pub type_: AnthropicPlainTextSourceType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2427,7 +2427,7 @@ lean_deserialize! {
         media_type: "media_type" => default_with(defaults::anthropic_plain_text_source_media_type),
         type_: "type" => default_with(defaults::anthropic_plain_text_source_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2466,7 +2466,7 @@ pub struct AnthropicRedactedThinkingBlock {
     )]
     pub type_: AnthropicRedactedThinkingBlockType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2474,7 +2474,7 @@ lean_deserialize! {
         data: "data" => opt,
         type_: "type" => default_with(defaults::anthropic_redacted_thinking_block_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2523,7 +2523,7 @@ pub struct AnthropicRefusalStopDetailsInner {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AnthropicRefusalStopDetailsInnerType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2532,7 +2532,7 @@ lean_deserialize! {
         explanation: "explanation" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2566,7 +2566,7 @@ pub struct AnthropicSearchResultBlockParam {
     #[serde(rename = "type")]
     pub type_: AnthropicSearchResultBlockParamType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2578,7 +2578,7 @@ lean_deserialize! {
         title: "title" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicSearchResultBlockParamCitations`
@@ -2587,14 +2587,14 @@ pub struct AnthropicSearchResultBlockParamCitations {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     AnthropicSearchResultBlockParamCitations {
         enabled: "enabled" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2646,7 +2646,7 @@ pub struct AnthropicServerToolUsageInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_search_requests: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2654,7 +2654,7 @@ lean_deserialize! {
         web_fetch_requests: "web_fetch_requests" => opt,
         web_search_requests: "web_search_requests" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2686,7 +2686,7 @@ pub struct AnthropicTextBlock {
     #[serde(rename = "type", default = "defaults::anthropic_text_block_type")]
     pub type_: AnthropicTextBlockType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2695,7 +2695,7 @@ lean_deserialize! {
         text: "text" => opt,
         type_: "type" => default_with(defaults::anthropic_text_block_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicTextBlockParam`
@@ -2711,7 +2711,7 @@ pub struct AnthropicTextBlockParam {
     #[serde(rename = "type")]
     pub type_: AnthropicTextBlockParamType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2721,7 +2721,7 @@ lean_deserialize! {
         text: "text" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2754,7 +2754,7 @@ pub struct AnthropicTextEditorCodeExecutionCreateResult {
     )]
     pub type_: AnthropicTextEditorCodeExecutionCreateResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2762,7 +2762,7 @@ lean_deserialize! {
         is_file_update: "is_file_update" => opt,
         type_: "type" => default_with(defaults::anthropic_text_editor_code_execution_create_result_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2796,7 +2796,7 @@ pub struct AnthropicTextEditorCodeExecutionStrReplaceResult {
     )]
     pub type_: AnthropicTextEditorCodeExecutionStrReplaceResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2808,7 +2808,7 @@ lean_deserialize! {
         old_start: "old_start" => opt,
         type_: "type" => default_with(defaults::anthropic_text_editor_code_execution_str_replace_result_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2838,7 +2838,7 @@ pub struct AnthropicTextEditorCodeExecutionToolResult {
     )]
     pub type_: AnthropicTextEditorCodeExecutionToolResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2847,7 +2847,7 @@ lean_deserialize! {
         tool_use_id: "tool_use_id" => opt,
         type_: "type" => default_with(defaults::anthropic_text_editor_code_execution_tool_result_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicTextEditorCodeExecutionToolResultError`
@@ -2865,7 +2865,7 @@ pub struct AnthropicTextEditorCodeExecutionToolResultError {
     )]
     pub type_: AnthropicTextEditorCodeExecutionToolResultErrorType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2874,7 +2874,7 @@ lean_deserialize! {
         error_message: "error_message" => opt,
         type_: "type" => default_with(defaults::anthropic_text_editor_code_execution_tool_result_error_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2934,7 +2934,7 @@ pub struct AnthropicTextEditorCodeExecutionViewResult {
     )]
     pub type_: AnthropicTextEditorCodeExecutionViewResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2946,7 +2946,7 @@ lean_deserialize! {
         total_lines: "total_lines" => opt,
         type_: "type" => default_with(defaults::anthropic_text_editor_code_execution_view_result_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -2980,7 +2980,7 @@ pub struct AnthropicThinkingBlock {
     #[serde(rename = "type", default = "defaults::anthropic_thinking_block_type")]
     pub type_: AnthropicThinkingBlockType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -2989,7 +2989,7 @@ lean_deserialize! {
         thinking: "thinking" => opt,
         type_: "type" => default_with(defaults::anthropic_thinking_block_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3020,7 +3020,7 @@ pub struct AnthropicThinkingTurns {
     pub type_: AnthropicThinkingTurnsType,
     pub value: i64,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3028,7 +3028,7 @@ lean_deserialize! {
         type_: "type" => req,
         value: "value" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3046,7 +3046,7 @@ pub struct AnthropicToolReference {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AnthropicToolReferenceType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3054,7 +3054,7 @@ lean_deserialize! {
         tool_name: "tool_name" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3072,7 +3072,7 @@ pub struct AnthropicToolSearchResult {
     #[serde(rename = "type", default = "defaults::anthropic_tool_search_result_type")]
     pub type_: AnthropicToolSearchResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3080,7 +3080,7 @@ lean_deserialize! {
         tool_references: "tool_references" => opt,
         type_: "type" => default_with(defaults::anthropic_tool_search_result_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicToolSearchResultError`
@@ -3096,7 +3096,7 @@ pub struct AnthropicToolSearchResultError {
     )]
     pub type_: AnthropicToolSearchResultErrorType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3105,7 +3105,7 @@ lean_deserialize! {
         error_message: "error_message" => opt,
         type_: "type" => default_with(defaults::anthropic_tool_search_result_error_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3148,7 +3148,7 @@ pub struct AnthropicToolSearchToolBm25 {
     #[serde(rename = "type")]
     pub type_: AnthropicToolSearchToolBm25Type,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3160,7 +3160,7 @@ lean_deserialize! {
         strict: "strict" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3193,7 +3193,7 @@ pub struct AnthropicToolSearchToolRegex {
     #[serde(rename = "type")]
     pub type_: AnthropicToolSearchToolRegexType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3205,7 +3205,7 @@ lean_deserialize! {
         strict: "strict" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3236,7 +3236,7 @@ pub struct AnthropicToolSearchToolResult {
     )]
     pub type_: AnthropicToolSearchToolResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3245,7 +3245,7 @@ lean_deserialize! {
         tool_use_id: "tool_use_id" => opt,
         type_: "type" => default_with(defaults::anthropic_tool_search_tool_result_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3274,7 +3274,7 @@ pub struct AnthropicToolUseBlock {
     #[serde(rename = "type", default = "defaults::anthropic_tool_use_block_type")]
     pub type_: AnthropicToolUseBlockType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3285,7 +3285,7 @@ lean_deserialize! {
         name: "name" => opt,
         type_: "type" => default_with(defaults::anthropic_tool_use_block_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3307,7 +3307,7 @@ pub struct AnthropicToolUsesKeep {
     pub type_: AnthropicToolUsesKeepType,
     pub value: i64,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3315,7 +3315,7 @@ lean_deserialize! {
         type_: "type" => req,
         value: "value" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3332,7 +3332,7 @@ pub struct AnthropicToolUsesTrigger {
     pub type_: AnthropicToolUsesTriggerType,
     pub value: i64,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3340,7 +3340,7 @@ lean_deserialize! {
         type_: "type" => req,
         value: "value" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3366,7 +3366,7 @@ pub struct AnthropicUnknownUsageIteration {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3378,7 +3378,7 @@ lean_deserialize! {
         output_tokens: "output_tokens" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicUrlImageSource`
@@ -3388,7 +3388,7 @@ pub struct AnthropicUrlImageSource {
     pub type_: AnthropicUrlImageSourceType,
     pub url: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3396,7 +3396,7 @@ lean_deserialize! {
         type_: "type" => req,
         url: "url" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3413,7 +3413,7 @@ pub struct AnthropicUrlPdfSource {
     pub type_: AnthropicUrlPdfSourceType,
     pub url: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3421,7 +3421,7 @@ lean_deserialize! {
         type_: "type" => req,
         url: "url" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3443,7 +3443,7 @@ pub struct AnthropicWebFetchBlock {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3453,7 +3453,7 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::anthropic_web_fetch_block_type),
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3480,7 +3480,7 @@ pub struct AnthropicWebFetchToolResult {
     #[serde(rename = "type", default = "defaults::anthropic_web_fetch_tool_result_type")]
     pub type_: AnthropicWebFetchToolResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3490,7 +3490,7 @@ lean_deserialize! {
         tool_use_id: "tool_use_id" => opt,
         type_: "type" => default_with(defaults::anthropic_web_fetch_tool_result_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicWebFetchToolResultError`
@@ -3504,7 +3504,7 @@ pub struct AnthropicWebFetchToolResultError {
     )]
     pub type_: AnthropicWebFetchToolResultErrorType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3512,7 +3512,7 @@ lean_deserialize! {
         error_code: "error_code" => opt,
         type_: "type" => default_with(defaults::anthropic_web_fetch_tool_result_error_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3568,7 +3568,7 @@ pub struct AnthropicWebSearchResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3579,7 +3579,7 @@ lean_deserialize! {
         type_: "type" => opt,
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicWebSearchResultBlockParam`
@@ -3593,7 +3593,7 @@ pub struct AnthropicWebSearchResultBlockParam {
     pub type_: AnthropicWebSearchResultBlockParamType,
     pub url: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3604,7 +3604,7 @@ lean_deserialize! {
         type_: "type" => req,
         url: "url" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3636,7 +3636,7 @@ pub struct AnthropicWebSearchToolResult {
     )]
     pub type_: AnthropicWebSearchToolResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3646,7 +3646,7 @@ lean_deserialize! {
         tool_use_id: "tool_use_id" => opt,
         type_: "type" => default_with(defaults::anthropic_web_search_tool_result_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AnthropicWebSearchToolResultContent`
@@ -3689,7 +3689,7 @@ pub struct AnthropicWebSearchToolResultError {
     )]
     pub type_: AnthropicWebSearchToolResultErrorType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3697,7 +3697,7 @@ lean_deserialize! {
         error_code: "error_code" => opt,
         type_: "type" => default_with(defaults::anthropic_web_search_tool_result_error_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3777,7 +3777,7 @@ pub struct AnthropicWebSearchToolUserLocationInner {
     #[serde(rename = "type")]
     pub type_: AnthropicWebSearchToolUserLocationInnerType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3788,7 +3788,7 @@ lean_deserialize! {
         timezone: "timezone" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3851,7 +3851,7 @@ pub struct AppRankingsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -3863,7 +3863,7 @@ lean_deserialize! {
         total_requests: "total_requests" => opt,
         total_tokens: "total_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`AppRankingsResponse`
@@ -3876,7 +3876,7 @@ pub struct AppRankingsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<RankingsDailyMeta>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -3885,7 +3885,7 @@ lean_deserialize! {
         data: "data" => opt,
         meta: "meta" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A tool call emitted by the model requesting a V4A patch operation. The client applies the patch and echoes an `apply_patch_call_output` on the next turn.
@@ -3901,7 +3901,7 @@ pub struct ApplyPatchCallItem {
     #[serde(rename = "type", default = "defaults::apply_patch_call_item_type")]
     pub type_: ApplyPatchCallItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3912,7 +3912,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::apply_patch_call_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3944,7 +3944,7 @@ pub struct ApplyPatchCallOperationDiffDeltaEvent {
     )]
     pub type_: ApplyPatchCallOperationDiffDeltaEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3955,7 +3955,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::apply_patch_call_operation_diff_delta_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -3987,7 +3987,7 @@ pub struct ApplyPatchCallOperationDiffDoneEvent {
     )]
     pub type_: ApplyPatchCallOperationDiffDoneEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -3998,7 +3998,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::apply_patch_call_operation_diff_done_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -4027,7 +4027,7 @@ pub struct ApplyPatchCallOutputItem {
     #[serde(rename = "type", default = "defaults::apply_patch_call_output_item_type")]
     pub type_: ApplyPatchCallOutputItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -4038,7 +4038,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::apply_patch_call_output_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -4083,7 +4083,7 @@ pub struct ApplyPatchCreateFileOperation {
     )]
     pub type_: ApplyPatchCreateFileOperationType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -4092,7 +4092,7 @@ lean_deserialize! {
         path: "path" => opt,
         type_: "type" => default_with(defaults::apply_patch_create_file_operation_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -4118,7 +4118,7 @@ pub struct ApplyPatchDeleteFileOperation {
     )]
     pub type_: ApplyPatchDeleteFileOperationType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -4126,7 +4126,7 @@ lean_deserialize! {
         path: "path" => opt,
         type_: "type" => default_with(defaults::apply_patch_delete_file_operation_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -4157,14 +4157,14 @@ pub struct ApplyPatchServerTool {
     #[serde(rename = "type", default = "defaults::apply_patch_server_tool_type")]
     pub type_: ApplyPatchServerToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ApplyPatchServerTool {
         type_: "type" => default_with(defaults::apply_patch_server_tool_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Configuration for the openrouter:apply_patch server tool
@@ -4173,14 +4173,14 @@ pub struct ApplyPatchServerToolConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub engine: ::std::option::Option<ApplyPatchEngineEnum>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ApplyPatchServerToolConfig {
         engine: "engine" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///OpenRouter built-in server tool: validates V4A diff patches for file operations (create, update, delete). Restricted to the Responses API.
@@ -4191,7 +4191,7 @@ pub struct ApplyPatchServerToolOpenRouter {
     #[serde(rename = "type")]
     pub type_: ApplyPatchServerToolOpenRouterType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -4199,7 +4199,7 @@ lean_deserialize! {
         parameters: "parameters" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -4234,7 +4234,7 @@ pub struct ApplyPatchUpdateFileOperation {
     )]
     pub type_: ApplyPatchUpdateFileOperationType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -4243,7 +4243,7 @@ lean_deserialize! {
         path: "path" => opt,
         type_: "type" => default_with(defaults::apply_patch_update_file_operation_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -4278,7 +4278,7 @@ pub struct AutoBetaRouterPlugin {
     pub excluded_models: ::std::vec::Vec<::std::string::String>,
     pub id: AutoBetaRouterPluginId,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -4290,7 +4290,7 @@ lean_deserialize! {
         excluded_models: "excluded_models" => default,
         id: "id" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -4334,7 +4334,7 @@ pub struct AutoRouterPlugin {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pin_model: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -4347,7 +4347,7 @@ lean_deserialize! {
         id: "id" => req,
         pin_model: "pin_model" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -4386,7 +4386,7 @@ pub struct BadRequestResponseErrorData {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -4398,7 +4398,7 @@ lean_deserialize! {
         message: "message" => opt,
         metadata: "metadata" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`BadRequestResponseErrorDataAvailability`
@@ -4412,7 +4412,7 @@ pub struct BadRequestResponseErrorDataAvailability {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retryable: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -4421,7 +4421,7 @@ lean_deserialize! {
         retry_after: "retry_after" => opt,
         retryable: "retryable" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`BadRequestResponseErrorDataCode`
@@ -4555,7 +4555,7 @@ pub struct BaseInputsMember1ItemMessage {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<BaseInputsMember1ItemMessageType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -4565,7 +4565,7 @@ lean_deserialize! {
         role: "role" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`BaseInputsMember1ItemMessageContent`
@@ -4646,7 +4646,7 @@ pub struct BaseReasoningConfigInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<ReasoningSummaryVerbosity>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -4656,7 +4656,7 @@ lean_deserialize! {
         mode: "mode" => opt,
         summary: "summary" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///OpenRouter built-in server tool: runs shell commands server-side in a sandboxed container
@@ -4667,7 +4667,7 @@ pub struct BashServerTool {
     #[serde(rename = "type")]
     pub type_: BashServerToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -4675,7 +4675,7 @@ lean_deserialize! {
         parameters: "parameters" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Configuration for the openrouter:bash server tool
@@ -4688,7 +4688,7 @@ pub struct BashServerToolConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sleep_after_seconds: ::std::option::Option<SandboxSleepAfterSeconds>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -4697,7 +4697,7 @@ lean_deserialize! {
         environment: "environment" => opt,
         sleep_after_seconds: "sleep_after_seconds" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -4722,14 +4722,14 @@ pub struct BooleanCapability {
     #[serde(rename = "type", default = "defaults::boolean_capability_type")]
     pub type_: BooleanCapabilityType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     BooleanCapability {
         type_: "type" => default_with(defaults::boolean_capability_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -4751,7 +4751,7 @@ pub struct BulkAddWorkspaceMembersRequest {
     ///List of user IDs to add to the workspace. Members are assigned the same role they hold in the organization.
     pub user_ids: ::std::vec::Vec<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -4759,7 +4759,7 @@ lean_deserialize! {
     BulkAddWorkspaceMembersRequest {
         user_ids: "user_ids" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`BulkAddWorkspaceMembersResponse`
@@ -4773,7 +4773,7 @@ pub struct BulkAddWorkspaceMembersResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<WorkspaceMember>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -4782,7 +4782,7 @@ lean_deserialize! {
         added_count: "added_count" => opt,
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`BulkAssignKeysRequest`
@@ -4792,7 +4792,7 @@ pub struct BulkAssignKeysRequest {
     ///Array of API key hashes to assign to the guardrail
     pub key_hashes: ::std::vec::Vec<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -4800,7 +4800,7 @@ lean_deserialize! {
     BulkAssignKeysRequest {
         key_hashes: "key_hashes" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`BulkAssignKeysResponse`
@@ -4811,7 +4811,7 @@ pub struct BulkAssignKeysResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub assigned_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -4819,7 +4819,7 @@ lean_deserialize! {
     BulkAssignKeysResponse {
         assigned_count: "assigned_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`BulkAssignMembersRequest`
@@ -4829,7 +4829,7 @@ pub struct BulkAssignMembersRequest {
     ///Array of member user IDs to assign to the guardrail
     pub member_user_ids: ::std::vec::Vec<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -4837,7 +4837,7 @@ lean_deserialize! {
     BulkAssignMembersRequest {
         member_user_ids: "member_user_ids" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`BulkAssignMembersResponse`
@@ -4848,7 +4848,7 @@ pub struct BulkAssignMembersResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub assigned_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -4856,7 +4856,7 @@ lean_deserialize! {
     BulkAssignMembersResponse {
         assigned_count: "assigned_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`BulkRemoveWorkspaceMembersRequest`
@@ -4866,7 +4866,7 @@ pub struct BulkRemoveWorkspaceMembersRequest {
     ///List of user IDs to remove from the workspace
     pub user_ids: ::std::vec::Vec<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -4874,7 +4874,7 @@ lean_deserialize! {
     BulkRemoveWorkspaceMembersRequest {
         user_ids: "user_ids" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`BulkRemoveWorkspaceMembersResponse`
@@ -4885,7 +4885,7 @@ pub struct BulkRemoveWorkspaceMembersResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub removed_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -4893,7 +4893,7 @@ lean_deserialize! {
     BulkRemoveWorkspaceMembersResponse {
         removed_count: "removed_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`BulkUnassignKeysRequest`
@@ -4903,7 +4903,7 @@ pub struct BulkUnassignKeysRequest {
     ///Array of API key hashes to unassign from the guardrail
     pub key_hashes: ::std::vec::Vec<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -4911,7 +4911,7 @@ lean_deserialize! {
     BulkUnassignKeysRequest {
         key_hashes: "key_hashes" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`BulkUnassignKeysResponse`
@@ -4922,7 +4922,7 @@ pub struct BulkUnassignKeysResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unassigned_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -4930,7 +4930,7 @@ lean_deserialize! {
     BulkUnassignKeysResponse {
         unassigned_count: "unassigned_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`BulkUnassignMembersRequest`
@@ -4940,7 +4940,7 @@ pub struct BulkUnassignMembersRequest {
     ///Array of member user IDs to unassign from the guardrail
     pub member_user_ids: ::std::vec::Vec<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -4948,7 +4948,7 @@ lean_deserialize! {
     BulkUnassignMembersRequest {
         member_user_ids: "member_user_ids" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`BulkUnassignMembersResponse`
@@ -4959,7 +4959,7 @@ pub struct BulkUnassignMembersResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unassigned_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -4967,7 +4967,7 @@ lean_deserialize! {
     BulkUnassignMembersResponse {
         unassigned_count: "unassigned_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ByokKey`
@@ -5012,7 +5012,7 @@ pub struct ByokKey {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -5031,7 +5031,7 @@ lean_deserialize! {
         sort_order: "sort_order" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -5171,14 +5171,14 @@ pub struct ChatAssistantImagesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<ChatAssistantImagesItemImageUrl>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ChatAssistantImagesItem {
         image_url: "image_url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ChatAssistantImagesItemImageUrl`
@@ -5188,14 +5188,14 @@ pub struct ChatAssistantImagesItemImageUrl {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ChatAssistantImagesItemImageUrl {
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Assistant message for requests and responses
@@ -5232,7 +5232,7 @@ pub struct ChatAssistantMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_calls: ::std::option::Option<::std::vec::Vec<ChatToolCall>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5249,7 +5249,7 @@ lean_deserialize! {
         role: "role" => default_with(defaults::chat_assistant_message_role),
         tool_calls: "tool_calls" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ChatAssistantMessageContent`
@@ -5294,7 +5294,7 @@ pub struct ChatAudioOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transcript: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5304,7 +5304,7 @@ lean_deserialize! {
         id: "id" => opt,
         transcript: "transcript" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Chat completion choice
@@ -5323,7 +5323,7 @@ pub struct ChatChoice {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub native_finish_reason: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5334,7 +5334,7 @@ lean_deserialize! {
         message: "message" => opt,
         native_finish_reason: "native_finish_reason" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Audio input content part. Supported audio formats vary by provider.
@@ -5345,7 +5345,7 @@ pub struct ChatContentAudio {
     #[serde(rename = "type", default = "defaults::chat_content_audio_type")]
     pub type_: ChatContentAudioType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5353,7 +5353,7 @@ lean_deserialize! {
         input_audio: "input_audio" => opt,
         type_: "type" => default_with(defaults::chat_content_audio_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ChatContentAudioInputAudio`
@@ -5366,7 +5366,7 @@ pub struct ChatContentAudioInputAudio {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5374,7 +5374,7 @@ lean_deserialize! {
         data: "data" => opt,
         format: "format" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -5397,7 +5397,7 @@ pub struct ChatContentCacheControl {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ChatContentCacheControlType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5405,7 +5405,7 @@ lean_deserialize! {
         ttl: "ttl" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -5423,7 +5423,7 @@ pub struct ChatContentFile {
     #[serde(rename = "type", default = "defaults::chat_content_file_type")]
     pub type_: ChatContentFileType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5431,7 +5431,7 @@ lean_deserialize! {
         file: "file" => opt,
         type_: "type" => default_with(defaults::chat_content_file_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ChatContentFileFile`
@@ -5447,7 +5447,7 @@ pub struct ChatContentFileFile {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5456,7 +5456,7 @@ lean_deserialize! {
         file_id: "file_id" => opt,
         filename: "filename" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -5479,7 +5479,7 @@ pub struct ChatContentImage {
     #[serde(rename = "type", default = "defaults::chat_content_image_type")]
     pub type_: ChatContentImageType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5487,7 +5487,7 @@ lean_deserialize! {
         image_url: "image_url" => opt,
         type_: "type" => default_with(defaults::chat_content_image_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ChatContentImageImageUrl`
@@ -5500,7 +5500,7 @@ pub struct ChatContentImageImageUrl {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5508,7 +5508,7 @@ lean_deserialize! {
         detail: "detail" => opt,
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -5545,7 +5545,7 @@ pub struct ChatContentText {
     #[serde(rename = "type", default = "defaults::chat_content_text_type")]
     pub type_: ChatContentTextType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5555,7 +5555,7 @@ lean_deserialize! {
         text: "text" => opt,
         type_: "type" => default_with(defaults::chat_content_text_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -5578,7 +5578,7 @@ pub struct ChatContentVideo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub video_url: ::std::option::Option<ChatContentVideoInput>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5586,7 +5586,7 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::chat_content_video_type),
         video_url: "video_url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Video input object
@@ -5596,14 +5596,14 @@ pub struct ChatContentVideoInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ChatContentVideoInput {
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -5625,14 +5625,14 @@ pub struct ChatDebugOptions {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub echo_upstream_body: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ChatDebugOptions {
         echo_upstream_body: "echo_upstream_body" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Developer message
@@ -5645,7 +5645,7 @@ pub struct ChatDeveloperMessage {
     pub name: ::std::option::Option<::std::string::String>,
     pub role: ChatDeveloperMessageRole,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5654,7 +5654,7 @@ lean_deserialize! {
         name: "name" => opt,
         role: "role" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Developer message content
@@ -5686,7 +5686,7 @@ pub struct ChatFileAnnotation {
     #[serde(rename = "type", default = "defaults::chat_file_annotation_type")]
     pub type_: ChatFileAnnotationType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5694,7 +5694,7 @@ lean_deserialize! {
         file: "file" => opt,
         type_: "type" => default_with(defaults::chat_file_annotation_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ChatFileAnnotationFile`
@@ -5711,7 +5711,7 @@ pub struct ChatFileAnnotationFile {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5720,7 +5720,7 @@ lean_deserialize! {
         hash: "hash" => opt,
         name: "name" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ChatFileAnnotationFileContentItem`
@@ -5731,7 +5731,7 @@ pub struct ChatFileAnnotationFileContentItem {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5739,7 +5739,7 @@ lean_deserialize! {
         text: "text" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -5774,7 +5774,7 @@ pub struct ChatFormatGrammarConfig {
     #[serde(rename = "type")]
     pub type_: ChatFormatGrammarConfigType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5782,7 +5782,7 @@ lean_deserialize! {
         grammar: "grammar" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -5798,14 +5798,14 @@ pub struct ChatFormatJsonObjectConfig {
     #[serde(rename = "type")]
     pub type_: ChatFormatJsonObjectConfigType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ChatFormatJsonObjectConfig {
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -5822,7 +5822,7 @@ pub struct ChatFormatJsonSchemaConfig {
     #[serde(rename = "type")]
     pub type_: ChatFormatJsonSchemaConfigType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5830,7 +5830,7 @@ lean_deserialize! {
         json_schema: "json_schema" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -5846,14 +5846,14 @@ pub struct ChatFormatPythonConfig {
     #[serde(rename = "type")]
     pub type_: ChatFormatPythonConfigType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ChatFormatPythonConfig {
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -5869,14 +5869,14 @@ pub struct ChatFormatTextConfig {
     #[serde(rename = "type")]
     pub type_: ChatFormatTextConfigType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ChatFormatTextConfig {
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -5895,7 +5895,7 @@ pub struct ChatFunctionToolFunction {
     #[serde(rename = "type")]
     pub type_: ChatFunctionToolFunctionType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5904,7 +5904,7 @@ lean_deserialize! {
         function: "function" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Function definition for tool calling
@@ -5922,7 +5922,7 @@ pub struct ChatFunctionToolFunctionFunction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strict: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5932,7 +5932,7 @@ lean_deserialize! {
         parameters: "parameters" => default,
         strict: "strict" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -5957,7 +5957,7 @@ pub struct ChatJsonSchemaConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strict: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -5967,7 +5967,7 @@ lean_deserialize! {
         schema: "schema" => default,
         strict: "strict" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Models to use for completion
@@ -5997,7 +5997,7 @@ pub struct ChatNamedToolChoice {
     #[serde(rename = "type")]
     pub type_: ChatNamedToolChoiceType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6005,7 +6005,7 @@ lean_deserialize! {
         function: "function" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ChatNamedToolChoiceFunction`
@@ -6014,14 +6014,14 @@ pub struct ChatNamedToolChoiceFunction {
     ///Function name to call
     pub name: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ChatNamedToolChoiceFunction {
         name: "name" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -6181,7 +6181,7 @@ pub struct ChatRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6229,7 +6229,7 @@ lean_deserialize! {
         trace: "trace" => opt,
         user: "user" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -6250,7 +6250,7 @@ pub struct ChatRequestReasoning {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<ChatReasoningSummaryVerbosityEnum>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6258,7 +6258,7 @@ lean_deserialize! {
         effort: "effort" => opt,
         summary: "summary" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -6326,7 +6326,7 @@ pub struct ChatResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<ChatUsage>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6341,7 +6341,7 @@ lean_deserialize! {
         system_fingerprint: "system_fingerprint" => opt,
         usage: "usage" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -6359,7 +6359,7 @@ pub struct ChatSearchModelsServerTool {
     #[serde(rename = "type")]
     pub type_: ChatSearchModelsServerToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6367,7 +6367,7 @@ lean_deserialize! {
         parameters: "parameters" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -6384,14 +6384,14 @@ pub struct ChatServerToolChoice {
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ChatServerToolChoice {
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Streaming completion choice chunk
@@ -6410,7 +6410,7 @@ pub struct ChatStreamChoice {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub native_finish_reason: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6421,7 +6421,7 @@ lean_deserialize! {
         logprobs: "logprobs" => opt,
         native_finish_reason: "native_finish_reason" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Streaming chat completion chunk
@@ -6455,7 +6455,7 @@ pub struct ChatStreamChunk {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<ChatUsage>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6471,7 +6471,7 @@ lean_deserialize! {
         system_fingerprint: "system_fingerprint" => opt,
         usage: "usage" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Error information
@@ -6487,7 +6487,7 @@ pub struct ChatStreamChunkError {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<ChatStreamChunkErrorMetadata>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6496,7 +6496,7 @@ lean_deserialize! {
         message: "message" => opt,
         metadata: "metadata" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ChatStreamChunkErrorCode`
@@ -6528,7 +6528,7 @@ pub struct ChatStreamChunkErrorMetadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_code: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6536,7 +6536,7 @@ lean_deserialize! {
         error_type: "error_type" => opt,
         provider_code: "provider_code" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -6574,7 +6574,7 @@ pub struct ChatStreamDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_calls: ::std::option::Option<::std::vec::Vec<ChatStreamToolCall>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6588,7 +6588,7 @@ lean_deserialize! {
         role: "role" => opt,
         tool_calls: "tool_calls" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -6627,14 +6627,14 @@ pub struct ChatStreamOptionsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub include_usage: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ChatStreamOptionsInner {
         include_usage: "include_usage" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Reasoning details for extended thinking models
@@ -6677,7 +6677,7 @@ pub struct ChatStreamToolCall {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ChatStreamToolCallType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6687,7 +6687,7 @@ lean_deserialize! {
         index: "index" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Function call details
@@ -6700,7 +6700,7 @@ pub struct ChatStreamToolCallFunction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6708,7 +6708,7 @@ lean_deserialize! {
         arguments: "arguments" => opt,
         name: "name" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -6724,14 +6724,14 @@ pub struct ChatStreamingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ChatStreamChunk>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ChatStreamingResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///System message for setting behavior
@@ -6744,7 +6744,7 @@ pub struct ChatSystemMessage {
     pub name: ::std::option::Option<::std::string::String>,
     pub role: ChatSystemMessageRole,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6753,7 +6753,7 @@ lean_deserialize! {
         name: "name" => opt,
         role: "role" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///System message content
@@ -6795,7 +6795,7 @@ pub struct ChatTokenLogprob {
         ::std::vec::Vec<ChatTokenLogprobTopLogprobsItem>,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6805,7 +6805,7 @@ lean_deserialize! {
         token: "token" => opt,
         top_logprobs: "top_logprobs" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ChatTokenLogprobTopLogprobsItem`
@@ -6818,7 +6818,7 @@ pub struct ChatTokenLogprobTopLogprobsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6827,7 +6827,7 @@ lean_deserialize! {
         logprob: "logprob" => opt,
         token: "token" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Log probabilities for the completion
@@ -6862,7 +6862,7 @@ pub struct ChatTokenLogprobsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refusal: ::std::option::Option<::std::vec::Vec<ChatTokenLogprob>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6870,7 +6870,7 @@ lean_deserialize! {
         content: "content" => opt,
         refusal: "refusal" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Tool call made by the assistant
@@ -6886,7 +6886,7 @@ pub struct ChatToolCall {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ChatToolCallType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6896,7 +6896,7 @@ lean_deserialize! {
         index: "index" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ChatToolCallFunction`
@@ -6909,7 +6909,7 @@ pub struct ChatToolCallFunction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6917,7 +6917,7 @@ lean_deserialize! {
         arguments: "arguments" => opt,
         name: "name" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -6936,7 +6936,7 @@ pub struct ChatToolMessage {
     ///ID of the assistant message tool call this message responds to
     pub tool_call_id: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6945,7 +6945,7 @@ lean_deserialize! {
         role: "role" => req,
         tool_call_id: "tool_call_id" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Tool response content
@@ -6977,7 +6977,7 @@ pub struct ChatUrlCitationAnnotation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url_citation: ::std::option::Option<ChatUrlCitationAnnotationUrlCitation>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -6985,7 +6985,7 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::chat_url_citation_annotation_type),
         url_citation: "url_citation" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -7018,7 +7018,7 @@ pub struct ChatUrlCitationAnnotationUrlCitation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7029,7 +7029,7 @@ lean_deserialize! {
         title: "title" => opt,
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Token usage statistics
@@ -7063,7 +7063,7 @@ pub struct ChatUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7078,7 +7078,7 @@ lean_deserialize! {
         server_tool_use_details: "server_tool_use_details" => opt,
         total_tokens: "total_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Detailed completion token usage
@@ -7100,7 +7100,7 @@ pub struct ChatUsageCompletionTokensDetails {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rejected_prediction_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7111,7 +7111,7 @@ lean_deserialize! {
         reasoning_tokens: "reasoning_tokens" => opt,
         rejected_prediction_tokens: "rejected_prediction_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Detailed prompt token usage
@@ -7130,7 +7130,7 @@ pub struct ChatUsagePromptTokensDetails {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub video_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7140,7 +7140,7 @@ lean_deserialize! {
         cached_tokens: "cached_tokens" => opt,
         video_tokens: "video_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///User message
@@ -7153,7 +7153,7 @@ pub struct ChatUserMessage {
     pub name: ::std::option::Option<::std::string::String>,
     pub role: ChatUserMessageRole,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7162,7 +7162,7 @@ lean_deserialize! {
         name: "name" => opt,
         role: "role" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///User message content
@@ -7220,7 +7220,7 @@ pub struct ChatWebSearchShorthand {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<WebSearchUserLocationServerTool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7238,7 +7238,7 @@ lean_deserialize! {
         type_: "type" => req,
         user_location: "user_location" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -7268,7 +7268,7 @@ pub struct CodeInterpreterCallCodeDeltaEvent {
     )]
     pub type_: CodeInterpreterCallCodeDeltaEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7279,7 +7279,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::code_interpreter_call_code_delta_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -7311,7 +7311,7 @@ pub struct CodeInterpreterCallCodeDoneEvent {
     )]
     pub type_: CodeInterpreterCallCodeDoneEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7322,7 +7322,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::code_interpreter_call_code_done_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -7352,7 +7352,7 @@ pub struct CodeInterpreterCallCompletedEvent {
     )]
     pub type_: CodeInterpreterCallCompletedEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7362,7 +7362,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::code_interpreter_call_completed_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -7392,7 +7392,7 @@ pub struct CodeInterpreterCallInProgressEvent {
     )]
     pub type_: CodeInterpreterCallInProgressEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7402,7 +7402,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::code_interpreter_call_in_progress_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -7432,7 +7432,7 @@ pub struct CodeInterpreterCallInterpretingEvent {
     )]
     pub type_: CodeInterpreterCallInterpretingEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7442,7 +7442,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::code_interpreter_call_interpreting_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -7485,7 +7485,7 @@ pub struct CodeInterpreterFileOutput {
     #[serde(rename = "type", default = "defaults::code_interpreter_file_output_type")]
     pub type_: CodeInterpreterFileOutputType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7501,7 +7501,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::code_interpreter_file_output_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -7524,7 +7524,7 @@ pub struct CodeInterpreterImageOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7532,7 +7532,7 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::code_interpreter_image_output_type),
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -7555,7 +7555,7 @@ pub struct CodeInterpreterLogsOutput {
     #[serde(rename = "type", default = "defaults::code_interpreter_logs_output_type")]
     pub type_: CodeInterpreterLogsOutputType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7563,7 +7563,7 @@ lean_deserialize! {
         logs: "logs" => opt,
         type_: "type" => default_with(defaults::code_interpreter_logs_output_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -7586,7 +7586,7 @@ pub struct CodeInterpreterServerTool {
     #[serde(rename = "type", default = "defaults::code_interpreter_server_tool_type")]
     pub type_: CodeInterpreterServerToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7594,7 +7594,7 @@ lean_deserialize! {
         container: "container" => opt,
         type_: "type" => default_with(defaults::code_interpreter_server_tool_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`CodeInterpreterServerToolContainer`
@@ -7632,7 +7632,7 @@ pub struct CodeInterpreterServerToolContainerAuto {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CodeInterpreterServerToolContainerAutoType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7641,7 +7641,7 @@ lean_deserialize! {
         memory_limit: "memory_limit" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -7679,14 +7679,14 @@ pub struct CodexLocalShellTool {
     #[serde(rename = "type", default = "defaults::codex_local_shell_tool_type")]
     pub type_: CodexLocalShellToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     CodexLocalShellTool {
         type_: "type" => default_with(defaults::codex_local_shell_tool_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -7710,7 +7710,7 @@ pub struct CompactionItem {
     #[serde(rename = "type")]
     pub type_: CompactionItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7719,7 +7719,7 @@ lean_deserialize! {
         id: "id" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -7739,7 +7739,7 @@ pub struct CompoundFilter {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CompoundFilterType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7747,7 +7747,7 @@ lean_deserialize! {
         filters: "filters" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -7770,7 +7770,7 @@ pub struct ComputerUseServerTool {
     #[serde(rename = "type", default = "defaults::computer_use_server_tool_type")]
     pub type_: ComputerUseServerToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7780,7 +7780,7 @@ lean_deserialize! {
         environment: "environment" => opt,
         type_: "type" => default_with(defaults::computer_use_server_tool_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -7812,14 +7812,14 @@ pub struct ContainerAutoEnvironment {
     #[serde(rename = "type")]
     pub type_: ContainerAutoEnvironmentType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ContainerAutoEnvironment {
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -7837,7 +7837,7 @@ pub struct ContainerReferenceEnvironment {
     #[serde(rename = "type")]
     pub type_: ContainerReferenceEnvironmentType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7845,7 +7845,7 @@ lean_deserialize! {
         container_id: "container_id" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -7889,7 +7889,7 @@ pub struct ContentFilterBuiltinEntry {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<ContentFilterBuiltinSlug>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -7900,7 +7900,7 @@ lean_deserialize! {
         scan_scope: "scan_scope" => opt,
         slug: "slug" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A builtin content filter entry for create/update requests. Labels are system-assigned and cannot be set by the caller.
@@ -7915,7 +7915,7 @@ pub struct ContentFilterBuiltinEntryInput {
     pub scan_scope: ::std::option::Option<PromptInjectionScanScope>,
     pub slug: ContentFilterBuiltinSlug,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -7926,7 +7926,7 @@ lean_deserialize! {
         scan_scope: "scan_scope" => opt,
         slug: "slug" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -7957,7 +7957,7 @@ pub struct ContentFilterEntry {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pattern: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -7967,7 +7967,7 @@ lean_deserialize! {
         label: "label" => opt,
         pattern: "pattern" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Event emitted when a new content part is added to an output item
@@ -7986,7 +7986,7 @@ pub struct ContentPartAddedEvent {
     #[serde(rename = "type", default = "defaults::content_part_added_event_type")]
     pub type_: ContentPartAddedEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -7998,7 +7998,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::content_part_added_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -8020,7 +8020,7 @@ pub struct ContentPartAudio {
     #[serde(rename = "type")]
     pub type_: ContentPartAudioType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -8028,7 +8028,7 @@ lean_deserialize! {
         audio_url: "audio_url" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ContentPartAudioAudioUrl`
@@ -8036,14 +8036,14 @@ lean_deserialize! {
 pub struct ContentPartAudioAudioUrl {
     pub url: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ContentPartAudioAudioUrl {
         url: "url" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -8069,7 +8069,7 @@ pub struct ContentPartDoneEvent {
     #[serde(rename = "type", default = "defaults::content_part_done_event_type")]
     pub type_: ContentPartDoneEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -8081,7 +8081,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::content_part_done_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -8103,7 +8103,7 @@ pub struct ContentPartImage {
     #[serde(rename = "type")]
     pub type_: ContentPartImageType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -8111,7 +8111,7 @@ lean_deserialize! {
         image_url: "image_url" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ContentPartImageImageUrl`
@@ -8119,14 +8119,14 @@ lean_deserialize! {
 pub struct ContentPartImageImageUrl {
     pub url: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ContentPartImageImageUrl {
         url: "url" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -8143,7 +8143,7 @@ pub struct ContentPartInputAudio {
     #[serde(rename = "type")]
     pub type_: ContentPartInputAudioType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -8151,7 +8151,7 @@ lean_deserialize! {
         input_audio: "input_audio" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -8168,7 +8168,7 @@ pub struct ContentPartInputFile {
     #[serde(rename = "type")]
     pub type_: ContentPartInputFileType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -8176,7 +8176,7 @@ lean_deserialize! {
         input_file: "input_file" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -8193,7 +8193,7 @@ pub struct ContentPartInputVideo {
     #[serde(rename = "type")]
     pub type_: ContentPartInputVideoType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -8201,7 +8201,7 @@ lean_deserialize! {
         input_video: "input_video" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -8218,7 +8218,7 @@ pub struct ContentPartVideo {
     pub type_: ContentPartVideoType,
     pub video_url: ContentPartVideoVideoUrl,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -8226,7 +8226,7 @@ lean_deserialize! {
         type_: "type" => req,
         video_url: "video_url" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -8241,14 +8241,14 @@ open_enum! {
 pub struct ContentPartVideoVideoUrl {
     pub url: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ContentPartVideoVideoUrl {
         url: "url" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A context compaction marker with an optional encrypted summary
@@ -8261,7 +8261,7 @@ pub struct ContextCompactionItem {
     #[serde(rename = "type")]
     pub type_: ContextCompactionItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -8270,7 +8270,7 @@ lean_deserialize! {
         id: "id" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -8297,7 +8297,7 @@ pub struct ContextCompressionPlugin {
     pub engine: ::std::option::Option<ContextCompressionEngine>,
     pub id: ContextCompressionPluginId,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -8306,7 +8306,7 @@ lean_deserialize! {
         engine: "engine" => opt,
         id: "id" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -8346,7 +8346,7 @@ pub struct CostDetailsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upstream_inference_prompt_cost: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -8355,7 +8355,7 @@ lean_deserialize! {
         upstream_inference_cost: "upstream_inference_cost" => opt,
         upstream_inference_prompt_cost: "upstream_inference_prompt_cost" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`CreateAuthKeysCodeBody`
@@ -8394,7 +8394,7 @@ pub struct CreateAuthKeysCodeBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -8411,7 +8411,7 @@ lean_deserialize! {
         usage_limit_type: "usage_limit_type" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -8441,7 +8441,7 @@ pub struct CreateAuthKeysCodeResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<CreateAuthKeysCodeResponseData>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -8449,7 +8449,7 @@ lean_deserialize! {
     CreateAuthKeysCodeResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Auth code data
@@ -8466,7 +8466,7 @@ pub struct CreateAuthKeysCodeResponseData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -8476,7 +8476,7 @@ lean_deserialize! {
         created_at: "created_at" => opt,
         id: "id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`CreateByokKeyRequest`
@@ -8510,7 +8510,7 @@ pub struct CreateByokKeyRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -8526,7 +8526,7 @@ lean_deserialize! {
         provider: "provider" => req,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`CreateByokKeyResponse`
@@ -8537,7 +8537,7 @@ pub struct CreateByokKeyResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ByokKey>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -8545,7 +8545,7 @@ lean_deserialize! {
     CreateByokKeyResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Embeddings request input
@@ -8571,7 +8571,7 @@ pub struct CreateEmbeddingsBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -8584,7 +8584,7 @@ lean_deserialize! {
         provider: "provider" => opt,
         user: "user" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -8635,7 +8635,7 @@ pub struct CreateEmbeddingsBodyInputMember4ItemContentItemImageUrl {
     #[serde(rename = "type")]
     pub type_: CreateEmbeddingsBodyInputMember4ItemContentItemImageUrlType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -8643,7 +8643,7 @@ lean_deserialize! {
         image_url: "image_url" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`CreateEmbeddingsBodyInputMember4ItemContentItemImageUrlImageUrl`
@@ -8651,14 +8651,14 @@ lean_deserialize! {
 pub struct CreateEmbeddingsBodyInputMember4ItemContentItemImageUrlImageUrl {
     pub url: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     CreateEmbeddingsBodyInputMember4ItemContentItemImageUrlImageUrl {
         url: "url" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -8675,7 +8675,7 @@ pub struct CreateEmbeddingsBodyInputMember4ItemContentItemText {
     #[serde(rename = "type")]
     pub type_: CreateEmbeddingsBodyInputMember4ItemContentItemTextType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -8683,7 +8683,7 @@ lean_deserialize! {
         text: "text" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -8700,14 +8700,14 @@ pub struct CreateEmbeddingsBodyInputVariant4Item {
         crate::types::CreateEmbeddingsBodyInputMember4ItemContentItem,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     CreateEmbeddingsBodyInputVariant4Item {
         content: "content" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Embeddings response containing embedding vectors
@@ -8730,7 +8730,7 @@ pub struct CreateEmbeddingsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<CreateEmbeddingsResponseUsage>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -8742,7 +8742,7 @@ lean_deserialize! {
         provider: "provider" => opt,
         usage: "usage" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A single embedding object
@@ -8757,7 +8757,7 @@ pub struct CreateEmbeddingsResponseDataItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<CreateEmbeddingsResponseDataItemObject>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -8766,7 +8766,7 @@ lean_deserialize! {
         index: "index" => opt,
         object: "object" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`CreateEmbeddingsResponseDataItemEmbedding`
@@ -8820,7 +8820,7 @@ pub struct CreateEmbeddingsResponseUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -8832,7 +8832,7 @@ lean_deserialize! {
         prompt_tokens_details: "prompt_tokens_details" => opt,
         total_tokens: "total_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Per-modality token breakdown. Only present when the input contains 2+ modalities (e.g. text + image) and the upstream provider returns modality-level usage data. Only non-zero modality counts are included.
@@ -8854,7 +8854,7 @@ pub struct CreateEmbeddingsResponseUsagePromptTokensDetails {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub video_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -8865,7 +8865,7 @@ lean_deserialize! {
         text_tokens: "text_tokens" => opt,
         video_tokens: "video_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`CreateGuardrailRequest`
@@ -8936,7 +8936,7 @@ pub struct CreateGuardrailRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -8964,7 +8964,7 @@ lean_deserialize! {
         reset_interval: "reset_interval" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`CreateGuardrailResponse`
@@ -8975,7 +8975,7 @@ pub struct CreateGuardrailResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<Guardrail>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -8983,7 +8983,7 @@ lean_deserialize! {
     CreateGuardrailResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`CreateKeysBody`
@@ -9010,7 +9010,7 @@ pub struct CreateKeysBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9023,7 +9023,7 @@ lean_deserialize! {
         name: "name" => req,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -9045,7 +9045,7 @@ pub struct CreateKeysResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9053,7 +9053,7 @@ lean_deserialize! {
         data: "data" => opt,
         key: "key" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///The created API key information
@@ -9123,7 +9123,7 @@ pub struct CreateKeysResponseData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9150,7 +9150,7 @@ lean_deserialize! {
         usage_weekly: "usage_weekly" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`CreateObservabilityDestinationRequest`
@@ -9191,7 +9191,7 @@ pub struct CreateObservabilityDestinationRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -9210,7 +9210,7 @@ lean_deserialize! {
         type_: "type" => req,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -9245,7 +9245,7 @@ pub struct CreateObservabilityDestinationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<crate::types::ObservabilityDestination>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -9253,7 +9253,7 @@ lean_deserialize! {
     CreateObservabilityDestinationResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Response containing the created preset with its designated version.
@@ -9262,14 +9262,14 @@ pub struct CreatePresetFromInferenceResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<PresetWithDesignatedVersion>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     CreatePresetFromInferenceResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Rerank request input
@@ -9288,7 +9288,7 @@ pub struct CreateRerankBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub top_n: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9299,7 +9299,7 @@ lean_deserialize! {
         query: "query" => req,
         top_n: "top_n" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A document to rerank. Either a plain string, or a structured object with optional `text` and/or `image`.
@@ -9335,7 +9335,7 @@ pub struct CreateRerankBodyDocumentsItemMember1 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9343,7 +9343,7 @@ lean_deserialize! {
         image: "image" => opt,
         text: "text" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Rerank response containing ranked results
@@ -9365,7 +9365,7 @@ pub struct CreateRerankResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<CreateRerankResponseUsage>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9376,7 +9376,7 @@ lean_deserialize! {
         results: "results" => opt,
         usage: "usage" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A single rerank result
@@ -9392,7 +9392,7 @@ pub struct CreateRerankResponseResultsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub relevance_score: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9401,7 +9401,7 @@ lean_deserialize! {
         index: "index" => opt,
         relevance_score: "relevance_score" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///The document object echoing the original input (text and/or image)
@@ -9414,7 +9414,7 @@ pub struct CreateRerankResponseResultsItemDocument {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9422,7 +9422,7 @@ lean_deserialize! {
         image: "image" => opt,
         text: "text" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Usage statistics
@@ -9438,7 +9438,7 @@ pub struct CreateRerankResponseUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9447,7 +9447,7 @@ lean_deserialize! {
         search_units: "search_units" => opt,
         total_tokens: "total_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`CreateScimGroupMappingRequest`
@@ -9458,7 +9458,7 @@ pub struct CreateScimGroupMappingRequest {
     pub scim_group_id: ::std::string::String,
     pub workspace_id: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -9468,7 +9468,7 @@ lean_deserialize! {
         scim_group_id: "scim_group_id" => req,
         workspace_id: "workspace_id" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -9487,7 +9487,7 @@ pub struct CreateScimGroupMappingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ScimGroupMapping>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -9495,7 +9495,7 @@ lean_deserialize! {
     CreateScimGroupMappingResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`CreateWorkspaceRequest`
@@ -9534,7 +9534,7 @@ pub struct CreateWorkspaceRequest {
     ///URL-friendly slug (lowercase alphanumeric segments separated by single hyphens, no leading/trailing hyphens)
     pub slug: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -9552,7 +9552,7 @@ lean_deserialize! {
         name: "name" => req,
         slug: "slug" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`CreateWorkspaceResponse`
@@ -9563,7 +9563,7 @@ pub struct CreateWorkspaceResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<Workspace>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -9571,7 +9571,7 @@ lean_deserialize! {
     CreateWorkspaceResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Custom tool configuration
@@ -9586,7 +9586,7 @@ pub struct CustomTool {
     #[serde(rename = "type", default = "defaults::custom_tool_type")]
     pub type_: CustomToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9596,7 +9596,7 @@ lean_deserialize! {
         name: "name" => opt,
         type_: "type" => default_with(defaults::custom_tool_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Event emitted when a custom tool call's freeform input is being streamed. Mirrors `response.function_call_arguments.delta` but for `custom` tools whose input is opaque text rather than JSON arguments.
@@ -9616,7 +9616,7 @@ pub struct CustomToolCallInputDeltaEvent {
     )]
     pub type_: CustomToolCallInputDeltaEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9627,7 +9627,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::custom_tool_call_input_delta_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -9659,7 +9659,7 @@ pub struct CustomToolCallInputDoneEvent {
     )]
     pub type_: CustomToolCallInputDoneEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9670,7 +9670,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::custom_tool_call_input_done_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -9701,7 +9701,7 @@ pub struct CustomToolCallItem {
     #[serde(rename = "type")]
     pub type_: CustomToolCallItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9714,7 +9714,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -9734,7 +9734,7 @@ pub struct CustomToolCallOutputItem {
     #[serde(rename = "type")]
     pub type_: CustomToolCallOutputItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9744,7 +9744,7 @@ lean_deserialize! {
         output: "output" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`CustomToolCallOutputItemOutput`
@@ -9772,7 +9772,7 @@ pub struct CustomToolCallOutputItemOutputMember1ItemInputImage {
     #[serde(rename = "type")]
     pub type_: CustomToolCallOutputItemOutputMember1ItemInputImageType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9781,7 +9781,7 @@ lean_deserialize! {
         image_url: "image_url" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -9818,7 +9818,7 @@ pub struct CustomToolFormatGrammar {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CustomToolFormatGrammarType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9827,7 +9827,7 @@ lean_deserialize! {
         syntax: "syntax" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -9851,14 +9851,14 @@ pub struct CustomToolFormatText {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CustomToolFormatTextType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     CustomToolFormatText {
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -9899,7 +9899,7 @@ pub struct DaBenchmarkEntry {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub win_rate: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9910,7 +9910,7 @@ lean_deserialize! {
         rank: "rank" => opt,
         win_rate: "win_rate" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///OpenRouter built-in server tool: returns the current date and time
@@ -9921,7 +9921,7 @@ pub struct DatetimeServerTool {
     #[serde(rename = "type")]
     pub type_: DatetimeServerToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9929,7 +9929,7 @@ lean_deserialize! {
         parameters: "parameters" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Configuration for the openrouter:datetime server tool
@@ -9939,14 +9939,14 @@ pub struct DatetimeServerToolConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     DatetimeServerToolConfig {
         timezone: "timezone" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -9966,7 +9966,7 @@ pub struct DebugEvent {
     #[serde(rename = "type", default = "defaults::debug_event_type")]
     pub type_: DebugEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9975,7 +9975,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::debug_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`DebugEventDebug`
@@ -9988,7 +9988,7 @@ pub struct DebugEventDebug {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timings: ::std::option::Option<DebugEventDebugTimings>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -9996,7 +9996,7 @@ lean_deserialize! {
         echo_upstream_body: "echo_upstream_body" => opt,
         timings: "timings" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`DebugEventDebugTimings`
@@ -10009,7 +10009,7 @@ pub struct DebugEventDebugTimings {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_ms: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -10018,7 +10018,7 @@ lean_deserialize! {
         event: "event" => opt,
         start_ms: "start_ms" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -10081,7 +10081,7 @@ pub struct DefaultParametersInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub top_p: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -10093,7 +10093,7 @@ lean_deserialize! {
         top_k: "top_k" => opt,
         top_p: "top_p" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`DeleteByokKeyResponse`
@@ -10104,7 +10104,7 @@ pub struct DeleteByokKeyResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -10112,7 +10112,7 @@ lean_deserialize! {
     DeleteByokKeyResponse {
         deleted: "deleted" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`DeleteGuardrailResponse`
@@ -10123,7 +10123,7 @@ pub struct DeleteGuardrailResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -10131,7 +10131,7 @@ lean_deserialize! {
     DeleteGuardrailResponse {
         deleted: "deleted" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`DeleteKeysResponse`
@@ -10141,14 +10141,14 @@ pub struct DeleteKeysResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     DeleteKeysResponse {
         deleted: "deleted" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`DeleteObservabilityDestinationResponse`
@@ -10159,7 +10159,7 @@ pub struct DeleteObservabilityDestinationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -10167,7 +10167,7 @@ lean_deserialize! {
     DeleteObservabilityDestinationResponse {
         deleted: "deleted" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Required. Whether to keep workspace members after deleting the mapping. `false` **removes** the members this mapping granted access to; `true` deletes the mapping while leaving membership intact as manually-managed. There is deliberately no default — omitting it returns `400` so the destructive path cannot be reached by accident. Mirrors the dashboard, whose `DeleteMappingSchema.keepMembers` is likewise required.
@@ -10251,7 +10251,7 @@ pub struct DeleteScimGroupMappingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -10259,7 +10259,7 @@ lean_deserialize! {
     DeleteScimGroupMappingResponse {
         deleted: "deleted" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`DeleteWorkspaceBudgetResponse`
@@ -10270,7 +10270,7 @@ pub struct DeleteWorkspaceBudgetResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -10278,7 +10278,7 @@ lean_deserialize! {
     DeleteWorkspaceBudgetResponse {
         deleted: "deleted" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`DeleteWorkspaceResponse`
@@ -10289,7 +10289,7 @@ pub struct DeleteWorkspaceResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -10297,7 +10297,7 @@ lean_deserialize! {
     DeleteWorkspaceResponse {
         deleted: "deleted" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -10320,7 +10320,7 @@ pub struct EasyInputMessage {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<EasyInputMessageType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -10330,7 +10330,7 @@ lean_deserialize! {
         role: "role" => req,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`EasyInputMessageContent`
@@ -10358,7 +10358,7 @@ pub struct EasyInputMessageContentMember0ItemInputImage {
     #[serde(rename = "type")]
     pub type_: EasyInputMessageContentMember0ItemInputImageType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -10367,7 +10367,7 @@ lean_deserialize! {
         image_url: "image_url" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -10422,7 +10422,7 @@ pub struct EndpointInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub selected: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -10431,7 +10431,7 @@ lean_deserialize! {
         provider: "provider" => opt,
         selected: "selected" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`EndpointStatus`
@@ -10478,7 +10478,7 @@ pub struct EndpointsMetadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -10486,7 +10486,7 @@ lean_deserialize! {
         available: "available" => opt,
         total: "total" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A parameter that accepts one of a discrete set of string values.
@@ -10497,7 +10497,7 @@ pub struct EnumCapability {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -10505,7 +10505,7 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::enum_capability_type),
         values: "values" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -10534,7 +10534,7 @@ pub struct ErrorEvent {
     #[serde(rename = "type", default = "defaults::error_event_type")]
     pub type_: ErrorEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -10545,7 +10545,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::error_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -10572,7 +10572,7 @@ pub struct ErrorResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -10581,7 +10581,7 @@ lean_deserialize! {
         openrouter_metadata: "openrouter_metadata" => opt,
         user_id: "user_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ExchangeAuthCodeForApiKeyBody`
@@ -10599,7 +10599,7 @@ pub struct ExchangeAuthCodeForApiKeyBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code_verifier: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -10609,7 +10609,7 @@ lean_deserialize! {
         code_challenge_method: "code_challenge_method" => opt,
         code_verifier: "code_verifier" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -10632,7 +10632,7 @@ pub struct ExchangeAuthCodeForApiKeyResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -10641,7 +10641,7 @@ lean_deserialize! {
         key: "key" => opt,
         user_id: "user_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -10666,7 +10666,7 @@ pub struct FileCitation {
     #[serde(rename = "type", default = "defaults::file_citation_type")]
     pub type_: FileCitationType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -10676,7 +10676,7 @@ lean_deserialize! {
         index: "index" => opt,
         type_: "type" => default_with(defaults::file_citation_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -10701,7 +10701,7 @@ pub struct FileParserPlugin {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pdf: ::std::option::Option<PdfParserOptions>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -10710,7 +10710,7 @@ lean_deserialize! {
         id: "id" => req,
         pdf: "pdf" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -10730,7 +10730,7 @@ pub struct FilePath {
     #[serde(rename = "type", default = "defaults::file_path_type")]
     pub type_: FilePathType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -10739,7 +10739,7 @@ lean_deserialize! {
         index: "index" => opt,
         type_: "type" => default_with(defaults::file_path_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -10777,7 +10777,7 @@ pub struct FileSearchServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vector_store_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -10788,7 +10788,7 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::file_search_server_tool_type),
         vector_store_ids: "vector_store_ids" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLte`
@@ -10805,7 +10805,7 @@ pub struct FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLte {
         FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteValue,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -10814,7 +10814,7 @@ lean_deserialize! {
         type_: "type" => opt,
         value: "value" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -10895,7 +10895,7 @@ pub struct FileSearchServerToolRankingOptions {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub score_threshold: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -10903,7 +10903,7 @@ lean_deserialize! {
         ranker: "ranker" => opt,
         score_threshold: "score_threshold" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -10934,7 +10934,7 @@ pub struct FilesServerTool {
     #[serde(rename = "type")]
     pub type_: FilesServerToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -10942,7 +10942,7 @@ lean_deserialize! {
         parameters: "parameters" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Configuration for the openrouter:files server tool
@@ -10985,14 +10985,14 @@ pub struct FormatJsonObjectConfig {
     #[serde(rename = "type", default = "defaults::format_json_object_config_type")]
     pub type_: FormatJsonObjectConfigType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     FormatJsonObjectConfig {
         type_: "type" => default_with(defaults::format_json_object_config_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11023,7 +11023,7 @@ pub struct FormatJsonSchemaConfig {
     #[serde(rename = "type", default = "defaults::format_json_schema_config_type")]
     pub type_: FormatJsonSchemaConfigType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11034,7 +11034,7 @@ lean_deserialize! {
         strict: "strict" => opt,
         type_: "type" => default_with(defaults::format_json_schema_config_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11055,14 +11055,14 @@ pub struct FormatTextConfig {
     #[serde(rename = "type", default = "defaults::format_text_config_type")]
     pub type_: FormatTextConfigType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     FormatTextConfig {
         type_: "type" => default_with(defaults::format_text_config_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11086,7 +11086,7 @@ pub struct FrameImage {
     #[serde(rename = "type")]
     pub type_: FrameImageType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11095,7 +11095,7 @@ lean_deserialize! {
         image_url: "image_url" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11111,14 +11111,14 @@ open_enum! {
 pub struct FrameImageImageUrl {
     pub url: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     FrameImageImageUrl {
         url: "url" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11142,7 +11142,7 @@ pub struct FunctionCallArgsDeltaEvent {
     #[serde(rename = "type", default = "defaults::function_call_args_delta_event_type")]
     pub type_: FunctionCallArgsDeltaEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11153,7 +11153,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::function_call_args_delta_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11184,7 +11184,7 @@ pub struct FunctionCallArgsDoneEvent {
     #[serde(rename = "type", default = "defaults::function_call_args_done_event_type")]
     pub type_: FunctionCallArgsDoneEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11196,7 +11196,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::function_call_args_done_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11232,7 +11232,7 @@ pub struct FunctionCallItem {
     #[serde(rename = "type")]
     pub type_: FunctionCallItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11247,7 +11247,7 @@ lean_deserialize! {
         subagent_items: "subagent_items" => default,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`FunctionCallItemSubagentItemsItem`
@@ -11256,14 +11256,14 @@ pub struct FunctionCallItemSubagentItemsItem {
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     FunctionCallItemSubagentItemsItem {
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11285,7 +11285,7 @@ pub struct FunctionCallOutputItem {
     #[serde(rename = "type")]
     pub type_: FunctionCallOutputItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11296,7 +11296,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`FunctionCallOutputItemOutput`
@@ -11324,7 +11324,7 @@ pub struct FunctionCallOutputItemOutputMember1ItemInputImage {
     #[serde(rename = "type")]
     pub type_: FunctionCallOutputItemOutputMember1ItemInputImageType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11333,7 +11333,7 @@ lean_deserialize! {
         image_url: "image_url" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11380,7 +11380,7 @@ pub struct FusionAnalysisResult {
         ::std::vec::Vec<FusionAnalysisResultUniqueInsightsItem>,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11391,7 +11391,7 @@ lean_deserialize! {
         partial_coverage: "partial_coverage" => opt,
         unique_insights: "unique_insights" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`FusionAnalysisResultContradictionsItem`
@@ -11404,7 +11404,7 @@ pub struct FusionAnalysisResultContradictionsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub topic: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11412,7 +11412,7 @@ lean_deserialize! {
         stances: "stances" => opt,
         topic: "topic" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`FusionAnalysisResultContradictionsItemStancesItem`
@@ -11423,7 +11423,7 @@ pub struct FusionAnalysisResultContradictionsItemStancesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stance: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11431,7 +11431,7 @@ lean_deserialize! {
         model: "model" => opt,
         stance: "stance" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`FusionAnalysisResultPartialCoverageItem`
@@ -11442,7 +11442,7 @@ pub struct FusionAnalysisResultPartialCoverageItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub point: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11450,7 +11450,7 @@ lean_deserialize! {
         models: "models" => opt,
         point: "point" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`FusionAnalysisResultUniqueInsightsItem`
@@ -11461,7 +11461,7 @@ pub struct FusionAnalysisResultUniqueInsightsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11469,7 +11469,7 @@ lean_deserialize! {
         insight: "insight" => opt,
         model: "model" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Emitted when the fusion analyst completes with the structured analysis.
@@ -11489,7 +11489,7 @@ pub struct FusionCallAnalysisCompletedEvent {
     )]
     pub type_: FusionCallAnalysisCompletedEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11500,7 +11500,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::fusion_call_analysis_completed_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11536,7 +11536,7 @@ pub struct FusionCallAnalysisInProgressEvent {
     )]
     pub type_: FusionCallAnalysisInProgressEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11548,7 +11548,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::fusion_call_analysis_in_progress_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11575,7 +11575,7 @@ pub struct FusionCallCompletedEvent {
     #[serde(rename = "type", default = "defaults::fusion_call_completed_event_type")]
     pub type_: FusionCallCompletedEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11585,7 +11585,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::fusion_call_completed_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11612,7 +11612,7 @@ pub struct FusionCallInProgressEvent {
     #[serde(rename = "type", default = "defaults::fusion_call_in_progress_event_type")]
     pub type_: FusionCallInProgressEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11622,7 +11622,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::fusion_call_in_progress_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11651,7 +11651,7 @@ pub struct FusionCallPanelAddedEvent {
     #[serde(rename = "type", default = "defaults::fusion_call_panel_added_event_type")]
     pub type_: FusionCallPanelAddedEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11662,7 +11662,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::fusion_call_panel_added_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11696,7 +11696,7 @@ pub struct FusionCallPanelCompletedEvent {
     )]
     pub type_: FusionCallPanelCompletedEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11708,7 +11708,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::fusion_call_panel_completed_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11739,7 +11739,7 @@ pub struct FusionCallPanelDeltaEvent {
     #[serde(rename = "type", default = "defaults::fusion_call_panel_delta_event_type")]
     pub type_: FusionCallPanelDeltaEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11751,7 +11751,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::fusion_call_panel_delta_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11784,7 +11784,7 @@ pub struct FusionCallPanelFailedEvent {
     #[serde(rename = "type", default = "defaults::fusion_call_panel_failed_event_type")]
     pub type_: FusionCallPanelFailedEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11797,7 +11797,7 @@ lean_deserialize! {
         status_code: "status_code" => opt,
         type_: "type" => default_with(defaults::fusion_call_panel_failed_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11831,7 +11831,7 @@ pub struct FusionCallPanelReasoningDeltaEvent {
     )]
     pub type_: FusionCallPanelReasoningDeltaEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11843,7 +11843,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::fusion_call_panel_reasoning_delta_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11881,7 +11881,7 @@ pub struct FusionPlugin {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub tools: ::std::vec::Vec<FusionPluginToolsItem>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11894,7 +11894,7 @@ lean_deserialize! {
         preset: "preset" => opt,
         tools: "tools" => default,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -11926,7 +11926,7 @@ pub struct FusionPluginToolsItem {
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -11934,7 +11934,7 @@ lean_deserialize! {
         parameters: "parameters" => default,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`FusionPluginToolsItemParametersValue`
@@ -12072,7 +12072,7 @@ pub struct FusionServerToolConfig {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub tools: ::std::vec::Vec<FusionServerToolConfigToolsItem>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -12086,7 +12086,7 @@ lean_deserialize! {
         temperature: "temperature" => opt,
         tools: "tools" => default,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Reasoning configuration forwarded to panelist and analyst inner calls. Use this to control reasoning effort and token budget for models that support extended thinking.
@@ -12099,7 +12099,7 @@ pub struct FusionServerToolConfigReasoning {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -12107,7 +12107,7 @@ lean_deserialize! {
         effort: "effort" => opt,
         max_tokens: "max_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -12133,7 +12133,7 @@ pub struct FusionServerToolConfigToolsItem {
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -12141,7 +12141,7 @@ lean_deserialize! {
         parameters: "parameters" => default,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///OpenRouter built-in server tool: fans out the user prompt to a panel of analysis models, then asks an analyst model to summarize their collective output as structured JSON the outer model can synthesize from.
@@ -12152,7 +12152,7 @@ pub struct FusionServerToolOpenRouter {
     #[serde(rename = "type")]
     pub type_: FusionServerToolOpenRouterType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -12160,7 +12160,7 @@ lean_deserialize! {
         parameters: "parameters" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -12180,7 +12180,7 @@ pub struct FusionSource {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -12188,7 +12188,7 @@ lean_deserialize! {
         title: "title" => opt,
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Stored prompt and completion content, plus the failure error when one was stored
@@ -12203,7 +12203,7 @@ pub struct GenerationContentData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output: ::std::option::Option<GenerationContentDataOutput>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -12212,7 +12212,7 @@ lean_deserialize! {
         input: "input" => opt,
         output: "output" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`GenerationContentDataInput`
@@ -12253,14 +12253,14 @@ impl ::std::convert::From<::serde_json::Value> for GenerationContentDataInput {
 pub struct GenerationContentDataInputMember0 {
     pub prompt: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     GenerationContentDataInputMember0 {
         prompt: "prompt" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`GenerationContentDataInputMember1`
@@ -12268,14 +12268,14 @@ lean_deserialize! {
 pub struct GenerationContentDataInputMember1 {
     pub messages: ::std::vec::Vec<::serde_json::Value>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     GenerationContentDataInputMember1 {
         messages: "messages" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///The output from the generation
@@ -12288,7 +12288,7 @@ pub struct GenerationContentDataOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reasoning: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -12296,7 +12296,7 @@ lean_deserialize! {
         completion: "completion" => opt,
         reasoning: "reasoning" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///The stored failure for this generation, or null when it succeeded
@@ -12339,7 +12339,7 @@ pub struct GenerationContentErrorAttempt {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub raw: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -12349,7 +12349,7 @@ lean_deserialize! {
         provider_name: "provider_name" => opt,
         raw: "raw" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///The stored failure for this generation, or null when it succeeded
@@ -12373,7 +12373,7 @@ pub struct GenerationContentErrorInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -12384,7 +12384,7 @@ lean_deserialize! {
         raw: "raw" => opt,
         status: "status" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Stored prompt and completion content for a generation
@@ -12393,14 +12393,14 @@ pub struct GenerationContentResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<GenerationContentData>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     GenerationContentResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Generation response
@@ -12410,14 +12410,14 @@ pub struct GenerationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<GenerationResponseData>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     GenerationResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Generation data
@@ -12559,7 +12559,7 @@ pub struct GenerationResponseData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -12610,7 +12610,7 @@ lean_deserialize! {
         web_search_engine: "web_search_engine" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -12642,7 +12642,7 @@ pub struct GetAnalyticsMetaResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<GetAnalyticsMetaResponseData>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -12650,7 +12650,7 @@ lean_deserialize! {
     GetAnalyticsMetaResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`GetAnalyticsMetaResponseData`
@@ -12674,7 +12674,7 @@ pub struct GetAnalyticsMetaResponseData {
         ::std::vec::Vec<GetAnalyticsMetaResponseDataOperatorsItem>,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -12685,7 +12685,7 @@ lean_deserialize! {
         metrics: "metrics" => opt,
         operators: "operators" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`GetAnalyticsMetaResponseDataDimensionsItem`
@@ -12699,7 +12699,7 @@ pub struct GetAnalyticsMetaResponseDataDimensionsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -12708,7 +12708,7 @@ lean_deserialize! {
         display_label: "display_label" => opt,
         name: "name" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`GetAnalyticsMetaResponseDataGranularitiesItem`
@@ -12722,7 +12722,7 @@ pub struct GetAnalyticsMetaResponseDataGranularitiesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<GetAnalyticsMetaResponseDataGranularitiesItemName>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -12731,7 +12731,7 @@ lean_deserialize! {
         display_label: "display_label" => opt,
         name: "name" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -12765,7 +12765,7 @@ pub struct GetAnalyticsMetaResponseDataMetricsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -12776,7 +12776,7 @@ lean_deserialize! {
         is_rate: "is_rate" => opt,
         name: "name" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -12804,7 +12804,7 @@ pub struct GetAnalyticsMetaResponseDataOperatorsItem {
         GetAnalyticsMetaResponseDataOperatorsItemValueType,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -12813,7 +12813,7 @@ lean_deserialize! {
         name: "name" => opt,
         value_type: "value_type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -12950,7 +12950,7 @@ pub struct GetByokKeyResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ByokKey>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -12958,7 +12958,7 @@ lean_deserialize! {
     GetByokKeyResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Total credits purchased and used
@@ -12967,14 +12967,14 @@ pub struct GetCreditsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<GetCreditsResponseData>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     GetCreditsResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`GetCreditsResponseData`
@@ -12987,7 +12987,7 @@ pub struct GetCreditsResponseData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_usage: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -12995,7 +12995,7 @@ lean_deserialize! {
         total_credits: "total_credits" => opt,
         total_usage: "total_usage" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`GetCurrentKeyResponse`
@@ -13005,14 +13005,14 @@ pub struct GetCurrentKeyResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<GetCurrentKeyResponseData>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     GetCurrentKeyResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Current API key information
@@ -13076,7 +13076,7 @@ pub struct GetCurrentKeyResponseData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_weekly: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -13101,7 +13101,7 @@ lean_deserialize! {
         usage_monthly: "usage_monthly" => opt,
         usage_weekly: "usage_weekly" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Legacy rate limit information about a key. Will always return -1.
@@ -13117,7 +13117,7 @@ pub struct GetCurrentKeyResponseDataRateLimit {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requests: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -13126,7 +13126,7 @@ lean_deserialize! {
         note: "note" => opt,
         requests: "requests" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`GetGuardrailResponse`
@@ -13137,7 +13137,7 @@ pub struct GetGuardrailResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<Guardrail>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -13145,7 +13145,7 @@ lean_deserialize! {
     GetGuardrailResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`GetKeyResponse`
@@ -13155,14 +13155,14 @@ pub struct GetKeyResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<GetKeyResponseData>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     GetKeyResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///The API key information
@@ -13232,7 +13232,7 @@ pub struct GetKeyResponseData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -13259,7 +13259,7 @@ lean_deserialize! {
         usage_weekly: "usage_weekly" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -13329,7 +13329,7 @@ pub struct GetObservabilityDestinationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<crate::types::ObservabilityDestination>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -13337,7 +13337,7 @@ lean_deserialize! {
     GetObservabilityDestinationResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A preset with its currently designated version.
@@ -13346,14 +13346,14 @@ pub struct GetPresetResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<PresetWithDesignatedVersion>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     GetPresetResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A single version of a preset.
@@ -13362,14 +13362,14 @@ pub struct GetPresetVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<PresetDesignatedVersion>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     GetPresetVersionResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -13441,7 +13441,7 @@ pub struct GetScimGroupMappingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ScimGroupMapping>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -13449,7 +13449,7 @@ lean_deserialize! {
     GetScimGroupMappingResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -13497,7 +13497,7 @@ pub struct GetWorkspaceBudgetResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub include_byok_in_budgets: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -13506,7 +13506,7 @@ lean_deserialize! {
         data: "data" => opt,
         include_byok_in_budgets: "include_byok_in_budgets" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`GetWorkspaceResponse`
@@ -13517,7 +13517,7 @@ pub struct GetWorkspaceResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<Workspace>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -13525,7 +13525,7 @@ lean_deserialize! {
     GetWorkspaceResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`Guardrail`
@@ -13606,7 +13606,7 @@ pub struct Guardrail {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -13637,7 +13637,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -13724,7 +13724,7 @@ pub struct ImageEndpoint {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub supports_streaming: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -13737,7 +13737,7 @@ lean_deserialize! {
         supported_parameters: "supported_parameters" => opt,
         supports_streaming: "supports_streaming" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Image generation call completed
@@ -13752,7 +13752,7 @@ pub struct ImageGenCallCompletedEvent {
     #[serde(rename = "type", default = "defaults::image_gen_call_completed_event_type")]
     pub type_: ImageGenCallCompletedEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -13762,7 +13762,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::image_gen_call_completed_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -13789,7 +13789,7 @@ pub struct ImageGenCallGeneratingEvent {
     #[serde(rename = "type", default = "defaults::image_gen_call_generating_event_type")]
     pub type_: ImageGenCallGeneratingEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -13799,7 +13799,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::image_gen_call_generating_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -13829,7 +13829,7 @@ pub struct ImageGenCallInProgressEvent {
     )]
     pub type_: ImageGenCallInProgressEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -13839,7 +13839,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::image_gen_call_in_progress_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -13873,7 +13873,7 @@ pub struct ImageGenCallPartialImageEvent {
     )]
     pub type_: ImageGenCallPartialImageEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -13885,7 +13885,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::image_gen_call_partial_image_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -13918,7 +13918,7 @@ pub struct ImageGenCompletedEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<ImageGenerationUsage>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -13929,7 +13929,7 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::image_gen_completed_event_type),
         usage: "usage" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -13957,7 +13957,7 @@ pub struct ImageGenPartialImageEvent {
     #[serde(rename = "type", default = "defaults::image_gen_partial_image_event_type")]
     pub type_: ImageGenPartialImageEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -13966,7 +13966,7 @@ lean_deserialize! {
         partial_image_index: "partial_image_index" => opt,
         type_: "type" => default_with(defaults::image_gen_partial_image_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -13991,7 +13991,7 @@ pub struct ImageGenStreamErrorEvent {
     #[serde(rename = "type", default = "defaults::image_gen_stream_error_event_type")]
     pub type_: ImageGenStreamErrorEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -13999,7 +13999,7 @@ lean_deserialize! {
         error: "error" => opt,
         type_: "type" => default_with(defaults::image_gen_stream_error_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Provider error details
@@ -14018,7 +14018,7 @@ pub struct ImageGenStreamErrorEventError {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14028,7 +14028,7 @@ lean_deserialize! {
         param: "param" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -14056,7 +14056,7 @@ pub struct ImageGenTextChunkEvent {
     #[serde(rename = "type", default = "defaults::image_gen_text_chunk_event_type")]
     pub type_: ImageGenTextChunkEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14065,7 +14065,7 @@ lean_deserialize! {
         text: "text" => opt,
         type_: "type" => default_with(defaults::image_gen_text_chunk_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -14120,7 +14120,7 @@ pub struct ImageGenerationProviderPreferences {
         crate::types::ImageGenerationProviderPreferencesSort,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14132,7 +14132,7 @@ lean_deserialize! {
         order: "order" => opt,
         sort: "sort" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ImageGenerationProviderPreferencesIgnoreItem`
@@ -14239,7 +14239,7 @@ pub struct ImageGenerationRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stream: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14259,7 +14259,7 @@ lean_deserialize! {
         size: "size" => opt,
         stream: "stream" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -14341,7 +14341,7 @@ pub struct ImageGenerationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<ImageGenerationUsage>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14350,7 +14350,7 @@ lean_deserialize! {
         data: "data" => opt,
         usage: "usage" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ImageGenerationResponseDataItem`
@@ -14363,7 +14363,7 @@ pub struct ImageGenerationResponseDataItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub media_type: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14371,7 +14371,7 @@ lean_deserialize! {
         b64_json: "b64_json" => opt,
         media_type: "media_type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Image generation tool configuration
@@ -14400,7 +14400,7 @@ pub struct ImageGenerationServerTool {
     #[serde(rename = "type", default = "defaults::image_generation_server_tool_type")]
     pub type_: ImageGenerationServerToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14417,7 +14417,7 @@ lean_deserialize! {
         size: "size" => opt,
         type_: "type" => default_with(defaults::image_generation_server_tool_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -14485,7 +14485,7 @@ pub struct ImageGenerationServerToolInputImageMask {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14493,7 +14493,7 @@ lean_deserialize! {
         file_id: "file_id" => opt,
         image_url: "image_url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -14512,7 +14512,7 @@ pub struct ImageGenerationServerToolOpenRouter {
     #[serde(rename = "type")]
     pub type_: ImageGenerationServerToolOpenRouterType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14520,7 +14520,7 @@ lean_deserialize! {
         parameters: "parameters" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -14616,7 +14616,7 @@ pub struct ImageGenerationUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14635,7 +14635,7 @@ lean_deserialize! {
         speed: "speed" => opt,
         total_tokens: "total_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ImageGenerationUsageCompletionTokensDetails`
@@ -14651,7 +14651,7 @@ pub struct ImageGenerationUsageCompletionTokensDetails {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reasoning_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14660,7 +14660,7 @@ lean_deserialize! {
         image_tokens: "image_tokens" => opt,
         reasoning_tokens: "reasoning_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Breakdown of tokens used in the prompt.
@@ -14682,7 +14682,7 @@ pub struct ImageGenerationUsagePromptTokensDetails {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub video_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14693,7 +14693,7 @@ lean_deserialize! {
         file_tokens: "file_tokens" => opt,
         video_tokens: "video_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Usage for server-side tool execution (e.g., web search)
@@ -14709,7 +14709,7 @@ pub struct ImageGenerationUsageServerToolUse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_search_requests: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14718,7 +14718,7 @@ lean_deserialize! {
         tool_calls_requested: "tool_calls_requested" => opt,
         web_search_requests: "web_search_requests" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -14742,7 +14742,7 @@ pub struct ImageModelArchitecture {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output_modalities: ::std::option::Option<::std::vec::Vec<ImageOutputModality>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14750,7 +14750,7 @@ lean_deserialize! {
         input_modalities: "input_modalities" => opt,
         output_modalities: "output_modalities" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///The full per-endpoint records for an image model.
@@ -14762,7 +14762,7 @@ pub struct ImageModelEndpointsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14770,7 +14770,7 @@ lean_deserialize! {
         endpoints: "endpoints" => opt,
         id: "id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A single image model in the discovery listing.
@@ -14798,7 +14798,7 @@ pub struct ImageModelListItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub supports_streaming: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14812,7 +14812,7 @@ lean_deserialize! {
         supported_parameters: "supported_parameters" => opt,
         supports_streaming: "supports_streaming" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///List of image generation models.
@@ -14821,14 +14821,14 @@ pub struct ImageModelsListResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<ImageModelListItem>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ImageModelsListResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -14857,7 +14857,7 @@ pub struct ImagePricingEntry {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub variant: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14867,7 +14867,7 @@ lean_deserialize! {
         unit: "unit" => opt,
         variant: "variant" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -14896,14 +14896,14 @@ pub struct ImageStreamingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<crate::types::ImageStreamingResponseData>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ImageStreamingResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`IncompleteDetails`
@@ -14934,14 +14934,14 @@ pub struct IncompleteDetailsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<IncompleteDetailsInnerReason>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     IncompleteDetailsInner {
         reason: "reason" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -14960,7 +14960,7 @@ pub struct InputAudio {
     #[serde(rename = "type", default = "defaults::input_audio_type")]
     pub type_: InputAudioType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14968,7 +14968,7 @@ lean_deserialize! {
         input_audio: "input_audio" => opt,
         type_: "type" => default_with(defaults::input_audio_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`InputAudioInputAudio`
@@ -14979,7 +14979,7 @@ pub struct InputAudioInputAudio {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<InputAudioInputAudioFormat>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -14987,7 +14987,7 @@ lean_deserialize! {
         data: "data" => opt,
         format: "format" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -15024,7 +15024,7 @@ pub struct InputFile {
     #[serde(rename = "type", default = "defaults::input_file_type")]
     pub type_: InputFileType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -15035,7 +15035,7 @@ lean_deserialize! {
         filename: "filename" => opt,
         type_: "type" => default_with(defaults::input_file_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -15060,7 +15060,7 @@ pub struct InputImage {
     #[serde(rename = "type", default = "defaults::input_image_type")]
     pub type_: InputImageType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -15069,7 +15069,7 @@ lean_deserialize! {
         image_url: "image_url" => opt,
         type_: "type" => default_with(defaults::input_image_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -15107,7 +15107,7 @@ pub struct InputMessageItem {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<InputMessageItemType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -15117,7 +15117,7 @@ lean_deserialize! {
         role: "role" => req,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Image input content item
@@ -15129,7 +15129,7 @@ pub struct InputMessageItemContentItemInputImage {
     #[serde(rename = "type")]
     pub type_: InputMessageItemContentItemInputImageType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -15138,7 +15138,7 @@ lean_deserialize! {
         image_url: "image_url" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -15195,7 +15195,7 @@ pub struct InputText {
     #[serde(rename = "type", default = "defaults::input_text_type")]
     pub type_: InputTextType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -15204,7 +15204,7 @@ lean_deserialize! {
         text: "text" => opt,
         type_: "type" => default_with(defaults::input_text_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -15227,7 +15227,7 @@ pub struct InputVideo {
     ///A base64 data URL or remote URL that resolves to a video file
     pub video_url: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -15235,7 +15235,7 @@ lean_deserialize! {
         type_: "type" => req,
         video_url: "video_url" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -15639,7 +15639,7 @@ pub struct InputsMember1ItemMessage {
     #[serde(rename = "type")]
     pub type_: InputsMember1ItemMessageType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -15651,7 +15651,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`InputsMember1ItemMessageContent`
@@ -15727,7 +15727,7 @@ pub struct InputsMember1ItemReasoning {
     #[serde(rename = "type")]
     pub type_: InputsMember1ItemReasoningType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -15741,7 +15741,7 @@ lean_deserialize! {
         summary: "summary" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -15795,7 +15795,7 @@ pub struct ItemReferenceItem {
     #[serde(rename = "type")]
     pub type_: ItemReferenceItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -15803,7 +15803,7 @@ lean_deserialize! {
         id: "id" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -15839,7 +15839,7 @@ pub struct KeyAssignment {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key_name: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -15853,7 +15853,7 @@ lean_deserialize! {
         key_label: "key_label" => opt,
         key_name: "key_name" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Video input content part (legacy format - deprecated)
@@ -15864,7 +15864,7 @@ pub struct LegacyChatContentVideo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub video_url: ::std::option::Option<LegacyChatContentVideoInput>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -15872,7 +15872,7 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::legacy_chat_content_video_type),
         video_url: "video_url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Video input object
@@ -15882,14 +15882,14 @@ pub struct LegacyChatContentVideoInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     LegacyChatContentVideoInput {
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -15926,7 +15926,7 @@ pub struct LegacyWebSearchServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<WebSearchUserLocation>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -15940,7 +15940,7 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::legacy_web_search_server_tool_type),
         user_location: "user_location" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -16076,7 +16076,7 @@ pub struct ListByokKeysResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -16085,7 +16085,7 @@ lean_deserialize! {
         data: "data" => opt,
         total_count: "total_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///List of available endpoints for a model
@@ -16110,7 +16110,7 @@ pub struct ListEndpointsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -16122,7 +16122,7 @@ lean_deserialize! {
         id: "id" => opt,
         name: "name" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ListEndpointsResponse2`
@@ -16131,14 +16131,14 @@ pub struct ListEndpointsResponse2 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ListEndpointsResponse>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ListEndpointsResponse2 {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Model architecture information
@@ -16158,7 +16158,7 @@ pub struct ListEndpointsResponseArchitecture {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tokenizer: ::std::option::Option<ModelGroup>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -16169,7 +16169,7 @@ lean_deserialize! {
         output_modalities: "output_modalities" => opt,
         tokenizer: "tokenizer" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ListEndpointsZdrResponse`
@@ -16178,14 +16178,14 @@ pub struct ListEndpointsZdrResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<PublicEndpoint>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ListEndpointsZdrResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -16207,7 +16207,7 @@ pub struct ListGuardrailsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -16216,7 +16216,7 @@ lean_deserialize! {
         data: "data" => opt,
         total_count: "total_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ListKeyAssignmentsResponse`
@@ -16230,7 +16230,7 @@ pub struct ListKeyAssignmentsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -16239,7 +16239,7 @@ lean_deserialize! {
         data: "data" => opt,
         total_count: "total_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ListMemberAssignmentsResponse`
@@ -16253,7 +16253,7 @@ pub struct ListMemberAssignmentsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -16262,7 +16262,7 @@ lean_deserialize! {
         data: "data" => opt,
         total_count: "total_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ListObservabilityDestinationsResponse`
@@ -16278,7 +16278,7 @@ pub struct ListObservabilityDestinationsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -16287,7 +16287,7 @@ lean_deserialize! {
         data: "data" => opt,
         total_count: "total_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ListOrganizationMembersResponse`
@@ -16303,7 +16303,7 @@ pub struct ListOrganizationMembersResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -16312,7 +16312,7 @@ lean_deserialize! {
         data: "data" => opt,
         total_count: "total_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ListOrganizationMembersResponseDataItem`
@@ -16335,7 +16335,7 @@ pub struct ListOrganizationMembersResponseDataItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<ListOrganizationMembersResponseDataItemRole>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -16347,7 +16347,7 @@ lean_deserialize! {
         last_name: "last_name" => opt,
         role: "role" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -16367,7 +16367,7 @@ pub struct ListPresetVersionsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -16375,7 +16375,7 @@ lean_deserialize! {
         data: "data" => opt,
         total_count: "total_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A paginated list of presets.
@@ -16386,7 +16386,7 @@ pub struct ListPresetsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -16394,7 +16394,7 @@ lean_deserialize! {
         data: "data" => opt,
         total_count: "total_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ListProvidersResponse`
@@ -16403,14 +16403,14 @@ pub struct ListProvidersResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<ListProvidersResponseDataItem>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ListProvidersResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ListProvidersResponseDataItem`
@@ -16440,7 +16440,7 @@ pub struct ListProvidersResponseDataItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub terms_of_service_url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -16453,7 +16453,7 @@ lean_deserialize! {
         status_page_url: "status_page_url" => opt,
         terms_of_service_url: "terms_of_service_url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -16973,14 +16973,14 @@ pub struct ListResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<ListResponseDataItem>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ListResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ListResponseDataItem`
@@ -17050,7 +17050,7 @@ pub struct ListResponseDataItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17077,7 +17077,7 @@ lean_deserialize! {
         usage_weekly: "usage_weekly" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ListScimGroupMappingsResponse`
@@ -17089,7 +17089,7 @@ pub struct ListScimGroupMappingsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -17098,7 +17098,7 @@ lean_deserialize! {
         data: "data" => opt,
         total_count: "total_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ListScimGroupsResponse`
@@ -17110,7 +17110,7 @@ pub struct ListScimGroupsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -17119,7 +17119,7 @@ lean_deserialize! {
         data: "data" => opt,
         total_count: "total_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ListWorkspaceBudgetsResponse`
@@ -17133,7 +17133,7 @@ pub struct ListWorkspaceBudgetsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub include_byok_in_budgets: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -17142,7 +17142,7 @@ lean_deserialize! {
         data: "data" => opt,
         include_byok_in_budgets: "include_byok_in_budgets" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ListWorkspaceMembersResponse`
@@ -17156,7 +17156,7 @@ pub struct ListWorkspaceMembersResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -17165,7 +17165,7 @@ lean_deserialize! {
         data: "data" => opt,
         total_count: "total_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ListWorkspacesResponse`
@@ -17179,7 +17179,7 @@ pub struct ListWorkspacesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -17188,7 +17188,7 @@ lean_deserialize! {
         data: "data" => opt,
         total_count: "total_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A local shell command execution call
@@ -17201,7 +17201,7 @@ pub struct LocalShellCallItem {
     #[serde(rename = "type")]
     pub type_: LocalShellCallItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17212,7 +17212,7 @@ lean_deserialize! {
         status: "status" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`LocalShellCallItemAction`
@@ -17229,7 +17229,7 @@ pub struct LocalShellCallItemAction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub working_directory: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17241,7 +17241,7 @@ lean_deserialize! {
         user: "user" => opt,
         working_directory: "working_directory" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -17268,7 +17268,7 @@ pub struct LocalShellCallOutputItem {
     #[serde(rename = "type")]
     pub type_: LocalShellCallOutputItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17278,7 +17278,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -17298,7 +17298,7 @@ pub struct McpApprovalRequestItem {
     #[serde(rename = "type")]
     pub type_: McpApprovalRequestItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17309,7 +17309,7 @@ lean_deserialize! {
         server_label: "server_label" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -17331,7 +17331,7 @@ pub struct McpApprovalResponseItem {
     #[serde(rename = "type")]
     pub type_: McpApprovalResponseItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17342,7 +17342,7 @@ lean_deserialize! {
         reason: "reason" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -17366,7 +17366,7 @@ pub struct McpCallItem {
     #[serde(rename = "type")]
     pub type_: McpCallItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17379,7 +17379,7 @@ lean_deserialize! {
         server_label: "server_label" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -17400,7 +17400,7 @@ pub struct McpListToolsItem {
     #[serde(rename = "type")]
     pub type_: McpListToolsItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17411,7 +17411,7 @@ lean_deserialize! {
         tools: "tools" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`McpListToolsItemToolsItem`
@@ -17424,7 +17424,7 @@ pub struct McpListToolsItemToolsItem {
     pub input_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub name: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17434,7 +17434,7 @@ lean_deserialize! {
         input_schema: "input_schema" => req,
         name: "name" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -17468,7 +17468,7 @@ pub struct McpServerTool {
     #[serde(rename = "type", default = "defaults::mcp_server_tool_type")]
     pub type_: McpServerToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17483,7 +17483,7 @@ lean_deserialize! {
         server_url: "server_url" => opt,
         type_: "type" => default_with(defaults::mcp_server_tool_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`McpServerToolAllowedTools`
@@ -17523,7 +17523,7 @@ pub struct McpServerToolAllowedToolsMember1 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17531,7 +17531,7 @@ lean_deserialize! {
         read_only: "read_only" => opt,
         tool_names: "tool_names" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -17593,7 +17593,7 @@ pub struct McpServerToolRequireApprovalMember0 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub never: ::std::option::Option<McpServerToolRequireApprovalMember0Never>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17601,7 +17601,7 @@ lean_deserialize! {
         always: "always" => opt,
         never: "never" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`McpServerToolRequireApprovalMember0Always`
@@ -17610,14 +17610,14 @@ pub struct McpServerToolRequireApprovalMember0Always {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     McpServerToolRequireApprovalMember0Always {
         tool_names: "tool_names" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`McpServerToolRequireApprovalMember0Never`
@@ -17626,14 +17626,14 @@ pub struct McpServerToolRequireApprovalMember0Never {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     McpServerToolRequireApprovalMember0Never {
         tool_names: "tool_names" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -17685,7 +17685,7 @@ pub struct MemberAssignment {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -17698,7 +17698,7 @@ lean_deserialize! {
         organization_id: "organization_id" => opt,
         user_id: "user_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Advisor tool result from a prior assistant turn, replayed back to the model on the next turn. Mirrors the block Anthropic returns in assistant content when the `advisor_20260301` tool runs.
@@ -17709,7 +17709,7 @@ pub struct MessagesAdvisorToolResultBlock {
     #[serde(rename = "type")]
     pub type_: MessagesAdvisorToolResultBlockType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17718,7 +17718,7 @@ lean_deserialize! {
         tool_use_id: "tool_use_id" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -17736,7 +17736,7 @@ pub struct MessagesBashToolResultBlock {
     #[serde(rename = "type")]
     pub type_: MessagesBashToolResultBlockType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17745,7 +17745,7 @@ lean_deserialize! {
         tool_use_id: "tool_use_id" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -17768,7 +17768,7 @@ pub struct MessagesContentBlockDeltaEvent {
     )]
     pub type_: MessagesContentBlockDeltaEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17777,7 +17777,7 @@ lean_deserialize! {
         index: "index" => opt,
         type_: "type" => default_with(defaults::messages_content_block_delta_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesContentBlockDeltaEventDeltaCitationsDelta`
@@ -17792,7 +17792,7 @@ pub struct MessagesContentBlockDeltaEventDeltaCitationsDelta {
         MessagesContentBlockDeltaEventDeltaCitationsDeltaType,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17800,7 +17800,7 @@ lean_deserialize! {
         citation: "citation" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -17822,7 +17822,7 @@ pub struct MessagesContentBlockDeltaEventDeltaCompactionDelta {
         MessagesContentBlockDeltaEventDeltaCompactionDeltaType,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17831,7 +17831,7 @@ lean_deserialize! {
         encrypted_content: "encrypted_content" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -17851,7 +17851,7 @@ pub struct MessagesContentBlockDeltaEventDeltaInputJsonDelta {
         MessagesContentBlockDeltaEventDeltaInputJsonDeltaType,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17859,7 +17859,7 @@ lean_deserialize! {
         partial_json: "partial_json" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -17879,7 +17879,7 @@ pub struct MessagesContentBlockDeltaEventDeltaSignatureDelta {
         MessagesContentBlockDeltaEventDeltaSignatureDeltaType,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17887,7 +17887,7 @@ lean_deserialize! {
         signature: "signature" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -17905,7 +17905,7 @@ pub struct MessagesContentBlockDeltaEventDeltaTextDelta {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<MessagesContentBlockDeltaEventDeltaTextDeltaType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17913,7 +17913,7 @@ lean_deserialize! {
         text: "text" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -17933,7 +17933,7 @@ pub struct MessagesContentBlockDeltaEventDeltaThinkingDelta {
         MessagesContentBlockDeltaEventDeltaThinkingDeltaType,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17941,7 +17941,7 @@ lean_deserialize! {
         thinking: "thinking" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -17976,7 +17976,7 @@ pub struct MessagesContentBlockStartEvent {
     )]
     pub type_: MessagesContentBlockStartEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -17985,7 +17985,7 @@ lean_deserialize! {
         index: "index" => opt,
         type_: "type" => default_with(defaults::messages_content_block_start_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesContentBlockStartEventContentBlock`
@@ -18156,7 +18156,7 @@ pub struct MessagesContentBlockStartEventContentBlockCompaction {
         MessagesContentBlockStartEventContentBlockCompactionType,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18165,7 +18165,7 @@ lean_deserialize! {
         encrypted_content: "encrypted_content" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -18198,7 +18198,7 @@ pub struct MessagesContentBlockStopEvent {
     )]
     pub type_: MessagesContentBlockStopEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18206,7 +18206,7 @@ lean_deserialize! {
         index: "index" => opt,
         type_: "type" => default_with(defaults::messages_content_block_stop_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -18231,7 +18231,7 @@ pub struct MessagesDeltaEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<MessagesDeltaEventUsage>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18240,7 +18240,7 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::messages_delta_event_type),
         usage: "usage" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesDeltaEventDelta`
@@ -18255,7 +18255,7 @@ pub struct MessagesDeltaEventDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stop_sequence: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18265,7 +18265,7 @@ lean_deserialize! {
         stop_reason: "stop_reason" => opt,
         stop_sequence: "stop_sequence" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -18302,7 +18302,7 @@ pub struct MessagesDeltaEventUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub server_tool_use: ::std::option::Option<MessagesDeltaEventUsageServerToolUse>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18316,7 +18316,7 @@ lean_deserialize! {
         output_tokens_details: "output_tokens_details" => opt,
         server_tool_use: "server_tool_use" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesDeltaEventUsageServerToolUse`
@@ -18327,7 +18327,7 @@ pub struct MessagesDeltaEventUsageServerToolUse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_search_requests: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18335,7 +18335,7 @@ lean_deserialize! {
         web_fetch_requests: "web_fetch_requests" => opt,
         web_search_requests: "web_search_requests" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Error event in the stream
@@ -18348,7 +18348,7 @@ pub struct MessagesErrorEvent {
     #[serde(rename = "type", default = "defaults::messages_error_event_type")]
     pub type_: MessagesErrorEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18357,7 +18357,7 @@ lean_deserialize! {
         openrouter_metadata: "openrouter_metadata" => opt,
         type_: "type" => default_with(defaults::messages_error_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesErrorEventError`
@@ -18370,7 +18370,7 @@ pub struct MessagesErrorEventError {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18379,7 +18379,7 @@ lean_deserialize! {
         message: "message" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -18399,14 +18399,14 @@ impl ::std::default::Default for MessagesErrorEventType {
 pub struct MessagesFallbackParam {
     pub model: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     MessagesFallbackParam {
         model: "model" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Anthropic message with OpenRouter extensions
@@ -18415,7 +18415,7 @@ pub struct MessagesMessageParam {
     pub content: MessagesMessageParamContent,
     pub role: MessagesMessageParamRole,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18423,7 +18423,7 @@ lean_deserialize! {
         content: "content" => req,
         role: "role" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesMessageParamContent`
@@ -18454,7 +18454,7 @@ pub struct MessagesMessageParamContentMember1ItemCompaction {
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemCompactionType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18464,7 +18464,7 @@ lean_deserialize! {
         encrypted_content: "encrypted_content" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -18481,7 +18481,7 @@ pub struct MessagesMessageParamContentMember1ItemMember4ContentMember1ItemToolRe
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemMember4ContentMember1ItemToolReferenceType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18489,7 +18489,7 @@ lean_deserialize! {
         tool_name: "tool_name" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -18506,7 +18506,7 @@ pub struct MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResu
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemMember8ContentWebSearchToolResultErrorType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18514,7 +18514,7 @@ lean_deserialize! {
         error_code: "error_code" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -18542,7 +18542,7 @@ pub struct MessagesMessageParamContentMember1ItemRedactedThinking {
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemRedactedThinkingType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18550,7 +18550,7 @@ lean_deserialize! {
         data: "data" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -18572,7 +18572,7 @@ pub struct MessagesMessageParamContentMember1ItemServerToolUse {
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemServerToolUseType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18583,7 +18583,7 @@ lean_deserialize! {
         name: "name" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -18601,7 +18601,7 @@ pub struct MessagesMessageParamContentMember1ItemThinking {
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemThinkingType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18610,7 +18610,7 @@ lean_deserialize! {
         thinking: "thinking" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -18635,7 +18635,7 @@ pub struct MessagesMessageParamContentMember1ItemToolResult {
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemToolResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18646,7 +18646,7 @@ lean_deserialize! {
         tool_use_id: "tool_use_id" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesMessageParamContentMember1ItemToolResultContent`
@@ -18693,7 +18693,7 @@ pub struct MessagesMessageParamContentMember1ItemToolUse {
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemToolUseType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18704,7 +18704,7 @@ lean_deserialize! {
         name: "name" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -18724,7 +18724,7 @@ pub struct MessagesMessageParamContentMember1ItemWebSearchToolResult {
     #[serde(rename = "type")]
     pub type_: MessagesMessageParamContentMember1ItemWebSearchToolResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18734,7 +18734,7 @@ lean_deserialize! {
         tool_use_id: "tool_use_id" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesMessageParamContentMember1ItemWebSearchToolResultContent`
@@ -18803,7 +18803,7 @@ pub struct MessagesOutputConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub task_budget: ::std::option::Option<MessagesOutputConfigTaskBudget>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18812,7 +18812,7 @@ lean_deserialize! {
         format: "format" => opt,
         task_budget: "task_budget" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -18833,7 +18833,7 @@ pub struct MessagesOutputConfigFormat {
     #[serde(rename = "type")]
     pub type_: MessagesOutputConfigFormatType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18841,7 +18841,7 @@ lean_deserialize! {
         schema: "schema" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -18860,7 +18860,7 @@ pub struct MessagesOutputConfigTaskBudget {
     #[serde(rename = "type")]
     pub type_: MessagesOutputConfigTaskBudgetType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -18869,7 +18869,7 @@ lean_deserialize! {
         total: "total" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -18885,14 +18885,14 @@ pub struct MessagesPingEvent {
     #[serde(rename = "type", default = "defaults::messages_ping_event_type")]
     pub type_: MessagesPingEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     MessagesPingEvent {
         type_: "type" => default_with(defaults::messages_ping_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -18969,7 +18969,7 @@ pub struct MessagesRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19002,7 +19002,7 @@ lean_deserialize! {
         trace: "trace" => opt,
         user: "user" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesRequestContextManagement`
@@ -19011,14 +19011,14 @@ pub struct MessagesRequestContextManagement {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub edits: ::std::vec::Vec<crate::types::MessagesRequestContextManagementEditsItem>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     MessagesRequestContextManagement {
         edits: "edits" => default,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesRequestContextManagementEditsItemClearThinking20251015`
@@ -19031,7 +19031,7 @@ pub struct MessagesRequestContextManagementEditsItemClearThinking20251015 {
     #[serde(rename = "type")]
     pub type_: MessagesRequestContextManagementEditsItemClearThinking20251015Type,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19039,7 +19039,7 @@ lean_deserialize! {
         keep: "keep" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19069,7 +19069,7 @@ pub struct MessagesRequestContextManagementEditsItemClearToolUses20250919 {
     #[serde(rename = "type")]
     pub type_: MessagesRequestContextManagementEditsItemClearToolUses20250919Type,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19081,7 +19081,7 @@ lean_deserialize! {
         trigger: "trigger" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesRequestContextManagementEditsItemClearToolUses20250919ClearToolInputs`
@@ -19125,7 +19125,7 @@ pub struct MessagesRequestContextManagementEditsItemCompact20260112 {
     #[serde(rename = "type")]
     pub type_: MessagesRequestContextManagementEditsItemCompact20260112Type,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19135,7 +19135,7 @@ lean_deserialize! {
         trigger: "trigger" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesRequestContextManagementEditsItemCompact20260112Trigger`
@@ -19145,7 +19145,7 @@ pub struct MessagesRequestContextManagementEditsItemCompact20260112Trigger {
     pub type_: MessagesRequestContextManagementEditsItemCompact20260112TriggerType,
     pub value: i64,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19153,7 +19153,7 @@ lean_deserialize! {
         type_: "type" => req,
         value: "value" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19176,14 +19176,14 @@ pub struct MessagesRequestContextManagementEditsItemMember1KeepAll2 {
     #[serde(rename = "type")]
     pub type_: MessagesRequestContextManagementEditsItemMember1KeepAll2Type,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     MessagesRequestContextManagementEditsItemMember1KeepAll2 {
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19199,14 +19199,14 @@ pub struct MessagesRequestMetadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     MessagesRequestMetadata {
         user_id: "user_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesRequestSystem`
@@ -19230,7 +19230,7 @@ pub struct MessagesRequestThinkingAdaptive {
     #[serde(rename = "type")]
     pub type_: MessagesRequestThinkingAdaptiveType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19238,7 +19238,7 @@ lean_deserialize! {
         display: "display" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19254,14 +19254,14 @@ pub struct MessagesRequestThinkingDisabled {
     #[serde(rename = "type")]
     pub type_: MessagesRequestThinkingDisabledType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     MessagesRequestThinkingDisabled {
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19280,7 +19280,7 @@ pub struct MessagesRequestThinkingEnabled {
     #[serde(rename = "type")]
     pub type_: MessagesRequestThinkingEnabledType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19289,7 +19289,7 @@ lean_deserialize! {
         display: "display" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19307,7 +19307,7 @@ pub struct MessagesRequestToolChoiceAny {
     #[serde(rename = "type")]
     pub type_: MessagesRequestToolChoiceAnyType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19315,7 +19315,7 @@ lean_deserialize! {
         disable_parallel_tool_use: "disable_parallel_tool_use" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19333,7 +19333,7 @@ pub struct MessagesRequestToolChoiceAuto {
     #[serde(rename = "type")]
     pub type_: MessagesRequestToolChoiceAutoType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19341,7 +19341,7 @@ lean_deserialize! {
         disable_parallel_tool_use: "disable_parallel_tool_use" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19357,14 +19357,14 @@ pub struct MessagesRequestToolChoiceNone {
     #[serde(rename = "type")]
     pub type_: MessagesRequestToolChoiceNoneType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     MessagesRequestToolChoiceNone {
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19383,7 +19383,7 @@ pub struct MessagesRequestToolChoiceTool {
     #[serde(rename = "type")]
     pub type_: MessagesRequestToolChoiceToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19392,7 +19392,7 @@ lean_deserialize! {
         name: "name" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19420,7 +19420,7 @@ pub struct MessagesRequestToolsItemAdvisor20260301 {
     #[serde(rename = "type")]
     pub type_: MessagesRequestToolsItemAdvisor20260301Type,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19434,7 +19434,7 @@ lean_deserialize! {
         name: "name" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19460,7 +19460,7 @@ pub struct MessagesRequestToolsItemBash20250124 {
     #[serde(rename = "type")]
     pub type_: MessagesRequestToolsItemBash20250124Type,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19469,7 +19469,7 @@ lean_deserialize! {
         name: "name" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19500,7 +19500,7 @@ pub struct MessagesRequestToolsItemCustom {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<MessagesRequestToolsItemCustomType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19512,7 +19512,7 @@ lean_deserialize! {
         name: "name" => req,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesRequestToolsItemCustomInputSchema`
@@ -19525,7 +19525,7 @@ pub struct MessagesRequestToolsItemCustomInputSchema {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19534,7 +19534,7 @@ lean_deserialize! {
         required: "required" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19550,14 +19550,14 @@ pub struct MessagesRequestToolsItemOther {
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     MessagesRequestToolsItemOther {
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesRequestToolsItemTextEditor20250124`
@@ -19569,7 +19569,7 @@ pub struct MessagesRequestToolsItemTextEditor20250124 {
     #[serde(rename = "type")]
     pub type_: MessagesRequestToolsItemTextEditor20250124Type,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19578,7 +19578,7 @@ lean_deserialize! {
         name: "name" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19612,7 +19612,7 @@ pub struct MessagesRequestToolsItemWebSearch20250305 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<AnthropicWebSearchToolUserLocation>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19625,7 +19625,7 @@ lean_deserialize! {
         type_: "type" => req,
         user_location: "user_location" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19661,7 +19661,7 @@ pub struct MessagesRequestToolsItemWebSearch20260209 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<AnthropicWebSearchToolUserLocation>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19675,7 +19675,7 @@ lean_deserialize! {
         type_: "type" => req,
         user_location: "user_location" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19724,7 +19724,7 @@ pub struct MessagesResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<MessagesResultUsage>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19743,7 +19743,7 @@ lean_deserialize! {
         type_: "type" => opt,
         usage: "usage" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesResultContextManagement`
@@ -19754,14 +19754,14 @@ pub struct MessagesResultContextManagement {
         ::std::vec::Vec<MessagesResultContextManagementAppliedEditsItem>,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     MessagesResultContextManagement {
         applied_edits: "applied_edits" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesResultContextManagementAppliedEditsItem`
@@ -19770,14 +19770,14 @@ pub struct MessagesResultContextManagementAppliedEditsItem {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     MessagesResultContextManagementAppliedEditsItem {
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19828,7 +19828,7 @@ pub struct MessagesResultUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub speed: ::std::option::Option<AnthropicSpeed>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19848,7 +19848,7 @@ lean_deserialize! {
         service_tier: "service_tier" => opt,
         speed: "speed" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
@@ -19859,7 +19859,7 @@ pub struct MessagesSearchModelsServerTool {
     #[serde(rename = "type")]
     pub type_: MessagesSearchModelsServerToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19867,7 +19867,7 @@ lean_deserialize! {
         parameters: "parameters" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19885,7 +19885,7 @@ pub struct MessagesShellToolResultBlock {
     #[serde(rename = "type")]
     pub type_: MessagesShellToolResultBlockType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19894,7 +19894,7 @@ lean_deserialize! {
         tool_use_id: "tool_use_id" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -19912,7 +19912,7 @@ pub struct MessagesStartEvent {
     #[serde(rename = "type", default = "defaults::messages_start_event_type")]
     pub type_: MessagesStartEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19920,7 +19920,7 @@ lean_deserialize! {
         message: "message" => opt,
         type_: "type" => default_with(defaults::messages_start_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesStartEventMessage`
@@ -19951,7 +19951,7 @@ pub struct MessagesStartEventMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<MessagesStartEventMessageUsage>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -19968,7 +19968,7 @@ lean_deserialize! {
         type_: "type" => opt,
         usage: "usage" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -20151,7 +20151,7 @@ pub struct MessagesStartEventMessageUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub speed: ::std::option::Option<AnthropicSpeed>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20168,7 +20168,7 @@ lean_deserialize! {
         service_tier: "service_tier" => opt,
         speed: "speed" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -20191,7 +20191,7 @@ pub struct MessagesStopEvent {
     #[serde(rename = "type", default = "defaults::messages_stop_event_type")]
     pub type_: MessagesStopEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20199,7 +20199,7 @@ lean_deserialize! {
         openrouter_metadata: "openrouter_metadata" => opt,
         type_: "type" => default_with(defaults::messages_stop_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -20222,7 +20222,7 @@ pub struct MessagesStreamingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub event: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20230,7 +20230,7 @@ lean_deserialize! {
         data: "data" => opt,
         event: "event" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Loads a previously deferred tool (declared in `tools` with `defer_loading: true`) mid-conversation without invalidating the prompt cache. Only valid in `role: "system"` messages. Not supported on Claude Sonnet 5 or models older than Claude Opus 4.8.
@@ -20242,7 +20242,7 @@ pub struct MessagesToolAdditionBlock {
     #[serde(rename = "type")]
     pub type_: MessagesToolAdditionBlockType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20251,7 +20251,7 @@ lean_deserialize! {
         tool: "tool" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesToolAdditionBlockToolMcpToolReference`
@@ -20262,7 +20262,7 @@ pub struct MessagesToolAdditionBlockToolMcpToolReference {
     #[serde(rename = "type")]
     pub type_: MessagesToolAdditionBlockToolMcpToolReferenceType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20271,7 +20271,7 @@ lean_deserialize! {
         server_name: "server_name" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -20288,7 +20288,7 @@ pub struct MessagesToolAdditionBlockToolMcpToolsetReference {
     #[serde(rename = "type")]
     pub type_: MessagesToolAdditionBlockToolMcpToolsetReferenceType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20296,7 +20296,7 @@ lean_deserialize! {
         server_name: "server_name" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -20313,7 +20313,7 @@ pub struct MessagesToolAdditionBlockToolToolReference {
     #[serde(rename = "type")]
     pub type_: MessagesToolAdditionBlockToolToolReferenceType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20321,7 +20321,7 @@ lean_deserialize! {
         name: "name" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -20347,7 +20347,7 @@ pub struct MessagesToolRemovalBlock {
     #[serde(rename = "type")]
     pub type_: MessagesToolRemovalBlockType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20356,7 +20356,7 @@ lean_deserialize! {
         tool: "tool" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`MessagesToolRemovalBlockToolMcpToolReference`
@@ -20367,7 +20367,7 @@ pub struct MessagesToolRemovalBlockToolMcpToolReference {
     #[serde(rename = "type")]
     pub type_: MessagesToolRemovalBlockToolMcpToolReferenceType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20376,7 +20376,7 @@ lean_deserialize! {
         server_name: "server_name" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -20393,7 +20393,7 @@ pub struct MessagesToolRemovalBlockToolMcpToolsetReference {
     #[serde(rename = "type")]
     pub type_: MessagesToolRemovalBlockToolMcpToolsetReferenceType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20401,7 +20401,7 @@ lean_deserialize! {
         server_name: "server_name" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -20418,7 +20418,7 @@ pub struct MessagesToolRemovalBlockToolToolReference {
     #[serde(rename = "type")]
     pub type_: MessagesToolRemovalBlockToolToolReferenceType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20426,7 +20426,7 @@ lean_deserialize! {
         name: "name" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -20506,7 +20506,7 @@ pub struct Model {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub top_provider: ::std::option::Option<TopProviderInfo>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20532,7 +20532,7 @@ lean_deserialize! {
         supported_voices: "supported_voices" => opt,
         top_provider: "top_provider" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Concrete model targeted by this tilde-latest alias, when applicable
@@ -20545,7 +20545,7 @@ pub struct ModelAliasTarget {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20553,7 +20553,7 @@ lean_deserialize! {
         name: "name" => opt,
         slug: "slug" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Model architecture information
@@ -20573,7 +20573,7 @@ pub struct ModelArchitecture {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tokenizer: ::std::option::Option<ModelGroup>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20584,7 +20584,7 @@ lean_deserialize! {
         output_modalities: "output_modalities" => opt,
         tokenizer: "tokenizer" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Third-party benchmark rankings for this model. Omitted when no benchmark data is available.
@@ -20596,7 +20596,7 @@ pub struct ModelBenchmarks {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub design_arena: ::std::option::Option<::std::vec::Vec<DaBenchmarkEntry>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20604,7 +20604,7 @@ lean_deserialize! {
         artificial_analysis: "artificial_analysis" => opt,
         design_arena: "design_arena" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -20640,14 +20640,14 @@ pub struct ModelLinks {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ModelLinks {
         details: "details" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Model to use for completion
@@ -20710,7 +20710,7 @@ pub struct ModelReasoning {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub supports_max_tokens: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20721,7 +20721,7 @@ lean_deserialize! {
         supported_efforts: "supported_efforts" => opt,
         supports_max_tokens: "supports_max_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Single model response
@@ -20730,14 +20730,14 @@ pub struct ModelResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<Model>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ModelResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Model count data
@@ -20747,14 +20747,14 @@ pub struct ModelsCountResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ModelsCountResponseData>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ModelsCountResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Model count data
@@ -20764,14 +20764,14 @@ pub struct ModelsCountResponseData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ModelsCountResponseData {
         count: "count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///List of available models
@@ -20786,7 +20786,7 @@ pub struct ModelsListResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20795,7 +20795,7 @@ lean_deserialize! {
         links: "links" => opt,
         total_count: "total_count" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///List of available models
@@ -20825,14 +20825,14 @@ pub struct ModelsListResponseLinks {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ModelsListResponseLinks {
         next: "next" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ModerationPlugin`
@@ -20840,14 +20840,14 @@ lean_deserialize! {
 pub struct ModerationPlugin {
     pub id: ModerationPluginId,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ModerationPlugin {
         id: "id" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -20864,7 +20864,7 @@ pub struct MultimodalMedia {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20872,7 +20872,7 @@ lean_deserialize! {
         data: "data" => req,
         format: "format" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A function tool grouped inside a namespace tool
@@ -20901,7 +20901,7 @@ pub struct NamespaceFunctionTool {
     #[serde(rename = "type", default = "defaults::namespace_function_tool_type")]
     pub type_: NamespaceFunctionToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20915,7 +20915,7 @@ lean_deserialize! {
         strict: "strict" => opt,
         type_: "type" => default_with(defaults::namespace_function_tool_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -20952,7 +20952,7 @@ pub struct NamespaceTool {
     #[serde(rename = "type", default = "defaults::namespace_tool_type")]
     pub type_: NamespaceToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -20962,7 +20962,7 @@ lean_deserialize! {
         tools: "tools" => opt,
         type_: "type" => default_with(defaults::namespace_tool_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -21024,7 +21024,7 @@ pub struct ObservabilityArizeDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -21046,7 +21046,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilityArizeDestinationConfig`
@@ -21068,7 +21068,7 @@ pub struct ObservabilityArizeDestinationConfig {
     #[serde(rename = "spaceKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub space_key: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -21080,7 +21080,7 @@ lean_deserialize! {
         model_id: "modelId" => opt,
         space_key: "spaceKey" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -21147,7 +21147,7 @@ pub struct ObservabilityBraintrustDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -21169,7 +21169,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilityBraintrustDestinationConfig`
@@ -21191,7 +21191,7 @@ pub struct ObservabilityBraintrustDestinationConfig {
     )]
     pub project_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -21202,7 +21202,7 @@ lean_deserialize! {
         headers: "headers" => opt,
         project_id: "projectId" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -21269,7 +21269,7 @@ pub struct ObservabilityClickhouseDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -21291,7 +21291,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilityClickhouseDestinationConfig`
@@ -21315,7 +21315,7 @@ pub struct ObservabilityClickhouseDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -21328,7 +21328,7 @@ lean_deserialize! {
         table: "table" => opt,
         username: "username" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -21395,7 +21395,7 @@ pub struct ObservabilityDatadogDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -21417,7 +21417,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilityDatadogDestinationConfig`
@@ -21439,7 +21439,7 @@ pub struct ObservabilityDatadogDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -21450,7 +21450,7 @@ lean_deserialize! {
         ml_app: "mlApp" => opt,
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -21477,7 +21477,7 @@ pub struct ObservabilityFilterRuleGroup {
         ::std::vec::Vec<ObservabilityFilterRuleGroupRulesItem>,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -21485,7 +21485,7 @@ lean_deserialize! {
         logic: "logic" => opt,
         rules: "rules" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -21506,7 +21506,7 @@ pub struct ObservabilityFilterRuleGroupRulesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<ObservabilityFilterRuleGroupRulesItemValue>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -21515,7 +21515,7 @@ lean_deserialize! {
         operator: "operator" => opt,
         value: "value" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -21607,7 +21607,7 @@ pub struct ObservabilityFilterRulesConfigInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<::std::vec::Vec<ObservabilityFilterRuleGroup>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -21615,7 +21615,7 @@ lean_deserialize! {
         enabled: "enabled" => opt,
         groups: "groups" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Optional structured filter rules controlling which events are forwarded.
@@ -21654,7 +21654,7 @@ pub struct ObservabilityFilterRulesConfigNullableInner {
     pub enabled: ::std::option::Option<bool>,
     pub groups: ::std::vec::Vec<ObservabilityFilterRuleGroup>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -21662,7 +21662,7 @@ lean_deserialize! {
         enabled: "enabled" => opt,
         groups: "groups" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilityGrafanaDestination`
@@ -21715,7 +21715,7 @@ pub struct ObservabilityGrafanaDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -21737,7 +21737,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilityGrafanaDestinationConfig`
@@ -21759,7 +21759,7 @@ pub struct ObservabilityGrafanaDestinationConfig {
     )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -21770,7 +21770,7 @@ lean_deserialize! {
         headers: "headers" => opt,
         instance_id: "instanceId" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -21837,7 +21837,7 @@ pub struct ObservabilityLangfuseDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -21859,7 +21859,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilityLangfuseDestinationConfig`
@@ -21884,7 +21884,7 @@ pub struct ObservabilityLangfuseDestinationConfig {
     )]
     pub secret_key: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -21895,7 +21895,7 @@ lean_deserialize! {
         public_key: "publicKey" => opt,
         secret_key: "secretKey" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -21962,7 +21962,7 @@ pub struct ObservabilityLangsmithDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -21984,7 +21984,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilityLangsmithDestinationConfig`
@@ -22010,7 +22010,7 @@ pub struct ObservabilityLangsmithDestinationConfig {
     )]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -22022,7 +22022,7 @@ lean_deserialize! {
         project: "project" => opt,
         workspace_id: "workspaceId" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -22089,7 +22089,7 @@ pub struct ObservabilityNewrelicDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -22111,7 +22111,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilityNewrelicDestinationConfig`
@@ -22131,7 +22131,7 @@ pub struct ObservabilityNewrelicDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<ObservabilityNewrelicDestinationConfigRegion>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -22141,7 +22141,7 @@ lean_deserialize! {
         license_key: "licenseKey" => opt,
         region: "region" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -22214,7 +22214,7 @@ pub struct ObservabilityOpikDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -22236,7 +22236,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilityOpikDestinationConfig`
@@ -22258,7 +22258,7 @@ pub struct ObservabilityOpikDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -22269,7 +22269,7 @@ lean_deserialize! {
         project_name: "projectName" => opt,
         workspace: "workspace" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -22336,7 +22336,7 @@ pub struct ObservabilityOtelCollectorDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -22358,7 +22358,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilityOtelCollectorDestinationConfig`
@@ -22373,7 +22373,7 @@ pub struct ObservabilityOtelCollectorDestinationConfig {
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -22382,7 +22382,7 @@ lean_deserialize! {
         endpoint: "endpoint" => opt,
         headers: "headers" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -22449,7 +22449,7 @@ pub struct ObservabilityPosthogDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -22471,7 +22471,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilityPosthogDestinationConfig`
@@ -22488,7 +22488,7 @@ pub struct ObservabilityPosthogDestinationConfig {
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -22498,7 +22498,7 @@ lean_deserialize! {
         endpoint: "endpoint" => opt,
         headers: "headers" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -22562,7 +22562,7 @@ pub struct ObservabilityRampDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -22584,7 +22584,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilityRampDestinationConfig`
@@ -22602,7 +22602,7 @@ pub struct ObservabilityRampDestinationConfig {
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -22612,7 +22612,7 @@ lean_deserialize! {
         base_url: "baseUrl" => opt,
         headers: "headers" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -22676,7 +22676,7 @@ pub struct ObservabilityS3Destination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -22698,7 +22698,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilityS3DestinationConfig`
@@ -22744,7 +22744,7 @@ pub struct ObservabilityS3DestinationConfig {
     )]
     pub session_token: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -22760,7 +22760,7 @@ lean_deserialize! {
         secret_access_key: "secretAccessKey" => opt,
         session_token: "sessionToken" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -22827,7 +22827,7 @@ pub struct ObservabilitySentryDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -22849,7 +22849,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilitySentryDestinationConfig`
@@ -22869,7 +22869,7 @@ pub struct ObservabilitySentryDestinationConfig {
     )]
     pub otlp_endpoint: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -22879,7 +22879,7 @@ lean_deserialize! {
         headers: "headers" => opt,
         otlp_endpoint: "otlpEndpoint" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -22946,7 +22946,7 @@ pub struct ObservabilitySnowflakeDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -22968,7 +22968,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilitySnowflakeDestinationConfig`
@@ -22993,7 +22993,7 @@ pub struct ObservabilitySnowflakeDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warehouse: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -23007,7 +23007,7 @@ lean_deserialize! {
         token: "token" => opt,
         warehouse: "warehouse" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -23071,7 +23071,7 @@ pub struct ObservabilityWeaveDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -23093,7 +23093,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilityWeaveDestinationConfig`
@@ -23114,7 +23114,7 @@ pub struct ObservabilityWeaveDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -23126,7 +23126,7 @@ lean_deserialize! {
         headers: "headers" => opt,
         project: "project" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -23193,7 +23193,7 @@ pub struct ObservabilityWebhookDestination {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -23215,7 +23215,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ObservabilityWebhookDestinationConfig`
@@ -23231,7 +23231,7 @@ pub struct ObservabilityWebhookDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -23241,7 +23241,7 @@ lean_deserialize! {
         method: "method" => opt,
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -23287,7 +23287,7 @@ pub struct OpenAiFile {
     #[serde(default = "defaults::open_ai_file_status")]
     pub status: OpenAiFileStatus,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -23301,7 +23301,7 @@ lean_deserialize! {
         shape: "_shape" => default_with(defaults::open_ai_file_shape),
         status: "status" => default_with(defaults::open_ai_file_status),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Deletion result in OpenAI's shape.
@@ -23316,7 +23316,7 @@ pub struct OpenAiFileDeleted {
     #[serde(rename = "_shape", default = "defaults::open_ai_file_deleted_shape")]
     pub shape: OpenAiFileDeletedShape,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -23326,7 +23326,7 @@ lean_deserialize! {
         object: "object" => default_with(defaults::open_ai_file_deleted_object),
         shape: "_shape" => default_with(defaults::open_ai_file_deleted_shape),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -23370,7 +23370,7 @@ pub struct OpenAiFileList {
     #[serde(rename = "_shape", default = "defaults::open_ai_file_list_shape")]
     pub shape: OpenAiFileListShape,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -23382,7 +23382,7 @@ lean_deserialize! {
         object: "object" => default_with(defaults::open_ai_file_list_object),
         shape: "_shape" => default_with(defaults::open_ai_file_list_shape),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -23483,7 +23483,7 @@ pub struct OpenAiResponseCustomToolCall {
     )]
     pub type_: OpenAiResponseCustomToolCallType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -23495,7 +23495,7 @@ lean_deserialize! {
         namespace: "namespace" => opt,
         type_: "type" => default_with(defaults::open_ai_response_custom_tool_call_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`OpenAiResponseCustomToolCallOutput`
@@ -23513,7 +23513,7 @@ pub struct OpenAiResponseCustomToolCallOutput {
     )]
     pub type_: OpenAiResponseCustomToolCallOutputType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -23523,7 +23523,7 @@ lean_deserialize! {
         output: "output" => opt,
         type_: "type" => default_with(defaults::open_ai_response_custom_tool_call_output_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`OpenAiResponseCustomToolCallOutputOutput`
@@ -23603,7 +23603,7 @@ pub struct OpenAiResponseFunctionToolCall {
     )]
     pub type_: OpenAiResponseFunctionToolCallType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -23618,7 +23618,7 @@ lean_deserialize! {
         subagent_items: "subagent_items" => opt,
         type_: "type" => default_with(defaults::open_ai_response_function_tool_call_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`OpenAiResponseFunctionToolCallOutput`
@@ -23638,7 +23638,7 @@ pub struct OpenAiResponseFunctionToolCallOutput {
     )]
     pub type_: OpenAiResponseFunctionToolCallOutputType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -23649,7 +23649,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::open_ai_response_function_tool_call_output_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`OpenAiResponseFunctionToolCallOutputOutput`
@@ -23693,14 +23693,14 @@ pub struct OpenAiResponseFunctionToolCallSubagentItemsItem {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     OpenAiResponseFunctionToolCallSubagentItemsItem {
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -23732,7 +23732,7 @@ pub struct OpenAiResponseInputMessageItem {
     )]
     pub type_: OpenAiResponseInputMessageItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -23742,7 +23742,7 @@ lean_deserialize! {
         role: "role" => opt,
         type_: "type" => default_with(defaults::open_ai_response_input_message_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -23777,7 +23777,7 @@ pub struct OpenAiResponsesRefusalContent {
     )]
     pub type_: OpenAiResponsesRefusalContentType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -23785,7 +23785,7 @@ lean_deserialize! {
         refusal: "refusal" => opt,
         type_: "type" => default_with(defaults::open_ai_responses_refusal_content_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -23819,14 +23819,14 @@ pub struct OpenAiResponsesToolChoiceApplyPatch {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<OpenAiResponsesToolChoiceApplyPatchType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     OpenAiResponsesToolChoiceApplyPatch {
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -23844,7 +23844,7 @@ pub struct OpenAiResponsesToolChoiceFunction {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<OpenAiResponsesToolChoiceFunctionType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -23852,7 +23852,7 @@ lean_deserialize! {
         name: "name" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -23868,14 +23868,14 @@ pub struct OpenAiResponsesToolChoiceShell {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<OpenAiResponsesToolChoiceShellType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     OpenAiResponsesToolChoiceShell {
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -23893,14 +23893,14 @@ pub struct OpenAiResponsesToolChoiceWebSearchPreview20250311OrWebSearchPreview {
         OpenAiResponsesToolChoiceWebSearchPreview20250311OrWebSearchPreviewType,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     OpenAiResponsesToolChoiceWebSearchPreview20250311OrWebSearchPreview {
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -23929,7 +23929,7 @@ pub struct OpenResponsesCreatedEvent {
     #[serde(rename = "type", default = "defaults::open_responses_created_event_type")]
     pub type_: OpenResponsesCreatedEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -23938,7 +23938,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::open_responses_created_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -23966,7 +23966,7 @@ pub struct OpenResponsesInProgressEvent {
     )]
     pub type_: OpenResponsesInProgressEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -23975,7 +23975,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::open_responses_in_progress_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -24070,7 +24070,7 @@ pub struct OpenResponsesResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24113,7 +24113,7 @@ lean_deserialize! {
         usage: "usage" => opt,
         user: "user" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -24142,7 +24142,7 @@ pub struct OpenResponsesResultToolsItemFunction {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<OpenResponsesResultToolsItemFunctionType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24154,7 +24154,7 @@ lean_deserialize! {
         strict: "strict" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -24184,7 +24184,7 @@ pub struct OpenRouterFile {
     #[serde(rename = "type", default = "defaults::open_router_file_type")]
     pub type_: OpenRouterFileType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24198,7 +24198,7 @@ lean_deserialize! {
         size_bytes: "size_bytes" => opt,
         type_: "type" => default_with(defaults::open_router_file_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Deletion result in the OpenRouter shape.
@@ -24211,7 +24211,7 @@ pub struct OpenRouterFileDeleted {
     #[serde(rename = "type", default = "defaults::open_router_file_deleted_type")]
     pub type_: OpenRouterFileDeletedType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24220,7 +24220,7 @@ lean_deserialize! {
         shape: "_shape" => default_with(defaults::open_router_file_deleted_shape),
         type_: "type" => default_with(defaults::open_router_file_deleted_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -24265,7 +24265,7 @@ pub struct OpenRouterFileList {
     #[serde(rename = "_shape", default = "defaults::open_router_file_list_shape")]
     pub shape: OpenRouterFileListShape,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24277,7 +24277,7 @@ lean_deserialize! {
         last_id: "last_id" => opt,
         shape: "_shape" => default_with(defaults::open_router_file_list_shape),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -24342,7 +24342,7 @@ pub struct OpenRouterMetadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24358,7 +24358,7 @@ lean_deserialize! {
         strategy: "strategy" => opt,
         summary: "summary" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///OpenRouter built-in server tool: searches the web for current information
@@ -24369,7 +24369,7 @@ pub struct OpenRouterWebSearchServerTool {
     #[serde(rename = "type")]
     pub type_: OpenRouterWebSearchServerToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24377,7 +24377,7 @@ lean_deserialize! {
         parameters: "parameters" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -24399,7 +24399,7 @@ pub struct OrAnthropicBashToolResult {
     #[serde(rename = "type", default = "defaults::or_anthropic_bash_tool_result_type")]
     pub type_: OrAnthropicBashToolResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24408,7 +24408,7 @@ lean_deserialize! {
         tool_use_id: "tool_use_id" => opt,
         type_: "type" => default_with(defaults::or_anthropic_bash_tool_result_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -24440,7 +24440,7 @@ pub struct OrAnthropicServerToolUseBlock {
     )]
     pub type_: OrAnthropicServerToolUseBlockType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24451,7 +24451,7 @@ lean_deserialize! {
         name: "name" => opt,
         type_: "type" => default_with(defaults::or_anthropic_server_tool_use_block_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -24478,7 +24478,7 @@ pub struct OrAnthropicShellToolResult {
     #[serde(rename = "type", default = "defaults::or_anthropic_shell_tool_result_type")]
     pub type_: OrAnthropicShellToolResultType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24487,7 +24487,7 @@ lean_deserialize! {
         tool_use_id: "tool_use_id" => opt,
         type_: "type" => default_with(defaults::or_anthropic_shell_tool_result_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -24542,7 +24542,7 @@ pub struct OutputAdvisorServerToolItem {
     #[serde(rename = "type", default = "defaults::output_advisor_server_tool_item_type")]
     pub type_: OutputAdvisorServerToolItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24556,7 +24556,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_advisor_server_tool_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -24585,7 +24585,7 @@ pub struct OutputApplyPatchCallItem {
     #[serde(rename = "type", default = "defaults::output_apply_patch_call_item_type")]
     pub type_: OutputApplyPatchCallItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24596,7 +24596,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_apply_patch_call_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -24628,7 +24628,7 @@ pub struct OutputApplyPatchServerToolItem {
     )]
     pub type_: OutputApplyPatchServerToolItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24639,7 +24639,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_apply_patch_server_tool_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -24678,7 +24678,7 @@ pub struct OutputBashServerToolItem {
     #[serde(rename = "type", default = "defaults::output_bash_server_tool_item_type")]
     pub type_: OutputBashServerToolItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24693,7 +24693,7 @@ lean_deserialize! {
         stdout: "stdout" => opt,
         type_: "type" => default_with(defaults::output_bash_server_tool_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -24728,7 +24728,7 @@ pub struct OutputBrowserUseServerToolItem {
     )]
     pub type_: OutputBrowserUseServerToolItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24739,7 +24739,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_browser_use_server_tool_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -24775,7 +24775,7 @@ pub struct OutputCodeInterpreterCallItem {
     )]
     pub type_: OutputCodeInterpreterCallItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24787,7 +24787,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_code_interpreter_call_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -24836,7 +24836,7 @@ pub struct OutputCodeInterpreterServerToolItem {
     )]
     pub type_: OutputCodeInterpreterServerToolItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24850,7 +24850,7 @@ lean_deserialize! {
         stdout: "stdout" => opt,
         type_: "type" => default_with(defaults::output_code_interpreter_server_tool_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -24883,7 +24883,7 @@ pub struct OutputComputerCallItem {
     #[serde(rename = "type", default = "defaults::output_computer_call_item_type")]
     pub type_: OutputComputerCallItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24895,7 +24895,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_computer_call_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`OutputComputerCallItemPendingSafetyChecksItem`
@@ -24908,7 +24908,7 @@ pub struct OutputComputerCallItemPendingSafetyChecksItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24917,7 +24917,7 @@ lean_deserialize! {
         id: "id" => opt,
         message: "message" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -24958,7 +24958,7 @@ pub struct OutputCustomToolCallItem {
     #[serde(rename = "type", default = "defaults::output_custom_tool_call_item_type")]
     pub type_: OutputCustomToolCallItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -24970,7 +24970,7 @@ lean_deserialize! {
         namespace: "namespace" => opt,
         type_: "type" => default_with(defaults::output_custom_tool_call_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25001,7 +25001,7 @@ pub struct OutputDatetimeItem {
     #[serde(rename = "type", default = "defaults::output_datetime_item_type")]
     pub type_: OutputDatetimeItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25012,7 +25012,7 @@ lean_deserialize! {
         timezone: "timezone" => opt,
         type_: "type" => default_with(defaults::output_datetime_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25039,7 +25039,7 @@ pub struct OutputFileSearchCallItem {
     #[serde(rename = "type", default = "defaults::output_file_search_call_item_type")]
     pub type_: OutputFileSearchCallItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25049,7 +25049,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_file_search_call_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25079,7 +25079,7 @@ pub struct OutputFileSearchServerToolItem {
     )]
     pub type_: OutputFileSearchServerToolItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25089,7 +25089,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_file_search_server_tool_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25135,7 +25135,7 @@ pub struct OutputFilesServerToolItem {
     #[serde(rename = "type", default = "defaults::output_files_server_tool_item_type")]
     pub type_: OutputFilesServerToolItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25151,7 +25151,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_files_server_tool_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25193,7 +25193,7 @@ pub struct OutputFunctionCallItem {
     #[serde(rename = "type", default = "defaults::output_function_call_item_type")]
     pub type_: OutputFunctionCallItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25208,7 +25208,7 @@ lean_deserialize! {
         subagent_items: "subagent_items" => opt,
         type_: "type" => default_with(defaults::output_function_call_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25226,14 +25226,14 @@ pub struct OutputFunctionCallItemSubagentItemsItem {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     OutputFunctionCallItemSubagentItemsItem {
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25279,7 +25279,7 @@ pub struct OutputFusionServerToolItem {
     #[serde(rename = "type", default = "defaults::output_fusion_server_tool_item_type")]
     pub type_: OutputFusionServerToolItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25294,7 +25294,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_fusion_server_tool_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`OutputFusionServerToolItemFailedModelsItem`
@@ -25310,7 +25310,7 @@ pub struct OutputFusionServerToolItemFailedModelsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status_code: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25319,7 +25319,7 @@ lean_deserialize! {
         model: "model" => opt,
         status_code: "status_code" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`OutputFusionServerToolItemResponsesItem`
@@ -25330,7 +25330,7 @@ pub struct OutputFusionServerToolItemResponsesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25338,7 +25338,7 @@ lean_deserialize! {
         content: "content" => opt,
         model: "model" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25371,7 +25371,7 @@ pub struct OutputImageGenerationCallItem {
     )]
     pub type_: OutputImageGenerationCallItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25382,7 +25382,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_image_generation_call_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25425,7 +25425,7 @@ pub struct OutputImageGenerationServerToolItem {
     )]
     pub type_: OutputImageGenerationServerToolItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25439,7 +25439,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_image_generation_server_tool_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25469,7 +25469,7 @@ pub struct OutputItemImageGenerationCall {
     )]
     pub type_: OutputItemImageGenerationCallType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25479,7 +25479,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_item_image_generation_call_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25511,7 +25511,7 @@ pub struct OutputMcpServerToolItem {
     #[serde(rename = "type", default = "defaults::output_mcp_server_tool_item_type")]
     pub type_: OutputMcpServerToolItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25522,7 +25522,7 @@ lean_deserialize! {
         tool_name: "toolName" => opt,
         type_: "type" => default_with(defaults::output_mcp_server_tool_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25553,7 +25553,7 @@ pub struct OutputMemoryServerToolItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::serde_json::Value>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25565,7 +25565,7 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::output_memory_server_tool_item_type),
         value: "value" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25608,7 +25608,7 @@ pub struct OutputMessage {
     #[serde(rename = "type", default = "defaults::output_message_type")]
     pub type_: OutputMessageType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25620,7 +25620,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_message_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///An output message item
@@ -25642,7 +25642,7 @@ pub struct OutputMessageItem {
     #[serde(rename = "type", default = "defaults::output_message_item_type")]
     pub type_: OutputMessageItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25654,7 +25654,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_message_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25786,7 +25786,7 @@ pub struct OutputReasoningItem {
     #[serde(rename = "type", default = "defaults::output_reasoning_item_type")]
     pub type_: OutputReasoningItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25800,7 +25800,7 @@ lean_deserialize! {
         summary: "summary" => opt,
         type_: "type" => default_with(defaults::output_reasoning_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25842,7 +25842,7 @@ pub struct OutputSearchModelsServerToolItem {
     )]
     pub type_: OutputSearchModelsServerToolItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25853,7 +25853,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_search_models_server_tool_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25885,7 +25885,7 @@ pub struct OutputShellCallItem {
     #[serde(rename = "type", default = "defaults::output_shell_call_item_type")]
     pub type_: OutputShellCallItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25897,7 +25897,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_shell_call_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`OutputShellCallItemAction`
@@ -25910,7 +25910,7 @@ pub struct OutputShellCallItemAction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout_ms: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25919,7 +25919,7 @@ lean_deserialize! {
         max_output_length: "max_output_length" => opt,
         timeout_ms: "timeout_ms" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25950,7 +25950,7 @@ pub struct OutputShellCallOutputItem {
     #[serde(rename = "type", default = "defaults::output_shell_call_output_item_type")]
     pub type_: OutputShellCallOutputItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -25962,7 +25962,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_shell_call_output_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -25997,7 +25997,7 @@ pub struct OutputShellServerToolItem {
     #[serde(rename = "type", default = "defaults::output_shell_server_tool_item_type")]
     pub type_: OutputShellServerToolItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26010,7 +26010,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_shell_server_tool_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`OutputShellServerToolItemAction`
@@ -26023,7 +26023,7 @@ pub struct OutputShellServerToolItemAction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout_ms: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26032,7 +26032,7 @@ lean_deserialize! {
         max_output_length: "max_output_length" => opt,
         timeout_ms: "timeout_ms" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -26084,7 +26084,7 @@ pub struct OutputSubagentServerToolItem {
     )]
     pub type_: OutputSubagentServerToolItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26101,7 +26101,7 @@ lean_deserialize! {
         task_name: "task_name" => opt,
         type_: "type" => default_with(defaults::output_subagent_server_tool_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -26133,7 +26133,7 @@ pub struct OutputTextEditorServerToolItem {
     )]
     pub type_: OutputTextEditorServerToolItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26144,7 +26144,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_text_editor_server_tool_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -26184,7 +26184,7 @@ pub struct OutputToolSearchServerToolItem {
     )]
     pub type_: OutputToolSearchServerToolItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26194,7 +26194,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_tool_search_server_tool_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -26237,7 +26237,7 @@ pub struct OutputWebFetchServerToolItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26251,7 +26251,7 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::output_web_fetch_server_tool_item_type),
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -26278,7 +26278,7 @@ pub struct OutputWebSearchCallItem {
     #[serde(rename = "type", default = "defaults::output_web_search_call_item_type")]
     pub type_: OutputWebSearchCallItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26288,7 +26288,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_web_search_call_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`OutputWebSearchCallItemActionFindInPage`
@@ -26301,7 +26301,7 @@ pub struct OutputWebSearchCallItemActionFindInPage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26310,7 +26310,7 @@ lean_deserialize! {
         type_: "type" => opt,
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -26328,7 +26328,7 @@ pub struct OutputWebSearchCallItemActionOpenPage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26336,7 +26336,7 @@ lean_deserialize! {
         type_: "type" => opt,
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -26358,7 +26358,7 @@ pub struct OutputWebSearchCallItemActionSearch {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<OutputWebSearchCallItemActionSearchType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26368,7 +26368,7 @@ lean_deserialize! {
         sources: "sources" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -26406,7 +26406,7 @@ pub struct OutputWebSearchServerToolItem {
     )]
     pub type_: OutputWebSearchServerToolItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26416,7 +26416,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_web_search_server_tool_item_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///The search action performed, matching OpenAI web_search_call.action shape. Includes the query the model issued and optional source URLs returned by the search provider.
@@ -26431,7 +26431,7 @@ pub struct OutputWebSearchServerToolItemAction {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<OutputWebSearchServerToolItemActionType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26440,7 +26440,7 @@ lean_deserialize! {
         sources: "sources" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`OutputWebSearchServerToolItemActionSourcesItem`
@@ -26451,7 +26451,7 @@ pub struct OutputWebSearchServerToolItemActionSourcesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26459,7 +26459,7 @@ lean_deserialize! {
         type_: "type" => opt,
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -26538,7 +26538,7 @@ pub struct ParetoRouterPlugin {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price_source: ::std::option::Option<ParetoRouterPluginPriceSource>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26549,7 +26549,7 @@ lean_deserialize! {
         min_coding_score: "min_coding_score" => opt,
         price_source: "price_source" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -26583,14 +26583,14 @@ pub struct PdfParserOptions {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub engine: ::std::option::Option<PdfParserEngine>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     PdfParserOptions {
         engine: "engine" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Per-request token limits
@@ -26625,7 +26625,7 @@ pub struct PerRequestLimitsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prompt_tokens: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26633,7 +26633,7 @@ lean_deserialize! {
         completion_tokens: "completion_tokens" => opt,
         prompt_tokens: "prompt_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Percentile-based latency cutoffs. All specified cutoffs must be met for an endpoint to be preferred.
@@ -26652,7 +26652,7 @@ pub struct PercentileLatencyCutoffs {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub p99: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26662,7 +26662,7 @@ lean_deserialize! {
         p90: "p90" => opt,
         p99: "p99" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Latency percentiles in milliseconds over the last 30 minutes. Latency measures time to first token. Only visible when authenticated with an API key or cookie; returns null for unauthenticated requests.
@@ -26703,7 +26703,7 @@ pub struct PercentileStatsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub p99: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26713,7 +26713,7 @@ lean_deserialize! {
         p90: "p90" => opt,
         p99: "p99" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Percentile-based throughput cutoffs. All specified cutoffs must be met for an endpoint to be preferred.
@@ -26732,7 +26732,7 @@ pub struct PercentileThroughputCutoffs {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub p99: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26742,7 +26742,7 @@ lean_deserialize! {
         p90: "p90" => opt,
         p99: "p99" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`PipelineStage`
@@ -26765,7 +26765,7 @@ pub struct PipelineStage {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<PipelineStageType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26778,7 +26778,7 @@ lean_deserialize! {
         summary: "summary" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -26819,7 +26819,7 @@ pub struct PredictionContentText {
     #[serde(rename = "type")]
     pub type_: PredictionContentTextType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26827,7 +26827,7 @@ lean_deserialize! {
         text: "text" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -26844,7 +26844,7 @@ pub struct PredictionInner {
     #[serde(rename = "type")]
     pub type_: PredictionInnerType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26852,7 +26852,7 @@ lean_deserialize! {
         content: "content" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`PredictionInnerContent`
@@ -26956,7 +26956,7 @@ pub struct Preset {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -26973,7 +26973,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A specific version of a preset, containing config and optional system prompt.
@@ -27022,7 +27022,7 @@ pub struct PresetDesignatedVersionInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -27036,7 +27036,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         version: "version" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -27076,7 +27076,7 @@ pub struct PresetWithDesignatedVersion {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -27094,7 +27094,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Web search preview tool configuration (2025-03-11 version)
@@ -27122,7 +27122,7 @@ pub struct Preview20250311WebSearchServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<PreviewWebSearchUserLocation>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -27136,7 +27136,7 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::preview20250311_web_search_server_tool_type),
         user_location: "user_location" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -27173,7 +27173,7 @@ pub struct PreviewWebSearchServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<PreviewWebSearchUserLocation>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -27187,7 +27187,7 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::preview_web_search_server_tool_type),
         user_location: "user_location" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -27240,7 +27240,7 @@ pub struct PreviewWebSearchUserLocationInner {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<PreviewWebSearchUserLocationInnerType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -27251,7 +27251,7 @@ lean_deserialize! {
         timezone: "timezone" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -27295,7 +27295,7 @@ pub struct PricingOverride {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub utc_start: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -27311,7 +27311,7 @@ lean_deserialize! {
         utc_end: "utc_end" => opt,
         utc_start: "utc_start" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Marks an explicit prompt-cache boundary on this content block (OpenAI-style). Everything through the block carrying this marker is part of the candidate cached prefix. Supported natively by OpenAI GPT-5.6 and newer; on providers that use Anthropic-style `cache_control`, OpenRouter converts the marker to that format automatically.
@@ -27342,14 +27342,14 @@ pub struct PromptCacheBreakpointInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<PromptCacheBreakpointInnerMode>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     PromptCacheBreakpointInner {
         mode: "mode" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -27389,7 +27389,7 @@ pub struct PromptCacheOptionsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -27397,7 +27397,7 @@ lean_deserialize! {
         mode: "mode" => opt,
         ttl: "ttl" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -27925,7 +27925,7 @@ pub struct ProviderOptions {
     )]
     pub z_ai: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -28067,7 +28067,7 @@ lean_deserialize! {
         xiaomi: "xiaomi" => default,
         z_ai: "z-ai" => default,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///When multiple model providers are available, optionally indicate your routing preference.
@@ -28139,7 +28139,7 @@ pub struct ProviderPreferencesInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zdr: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -28158,7 +28158,7 @@ lean_deserialize! {
         sort: "sort" => opt,
         zdr: "zdr" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -28211,7 +28211,7 @@ pub struct ProviderPreferencesInnerMaxPrice {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -28222,7 +28222,7 @@ lean_deserialize! {
         prompt: "prompt" => opt,
         request: "request" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ProviderPreferencesInnerOnlyItem`
@@ -28293,7 +28293,7 @@ pub struct ProviderResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -28307,7 +28307,7 @@ lean_deserialize! {
         routed_service_tier: "routed_service_tier" => opt,
         status: "status" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -28466,7 +28466,7 @@ pub struct ProviderSortConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub partition: ::std::option::Option<ProviderSortConfigPartition>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -28474,7 +28474,7 @@ lean_deserialize! {
         by: "by" => opt,
         partition: "partition" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -28542,7 +28542,7 @@ pub struct PublicEndpoint {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uptime_last_5m: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -28567,7 +28567,7 @@ lean_deserialize! {
         uptime_last_30m: "uptime_last_30m" => opt,
         uptime_last_5m: "uptime_last_5m" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`PublicEndpointPricing`
@@ -28622,7 +28622,7 @@ pub struct PublicEndpointPricing {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_search: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -28644,7 +28644,7 @@ lean_deserialize! {
         request: "request" => opt,
         web_search: "web_search" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Pricing information for the model
@@ -28699,7 +28699,7 @@ pub struct PublicPricing {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_search: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -28721,7 +28721,7 @@ lean_deserialize! {
         request: "request" => opt,
         web_search: "web_search" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -28771,7 +28771,7 @@ pub struct QueryAnalyticsBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_range: ::std::option::Option<QueryAnalyticsBodyTimeRange>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -28788,7 +28788,7 @@ lean_deserialize! {
         order_by: "order_by" => opt,
         time_range: "time_range" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Group results by custom classifier tags, breaking down metrics by the specified dimension values. Requires an active classifier on the workspace.
@@ -28803,7 +28803,7 @@ pub struct QueryAnalyticsBodyClassifierDimensions {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub include_nulls: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -28813,7 +28813,7 @@ lean_deserialize! {
         dimension_names: "dimension_names" => default,
         include_nulls: "include_nulls" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Filter results to generations with specific classifier tag values. Can be combined with classifier_dimensions (must use the same classifier_id) or used independently with standard dimensions.
@@ -28824,7 +28824,7 @@ pub struct QueryAnalyticsBodyClassifierFilters {
     pub classifier_id: ::std::string::String,
     pub filters: ::std::vec::Vec<QueryAnalyticsBodyClassifierFiltersFiltersItem>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -28833,7 +28833,7 @@ lean_deserialize! {
         classifier_id: "classifier_id" => req,
         filters: "filters" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`QueryAnalyticsBodyClassifierFiltersFiltersItem`
@@ -28847,7 +28847,7 @@ pub struct QueryAnalyticsBodyClassifierFiltersFiltersItem {
     ///Filter value. Use a scalar (string or number) for eq/neq, or an array for in/not_in.
     pub value: QueryAnalyticsBodyClassifierFiltersFiltersItemValue,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -28857,7 +28857,7 @@ lean_deserialize! {
         operator: "operator" => req,
         value: "value" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Filter value. Use a scalar (string or number) for eq/neq, or an array for in/not_in.
@@ -28926,7 +28926,7 @@ pub struct QueryAnalyticsBodyFiltersItem {
     ///Filter value (scalar or array depending on operator). Several dimensions are enriched in responses (returned as human-readable labels), but filters must use the underlying ID: `api_key_id` — numeric ID (from generation metadata) or key hash (64-char hex from GET /api/v1/keys, resolved server-side); `user` — Clerk user ID (e.g. "user_abc123"), not the display name; `workspace` — workspace UUID, not the workspace name (filtering or grouping by the account default workspace also covers activity recorded before workspace resolution existed, which is attributed to that default workspace); `app` — numeric app ID, not the app title; `model` — permaslug (e.g. "openai/gpt-4o"), not the display name. Other dimensions (provider, origin, country, etc.) are not enriched and accept the value as returned.
     pub value: QueryAnalyticsBodyFiltersItemValue,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -28937,7 +28937,7 @@ lean_deserialize! {
         operator: "operator" => req,
         value: "value" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Filter value (scalar or array depending on operator). Several dimensions are enriched in responses (returned as human-readable labels), but filters must use the underlying ID: `api_key_id` — numeric ID (from generation metadata) or key hash (64-char hex from GET /api/v1/keys, resolved server-side); `user` — Clerk user ID (e.g. "user_abc123"), not the display name; `workspace` — workspace UUID, not the workspace name (filtering or grouping by the account default workspace also covers activity recorded before workspace resolution existed, which is attributed to that default workspace); `app` — numeric app ID, not the app title; `model` — permaslug (e.g. "openai/gpt-4o"), not the display name. Other dimensions (provider, origin, country, etc.) are not enriched and accept the value as returned.
@@ -28995,7 +28995,7 @@ pub struct QueryAnalyticsBodyOrderBy {
     ///Field to order by: a metric included in `metrics` (or "request_count", which may be ordered by without being requested), a requested dimension, or "date".
     pub field: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -29004,7 +29004,7 @@ lean_deserialize! {
         direction: "direction" => req,
         field: "field" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -29023,7 +29023,7 @@ pub struct QueryAnalyticsBodyTimeRange {
     pub end: ::std::string::String,
     pub start: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -29032,7 +29032,7 @@ lean_deserialize! {
         end: "end" => req,
         start: "start" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`QueryAnalyticsResponse`
@@ -29042,7 +29042,7 @@ pub struct QueryAnalyticsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<QueryAnalyticsResponseData>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -29050,7 +29050,7 @@ lean_deserialize! {
     QueryAnalyticsResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`QueryAnalyticsResponseData`
@@ -29069,7 +29069,7 @@ pub struct QueryAnalyticsResponseData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -29080,7 +29080,7 @@ lean_deserialize! {
         metadata: "metadata" => opt,
         warnings: "warnings" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`QueryAnalyticsResponseDataMetadata`
@@ -29094,7 +29094,7 @@ pub struct QueryAnalyticsResponseDataMetadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub truncated: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -29104,7 +29104,7 @@ lean_deserialize! {
         row_count: "row_count" => opt,
         truncated: "truncated" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A parameter that accepts any value within an inclusive numeric range.
@@ -29117,7 +29117,7 @@ pub struct RangeCapability {
     #[serde(rename = "type", default = "defaults::range_capability_type")]
     pub type_: RangeCapabilityType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -29126,7 +29126,7 @@ lean_deserialize! {
         min: "min" => opt,
         type_: "type" => default_with(defaults::range_capability_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -29155,7 +29155,7 @@ pub struct RankingsDailyItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -29165,7 +29165,7 @@ lean_deserialize! {
         model_permaslug: "model_permaslug" => opt,
         total_tokens: "total_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`RankingsDailyMeta`
@@ -29185,7 +29185,7 @@ pub struct RankingsDailyMeta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<RankingsDailyMetaVersion>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -29196,7 +29196,7 @@ lean_deserialize! {
         start_date: "start_date" => opt,
         version: "version" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -29217,7 +29217,7 @@ pub struct RankingsDailyResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<RankingsDailyMeta>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -29226,7 +29226,7 @@ lean_deserialize! {
         data: "data" => opt,
         meta: "meta" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Configuration for reasoning mode in the response
@@ -29267,7 +29267,7 @@ pub struct ReasoningConfigInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<ReasoningSummaryVerbosity>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -29279,7 +29279,7 @@ lean_deserialize! {
         mode: "mode" => opt,
         summary: "summary" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -29307,7 +29307,7 @@ pub struct ReasoningDeltaEvent {
     #[serde(rename = "type", default = "defaults::reasoning_delta_event_type")]
     pub type_: ReasoningDeltaEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -29319,7 +29319,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::reasoning_delta_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -29348,7 +29348,7 @@ pub struct ReasoningDetailEncrypted {
     #[serde(rename = "type", default = "defaults::reasoning_detail_encrypted_type")]
     pub type_: ReasoningDetailEncryptedType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -29359,7 +29359,7 @@ lean_deserialize! {
         index: "index" => opt,
         type_: "type" => default_with(defaults::reasoning_detail_encrypted_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -29397,7 +29397,7 @@ pub struct ReasoningDetailServerToolCall {
     )]
     pub type_: ReasoningDetailServerToolCallType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -29411,7 +29411,7 @@ lean_deserialize! {
         tool_name: "tool_name" => opt,
         type_: "type" => default_with(defaults::reasoning_detail_server_tool_call_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -29440,7 +29440,7 @@ pub struct ReasoningDetailSummary {
     #[serde(rename = "type", default = "defaults::reasoning_detail_summary_type")]
     pub type_: ReasoningDetailSummaryType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -29451,7 +29451,7 @@ lean_deserialize! {
         summary: "summary" => opt,
         type_: "type" => default_with(defaults::reasoning_detail_summary_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -29482,7 +29482,7 @@ pub struct ReasoningDetailText {
     #[serde(rename = "type", default = "defaults::reasoning_detail_text_type")]
     pub type_: ReasoningDetailTextType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -29494,7 +29494,7 @@ lean_deserialize! {
         text: "text" => opt,
         type_: "type" => default_with(defaults::reasoning_detail_text_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -29525,7 +29525,7 @@ pub struct ReasoningDoneEvent {
     #[serde(rename = "type", default = "defaults::reasoning_done_event_type")]
     pub type_: ReasoningDoneEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -29537,7 +29537,7 @@ lean_deserialize! {
         text: "text" => opt,
         type_: "type" => default_with(defaults::reasoning_done_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -29599,7 +29599,7 @@ pub struct ReasoningItem {
     #[serde(rename = "type")]
     pub type_: ReasoningItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -29613,7 +29613,7 @@ lean_deserialize! {
         summary: "summary" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -29659,7 +29659,7 @@ pub struct ReasoningSummaryPartAddedEvent {
     )]
     pub type_: ReasoningSummaryPartAddedEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -29671,7 +29671,7 @@ lean_deserialize! {
         summary_index: "summary_index" => opt,
         type_: "type" => default_with(defaults::reasoning_summary_part_added_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -29705,7 +29705,7 @@ pub struct ReasoningSummaryPartDoneEvent {
     )]
     pub type_: ReasoningSummaryPartDoneEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -29717,7 +29717,7 @@ lean_deserialize! {
         summary_index: "summary_index" => opt,
         type_: "type" => default_with(defaults::reasoning_summary_part_done_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -29740,7 +29740,7 @@ pub struct ReasoningSummaryText {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ReasoningSummaryTextType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -29748,7 +29748,7 @@ lean_deserialize! {
         text: "text" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Event emitted when reasoning summary text delta is streamed
@@ -29770,7 +29770,7 @@ pub struct ReasoningSummaryTextDeltaEvent {
     )]
     pub type_: ReasoningSummaryTextDeltaEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -29782,7 +29782,7 @@ lean_deserialize! {
         summary_index: "summary_index" => opt,
         type_: "type" => default_with(defaults::reasoning_summary_text_delta_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -29816,7 +29816,7 @@ pub struct ReasoningSummaryTextDoneEvent {
     )]
     pub type_: ReasoningSummaryTextDoneEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -29828,7 +29828,7 @@ lean_deserialize! {
         text: "text" => opt,
         type_: "type" => default_with(defaults::reasoning_summary_text_done_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -29868,7 +29868,7 @@ pub struct ReasoningTextContent {
     #[serde(rename = "type", default = "defaults::reasoning_text_content_type")]
     pub type_: ReasoningTextContentType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -29876,7 +29876,7 @@ lean_deserialize! {
         text: "text" => opt,
         type_: "type" => default_with(defaults::reasoning_text_content_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -29907,7 +29907,7 @@ pub struct RefusalDeltaEvent {
     #[serde(rename = "type", default = "defaults::refusal_delta_event_type")]
     pub type_: RefusalDeltaEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -29919,7 +29919,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::refusal_delta_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -29950,7 +29950,7 @@ pub struct RefusalDoneEvent {
     #[serde(rename = "type", default = "defaults::refusal_done_event_type")]
     pub type_: RefusalDoneEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -29962,7 +29962,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::refusal_done_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -30026,7 +30026,7 @@ pub struct ResponseHealingPlugin {
     pub enabled: ::std::option::Option<bool>,
     pub id: ResponseHealingPluginId,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -30034,7 +30034,7 @@ lean_deserialize! {
         enabled: "enabled" => opt,
         id: "id" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -30069,7 +30069,7 @@ pub struct ResponseOutputText {
     #[serde(rename = "type", default = "defaults::response_output_text_type")]
     pub type_: ResponseOutputTextType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -30079,7 +30079,7 @@ lean_deserialize! {
         text: "text" => opt,
         type_: "type" => default_with(defaults::response_output_text_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ResponseOutputTextLogprobsItem`
@@ -30096,7 +30096,7 @@ pub struct ResponseOutputTextLogprobsItem {
         ::std::vec::Vec<ResponseOutputTextLogprobsItemTopLogprobsItem>,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -30106,7 +30106,7 @@ lean_deserialize! {
         token: "token" => opt,
         top_logprobs: "top_logprobs" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ResponseOutputTextLogprobsItemTopLogprobsItem`
@@ -30119,7 +30119,7 @@ pub struct ResponseOutputTextLogprobsItemTopLogprobsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -30128,7 +30128,7 @@ lean_deserialize! {
         logprob: "logprob" => opt,
         token: "token" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -30173,7 +30173,7 @@ pub struct ResponsesErrorFieldInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -30181,7 +30181,7 @@ lean_deserialize! {
         code: "code" => opt,
         message: "message" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -30302,7 +30302,7 @@ pub struct ResponsesRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -30348,7 +30348,7 @@ lean_deserialize! {
         truncation: "truncation" => opt,
         user: "user" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -30381,7 +30381,7 @@ pub struct ResponsesRequestToolsItemFunction {
     #[serde(rename = "type")]
     pub type_: ResponsesRequestToolsItemFunctionType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -30393,7 +30393,7 @@ lean_deserialize! {
         strict: "strict" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -30409,14 +30409,14 @@ pub struct ResponsesStreamingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<crate::types::StreamEvents>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ResponsesStreamingResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`RouterAttempt`
@@ -30429,7 +30429,7 @@ pub struct RouterAttempt {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -30438,7 +30438,7 @@ lean_deserialize! {
         provider: "provider" => opt,
         status: "status" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`RouterParams`
@@ -30451,7 +30451,7 @@ pub struct RouterParams {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version_group: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -30460,7 +30460,7 @@ lean_deserialize! {
         throughput_floor: "throughput_floor" => opt,
         version_group: "version_group" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -30538,7 +30538,7 @@ pub struct ScimGroup {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -30551,7 +30551,7 @@ lean_deserialize! {
         organization_id: "organization_id" => opt,
         updated_at: "updated_at" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ScimGroupMapping`
@@ -30573,7 +30573,7 @@ pub struct ScimGroupMapping {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -30587,7 +30587,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -30615,14 +30615,14 @@ pub struct SearchModelsServerToolConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_results: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     SearchModelsServerToolConfig {
         max_results: "max_results" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
@@ -30633,7 +30633,7 @@ pub struct SearchModelsServerToolOpenRouter {
     #[serde(rename = "type")]
     pub type_: SearchModelsServerToolOpenRouterType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -30641,7 +30641,7 @@ lean_deserialize! {
         parameters: "parameters" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -30695,7 +30695,7 @@ pub struct ServerToolUseDetailsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_search_requests: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -30704,7 +30704,7 @@ lean_deserialize! {
         tool_calls_requested: "tool_calls_requested" => opt,
         web_search_requests: "web_search_requests" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`SessionCostItem`
@@ -30727,7 +30727,7 @@ pub struct SessionCostItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub turn_range: ::std::option::Option<SessionCostItemTurnRange>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -30739,7 +30739,7 @@ lean_deserialize! {
         model_permaslug: "model_permaslug" => opt,
         turn_range: "turn_range" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -30770,7 +30770,7 @@ pub struct SessionCostMeta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub window_end_date: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -30781,7 +30781,7 @@ lean_deserialize! {
         window_days: "window_days" => opt,
         window_end_date: "window_end_date" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -30801,7 +30801,7 @@ pub struct SessionCostResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<SessionCostMeta>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -30810,7 +30810,7 @@ lean_deserialize! {
         data: "data" => opt,
         meta: "meta" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A shell command execution call (newer variant)
@@ -30830,7 +30830,7 @@ pub struct ShellCallItem {
     #[serde(rename = "type")]
     pub type_: ShellCallItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -30843,7 +30843,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ShellCallItemAction`
@@ -30855,7 +30855,7 @@ pub struct ShellCallItemAction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout_ms: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -30864,7 +30864,7 @@ lean_deserialize! {
         max_output_length: "max_output_length" => opt,
         timeout_ms: "timeout_ms" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -30884,7 +30884,7 @@ pub struct ShellCallOutputContent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stdout: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -30893,7 +30893,7 @@ lean_deserialize! {
         stderr: "stderr" => opt,
         stdout: "stdout" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`ShellCallOutputContentOutcomeExit`
@@ -30904,7 +30904,7 @@ pub struct ShellCallOutputContentOutcomeExit {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ShellCallOutputContentOutcomeExitType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -30912,7 +30912,7 @@ lean_deserialize! {
         exit_code: "exit_code" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -30928,14 +30928,14 @@ pub struct ShellCallOutputContentOutcomeTimeout {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ShellCallOutputContentOutcomeTimeoutType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ShellCallOutputContentOutcomeTimeout {
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -30959,7 +30959,7 @@ pub struct ShellCallOutputItem {
     #[serde(rename = "type")]
     pub type_: ShellCallOutputItemType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -30971,7 +30971,7 @@ lean_deserialize! {
         status: "status" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -30996,14 +30996,14 @@ pub struct ShellServerTool {
     #[serde(rename = "type", default = "defaults::shell_server_tool_type")]
     pub type_: ShellServerToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ShellServerTool {
         type_: "type" => default_with(defaults::shell_server_tool_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Configuration for the openrouter:shell server tool
@@ -31016,7 +31016,7 @@ pub struct ShellServerToolConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sleep_after_seconds: ::std::option::Option<SandboxSleepAfterSeconds>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31025,7 +31025,7 @@ lean_deserialize! {
         environment: "environment" => opt,
         sleep_after_seconds: "sleep_after_seconds" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -31044,7 +31044,7 @@ pub struct ShellServerToolOpenRouter {
     #[serde(rename = "type")]
     pub type_: ShellServerToolOpenRouterType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31052,7 +31052,7 @@ lean_deserialize! {
         parameters: "parameters" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -31081,7 +31081,7 @@ pub struct SpeechInputReferenceAudio {
     #[serde(rename = "type")]
     pub type_: SpeechInputReferenceAudioType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31089,7 +31089,7 @@ lean_deserialize! {
         input_audio: "input_audio" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Reference audio input object
@@ -31101,7 +31101,7 @@ pub struct SpeechInputReferenceAudioInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31109,7 +31109,7 @@ lean_deserialize! {
         data: "data" => req,
         format: "format" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -31127,7 +31127,7 @@ pub struct SpeechInputReferenceText {
     #[serde(rename = "type")]
     pub type_: SpeechInputReferenceTextType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31135,7 +31135,7 @@ lean_deserialize! {
         text: "text" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -31167,7 +31167,7 @@ pub struct SpeechRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub voice: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31180,7 +31180,7 @@ lean_deserialize! {
         speed: "speed" => opt,
         voice: "voice" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Provider-specific passthrough configuration
@@ -31189,14 +31189,14 @@ pub struct SpeechRequestProvider {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<ProviderOptions>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     SpeechRequestProvider {
         options: "options" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -31238,7 +31238,7 @@ pub struct StopServerToolsWhenFinishReasonIs {
     #[serde(rename = "type")]
     pub type_: StopServerToolsWhenFinishReasonIsType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31246,7 +31246,7 @@ lean_deserialize! {
         reason: "reason" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -31263,7 +31263,7 @@ pub struct StopServerToolsWhenHasToolCall {
     #[serde(rename = "type")]
     pub type_: StopServerToolsWhenHasToolCallType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31271,7 +31271,7 @@ lean_deserialize! {
         tool_name: "tool_name" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -31288,7 +31288,7 @@ pub struct StopServerToolsWhenMaxCost {
     #[serde(rename = "type")]
     pub type_: StopServerToolsWhenMaxCostType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31296,7 +31296,7 @@ lean_deserialize! {
         max_cost_in_dollars: "max_cost_in_dollars" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -31313,7 +31313,7 @@ pub struct StopServerToolsWhenMaxTokensUsed {
     #[serde(rename = "type")]
     pub type_: StopServerToolsWhenMaxTokensUsedType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31321,7 +31321,7 @@ lean_deserialize! {
         max_tokens: "max_tokens" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -31338,7 +31338,7 @@ pub struct StopServerToolsWhenStepCountIs {
     #[serde(rename = "type")]
     pub type_: StopServerToolsWhenStepCountIsType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31346,7 +31346,7 @@ lean_deserialize! {
         step_count: "step_count" => req,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -31391,7 +31391,7 @@ pub struct StoredPromptTemplateInner {
         >,
     >,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31399,7 +31399,7 @@ lean_deserialize! {
         id: "id" => opt,
         variables: "variables" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`StoredPromptTemplateInnerVariablesValue`
@@ -31456,7 +31456,7 @@ pub struct StreamEventsResponseCompleted {
     )]
     pub type_: StreamEventsResponseCompletedType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31465,7 +31465,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::stream_events_response_completed_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -31490,7 +31490,7 @@ pub struct StreamEventsResponseFailed {
     #[serde(rename = "type", default = "defaults::stream_events_response_failed_type")]
     pub type_: StreamEventsResponseFailedType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31499,7 +31499,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::stream_events_response_failed_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -31527,7 +31527,7 @@ pub struct StreamEventsResponseIncomplete {
     )]
     pub type_: StreamEventsResponseIncompleteType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31536,7 +31536,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::stream_events_response_incomplete_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -31566,7 +31566,7 @@ pub struct StreamEventsResponseOutputItemAdded {
     )]
     pub type_: StreamEventsResponseOutputItemAddedType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31576,7 +31576,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::stream_events_response_output_item_added_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -31606,7 +31606,7 @@ pub struct StreamEventsResponseOutputItemDone {
     )]
     pub type_: StreamEventsResponseOutputItemDoneType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31616,7 +31616,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::stream_events_response_output_item_done_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -31643,7 +31643,7 @@ pub struct StreamLogprob {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub top_logprobs: ::std::option::Option<::std::vec::Vec<StreamLogprobTopLogprob>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31653,7 +31653,7 @@ lean_deserialize! {
         token: "token" => opt,
         top_logprobs: "top_logprobs" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Alternative token with its log probability
@@ -31666,7 +31666,7 @@ pub struct StreamLogprobTopLogprob {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31675,7 +31675,7 @@ lean_deserialize! {
         logprob: "logprob" => opt,
         token: "token" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Base64-encoded audio to transcribe
@@ -31686,7 +31686,7 @@ pub struct SttInputAudio {
     ///Audio format (e.g., wav, mp3, flac, m4a, ogg, webm, aac). Supported formats vary by provider.
     pub format: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31694,7 +31694,7 @@ lean_deserialize! {
         data: "data" => req,
         format: "format" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Speech-to-text request input. Accepts a JSON body with input_audio containing base64-encoded audio.
@@ -31718,7 +31718,7 @@ pub struct SttRequest {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub timestamp_granularities: ::std::vec::Vec<SttTimestampGranularity>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31731,7 +31731,7 @@ lean_deserialize! {
         temperature: "temperature" => opt,
         timestamp_granularities: "timestamp_granularities" => default,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Provider-specific passthrough configuration
@@ -31740,14 +31740,14 @@ pub struct SttRequestProvider {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<ProviderOptions>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     SttRequestProvider {
         options: "options" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -31782,7 +31782,7 @@ pub struct SttResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub words: ::std::option::Option<::std::vec::Vec<SttWord>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31795,7 +31795,7 @@ lean_deserialize! {
         usage: "usage" => opt,
         words: "words" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A timestamped transcript segment, returned when response_format is verbose_json
@@ -31835,7 +31835,7 @@ pub struct SttSegment {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tokens: ::std::option::Option<::std::vec::Vec<i64>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31852,7 +31852,7 @@ lean_deserialize! {
         text: "text" => opt,
         tokens: "tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -31882,7 +31882,7 @@ pub struct SttUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31893,7 +31893,7 @@ lean_deserialize! {
         seconds: "seconds" => opt,
         total_tokens: "total_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A timestamped word, returned when the provider includes word-level timestamps
@@ -31912,7 +31912,7 @@ pub struct SttWord {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub word: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31922,7 +31922,7 @@ lean_deserialize! {
         start: "start" => opt,
         word: "word" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///A tool made available to the subagent. Only OpenRouter server tools (e.g. openrouter:web_search) are supported; function tools are rejected because the worker has no way to execute them. The subagent tool may not list itself.
@@ -31933,7 +31933,7 @@ pub struct SubagentNestedTool {
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31941,7 +31941,7 @@ lean_deserialize! {
         parameters: "parameters" => default,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Reasoning configuration forwarded to the subagent call. Use this to control reasoning effort and token budget for models that support extended thinking.
@@ -31954,7 +31954,7 @@ pub struct SubagentReasoning {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -31962,7 +31962,7 @@ lean_deserialize! {
         effort: "effort" => opt,
         max_tokens: "max_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -32011,7 +32011,7 @@ pub struct SubagentServerToolConfig {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub tools: ::std::vec::Vec<SubagentNestedTool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -32027,7 +32027,7 @@ lean_deserialize! {
         temperature: "temperature" => opt,
         tools: "tools" => default,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///OpenRouter built-in server tool: delegates self-contained tasks to a smaller, cheaper, faster worker model (any OpenRouter model) mid-generation and returns its outcome. The worker may run as a sub-agent with its own tools.
@@ -32038,7 +32038,7 @@ pub struct SubagentServerToolOpenRouter {
     #[serde(rename = "type")]
     pub type_: SubagentServerToolOpenRouterType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -32046,7 +32046,7 @@ lean_deserialize! {
         parameters: "parameters" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -32067,7 +32067,7 @@ pub struct SubmitGenerationFeedbackRequest {
     ///The generation to submit feedback on
     pub generation_id: ::std::string::String,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -32076,7 +32076,7 @@ lean_deserialize! {
         comment: "comment" => opt,
         generation_id: "generation_id" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -32098,14 +32098,14 @@ pub struct SubmitGenerationFeedbackResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<SubmitGenerationFeedbackResponseData>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     SubmitGenerationFeedbackResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`SubmitGenerationFeedbackResponseData`
@@ -32115,14 +32115,14 @@ pub struct SubmitGenerationFeedbackResponseData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     SubmitGenerationFeedbackResponseData {
         success: "success" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Union of supported parameters across every endpoint of this model. Coarse discovery aid; the definitive per-endpoint set is behind the endpoints URL.
@@ -32201,7 +32201,7 @@ pub struct TaskClassificationItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_share: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -32216,7 +32216,7 @@ lean_deserialize! {
         token_share: "token_share" => opt,
         usage_share: "usage_share" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`TaskClassificationMacroCategory`
@@ -32236,7 +32236,7 @@ pub struct TaskClassificationMacroCategory {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_share: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -32247,7 +32247,7 @@ lean_deserialize! {
         token_share: "token_share" => opt,
         usage_share: "usage_share" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`TaskClassificationModel`
@@ -32264,7 +32264,7 @@ pub struct TaskClassificationModel {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_usage_share: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -32274,7 +32274,7 @@ lean_deserialize! {
         tag_token_share: "tag_token_share" => opt,
         tag_usage_share: "tag_usage_share" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`TaskClassificationResponse`
@@ -32284,7 +32284,7 @@ pub struct TaskClassificationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<TaskClassificationResponseData>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -32292,7 +32292,7 @@ lean_deserialize! {
     TaskClassificationResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`TaskClassificationResponseData`
@@ -32314,7 +32314,7 @@ pub struct TaskClassificationResponseData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub window_days: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -32325,7 +32325,7 @@ lean_deserialize! {
         macro_categories: "macro_categories" => opt,
         window_days: "window_days" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Event emitted when a text delta is streamed
@@ -32346,7 +32346,7 @@ pub struct TextDeltaEvent {
     #[serde(rename = "type", default = "defaults::text_delta_event_type")]
     pub type_: TextDeltaEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -32359,7 +32359,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::text_delta_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -32392,7 +32392,7 @@ pub struct TextDoneEvent {
     #[serde(rename = "type", default = "defaults::text_done_event_type")]
     pub type_: TextDoneEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -32405,7 +32405,7 @@ lean_deserialize! {
         text: "text" => opt,
         type_: "type" => default_with(defaults::text_done_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -32428,7 +32428,7 @@ pub struct TextExtendedConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verbosity: ::std::option::Option<TextExtendedConfigVerbosity>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -32436,7 +32436,7 @@ lean_deserialize! {
         format: "format" => opt,
         verbosity: "verbosity" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -32471,7 +32471,7 @@ pub struct ToolChoiceAllowed {
     #[serde(rename = "type", default = "defaults::tool_choice_allowed_type")]
     pub type_: ToolChoiceAllowedType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -32480,7 +32480,7 @@ lean_deserialize! {
         tools: "tools" => opt,
         type_: "type" => default_with(defaults::tool_choice_allowed_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -32511,7 +32511,7 @@ pub struct ToolSearchServerTool {
     #[serde(rename = "type")]
     pub type_: ToolSearchServerToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -32519,7 +32519,7 @@ lean_deserialize! {
         parameters: "parameters" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Configuration for the openrouter:tool_search server tool
@@ -32529,14 +32529,14 @@ pub struct ToolSearchServerToolConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_results: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ToolSearchServerToolConfig {
         max_results: "max_results" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -32559,7 +32559,7 @@ pub struct TopProviderInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_completion_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -32568,7 +32568,7 @@ lean_deserialize! {
         is_moderated: "is_moderated" => opt,
         max_completion_tokens: "max_completion_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
@@ -32585,7 +32585,7 @@ pub struct TraceConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trace_name: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -32596,7 +32596,7 @@ lean_deserialize! {
         trace_id: "trace_id" => opt,
         trace_name: "trace_name" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -32641,7 +32641,7 @@ pub struct UnifiedBenchmarkPricingInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prompt: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -32649,7 +32649,7 @@ lean_deserialize! {
         completion: "completion" => opt,
         prompt: "prompt" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UnifiedBenchmarksAaItem`
@@ -32676,7 +32676,7 @@ pub struct UnifiedBenchmarksAaItem {
     #[serde(default = "defaults::unified_benchmarks_aa_item_source")]
     pub source: UnifiedBenchmarksAaItemSource,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -32690,7 +32690,7 @@ lean_deserialize! {
         pricing: "pricing" => opt,
         source: "source" => default_with(defaults::unified_benchmarks_aa_item_source),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -32740,7 +32740,7 @@ pub struct UnifiedBenchmarksDaItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub win_rate: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -32757,7 +32757,7 @@ lean_deserialize! {
         tournament_stats: "tournament_stats" => opt,
         win_rate: "win_rate" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -32789,7 +32789,7 @@ pub struct UnifiedBenchmarksDaItemTournamentStats {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -32801,7 +32801,7 @@ lean_deserialize! {
         third_place: "third_place" => opt,
         total: "total" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UnifiedBenchmarksMeta`
@@ -32830,7 +32830,7 @@ pub struct UnifiedBenchmarksMeta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<UnifiedBenchmarksMetaVersion>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -32844,7 +32844,7 @@ lean_deserialize! {
         task_type: "task_type" => opt,
         version: "version" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -32896,7 +32896,7 @@ pub struct UnifiedBenchmarksOrItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tasks: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -32912,7 +32912,7 @@ lean_deserialize! {
         source: "source" => default_with(defaults::unified_benchmarks_or_item_source),
         total_tasks: "total_tasks" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -32947,7 +32947,7 @@ pub struct UnifiedBenchmarksResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<UnifiedBenchmarksMeta>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -32956,7 +32956,7 @@ lean_deserialize! {
         data: "data" => opt,
         meta: "meta" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UnifiedBenchmarksResponseDataItem`
@@ -33057,7 +33057,7 @@ pub struct UnifiedBenchmarksSearchItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tasks: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -33077,7 +33077,7 @@ lean_deserialize! {
         source: "source" => default_with(defaults::unified_benchmarks_search_item_source),
         total_tasks: "total_tasks" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -33137,7 +33137,7 @@ pub struct UnifiedBenchmarksSearchRunConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub temperature: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -33147,7 +33147,7 @@ lean_deserialize! {
         reasoning_effort: "reasoning_effort" => opt,
         temperature: "temperature" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UpdateByokKeyRequest`
@@ -33178,7 +33178,7 @@ pub struct UpdateByokKeyRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -33192,7 +33192,7 @@ lean_deserialize! {
         key: "key" => opt,
         name: "name" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UpdateByokKeyResponse`
@@ -33203,7 +33203,7 @@ pub struct UpdateByokKeyResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ByokKey>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -33211,7 +33211,7 @@ lean_deserialize! {
     UpdateByokKeyResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UpdateGuardrailRequest`
@@ -33280,7 +33280,7 @@ pub struct UpdateGuardrailRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reset_interval: ::std::option::Option<GuardrailInterval>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -33307,7 +33307,7 @@ lean_deserialize! {
         name: "name" => opt,
         reset_interval: "reset_interval" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UpdateGuardrailResponse`
@@ -33318,7 +33318,7 @@ pub struct UpdateGuardrailResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<Guardrail>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -33326,7 +33326,7 @@ lean_deserialize! {
     UpdateGuardrailResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UpdateKeysBody`
@@ -33348,7 +33348,7 @@ pub struct UpdateKeysBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -33359,7 +33359,7 @@ lean_deserialize! {
         limit_reset: "limit_reset" => opt,
         name: "name" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -33378,14 +33378,14 @@ pub struct UpdateKeysResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<UpdateKeysResponseData>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     UpdateKeysResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///The updated API key information
@@ -33455,7 +33455,7 @@ pub struct UpdateKeysResponseData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -33482,7 +33482,7 @@ lean_deserialize! {
         usage_weekly: "usage_weekly" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UpdateObservabilityDestinationRequest`
@@ -33520,7 +33520,7 @@ pub struct UpdateObservabilityDestinationRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sampling_rate: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -33537,7 +33537,7 @@ lean_deserialize! {
         privacy_mode: "privacy_mode" => opt,
         sampling_rate: "sampling_rate" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UpdateObservabilityDestinationResponse`
@@ -33548,7 +33548,7 @@ pub struct UpdateObservabilityDestinationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<crate::types::ObservabilityDestination>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -33556,7 +33556,7 @@ lean_deserialize! {
     UpdateObservabilityDestinationResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UpdateScimGroupMappingRequest`
@@ -33565,7 +33565,7 @@ lean_deserialize! {
 pub struct UpdateScimGroupMappingRequest {
     pub role: UpdateScimGroupMappingRequestRole,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -33573,7 +33573,7 @@ lean_deserialize! {
     UpdateScimGroupMappingRequest {
         role: "role" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -33592,7 +33592,7 @@ pub struct UpdateScimGroupMappingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ScimGroupMapping>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -33600,7 +33600,7 @@ lean_deserialize! {
     UpdateScimGroupMappingResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UpdateWorkspaceRequest`
@@ -33641,7 +33641,7 @@ pub struct UpdateWorkspaceRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub slug: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -33659,7 +33659,7 @@ lean_deserialize! {
         name: "name" => opt,
         slug: "slug" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UpdateWorkspaceResponse`
@@ -33670,7 +33670,7 @@ pub struct UpdateWorkspaceResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<Workspace>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -33678,7 +33678,7 @@ lean_deserialize! {
     UpdateWorkspaceResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UpsertWorkspaceBudgetRequest`
@@ -33691,7 +33691,7 @@ pub struct UpsertWorkspaceBudgetRequest {
     ///Spending limit in USD. Must be greater than 0.
     pub limit_usd: f64,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -33700,7 +33700,7 @@ lean_deserialize! {
         include_byok_in_budgets: "include_byok_in_budgets" => opt,
         limit_usd: "limit_usd" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UpsertWorkspaceBudgetResponse`
@@ -33714,7 +33714,7 @@ pub struct UpsertWorkspaceBudgetResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub include_byok_in_budgets: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -33723,7 +33723,7 @@ lean_deserialize! {
         data: "data" => opt,
         include_byok_in_budgets: "include_byok_in_budgets" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UrlCitation`
@@ -33742,7 +33742,7 @@ pub struct UrlCitation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -33754,7 +33754,7 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::url_citation_type),
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -33813,7 +33813,7 @@ pub struct UsageInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -33828,7 +33828,7 @@ lean_deserialize! {
         server_tool_use_details: "server_tool_use_details" => opt,
         total_tokens: "total_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UsageInnerCostDetails`
@@ -33841,7 +33841,7 @@ pub struct UsageInnerCostDetails {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upstream_inference_output_cost: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -33850,7 +33850,7 @@ lean_deserialize! {
         upstream_inference_input_cost: "upstream_inference_input_cost" => opt,
         upstream_inference_output_cost: "upstream_inference_output_cost" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UsageInnerInputTokensDetails`
@@ -33861,7 +33861,7 @@ pub struct UsageInnerInputTokensDetails {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cached_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -33869,7 +33869,7 @@ lean_deserialize! {
         cache_write_tokens: "cache_write_tokens" => opt,
         cached_tokens: "cached_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`UsageInnerOutputTokensDetails`
@@ -33878,14 +33878,14 @@ pub struct UsageInnerOutputTokensDetails {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reasoning_tokens: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     UsageInnerOutputTokensDetails {
         reasoning_tokens: "reasoning_tokens" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`VideoGenerationRequest`
@@ -33931,7 +33931,7 @@ pub struct VideoGenerationRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upscale_factor: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -33951,7 +33951,7 @@ lean_deserialize! {
         size: "size" => opt,
         upscale_factor: "upscale_factor" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -33975,14 +33975,14 @@ pub struct VideoGenerationRequestProvider {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<ProviderOptions>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     VideoGenerationRequestProvider {
         options: "options" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -34017,7 +34017,7 @@ pub struct VideoGenerationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<VideoGenerationUsage>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34030,7 +34030,7 @@ lean_deserialize! {
         unsigned_urls: "unsigned_urls" => opt,
         usage: "usage" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -34055,7 +34055,7 @@ pub struct VideoGenerationUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_byok: ::std::option::Option<bool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34063,7 +34063,7 @@ lean_deserialize! {
         cost: "cost" => opt,
         is_byok: "is_byok" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`VideoModel`
@@ -34133,7 +34133,7 @@ pub struct VideoModel {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upscale_factor: ::std::option::Option<VideoModelUpscaleFactor>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34156,7 +34156,7 @@ lean_deserialize! {
         supported_sizes: "supported_sizes" => opt,
         upscale_factor: "upscale_factor" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -34271,7 +34271,7 @@ pub struct VideoModelUpscaleFactor {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min: ::std::option::Option<f64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34279,7 +34279,7 @@ lean_deserialize! {
         max: "max" => opt,
         min: "min" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`VideoModelsListResponse`
@@ -34288,14 +34288,14 @@ pub struct VideoModelsListResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<VideoModel>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     VideoModelsListResponse {
         data: "data" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -34327,7 +34327,7 @@ pub struct WebFetchPlugin {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34338,7 +34338,7 @@ lean_deserialize! {
         max_content_tokens: "max_content_tokens" => opt,
         max_uses: "max_uses" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -34356,7 +34356,7 @@ pub struct WebFetchServerTool {
     #[serde(rename = "type")]
     pub type_: WebFetchServerToolType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34364,7 +34364,7 @@ lean_deserialize! {
         parameters: "parameters" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Configuration for the openrouter:web_fetch server tool
@@ -34385,7 +34385,7 @@ pub struct WebFetchServerToolConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_uses: ::std::option::Option<i64>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34396,7 +34396,7 @@ lean_deserialize! {
         max_content_tokens: "max_content_tokens" => opt,
         max_uses: "max_uses" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -34418,7 +34418,7 @@ pub struct WebSearchCallCompletedEvent {
     #[serde(rename = "type", default = "defaults::web_search_call_completed_event_type")]
     pub type_: WebSearchCallCompletedEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34428,7 +34428,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::web_search_call_completed_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -34458,7 +34458,7 @@ pub struct WebSearchCallInProgressEvent {
     )]
     pub type_: WebSearchCallInProgressEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34468,7 +34468,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::web_search_call_in_progress_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -34495,7 +34495,7 @@ pub struct WebSearchCallSearchingEvent {
     #[serde(rename = "type", default = "defaults::web_search_call_searching_event_type")]
     pub type_: WebSearchCallSearchingEventType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34505,7 +34505,7 @@ lean_deserialize! {
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::web_search_call_searching_event_type),
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -34550,7 +34550,7 @@ pub struct WebSearchConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<WebSearchUserLocationServerTool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34566,7 +34566,7 @@ lean_deserialize! {
         search_context_size: "search_context_size" => opt,
         user_location: "user_location" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`WebSearchDomainFilter`
@@ -34601,7 +34601,7 @@ pub struct WebSearchDomainFilterInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub excluded_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34610,7 +34610,7 @@ lean_deserialize! {
         blocked_domains: "blocked_domains" => opt,
         excluded_domains: "excluded_domains" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -34678,7 +34678,7 @@ pub struct WebSearchPlugin {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<WebSearchPluginUserLocation>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34694,7 +34694,7 @@ lean_deserialize! {
         search_prompt: "search_prompt" => opt,
         user_location: "user_location" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -34718,7 +34718,7 @@ pub struct WebSearchPluginUserLocation {
     #[serde(rename = "type")]
     pub type_: WebSearchPluginUserLocationType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34729,7 +34729,7 @@ lean_deserialize! {
         timezone: "timezone" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -34761,7 +34761,7 @@ pub struct WebSearchServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<WebSearchUserLocation>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34775,7 +34775,7 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::web_search_server_tool_type),
         user_location: "user_location" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///Configuration for the openrouter:web_search server tool
@@ -34808,7 +34808,7 @@ pub struct WebSearchServerToolConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_location: ::std::option::Option<WebSearchUserLocationServerTool>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34824,7 +34824,7 @@ lean_deserialize! {
         search_context_size: "search_context_size" => opt,
         user_location: "user_location" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///OpenRouter built-in server tool: searches the web for current information
@@ -34835,7 +34835,7 @@ pub struct WebSearchServerToolOpenRouter {
     #[serde(rename = "type")]
     pub type_: WebSearchServerToolOpenRouterType,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34843,7 +34843,7 @@ lean_deserialize! {
         parameters: "parameters" => opt,
         type_: "type" => req,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -34873,7 +34873,7 @@ pub struct WebSearchSource {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34881,7 +34881,7 @@ lean_deserialize! {
         type_: "type" => opt,
         url: "url" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -34937,7 +34937,7 @@ pub struct WebSearchUserLocationInner {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<WebSearchUserLocationInnerType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34948,7 +34948,7 @@ lean_deserialize! {
         timezone: "timezone" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -34972,7 +34972,7 @@ pub struct WebSearchUserLocationServerTool {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<WebSearchUserLocationServerToolType>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 lean_deserialize! {
@@ -34983,7 +34983,7 @@ lean_deserialize! {
         timezone: "timezone" => opt,
         type_: "type" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 open_enum! {
@@ -35049,7 +35049,7 @@ pub struct Workspace {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -35073,7 +35073,7 @@ lean_deserialize! {
         slug: "slug" => opt,
         updated_at: "updated_at" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 ///`WorkspaceBudget`
@@ -35099,7 +35099,7 @@ pub struct WorkspaceBudget {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -35112,7 +35112,7 @@ lean_deserialize! {
         updated_at: "updated_at" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -35156,7 +35156,7 @@ pub struct WorkspaceMember {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 
 #[cfg(feature = "management")]
@@ -35168,7 +35168,7 @@ lean_deserialize! {
         user_id: "user_id" => opt,
         workspace_id: "workspace_id" => opt,
     }
-    extra extra: :: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >
+    extra extra: crate :: Extra
 }
 
 #[cfg(feature = "management")]
@@ -35952,34 +35952,94 @@ tagged_union! {
     /// `AdditionalToolsItemToolsItem`: told apart by `type`.
     pub enum AdditionalToolsItemToolsItem (tag = "type") {
         Function("function") => AdditionalToolsItemToolsItemFunction,
-        WebSearchPreview("web_search_preview") => PreviewWebSearchServerTool,
-        WebSearchPreview20250311("web_search_preview_2025_03_11") => Preview20250311WebSearchServerTool,
-        WebSearch("web_search") => LegacyWebSearchServerTool,
-        WebSearch20250826("web_search_2025_08_26") => WebSearchServerTool,
-        FileSearch("file_search") => FileSearchServerTool,
+        WebSearchPreview("web_search_preview") => Box<PreviewWebSearchServerTool>,
+        WebSearchPreview20250311("web_search_preview_2025_03_11") => Box<Preview20250311WebSearchServerTool>,
+        WebSearch("web_search") => Box<LegacyWebSearchServerTool>,
+        WebSearch20250826("web_search_2025_08_26") => Box<WebSearchServerTool>,
+        FileSearch("file_search") => Box<FileSearchServerTool>,
         ComputerUsePreview("computer_use_preview") => ComputerUseServerTool,
         CodeInterpreter("code_interpreter") => CodeInterpreterServerTool,
-        Mcp("mcp") => McpServerTool,
-        ImageGeneration("image_generation") => ImageGenerationServerTool,
+        Mcp("mcp") => Box<McpServerTool>,
+        ImageGeneration("image_generation") => Box<ImageGenerationServerTool>,
         LocalShell("local_shell") => CodexLocalShellTool,
         Shell("shell") => ShellServerTool,
         ApplyPatch("apply_patch") => ApplyPatchServerTool,
         Custom("custom") => CustomTool,
         Namespace("namespace") => NamespaceTool,
         OpenrouterAdvisor("openrouter:advisor") => AdvisorServerToolOpenRouter,
-        OpenrouterSubagent("openrouter:subagent") => SubagentServerToolOpenRouter,
+        OpenrouterSubagent("openrouter:subagent") => Box<SubagentServerToolOpenRouter>,
         OpenrouterDatetime("openrouter:datetime") => DatetimeServerTool,
         OpenrouterFiles("openrouter:files") => FilesServerTool,
-        OpenrouterFusion("openrouter:fusion") => FusionServerToolOpenRouter,
+        OpenrouterFusion("openrouter:fusion") => Box<FusionServerToolOpenRouter>,
         OpenrouterImageGeneration("openrouter:image_generation") => ImageGenerationServerToolOpenRouter,
         OpenrouterExperimentalSearchModels("openrouter:experimental__search_models") => SearchModelsServerToolOpenRouter,
         OpenrouterWebFetch("openrouter:web_fetch") => WebFetchServerTool,
-        OpenrouterWebSearch("openrouter:web_search") => WebSearchServerToolOpenRouter,
+        OpenrouterWebSearch("openrouter:web_search") => Box<WebSearchServerToolOpenRouter>,
         OpenrouterApplyPatch("openrouter:apply_patch") => ApplyPatchServerToolOpenRouter,
         OpenrouterBash("openrouter:bash") => BashServerTool,
         OpenrouterShell("openrouter:shell") => ShellServerToolOpenRouter,
         OpenrouterToolSearch("openrouter:tool_search") => ToolSearchServerTool,
         _ => Other(AdditionalToolsItemToolsItemOther),
+    }
+}
+
+impl ::std::convert::From<PreviewWebSearchServerTool> for AdditionalToolsItemToolsItem {
+    fn from(value: PreviewWebSearchServerTool) -> Self {
+        Self::WebSearchPreview(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<Preview20250311WebSearchServerTool> for AdditionalToolsItemToolsItem {
+    fn from(value: Preview20250311WebSearchServerTool) -> Self {
+        Self::WebSearchPreview20250311(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<LegacyWebSearchServerTool> for AdditionalToolsItemToolsItem {
+    fn from(value: LegacyWebSearchServerTool) -> Self {
+        Self::WebSearch(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<WebSearchServerTool> for AdditionalToolsItemToolsItem {
+    fn from(value: WebSearchServerTool) -> Self {
+        Self::WebSearch20250826(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<FileSearchServerTool> for AdditionalToolsItemToolsItem {
+    fn from(value: FileSearchServerTool) -> Self {
+        Self::FileSearch(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<McpServerTool> for AdditionalToolsItemToolsItem {
+    fn from(value: McpServerTool) -> Self {
+        Self::Mcp(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<ImageGenerationServerTool> for AdditionalToolsItemToolsItem {
+    fn from(value: ImageGenerationServerTool) -> Self {
+        Self::ImageGeneration(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<SubagentServerToolOpenRouter> for AdditionalToolsItemToolsItem {
+    fn from(value: SubagentServerToolOpenRouter) -> Self {
+        Self::OpenrouterSubagent(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<FusionServerToolOpenRouter> for AdditionalToolsItemToolsItem {
+    fn from(value: FusionServerToolOpenRouter) -> Self {
+        Self::OpenrouterFusion(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<WebSearchServerToolOpenRouter> for AdditionalToolsItemToolsItem {
+    fn from(value: WebSearchServerToolOpenRouter) -> Self {
+        Self::OpenrouterWebSearch(Box::new(value))
     }
 }
 
@@ -36107,7 +36167,13 @@ tagged_union! {
     /// `AnthropicWebFetchContent`: told apart by `type`.
     pub enum AnthropicWebFetchContent (tag = "type") {
         WebFetchToolResultError("web_fetch_tool_result_error") => AnthropicWebFetchToolResultError,
-        WebFetchResult("web_fetch_result") => AnthropicWebFetchBlock,
+        WebFetchResult("web_fetch_result") => Box<AnthropicWebFetchBlock>,
+    }
+}
+
+impl ::std::convert::From<AnthropicWebFetchBlock> for AnthropicWebFetchContent {
+    fn from(value: AnthropicWebFetchBlock) -> Self {
+        Self::WebFetchResult(Box::new(value))
     }
 }
 
@@ -36167,13 +36233,37 @@ tagged_union! {
         OpenrouterBash("openrouter:bash") => BashServerTool,
         OpenrouterDatetime("openrouter:datetime") => DatetimeServerTool,
         OpenrouterFiles("openrouter:files") => FilesServerTool,
-        OpenrouterFusion("openrouter:fusion") => FusionServerToolOpenRouter,
+        OpenrouterFusion("openrouter:fusion") => Box<FusionServerToolOpenRouter>,
         OpenrouterImageGeneration("openrouter:image_generation") => ImageGenerationServerToolOpenRouter,
         OpenrouterExperimentalSearchModels("openrouter:experimental__search_models") => ChatSearchModelsServerTool,
-        OpenrouterSubagent("openrouter:subagent") => SubagentServerToolOpenRouter,
+        OpenrouterSubagent("openrouter:subagent") => Box<SubagentServerToolOpenRouter>,
         OpenrouterWebFetch("openrouter:web_fetch") => WebFetchServerTool,
-        OpenrouterWebSearch("openrouter:web_search") => OpenRouterWebSearchServerTool,
-        ChatWebSearchShorthand("web_search" | "web_search_preview" | "web_search_preview_2025_03_11" | "web_search_2025_08_26") => ChatWebSearchShorthand,
+        OpenrouterWebSearch("openrouter:web_search") => Box<OpenRouterWebSearchServerTool>,
+        ChatWebSearchShorthand("web_search" | "web_search_preview" | "web_search_preview_2025_03_11" | "web_search_2025_08_26") => Box<ChatWebSearchShorthand>,
+    }
+}
+
+impl ::std::convert::From<FusionServerToolOpenRouter> for ChatFunctionTool {
+    fn from(value: FusionServerToolOpenRouter) -> Self {
+        Self::OpenrouterFusion(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<SubagentServerToolOpenRouter> for ChatFunctionTool {
+    fn from(value: SubagentServerToolOpenRouter) -> Self {
+        Self::OpenrouterSubagent(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<OpenRouterWebSearchServerTool> for ChatFunctionTool {
+    fn from(value: OpenRouterWebSearchServerTool) -> Self {
+        Self::OpenrouterWebSearch(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<ChatWebSearchShorthand> for ChatFunctionTool {
+    fn from(value: ChatWebSearchShorthand) -> Self {
+        Self::ChatWebSearchShorthand(Box::new(value))
     }
 }
 
@@ -36191,8 +36281,14 @@ tagged_union! {
         System("system") => ChatSystemMessage,
         User("user") => ChatUserMessage,
         Developer("developer") => ChatDeveloperMessage,
-        Assistant("assistant") => ChatAssistantMessage,
+        Assistant("assistant") => Box<ChatAssistantMessage>,
         Tool("tool") => ChatToolMessage,
+    }
+}
+
+impl ::std::convert::From<ChatAssistantMessage> for ChatMessages {
+    fn from(value: ChatAssistantMessage) -> Self {
+        Self::Assistant(Box::new(value))
     }
 }
 
@@ -36202,13 +36298,19 @@ tagged_union! {
         AutoRouter("auto-router") => AutoRouterPlugin,
         AutoBetaRouter("auto-beta-router") => AutoBetaRouterPlugin,
         Moderation("moderation") => ModerationPlugin,
-        Web("web") => WebSearchPlugin,
+        Web("web") => Box<WebSearchPlugin>,
         WebFetch("web-fetch") => WebFetchPlugin,
         FileParser("file-parser") => FileParserPlugin,
         ResponseHealing("response-healing") => ResponseHealingPlugin,
         ContextCompression("context-compression") => ContextCompressionPlugin,
         ParetoRouter("pareto-router") => ParetoRouterPlugin,
         Fusion("fusion") => FusionPlugin,
+    }
+}
+
+impl ::std::convert::From<WebSearchPlugin> for ChatRequestPluginsItem {
+    fn from(value: WebSearchPlugin) -> Self {
+        Self::Web(Box::new(value))
     }
 }
 
@@ -36364,8 +36466,14 @@ tagged_union! {
     pub enum ImageStreamingResponseData (tag = "type") {
         ImageGenerationPartialImage("image_generation.partial_image") => ImageGenPartialImageEvent,
         ImageGenerationTextChunk("image_generation.text_chunk") => ImageGenTextChunkEvent,
-        ImageGenerationCompleted("image_generation.completed") => ImageGenCompletedEvent,
+        ImageGenerationCompleted("image_generation.completed") => Box<ImageGenCompletedEvent>,
         Error("error") => ImageGenStreamErrorEvent,
+    }
+}
+
+impl ::std::convert::From<ImageGenCompletedEvent> for ImageStreamingResponseData {
+    fn from(value: ImageGenCompletedEvent) -> Self {
+        Self::ImageGenerationCompleted(Box::new(value))
     }
 }
 
@@ -36425,7 +36533,7 @@ tagged_union! {
     pub enum MessagesMessageParamContentMember1Item (tag = "type") {
         Text("text") => AnthropicTextBlockParam,
         Image("image") => AnthropicImageBlockParam,
-        Document("document") => AnthropicDocumentBlockParam,
+        Document("document") => Box<AnthropicDocumentBlockParam>,
         ToolUse("tool_use") => MessagesMessageParamContentMember1ItemToolUse,
         ToolResult("tool_result") => MessagesMessageParamContentMember1ItemToolResult,
         Thinking("thinking") => MessagesMessageParamContentMember1ItemThinking,
@@ -36442,6 +36550,12 @@ tagged_union! {
     }
 }
 
+impl ::std::convert::From<AnthropicDocumentBlockParam> for MessagesMessageParamContentMember1Item {
+    fn from(value: AnthropicDocumentBlockParam) -> Self {
+        Self::Document(Box::new(value))
+    }
+}
+
 tagged_union! {
     /// `MessagesMessageParamContentMember1ItemMember4ContentMember1Item`: told apart by `type`.
     pub enum MessagesMessageParamContentMember1ItemMember4ContentMember1Item (tag = "type") {
@@ -36449,16 +36563,28 @@ tagged_union! {
         Image("image") => AnthropicImageBlockParam,
         ToolReference("tool_reference") => MessagesMessageParamContentMember1ItemMember4ContentMember1ItemToolReference,
         SearchResult("search_result") => AnthropicSearchResultBlockParam,
-        Document("document") => AnthropicDocumentBlockParam,
+        Document("document") => Box<AnthropicDocumentBlockParam>,
+    }
+}
+
+impl ::std::convert::From<AnthropicDocumentBlockParam> for MessagesMessageParamContentMember1ItemMember4ContentMember1Item {
+    fn from(value: AnthropicDocumentBlockParam) -> Self {
+        Self::Document(Box::new(value))
     }
 }
 
 tagged_union! {
     /// `MessagesRequestContextManagementEditsItem`: told apart by `type`.
     pub enum MessagesRequestContextManagementEditsItem (tag = "type") {
-        ClearToolUses20250919("clear_tool_uses_20250919") => MessagesRequestContextManagementEditsItemClearToolUses20250919,
+        ClearToolUses20250919("clear_tool_uses_20250919") => Box<MessagesRequestContextManagementEditsItemClearToolUses20250919>,
         ClearThinking20251015("clear_thinking_20251015") => MessagesRequestContextManagementEditsItemClearThinking20251015,
         Compact20260112("compact_20260112") => MessagesRequestContextManagementEditsItemCompact20260112,
+    }
+}
+
+impl ::std::convert::From<MessagesRequestContextManagementEditsItemClearToolUses20250919> for MessagesRequestContextManagementEditsItem {
+    fn from(value: MessagesRequestContextManagementEditsItemClearToolUses20250919) -> Self {
+        Self::ClearToolUses20250919(Box::new(value))
     }
 }
 
@@ -36487,13 +36613,19 @@ tagged_union! {
         AutoRouter("auto-router") => AutoRouterPlugin,
         AutoBetaRouter("auto-beta-router") => AutoBetaRouterPlugin,
         Moderation("moderation") => ModerationPlugin,
-        Web("web") => WebSearchPlugin,
+        Web("web") => Box<WebSearchPlugin>,
         WebFetch("web-fetch") => WebFetchPlugin,
         FileParser("file-parser") => FileParserPlugin,
         ResponseHealing("response-healing") => ResponseHealingPlugin,
         ContextCompression("context-compression") => ContextCompressionPlugin,
         ParetoRouter("pareto-router") => ParetoRouterPlugin,
         Fusion("fusion") => FusionPlugin,
+    }
+}
+
+impl ::std::convert::From<WebSearchPlugin> for MessagesRequestPluginsItem {
+    fn from(value: WebSearchPlugin) -> Self {
+        Self::Web(Box::new(value))
     }
 }
 
@@ -36519,18 +36651,18 @@ tagged_union! {
 tagged_union! {
     /// `MessagesRequestToolsItem`: told apart by `type`.
     pub enum MessagesRequestToolsItem (tag = "type") {
-        Custom("custom") => MessagesRequestToolsItemCustom,
+        Custom("custom") => Box<MessagesRequestToolsItemCustom>,
         Bash20250124("bash_20250124") => MessagesRequestToolsItemBash20250124,
         TextEditor20250124("text_editor_20250124") => MessagesRequestToolsItemTextEditor20250124,
-        WebSearch20250305("web_search_20250305") => MessagesRequestToolsItemWebSearch20250305,
-        WebSearch20260209("web_search_20260209") => MessagesRequestToolsItemWebSearch20260209,
-        Advisor20260301("advisor_20260301") => MessagesRequestToolsItemAdvisor20260301,
+        WebSearch20250305("web_search_20250305") => Box<MessagesRequestToolsItemWebSearch20250305>,
+        WebSearch20260209("web_search_20260209") => Box<MessagesRequestToolsItemWebSearch20260209>,
+        Advisor20260301("advisor_20260301") => Box<MessagesRequestToolsItemAdvisor20260301>,
         OpenrouterBash("openrouter:bash") => BashServerTool,
         OpenrouterDatetime("openrouter:datetime") => DatetimeServerTool,
         OpenrouterImageGeneration("openrouter:image_generation") => ImageGenerationServerToolOpenRouter,
         OpenrouterExperimentalSearchModels("openrouter:experimental__search_models") => MessagesSearchModelsServerTool,
         OpenrouterWebFetch("openrouter:web_fetch") => WebFetchServerTool,
-        OpenrouterWebSearch("openrouter:web_search") => OpenRouterWebSearchServerTool,
+        OpenrouterWebSearch("openrouter:web_search") => Box<OpenRouterWebSearchServerTool>,
         AnthropicToolSearchToolBm25("tool_search_tool_bm25_20251119" | "tool_search_tool_bm25") => AnthropicToolSearchToolBm25,
         AnthropicToolSearchToolRegex("tool_search_tool_regex_20251119" | "tool_search_tool_regex") => AnthropicToolSearchToolRegex,
         OpenrouterShell("openrouter:shell") => ShellServerToolOpenRouter,
@@ -36539,17 +36671,83 @@ tagged_union! {
     }
 }
 
+impl ::std::convert::From<MessagesRequestToolsItemCustom> for MessagesRequestToolsItem {
+    fn from(value: MessagesRequestToolsItemCustom) -> Self {
+        Self::Custom(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<MessagesRequestToolsItemWebSearch20250305> for MessagesRequestToolsItem {
+    fn from(value: MessagesRequestToolsItemWebSearch20250305) -> Self {
+        Self::WebSearch20250305(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<MessagesRequestToolsItemWebSearch20260209> for MessagesRequestToolsItem {
+    fn from(value: MessagesRequestToolsItemWebSearch20260209) -> Self {
+        Self::WebSearch20260209(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<MessagesRequestToolsItemAdvisor20260301> for MessagesRequestToolsItem {
+    fn from(value: MessagesRequestToolsItemAdvisor20260301) -> Self {
+        Self::Advisor20260301(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<OpenRouterWebSearchServerTool> for MessagesRequestToolsItem {
+    fn from(value: OpenRouterWebSearchServerTool) -> Self {
+        Self::OpenrouterWebSearch(Box::new(value))
+    }
+}
+
 tagged_union! {
     /// Union of all possible streaming events
     pub enum MessagesStreamEvents (tag = "type") {
-        MessageStart("message_start") => MessagesStartEvent,
-        MessageDelta("message_delta") => MessagesDeltaEvent,
-        MessageStop("message_stop") => MessagesStopEvent,
-        ContentBlockStart("content_block_start") => MessagesContentBlockStartEvent,
-        ContentBlockDelta("content_block_delta") => MessagesContentBlockDeltaEvent,
+        MessageStart("message_start") => Box<MessagesStartEvent>,
+        MessageDelta("message_delta") => Box<MessagesDeltaEvent>,
+        MessageStop("message_stop") => Box<MessagesStopEvent>,
+        ContentBlockStart("content_block_start") => Box<MessagesContentBlockStartEvent>,
+        ContentBlockDelta("content_block_delta") => Box<MessagesContentBlockDeltaEvent>,
         ContentBlockStop("content_block_stop") => MessagesContentBlockStopEvent,
         Ping("ping") => MessagesPingEvent,
-        Error("error") => MessagesErrorEvent,
+        Error("error") => Box<MessagesErrorEvent>,
+    }
+}
+
+impl ::std::convert::From<MessagesStartEvent> for MessagesStreamEvents {
+    fn from(value: MessagesStartEvent) -> Self {
+        Self::MessageStart(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<MessagesDeltaEvent> for MessagesStreamEvents {
+    fn from(value: MessagesDeltaEvent) -> Self {
+        Self::MessageDelta(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<MessagesStopEvent> for MessagesStreamEvents {
+    fn from(value: MessagesStopEvent) -> Self {
+        Self::MessageStop(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<MessagesContentBlockStartEvent> for MessagesStreamEvents {
+    fn from(value: MessagesContentBlockStartEvent) -> Self {
+        Self::ContentBlockStart(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<MessagesContentBlockDeltaEvent> for MessagesStreamEvents {
+    fn from(value: MessagesContentBlockDeltaEvent) -> Self {
+        Self::ContentBlockDelta(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<MessagesErrorEvent> for MessagesStreamEvents {
+    fn from(value: MessagesErrorEvent) -> Self {
+        Self::Error(Box::new(value))
     }
 }
 
@@ -36614,23 +36812,142 @@ tagged_union! {
 tagged_union! {
     /// `ObservabilityDestination`: told apart by `type`.
     pub enum ObservabilityDestination (tag = "type") {
-        Arize("arize") => ObservabilityArizeDestination,
-        Braintrust("braintrust") => ObservabilityBraintrustDestination,
-        Clickhouse("clickhouse") => ObservabilityClickhouseDestination,
-        Datadog("datadog") => ObservabilityDatadogDestination,
-        Grafana("grafana") => ObservabilityGrafanaDestination,
-        Langfuse("langfuse") => ObservabilityLangfuseDestination,
-        Langsmith("langsmith") => ObservabilityLangsmithDestination,
-        Newrelic("newrelic") => ObservabilityNewrelicDestination,
-        Opik("opik") => ObservabilityOpikDestination,
-        OtelCollector("otel-collector") => ObservabilityOtelCollectorDestination,
-        Posthog("posthog") => ObservabilityPosthogDestination,
-        Ramp("ramp") => ObservabilityRampDestination,
-        S3("s3") => ObservabilityS3Destination,
-        Sentry("sentry") => ObservabilitySentryDestination,
-        Snowflake("snowflake") => ObservabilitySnowflakeDestination,
-        Weave("weave") => ObservabilityWeaveDestination,
-        Webhook("webhook") => ObservabilityWebhookDestination,
+        Arize("arize") => Box<ObservabilityArizeDestination>,
+        Braintrust("braintrust") => Box<ObservabilityBraintrustDestination>,
+        Clickhouse("clickhouse") => Box<ObservabilityClickhouseDestination>,
+        Datadog("datadog") => Box<ObservabilityDatadogDestination>,
+        Grafana("grafana") => Box<ObservabilityGrafanaDestination>,
+        Langfuse("langfuse") => Box<ObservabilityLangfuseDestination>,
+        Langsmith("langsmith") => Box<ObservabilityLangsmithDestination>,
+        Newrelic("newrelic") => Box<ObservabilityNewrelicDestination>,
+        Opik("opik") => Box<ObservabilityOpikDestination>,
+        OtelCollector("otel-collector") => Box<ObservabilityOtelCollectorDestination>,
+        Posthog("posthog") => Box<ObservabilityPosthogDestination>,
+        Ramp("ramp") => Box<ObservabilityRampDestination>,
+        S3("s3") => Box<ObservabilityS3Destination>,
+        Sentry("sentry") => Box<ObservabilitySentryDestination>,
+        Snowflake("snowflake") => Box<ObservabilitySnowflakeDestination>,
+        Weave("weave") => Box<ObservabilityWeaveDestination>,
+        Webhook("webhook") => Box<ObservabilityWebhookDestination>,
+    }
+}
+
+#[cfg(feature = "management")]
+impl ::std::convert::From<ObservabilityArizeDestination> for ObservabilityDestination {
+    fn from(value: ObservabilityArizeDestination) -> Self {
+        Self::Arize(Box::new(value))
+    }
+}
+
+#[cfg(feature = "management")]
+impl ::std::convert::From<ObservabilityBraintrustDestination> for ObservabilityDestination {
+    fn from(value: ObservabilityBraintrustDestination) -> Self {
+        Self::Braintrust(Box::new(value))
+    }
+}
+
+#[cfg(feature = "management")]
+impl ::std::convert::From<ObservabilityClickhouseDestination> for ObservabilityDestination {
+    fn from(value: ObservabilityClickhouseDestination) -> Self {
+        Self::Clickhouse(Box::new(value))
+    }
+}
+
+#[cfg(feature = "management")]
+impl ::std::convert::From<ObservabilityDatadogDestination> for ObservabilityDestination {
+    fn from(value: ObservabilityDatadogDestination) -> Self {
+        Self::Datadog(Box::new(value))
+    }
+}
+
+#[cfg(feature = "management")]
+impl ::std::convert::From<ObservabilityGrafanaDestination> for ObservabilityDestination {
+    fn from(value: ObservabilityGrafanaDestination) -> Self {
+        Self::Grafana(Box::new(value))
+    }
+}
+
+#[cfg(feature = "management")]
+impl ::std::convert::From<ObservabilityLangfuseDestination> for ObservabilityDestination {
+    fn from(value: ObservabilityLangfuseDestination) -> Self {
+        Self::Langfuse(Box::new(value))
+    }
+}
+
+#[cfg(feature = "management")]
+impl ::std::convert::From<ObservabilityLangsmithDestination> for ObservabilityDestination {
+    fn from(value: ObservabilityLangsmithDestination) -> Self {
+        Self::Langsmith(Box::new(value))
+    }
+}
+
+#[cfg(feature = "management")]
+impl ::std::convert::From<ObservabilityNewrelicDestination> for ObservabilityDestination {
+    fn from(value: ObservabilityNewrelicDestination) -> Self {
+        Self::Newrelic(Box::new(value))
+    }
+}
+
+#[cfg(feature = "management")]
+impl ::std::convert::From<ObservabilityOpikDestination> for ObservabilityDestination {
+    fn from(value: ObservabilityOpikDestination) -> Self {
+        Self::Opik(Box::new(value))
+    }
+}
+
+#[cfg(feature = "management")]
+impl ::std::convert::From<ObservabilityOtelCollectorDestination> for ObservabilityDestination {
+    fn from(value: ObservabilityOtelCollectorDestination) -> Self {
+        Self::OtelCollector(Box::new(value))
+    }
+}
+
+#[cfg(feature = "management")]
+impl ::std::convert::From<ObservabilityPosthogDestination> for ObservabilityDestination {
+    fn from(value: ObservabilityPosthogDestination) -> Self {
+        Self::Posthog(Box::new(value))
+    }
+}
+
+#[cfg(feature = "management")]
+impl ::std::convert::From<ObservabilityRampDestination> for ObservabilityDestination {
+    fn from(value: ObservabilityRampDestination) -> Self {
+        Self::Ramp(Box::new(value))
+    }
+}
+
+#[cfg(feature = "management")]
+impl ::std::convert::From<ObservabilityS3Destination> for ObservabilityDestination {
+    fn from(value: ObservabilityS3Destination) -> Self {
+        Self::S3(Box::new(value))
+    }
+}
+
+#[cfg(feature = "management")]
+impl ::std::convert::From<ObservabilitySentryDestination> for ObservabilityDestination {
+    fn from(value: ObservabilitySentryDestination) -> Self {
+        Self::Sentry(Box::new(value))
+    }
+}
+
+#[cfg(feature = "management")]
+impl ::std::convert::From<ObservabilitySnowflakeDestination> for ObservabilityDestination {
+    fn from(value: ObservabilitySnowflakeDestination) -> Self {
+        Self::Snowflake(Box::new(value))
+    }
+}
+
+#[cfg(feature = "management")]
+impl ::std::convert::From<ObservabilityWeaveDestination> for ObservabilityDestination {
+    fn from(value: ObservabilityWeaveDestination) -> Self {
+        Self::Weave(Box::new(value))
+    }
+}
+
+#[cfg(feature = "management")]
+impl ::std::convert::From<ObservabilityWebhookDestination> for ObservabilityDestination {
+    fn from(value: ObservabilityWebhookDestination) -> Self {
+        Self::Webhook(Box::new(value))
     }
 }
 
@@ -36691,20 +37008,62 @@ tagged_union! {
     /// `OpenResponsesResultToolsItem`: told apart by `type`.
     pub enum OpenResponsesResultToolsItem (tag = "type") {
         Function("function") => OpenResponsesResultToolsItemFunction,
-        WebSearchPreview("web_search_preview") => PreviewWebSearchServerTool,
-        WebSearchPreview20250311("web_search_preview_2025_03_11") => Preview20250311WebSearchServerTool,
-        WebSearch("web_search") => LegacyWebSearchServerTool,
-        WebSearch20250826("web_search_2025_08_26") => WebSearchServerTool,
-        FileSearch("file_search") => FileSearchServerTool,
+        WebSearchPreview("web_search_preview") => Box<PreviewWebSearchServerTool>,
+        WebSearchPreview20250311("web_search_preview_2025_03_11") => Box<Preview20250311WebSearchServerTool>,
+        WebSearch("web_search") => Box<LegacyWebSearchServerTool>,
+        WebSearch20250826("web_search_2025_08_26") => Box<WebSearchServerTool>,
+        FileSearch("file_search") => Box<FileSearchServerTool>,
         ComputerUsePreview("computer_use_preview") => ComputerUseServerTool,
         CodeInterpreter("code_interpreter") => CodeInterpreterServerTool,
-        Mcp("mcp") => McpServerTool,
-        ImageGeneration("image_generation") => ImageGenerationServerTool,
+        Mcp("mcp") => Box<McpServerTool>,
+        ImageGeneration("image_generation") => Box<ImageGenerationServerTool>,
         LocalShell("local_shell") => CodexLocalShellTool,
         Shell("shell") => ShellServerTool,
         ApplyPatch("apply_patch") => ApplyPatchServerTool,
         Custom("custom") => CustomTool,
         Namespace("namespace") => NamespaceTool,
+    }
+}
+
+impl ::std::convert::From<PreviewWebSearchServerTool> for OpenResponsesResultToolsItem {
+    fn from(value: PreviewWebSearchServerTool) -> Self {
+        Self::WebSearchPreview(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<Preview20250311WebSearchServerTool> for OpenResponsesResultToolsItem {
+    fn from(value: Preview20250311WebSearchServerTool) -> Self {
+        Self::WebSearchPreview20250311(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<LegacyWebSearchServerTool> for OpenResponsesResultToolsItem {
+    fn from(value: LegacyWebSearchServerTool) -> Self {
+        Self::WebSearch(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<WebSearchServerTool> for OpenResponsesResultToolsItem {
+    fn from(value: WebSearchServerTool) -> Self {
+        Self::WebSearch20250826(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<FileSearchServerTool> for OpenResponsesResultToolsItem {
+    fn from(value: FileSearchServerTool) -> Self {
+        Self::FileSearch(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<McpServerTool> for OpenResponsesResultToolsItem {
+    fn from(value: McpServerTool) -> Self {
+        Self::Mcp(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<ImageGenerationServerTool> for OpenResponsesResultToolsItem {
+    fn from(value: ImageGenerationServerTool) -> Self {
+        Self::ImageGeneration(Box::new(value))
     }
 }
 
@@ -36746,11 +37105,23 @@ tagged_union! {
         OpenrouterMemory("openrouter:memory") => OutputMemoryServerToolItem,
         OpenrouterMcp("openrouter:mcp") => OutputMcpServerToolItem,
         OpenrouterExperimentalSearchModels("openrouter:experimental__search_models") => OutputSearchModelsServerToolItem,
-        OpenrouterFusion("openrouter:fusion") => OutputFusionServerToolItem,
+        OpenrouterFusion("openrouter:fusion") => Box<OutputFusionServerToolItem>,
         OpenrouterAdvisor("openrouter:advisor") => OutputAdvisorServerToolItem,
-        OpenrouterSubagent("openrouter:subagent") => OutputSubagentServerToolItem,
+        OpenrouterSubagent("openrouter:subagent") => Box<OutputSubagentServerToolItem>,
         OpenrouterFiles("openrouter:files") => OutputFilesServerToolItem,
         CustomToolCall("custom_tool_call") => OutputCustomToolCallItem,
+    }
+}
+
+impl ::std::convert::From<OutputFusionServerToolItem> for OutputItems {
+    fn from(value: OutputFusionServerToolItem) -> Self {
+        Self::OpenrouterFusion(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<OutputSubagentServerToolItem> for OutputItems {
+    fn from(value: OutputSubagentServerToolItem) -> Self {
+        Self::OpenrouterSubagent(Box::new(value))
     }
 }
 
@@ -36808,7 +37179,7 @@ tagged_union! {
         AutoRouter("auto-router") => AutoRouterPlugin,
         AutoBetaRouter("auto-beta-router") => AutoBetaRouterPlugin,
         Moderation("moderation") => ModerationPlugin,
-        Web("web") => WebSearchPlugin,
+        Web("web") => Box<WebSearchPlugin>,
         WebFetch("web-fetch") => WebFetchPlugin,
         FileParser("file-parser") => FileParserPlugin,
         ResponseHealing("response-healing") => ResponseHealingPlugin,
@@ -36818,37 +37189,103 @@ tagged_union! {
     }
 }
 
+impl ::std::convert::From<WebSearchPlugin> for ResponsesRequestPluginsItem {
+    fn from(value: WebSearchPlugin) -> Self {
+        Self::Web(Box::new(value))
+    }
+}
+
 tagged_union! {
     /// `ResponsesRequestToolsItem`: told apart by `type`.
     pub enum ResponsesRequestToolsItem (tag = "type") {
         Function("function") => ResponsesRequestToolsItemFunction,
-        WebSearchPreview("web_search_preview") => PreviewWebSearchServerTool,
-        WebSearchPreview20250311("web_search_preview_2025_03_11") => Preview20250311WebSearchServerTool,
-        WebSearch("web_search") => LegacyWebSearchServerTool,
-        WebSearch20250826("web_search_2025_08_26") => WebSearchServerTool,
-        FileSearch("file_search") => FileSearchServerTool,
+        WebSearchPreview("web_search_preview") => Box<PreviewWebSearchServerTool>,
+        WebSearchPreview20250311("web_search_preview_2025_03_11") => Box<Preview20250311WebSearchServerTool>,
+        WebSearch("web_search") => Box<LegacyWebSearchServerTool>,
+        WebSearch20250826("web_search_2025_08_26") => Box<WebSearchServerTool>,
+        FileSearch("file_search") => Box<FileSearchServerTool>,
         ComputerUsePreview("computer_use_preview") => ComputerUseServerTool,
         CodeInterpreter("code_interpreter") => CodeInterpreterServerTool,
-        Mcp("mcp") => McpServerTool,
-        ImageGeneration("image_generation") => ImageGenerationServerTool,
+        Mcp("mcp") => Box<McpServerTool>,
+        ImageGeneration("image_generation") => Box<ImageGenerationServerTool>,
         LocalShell("local_shell") => CodexLocalShellTool,
         Shell("shell") => ShellServerTool,
         ApplyPatch("apply_patch") => ApplyPatchServerTool,
         Custom("custom") => CustomTool,
         Namespace("namespace") => NamespaceTool,
         OpenrouterAdvisor("openrouter:advisor") => AdvisorServerToolOpenRouter,
-        OpenrouterSubagent("openrouter:subagent") => SubagentServerToolOpenRouter,
+        OpenrouterSubagent("openrouter:subagent") => Box<SubagentServerToolOpenRouter>,
         OpenrouterDatetime("openrouter:datetime") => DatetimeServerTool,
         OpenrouterFiles("openrouter:files") => FilesServerTool,
-        OpenrouterFusion("openrouter:fusion") => FusionServerToolOpenRouter,
+        OpenrouterFusion("openrouter:fusion") => Box<FusionServerToolOpenRouter>,
         OpenrouterImageGeneration("openrouter:image_generation") => ImageGenerationServerToolOpenRouter,
         OpenrouterExperimentalSearchModels("openrouter:experimental__search_models") => SearchModelsServerToolOpenRouter,
         OpenrouterWebFetch("openrouter:web_fetch") => WebFetchServerTool,
-        OpenrouterWebSearch("openrouter:web_search") => WebSearchServerToolOpenRouter,
+        OpenrouterWebSearch("openrouter:web_search") => Box<WebSearchServerToolOpenRouter>,
         OpenrouterApplyPatch("openrouter:apply_patch") => ApplyPatchServerToolOpenRouter,
         OpenrouterBash("openrouter:bash") => BashServerTool,
         OpenrouterShell("openrouter:shell") => ShellServerToolOpenRouter,
         OpenrouterToolSearch("openrouter:tool_search") => ToolSearchServerTool,
+    }
+}
+
+impl ::std::convert::From<PreviewWebSearchServerTool> for ResponsesRequestToolsItem {
+    fn from(value: PreviewWebSearchServerTool) -> Self {
+        Self::WebSearchPreview(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<Preview20250311WebSearchServerTool> for ResponsesRequestToolsItem {
+    fn from(value: Preview20250311WebSearchServerTool) -> Self {
+        Self::WebSearchPreview20250311(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<LegacyWebSearchServerTool> for ResponsesRequestToolsItem {
+    fn from(value: LegacyWebSearchServerTool) -> Self {
+        Self::WebSearch(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<WebSearchServerTool> for ResponsesRequestToolsItem {
+    fn from(value: WebSearchServerTool) -> Self {
+        Self::WebSearch20250826(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<FileSearchServerTool> for ResponsesRequestToolsItem {
+    fn from(value: FileSearchServerTool) -> Self {
+        Self::FileSearch(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<McpServerTool> for ResponsesRequestToolsItem {
+    fn from(value: McpServerTool) -> Self {
+        Self::Mcp(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<ImageGenerationServerTool> for ResponsesRequestToolsItem {
+    fn from(value: ImageGenerationServerTool) -> Self {
+        Self::ImageGeneration(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<SubagentServerToolOpenRouter> for ResponsesRequestToolsItem {
+    fn from(value: SubagentServerToolOpenRouter) -> Self {
+        Self::OpenrouterSubagent(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<FusionServerToolOpenRouter> for ResponsesRequestToolsItem {
+    fn from(value: FusionServerToolOpenRouter) -> Self {
+        Self::OpenrouterFusion(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<WebSearchServerToolOpenRouter> for ResponsesRequestToolsItem {
+    fn from(value: WebSearchServerToolOpenRouter) -> Self {
+        Self::OpenrouterWebSearch(Box::new(value))
     }
 }
 
@@ -36890,14 +37327,14 @@ tagged_union! {
 tagged_union! {
     /// Union of all possible event types emitted during response streaming
     pub enum StreamEvents (tag = "type") {
-        ResponseCreated("response.created") => OpenResponsesCreatedEvent,
-        ResponseInProgress("response.in_progress") => OpenResponsesInProgressEvent,
-        ResponseCompleted("response.completed") => StreamEventsResponseCompleted,
-        ResponseIncomplete("response.incomplete") => StreamEventsResponseIncomplete,
-        ResponseFailed("response.failed") => StreamEventsResponseFailed,
+        ResponseCreated("response.created") => Box<OpenResponsesCreatedEvent>,
+        ResponseInProgress("response.in_progress") => Box<OpenResponsesInProgressEvent>,
+        ResponseCompleted("response.completed") => Box<StreamEventsResponseCompleted>,
+        ResponseIncomplete("response.incomplete") => Box<StreamEventsResponseIncomplete>,
+        ResponseFailed("response.failed") => Box<StreamEventsResponseFailed>,
         Error("error") => ErrorEvent,
-        ResponseOutputItemAdded("response.output_item.added") => StreamEventsResponseOutputItemAdded,
-        ResponseOutputItemDone("response.output_item.done") => StreamEventsResponseOutputItemDone,
+        ResponseOutputItemAdded("response.output_item.added") => Box<StreamEventsResponseOutputItemAdded>,
+        ResponseOutputItemDone("response.output_item.done") => Box<StreamEventsResponseOutputItemDone>,
         ResponseContentPartAdded("response.content_part.added") => ContentPartAddedEvent,
         ResponseContentPartDone("response.content_part.done") => ContentPartDoneEvent,
         ResponseOutputTextDelta("response.output_text.delta") => TextDeltaEvent,
@@ -36939,6 +37376,48 @@ tagged_union! {
         ResponseFusionCallAnalysisCompleted("response.fusion_call.analysis.completed") => FusionCallAnalysisCompletedEvent,
         ResponseFusionCallCompleted("response.fusion_call.completed") => FusionCallCompletedEvent,
         ResponseDebug("response.debug") => DebugEvent,
+    }
+}
+
+impl ::std::convert::From<OpenResponsesCreatedEvent> for StreamEvents {
+    fn from(value: OpenResponsesCreatedEvent) -> Self {
+        Self::ResponseCreated(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<OpenResponsesInProgressEvent> for StreamEvents {
+    fn from(value: OpenResponsesInProgressEvent) -> Self {
+        Self::ResponseInProgress(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<StreamEventsResponseCompleted> for StreamEvents {
+    fn from(value: StreamEventsResponseCompleted) -> Self {
+        Self::ResponseCompleted(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<StreamEventsResponseIncomplete> for StreamEvents {
+    fn from(value: StreamEventsResponseIncomplete) -> Self {
+        Self::ResponseIncomplete(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<StreamEventsResponseFailed> for StreamEvents {
+    fn from(value: StreamEventsResponseFailed) -> Self {
+        Self::ResponseFailed(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<StreamEventsResponseOutputItemAdded> for StreamEvents {
+    fn from(value: StreamEventsResponseOutputItemAdded) -> Self {
+        Self::ResponseOutputItemAdded(Box::new(value))
+    }
+}
+
+impl ::std::convert::From<StreamEventsResponseOutputItemDone> for StreamEvents {
+    fn from(value: StreamEventsResponseOutputItemDone) -> Self {
+        Self::ResponseOutputItemDone(Box::new(value))
     }
 }
 
