@@ -10524,7 +10524,7 @@ impl ::std::default::Default for EnumCapabilityType {
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ErrorEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: ::std::option::Option<ErrorEventCode>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10546,6 +10546,25 @@ lean_deserialize! {
         type_: "type" => default_with(defaults::error_event_type),
     }
     extra extra: crate :: Extra
+}
+
+///`ErrorEventCode`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum ErrorEventCode {
+    Option(::std::option::Option<::std::string::String>),
+    Integer(i64),
+}
+impl ::std::convert::From<::std::option::Option<::std::string::String>>
+for ErrorEventCode {
+    fn from(value: ::std::option::Option<::std::string::String>) -> Self {
+        Self::Option(value)
+    }
+}
+impl ::std::convert::From<i64> for ErrorEventCode {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
 }
 
 open_enum! {
@@ -14007,7 +14026,7 @@ lean_deserialize! {
 pub struct ImageGenStreamErrorEventError {
     ///Provider error code, when supplied
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: ::std::option::Option<ImageGenStreamErrorEventErrorCode>,
     ///Provider error message
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
@@ -14029,6 +14048,25 @@ lean_deserialize! {
         type_: "type" => opt,
     }
     extra extra: crate :: Extra
+}
+
+///`ImageGenStreamErrorEventErrorCode`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum ImageGenStreamErrorEventErrorCode {
+    Option(::std::option::Option<::std::string::String>),
+    Integer(i64),
+}
+impl ::std::convert::From<::std::option::Option<::std::string::String>>
+for ImageGenStreamErrorEventErrorCode {
+    fn from(value: ::std::option::Option<::std::string::String>) -> Self {
+        Self::Option(value)
+    }
+}
+impl ::std::convert::From<i64> for ImageGenStreamErrorEventErrorCode {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
 }
 
 open_enum! {
