@@ -6,7 +6,7 @@ use crate::Error;
 use crate::responses::OutputText;
 use crate::structured::{Parsed, decode_output, schema_name, strict_schema, with_field};
 use crate::client::Client;
-use crate::stream::{EventStream, Protocol};
+use crate::stream::EventStream;
 use openrouter_api::types::{ChatResult, ChatStreamChunk};
 
 /// `client.chat()`.
@@ -15,7 +15,6 @@ pub struct Chat<'a> {
     client: &'a Client,
 }
 
-const STREAM: Protocol = Protocol { done: Some("[DONE]"), what: "chat completion chunk" };
 
 impl<'a> Chat<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
@@ -63,6 +62,6 @@ impl<'a> Chat<'a> {
     /// item (and the stream ends). A chunk that does not decode is an `Err` item, and the stream
     /// goes on.
     pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<ChatStreamChunk>, Error> {
-        self.client.stream("/chat/completions", "sendChatCompletionRequest", STREAM, request).await
+        self.client.stream("/chat/completions", "sendChatCompletionRequest", request).await
     }
 }

@@ -150,7 +150,6 @@ impl Client {
         &self,
         path: &str,
         operation: &'static str,
-        protocol: crate::stream::Protocol,
         request: &R,
     ) -> Result<crate::stream::EventStream<T>, Error>
     where
@@ -160,7 +159,7 @@ impl Client {
         let (body, model) = self.json_body(request, true)?;
         let span = crate::observe::request_span(gen_ai_operation(path), model.as_deref());
         let response = self.post_json(path, operation, &body).instrument(span.clone()).await?;
-        let stream: crate::stream::EventStream<T> = self.event_stream(response, operation, protocol).await?;
+        let stream: crate::stream::EventStream<T> = self.event_stream(response, operation).await?;
         Ok(stream.with_span(span))
     }
 
@@ -222,7 +221,6 @@ impl Client {
         &self,
         response: reqwest::Response,
         operation: &str,
-        protocol: crate::stream::Protocol,
     ) -> Result<crate::stream::EventStream<T>, Error> {
         let is_sse = response
             .headers()
@@ -242,7 +240,7 @@ impl Client {
             });
             return Err(Error::Api(Box::new(error)));
         }
-        Ok(crate::stream::EventStream::new(response, protocol, self.inner.stream_idle_timeout))
+        Ok(crate::stream::EventStream::new(response, self.inner.stream_idle_timeout))
     }
 }
 

@@ -163,6 +163,9 @@ pub enum StreamError {
     /// Reading the body failed.
     #[error("reading the stream failed: {0}")]
     Body(#[source] reqwest::Error),
+    /// The byte stream given to [`crate::EventStream::from_byte_stream`] failed.
+    #[error("the event source failed: {0}")]
+    Source(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl Error {
@@ -180,7 +183,7 @@ impl Error {
             Self::Api(e) => e.is_retryable(),
             Self::Transport(e) => e.is_connect() || e.is_timeout(),
             Self::Timeout(_) => true,
-            Self::Stream(StreamError::IdleTimeout(_) | StreamError::Truncated | StreamError::Body(_)) => true,
+            Self::Stream(StreamError::IdleTimeout(_) | StreamError::Truncated | StreamError::Body(_) | StreamError::Source(_)) => true,
             _ => false,
         }
     }

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::Error;
 use crate::client::Client;
-use crate::stream::{EventStream, Protocol};
+use crate::stream::EventStream;
 use openrouter_api::types::{ImageGenerationResponse, ImageStreamingResponseData};
 
 /// `client.images()`.
@@ -15,7 +15,6 @@ pub struct Images<'a> {
 
 /// Events carry `type` (`image_generation.partial_image`, `.completed`, …); `{type: "error",
 /// error}` ends the stream as an `Err`.
-const STREAM: Protocol = Protocol { done: Some("[DONE]"), what: "image stream event" };
 
 impl<'a> Images<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
@@ -27,6 +26,6 @@ impl<'a> Images<'a> {
     }
 
     pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<ImageStreamingResponseData>, Error> {
-        self.client.stream("/images", "createImages", STREAM, request).await
+        self.client.stream("/images", "createImages", request).await
     }
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::Error;
 use crate::client::Client;
-use crate::stream::{EventStream, Protocol};
+use crate::stream::EventStream;
 use openrouter_api::types::{MessagesResult, MessagesStreamEvents};
 
 /// `client.messages()`.
@@ -15,7 +15,6 @@ pub struct Messages<'a> {
 }
 
 /// No `[DONE]`: the stream ends after `message_stop`. Errors come as `{type: "error", error}`.
-const STREAM: Protocol = Protocol { done: None, what: "Messages stream event" };
 
 impl<'a> Messages<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
@@ -27,6 +26,6 @@ impl<'a> Messages<'a> {
     }
 
     pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<MessagesStreamEvents>, Error> {
-        self.client.stream("/messages", "createMessages", STREAM, request).await
+        self.client.stream("/messages", "createMessages", request).await
     }
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::Error;
 use crate::client::Client;
-use crate::stream::{EventStream, Protocol};
+use crate::stream::EventStream;
 use openrouter_api::types::{OpenResponsesResult, OutputItems, OutputMessageItemContentItem, StreamEvents};
 
 /// `client.responses()`.
@@ -16,7 +16,6 @@ pub struct Responses<'a> {
 
 /// Events are told apart by `type` and decoded by dispatching on it (the generated
 /// [`StreamEvents`] enum); a `type: "error"` event is a failure, not an item.
-const STREAM: Protocol = Protocol { done: Some("[DONE]"), what: "Responses stream event" };
 
 impl<'a> Responses<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
@@ -59,7 +58,7 @@ impl<'a> Responses<'a> {
     /// Create a response with `stream: true`; events arrive typed, unknown event types as
     /// `StreamEvents::Unknown` with their data.
     pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<StreamEvents>, Error> {
-        self.client.stream("/responses", "createResponses", STREAM, request).await
+        self.client.stream("/responses", "createResponses", request).await
     }
 }
 

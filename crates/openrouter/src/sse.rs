@@ -11,6 +11,9 @@
 
 use std::borrow::Cow;
 
+/// Buffer room kept across events and lines; beyond it, room is given back.
+const KEEP_CAPACITY: usize = 64 * 1024;
+
 /// One dispatched event.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Event {
@@ -31,6 +34,9 @@ pub struct Decoder {
     buf: Vec<u8>,
     /// Where unread bytes start in `buf`.
     start: usize,
+    /// Up to where `buf` has been searched for a line end: an unfinished line is not searched
+    /// again on every push (which made a long line quadratic in its length).
+    scanned: usize,
     /// The previous chunk ended in CR: an LF at the start of the next one belongs to it.
     skip_lf: bool,
     bom_checked: bool,
@@ -52,8 +58,14 @@ impl Decoder {
         if self.start > 0 && self.start == self.buf.len() {
             self.buf.clear();
             self.start = 0;
+            self.scanned = 0;
+            // One huge line must not pin its buffer for the rest of the stream.
+            if self.buf.capacity() > KEEP_CAPACITY {
+                self.buf.shrink_to(KEEP_CAPACITY);
+            }
         } else if self.start > 4096 && self.start * 2 > self.buf.len() {
             self.buf.drain(..self.start);
+            self.scanned -= self.start;
             self.start = 0;
         }
         self.buf.extend_from_slice(chunk);
@@ -90,6 +102,7 @@ impl Decoder {
             let rest = std::mem::take(&mut self.buf);
             self.field(&rest[self.start..]);
             self.start = 0;
+            self.scanned = 0;
         }
         self.dispatch()
     }
@@ -116,9 +129,16 @@ impl Decoder {
             }
             self.skip_lf = false;
         }
+        // Clamped: whatever emptied the buffer, a stale position must not index past it.
+        let from = self.scanned.max(self.start).min(self.buf.len());
+        let Some(i) = memchr::memchr2(b'\n', b'\r', &self.buf[from..]) else {
+            self.scanned = self.buf.len();
+            return None;
+        };
+        let end = from + i;
+        self.scanned = end;
         let rest = &self.buf[self.start..];
-        let i = memchr::memchr2(b'\n', b'\r', rest)?;
-        let end = self.start + i;
+        let i = end - self.start;
         if rest[i] == b'\r' {
             match rest.get(i + 1) {
                 Some(b'\n') => return Some((end, end + 2)),
@@ -153,15 +173,19 @@ impl Decoder {
                 self.data.push_str(&text(value));
                 self.has_data = true;
             }
-            b"event" => self.event = Some(text(value).into_owned()),
+            // An empty type is the default one, `message` (the standard's dispatch step).
+            b"event" => self.event = (!value.is_empty()).then(|| text(value).into_owned()),
             b"id" => {
                 if !value.contains(&0) {
                     self.id = Some(text(value).into_owned());
                 }
             }
             b"retry" => {
+                // Digits only; a value too large to hold is ignored, not a reset of the last one.
                 if !value.is_empty() && value.iter().all(u8::is_ascii_digit) {
-                    self.retry = std::str::from_utf8(value).ok().and_then(|v| v.parse().ok());
+                    if let Some(ms) = std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()) {
+                        self.retry = Some(ms);
+                    }
                 }
             }
             _ => {}
@@ -175,8 +199,10 @@ impl Decoder {
             return None;
         }
         self.has_data = false;
-        // The next event likely needs as much room: one allocation per event, none per line.
-        let capacity = self.data.capacity();
+        // The next event likely needs as much room as this one (one allocation per event, none
+        // per line), but not more than a typical event: a huge one must not make every later
+        // event as large.
+        let capacity = self.data.len().min(KEEP_CAPACITY);
         let data = std::mem::replace(&mut self.data, String::with_capacity(capacity));
         Some(Event { event, data, id: self.id.clone(), retry })
     }
@@ -254,6 +280,49 @@ mod tests {
         assert!(d.has_pending());
         assert_eq!(d.finish().map(|e| e.data), Some("{\"error\":{\"code\":502}}".to_string()));
         assert!(!d.has_pending());
+        // Asking again after the end, as a stream's last poll does, finds nothing and holds.
+        assert_eq!(d.next_event(), None);
+        assert_eq!(d.finish(), None);
+    }
+
+    #[test]
+    fn a_long_line_costs_the_same_whatever_the_read_size() {
+        // 4 MiB in 1-byte reads would take minutes if each read rescanned the unfinished line;
+        // the work counted here is the bytes searched, which must stay linear.
+        let line = format!("data: {}\n\n", "x".repeat(4 << 20));
+        for read in [1usize, 8 << 10, line.len()] {
+            let mut d = Decoder::new();
+            let mut events = Vec::new();
+            for part in line.as_bytes().chunks(read) {
+                d.push(part);
+                events.extend(std::iter::from_fn(|| d.next_event()));
+                assert!(d.scanned <= d.buf.len());
+            }
+            assert_eq!(events.len(), 1, "read size {read}");
+            assert_eq!(events[0].data.len(), 4 << 20);
+        }
+    }
+
+    #[test]
+    fn a_huge_event_does_not_make_later_ones_huge() {
+        let mut d = Decoder::new();
+        d.push(format!("data: {}\n\n", "x".repeat(1 << 20)).as_bytes());
+        assert_eq!(d.next_event().map(|e| e.data.len()), Some(1 << 20));
+        d.push(b"data: small\n\n");
+        let small = d.next_event().unwrap();
+        assert_eq!(small.data, "small");
+        assert!(d.data.capacity() <= KEEP_CAPACITY && d.buf.capacity() <= (1 << 20) + 64, "{} {}", d.data.capacity(), d.buf.capacity());
+        d.push(b"data: again\n\n");
+        assert!(d.next_event().is_some());
+        assert!(d.buf.capacity() <= KEEP_CAPACITY, "the big line's buffer is given back: {}", d.buf.capacity());
+    }
+
+    #[test]
+    fn an_empty_type_is_the_default_and_an_overflowing_retry_is_ignored() {
+        let events = all(b"event:\ndata: a\n\nretry: 1500\ndata: b\n\nretry: 1500\nretry: 99999999999999999999999\ndata: c\n\n");
+        assert_eq!(events[0].event, None);
+        assert_eq!(events[1].retry, Some(1500));
+        assert_eq!(events[2].retry, Some(1500), "an overflowing retry keeps the one before");
     }
 
     #[test]

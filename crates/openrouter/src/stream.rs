@@ -15,7 +15,7 @@ use tokio::time::{Instant, Sleep};
 use crate::error::{self, ApiError, Error, StreamError};
 use crate::sse::{Decoder, Event};
 
-type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
+type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, StreamError>> + Send>>;
 
 /// A type stream events decode into.
 ///
@@ -23,48 +23,56 @@ type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 /// from the typed value. Only an event that does not decode is parsed a second time, to see
 /// whether it is an error the type cannot hold.
 pub trait EventData: Sized + crate::observe::Observe + serde::de::DeserializeOwned {
+    /// The `data:` that ends the stream (`[DONE]`), if the protocol has one: without it, the end
+    /// of the body is a truncation ([`StreamError::Truncated`]).
+    const DONE: Option<&'static str>;
+    /// What an event is, for error messages.
+    const WHAT: &'static str;
+
     /// Whether this event reports a failure (the stream ends with it, as an [`Error::Api`]).
     fn is_failure(&self) -> bool;
 }
 
 impl EventData for openrouter_api::types::ChatStreamChunk {
+    const DONE: Option<&'static str> = Some("[DONE]");
+    const WHAT: &'static str = "chat completion chunk";
+
     fn is_failure(&self) -> bool {
         self.error.is_some()
     }
 }
 
 impl EventData for openrouter_api::types::StreamEvents {
+    const DONE: Option<&'static str> = Some("[DONE]");
+    const WHAT: &'static str = "Responses stream event";
+
     fn is_failure(&self) -> bool {
         matches!(self, Self::Error(_))
     }
 }
 
 impl EventData for openrouter_api::types::MessagesStreamEvents {
+    const DONE: Option<&'static str> = None;
+    const WHAT: &'static str = "Messages stream event";
+
     fn is_failure(&self) -> bool {
         matches!(self, Self::Error(_))
     }
 }
 
 impl EventData for openrouter_api::types::ImageStreamingResponseData {
+    const DONE: Option<&'static str> = Some("[DONE]");
+    const WHAT: &'static str = "image stream event";
+
     fn is_failure(&self) -> bool {
         matches!(self, Self::Error(_))
     }
-}
-
-/// How a stream ends and fails, per endpoint.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Protocol {
-    /// `[DONE]` for chat and Responses; `/messages` ends with a `message_stop` event instead.
-    pub done: Option<&'static str>,
-    /// What is being decoded, for error messages.
-    pub what: &'static str,
 }
 
 /// A stream of `T` decoded from server-sent events.
 pub struct EventStream<T> {
     body: Option<ByteStream>,
     decoder: Decoder,
-    protocol: Protocol,
     idle: Option<Duration>,
     sleep: Option<Pin<Box<Sleep>>>,
     finished: bool,
@@ -73,18 +81,50 @@ pub struct EventStream<T> {
     _marker: PhantomData<fn() -> T>,
 }
 
-impl<T> std::fmt::Debug for EventStream<T> {
+impl<T: EventData> std::fmt::Debug for EventStream<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EventStream").field("what", &self.protocol.what).field("finished", &self.finished).finish()
+        f.debug_struct("EventStream").field("what", &T::WHAT).field("finished", &self.finished).finish()
     }
 }
 
 impl<T: EventData> EventStream<T> {
-    pub(crate) fn new(response: reqwest::Response, protocol: Protocol, idle: Option<Duration>) -> Self {
+    pub(crate) fn new(response: reqwest::Response, idle: Option<Duration>) -> Self {
+        use futures_util::TryStreamExt as _;
+        Self::from_body(Box::pin(response.bytes_stream().map_err(StreamError::Body)), idle)
+    }
+
+    /// Events decoded from any byte stream: a recorded stream replayed in a test, another
+    /// transport. The same framing, decoding, failure and idle-timeout rules as a live stream;
+    /// an error of the source ends the stream as [`StreamError::Source`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use futures_util::StreamExt;
+    /// use openrouter::EventStream;
+    /// use openrouter::api::types::ChatStreamChunk;
+    ///
+    /// let recorded = "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\ndata: [DONE]\n\n";
+    /// let pieces = recorded.as_bytes().chunks(7).map(|c| Ok::<_, std::io::Error>(bytes::Bytes::copy_from_slice(c)));
+    /// let mut events = EventStream::<ChatStreamChunk>::from_byte_stream(futures_util::stream::iter(pieces.collect::<Vec<_>>()), None);
+    /// let chunk = events.next().await.unwrap().unwrap();
+    /// assert_eq!(chunk.choices.unwrap()[0].delta.as_ref().unwrap().content.as_deref(), Some("Hi"));
+    /// assert!(events.next().await.is_none());
+    /// # }
+    /// ```
+    pub fn from_byte_stream<S, E>(source: S, idle: Option<Duration>) -> Self
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        use futures_util::TryStreamExt as _;
+        Self::from_body(Box::pin(source.map_err(|e| StreamError::Source(Box::new(e)))), idle)
+    }
+
+    fn from_body(body: ByteStream, idle: Option<Duration>) -> Self {
         Self {
-            body: Some(Box::pin(response.bytes_stream())),
+            body: Some(body),
             decoder: Decoder::new(),
-            protocol,
             idle,
             sleep: idle.map(|d| Box::pin(tokio::time::sleep(d))),
             finished: false,
@@ -106,13 +146,13 @@ impl<T: EventData> EventStream<T> {
     /// An event's data → the item it yields, or `None` for the end sentinel.
     fn item(&mut self, event: Event) -> Option<Result<T, Error>> {
         let data = event.data.trim_ascii();
-        if Some(data) == self.protocol.done {
+        if Some(data) == T::DONE {
             self.finished = true;
             return None;
         }
         // A mid-stream failure: the status stays 200 and an event says so (chat: a chunk with
         // `error`; Responses, Messages, images: an event of type `error`).
-        let item = match error::decode::<T>(self.protocol.what, data.as_bytes()) {
+        let item = match error::decode::<T>(T::WHAT, data.as_bytes()) {
             Ok(value) if value.is_failure() => Err(Error::Api(Box::new(ApiError::from_body(StatusCode::OK, data.as_bytes())))),
             Ok(value) => {
                 value.observe(&self.span);
@@ -177,7 +217,7 @@ impl<T: EventData> Stream for EventStream<T> {
             let Some(body) = this.body.as_mut() else {
                 // The body ended and every event was delivered, without the closing sentinel.
                 this.finished = true;
-                if this.protocol.done.is_some() {
+                if T::DONE.is_some() {
                     return Poll::Ready(Some(Err(Error::Stream(StreamError::Truncated))));
                 }
                 continue;
@@ -186,7 +226,7 @@ impl<T: EventData> Stream for EventStream<T> {
                 Poll::Ready(Some(Ok(chunk))) => this.decoder.push(&chunk),
                 Poll::Ready(Some(Err(e))) => {
                     this.finished = true;
-                    return Poll::Ready(Some(Err(Error::Stream(StreamError::Body(e)))));
+                    return Poll::Ready(Some(Err(Error::Stream(e))));
                 }
                 Poll::Ready(None) => {
                     this.body = None;

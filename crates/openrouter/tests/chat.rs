@@ -406,3 +406,33 @@ async fn a_200_error_body_without_a_json_content_type_is_still_an_error() {
     let err = client.chat().create(&request()).await.unwrap_err();
     assert_eq!(err.api().map(|e| (e.code_number(), e.message.as_str())), Some((Some(504), "Gateway timeout")));
 }
+
+#[tokio::test]
+async fn a_recorded_stream_replays_through_from_byte_stream_in_any_pieces() {
+    use openrouter::EventStream;
+    for name in ["chat_basic.sse", "chat_tool_calls.sse", "chat_error_usage.sse", "chat_truncated.sse"] {
+        let (_server, client) = serve_stream(name).await;
+        let live = collect(&client).await;
+        let bytes = common::fixture(name);
+        for piece in [1, 7, bytes.len()] {
+            let pieces: Vec<Result<bytes::Bytes, std::io::Error>> = bytes.chunks(piece).map(|c| Ok(bytes::Bytes::copy_from_slice(c))).collect();
+            let replayed: Vec<_> = EventStream::<ChatStreamChunk>::from_byte_stream(futures_util::stream::iter(pieces), None).collect().await;
+            assert_eq!(replayed.len(), live.len(), "{name} in {piece}-byte pieces");
+            for (r, l) in replayed.iter().zip(&live) {
+                match (r, l) {
+                    (Ok(a), Ok(b)) => assert_eq!(serde_json::to_value(a).unwrap(), serde_json::to_value(b).unwrap()),
+                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                    other => panic!("{name}: {other:?}"),
+                }
+            }
+        }
+    }
+    // A failing source ends the stream with its error, typed.
+    let failing = futures_util::stream::iter(vec![
+        Ok(bytes::Bytes::from_static(b"data: {\"choices\": []}\n\n")),
+        Err(std::io::Error::other("disk gone")),
+    ]);
+    let items: Vec<_> = EventStream::<ChatStreamChunk>::from_byte_stream(failing, None).collect().await;
+    assert_eq!(items.len(), 2);
+    assert!(matches!(&items[1], Err(Error::Stream(StreamError::Source(e))) if e.to_string() == "disk gone"), "{:?}", items[1]);
+}
