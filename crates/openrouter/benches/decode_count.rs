@@ -11,7 +11,8 @@
 //! Modes: `none` (payloads built, nothing decoded: subtract it), `chat` (`ChatStreamChunk`),
 //! `responses` (text-delta events as `StreamEvents`), `member` (the same events as
 //! `TextDeltaEvent`, the floor a tagged union cannot beat), `completed` (`response.completed`
-//! events with output items as `StreamEvents`).
+//! events with output items as `StreamEvents`), `line N` (one 16 MiB `data:` line framed by
+//! `sse::Decoder` from reads of N bytes: the framing must stay linear whatever N is).
 
 use std::hint::black_box;
 
@@ -33,8 +34,27 @@ fn completed(i: usize) -> String {
     )
 }
 
+fn long_line(read: usize) {
+    let mut input = b"data: ".to_vec();
+    input.resize(16 << 20, b'x');
+    input.extend_from_slice(b"\n\n");
+    let mut decoder = openrouter::sse::Decoder::new();
+    let mut events = 0;
+    for part in input.chunks(read) {
+        decoder.push(part);
+        while let Some(event) = decoder.next_event() {
+            events += black_box(event).data.len().min(1);
+        }
+    }
+    assert_eq!(events, 1);
+}
+
 fn main() {
     let mode = std::env::args().nth(1).unwrap_or_else(|| "none".into());
+    if mode == "line" {
+        let read = std::env::args().nth(2).and_then(|n| n.parse().ok()).unwrap_or(8192);
+        return long_line(read);
+    }
     let make: fn(usize) -> String = match mode.as_str() {
         "chat" | "none" => chat,
         "responses" | "member" => delta,
