@@ -135,8 +135,8 @@ impl Client {
         let (body, model) = self.json_body(request, false)?;
         let span = crate::observe::request_span(gen_ai_operation(path), model.as_deref());
         async {
-            let response = self.post_json(path, operation, &body).await?;
-            let value: T = read_json(response, operation, what).await?;
+            let answer = self.post_read(path, operation, "application/json", body).await?;
+            let value: T = crate::error::decode(what, &answer.body)?;
             value.observe(&tracing::Span::current());
             Ok(value)
         }
@@ -158,39 +158,50 @@ impl Client {
     {
         let (body, model) = self.json_body(request, true)?;
         let span = crate::observe::request_span(gen_ai_operation(path), model.as_deref());
-        let response = self.post_json(path, operation, &body).instrument(span.clone()).await?;
+        let response = self.post_json(path, operation, body).instrument(span.clone()).await?;
         let stream: crate::stream::EventStream<T> = self.event_stream(response, operation).await?;
         Ok(stream.with_span(span))
     }
 
     /// The request's JSON with `stream` set as the method needs.
     pub(crate) fn json_body<R: serde::Serialize + ?Sized>(&self, request: &R, stream: bool) -> Result<(Vec<u8>, Option<String>), Error> {
-        let mut value = serde_json::to_value(request)
-            .map_err(|e| Error::Config(format!("the request does not serialize to JSON: {e}")))?;
-        let Some(object) = value.as_object_mut() else {
-            return Err(Error::Config("the request must serialize to a JSON object".into()));
-        };
-        object.insert("stream".into(), serde_json::Value::Bool(stream));
-        let model = object.get("model").and_then(|m| m.as_str()).map(str::to_string);
-        Ok((serde_json::to_vec(&value).map_err(|e| Error::Config(e.to_string()))?, model))
+        crate::wire::request_body(request, stream)
     }
 
     /// POST JSON through the retrying executor; a non-2xx answer becomes [`Error::Api`].
-    pub(crate) async fn post_json(&self, path: &str, operation: &'static str, body: &[u8]) -> Result<reqwest::Response, Error> {
-        self.post(path, operation, "application/json", body.to_vec()).await
+    pub(crate) async fn post_json(&self, path: &str, operation: &'static str, body: Vec<u8>) -> Result<reqwest::Response, Error> {
+        self.post(path, operation, "application/json", body).await
+    }
+
+    fn post_request(&self, path: &str, content_type: &str, body: Vec<u8>) -> Result<reqwest::Request, Error> {
+        let url = format!("{}{path}", self.inner.base_url.as_str().trim_end_matches('/'));
+        self.inner.http.post(url).header(reqwest::header::CONTENT_TYPE, content_type).body(body).build().map_err(Error::Transport)
+    }
+
+    /// POST a body through the retrying executor and read the answer whole; an answer that is
+    /// not a success (a `200` carrying an error included) becomes [`Error::Api`].
+    pub(crate) async fn post_read(&self, path: &str, operation: &'static str, content_type: &str, body: Vec<u8>) -> Result<crate::retry::Answer, Error> {
+        let request = self.post_request(path, content_type, body)?;
+        let sending = self.inner.executor.run_read(&self.inner.http, request, operation);
+        let answer = match self.inner.first_byte_timeout {
+            Some(limit) => tokio::time::timeout(limit, sending).await.map_err(|_| Error::Timeout(limit))?,
+            None => sending.await,
+        }
+        .map_err(Error::Transport)?;
+        let span = tracing::Span::current();
+        span.record("http.response.status_code", answer.status.as_u16());
+        if let Some(id) = answer.headers.get("x-generation-id").and_then(|v| v.to_str().ok()) {
+            span.record("openrouter.generation_id", id);
+        }
+        if answer.effective.is_success() {
+            return Ok(answer);
+        }
+        Err(Error::Api(Box::new(crate::ApiError::from_response(answer.status, &answer.headers, &answer.body))))
     }
 
     /// POST a body through the retrying executor; a non-2xx answer becomes [`Error::Api`].
     pub(crate) async fn post(&self, path: &str, operation: &'static str, content_type: &str, body: Vec<u8>) -> Result<reqwest::Response, Error> {
-        let url = format!("{}{path}", self.inner.base_url.as_str().trim_end_matches('/'));
-        let request = self
-            .inner
-            .http
-            .post(url)
-            .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(body)
-            .build()
-            .map_err(Error::Transport)?;
+        let request = self.post_request(path, content_type, body)?;
         let sending = self.inner.executor.run(&self.inner.http, request, operation);
         let response = match self.inner.first_byte_timeout {
             Some(limit) => tokio::time::timeout(limit, sending).await.map_err(|_| Error::Timeout(limit))?,
@@ -408,20 +419,6 @@ impl ClientBuilder {
         let first_byte_timeout = self.first_byte_timeout;
         Ok(Client { inner: Arc::new(Inner { api, base_url, http, executor, stream_idle_timeout, first_byte_timeout }) })
     }
-}
-
-/// A successful answer decoded as `T`. A `200` that only carries an error was already turned
-/// into an error status by the executor when it said it is JSON; an answer that did not say so
-/// (no or another content type) is checked here, so each body is scanned once.
-pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(response: reqwest::Response, operation: &str, what: &'static str) -> Result<T, Error> {
-    let checked = crate::retry::is_json(response.headers());
-    let bytes = response.bytes().await.map_err(Error::Transport)?;
-    if !checked {
-        if let Some(error) = crate::error::error_body(&bytes, operation) {
-            return Err(Error::Api(Box::new(error)));
-        }
-    }
-    crate::error::decode(what, &bytes)
 }
 
 /// The GenAI operation name of an endpoint.

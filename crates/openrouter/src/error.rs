@@ -517,6 +517,7 @@ impl std::error::Error for DecodeError {
 ///
 /// The hot path is plain `serde_json`; only a value that fails is decoded again with the path
 /// tracked (which costs twice as much and is needed only to explain the failure).
+#[inline]
 pub fn decode<T: serde::de::DeserializeOwned>(what: &'static str, bytes: &[u8]) -> Result<T, Error> {
     match serde_json::from_slice(bytes.trim_ascii_start()) {
         Ok(value) => Ok(value),

@@ -26,8 +26,8 @@ impl<'a> Files<'a> {
         let boundary = format!("openrouter-rs-{:016x}", fastrand::u64(..));
         let body = multipart_file(&boundary, filename, bytes);
         let content_type = format!("multipart/form-data; boundary={boundary}");
-        let response = self.client.post("/files", "uploadFile", &content_type, body).await?;
-        crate::client::read_json(response, "uploadFile", "uploaded file").await
+        let answer = self.client.post_read("/files", "uploadFile", &content_type, body).await?;
+        crate::error::decode("uploaded file", &answer.body)
     }
 
     /// Upload a file from disk under its own name.

@@ -39,6 +39,7 @@ pub mod tool_loop;
 pub mod tools;
 pub mod sse;
 pub mod stream;
+mod wire;
 
 pub use accumulate::{ChatAccumulator, ToolCall};
 pub use content::Part;

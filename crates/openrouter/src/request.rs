@@ -28,7 +28,8 @@ pub fn tool_message(call_id: impl Into<String>, content: impl Into<String>) -> C
 }
 
 pub(crate) fn message_value(value: Value) -> ChatMessages {
-    serde_json::from_value(value.clone()).unwrap_or(ChatMessages::Unknown(value))
+    use serde::Deserialize as _;
+    ChatMessages::deserialize(&value).unwrap_or(ChatMessages::Unknown(value))
 }
 
 /// A request ready to send: the typed request with extra fields merged over it.
@@ -84,8 +85,15 @@ impl<T: serde::de::DeserializeOwned> RequestBuilder<T> {
     /// The generated request types have no `Default` where a field is required, so start from
     /// the smallest document the schema accepts; should a future document add a required field,
     /// [`build`](Self::build) says so.
-    fn empty(minimal: Value) -> Self {
-        Self { request: serde_json::from_value(minimal).map_err(|e| e.to_string()), extra: Map::new() }
+    ///
+    /// The empty request is decoded once per process and cloned after (a builder is made per
+    /// call, and a clone of a request with every field unset is a copy).
+    fn empty(prototype: &'static std::sync::OnceLock<Result<T, String>>, minimal: fn() -> Value) -> Self
+    where
+        T: Clone + Send + Sync,
+    {
+        let request = prototype.get_or_init(|| serde_json::from_value(minimal()).map_err(|e| e.to_string())).clone();
+        Self { request, extra: Map::new() }
     }
 
     /// Any field of the document's request, typed: `.with(|r| r.top_k = Some(40))`.
@@ -124,7 +132,8 @@ impl RequestBuilder<ChatRequest> {
     /// A request for `model` with no messages yet.
     pub fn new(model: impl Into<String>) -> Self {
         let model = ModelName(model.into());
-        Self::empty(json!({"messages": []})).with(|r| r.model = Some(model))
+        static EMPTY: std::sync::OnceLock<Result<ChatRequest, String>> = std::sync::OnceLock::new();
+        Self::empty(&EMPTY, || json!({"messages": []})).with(|r| r.model = Some(model))
     }
 
     pub fn message(self, message: impl Into<ChatMessages>) -> Self {
@@ -248,7 +257,8 @@ impl RequestBuilder<ResponsesRequest> {
     /// A Responses API request for `model`.
     pub fn new(model: impl Into<String>) -> Self {
         let model = model.into();
-        Self::empty(json!({})).with(|r| r.model = Some(model))
+        static EMPTY: std::sync::OnceLock<Result<ResponsesRequest, String>> = std::sync::OnceLock::new();
+        Self::empty(&EMPTY, || json!({})).with(|r| r.model = Some(model))
     }
 
     /// The input as plain text.

@@ -55,14 +55,57 @@ impl RetryPolicy {
     }
 }
 
-/// What to do after an attempt.
-pub(crate) fn should_retry(result: &reqwest::Result<Response>) -> Option<Option<Duration>> {
+/// What an attempt's outcome says about trying again: `None` = do not; `Some(hint)` = do,
+/// after the server's hint when it gave one.
+pub(crate) trait Outcome {
+    fn retry(&self) -> Option<Option<Duration>>;
+    /// The status the attempt's answer stands for (for the log).
+    fn status_code(&self) -> u16;
+}
+
+impl Outcome for Response {
+    fn status_code(&self) -> u16 {
+        self.status().as_u16()
+    }
+
+    fn retry(&self) -> Option<Option<Duration>> {
+        is_retryable_status(self.status().as_u16()).then(|| retry_after(self.headers()).or_else(|| body_hint(self.headers())))
+    }
+}
+
+impl Outcome for Answer {
+    fn status_code(&self) -> u16 {
+        self.effective.as_u16()
+    }
+
+    fn retry(&self) -> Option<Option<Duration>> {
+        is_retryable_status(self.effective.as_u16()).then(|| {
+            retry_after(&self.headers).or_else(|| {
+                let value: serde_json::Value = serde_json::from_slice(self.body.trim_ascii()).ok()?;
+                crate::error::body_retry_after(&value)
+            })
+        })
+    }
+}
+
+fn should_retry<T: Outcome>(result: &reqwest::Result<T>) -> Option<Option<Duration>> {
     match result {
-        Ok(r) if is_retryable_status(r.status().as_u16()) => Some(retry_after(r.headers()).or_else(|| body_hint(r.headers()))),
-        Ok(_) => None,
+        Ok(outcome) => outcome.retry(),
         Err(e) if e.is_connect() || e.is_timeout() || e.is_request() => Some(None),
         Err(_) => None,
     }
+}
+
+/// An answer read whole by the executor (what `create` decodes): no response object is rebuilt
+/// around a body already read, and the error check is the same as [`surface_error_body`]'s.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    /// The status as sent.
+    pub status: reqwest::StatusCode,
+    /// The status the answer stands for: a `200` that carries an error gets the error's.
+    pub effective: reqwest::StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: bytes::Bytes,
 }
 
 /// Runs requests with the policy: the generated client calls it for every operation.
@@ -75,7 +118,24 @@ pub(crate) struct RetryingExecutor {
 }
 
 impl RetryingExecutor {
+    /// The answer as a live response (streams, downloads, the generated client).
     pub(crate) async fn run(&self, client: &reqwest::Client, request: Request, operation: &'static str) -> reqwest::Result<Response> {
+        // A `200` that carries an error gets the error's status here, so that a transient one
+        // (OpenRouter sends 500/502/504 that way) is retried like any other.
+        self.retrying(request, operation, |pending| async move { surface_error_body(client.execute(pending).await?, operation).await }).await
+    }
+
+    /// The answer read whole.
+    pub(crate) async fn run_read(&self, client: &reqwest::Client, request: Request, operation: &'static str) -> reqwest::Result<Answer> {
+        self.retrying(request, operation, |pending| async move { read_answer(client.execute(pending).await?, operation).await }).await
+    }
+
+    async fn retrying<T, F, Fut>(&self, request: Request, operation: &'static str, mut attempt_once: F) -> reqwest::Result<T>
+    where
+        T: Outcome,
+        F: FnMut(Request) -> Fut,
+        Fut: Future<Output = reqwest::Result<T>>,
+    {
         let mut waited = Duration::ZERO;
         let mut attempt = 1;
         let mut pending = request;
@@ -90,14 +150,8 @@ impl RetryingExecutor {
             // A span per attempt, attached with `instrument` (an entered guard must not be held
             // across an await).
             let span = tracing::debug_span!("openrouter.attempt", operation, attempt);
-            let result = async {
-                tracing::debug!(method = %pending.method(), path = %pending.url().path(), "sending");
-                // A `200` that carries an error gets the error's status here, so that a transient
-                // one (OpenRouter sends 500/502/504 that way) is retried like any other.
-                surface_error_body(client.execute(pending).await?, operation).await
-            }
-            .instrument(span)
-            .await;
+            tracing::debug!(parent: &span, method = %pending.method(), path = %pending.url().path(), "sending");
+            let result = attempt_once(pending).instrument(span).await;
             let Some(next) = spare else { return result };
             let Some(hint) = should_retry(&result) else { return result };
             let wait = self.policy.backoff(attempt, hint);
@@ -106,7 +160,7 @@ impl RetryingExecutor {
                 return result;
             }
             match &result {
-                Ok(r) => tracing::info!(operation, attempt, status = r.status().as_u16(), wait_ms = wait.as_millis() as u64, "retrying"),
+                Ok(r) => tracing::info!(operation, attempt, status = r.status_code(), wait_ms = wait.as_millis() as u64, "retrying"),
                 Err(e) => tracing::info!(operation, attempt, error = %e, wait_ms = wait.as_millis() as u64, "retrying"),
             }
             drop(result);
@@ -187,14 +241,9 @@ async fn read_bounded(mut response: Response, limit: usize) -> reqwest::Result<b
     Ok(out.freeze())
 }
 
-/// Every answer passes through here on its way to the caller:
-/// - OpenRouter answers some failures with `200` and a body that carries an `error` (or a chat
-///   choice that failed, see [`crate::error::error_body`]). The generated client would decode
-///   that as an empty success (every field of a response type is optional); it gets the error's
-///   status instead (its `code` when that is an HTTP error status, else 502), so it is retried
-///   when transient and comes back as the operation's error. A `400` whose `error.code` is
-///   transient (502, 429, …) gets that status, for the same reason. The original status is kept
-///   in [`ORIGINAL_STATUS`].
+/// Every live answer passes through here on its way to the caller:
+/// - an answer that stands for another status ([`error_status`]) gets it; the original status is
+///   kept in [`ORIGINAL_STATUS`].
 /// - An error answer's body (at most [`MAX_ERROR_BODY`]) is kept in [`ORIGINAL_BODY`].
 pub(crate) async fn surface_error_body(response: Response, operation: &str) -> reqwest::Result<Response> {
     let status = response.status();
@@ -210,19 +259,9 @@ pub(crate) async fn surface_error_body(response: Response, operation: &str) -> r
     *rebuilt.headers_mut() = headers;
     *rebuilt.version_mut() = version;
     *rebuilt.status_mut() = status;
-    if status.is_success() || (json && status == reqwest::StatusCode::BAD_REQUEST) {
-        if let Some(error) = crate::error::error_body(&body, operation) {
-            let code = error.code_number().and_then(|c| u16::try_from(c).ok()).filter(|c| (400..600).contains(c));
-            let new_status = match code {
-                Some(c) if status.is_success() || is_retryable_status(c) => Some(c),
-                None if status.is_success() => Some(502),
-                _ => None,
-            };
-            if let Some(code) = new_status.and_then(|c| reqwest::StatusCode::from_u16(c).ok()) {
-                *rebuilt.status_mut() = code;
-                rebuilt.headers_mut().insert(ORIGINAL_STATUS, reqwest::header::HeaderValue::from(status.as_u16()));
-            }
-        }
+    if let Some(code) = error_status(status, json, &body, operation) {
+        *rebuilt.status_mut() = code;
+        rebuilt.headers_mut().insert(ORIGINAL_STATUS, reqwest::header::HeaderValue::from(status.as_u16()));
     }
     if !rebuilt.status().is_success() {
         use base64::Engine as _;
@@ -232,6 +271,43 @@ pub(crate) async fn surface_error_body(response: Response, operation: &str) -> r
         }
     }
     Ok(Response::from(rebuilt))
+}
+
+/// The whole answer, for a caller that decodes it at once: the body is read (an error's at most
+/// [`MAX_ERROR_BODY`]), and a success that carries an error — whatever its content type — gets
+/// the error's status, as [`surface_error_body`] gives it.
+async fn read_answer(mut response: Response, operation: &str) -> reqwest::Result<Answer> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let is_error = status.is_client_error() || status.is_server_error();
+    let body = if is_error { read_bounded(response, MAX_ERROR_BODY).await? } else { response.bytes().await? };
+    // Unlike the live path, a success of another content type is checked too: it is read whole
+    // anyway, and some proxies label JSON as anything.
+    let json = is_json(&headers) || status.is_success();
+    let effective = error_status(status, json, &body, operation).unwrap_or(status);
+    Ok(Answer { status, effective, headers, body })
+}
+
+/// The status an answer stands for when it differs from the one sent:
+/// - OpenRouter answers some failures with `200` and a body that carries an `error` (or a chat
+///   choice that failed, see [`crate::error::error_body`]). The generated client would decode
+///   that as an empty success (every field of a response type is optional); it gets the error's
+///   status instead (its `code` when that is an HTTP error status, else 502), so it is retried
+///   when transient and comes back as the operation's error.
+/// - A JSON `400` whose `error.code` is transient (502, 429, …) gets that status, for the same
+///   reason.
+fn error_status(status: reqwest::StatusCode, json: bool, body: &[u8], operation: &str) -> Option<reqwest::StatusCode> {
+    if !(status.is_success() || (json && status == reqwest::StatusCode::BAD_REQUEST)) {
+        return None;
+    }
+    let error = crate::error::error_body(body, operation)?;
+    let code = error.code_number().and_then(|c| u16::try_from(c).ok()).filter(|c| (400..600).contains(c));
+    let new_status = match code {
+        Some(c) if status.is_success() || is_retryable_status(c) => Some(c),
+        None if status.is_success() => Some(502),
+        _ => None,
+    };
+    new_status.and_then(|c| reqwest::StatusCode::from_u16(c).ok())
 }
 
 #[cfg(test)]

@@ -3,9 +3,10 @@
 //! `data:` lines of one event join with `\n`; `event:`, `id:` and `retry:` are kept; a blank
 //! line dispatches; a leading byte-order mark is dropped.
 //!
-//! The decoder is incremental and allocation-frugal: bytes are scanned in place (`memchr`), a
-//! line is only copied when it is a `data:` line (into the event's buffer, whose capacity is
-//! reused), and the one allocation per event is the `String` handed to the caller.
+//! The decoder is incremental and allocation-frugal: bytes are scanned in place (`memchr`); an
+//! event of one `data:` line (the usual kind) is handed out borrowed from the read buffer, and
+//! only an event of several lines, or one cut across reads, is copied (into a buffer whose
+//! capacity is reused): [`Decoder::next_raw`] allocates nothing per event.
 //! OpenRouter's keep-alive comments (`: OPENROUTER PROCESSING`) are counted, not returned, so the
 //! stream layer can tell "the server is alive" from "the generation is progressing".
 
@@ -27,12 +28,43 @@ pub struct Event {
     pub retry: Option<u64>,
 }
 
+/// One dispatched event, borrowed from the decoder: its data as received, not yet checked as
+/// UTF-8 (a JSON decoder checks the text it reads anyway; [`RawEvent::text`] replaces invalid
+/// bytes as the standard's decoding step does). An event of one `data:` line, the usual kind,
+/// is not copied at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawEvent<'a> {
+    pub event: Option<String>,
+    pub data: &'a [u8],
+    pub id: Option<&'a str>,
+    pub retry: Option<u64>,
+}
+
+impl RawEvent<'_> {
+    /// The data as text, invalid UTF-8 replaced.
+    pub fn text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(self.data)
+    }
+
+    pub fn to_event(&self) -> Event {
+        Event { event: self.event.clone(), data: self.text().into_owned(), id: self.id.map(str::to_string), retry: self.retry }
+    }
+}
+
 /// Incremental SSE decoder: [`push`](Self::push) bytes as they arrive, then take events with
-/// [`next_event`](Self::next_event) until it returns `None`.
+/// [`next_event`](Self::next_event) (owned) or [`next_raw`](Self::next_raw) (borrowed) until it
+/// returns `None`.
 #[derive(Debug, Default)]
 pub struct Decoder {
+    /// Bytes received and not yet consumed, when a line had to be carried across reads (or they
+    /// came through [`push`](Self::push)).
     buf: Vec<u8>,
-    /// Where unread bytes start in `buf`.
+    /// The read being scanned, when it came as `Bytes` with nothing carried before it: scanned
+    /// where it lies, never copied ([`push_bytes`](Self::push_bytes)).
+    shared: bytes::Bytes,
+    /// Which of the two holds the bytes.
+    in_shared: bool,
+    /// Where unread bytes start in them.
     start: usize,
     /// Up to where `buf` has been searched for a line end: an unfinished line is not searched
     /// again on every push (which made a long line quadratic in its length).
@@ -40,7 +72,12 @@ pub struct Decoder {
     /// The previous chunk ended in CR: an LF at the start of the next one belongs to it.
     skip_lf: bool,
     bom_checked: bool,
-    data: String,
+    /// The pending event's data while it is a single line still in `buf` (its range there).
+    line: Option<(usize, usize)>,
+    /// The pending event's data once it had to be copied (a second line, or `buf` compacted).
+    data: Vec<u8>,
+    /// `data` belongs to the event handed out last; cleared when the next one starts.
+    data_stale: bool,
     has_data: bool,
     event: Option<String>,
     id: Option<String>,
@@ -55,7 +92,52 @@ impl Decoder {
 
     /// Append bytes received from the network.
     pub fn push(&mut self, chunk: &[u8]) {
-        if self.start > 0 && self.start == self.buf.len() {
+        self.carry();
+        self.push_owned(chunk);
+    }
+
+    /// Append a read received as `Bytes` (what reqwest yields): when nothing is carried from the
+    /// read before, it is scanned in place and its one-line events are lent out of it uncopied.
+    pub fn push_bytes(&mut self, chunk: bytes::Bytes) {
+        if self.start == self.len() {
+            // A pending data line lives in the bytes being dropped: it moves out first.
+            self.own_line();
+            self.buf.clear();
+            if self.buf.capacity() > KEEP_CAPACITY {
+                self.buf.shrink_to(KEEP_CAPACITY);
+            }
+            self.shared = chunk;
+            self.in_shared = true;
+            self.start = 0;
+            self.scanned = 0;
+            return;
+        }
+        self.carry();
+        self.push_owned(&chunk);
+    }
+
+    /// Moves what is left of a shared read into `buf`, which then holds the bytes.
+    fn carry(&mut self) {
+        if !self.in_shared {
+            return;
+        }
+        self.own_line();
+        self.buf.clear();
+        self.buf.extend_from_slice(&self.shared[self.start..]);
+        self.scanned -= self.start.min(self.scanned);
+        self.start = 0;
+        self.shared = bytes::Bytes::new();
+        self.in_shared = false;
+    }
+
+    fn push_owned(&mut self, chunk: &[u8]) {
+        let consumed = self.start > 0 && self.start == self.buf.len();
+        let compact = !consumed && self.start > 4096 && self.start * 2 > self.buf.len();
+        if consumed || compact {
+            // A pending data line lives before `start`: it moves out before the bytes do.
+            self.own_line();
+        }
+        if consumed {
             self.buf.clear();
             self.start = 0;
             self.scanned = 0;
@@ -63,7 +145,7 @@ impl Decoder {
             if self.buf.capacity() > KEEP_CAPACITY {
                 self.buf.shrink_to(KEEP_CAPACITY);
             }
-        } else if self.start > 4096 && self.start * 2 > self.buf.len() {
+        } else if compact {
             self.buf.drain(..self.start);
             self.scanned -= self.start;
             self.start = 0;
@@ -71,22 +153,36 @@ impl Decoder {
         self.buf.extend_from_slice(chunk);
     }
 
+    /// The bytes received and not given back yet (consumed ones included, up to `start`).
+    fn bytes(&self) -> &[u8] {
+        if self.in_shared { &self.shared } else { &self.buf }
+    }
+
+    fn len(&self) -> usize {
+        self.bytes().len()
+    }
+
     /// The next complete event, if the bytes pushed so far hold one.
     pub fn next_event(&mut self) -> Option<Event> {
+        self.next_raw().map(|e| e.to_event())
+    }
+
+    /// The next complete event, borrowed until the next call.
+    pub fn next_raw(&mut self) -> Option<RawEvent<'_>> {
         loop {
             let (line_end, next) = self.next_line()?;
             let line_start = self.start;
             self.start = next;
             if line_end == line_start {
-                if let Some(event) = self.dispatch() {
-                    return Some(event);
+                if self.has_data {
+                    return Some(self.dispatch());
                 }
+                // A blank line without data dispatches nothing, and resets the event's fields.
+                self.event = None;
+                self.retry = None;
                 continue;
             }
-            // Split borrow: the line lives in `buf`, the fields elsewhere in `self`.
-            let line = std::mem::take(&mut self.buf);
-            self.field(&line[line_start..line_end]);
-            self.buf = line;
+            self.field(line_start, line_end);
         }
     }
 
@@ -95,52 +191,74 @@ impl Decoder {
         self.comments
     }
 
+    /// Bytes held for an event not yet complete (its data so far and its unfinished line): what
+    /// a caller bounds to refuse an endless event.
+    pub fn pending_bytes(&self) -> usize {
+        let line = self.line.map_or(0, |(a, b)| b - a);
+        let data = if self.data_stale { 0 } else { self.data.len() };
+        (self.len() - self.start) + line + data
+    }
+
     /// At the end of the stream: an event whose blank line never came. The standard discards it;
     /// the caller decides (OpenRouter sometimes ends with an unterminated error event).
     pub fn finish(&mut self) -> Option<Event> {
-        if self.start < self.buf.len() {
-            let rest = std::mem::take(&mut self.buf);
-            self.field(&rest[self.start..]);
-            self.start = 0;
-            self.scanned = 0;
+        self.finish_raw().map(|e| e.to_event())
+    }
+
+    /// [`finish`](Self::finish), borrowed.
+    pub fn finish_raw(&mut self) -> Option<RawEvent<'_>> {
+        if self.start < self.len() {
+            let (from, to) = (self.start, self.len());
+            self.field(from, to);
+            self.start = to;
+            self.own_line();
         }
-        self.dispatch()
+        if !self.has_data {
+            self.event = None;
+            self.retry = None;
+            return None;
+        }
+        Some(self.dispatch())
     }
 
     /// Whether bytes or fields of an unfinished event are pending.
     pub fn has_pending(&self) -> bool {
-        self.start < self.buf.len() || self.has_data
+        self.start < self.len() || self.has_data
     }
 
     /// (end of the line's content, start of the next line) for the next whole line.
     fn next_line(&mut self) -> Option<(usize, usize)> {
         if !self.bom_checked {
-            if self.buf.len() - self.start < 3 && b"\xEF\xBB\xBF".starts_with(&self.buf[self.start..]) {
+            if self.len() - self.start < 3 && b"\xEF\xBB\xBF".starts_with(&self.bytes()[self.start..]) {
                 return None;
             }
-            if self.buf[self.start..].starts_with(b"\xEF\xBB\xBF") {
+            if self.bytes()[self.start..].starts_with(b"\xEF\xBB\xBF") {
                 self.start += 3;
             }
             self.bom_checked = true;
         }
-        if self.skip_lf && self.start < self.buf.len() {
-            if self.buf[self.start] == b'\n' {
+        if self.skip_lf && self.start < self.len() {
+            if self.bytes()[self.start] == b'\n' {
                 self.start += 1;
             }
             self.skip_lf = false;
         }
         // Clamped: whatever emptied the buffer, a stale position must not index past it.
-        let from = self.scanned.max(self.start).min(self.buf.len());
-        let Some(i) = memchr::memchr2(b'\n', b'\r', &self.buf[from..]) else {
-            self.scanned = self.buf.len();
+        let from = self.scanned.max(self.start).min(self.len());
+        let rest = &self.bytes()[from..];
+        // The blank line after a data line is the commonest line of all: no search for it.
+        let found = match rest.first() {
+            Some(b'\n' | b'\r') => Some(0),
+            _ => memchr::memchr2(b'\n', b'\r', rest),
+        };
+        let Some(i) = found else {
+            self.scanned = self.len();
             return None;
         };
         let end = from + i;
         self.scanned = end;
-        let rest = &self.buf[self.start..];
-        let i = end - self.start;
-        if rest[i] == b'\r' {
-            match rest.get(i + 1) {
+        if self.bytes()[end] == b'\r' {
+            match self.bytes().get(end + 1) {
                 Some(b'\n') => return Some((end, end + 2)),
                 Some(_) => return Some((end, end + 1)),
                 None => {
@@ -153,31 +271,37 @@ impl Decoder {
         Some((end, end + 1))
     }
 
-    fn field(&mut self, line: &[u8]) {
+    /// The line `bytes()[from..to]`.
+    fn field(&mut self, from: usize, to: usize) {
+        let line = &self.bytes()[from..to];
         if line.first() == Some(&b':') {
             self.comments += 1;
             return;
         }
-        let (name, value) = match memchr::memchr(b':', line) {
-            Some(i) => {
-                let v = &line[i + 1..];
-                (&line[..i], v.strip_prefix(b" ").unwrap_or(v))
-            }
-            None => (line, &line[..0]),
+        let colon = if line.starts_with(b"data:") { Some(4) } else { memchr::memchr(b':', line) };
+        let (name_end, value_start) = match colon {
+            Some(i) => (from + i, from + i + 1 + usize::from(line.get(i + 1) == Some(&b' '))),
+            None => (to, to),
         };
-        match name {
+        let value = &self.bytes()[value_start..to];
+        match &self.bytes()[from..name_end] {
             b"data" => {
-                if self.has_data {
-                    self.data.push('\n');
+                self.clear_stale();
+                if !self.has_data {
+                    self.line = Some((value_start, to));
+                    self.has_data = true;
+                    return;
                 }
-                self.data.push_str(&text(value));
-                self.has_data = true;
+                self.own_line();
+                let value = if self.in_shared { &self.shared[value_start..to] } else { &self.buf[value_start..to] };
+                self.data.push(b'\n');
+                self.data.extend_from_slice(value);
             }
             // An empty type is the default one, `message` (the standard's dispatch step).
-            b"event" => self.event = (!value.is_empty()).then(|| text(value).into_owned()),
+            b"event" => self.event = (!value.is_empty()).then(|| String::from_utf8_lossy(value).into_owned()),
             b"id" => {
                 if !value.contains(&0) {
-                    self.id = Some(text(value).into_owned());
+                    self.id = Some(String::from_utf8_lossy(value).into_owned());
                 }
             }
             b"retry" => {
@@ -192,25 +316,38 @@ impl Decoder {
         }
     }
 
-    fn dispatch(&mut self) -> Option<Event> {
+    /// The pending single data line, copied out of `buf` (before `buf` changes, or a second
+    /// line joins it).
+    fn own_line(&mut self) {
+        if let Some((a, b)) = self.line.take() {
+            self.clear_stale();
+            let from = if self.in_shared { &self.shared[a..b] } else { &self.buf[a..b] };
+            self.data.extend_from_slice(from);
+        }
+    }
+
+    /// Empties the data handed out with the last event; a huge one gives its room back.
+    fn clear_stale(&mut self) {
+        if self.data_stale {
+            self.data.clear();
+            self.data.shrink_to(KEEP_CAPACITY);
+            self.data_stale = false;
+        }
+    }
+
+    fn dispatch(&mut self) -> RawEvent<'_> {
+        self.has_data = false;
         let event = self.event.take();
         let retry = self.retry.take();
-        if !self.has_data {
-            return None;
-        }
-        self.has_data = false;
-        // The next event likely needs as much room as this one (one allocation per event, none
-        // per line), but not more than a typical event: a huge one must not make every later
-        // event as large.
-        let capacity = self.data.len().min(KEEP_CAPACITY);
-        let data = std::mem::replace(&mut self.data, String::with_capacity(capacity));
-        Some(Event { event, data, id: self.id.clone(), retry })
+        let data = match self.line.take() {
+            Some((a, b)) => if self.in_shared { &self.shared[a..b] } else { &self.buf[a..b] },
+            None => {
+                self.data_stale = true;
+                &self.data[..]
+            }
+        };
+        RawEvent { event, data, id: self.id.as_deref(), retry }
     }
-}
-
-/// Invalid UTF-8 is replaced, as the standard's decoding step does; valid text is borrowed.
-fn text(bytes: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(bytes)
 }
 
 #[cfg(test)]
@@ -268,6 +405,20 @@ mod tests {
                     got.extend(std::iter::from_fn(|| d.next_event()));
                 }
                 assert_eq!(got, whole, "split at {cut} and {cut2}");
+                // The same reads as `Bytes`, scanned in place, and mixed with copied ones.
+                for mix in 0..4u8 {
+                    let mut d = Decoder::new();
+                    let mut got = Vec::new();
+                    for (k, part) in [&input[..cut], &input[cut..cut2], &input[cut2..]].into_iter().enumerate() {
+                        if mix & (1 << k.min(1)) == 0 {
+                            d.push_bytes(bytes::Bytes::copy_from_slice(part));
+                        } else {
+                            d.push(part);
+                        }
+                        got.extend(std::iter::from_fn(|| d.next_event()));
+                    }
+                    assert_eq!(got, whole, "split at {cut} and {cut2}, mix {mix}");
+                }
             }
         }
     }
@@ -328,5 +479,23 @@ mod tests {
     #[test]
     fn invalid_utf8_is_replaced_not_fatal() {
         assert_eq!(data(&all(b"data: a\xFFb\n\n")), ["a\u{FFFD}b"]);
+    }
+
+    #[test]
+    fn one_line_events_are_lent_not_copied() {
+        let mut d = Decoder::new();
+        d.push(b": keep-alive\n\ndata: {\"a\":1}\n\ndata: {\"b\":2}\n\n");
+        assert_eq!(d.next_raw().map(|e| e.data.to_vec()), Some(br#"{"a":1}"#.to_vec()));
+        assert_eq!(d.next_raw().map(|e| e.data.to_vec()), Some(br#"{"b":2}"#.to_vec()));
+        assert_eq!(d.data.capacity(), 0, "nothing was copied");
+        // A line cut across reads, and an event of two lines, are copied, and still whole.
+        d.push(b"data: x");
+        d.push(b"y\n");
+        d.push(b"data: z\n\n");
+        let e = d.next_raw().unwrap();
+        assert_eq!((e.data, e.text()), (&b"xy\nz"[..], Cow::Borrowed("xy\nz")));
+        assert_eq!(d.pending_bytes(), 0);
+        d.push(b"data: pending");
+        assert_eq!(d.pending_bytes(), 13);
     }
 }

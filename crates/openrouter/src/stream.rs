@@ -13,7 +13,7 @@ use reqwest::StatusCode;
 use tokio::time::{Instant, Sleep};
 
 use crate::error::{self, ApiError, Error, StreamError};
-use crate::sse::{Decoder, Event};
+use crate::sse::Decoder;
 
 type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, StreamError>> + Send>>;
 
@@ -75,6 +75,8 @@ pub struct EventStream<T> {
     decoder: Decoder,
     idle: Option<Duration>,
     sleep: Option<Pin<Box<Sleep>>>,
+    /// An event arrived since the idle clock was last set (it starts at the first wait).
+    progressed: bool,
     finished: bool,
     /// The request's span: kept open while the stream lives, told what the events say.
     span: tracing::Span,
@@ -126,7 +128,8 @@ impl<T: EventData> EventStream<T> {
             body: Some(body),
             decoder: Decoder::new(),
             idle,
-            sleep: idle.map(|d| Box::pin(tokio::time::sleep(d))),
+            sleep: None,
+            progressed: idle.is_some(),
             finished: false,
             span: tracing::Span::none(),
             _marker: PhantomData,
@@ -143,31 +146,45 @@ impl<T: EventData> EventStream<T> {
         self.decoder.comments()
     }
 
-    /// An event's data → the item it yields, or `None` for the end sentinel.
-    fn item(&mut self, event: Event) -> Option<Result<T, Error>> {
-        let data = event.data.trim_ascii();
-        if Some(data) == T::DONE {
-            self.finished = true;
-            return None;
+}
+
+/// An event's data → the item it yields, or `None` for the end sentinel (which sets `finished`).
+/// Inlined into `poll_next`, so that the decoded value is built where it is returned (a chunk
+/// is hundreds of bytes, and each move is a copy).
+#[inline(always)]
+fn item<T: EventData>(data: &[u8], finished: &mut bool, span: &tracing::Span) -> Option<Result<T, Error>> {
+    let data = data.trim_ascii();
+    if T::DONE.is_some_and(|done| data == done.as_bytes()) {
+        *finished = true;
+        return None;
+    }
+    // A mid-stream failure: the status stays 200 and an event says so (chat: a chunk with
+    // `error`; Responses, Messages, images: an event of type `error`).
+    let item = match decode::<T>(data) {
+        Ok(value) if value.is_failure() => Err(Error::Api(Box::new(ApiError::from_body(StatusCode::OK, data)))),
+        Ok(value) => {
+            value.observe(span);
+            Ok(value)
         }
-        // A mid-stream failure: the status stays 200 and an event says so (chat: a chunk with
-        // `error`; Responses, Messages, images: an event of type `error`).
-        let item = match error::decode::<T>(T::WHAT, data.as_bytes()) {
-            Ok(value) if value.is_failure() => Err(Error::Api(Box::new(ApiError::from_body(StatusCode::OK, data.as_bytes())))),
-            Ok(value) => {
-                value.observe(&self.span);
-                Ok(value)
-            }
-            // An error the type cannot hold (a shape the document does not have) is still one.
-            Err(e) => match error::error_event(data.as_bytes()) {
-                Some(api) => Err(Error::Api(Box::new(api))),
-                None => Err(e),
-            },
-        };
-        if matches!(item, Err(Error::Api(_))) {
-            self.finished = true;
-        }
-        Some(item)
+        // An error the type cannot hold (a shape the document does not have) is still one.
+        Err(e) => match error::error_event(data) {
+            Some(api) => Err(Error::Api(Box::new(api))),
+            None => Err(e),
+        },
+    };
+    if matches!(item, Err(Error::Api(_))) {
+        *finished = true;
+    }
+    Some(item)
+}
+
+/// The data decoded as it arrived; text that is not UTF-8 is read as the standard's decoding
+/// step reads it (invalid bytes replaced), which only a failed decode needs to check.
+#[inline(always)]
+fn decode<T: EventData>(data: &[u8]) -> Result<T, Error> {
+    match error::decode::<T>(T::WHAT, data) {
+        Err(_) if std::str::from_utf8(data).is_err() => error::decode::<T>(T::WHAT, String::from_utf8_lossy(data).as_bytes()),
+        decoded => decoded,
     }
 }
 
@@ -204,12 +221,11 @@ impl<T: EventData> Stream for EventStream<T> {
                 this.body = None;
                 return Poll::Ready(None);
             }
-            if let Some(event) = this.decoder.next_event() {
-                // Only an event proves progress: restart the idle clock.
-                if let (Some(idle), Some(sleep)) = (this.idle, this.sleep.as_mut()) {
-                    sleep.as_mut().reset(Instant::now() + idle);
-                }
-                match this.item(event) {
+            if let Some(event) = this.decoder.next_raw() {
+                // Only an event proves progress; the idle clock restarts when the stream next
+                // waits (once per read, not once per event).
+                this.progressed = true;
+                match item::<T>(event.data, &mut this.finished, &this.span) {
                     Some(item) => return Poll::Ready(Some(item)),
                     None => continue,
                 }
@@ -223,7 +239,7 @@ impl<T: EventData> Stream for EventStream<T> {
                 continue;
             };
             match body.as_mut().poll_next(cx) {
-                Poll::Ready(Some(Ok(chunk))) => this.decoder.push(&chunk),
+                Poll::Ready(Some(Ok(chunk))) => this.decoder.push_bytes(chunk),
                 Poll::Ready(Some(Err(e))) => {
                     this.finished = true;
                     return Poll::Ready(Some(Err(Error::Stream(e))));
@@ -232,17 +248,25 @@ impl<T: EventData> Stream for EventStream<T> {
                     this.body = None;
                     // An unterminated last event (OpenRouter's error events sometimes are) is
                     // still delivered; the next poll reports the missing sentinel.
-                    if let Some(event) = this.decoder.finish() {
-                        if let Some(item) = this.item(event) {
+                    if let Some(event) = this.decoder.finish_raw() {
+                        if let Some(item) = item::<T>(event.data, &mut this.finished, &this.span) {
                             return Poll::Ready(Some(item));
                         }
                     }
                 }
                 Poll::Pending => {
-                    if let (Some(idle), Some(sleep)) = (this.idle, this.sleep.as_mut()) {
-                        if sleep.as_mut().poll(cx).is_ready() {
-                            this.finished = true;
-                            return Poll::Ready(Some(Err(Error::Stream(StreamError::IdleTimeout(idle)))));
+                    if let Some(idle) = this.idle {
+                        if std::mem::take(&mut this.progressed) {
+                            match (deadline(idle), this.sleep.as_mut()) {
+                                (Some(at), Some(sleep)) => sleep.as_mut().reset(at),
+                                (at, _) => this.sleep = at.map(|at| Box::pin(tokio::time::sleep_until(at))),
+                            }
+                        }
+                        if let Some(sleep) = this.sleep.as_mut() {
+                            if sleep.as_mut().poll(cx).is_ready() {
+                                this.finished = true;
+                                return Poll::Ready(Some(Err(Error::Stream(StreamError::IdleTimeout(idle)))));
+                            }
                         }
                     }
                     return Poll::Pending;
@@ -250,4 +274,10 @@ impl<T: EventData> Stream for EventStream<T> {
             }
         }
     }
+}
+
+/// `now + idle`, or no deadline when that is past what the clock can hold (`Duration::MAX`
+/// means "never").
+fn deadline(idle: Duration) -> Option<Instant> {
+    Instant::now().checked_add(idle)
 }

@@ -436,3 +436,13 @@ async fn a_recorded_stream_replays_through_from_byte_stream_in_any_pieces() {
     assert_eq!(items.len(), 2);
     assert!(matches!(&items[1], Err(Error::Stream(StreamError::Source(e))) if e.to_string() == "disk gone"), "{:?}", items[1]);
 }
+
+#[tokio::test]
+async fn an_idle_timeout_too_long_for_the_clock_means_never() {
+    // Duration::MAX used to overflow `Instant + Duration` at the first event.
+    let recorded = "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\ndata: [DONE]\n\n";
+    let source = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(recorded.as_bytes()))]);
+    let mut events = openrouter::EventStream::<openrouter_api::types::ChatStreamChunk>::from_byte_stream(source, Some(Duration::MAX));
+    assert!(events.next().await.unwrap().is_ok());
+    assert!(events.next().await.is_none());
+}
