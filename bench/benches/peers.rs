@@ -2,7 +2,7 @@
 //! time to the last chunk of a stream, peak memory, and (with `--compile`) clean-build time.
 //!
 //! ```sh
-//! cargo bench --manifest-path bench/Cargo.toml --bench peers [-- --quick] [--compile] [--only chat,responses,whole,calls,memory]
+//! cargo bench --manifest-path bench/Cargo.toml --bench peers [-- --quick|--smoke] [--compile] [--only chat,responses,whole,calls,memory]
 //! ```
 //!
 //! Each comparison runs its cases in interleaved rounds and reports medians (see
@@ -42,8 +42,11 @@ fn main() {
     openrouter_bench::measure::pin_to_cpu(0);
     let args: Vec<String> = std::env::args().collect();
     let has = |flag: &str| args.iter().any(|a| a == flag);
-    let quick = has("--quick");
-    let settings = Settings { rounds: if quick { 3 } else { 31 }, quick, compile: has("--compile") };
+    // `--smoke` (CI): every section once with the fewest iterations, to prove that every peer
+    // still builds, runs and decodes the same; its figures mean nothing.
+    let smoke = has("--smoke");
+    let quick = has("--quick") || smoke;
+    let settings = Settings { rounds: if smoke { 1 } else if quick { 3 } else { 31 }, quick, compile: has("--compile") };
     // `--only a,b` runs some sections: chat, responses, whole, calls, memory.
     let only: Option<Vec<String>> =
         args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).map(|v| v.split(',').map(str::to_string).collect());
@@ -384,18 +387,21 @@ const MEMORY_PEERS: [&str; 4] = ["raw", "ours", "async-openai", "openrouter-rs"]
 
 /// Runs in a child process: one scenario with one peer, then prints `peak <bytes> chunks <n>`.
 fn memory_child(spec: &str) {
-    let (scenario, peer) = spec.split_once(':').expect("scenario:peer");
+    let mut parts = spec.split(':');
+    let (scenario, peer) = (parts.next().expect("a scenario"), parts.next().expect("a peer"));
+    // `one`: megabytes in the stream; `many`: how many streams.
+    let size: usize = parts.next().and_then(|n| n.parse().ok()).expect("a size");
     let block_chunks = payloads::chat_chunks(200, ChatShape::Text);
     let (answers, streams) = match scenario {
         // 100 MB of small events: the 203-chunk stream's events without its end, repeated.
         "one" => {
             let mut block = payloads::sse_body(&block_chunks[1..201], 20, false);
-            let repeat = (100 << 20) / block.len();
+            let repeat = (size << 20) / block.len();
             block.shrink_to_fit();
             let answers = Answers { whole: Bytes::new(), stream: block.into(), repeat, tail: Bytes::from_static(b"data: [DONE]\n\n") };
             (answers, 1)
         }
-        "many" => (Answers::new(Bytes::new(), payloads::sse_body(&block_chunks, 20, true)), 1000),
+        "many" => (Answers::new(Bytes::new(), payloads::sse_body(&block_chunks, 20, true)), size),
         other => panic!("unknown scenario {other}"),
     };
     let url = server::start(answers);
@@ -420,7 +426,11 @@ fn memory_child(spec: &str) {
 fn memory(settings: &Settings, figures: &mut Vec<Figure>) {
     let exe = std::env::current_exe().expect("this program's path");
     let rounds = if settings.quick { 1 } else { 3 };
-    for (scenario, title) in [("one", "peak RSS, one 100 MB stream"), ("many", "peak RSS, 1,000 concurrent 203-chunk streams")] {
+    let (megabytes, streams) = if settings.rounds == 1 { (8, 100) } else { (100, 1000) };
+    for (scenario, size, title) in [
+        ("one", megabytes, format!("peak RSS, one {megabytes} MB stream")),
+        ("many", streams, format!("peak RSS, {streams} concurrent 203-chunk streams")),
+    ] {
         println!("\n{title} (a child process per peer, median of {rounds})");
         let mut results = Vec::new();
         for peer in MEMORY_PEERS {
@@ -428,7 +438,7 @@ fn memory(settings: &Settings, figures: &mut Vec<Figure>) {
             let mut chunks = 0;
             for _ in 0..rounds {
                 let out = std::process::Command::new(&exe)
-                    .env("OPENROUTER_BENCH_CHILD", format!("{scenario}:{peer}"))
+                    .env("OPENROUTER_BENCH_CHILD", format!("{scenario}:{peer}:{size}"))
                     .output()
                     .expect("the child runs");
                 assert!(out.status.success(), "{peer}: {}", String::from_utf8_lossy(&out.stderr));
@@ -450,10 +460,10 @@ fn memory(settings: &Settings, figures: &mut Vec<Figure>) {
         let ours = results[1].1 as f64;
         let peers = results[2..].iter().map(|(p, b, _)| (*p, *b as f64 / raw)).collect();
         if scenario == "one" {
-            figures.push(Figure { what: "peak RSS one 100 MB stream, MB (≤ 20)".into(), ours: ours / 1e6, peers: vec![], target: Some((20.0, true)) });
-            figures.push(Figure { what: "peak RSS one 100 MB stream vs raw".into(), ours: ours / raw, peers, target: None });
+            figures.push(Figure { what: format!("peak RSS one {size} MB stream, MB"), ours: ours / 1e6, peers: vec![], target: Some((20.0, true)) });
+            figures.push(Figure { what: format!("peak RSS one {size} MB stream vs raw"), ours: ours / raw, peers, target: None });
         } else {
-            figures.push(Figure { what: "peak RSS 1,000 streams vs raw".into(), ours: ours / raw, peers, target: Some((1.1, true)) });
+            figures.push(Figure { what: format!("peak RSS {size} streams vs raw"), ours: ours / raw, peers, target: Some((1.1, true)) });
         }
     }
 }

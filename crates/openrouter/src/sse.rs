@@ -64,6 +64,9 @@ pub struct Decoder {
     shared: bytes::Bytes,
     /// Which of the two holds the bytes.
     in_shared: bool,
+    /// What came after the line end that completed a carried line: scanned in place (as
+    /// `shared`) once `buf` is consumed, so that `buf` only ever holds the piece of a line.
+    rest: bytes::Bytes,
     /// Where unread bytes start in them.
     start: usize,
     /// Up to where `buf` has been searched for a line end: an unfinished line is not searched
@@ -96,10 +99,27 @@ impl Decoder {
         self.push_owned(chunk);
     }
 
+    /// `buf` is consumed and a rest is held: it becomes the bytes scanned in place.
+    fn take_rest(&mut self) -> bool {
+        if self.rest.is_empty() || self.in_shared || self.start < self.buf.len() {
+            return false;
+        }
+        self.own_line();
+        self.buf.clear();
+        if self.buf.capacity() > KEEP_CAPACITY {
+            self.buf.shrink_to(KEEP_CAPACITY);
+        }
+        self.shared = std::mem::take(&mut self.rest);
+        self.in_shared = true;
+        self.start = 0;
+        self.scanned = 0;
+        true
+    }
+
     /// Append a read received as `Bytes` (what reqwest yields): when nothing is carried from the
     /// read before, it is scanned in place and its one-line events are lent out of it uncopied.
-    pub fn push_bytes(&mut self, chunk: bytes::Bytes) {
-        if self.start == self.len() {
+    pub fn push_bytes(&mut self, mut chunk: bytes::Bytes) {
+        if self.start == self.len() && self.rest.is_empty() {
             // A pending data line lives in the bytes being dropped: it moves out first.
             self.own_line();
             self.buf.clear();
@@ -113,7 +133,18 @@ impl Decoder {
             return;
         }
         self.carry();
+        if !self.rest.is_empty() {
+            // Pushed again before every event was taken: all of it goes to `buf`, in order.
+            self.push_owned(&chunk);
+            return;
+        }
+        // Only up to the line end that completes the carried line is copied.
+        let rest = match memchr::memchr2(b'\n', b'\r', &chunk) {
+            Some(i) => chunk.split_off(if chunk[i] == b'\r' && chunk.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 }),
+            None => bytes::Bytes::new(),
+        };
         self.push_owned(&chunk);
+        self.rest = rest;
     }
 
     /// Moves what is left of a shared read into `buf`, which then holds the bytes.
@@ -131,6 +162,10 @@ impl Decoder {
     }
 
     fn push_owned(&mut self, chunk: &[u8]) {
+        if !self.rest.is_empty() {
+            let rest = std::mem::take(&mut self.rest);
+            self.push_owned(&rest);
+        }
         let consumed = self.start > 0 && self.start == self.buf.len();
         let compact = !consumed && self.start > 4096 && self.start * 2 > self.buf.len();
         if consumed || compact {
@@ -170,7 +205,12 @@ impl Decoder {
     /// The next complete event, borrowed until the next call.
     pub fn next_raw(&mut self) -> Option<RawEvent<'_>> {
         loop {
-            let (line_end, next) = self.next_line()?;
+            let Some((line_end, next)) = self.next_line() else {
+                if self.take_rest() {
+                    continue;
+                }
+                return None;
+            };
             let line_start = self.start;
             self.start = next;
             if line_end == line_start {
@@ -196,7 +236,7 @@ impl Decoder {
     pub fn pending_bytes(&self) -> usize {
         let line = self.line.map_or(0, |(a, b)| b - a);
         let data = if self.data_stale { 0 } else { self.data.len() };
-        (self.len() - self.start) + line + data
+        (self.len() - self.start) + self.rest.len() + line + data
     }
 
     /// At the end of the stream: an event whose blank line never came. The standard discards it;
@@ -223,7 +263,7 @@ impl Decoder {
 
     /// Whether bytes or fields of an unfinished event are pending.
     pub fn has_pending(&self) -> bool {
-        self.start < self.len() || self.has_data
+        self.start < self.len() || !self.rest.is_empty() || self.has_data
     }
 
     /// (end of the line's content, start of the next line) for the next whole line.
@@ -497,5 +537,25 @@ mod tests {
         assert_eq!(d.pending_bytes(), 0);
         d.push(b"data: pending");
         assert_eq!(d.pending_bytes(), 13);
+    }
+
+    #[test]
+    fn only_the_piece_of_a_cut_line_is_copied() {
+        // A read that completes a cut line and carries many more events: the copy holds the cut
+        // line, the rest is scanned where it lies (1,000 concurrent streams each holding a whole
+        // read in a copy is what this saves).
+        let mut d = Decoder::new();
+        d.push_bytes(bytes::Bytes::from_static(b"data: {\"a\":"));
+        let mut next = b"1}\n\n".to_vec();
+        for i in 0..200 {
+            next.extend_from_slice(format!("data: {{\"n\":{i}}}\n\n").as_bytes());
+        }
+        d.push_bytes(bytes::Bytes::from(next));
+        let events: Vec<Event> = std::iter::from_fn(|| d.next_event()).collect();
+        assert_eq!(events.len(), 201);
+        assert_eq!(events[0].data, r#"{"a":1}"#);
+        assert_eq!(events[200].data, r#"{"n":199}"#);
+        assert!(d.buf.capacity() < 64, "the copy held more than the cut line: {}", d.buf.capacity());
+        assert!(!d.has_pending());
     }
 }
