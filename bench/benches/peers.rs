@@ -2,7 +2,7 @@
 //! time to the last chunk of a stream, peak memory, and (with `--compile`) clean-build time.
 //!
 //! ```sh
-//! cargo bench --manifest-path bench/Cargo.toml --bench peers [-- --quick|--smoke] [--compile] [--only chat,responses,whole,calls,memory]
+//! cargo bench --manifest-path bench/Cargo.toml --bench peers [-- --quick|--smoke] [--count] [--compile] [--only chat,responses,whole,calls,memory]
 //! ```
 //!
 //! Each comparison runs its cases in interleaved rounds and reports medians (see
@@ -39,6 +39,9 @@ fn main() {
     if let Ok(what) = std::env::var("OPENROUTER_BENCH_PROFILE") {
         return profile(&what);
     }
+    if let Ok(case) = std::env::var("OPENROUTER_BENCH_COUNT") {
+        return counted_child(&case);
+    }
     openrouter_bench::measure::pin_to_cpu(0);
     let args: Vec<String> = std::env::args().collect();
     let has = |flag: &str| args.iter().any(|a| a == flag);
@@ -66,6 +69,9 @@ fn main() {
     }
     if run("memory") {
         memory(&settings, &mut figures);
+    }
+    if has("--count") {
+        counted(&mut figures);
     }
     if settings.compile {
         compile(&mut figures);
@@ -147,6 +153,86 @@ fn profile(what: &str) {
             other => panic!("unknown path {other}"),
         };
         std::hint::black_box(n);
+    }
+}
+
+/// One decode case in a child process, for instruction counting: `shape:reads:path`, with
+/// `shape` text|reasoning|tool|responses|whole, `reads` event|1400, `path` the peer (`none`:
+/// the inputs built, nothing decoded).
+fn counted_child(case: &str) {
+    let mut parts = case.split(':');
+    let (shape, reads, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let rt = runtime();
+    let body = match shape {
+        "text" => payloads::sse_body(&payloads::chat_chunks(200, ChatShape::Text), 20, true),
+        "reasoning" => payloads::sse_body(&payloads::chat_chunks(200, ChatShape::Reasoning), 20, true),
+        "tool" => payloads::sse_body(&payloads::chat_chunks(200, ChatShape::ToolCall), 20, true),
+        "responses" => payloads::sse_body(&payloads::responses_events(200), 20, true),
+        "whole" => payloads::chat_completion(100).into_bytes(),
+        other => panic!("unknown shape {other}"),
+    };
+    let reads = if reads == "1400" { sized_reads(&body, 1400) } else { event_reads(&body) };
+    for _ in 0..100 {
+        let n = match (shape, path) {
+            (_, "none") => reads.len() + body.len(),
+            ("whole", "limit") => (0..20).map(|_| peers::decode_whole_limit(&body)).sum(),
+            ("whole", "ours") => (0..20).map(|_| peers::decode_whole_ours(&body)).sum(),
+            ("whole", "async-openai") => (0..20).map(|_| peers::decode_whole_async_openai(&body)).sum(),
+            ("whole", "openrouter-rs") => (0..20).map(|_| peers::decode_whole_openrouter_rs(&body)).sum(),
+            ("responses", "floor") => responses_floor(&reads),
+            ("responses", "ours") => rt.block_on(responses_ours(reads.clone())),
+            (_, "limit") => peers::decode_limit(&reads),
+            (_, "ours") => rt.block_on(peers::decode_ours(&reads)),
+            (_, "eventsource") => rt.block_on(peers::decode_eventsource(&reads)),
+            (_, "async-openai") => rt.block_on(peers::decode_async_openai(&reads)),
+            other => panic!("unknown case {other:?}"),
+        };
+        std::hint::black_box(n);
+    }
+}
+
+/// The decode figures again as instruction counts under callgrind (each case in a child, minus
+/// the same child decoding nothing): the same on every run whatever else the machine does,
+/// where CPU time on a shared 2-core machine moves by ±15% between runs.
+fn counted(figures: &mut Vec<Figure>) {
+    let exe = std::env::current_exe().expect("this program's path");
+    let count = |case: &str| -> f64 {
+        let out = std::process::Command::new("valgrind")
+            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+            .arg(&exe)
+            .env("OPENROUTER_BENCH_COUNT", case)
+            .output()
+            .expect("valgrind (Debian's valgrind package) runs");
+        let text = String::from_utf8_lossy(&out.stderr);
+        let refs = text.lines().find_map(|l| l.split("I   refs:").nth(1)).unwrap_or_else(|| panic!("no count for {case}: {text}"));
+        refs.trim().replace(',', "").parse().expect("a count")
+    };
+    println!("\ndecode work in instructions (callgrind; 100 streams or 2,000 bodies, minus building the input)");
+    let cases: [(&str, &str, &str, &[&str]); 8] = [
+        ("text", "event", "chat text, one event per read", &["limit", "ours", "eventsource", "async-openai"]),
+        ("text", "1400", "chat text, 1.4 KB reads", &["limit", "ours", "eventsource", "async-openai"]),
+        ("reasoning", "event", "chat reasoning, one event per read", &["limit", "ours", "eventsource", "async-openai"]),
+        ("reasoning", "1400", "chat reasoning, 1.4 KB reads", &["limit", "ours", "eventsource", "async-openai"]),
+        ("tool", "event", "chat tool-call fragments, one event per read", &["limit", "ours", "eventsource", "async-openai"]),
+        ("tool", "1400", "chat tool-call fragments, 1.4 KB reads", &["limit", "ours", "eventsource", "async-openai"]),
+        ("responses", "event", "Responses events, one per read", &["floor", "ours"]),
+        ("whole", "event", "whole chat completion", &["limit", "ours", "async-openai", "openrouter-rs"]),
+    ];
+    for (shape, reads, label, paths) in cases {
+        let base = count(&format!("{shape}:{reads}:none"));
+        let counts: Vec<f64> = paths.iter().map(|p| count(&format!("{shape}:{reads}:{p}")) - base).collect();
+        let line: Vec<String> = paths.iter().zip(&counts).map(|(p, c)| format!("{p} {:.1} M ({:.2}×)", c / 1e6, c / counts[0])).collect();
+        println!("  {label:<46} {}", line.join(", "));
+        let peers = paths.iter().zip(&counts).skip(2).map(|(p, c)| (*p, c / counts[0])).collect();
+        let (target, what) = match shape {
+            "responses" => (Some((1.15, true)), "Responses events vs member-type floor, instructions".to_string()),
+            "whole" => (None, "whole ChatResult decode vs from_slice, instructions".to_string()),
+            _ => (Some((1.1, true)), format!("{label} vs limit, instructions")),
+        };
+        figures.push(Figure { what, ours: counts[1] / counts[0], peers, target });
+        if paths.get(2) == Some(&"eventsource") {
+            println!("  {:<46} ours is {:.2}× less work than eventsource-stream + serde_json", "", counts[2] / counts[1]);
+        }
     }
 }
 
