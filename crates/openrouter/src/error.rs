@@ -129,7 +129,7 @@ impl<E: serde::Serialize> From<openrouter_api::Error<E>> for Error {
             G::InvalidResponsePayload(bytes, source) => Error::Decode(Box::new(DecodeError {
                 what: "response",
                 path: String::new(),
-                snippet: String::from_utf8_lossy(&bytes).chars().take(BODY_SNIPPET).collect(),
+                snippet: snippet(&bytes),
                 source,
             })),
             G::UnexpectedResponse(response) => {
@@ -226,7 +226,7 @@ pub struct ApiError {
     pub metadata: Option<Value>,
     /// The whole body, when it parsed as JSON (`user_id`, `openrouter_metadata`, …).
     pub body: Option<Value>,
-    /// The body as text (at most [`BODY_SNIPPET`] bytes) when it was not JSON.
+    /// The body as text (at most [`BODY_SNIPPET`] bytes, invalid UTF-8 replaced) when it was not JSON.
     pub raw_body: Option<String>,
     pub retry_after: Option<Duration>,
     pub generation_id: Option<String>,
@@ -480,10 +480,18 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get(name)?.to_str().ok().map(str::to_string)
 }
 
+/// At most [`BODY_SNIPPET`] bytes of text, an ending `…` included when the body was longer. The
+/// bound is on the text: each invalid byte becomes a 3-byte U+FFFD, so a binary body's text is
+/// longer than its bytes.
 fn snippet(body: &[u8]) -> String {
     let cut = &body[..body.len().min(BODY_SNIPPET)];
     let mut text = String::from_utf8_lossy(cut).into_owned();
-    if body.len() > BODY_SNIPPET {
+    if text.len() > BODY_SNIPPET || body.len() > BODY_SNIPPET {
+        let mut end = BODY_SNIPPET - '…'.len_utf8();
+        while !text.is_char_boundary(end.min(text.len())) {
+            end -= 1;
+        }
+        text.truncate(end.min(text.len()));
         text.push('…');
     }
     text
@@ -581,7 +589,13 @@ mod tests {
         let e = ApiError::from_body(StatusCode::SERVICE_UNAVAILABLE, b"");
         assert!(e.message.contains("empty body"));
         let big = vec![b'x'; 10_000];
-        assert!(ApiError::from_body(StatusCode::BAD_GATEWAY, &big).raw_body.unwrap().len() <= BODY_SNIPPET + 3);
+        assert!(ApiError::from_body(StatusCode::BAD_GATEWAY, &big).raw_body.unwrap().len() <= BODY_SNIPPET);
+        // A binary body: each invalid byte is a 3-byte U+FFFD in the text, still within the bound.
+        let binary: Vec<u8> = (0..5000u32).map(|i| 0x80 | (i % 64) as u8).collect();
+        let raw = ApiError::from_body(StatusCode::BAD_GATEWAY, &binary).raw_body.unwrap();
+        assert!(raw.len() <= BODY_SNIPPET && raw.ends_with('…') && raw.starts_with('\u{FFFD}'), "{}", raw.len());
+        let short: Vec<u8> = vec![0xFF; 1000];
+        assert!(ApiError::from_body(StatusCode::BAD_GATEWAY, &short).raw_body.unwrap().len() <= BODY_SNIPPET);
     }
 
     #[test]

@@ -27,10 +27,10 @@ impl<'a> Generations<'a> {
     /// The record, asking again every `interval` while the answer is `404`, for at most
     /// `timeout`; then the last `404`.
     pub async fn wait(&self, id: &str, interval: Duration, timeout: Duration) -> Result<GenerationResponse, Error> {
-        let deadline = tokio::time::Instant::now() + timeout;
+        let deadline = crate::clock::deadline(timeout);
         loop {
             match self.get(id).await {
-                Err(e) if e.status().map(|s| s.as_u16()) == Some(404) && tokio::time::Instant::now() + interval < deadline => {
+                Err(e) if e.status().map(|s| s.as_u16()) == Some(404) && crate::clock::fits(deadline, interval) => {
                     tracing::debug!(id, "generation not recorded yet; polling");
                     tokio::time::sleep(interval).await;
                 }

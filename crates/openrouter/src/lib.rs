@@ -16,6 +16,7 @@
 //! For tests, `openrouter-mock` answers every operation offline.
 
 mod accumulate;
+mod clock;
 pub mod chat;
 mod client;
 pub mod content;

@@ -70,11 +70,11 @@ impl<'a> Videos<'a> {
     /// Poll every `interval` until the job is completed, failed, cancelled or expired, for at
     /// most `timeout`; the last state either way (check `status`).
     pub async fn wait(&self, job_id: &str, interval: Duration, timeout: Duration) -> Result<VideoGenerationResponse, Error> {
-        let deadline = tokio::time::Instant::now() + timeout;
+        let deadline = crate::clock::deadline(timeout);
         loop {
             let job = self.get(job_id).await?;
             let pending = matches!(job.status, Some(VideoGenerationResponseStatus::Pending | VideoGenerationResponseStatus::InProgress));
-            if !pending || tokio::time::Instant::now() + interval >= deadline {
+            if !pending || !crate::clock::fits(deadline, interval) {
                 return Ok(job);
             }
             tokio::time::sleep(interval).await;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_core::Stream;
 use reqwest::StatusCode;
-use tokio::time::{Instant, Sleep};
+use tokio::time::Sleep;
 
 use crate::error::{self, ApiError, Error, StreamError};
 use crate::sse::Decoder;
@@ -257,7 +257,7 @@ impl<T: EventData> Stream for EventStream<T> {
                 Poll::Pending => {
                     if let Some(idle) = this.idle {
                         if std::mem::take(&mut this.progressed) {
-                            match (deadline(idle), this.sleep.as_mut()) {
+                            match (crate::clock::deadline(idle), this.sleep.as_mut()) {
                                 (Some(at), Some(sleep)) => sleep.as_mut().reset(at),
                                 (at, _) => this.sleep = at.map(|at| Box::pin(tokio::time::sleep_until(at))),
                             }
@@ -274,10 +274,4 @@ impl<T: EventData> Stream for EventStream<T> {
             }
         }
     }
-}
-
-/// `now + idle`, or no deadline when that is past what the clock can hold (`Duration::MAX`
-/// means "never").
-fn deadline(idle: Duration) -> Option<Instant> {
-    Instant::now().checked_add(idle)
 }

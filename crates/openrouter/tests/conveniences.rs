@@ -170,3 +170,19 @@ async fn video_jobs_create_poll_download() {
     let video = client.videos().download(&id, None).await.unwrap();
     assert_eq!(&video[4..8], b"ftyp");
 }
+
+#[tokio::test]
+async fn waiting_forever_is_a_setting_not_an_overflow() {
+    // `Duration::MAX` used to overflow `Instant + Duration` and panic.
+    let mock = MockOpenRouter::start().await;
+    mock.on("getGeneration").times(1).reply(Reply::error(404, "Generation not found")).mount().await;
+    mock.on("getVideos").times(1).reply(Reply::json(200, json!({"id": "job-1", "status": "in_progress"}))).mount().await;
+    let client = mock.client();
+    let record = client.generations().wait("gen-1", Duration::from_millis(5), Duration::MAX).await.unwrap();
+    assert!(record.data.is_some());
+    let done = client.videos().wait("job-1", Duration::from_millis(5), Duration::MAX).await.unwrap();
+    assert_eq!(done.status, Some(openrouter_api::types::VideoGenerationResponseStatus::Completed));
+    // An endless interval fits no deadline: the state now, not a wait forever.
+    let now = client.generations().wait("gen-1", Duration::MAX, Duration::MAX).await.unwrap();
+    assert!(now.data.is_some());
+}
