@@ -27,7 +27,13 @@ struct Inner {
     executor: Arc<RetryingExecutor>,
     stream_idle_timeout: Option<Duration>,
     first_byte_timeout: Option<Duration>,
+    max_event: usize,
+    max_body: usize,
 }
+
+/// The longest whole answer read by default: 64 MiB (a chat completion is kilobytes; a large
+/// embeddings batch, megabytes).
+pub const DEFAULT_MAX_BODY: usize = 64 << 20;
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -182,7 +188,7 @@ impl Client {
     /// not a success (a `200` carrying an error included) becomes [`Error::Api`].
     pub(crate) async fn post_read(&self, path: &str, operation: &'static str, content_type: &str, body: Vec<u8>) -> Result<crate::retry::Answer, Error> {
         let request = self.post_request(path, content_type, body)?;
-        let sending = self.inner.executor.run_read(&self.inner.http, request, operation);
+        let sending = self.inner.executor.run_read(&self.inner.http, request, operation, self.inner.max_body);
         let answer = match self.inner.first_byte_timeout {
             Some(limit) => tokio::time::timeout(limit, sending).await.map_err(|_| Error::Timeout(limit))?,
             None => sending.await,
@@ -192,6 +198,9 @@ impl Client {
         span.record("http.response.status_code", answer.status.as_u16());
         if let Some(id) = answer.headers.get("x-generation-id").and_then(|v| v.to_str().ok()) {
             span.record("openrouter.generation_id", id);
+        }
+        if answer.too_large {
+            return Err(Error::BodyTooLarge { limit: self.inner.max_body });
         }
         if answer.effective.is_success() {
             return Ok(answer);
@@ -251,7 +260,7 @@ impl Client {
             });
             return Err(Error::Api(Box::new(error)));
         }
-        Ok(crate::stream::EventStream::new(response, self.inner.stream_idle_timeout))
+        Ok(crate::stream::EventStream::new(response, self.inner.stream_idle_timeout).max_event_bytes(self.inner.max_event))
     }
 }
 
@@ -273,6 +282,8 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
     stream_idle_set: bool,
+    max_event: Option<usize>,
+    max_body: Option<usize>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -350,6 +361,21 @@ impl ClientBuilder {
         self
     }
 
+    /// End a stream with [`crate::StreamError::EventTooLarge`] when one event grows past this
+    /// many bytes without ending. Default: [`crate::stream::DEFAULT_MAX_EVENT`] (32 MiB).
+    pub fn max_event_bytes(mut self, bytes: usize) -> Self {
+        self.max_event = Some(bytes);
+        self
+    }
+
+    /// Fail with [`Error::BodyTooLarge`] (the rest unread) when a whole answer (`create`, an
+    /// upload's answer) is longer than this. Default: [`DEFAULT_MAX_BODY`] (64 MiB). Error
+    /// bodies are kept up to [`crate::retry::MAX_ERROR_BODY`] whatever this says.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body = Some(bytes);
+        self
+    }
+
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
@@ -417,7 +443,9 @@ impl ClientBuilder {
         let stream_idle_timeout =
             if self.stream_idle_set { self.stream_idle_timeout } else { Some(Duration::from_secs(120)) };
         let first_byte_timeout = self.first_byte_timeout;
-        Ok(Client { inner: Arc::new(Inner { api, base_url, http, executor, stream_idle_timeout, first_byte_timeout }) })
+        let max_event = self.max_event.unwrap_or(crate::stream::DEFAULT_MAX_EVENT);
+        let max_body = self.max_body.unwrap_or(DEFAULT_MAX_BODY);
+        Ok(Client { inner: Arc::new(Inner { api, base_url, http, executor, stream_idle_timeout, first_byte_timeout, max_event, max_body }) })
     }
 }
 

@@ -44,6 +44,10 @@ pub enum Error {
     /// A tool handler failed and the tool loop was told to stop on handler errors.
     #[error("tool {name} failed: {message}")]
     Tool { name: String, message: String },
+    /// A whole answer was longer than [`crate::ClientBuilder::max_body_bytes`]; the rest was not
+    /// read (the connection is dropped).
+    #[error("the answer is longer than {limit} bytes (ClientBuilder::max_body_bytes)")]
+    BodyTooLarge { limit: usize },
 }
 
 /// A structured answer that could not be had: the model refused, stopped early, or wrote text
@@ -166,6 +170,11 @@ pub enum StreamError {
     /// The byte stream given to [`crate::EventStream::from_byte_stream`] failed.
     #[error("the event source failed: {0}")]
     Source(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// One event grew past the largest allowed ([`crate::ClientBuilder::max_event_bytes`],
+    /// [`crate::EventStream::max_event_bytes`]) without ending: the stream ends here rather than
+    /// hold it all.
+    #[error("a stream event is longer than {0} bytes without ending")]
+    EventTooLarge(usize),
 }
 
 impl Error {

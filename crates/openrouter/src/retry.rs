@@ -106,6 +106,8 @@ pub(crate) struct Answer {
     pub effective: reqwest::StatusCode,
     pub headers: reqwest::header::HeaderMap,
     pub body: bytes::Bytes,
+    /// The body went on past the limit it was read with (the rest was not read).
+    pub too_large: bool,
 }
 
 /// Runs requests with the policy: the generated client calls it for every operation.
@@ -126,8 +128,9 @@ impl RetryingExecutor {
     }
 
     /// The answer read whole.
-    pub(crate) async fn run_read(&self, client: &reqwest::Client, request: Request, operation: &'static str) -> reqwest::Result<Answer> {
-        self.retrying(request, operation, |pending| async move { read_answer(client.execute(pending).await?, operation).await }).await
+    /// The answer read whole, at most `max_body` bytes of it.
+    pub(crate) async fn run_read(&self, client: &reqwest::Client, request: Request, operation: &'static str, max_body: usize) -> reqwest::Result<Answer> {
+        self.retrying(request, operation, |pending| async move { read_answer(client.execute(pending).await?, operation, max_body).await }).await
     }
 
     async fn retrying<T, F, Fut>(&self, request: Request, operation: &'static str, mut attempt_once: F) -> reqwest::Result<T>
@@ -229,16 +232,32 @@ fn may_carry_error(headers: &reqwest::header::HeaderMap) -> bool {
 }
 
 /// Read at most `limit` bytes of a body; whatever is past it stays unread.
-async fn read_bounded(mut response: Response, limit: usize) -> reqwest::Result<bytes::Bytes> {
-    let mut out = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await? {
-        let room = limit - out.len();
-        out.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if out.len() >= limit {
-            break;
-        }
+async fn read_bounded(response: Response, limit: usize) -> reqwest::Result<bytes::Bytes> {
+    Ok(read_up_to(response, limit).await?.0)
+}
+
+/// At most `limit` bytes of a body, and whether there was more (left unread: the connection is
+/// dropped with the response).
+async fn read_up_to(mut response: Response, limit: usize) -> reqwest::Result<(bytes::Bytes, bool)> {
+    // One read is the whole body most of the time: it is kept as it came.
+    let Some(first) = response.chunk().await? else { return Ok((bytes::Bytes::new(), false)) };
+    if first.len() > limit {
+        return Ok((first.slice(..limit), true));
     }
-    Ok(out.freeze())
+    let Some(second) = response.chunk().await? else { return Ok((first, false)) };
+    let mut out = bytes::BytesMut::with_capacity(first.len() + second.len());
+    let mut more = Some(second);
+    out.extend_from_slice(&first);
+    while let Some(chunk) = more {
+        let room = limit - out.len();
+        if chunk.len() > room {
+            out.extend_from_slice(&chunk[..room]);
+            return Ok((out.freeze(), true));
+        }
+        out.extend_from_slice(&chunk);
+        more = response.chunk().await?;
+    }
+    Ok((out.freeze(), false))
 }
 
 /// Every live answer passes through here on its way to the caller:
@@ -273,19 +292,19 @@ pub(crate) async fn surface_error_body(response: Response, operation: &str) -> r
     Ok(Response::from(rebuilt))
 }
 
-/// The whole answer, for a caller that decodes it at once: the body is read (an error's at most
-/// [`MAX_ERROR_BODY`]), and a success that carries an error — whatever its content type — gets
+/// The whole answer, for a caller that decodes it at once: the body is read (at most `max_body`
+/// bytes of a success, [`MAX_ERROR_BODY`] of an error), and a success that carries an error — whatever its content type — gets
 /// the error's status, as [`surface_error_body`] gives it.
-async fn read_answer(mut response: Response, operation: &str) -> reqwest::Result<Answer> {
+async fn read_answer(mut response: Response, operation: &str, max_body: usize) -> reqwest::Result<Answer> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let is_error = status.is_client_error() || status.is_server_error();
-    let body = if is_error { read_bounded(response, MAX_ERROR_BODY).await? } else { response.bytes().await? };
+    let (body, too_large) = if is_error { (read_bounded(response, MAX_ERROR_BODY).await?, false) } else { read_up_to(response, max_body).await? };
     // Unlike the live path, a success of another content type is checked too: it is read whole
     // anyway, and some proxies label JSON as anything.
     let json = is_json(&headers) || status.is_success();
-    let effective = error_status(status, json, &body, operation).unwrap_or(status);
-    Ok(Answer { status, effective, headers, body })
+    let effective = if too_large { status } else { error_status(status, json, &body, operation).unwrap_or(status) };
+    Ok(Answer { status, effective, headers, body, too_large })
 }
 
 /// The status an answer stands for when it differs from the one sent:

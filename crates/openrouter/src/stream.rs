@@ -17,6 +17,10 @@ use crate::sse::Decoder;
 
 type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, StreamError>> + Send>>;
 
+/// The largest unfinished stream event held by default: 32 MiB, room for an image generated in
+/// one event (base64) many times over.
+pub const DEFAULT_MAX_EVENT: usize = 32 << 20;
+
 /// A type stream events decode into.
 ///
 /// Each event is decoded once, straight into the type; whether it reports a failure is read
@@ -77,6 +81,9 @@ pub struct EventStream<T> {
     sleep: Option<Pin<Box<Sleep>>>,
     /// An event arrived since the idle clock was last set (it starts at the first wait).
     progressed: bool,
+    /// The largest unfinished event held before the stream ends with
+    /// [`StreamError::EventTooLarge`].
+    max_event: usize,
     finished: bool,
     /// The request's span: kept open while the stream lives, told what the events say.
     span: tracing::Span,
@@ -130,10 +137,19 @@ impl<T: EventData> EventStream<T> {
             idle,
             sleep: None,
             progressed: idle.is_some(),
+            max_event: DEFAULT_MAX_EVENT,
             finished: false,
             span: tracing::Span::none(),
             _marker: PhantomData,
         }
+    }
+
+    /// End the stream with [`StreamError::EventTooLarge`] once an unfinished event holds more
+    /// than `bytes` (default [`DEFAULT_MAX_EVENT`]): what bounds the memory of a stream whose
+    /// server never ends a line.
+    pub fn max_event_bytes(mut self, bytes: usize) -> Self {
+        self.max_event = bytes;
+        self
     }
 
     pub(crate) fn with_span(mut self, span: tracing::Span) -> Self {
@@ -229,6 +245,11 @@ impl<T: EventData> Stream for EventStream<T> {
                     Some(item) => return Poll::Ready(Some(item)),
                     None => continue,
                 }
+            }
+            // Every whole event was delivered: what the decoder holds is one unfinished event.
+            if this.decoder.pending_bytes() > this.max_event {
+                this.finished = true;
+                return Poll::Ready(Some(Err(Error::Stream(StreamError::EventTooLarge(this.max_event)))));
             }
             let Some(body) = this.body.as_mut() else {
                 // The body ended and every event was delivered, without the closing sentinel.

@@ -130,3 +130,38 @@ fn the_key_never_appears_in_debug_output() {
     assert!(!format!("{client:?}").contains("secret"));
     assert_eq!(client.base_url().as_str(), "https://openrouter.ai/api/v1");
 }
+
+#[tokio::test]
+async fn a_whole_answer_past_the_body_limit_is_a_typed_error() {
+    let server = MockServer::start().await;
+    let text = "x".repeat(64 << 10);
+    let answer = json!({"id": "gen-1", "choices": [{"index": 0, "message": {"role": "assistant", "content": text}}]});
+    Mock::given(method("POST")).and(path("/chat/completions")).respond_with(ResponseTemplate::new(200).set_body_json(answer)).mount(&server).await;
+    let request = openrouter::ChatRequestBuilder::new("m").user("hi").build().unwrap();
+    let small = Client::builder().api_key(KEY).base_url(server.uri()).max_body_bytes(16 << 10).build().unwrap();
+    let e = small.chat().create(&request).await.unwrap_err();
+    assert!(matches!(e, Error::BodyTooLarge { limit } if limit == 16 << 10), "{e:?}");
+    // Within the limit, the same answer decodes.
+    let roomy = Client::builder().api_key(KEY).base_url(server.uri()).max_body_bytes(1 << 20).build().unwrap();
+    let answer = roomy.chat().create(&request).await.unwrap();
+    assert_eq!(openrouter::OutputText::output_text(&answer).len(), 64 << 10);
+}
+
+#[tokio::test]
+async fn an_event_that_never_ends_stops_at_the_event_limit() {
+    use futures_util::StreamExt;
+    // `data: xxxx…` with no line end, 1 KiB per read, forever: the stream must end on its own.
+    let head = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"data: "))]);
+    let endless = futures_util::stream::repeat_with(|| Ok::<_, std::io::Error>(bytes::Bytes::from(vec![b'x'; 1024])));
+    let mut events = openrouter::EventStream::<openrouter_api::types::ChatStreamChunk>::from_byte_stream(head.chain(endless), None)
+        .max_event_bytes(256 << 10);
+    let next = events.next().await.unwrap();
+    assert!(matches!(next, Err(Error::Stream(openrouter::StreamError::EventTooLarge(limit))) if limit == 256 << 10), "{next:?}");
+    assert!(events.next().await.is_none());
+    // Many events of any size under the limit pass.
+    let many = (0..2000).map(|i| Ok::<_, std::io::Error>(bytes::Bytes::from(format!("data: {{\"id\":\"{i}\"}}\n\n"))));
+    let tail = [Ok(bytes::Bytes::from_static(b"data: [DONE]\n\n"))];
+    let source = futures_util::stream::iter(many.chain(tail).collect::<Vec<_>>());
+    let events = openrouter::EventStream::<openrouter_api::types::ChatStreamChunk>::from_byte_stream(source, None).max_event_bytes(64);
+    assert_eq!(events.filter(|e| std::future::ready(e.is_ok())).count().await, 2000);
+}
