@@ -29,7 +29,13 @@ struct Inner {
     first_byte_timeout: Option<Duration>,
     max_event: usize,
     max_body: usize,
+    read_idle: Duration,
 }
+
+/// The default first-byte and read-idle bounds: 120 s. OpenRouter sends a response head at once
+/// and pads a slow non-streamed answer with whitespace (streams with keep-alive comments), so a
+/// healthy answer never goes that long without a byte, however long the model thinks.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The longest whole answer read by default: 64 MiB (a chat completion is kilobytes; a large
 /// embeddings batch, megabytes).
@@ -188,12 +194,11 @@ impl Client {
     /// not a success (a `200` carrying an error included) becomes [`Error::Api`].
     pub(crate) async fn post_read(&self, path: &str, operation: &'static str, content_type: &str, body: Vec<u8>) -> Result<crate::retry::Answer, Error> {
         let request = self.post_request(path, content_type, body)?;
-        let sending = self.inner.executor.run_read(&self.inner.http, request, operation, self.inner.max_body);
-        let answer = match self.inner.first_byte_timeout {
-            Some(limit) => tokio::time::timeout(limit, sending).await.map_err(|_| Error::Timeout(limit))?,
-            None => sending.await,
+        let head = self.inner.first_byte_timeout;
+        let answer = self.inner.executor.run_read(&self.inner.http, request, operation, self.inner.max_body, head).await.map_err(Error::Transport)?;
+        if answer.no_head {
+            return Err(Error::Timeout(head.unwrap_or(DEFAULT_TIMEOUT)));
         }
-        .map_err(Error::Transport)?;
         let span = tracing::Span::current();
         span.record("http.response.status_code", answer.status.as_u16());
         if let Some(id) = answer.headers.get("x-generation-id").and_then(|v| v.to_str().ok()) {
@@ -201,6 +206,9 @@ impl Client {
         }
         if answer.too_large {
             return Err(Error::BodyTooLarge { limit: self.inner.max_body });
+        }
+        if answer.stalled && answer.effective.is_success() {
+            return Err(Error::BodyStalled(self.inner.read_idle));
         }
         if answer.effective.is_success() {
             return Ok(answer);
@@ -211,12 +219,9 @@ impl Client {
     /// POST a body through the retrying executor; a non-2xx answer becomes [`Error::Api`].
     pub(crate) async fn post(&self, path: &str, operation: &'static str, content_type: &str, body: Vec<u8>) -> Result<reqwest::Response, Error> {
         let request = self.post_request(path, content_type, body)?;
-        let sending = self.inner.executor.run(&self.inner.http, request, operation);
-        let response = match self.inner.first_byte_timeout {
-            Some(limit) => tokio::time::timeout(limit, sending).await.map_err(|_| Error::Timeout(limit))?,
-            None => sending.await,
-        }
-        .map_err(Error::Transport)?;
+        let head = self.inner.first_byte_timeout;
+        let response = self.inner.executor.run_with_head_bound(&self.inner.http, request, operation, head).await.map_err(Error::Transport)?;
+        let Some(response) = response else { return Err(Error::Timeout(head.unwrap_or(DEFAULT_TIMEOUT))) };
         let span = tracing::Span::current();
         span.record("http.response.status_code", response.status().as_u16());
         if let Some(id) = response.headers().get("x-generation-id").and_then(|v| v.to_str().ok()) {
@@ -250,7 +255,8 @@ impl Client {
         if !is_sse {
             let status = response.status();
             let headers = response.headers().clone();
-            let bytes = response.bytes().await.map_err(Error::Transport)?;
+            let read = crate::retry::read_up_to(response, crate::retry::MAX_ERROR_BODY, self.inner.read_idle).await.map_err(Error::Transport)?;
+            let bytes = read.bytes;
             // The server's own words when the body has any; else what was wrong with it.
             let error = crate::error::error_body(&bytes, operation).or_else(|| crate::error::error_event(&bytes)).unwrap_or_else(|| {
                 let mut e = crate::ApiError::from_body(status, &bytes);
@@ -284,6 +290,7 @@ pub struct ClientBuilder {
     stream_idle_set: bool,
     max_event: Option<usize>,
     max_body: Option<usize>,
+    read_idle: Option<Duration>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -354,10 +361,20 @@ impl ClientBuilder {
     }
 
     /// Give up with [`Error::Timeout`] when no response head arrives this long after sending
-    /// (retries included). Covers chat, Responses and Messages; the body (a long generation, a
-    /// stream) is not covered. Default: none.
+    /// (retries included). Covers chat, Responses and Messages; the body is bounded by
+    /// [`read_idle_timeout`](Self::read_idle_timeout) and a stream by
+    /// [`stream_idle_timeout`](Self::stream_idle_timeout). Default: [`DEFAULT_TIMEOUT`] (120 s);
+    /// `Duration::MAX` waits forever.
     pub fn first_byte_timeout(mut self, timeout: Duration) -> Self {
         self.first_byte_timeout = Some(timeout);
+        self
+    }
+
+    /// Fail with [`Error::BodyStalled`] when a whole answer's body (or an error body) sends no
+    /// byte for this long; whitespace padding counts as bytes. Default: [`DEFAULT_TIMEOUT`]
+    /// (120 s); `Duration::MAX` waits forever.
+    pub fn read_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.read_idle = Some(timeout);
         self
     }
 
@@ -435,17 +452,18 @@ impl ClientBuilder {
                     .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?
             }
         };
-        let executor = Arc::new(RetryingExecutor { policy: self.retry, headers });
+        let read_idle = self.read_idle.unwrap_or(DEFAULT_TIMEOUT);
+        let executor = Arc::new(RetryingExecutor { policy: self.retry, headers, read_idle });
         let hooks = openrouter_api::Hooks::with_executor(executor.clone());
         // The generated client appends `/path` to this string; `Url` writes a bare host with a
         // trailing slash, which would double it.
         let api = openrouter_api::Client::new_with_client(base_url.as_str().trim_end_matches('/'), http.clone(), hooks);
         let stream_idle_timeout =
             if self.stream_idle_set { self.stream_idle_timeout } else { Some(Duration::from_secs(120)) };
-        let first_byte_timeout = self.first_byte_timeout;
+        let first_byte_timeout = Some(self.first_byte_timeout.unwrap_or(DEFAULT_TIMEOUT)).filter(|t| *t != Duration::MAX);
         let max_event = self.max_event.unwrap_or(crate::stream::DEFAULT_MAX_EVENT);
         let max_body = self.max_body.unwrap_or(DEFAULT_MAX_BODY);
-        Ok(Client { inner: Arc::new(Inner { api, base_url, http, executor, stream_idle_timeout, first_byte_timeout, max_event, max_body }) })
+        Ok(Client { inner: Arc::new(Inner { api, base_url, http, executor, stream_idle_timeout, first_byte_timeout, max_event, max_body, read_idle }) })
     }
 }
 

@@ -48,6 +48,10 @@ pub enum Error {
     /// read (the connection is dropped).
     #[error("the answer is longer than {limit} bytes (ClientBuilder::max_body_bytes)")]
     BodyTooLarge { limit: usize },
+    /// A whole answer's body stopped coming: no byte for this long
+    /// ([`crate::ClientBuilder::read_idle_timeout`]).
+    #[error("the answer's body stopped coming: no byte for {0:?}")]
+    BodyStalled(Duration),
 }
 
 /// A structured answer that could not be had: the model refused, stopped early, or wrote text

@@ -44,7 +44,7 @@ mod wire;
 
 pub use accumulate::{ChatAccumulator, ToolCall};
 pub use content::Part;
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_BODY};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_BODY, DEFAULT_TIMEOUT};
 pub use error::{ApiError, DecodeError, Error, ErrorCode, OutputError, StreamError};
 pub use stream::{EventData, EventStream};
 pub use request::{

@@ -73,12 +73,29 @@ impl Outcome for Response {
     }
 }
 
+/// `None`: no response head within the first-byte bound (not retried: the bound is the
+/// caller's for the whole call).
+impl Outcome for Option<Response> {
+    fn status_code(&self) -> u16 {
+        self.as_ref().map_or(408, |r| r.status().as_u16())
+    }
+
+    fn retry(&self) -> Option<Option<Duration>> {
+        self.as_ref().and_then(Outcome::retry)
+    }
+}
+
 impl Outcome for Answer {
     fn status_code(&self) -> u16 {
         self.effective.as_u16()
     }
 
     fn retry(&self) -> Option<Option<Duration>> {
+        if self.no_head || self.stalled {
+            // The first-byte bound is the caller's for the whole call, retries included; a
+            // stalled body may have been a generation already paid for.
+            return None;
+        }
         is_retryable_status(self.effective.as_u16()).then(|| {
             retry_after(&self.headers).or_else(|| {
                 let value: serde_json::Value = serde_json::from_slice(self.body.trim_ascii()).ok()?;
@@ -108,6 +125,17 @@ pub(crate) struct Answer {
     pub body: bytes::Bytes,
     /// The body went on past the limit it was read with (the rest was not read).
     pub too_large: bool,
+    /// The body stopped coming for the read-idle bound (`body` is what came before).
+    pub stalled: bool,
+    /// No response head came within the first-byte bound (nothing else is set).
+    pub no_head: bool,
+}
+
+impl Answer {
+    fn no_head() -> Self {
+        let status = reqwest::StatusCode::REQUEST_TIMEOUT;
+        Self { status, effective: status, headers: Default::default(), body: Default::default(), too_large: false, stalled: false, no_head: true }
+    }
 }
 
 /// Runs requests with the policy: the generated client calls it for every operation.
@@ -117,6 +145,8 @@ pub(crate) struct RetryingExecutor {
     /// Authentication and attribution, added to each request that does not set them itself
     /// (so a caller-supplied `reqwest::Client` gets them too). The key's value is sensitive.
     pub headers: reqwest::header::HeaderMap,
+    /// The longest wait for the next bytes of a body read here.
+    pub read_idle: Duration,
 }
 
 impl RetryingExecutor {
@@ -124,13 +154,56 @@ impl RetryingExecutor {
     pub(crate) async fn run(&self, client: &reqwest::Client, request: Request, operation: &'static str) -> reqwest::Result<Response> {
         // A `200` that carries an error gets the error's status here, so that a transient one
         // (OpenRouter sends 500/502/504 that way) is retried like any other.
-        self.retrying(request, operation, |pending| async move { surface_error_body(client.execute(pending).await?, operation).await }).await
+        let idle = self.read_idle;
+        self.retrying(request, operation, |pending| async move { surface_error_body(client.execute(pending).await?, operation, idle).await }).await
     }
 
     /// The answer read whole.
-    /// The answer read whole, at most `max_body` bytes of it.
-    pub(crate) async fn run_read(&self, client: &reqwest::Client, request: Request, operation: &'static str, max_body: usize) -> reqwest::Result<Answer> {
-        self.retrying(request, operation, |pending| async move { read_answer(client.execute(pending).await?, operation, max_body).await }).await
+    /// The answer as a live response, or `None` when no head came within `head` (each attempt's
+    /// wait for its head is bounded; the body is the caller's to bound).
+    pub(crate) async fn run_with_head_bound(
+        &self,
+        client: &reqwest::Client,
+        request: Request,
+        operation: &'static str,
+        head: Option<Duration>,
+    ) -> reqwest::Result<Option<Response>> {
+        let idle = self.read_idle;
+        self.retrying(request, operation, |pending| async move {
+            let response = match head.and_then(crate::clock::deadline) {
+                Some(at) => match tokio::time::timeout_at(at, client.execute(pending)).await {
+                    Ok(response) => response?,
+                    Err(_) => return Ok(None),
+                },
+                None => client.execute(pending).await?,
+            };
+            surface_error_body(response, operation, idle).await.map(Some)
+        })
+        .await
+    }
+
+    /// The answer read whole, at most `max_body` bytes of it; `head` bounds the wait for each
+    /// attempt's response head (the body is bounded by the read-idle bound instead).
+    pub(crate) async fn run_read(
+        &self,
+        client: &reqwest::Client,
+        request: Request,
+        operation: &'static str,
+        max_body: usize,
+        head: Option<Duration>,
+    ) -> reqwest::Result<Answer> {
+        let idle = self.read_idle;
+        self.retrying(request, operation, |pending| async move {
+            let response = match head.and_then(crate::clock::deadline) {
+                Some(at) => match tokio::time::timeout_at(at, client.execute(pending)).await {
+                    Ok(response) => response?,
+                    Err(_) => return Ok(Answer::no_head()),
+                },
+                None => client.execute(pending).await?,
+            };
+            read_answer(response, operation, max_body, idle).await
+        })
+        .await
     }
 
     async fn retrying<T, F, Fut>(&self, request: Request, operation: &'static str, mut attempt_once: F) -> reqwest::Result<T>
@@ -231,40 +304,56 @@ fn may_carry_error(headers: &reqwest::header::HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/plain"))
 }
 
-/// Read at most `limit` bytes of a body; whatever is past it stays unread.
-async fn read_bounded(response: Response, limit: usize) -> reqwest::Result<bytes::Bytes> {
-    Ok(read_up_to(response, limit).await?.0)
+/// What reading a body got.
+pub(crate) struct Read {
+    pub bytes: bytes::Bytes,
+    /// There was more than the limit (left unread: the connection is dropped with the response).
+    pub too_large: bool,
+    /// No byte came for the read-idle bound; `bytes` is what came before.
+    pub stalled: bool,
 }
 
-/// At most `limit` bytes of a body, and whether there was more (left unread: the connection is
-/// dropped with the response).
-async fn read_up_to(mut response: Response, limit: usize) -> reqwest::Result<(bytes::Bytes, bool)> {
-    // One read is the whole body most of the time: it is kept as it came.
-    let Some(first) = response.chunk().await? else { return Ok((bytes::Bytes::new(), false)) };
-    if first.len() > limit {
-        return Ok((first.slice(..limit), true));
-    }
-    let Some(second) = response.chunk().await? else { return Ok((first, false)) };
-    let mut out = bytes::BytesMut::with_capacity(first.len() + second.len());
-    let mut more = Some(second);
-    out.extend_from_slice(&first);
-    while let Some(chunk) = more {
-        let room = limit - out.len();
-        if chunk.len() > room {
-            out.extend_from_slice(&chunk[..room]);
-            return Ok((out.freeze(), true));
+/// At most `limit` bytes of a body, each wait for more bounded by `idle`.
+pub(crate) async fn read_up_to(mut response: Response, limit: usize, idle: Duration) -> reqwest::Result<Read> {
+    let mut out = bytes::BytesMut::new();
+    let mut first: Option<bytes::Bytes> = None;
+    loop {
+        let chunk = match crate::clock::deadline(idle) {
+            Some(at) => match tokio::time::timeout_at(at, response.chunk()).await {
+                Ok(chunk) => chunk?,
+                Err(_) => {
+                    let bytes = first.take().unwrap_or_else(|| out.split().freeze());
+                    return Ok(Read { bytes, too_large: false, stalled: true });
+                }
+            },
+            None => response.chunk().await?,
+        };
+        let Some(chunk) = chunk else {
+            // One read is the whole body most of the time: it is kept as it came.
+            let bytes = first.take().unwrap_or_else(|| out.freeze());
+            return Ok(Read { bytes, too_large: false, stalled: false });
+        };
+        if let Some(kept) = first.take() {
+            out.extend_from_slice(&kept);
         }
-        out.extend_from_slice(&chunk);
-        more = response.chunk().await?;
+        let held = out.len();
+        if held + chunk.len() > limit {
+            out.extend_from_slice(&chunk[..limit - held]);
+            return Ok(Read { bytes: out.freeze(), too_large: true, stalled: false });
+        }
+        if held == 0 {
+            first = Some(chunk);
+        } else {
+            out.extend_from_slice(&chunk);
+        }
     }
-    Ok((out.freeze(), false))
 }
 
 /// Every live answer passes through here on its way to the caller:
 /// - an answer that stands for another status ([`error_status`]) gets it; the original status is
 ///   kept in [`ORIGINAL_STATUS`].
 /// - An error answer's body (at most [`MAX_ERROR_BODY`]) is kept in [`ORIGINAL_BODY`].
-pub(crate) async fn surface_error_body(response: Response, operation: &str) -> reqwest::Result<Response> {
+pub(crate) async fn surface_error_body(response: Response, operation: &str, idle: Duration) -> reqwest::Result<Response> {
     let status = response.status();
     let is_error = status.is_client_error() || status.is_server_error();
     if !is_error && !(status.is_success() && may_carry_error(response.headers())) {
@@ -273,7 +362,9 @@ pub(crate) async fn surface_error_body(response: Response, operation: &str) -> r
     let headers = response.headers().clone();
     let version = response.version();
     let json = is_json(&headers);
-    let body = if is_error { read_bounded(response, MAX_ERROR_BODY).await? } else { response.bytes().await? };
+    // A stalled body is kept as far as it came: an error keeps what the server said so far, a
+    // success fails to decode with it (both bounded in time, neither a hang).
+    let body = read_up_to(response, if is_error { MAX_ERROR_BODY } else { usize::MAX }, idle).await?.bytes;
     let mut rebuilt = http::Response::new(body.clone());
     *rebuilt.headers_mut() = headers;
     *rebuilt.version_mut() = version;
@@ -295,16 +386,17 @@ pub(crate) async fn surface_error_body(response: Response, operation: &str) -> r
 /// The whole answer, for a caller that decodes it at once: the body is read (at most `max_body`
 /// bytes of a success, [`MAX_ERROR_BODY`] of an error), and a success that carries an error — whatever its content type — gets
 /// the error's status, as [`surface_error_body`] gives it.
-async fn read_answer(mut response: Response, operation: &str, max_body: usize) -> reqwest::Result<Answer> {
+async fn read_answer(mut response: Response, operation: &str, max_body: usize, idle: Duration) -> reqwest::Result<Answer> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let is_error = status.is_client_error() || status.is_server_error();
-    let (body, too_large) = if is_error { (read_bounded(response, MAX_ERROR_BODY).await?, false) } else { read_up_to(response, max_body).await? };
+    let read = read_up_to(response, if is_error { MAX_ERROR_BODY } else { max_body }, idle).await?;
+    let (body, too_large, stalled) = (read.bytes, read.too_large && !is_error, read.stalled);
     // Unlike the live path, a success of another content type is checked too: it is read whole
     // anyway, and some proxies label JSON as anything.
     let json = is_json(&headers) || status.is_success();
-    let effective = if too_large { status } else { error_status(status, json, &body, operation).unwrap_or(status) };
-    Ok(Answer { status, effective, headers, body, too_large })
+    let effective = if too_large || stalled { status } else { error_status(status, json, &body, operation).unwrap_or(status) };
+    Ok(Answer { status, effective, headers, body, too_large, stalled, no_head: false })
 }
 
 /// The status an answer stands for when it differs from the one sent:

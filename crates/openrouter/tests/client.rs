@@ -165,3 +165,92 @@ async fn an_event_that_never_ends_stops_at_the_event_limit() {
     let events = openrouter::EventStream::<openrouter_api::types::ChatStreamChunk>::from_byte_stream(source, None).max_event_bytes(64);
     assert_eq!(events.filter(|e| std::future::ready(e.is_ok())).count().await, 2000);
 }
+
+/// A server that answers every connection with `bytes`, then keeps the socket open and silent.
+async fn silent_after(bytes: &'static [u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let _ = socket.write_all(bytes).await;
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn bounded_client(base: String) -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(base)
+        .retry_policy(RetryPolicy::none())
+        .first_byte_timeout(Duration::from_millis(300))
+        .read_idle_timeout(Duration::from_millis(300))
+        .stream_idle_timeout(Some(Duration::from_millis(300)))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_silent_or_stalling_server_ends_every_call_within_its_bound() {
+    // The outer timeout only turns a hang into a failure; the client's own bounds are 300 ms.
+    let guard = Duration::from_secs(10);
+    let request = openrouter::ChatRequestBuilder::new("m").user("hi").build().unwrap();
+
+    let client = bounded_client(silent_after(b"").await);
+    let e = tokio::time::timeout(guard, client.chat().create(&request)).await.expect("no hang").unwrap_err();
+    assert!(matches!(e, Error::Timeout(_)), "no head: {e:?}");
+    let e = tokio::time::timeout(guard, client.chat().stream(&request)).await.expect("no hang").unwrap_err();
+    assert!(matches!(e, Error::Timeout(_)), "no head on a stream: {e:?}");
+
+    let client = bounded_client(silent_after(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"id\":").await);
+    let e = tokio::time::timeout(guard, client.chat().create(&request)).await.expect("no hang").unwrap_err();
+    assert!(matches!(e, Error::BodyStalled(_)), "a JSON body that stalls: {e:?}");
+
+    let client = bounded_client(silent_after(b"HTTP/1.1 200 OK\r\ncontent-length: 500\r\n\r\n   ").await);
+    let e = tokio::time::timeout(guard, client.chat().create(&request)).await.expect("no hang").unwrap_err();
+    assert!(matches!(e, Error::BodyStalled(_)), "a body without a content type that stalls: {e:?}");
+
+    let client = bounded_client(silent_after(b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"error\":").await);
+    let e = tokio::time::timeout(guard, client.chat().create(&request)).await.expect("no hang").unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(500), "an error body that stalls keeps the status: {e:?}");
+
+    for head in [
+        &b"HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\ncontent-length: 500\r\n\r\n<html>"[..],
+        &b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 500\r\n\r\n<html>"[..],
+    ] {
+        let head: &'static [u8] = Box::leak(head.to_vec().into_boxed_slice());
+        let client = bounded_client(silent_after(head).await);
+        let e = tokio::time::timeout(guard, client.chat().stream(&request)).await.expect("no hang").unwrap_err();
+        assert!(matches!(e, Error::Api(_)), "a stream answered with a stalling non-stream body: {e:?}");
+    }
+
+    // A stream whose events stop: the idle timeout.
+    let client = bounded_client(silent_after(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\ndata: {\"choices\":[]}\n\n").await);
+    let mut events = tokio::time::timeout(guard, client.chat().stream(&request)).await.expect("no hang").unwrap();
+    use futures_util::StreamExt as _;
+    assert!(events.next().await.unwrap().is_ok());
+    let e = tokio::time::timeout(guard, events.next()).await.expect("no hang").unwrap().unwrap_err();
+    assert!(matches!(e, Error::Stream(openrouter::StreamError::IdleTimeout(_))), "{e:?}");
+}
+
+#[test]
+fn the_default_bounds_are_set() {
+    // A default with no bound at all is a trap: both are on unless the caller says otherwise.
+    assert_eq!(openrouter::DEFAULT_TIMEOUT, Duration::from_secs(120));
+    let client = Client::builder().api_key(KEY).build().unwrap();
+    let debug = format!("{client:?}");
+    assert!(!debug.contains(KEY));
+}
