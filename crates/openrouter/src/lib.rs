@@ -12,6 +12,7 @@
 //! - Conveniences for the rest of the API: [`Client::models`], [`Client::generations`],
 //!   [`Client::embeddings`], [`Client::files`], [`Client::audio`], [`Client::videos`].
 //! - One [`Error`] that keeps what the server said; a `gen_ai.request` tracing span per request.
+//!   What each failure gives, after how long, and whether it is retried: [`failures`].
 //!
 //! For tests, `openrouter-mock` answers every operation offline.
 
@@ -21,6 +22,7 @@ pub mod chat;
 mod client;
 pub mod content;
 pub mod embeddings;
+pub mod failures;
 pub mod generations;
 #[cfg(feature = "management")]
 pub mod keys;
