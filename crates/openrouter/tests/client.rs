@@ -254,3 +254,20 @@ fn the_default_bounds_are_set() {
     let debug = format!("{client:?}");
     assert!(!debug.contains(KEY));
 }
+
+#[tokio::test]
+async fn a_200_carrying_a_transient_error_as_text_plain_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(path("/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"  {"error": {"code": 502, "message": "Provider returned error"}}"#, "text/plain"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let answer = json!({"id": "gen-2", "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}}]});
+    Mock::given(path("/chat/completions")).respond_with(ResponseTemplate::new(200).set_body_json(answer)).expect(1).mount(&server).await;
+    let client = Client::builder().api_key(KEY).base_url(server.uri()).retry_policy(fast_retries(3)).build().unwrap();
+    let request = openrouter::ChatRequestBuilder::new("m").user("hi").build().unwrap();
+    let answer = client.chat().create(&request).await.unwrap();
+    assert_eq!(openrouter::OutputText::output_text(&answer), "ok");
+}
