@@ -57,9 +57,10 @@ impl<'a> Chat<'a> {
         crate::tool_loop::ToolLoop::new(self.client, tools)
     }
 
-    /// Send a request with `stream: true` and return the chunks as they arrive. A failure before
-    /// the first event is an `Err` here (and was retried per the policy); after it, an `Err`
-    /// item (and the stream ends). A chunk that does not decode is an `Err` item, and the stream
+    /// Send a request with `stream: true` and return the chunks as they arrive, once the first
+    /// one is in. A failure before the first event (an error status, a transient error event, a
+    /// connection lost) is sent again per the retry policy; what is left is an `Err` here or as
+    /// the first item. After the first event, a failure is an `Err` item (and the stream ends). A chunk that does not decode is an `Err` item, and the stream
     /// goes on.
     pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<ChatStreamChunk>, Error> {
         self.client.stream("/chat/completions", "sendChatCompletionRequest", request).await

@@ -168,11 +168,31 @@ impl Client {
         R: serde::Serialize + ?Sized,
         T: crate::stream::EventData,
     {
+        use futures_util::StreamExt as _;
         let (body, model) = self.json_body(request, true)?;
         let span = crate::observe::request_span(gen_ai_operation(path), model.as_deref());
-        let response = self.post_json(path, operation, body).instrument(span.clone()).await?;
-        let stream: crate::stream::EventStream<T> = self.event_stream(response, operation).await?;
-        Ok(stream.with_span(span))
+        let policy = &self.inner.executor.policy;
+        let (mut attempt, mut waited) = (1, Duration::ZERO);
+        loop {
+            let response = self.post_json(path, operation, body.clone()).instrument(span.clone()).await?;
+            let mut stream: crate::stream::EventStream<T> = self.event_stream(response, operation).await?;
+            // The first item is awaited here: a stream that fails before its first event (the
+            // connection lost, or an error event, as OpenRouter reports a provider failing before
+            // the first token) is sent again like a failed request; after it, never.
+            let first = stream.next().await;
+            let hint = match &first {
+                Some(Err(e)) if attempt < policy.max_attempts && fails_before_first_event(e) => e.retry_after(),
+                _ => return Ok(stream.with_first(first).with_span(span)),
+            };
+            let wait = policy.backoff(attempt, hint);
+            if waited + wait > policy.budget {
+                return Ok(stream.with_first(first).with_span(span));
+            }
+            tracing::info!(operation, attempt, wait_ms = wait.as_millis() as u64, "stream failed before its first event; retrying");
+            tokio::time::sleep(wait).await;
+            waited += wait;
+            attempt += 1;
+        }
     }
 
     /// The request's JSON with `stream` set as the method needs.
@@ -464,6 +484,17 @@ impl ClientBuilder {
         let max_event = self.max_event.unwrap_or(crate::stream::DEFAULT_MAX_EVENT);
         let max_body = self.max_body.unwrap_or(DEFAULT_MAX_BODY);
         Ok(Client { inner: Arc::new(Inner { api, base_url, http, executor, stream_idle_timeout, first_byte_timeout, max_event, max_body, read_idle }) })
+    }
+}
+
+/// A failure of a stream before its first event that sending the request again may cure: a
+/// transient error event, a connection lost or closed before any event. Not the idle timeout
+/// (another full wait per attempt), nor an event that does not decode.
+fn fails_before_first_event(e: &Error) -> bool {
+    match e {
+        Error::Api(api) => api.is_retryable(),
+        Error::Stream(crate::StreamError::Body(_) | crate::StreamError::Truncated) => true,
+        _ => false,
     }
 }
 

@@ -15,11 +15,14 @@
 //! | body | a whole answer does not decode | [`Error::Decode`] with the path and a snippet of at most [`BODY_SNIPPET`] bytes | — | no |
 //! | stream | a `200` that is not `text/event-stream` | [`Error::Api`] with the server's words | read-idle bound | no |
 //! | event | an event does not decode | an `Err` item ([`Error::Decode`]); the stream goes on | — | no |
-//! | event | an error event (`{"error": …}`, `type: error`) | an `Err` item ([`Error::Api`]); the stream ends | — | no (a stream is retried only on its status, before any event) |
+//! | event | an error event (`{"error": …}`, `type: error`) | an `Err` item ([`Error::Api`]); the stream ends | — | when transient and before the first event (the request is sent again); after it, no |
 //! | stall | no event (keep-alive comments do not count) | an `Err` item, [`StreamError::IdleTimeout`] | [`ClientBuilder::stream_idle_timeout`] (120 s) | no |
 //! | size | one event grows without ending | an `Err` item, [`StreamError::EventTooLarge`] | [`ClientBuilder::max_event_bytes`] (32 MiB) | no |
-//! | end | the body ends without `[DONE]` | an `Err` item, [`StreamError::Truncated`] (after every event that came) | — | no |
-//! | broken | the connection breaks mid-stream | an `Err` item, [`StreamError::Body`] | — | no |
+//! | end | the body ends without `[DONE]` | an `Err` item, [`StreamError::Truncated`] (after every event that came) | — | before the first event only |
+//! | broken | the connection breaks | an `Err` item, [`StreamError::Body`] | — | before the first event only |
+//!
+//! A stream's `stream()` call returns once its first item is in: that is what lets a stream that
+//! fails before its first event be sent again, and the caller waits for that item anyway.
 //!
 //! Retries ([`RetryPolicy`]): at most `max_attempts` in all (3), waits doubling from
 //! `initial_backoff` (500 ms) with full jitter, a server's hint (`Retry-After` in seconds or as

@@ -84,6 +84,9 @@ pub struct EventStream<T> {
     /// The largest unfinished event held before the stream ends with
     /// [`StreamError::EventTooLarge`].
     max_event: usize,
+    /// An item taken already (the client looks at the first one), yielded before any other.
+    /// Boxed so that the stream stays `Unpin` whatever `T` is.
+    first: Option<Box<Result<T, Error>>>,
     finished: bool,
     /// The request's span: kept open while the stream lives, told what the events say.
     span: tracing::Span,
@@ -138,6 +141,7 @@ impl<T: EventData> EventStream<T> {
             sleep: None,
             progressed: idle.is_some(),
             max_event: DEFAULT_MAX_EVENT,
+            first: None,
             finished: false,
             span: tracing::Span::none(),
             _marker: PhantomData,
@@ -149,6 +153,12 @@ impl<T: EventData> EventStream<T> {
     /// server never ends a line.
     pub fn max_event_bytes(mut self, bytes: usize) -> Self {
         self.max_event = bytes;
+        self
+    }
+
+    /// Puts back the item taken with `next()` (`None`: the stream had ended).
+    pub(crate) fn with_first(mut self, first: Option<Result<T, Error>>) -> Self {
+        self.first = first.map(Box::new);
         self
     }
 
@@ -232,6 +242,9 @@ impl<T: EventData> Stream for EventStream<T> {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
+        if let Some(first) = this.first.take() {
+            return Poll::Ready(Some(*first));
+        }
         loop {
             if this.finished {
                 this.body = None;

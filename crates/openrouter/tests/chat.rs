@@ -446,3 +446,69 @@ async fn an_idle_timeout_too_long_for_the_clock_means_never() {
     assert!(events.next().await.unwrap().is_ok());
     assert!(events.next().await.is_none());
 }
+
+/// A server that answers connection `n` with `answers[n]` (the last one after that) and closes
+/// it; returns its URL and a count of connections.
+async fn scripted_server(answers: Vec<&'static [u8]>) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::Ordering;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let n = seen.fetch_add(1, Ordering::SeqCst);
+            let answer = answers[n.min(answers.len() - 1)];
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 8192];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(k) => head.extend_from_slice(&buf[..k]),
+                    }
+                }
+                let _ = socket.write_all(answer).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    (format!("http://{addr}"), count)
+}
+
+const GOOD_STREAM: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"}}]}\n\ndata: [DONE]\n\n";
+
+#[tokio::test]
+async fn a_stream_that_fails_before_its_first_event_is_sent_again() {
+    use std::sync::atomic::Ordering;
+    let policy = openrouter::RetryPolicy { max_attempts: 3, initial_backoff: Duration::from_millis(1), ..Default::default() };
+    // How OpenRouter reports a provider failing before the first token: keep-alives, then one
+    // error event, no [DONE]; and a connection closed right after the head.
+    for failure in [
+        &b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n: OPENROUTER PROCESSING\n\ndata: {\"error\":{\"code\":502,\"message\":\"Provider returned error\"}}\n\n"[..],
+        &b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n"[..],
+    ] {
+        let (base, connections) = scripted_server(vec![failure, GOOD_STREAM]).await;
+        let client = Client::builder().api_key("sk-test").base_url(base).retry_policy(policy.clone()).build().unwrap();
+        let text: Vec<String> = client.chat().stream(&request()).await.unwrap().text_stream().map(|t| t.unwrap()).collect().await;
+        assert_eq!(text, ["Hello"]);
+        assert_eq!(connections.load(Ordering::SeqCst), 2, "sent once more");
+    }
+
+    // After the first event, a failure is the caller's: no second request.
+    let midway: &'static [u8] = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\n\ndata: {\"error\":{\"code\":502,\"message\":\"Provider returned error\"}}\n\n";
+    let (base, connections) = scripted_server(vec![midway, GOOD_STREAM]).await;
+    let client = Client::builder().api_key("sk-test").base_url(base).retry_policy(policy.clone()).build().unwrap();
+    let items: Vec<_> = client.chat().stream(&request()).await.unwrap().collect().await;
+    assert!(items[0].is_ok() && matches!(items[1], Err(Error::Api(_))), "{items:?}");
+    assert_eq!(connections.load(Ordering::SeqCst), 1);
+
+    // Attempts run out: the last failure is the first item.
+    let (base, connections) = scripted_server(vec![&b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n"[..]]).await;
+    let client = Client::builder().api_key("sk-test").base_url(base).retry_policy(policy).build().unwrap();
+    let mut stream = client.chat().stream(&request()).await.unwrap();
+    assert!(matches!(stream.next().await, Some(Err(Error::Stream(StreamError::Truncated)))));
+    assert_eq!(connections.load(Ordering::SeqCst), 3);
+}
