@@ -175,18 +175,19 @@ impl Client {
         let (mut attempt, mut waited) = (1, Duration::ZERO);
         loop {
             let response = self.post_json(path, operation, body.clone()).instrument(span.clone()).await?;
-            let mut stream: crate::stream::EventStream<T> = self.event_stream(response, operation).await?;
+            // The span first: the first event may carry what it records (the model, usage).
+            let mut stream: crate::stream::EventStream<T> = self.event_stream(response, operation).await?.with_span(span.clone());
             // The first item is awaited here: a stream that fails before its first event (the
             // connection lost, or an error event, as OpenRouter reports a provider failing before
             // the first token) is sent again like a failed request; after it, never.
             let first = stream.next().await;
             let hint = match &first {
                 Some(Err(e)) if attempt < policy.max_attempts && fails_before_first_event(e) => e.retry_after(),
-                _ => return Ok(stream.with_first(first).with_span(span)),
+                _ => return Ok(stream.with_first(first)),
             };
             let wait = policy.backoff(attempt, hint);
             if waited + wait > policy.budget {
-                return Ok(stream.with_first(first).with_span(span));
+                return Ok(stream.with_first(first));
             }
             tracing::info!(operation, attempt, wait_ms = wait.as_millis() as u64, "stream failed before its first event; retrying");
             tokio::time::sleep(wait).await;
