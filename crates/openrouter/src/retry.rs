@@ -318,15 +318,19 @@ pub(crate) async fn read_up_to(mut response: Response, limit: usize, idle: Durat
     let mut out = bytes::BytesMut::new();
     let mut first: Option<bytes::Bytes> = None;
     loop {
-        let chunk = match crate::clock::deadline(idle) {
-            Some(at) => match tokio::time::timeout_at(at, response.chunk()).await {
+        let mut next = std::pin::pin!(response.chunk());
+        // Bytes already received need no timer: one is armed only when the read has to wait.
+        let ready = std::future::poll_fn(|cx| std::task::Poll::Ready(next.as_mut().poll(cx))).await;
+        let chunk = match (ready, crate::clock::deadline(idle)) {
+            (std::task::Poll::Ready(chunk), _) => chunk?,
+            (std::task::Poll::Pending, Some(at)) => match tokio::time::timeout_at(at, next).await {
                 Ok(chunk) => chunk?,
                 Err(_) => {
                     let bytes = first.take().unwrap_or_else(|| out.split().freeze());
                     return Ok(Read { bytes, too_large: false, stalled: true });
                 }
             },
-            None => response.chunk().await?,
+            (std::task::Poll::Pending, None) => next.await?,
         };
         let Some(chunk) = chunk else {
             // One read is the whole body most of the time: it is kept as it came.
