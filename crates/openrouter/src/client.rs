@@ -220,11 +220,7 @@ impl Client {
         if answer.no_head {
             return Err(Error::Timeout(head.unwrap_or(DEFAULT_TIMEOUT)));
         }
-        let span = tracing::Span::current();
-        span.record("http.response.status_code", answer.status.as_u16());
-        if let Some(id) = answer.headers.get("x-generation-id").and_then(|v| v.to_str().ok()) {
-            span.record("openrouter.generation_id", id);
-        }
+        record_answer(answer.status, &answer.headers);
         if answer.too_large {
             return Err(Error::BodyTooLarge { limit: self.inner.max_body });
         }
@@ -243,11 +239,7 @@ impl Client {
         let head = self.inner.first_byte_timeout;
         let response = self.inner.executor.run_with_head_bound(&self.inner.http, request, operation, head).await.map_err(Error::Transport)?;
         let Some(response) = response else { return Err(Error::Timeout(head.unwrap_or(DEFAULT_TIMEOUT))) };
-        let span = tracing::Span::current();
-        span.record("http.response.status_code", response.status().as_u16());
-        if let Some(id) = response.headers().get("x-generation-id").and_then(|v| v.to_str().ok()) {
-            span.record("openrouter.generation_id", id);
-        }
+        record_answer(response.status(), response.headers());
         if response.status().is_success() {
             return Ok(response);
         }
@@ -485,6 +477,15 @@ impl ClientBuilder {
         let max_event = self.max_event.unwrap_or(crate::stream::DEFAULT_MAX_EVENT);
         let max_body = self.max_body.unwrap_or(DEFAULT_MAX_BODY);
         Ok(Client { inner: Arc::new(Inner { api, base_url, http, executor, stream_idle_timeout, first_byte_timeout, max_event, max_body, read_idle }) })
+    }
+}
+
+/// The answer's status and generation id, on the request's span.
+fn record_answer(status: reqwest::StatusCode, headers: &HeaderMap) {
+    let span = tracing::Span::current();
+    span.record("http.response.status_code", status.as_u16());
+    if let Some(id) = headers.get("x-generation-id").and_then(|v| v.to_str().ok()) {
+        span.record("openrouter.generation_id", id);
     }
 }
 

@@ -447,35 +447,8 @@ async fn an_idle_timeout_too_long_for_the_clock_means_never() {
     assert!(events.next().await.is_none());
 }
 
-/// A server that answers connection `n` with `answers[n]` (the last one after that) and closes
-/// it; returns its URL and a count of connections.
 async fn scripted_server(answers: Vec<&'static [u8]>) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    use std::sync::atomic::Ordering;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let seen = count.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
-            let n = seen.fetch_add(1, Ordering::SeqCst);
-            let answer = answers[n.min(answers.len() - 1)];
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buf = [0u8; 8192];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match socket.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(k) => head.extend_from_slice(&buf[..k]),
-                    }
-                }
-                let _ = socket.write_all(answer).await;
-                let _ = socket.shutdown().await;
-            });
-        }
-    });
-    (format!("http://{addr}"), count)
+    common::raw_server(answers, common::Then::Close).await
 }
 
 const GOOD_STREAM: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"}}]}\n\ndata: [DONE]\n\n";

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+mod common;
+
 use openrouter::{Client, Error, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{header, headers, method, path};
@@ -168,27 +170,7 @@ async fn an_event_that_never_ends_stops_at_the_event_limit() {
 
 /// A server that answers every connection with `bytes`, then keeps the socket open and silent.
 async fn silent_after(bytes: &'static [u8]) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match socket.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let _ = socket.write_all(bytes).await;
-                tokio::time::sleep(Duration::from_secs(3600)).await;
-            });
-        }
-    });
-    format!("http://{addr}")
+    common::raw_server(vec![bytes], common::Then::Stall).await.0
 }
 
 fn bounded_client(base: String) -> Client {
