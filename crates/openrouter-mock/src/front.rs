@@ -5,6 +5,10 @@
 //! matching its method and path, and otherwise forwards it to wiremock on a fresh connection.
 //! Every answer goes back with `Connection: close`, so a client never reuses a connection the
 //! front is about to close (which would turn a planned fault into a flaky one).
+//!
+//! The key never reaches wiremock: the front replaces `Bearer <key>` with `Bearer <redacted:N>`
+//! (N numbers the keys it has seen, see [`Keys`]), so nothing wiremock keeps or prints — its
+//! `received_requests()`, the report of a failed `expect` — can show it.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -38,9 +42,36 @@ pub(crate) struct Rule {
 
 pub(crate) type Rules = Arc<Mutex<Vec<Rule>>>;
 
+/// The keys the front has seen, in order: the `N` of `Bearer <redacted:N>` is an index here.
+/// They stay in this process's memory only, for [`crate::RecordedRequest::has_bearer`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Keys(Arc<Mutex<Vec<String>>>);
+
+impl Keys {
+    /// The redacted form of `Bearer <key>`.
+    fn redact(&self, key: &str) -> String {
+        let mut keys = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let index = keys.iter().position(|k| k == key).unwrap_or_else(|| {
+            keys.push(key.to_string());
+            keys.len() - 1
+        });
+        format!("Bearer {REDACTED_PREFIX}{index}>")
+    }
+
+    /// Whether a redacted `authorization` value stands for `key`.
+    pub(crate) fn stands_for(&self, redacted: &str, key: &str) -> bool {
+        let index = redacted.strip_prefix("Bearer ").and_then(|v| v.strip_prefix(REDACTED_PREFIX)).and_then(|v| v.strip_suffix('>'));
+        let keys = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        index.and_then(|i| i.parse::<usize>().ok()).and_then(|i| keys.get(i)).is_some_and(|k| k == key)
+    }
+}
+
+const REDACTED_PREFIX: &str = "<redacted:";
+
 pub(crate) struct Front {
     pub addr: SocketAddr,
     pub rules: Rules,
+    pub keys: Keys,
     /// Stalled answers whose client closed the connection (it gave up or dropped the stream).
     pub stalls_abandoned: Arc<AtomicUsize>,
     task: JoinHandle<()>,
@@ -57,14 +88,15 @@ impl Front {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let rules: Rules = Arc::default();
+        let keys = Keys::default();
         let stalls_abandoned = Arc::new(AtomicUsize::new(0));
-        let (shared, abandoned) = (rules.clone(), stalls_abandoned.clone());
+        let (shared, seen, abandoned) = (rules.clone(), keys.clone(), stalls_abandoned.clone());
         let task = tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
-                tokio::spawn(serve(socket, backend, shared.clone(), abandoned.clone()));
+                tokio::spawn(serve(socket, backend, shared.clone(), seen.clone(), abandoned.clone()));
             }
         });
-        Ok(Self { addr, rules, stalls_abandoned, task })
+        Ok(Self { addr, rules, keys, stalls_abandoned, task })
     }
 }
 
@@ -78,13 +110,13 @@ struct Incoming {
 
 const MAX_HEAD: usize = 64 * 1024;
 
-async fn serve(mut socket: TcpStream, backend: SocketAddr, rules: Rules, abandoned: Arc<AtomicUsize>) {
+async fn serve(mut socket: TcpStream, backend: SocketAddr, rules: Rules, keys: Keys, abandoned: Arc<AtomicUsize>) {
     let Ok(Some(request)) = read_request(&mut socket).await else { return };
     let fault = take_fault(&rules, &request.method, &request.path);
     if fault == Some(Fault::DropConnection) {
         return; // dropping the socket closes it
     }
-    let Ok(answer) = forward(&request, backend).await else { return };
+    let Ok(answer) = forward(&request, backend, &keys).await else { return };
     let split = find(&answer, b"\r\n\r\n").map(|i| i + 4).unwrap_or(answer.len());
     let (head, body) = answer.split_at(split);
     let head = with_connection_close(head);
@@ -171,14 +203,39 @@ async fn read_request(socket: &mut TcpStream) -> std::io::Result<Option<Incoming
     Ok(Some(Incoming { method, path, head: buf[..head_end].to_vec(), body }))
 }
 
-/// Send the request to wiremock with `Connection: close` and read the whole answer.
-async fn forward(request: &Incoming, backend: SocketAddr) -> std::io::Result<Vec<u8>> {
+/// Send the request to wiremock with `Connection: close` and the key redacted, and read the
+/// whole answer.
+async fn forward(request: &Incoming, backend: SocketAddr, keys: &Keys) -> std::io::Result<Vec<u8>> {
     let mut upstream = TcpStream::connect(backend).await?;
-    upstream.write_all(&with_connection_close(&request.head)).await?;
+    upstream.write_all(&with_connection_close(&redacted(&request.head, keys))).await?;
     upstream.write_all(&request.body).await?;
     let mut answer = Vec::new();
     upstream.read_to_end(&mut answer).await?;
     Ok(answer)
+}
+
+/// The same head with each `authorization: Bearer <key>` replaced by its redacted form (any
+/// other `authorization` value by `<redacted>`).
+fn redacted(head: &[u8], keys: &Keys) -> Vec<u8> {
+    let text = String::from_utf8_lossy(head);
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive("\r\n") {
+        match line.split_once(':') {
+            Some((name, value)) if name.trim().eq_ignore_ascii_case("authorization") => {
+                let value = value.trim();
+                let redacted = match value.strip_prefix("Bearer ") {
+                    Some(key) => keys.redact(key.trim()),
+                    None => "<redacted>".to_string(),
+                };
+                out.push_str(name);
+                out.push_str(": ");
+                out.push_str(&redacted);
+                out.push_str("\r\n");
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out.into_bytes()
 }
 
 /// The same head with any `Connection` header replaced by `Connection: close`.

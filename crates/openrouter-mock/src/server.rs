@@ -86,7 +86,9 @@ impl MockOpenRouter {
             .retry_policy(retries)
     }
 
-    /// The wiremock server behind the mock, to mount anything this API does not cover.
+    /// The wiremock server behind the mock, to mount anything this API does not cover. It never
+    /// sees the key: requests reach it with `authorization: Bearer <redacted:N>` (match the key
+    /// with [`RecordedRequest::has_bearer`], not with a header matcher).
     pub fn server(&self) -> &MockServer {
         &self.server
     }
@@ -150,7 +152,8 @@ impl MockOpenRouter {
 
     /// Every request received (faults that dropped the connection excepted), oldest first.
     pub async fn requests(&self) -> Vec<RecordedRequest> {
-        self.server.received_requests().await.unwrap_or_default().into_iter().map(RecordedRequest::from).collect()
+        let keys = &self.front.keys;
+        self.server.received_requests().await.unwrap_or_default().into_iter().map(|r| RecordedRequest::new(r, keys)).collect()
     }
 
     /// The requests received for `operation_id`, oldest first.
@@ -353,7 +356,7 @@ pub struct RecordedRequest {
     pub body: Vec<u8>,
     /// The operation the request was for, if any.
     pub operation: Option<&'static str>,
-    bearer: Option<String>,
+    keys: crate::front::Keys,
 }
 
 impl std::fmt::Debug for RecordedRequest {
@@ -379,8 +382,8 @@ impl RecordedRequest {
         serde_json::from_slice(&self.body)
     }
 
-    /// The first value of header `name` (any case). `authorization` reads as `Bearer <redacted>`;
-    /// use [`has_bearer`](Self::has_bearer) to check the key.
+    /// The first value of header `name` (any case). `authorization` reads as
+    /// `Bearer <redacted:N>`; use [`has_bearer`](Self::has_bearer) to check the key.
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
         self.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
@@ -388,26 +391,15 @@ impl RecordedRequest {
 
     /// Whether the request was authenticated with `Bearer key`.
     pub fn has_bearer(&self, key: &str) -> bool {
-        self.bearer.as_deref() == Some(key)
+        self.header("authorization").is_some_and(|redacted| self.keys.stands_for(redacted, key))
     }
-}
 
-impl From<Request> for RecordedRequest {
-    fn from(r: Request) -> Self {
+    fn new(r: Request, keys: &crate::front::Keys) -> Self {
         let path = r.url.path().to_string();
         let operation = operation_for(r.method.as_str(), &path).map(|o| o.id);
-        let mut headers = Vec::new();
-        let mut bearer = None;
-        for (k, v) in r.headers.iter() {
-            let v = v.to_str().unwrap_or_default();
-            if k.as_str() == "authorization" {
-                bearer = v.strip_prefix("Bearer ").map(str::to_string);
-                headers.push((k.to_string(), "Bearer <redacted>".to_string()));
-            } else {
-                headers.push((k.to_string(), v.to_string()));
-            }
-        }
-        RecordedRequest { method: r.method.to_string(), path, query: r.url.query().map(str::to_string), headers, body: r.body, operation, bearer }
+        // The front redacted `authorization` before wiremock saw it.
+        let headers = r.headers.iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string())).collect();
+        RecordedRequest { method: r.method.to_string(), path, query: r.url.query().map(str::to_string), headers, body: r.body, operation, keys: keys.clone() }
     }
 }
 

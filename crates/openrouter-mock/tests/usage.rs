@@ -229,3 +229,38 @@ async fn image_generation_streams_by_default() {
     assert!(events.iter().all(Result::is_ok));
     assert!(!matches!(events[1], Ok(ImageStreamingResponseData::Unknown(_))), "{:?}", events[1]);
 }
+
+/// wiremock's own escape hatches — its received requests and the report of a failed
+/// expectation, both of which end up in CI logs — never see the key.
+#[tokio::test]
+async fn the_key_never_reaches_wiremock() {
+    use futures_util::FutureExt as _;
+    let key = "sk-or-v1-a-real-looking-secret-0123456789";
+    let mock = MockOpenRouter::start().await;
+    wiremock::Mock::given(wiremock::matchers::path("/credits"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({"data": {"total_credits": 1.0, "total_usage": 0.0}})))
+        .expect(2)
+        .named("credits, expected twice")
+        .mount(mock.server())
+        .await;
+    let client = mock.client_builder().api_key(key).build().unwrap();
+    client.api().get_credits().await.unwrap();
+    mock.client().api().get_credits().await.unwrap();
+
+    let raw = mock.server().received_requests().await.unwrap();
+    assert_eq!(raw.len(), 2);
+    assert!(!format!("{raw:?}").contains(key), "wiremock's received requests do not hold the key");
+    let recorded = mock.requests_to("getCredits").await;
+    assert!(recorded[0].has_bearer(key) && !recorded[0].has_bearer(openrouter_mock::MOCK_API_KEY));
+    assert!(recorded[1].has_bearer(openrouter_mock::MOCK_API_KEY) && !recorded[1].has_bearer(key));
+    assert_ne!(recorded[0].header("authorization"), recorded[1].header("authorization"), "two keys, two redacted forms");
+
+    // Make the expectation fail (three calls, two expected) and read wiremock's report.
+    client.api().get_credits().await.ok();
+    let report = std::panic::AssertUnwindSafe(mock.server().verify()).catch_unwind().await.expect_err("the expectation fails");
+    let text = report.downcast_ref::<String>().cloned().or_else(|| report.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
+    assert!(text.contains("credits, expected twice"), "the report is the expectation's: {text}");
+    assert!(text.contains("authorization: Bearer <redacted:"), "the report lists the requests it got: {text}");
+    assert!(!text.contains(key), "wiremock's report does not show the key: {text}");
+    mock.server().reset().await; // else the failed expectation panics again on drop
+}

@@ -28,8 +28,6 @@ struct Inner {
     stream_idle_timeout: Option<Duration>,
     first_byte_timeout: Option<Duration>,
     max_event: usize,
-    max_body: usize,
-    read_idle: Duration,
 }
 
 /// The default first-byte and read-idle bounds: 120 s. OpenRouter sends a response head at once
@@ -185,10 +183,9 @@ impl Client {
                 Some(Err(e)) if attempt < policy.max_attempts && fails_before_first_event(e) => e.retry_after(),
                 _ => return Ok(stream.with_first(first)),
             };
-            let wait = policy.backoff(attempt, hint);
-            if waited + wait > policy.budget {
+            let Some(wait) = policy.backoff(attempt, hint).filter(|wait| waited.saturating_add(*wait) <= policy.budget) else {
                 return Ok(stream.with_first(first));
-            }
+            };
             tracing::info!(operation, attempt, wait_ms = wait.as_millis() as u64, "stream failed before its first event; retrying");
             tokio::time::sleep(wait).await;
             waited += wait;
@@ -216,21 +213,22 @@ impl Client {
     pub(crate) async fn post_read(&self, path: &str, operation: &'static str, content_type: &str, body: Vec<u8>) -> Result<crate::retry::Answer, Error> {
         let request = self.post_request(path, content_type, body)?;
         let head = self.inner.first_byte_timeout;
-        let answer = self.inner.executor.run_read(&self.inner.http, request, operation, self.inner.max_body, head).await.map_err(Error::Transport)?;
+        let answer = self.inner.executor.run_read(&self.inner.http, request, operation, head).await.map_err(Error::Transport)?;
         if answer.no_head {
             return Err(Error::Timeout(head.unwrap_or(DEFAULT_TIMEOUT)));
         }
         record_answer(answer.status, &answer.headers);
-        if answer.too_large {
-            return Err(Error::BodyTooLarge { limit: self.inner.max_body });
-        }
-        if answer.stalled && answer.effective.is_success() {
-            return Err(Error::BodyStalled(self.inner.read_idle));
-        }
+        let bounds = self.inner.executor.bounds;
         if answer.effective.is_success() {
-            return Ok(answer);
+            return match (answer.too_large, answer.stalled) {
+                (true, _) => Err(Error::BodyTooLarge { limit: bounds.max_body }),
+                (_, true) => Err(Error::BodyStalled(bounds.read_idle)),
+                _ => Ok(answer),
+            };
         }
-        Err(Error::Api(Box::new(crate::ApiError::from_response(answer.status, &answer.headers, &answer.body))))
+        let mut error = crate::ApiError::from_response(answer.status, &answer.headers, &answer.body);
+        error.body_cut = answer.too_large || answer.stalled;
+        Err(Error::Api(Box::new(error)))
     }
 
     /// POST a body through the retrying executor; a non-2xx answer becomes [`Error::Api`].
@@ -268,15 +266,17 @@ impl Client {
         if !is_sse {
             let status = response.status();
             let headers = response.headers().clone();
-            let read = crate::retry::read_up_to(response, crate::retry::MAX_ERROR_BODY, self.inner.read_idle).await.map_err(Error::Transport)?;
+            let bounds = self.inner.executor.bounds;
+            let read = crate::retry::read_up_to(response, bounds.max_error_body, bounds.read_idle).await.map_err(Error::Transport)?;
             let bytes = read.bytes;
             // The server's own words when the body has any; else what was wrong with it.
-            let error = crate::error::error_body(&bytes, operation).or_else(|| crate::error::error_event(&bytes)).unwrap_or_else(|| {
+            let mut error = crate::error::error_body(&bytes, operation).or_else(|| crate::error::error_event(&bytes)).unwrap_or_else(|| {
                 let mut e = crate::ApiError::from_body(status, &bytes);
                 let kind = headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("no content type");
                 e.message = format!("expected an event stream, got {kind}");
                 e
             });
+            error.body_cut = read.too_large || read.stalled;
             return Err(Error::Api(Box::new(error)));
         }
         Ok(crate::stream::EventStream::new(response, self.inner.stream_idle_timeout).max_event_bytes(self.inner.max_event))
@@ -303,6 +303,7 @@ pub struct ClientBuilder {
     stream_idle_set: bool,
     max_event: Option<usize>,
     max_body: Option<usize>,
+    max_error_body: Option<usize>,
     read_idle: Option<Duration>,
 }
 
@@ -374,7 +375,7 @@ impl ClientBuilder {
     }
 
     /// Give up with [`Error::Timeout`] when no response head arrives this long after sending
-    /// (retries included). Covers chat, Responses and Messages; the body is bounded by
+    /// (each attempt). Covers every operation, those of [`Client::api`] included; the body is bounded by
     /// [`read_idle_timeout`](Self::read_idle_timeout) and a stream by
     /// [`stream_idle_timeout`](Self::stream_idle_timeout). Default: [`DEFAULT_TIMEOUT`] (120 s);
     /// `Duration::MAX` waits forever.
@@ -399,10 +400,18 @@ impl ClientBuilder {
     }
 
     /// Fail with [`Error::BodyTooLarge`] (the rest unread) when a whole answer (`create`, an
-    /// upload's answer) is longer than this. Default: [`DEFAULT_MAX_BODY`] (64 MiB). Error
-    /// bodies are kept up to [`crate::retry::MAX_ERROR_BODY`] whatever this says.
+    /// upload's answer, a generated method's JSON answer) is longer than this. Default:
+    /// [`DEFAULT_MAX_BODY`] (64 MiB). Streams and downloads are not bounded by it.
     pub fn max_body_bytes(mut self, bytes: usize) -> Self {
         self.max_body = Some(bytes);
+        self
+    }
+
+    /// Keep at most this much of an error answer's body: [`crate::ApiError`] is made of what
+    /// came, with [`crate::ApiError::body_cut`] set, and the rest is not read (the connection is
+    /// dropped). Default: [`crate::retry::DEFAULT_MAX_ERROR_BODY`] (1 MiB).
+    pub fn max_error_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_error_body = Some(bytes);
         self
     }
 
@@ -465,18 +474,22 @@ impl ClientBuilder {
                     .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?
             }
         };
-        let read_idle = self.read_idle.unwrap_or(DEFAULT_TIMEOUT);
-        let executor = Arc::new(RetryingExecutor { policy: self.retry, headers, read_idle });
+        let first_byte_timeout = Some(self.first_byte_timeout.unwrap_or(DEFAULT_TIMEOUT)).filter(|t| *t != Duration::MAX);
+        let bounds = crate::retry::Bounds {
+            read_idle: self.read_idle.unwrap_or(DEFAULT_TIMEOUT),
+            max_body: self.max_body.unwrap_or(DEFAULT_MAX_BODY),
+            max_error_body: self.max_error_body.unwrap_or(crate::retry::DEFAULT_MAX_ERROR_BODY),
+            head: first_byte_timeout,
+        };
+        let executor = Arc::new(RetryingExecutor { policy: self.retry, headers, bounds });
         let hooks = openrouter_api::Hooks::with_executor(executor.clone());
         // The generated client appends `/path` to this string; `Url` writes a bare host with a
         // trailing slash, which would double it.
         let api = openrouter_api::Client::new_with_client(base_url.as_str().trim_end_matches('/'), http.clone(), hooks);
         let stream_idle_timeout =
             if self.stream_idle_set { self.stream_idle_timeout } else { Some(Duration::from_secs(120)) };
-        let first_byte_timeout = Some(self.first_byte_timeout.unwrap_or(DEFAULT_TIMEOUT)).filter(|t| *t != Duration::MAX);
         let max_event = self.max_event.unwrap_or(crate::stream::DEFAULT_MAX_EVENT);
-        let max_body = self.max_body.unwrap_or(DEFAULT_MAX_BODY);
-        Ok(Client { inner: Arc::new(Inner { api, base_url, http, executor, stream_idle_timeout, first_byte_timeout, max_event, max_body, read_idle }) })
+        Ok(Client { inner: Arc::new(Inner { api, base_url, http, executor, stream_idle_timeout, first_byte_timeout, max_event }) })
     }
 }
 

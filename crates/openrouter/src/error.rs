@@ -45,7 +45,8 @@ pub enum Error {
     #[error("tool {name} failed: {message}")]
     Tool { name: String, message: String },
     /// A whole answer was longer than [`crate::ClientBuilder::max_body_bytes`]; the rest was not
-    /// read (the connection is dropped).
+    /// read (the connection is dropped). Error answers are not this: they are [`Error::Api`]
+    /// with [`ApiError::body_cut`] set.
     #[error("the answer is longer than {limit} bytes (ClientBuilder::max_body_bytes)")]
     BodyTooLarge { limit: usize },
     /// A whole answer's body stopped coming: no byte for this long
@@ -90,7 +91,7 @@ impl Error {
     /// document does not list read in (the `From` conversion cannot wait for it).
     pub async fn from_generated<E: serde::Serialize>(e: openrouter_api::Error<E>) -> Self {
         match e {
-            openrouter_api::Error::UnexpectedResponse(response) => {
+            openrouter_api::Error::UnexpectedResponse(response) if !response.headers().contains_key(crate::retry::NO_HEAD) => {
                 let status = response.status();
                 let headers = response.headers().clone();
                 let body = match crate::retry::original_body(&headers) {
@@ -106,6 +107,11 @@ impl Error {
             other => other.into(),
         }
     }
+}
+
+/// The head bound of an answer [`crate::retry::NO_HEAD`] marks.
+fn no_head_bound(headers: &HeaderMap) -> Duration {
+    header(headers, crate::retry::NO_HEAD).and_then(|ms| ms.parse().ok()).map_or(Duration::MAX, Duration::from_millis)
 }
 
 /// The value of a generated method's answer, or this crate's error (body read in).
@@ -133,13 +139,20 @@ impl<E: serde::Serialize> From<openrouter_api::Error<E>> for Error {
                 let body = crate::retry::original_body(&headers).unwrap_or_else(|| serde_json::to_vec(&*value).unwrap_or_default());
                 Error::Api(Box::new(ApiError::from_response(status, &headers, &body)))
             }
-            G::CommunicationError(e) | G::InvalidUpgrade(e) | G::ResponseBodyError(e) => Error::Transport(e),
+            G::ResponseBodyError(e) => match crate::retry::BodyCut::of(&e) {
+                Some(crate::retry::BodyCut::TooLarge(limit)) => Error::BodyTooLarge { limit },
+                Some(crate::retry::BodyCut::Stalled(idle)) => Error::BodyStalled(idle),
+                Some(crate::retry::BodyCut::NoHead(bound)) => Error::Timeout(bound),
+                None => Error::Transport(e),
+            },
+            G::CommunicationError(e) | G::InvalidUpgrade(e) => Error::Transport(e),
             G::InvalidResponsePayload(bytes, source) => Error::Decode(Box::new(DecodeError {
                 what: "response",
                 path: String::new(),
                 snippet: snippet(&bytes),
                 source,
             })),
+            G::UnexpectedResponse(response) if response.headers().contains_key(crate::retry::NO_HEAD) => Error::Timeout(no_head_bound(response.headers())),
             G::UnexpectedResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
@@ -245,6 +258,10 @@ pub struct ApiError {
     pub generation_id: Option<String>,
     /// `X-RateLimit-*` headers, as sent.
     pub rate_limit: Vec<(String, String)>,
+    /// The body here is not all the server sent: it was longer than
+    /// [`crate::ClientBuilder::max_error_body_bytes`] or stopped coming, and `body` / `raw_body`
+    /// are made of what came before.
+    pub body_cut: bool,
 }
 
 impl std::error::Error for ApiError {}
@@ -282,6 +299,7 @@ impl ApiError {
         };
         error.retry_after = retry_after(headers).or_else(|| error.body.as_ref().and_then(body_retry_after));
         error.generation_id = header(headers, "x-generation-id");
+        error.body_cut = headers.contains_key(crate::retry::BODY_CUT);
         error.rate_limit = headers
             .iter()
             .filter(|(k, _)| k.as_str().starts_with("x-ratelimit-"))
@@ -326,6 +344,7 @@ impl ApiError {
             retry_after: None,
             generation_id: None,
             rate_limit: Vec::new(),
+            body_cut: false,
         }
     }
 

@@ -6,12 +6,12 @@
 //! |---|---|---|---|---|
 //! | connect | no TCP/TLS connection | [`Error::Transport`] | [`ClientBuilder::connect_timeout`] (10 s) | yes |
 //! | head | connected, no response head | [`Error::Timeout`] | [`ClientBuilder::first_byte_timeout`] (120 s, each attempt) | no |
-//! | status | 408, 429, 5xx (524, 529 included) | [`Error::Api`] with the status, the body as sent, `retry_after()` | the retry policy | yes, honouring `Retry-After` up to [`RetryPolicy::max_backoff`] |
+//! | status | 408, 429, 5xx (524, 529 included) | [`Error::Api`] with the status, the body as sent, `retry_after()` | the retry policy | yes, after the `Retry-After` asked for; one longer than [`RetryPolicy::max_retry_after`] (30 s) is not retried: the error comes back at once |
 //! | status | any other 4xx | [`Error::Api`] | — | no |
 //! | error in a 200 | a body that is only `{"error": …}`, or a failed choice | [`Error::Api`] with the error's status (its code, else 502) | — | when that status is transient |
 //! | body | a whole answer stops coming | [`Error::BodyStalled`] | [`ClientBuilder::read_idle_timeout`] (120 s between bytes) | no: the generation may be paid for |
 //! | body | a whole answer is too long | [`Error::BodyTooLarge`], the rest unread | [`ClientBuilder::max_body_bytes`] (64 MiB) | no |
-//! | body | an error body stalls or is huge | [`Error::Api`] with its status and what came, at most [`MAX_ERROR_BODY`] kept | read-idle bound | a stalled one no, a huge one per its status |
+//! | body | an error body stalls or is huge | [`Error::Api`] with its status and what came, at most [`ClientBuilder::max_error_body_bytes`] kept ([`DEFAULT_MAX_ERROR_BODY`], 1 MiB), [`ApiError::body_cut`] set | read-idle bound | a stalled one no, a huge one per its status |
 //! | body | a whole answer does not decode | [`Error::Decode`] with the path and a snippet of at most [`BODY_SNIPPET`] bytes | — | no |
 //! | stream | a `200` that is not `text/event-stream` | [`Error::Api`] with the server's words | read-idle bound | no |
 //! | event | an event does not decode | an `Err` item ([`Error::Decode`]); the stream goes on | — | no |
@@ -27,8 +27,10 @@
 //! Retries ([`RetryPolicy`]): at most `max_attempts` in all (3), waits doubling from
 //! `initial_backoff` (500 ms) with full jitter, a server's hint (`Retry-After` in seconds or as
 //! a date, `retry-after-ms`, a hint in the error body such as `availability.retry_after`) used instead when it gives
-//! one, each wait capped by `max_backoff` (30 s) and all of them by `budget` (60 s). A hint that
-//! is absurd (`1e300`, 20 digits, negative, not a number) is capped or ignored, never a panic.
+//! one, our own waits capped by `max_backoff` (30 s) and all of them by `budget` (60 s). A server
+//! that asks for more than `max_retry_after` (30 s) is not tried again before it said: its error
+//! comes back at once with `retry_after()` saying how long. A hint that is absurd (`1e300`,
+//! 20 digits) is a very long wait (so not retried), a negative or unreadable one is ignored; never a panic.
 //!
 //! Why these defaults: OpenRouter sends a response head at once and pads a slow non-streamed
 //! answer with whitespace (streams with `: OPENROUTER PROCESSING` comments), so a healthy
@@ -58,6 +60,8 @@
 //! [`ClientBuilder::max_event_bytes`]: crate::ClientBuilder::max_event_bytes
 //! [`ClientBuilder::stream_idle_timeout`]: crate::ClientBuilder::stream_idle_timeout
 //! [`RetryPolicy`]: crate::RetryPolicy
-//! [`RetryPolicy::max_backoff`]: crate::RetryPolicy::max_backoff
-//! [`MAX_ERROR_BODY`]: crate::retry::MAX_ERROR_BODY
+//! [`RetryPolicy::max_retry_after`]: crate::RetryPolicy::max_retry_after
+//! [`DEFAULT_MAX_ERROR_BODY`]: crate::retry::DEFAULT_MAX_ERROR_BODY
 //! [`BODY_SNIPPET`]: crate::error::BODY_SNIPPET
+//! [`ClientBuilder::max_error_body_bytes`]: crate::ClientBuilder::max_error_body_bytes
+//! [`ApiError::body_cut`]: crate::ApiError::body_cut

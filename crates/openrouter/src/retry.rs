@@ -18,8 +18,12 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     /// The first backoff; each later one doubles, with full jitter.
     pub initial_backoff: Duration,
-    /// No single wait is longer, whatever `Retry-After` asks.
+    /// No wait of this crate's own backoff is longer.
     pub max_backoff: Duration,
+    /// The longest wait a server may ask for (`Retry-After`, `retry-after-ms`, a hint in the
+    /// body) that is honoured. A server asking for longer is not tried again early: its error
+    /// comes back at once, and [`crate::ApiError::retry_after`] says how long it asked for.
+    pub max_retry_after: Duration,
     /// The total time spent waiting between attempts may not exceed this.
     pub budget: Duration,
 }
@@ -30,6 +34,7 @@ impl Default for RetryPolicy {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
+            max_retry_after: Duration::from_secs(30),
             budget: Duration::from_secs(60),
         }
     }
@@ -42,16 +47,16 @@ impl RetryPolicy {
     }
 
     /// The wait before attempt `attempt + 1` (`attempt` counts from 1): the server's hint when it
-    /// gave one, else exponential backoff with full jitter; capped by `max_backoff`.
-    pub fn backoff(&self, attempt: u32, hint: Option<Duration>) -> Duration {
-        let wait = match hint {
-            Some(h) => h,
+    /// gave one (`None` when that is longer than `max_retry_after`: no retry then), else
+    /// exponential backoff with full jitter, capped by `max_backoff`.
+    pub fn backoff(&self, attempt: u32, hint: Option<Duration>) -> Option<Duration> {
+        match hint {
+            Some(asked) => (asked <= self.max_retry_after).then_some(asked),
             None => {
                 let exp = self.initial_backoff.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
-                exp.mul_f64(fastrand::f64())
+                Some(exp.mul_f64(fastrand::f64()).min(self.max_backoff))
             }
-        };
-        wait.min(self.max_backoff)
+        }
     }
 }
 
@@ -145,17 +150,64 @@ pub(crate) struct RetryingExecutor {
     /// Authentication and attribution, added to each request that does not set them itself
     /// (so a caller-supplied `reqwest::Client` gets them too). The key's value is sensitive.
     pub headers: reqwest::header::HeaderMap,
-    /// The longest wait for the next bytes of a body read here.
+    pub bounds: Bounds,
+}
+
+/// The bounds on reading a body, the same for every request of a client.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Bounds {
+    /// The longest wait for the next bytes of a body.
     pub read_idle: Duration,
+    /// The longest success body read whole.
+    pub max_body: usize,
+    /// The most of an error body kept.
+    pub max_error_body: usize,
+    /// The longest wait for a response head, each attempt (`None`: no bound).
+    pub head: Option<Duration>,
+}
+
+impl Bounds {
+    fn limit(&self, is_error: bool) -> usize {
+        if is_error { self.max_error_body } else { self.max_body }
+    }
+}
+
+/// Why a body the executor read was cut short. A live answer's body ends with this error where
+/// it was cut, so that the generated client's decode fails with it (and [`crate::Error`] names
+/// it) instead of with a parse error of a cut-off body.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+pub(crate) enum BodyCut {
+    #[error("the answer is longer than {0} bytes")]
+    TooLarge(usize),
+    #[error("the answer's body stopped coming for {0:?}")]
+    Stalled(Duration),
+    /// No head came: the answer is one the executor made up, whose body is only this error.
+    #[error("no response head within {0:?}")]
+    NoHead(Duration),
+}
+
+impl BodyCut {
+    /// The cut a transport error stands for, if it is one.
+    pub(crate) fn of(error: &reqwest::Error) -> Option<Self> {
+        let mut source = std::error::Error::source(error);
+        while let Some(e) = source {
+            if let Some(cut) = e.downcast_ref::<BodyCut>() {
+                return Some(*cut);
+            }
+            source = e.source();
+        }
+        None
+    }
 }
 
 impl RetryingExecutor {
-    /// The answer as a live response (streams, downloads, the generated client).
+    /// The answer as a live response (the generated client). No head within the head bound
+    /// gives an answer whose body fails with [`BodyCut::NoHead`] (a `reqwest::Error` cannot be
+    /// made here), which [`crate::Error`] turns into [`crate::Error::Timeout`].
     pub(crate) async fn run(&self, client: &reqwest::Client, request: Request, operation: &'static str) -> reqwest::Result<Response> {
-        // A `200` that carries an error gets the error's status here, so that a transient one
-        // (OpenRouter sends 500/502/504 that way) is retried like any other.
-        let idle = self.read_idle;
-        self.retrying(request, operation, |pending| async move { surface_error_body(client.execute(pending).await?, operation, idle).await }).await
+        let bounds = self.bounds;
+        let answer = self.run_with_head_bound(client, request, operation, bounds.head).await?;
+        Ok(answer.unwrap_or_else(|| no_head_answer(bounds.head.unwrap_or(Duration::MAX))))
     }
 
     /// The answer read whole.
@@ -168,7 +220,7 @@ impl RetryingExecutor {
         operation: &'static str,
         head: Option<Duration>,
     ) -> reqwest::Result<Option<Response>> {
-        let idle = self.read_idle;
+        let bounds = self.bounds;
         self.retrying(request, operation, |pending| async move {
             let response = match head.and_then(crate::clock::deadline) {
                 Some(at) => match tokio::time::timeout_at(at, client.execute(pending)).await {
@@ -177,22 +229,21 @@ impl RetryingExecutor {
                 },
                 None => client.execute(pending).await?,
             };
-            surface_error_body(response, operation, idle).await.map(Some)
+            surface_error_body(response, operation, bounds).await.map(Some)
         })
         .await
     }
 
-    /// The answer read whole, at most `max_body` bytes of it; `head` bounds the wait for each
-    /// attempt's response head (the body is bounded by the read-idle bound instead).
+    /// The answer read whole, within the bounds; `head` bounds the wait for each attempt's
+    /// response head.
     pub(crate) async fn run_read(
         &self,
         client: &reqwest::Client,
         request: Request,
         operation: &'static str,
-        max_body: usize,
         head: Option<Duration>,
     ) -> reqwest::Result<Answer> {
-        let idle = self.read_idle;
+        let bounds = self.bounds;
         self.retrying(request, operation, |pending| async move {
             let response = match head.and_then(crate::clock::deadline) {
                 Some(at) => match tokio::time::timeout_at(at, client.execute(pending)).await {
@@ -201,7 +252,7 @@ impl RetryingExecutor {
                 },
                 None => client.execute(pending).await?,
             };
-            read_answer(response, operation, max_body, idle).await
+            read_answer(response, operation, bounds).await
         })
         .await
     }
@@ -230,8 +281,11 @@ impl RetryingExecutor {
             let result = attempt_once(pending).instrument(span).await;
             let Some(next) = spare else { return result };
             let Some(hint) = should_retry(&result) else { return result };
-            let wait = self.policy.backoff(attempt, hint);
-            if waited + wait > self.policy.budget {
+            let Some(wait) = self.policy.backoff(attempt, hint) else {
+                tracing::debug!(operation, attempt, "the server asks for a longer wait than max_retry_after");
+                return result;
+            };
+            if waited.saturating_add(wait) > self.policy.budget {
                 tracing::debug!(operation, attempt, "retry budget spent");
                 return result;
             }
@@ -259,6 +313,16 @@ impl openrouter_api::Execute for RetryingExecutor {
     }
 }
 
+/// The header that marks the answer [`RetryingExecutor::run`] makes up when no head came.
+pub(crate) const NO_HEAD: &str = "x-sdk-no-head";
+
+fn no_head_answer(bound: Duration) -> Response {
+    let parts: [Result<bytes::Bytes, BodyCut>; 1] = [Err(BodyCut::NoHead(bound))];
+    let mut made_up = http::Response::new(reqwest::Body::wrap_stream(futures_util::stream::iter(parts)));
+    made_up.headers_mut().insert(NO_HEAD, reqwest::header::HeaderValue::from(u64::try_from(bound.as_millis()).unwrap_or(u64::MAX)));
+    Response::from(made_up)
+}
+
 /// Whether an answer says it is JSON (the answers [`surface_error_body`] reads).
 pub(crate) fn is_json(headers: &reqwest::header::HeaderMap) -> bool {
     headers
@@ -276,9 +340,15 @@ pub(crate) const ORIGINAL_STATUS: &str = "x-sdk-original-status";
 /// conversion cannot read a body — keeps the server's words verbatim.
 pub(crate) const ORIGINAL_BODY: &str = "x-sdk-original-body";
 
-/// At most this much of an error answer's body is read and kept; the rest is not read (the
-/// connection is dropped with the response).
-pub const MAX_ERROR_BODY: usize = 1 << 20;
+/// The header that marks an error answer whose kept body is not all of it (too long, or it
+/// stopped coming). Private to this process, like [`ORIGINAL_BODY`].
+pub(crate) const BODY_CUT: &str = "x-sdk-body-cut";
+
+/// By default at most this much of an error answer's body is read and kept (1 MiB: OpenRouter's
+/// errors are a few hundred bytes, a proxy's HTML page a few KiB); the rest is not read, the
+/// connection is dropped with the response. [`crate::ClientBuilder::max_error_body_bytes`]
+/// sets another.
+pub const DEFAULT_MAX_ERROR_BODY: usize = 1 << 20;
 
 /// The body [`surface_error_body`] kept for an error answer.
 pub(crate) fn original_body(headers: &reqwest::header::HeaderMap) -> Option<Vec<u8>> {
@@ -356,8 +426,9 @@ pub(crate) async fn read_up_to(mut response: Response, limit: usize, idle: Durat
 /// Every live answer passes through here on its way to the caller:
 /// - an answer that stands for another status ([`error_status`]) gets it; the original status is
 ///   kept in [`ORIGINAL_STATUS`].
-/// - An error answer's body (at most [`MAX_ERROR_BODY`]) is kept in [`ORIGINAL_BODY`].
-pub(crate) async fn surface_error_body(response: Response, operation: &str, idle: Duration) -> reqwest::Result<Response> {
+/// - An error answer's body (at most `max_error_body` of it) is kept in [`ORIGINAL_BODY`].
+/// - A success body read here that is cut (too long, stalled) ends with a [`BodyCut`] error.
+pub(crate) async fn surface_error_body(response: Response, operation: &str, bounds: Bounds) -> reqwest::Result<Response> {
     let status = response.status();
     let is_error = status.is_client_error() || status.is_server_error();
     if !is_error && !(status.is_success() && may_carry_error(response.headers())) {
@@ -366,14 +437,30 @@ pub(crate) async fn surface_error_body(response: Response, operation: &str, idle
     let headers = response.headers().clone();
     let version = response.version();
     let json = is_json(&headers);
-    // A stalled body is kept as far as it came: an error keeps what the server said so far, a
-    // success fails to decode with it (both bounded in time, neither a hang).
-    let body = read_up_to(response, if is_error { MAX_ERROR_BODY } else { usize::MAX }, idle).await?.bytes;
-    let mut rebuilt = http::Response::new(body.clone());
+    // A cut body is kept as far as it came: an error keeps what the server said so far, a
+    // success ends with why it was cut (bounded in time and size, never a hang).
+    let read = read_up_to(response, bounds.limit(is_error), bounds.read_idle).await?;
+    let cut = match (read.too_large, read.stalled) {
+        (true, _) => Some(BodyCut::TooLarge(bounds.limit(is_error))),
+        (_, true) => Some(BodyCut::Stalled(bounds.read_idle)),
+        _ => None,
+    };
+    let body = read.bytes;
+    let wire_body = match cut {
+        Some(cut) if !is_error => {
+            let parts: [Result<bytes::Bytes, BodyCut>; 2] = [Ok(body.clone()), Err(cut)];
+            reqwest::Body::wrap_stream(futures_util::stream::iter(parts))
+        }
+        _ => reqwest::Body::from(body.clone()),
+    };
+    let mut rebuilt = http::Response::new(wire_body);
     *rebuilt.headers_mut() = headers;
     *rebuilt.version_mut() = version;
     *rebuilt.status_mut() = status;
-    if let Some(code) = error_status(status, json, &body, operation) {
+    if cut.is_some() && is_error {
+        rebuilt.headers_mut().insert(BODY_CUT, reqwest::header::HeaderValue::from_static("1"));
+    }
+    if let Some(code) = error_status(status, json, &body, operation).filter(|_| cut.is_none()) {
         *rebuilt.status_mut() = code;
         rebuilt.headers_mut().insert(ORIGINAL_STATUS, reqwest::header::HeaderValue::from(status.as_u16()));
     }
@@ -387,15 +474,15 @@ pub(crate) async fn surface_error_body(response: Response, operation: &str, idle
     Ok(Response::from(rebuilt))
 }
 
-/// The whole answer, for a caller that decodes it at once: the body is read (at most `max_body`
-/// bytes of a success, [`MAX_ERROR_BODY`] of an error), and a success that carries an error — whatever its content type — gets
-/// the error's status, as [`surface_error_body`] gives it.
-async fn read_answer(mut response: Response, operation: &str, max_body: usize, idle: Duration) -> reqwest::Result<Answer> {
+/// The whole answer, for a caller that decodes it at once: the body is read within the bounds,
+/// and a success that carries an error — whatever its content type — gets the error's status,
+/// as [`surface_error_body`] gives it.
+async fn read_answer(mut response: Response, operation: &str, bounds: Bounds) -> reqwest::Result<Answer> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let is_error = status.is_client_error() || status.is_server_error();
-    let read = read_up_to(response, if is_error { MAX_ERROR_BODY } else { max_body }, idle).await?;
-    let (body, too_large, stalled) = (read.bytes, read.too_large && !is_error, read.stalled);
+    let read = read_up_to(response, bounds.limit(is_error), bounds.read_idle).await?;
+    let (body, too_large, stalled) = (read.bytes, read.too_large, read.stalled);
     // Unlike the live path, a success of another content type is checked too: it is read whole
     // anyway, and some proxies label JSON as anything.
     let json = is_json(&headers) || status.is_success();
@@ -435,10 +522,12 @@ mod tests {
         for attempt in 1..6 {
             let cap = Duration::from_millis(100 * (1 << (attempt - 1))).min(Duration::from_secs(1));
             for _ in 0..50 {
-                assert!(p.backoff(attempt, None) <= cap);
+                assert!(p.backoff(attempt, None).is_some_and(|w| w <= cap));
             }
         }
-        assert_eq!(p.backoff(1, Some(Duration::from_millis(300))), Duration::from_millis(300), "the server's hint wins");
-        assert_eq!(p.backoff(1, Some(Duration::from_secs(3600))), Duration::from_secs(1), "but is capped");
+        assert_eq!(p.backoff(1, Some(Duration::from_millis(300))), Some(Duration::from_millis(300)), "the server's hint wins");
+        assert_eq!(p.backoff(1, Some(Duration::from_secs(30))), Some(Duration::from_secs(30)), "up to max_retry_after, whatever max_backoff");
+        assert_eq!(p.backoff(1, Some(Duration::from_secs(3600))), None, "a longer one is not retried early");
+        assert_eq!(p.backoff(1, Some(Duration::MAX)), None);
     }
 }
