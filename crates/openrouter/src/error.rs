@@ -488,10 +488,11 @@ pub fn body_retry_after(body: &Value) -> Option<Duration> {
         .and_then(seconds)
 }
 
-/// A non-negative, finite number of seconds as a duration; absurd values saturate instead of
-/// panicking (`Duration::from_secs_f64` panics above about 584 billion years).
+/// A non-negative number of seconds as a duration; absurd values (`1e300`, infinity) saturate
+/// instead of panicking (`Duration::from_secs_f64` panics above about 584 billion years): a
+/// server asking for forever is not retried early. Negative and NaN mean nothing.
 pub(crate) fn seconds(secs: f64) -> Option<Duration> {
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX))
+    (secs >= 0.0).then(|| Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX))
 }
 
 /// `retry-after-ms`, else `Retry-After` in seconds or as an HTTP date.
@@ -692,6 +693,8 @@ mod tests {
         assert_eq!(e.retry_after, Some(Duration::from_secs(3)), "the body's hint when no header gives one");
         assert_eq!(seconds(1e300), Some(Duration::MAX));
         assert_eq!(seconds(f64::NAN), None);
+        assert_eq!(seconds(f64::INFINITY), Some(Duration::MAX), "forever is not retried early");
+        assert_eq!(seconds(-1.0), None);
         let mut h = HeaderMap::new();
         h.insert("retry-after", HeaderValue::from_static("1e20"));
         assert_eq!(retry_after(&h), Some(Duration::MAX), "saturates, never panics");
