@@ -313,6 +313,14 @@ impl openrouter_api::Execute for RetryingExecutor {
     }
 }
 
+/// A server's own `x-sdk-*` headers: only this process may set them (a server sending
+/// `x-sdk-original-status: 200` must not turn its 500 into a 200).
+fn drop_private_headers(headers: &mut reqwest::header::HeaderMap) {
+    for name in [ORIGINAL_STATUS, ORIGINAL_BODY, BODY_CUT, NO_HEAD] {
+        headers.remove(name);
+    }
+}
+
 /// The header that marks the answer [`RetryingExecutor::run`] makes up when no head came.
 pub(crate) const NO_HEAD: &str = "x-sdk-no-head";
 
@@ -434,7 +442,8 @@ pub(crate) async fn surface_error_body(response: Response, operation: &str, boun
     if !is_error && !(status.is_success() && may_carry_error(response.headers())) {
         return Ok(response);
     }
-    let headers = response.headers().clone();
+    let mut headers = response.headers().clone();
+    drop_private_headers(&mut headers);
     let version = response.version();
     let json = is_json(&headers);
     // A cut body is kept as far as it came: an error keeps what the server said so far, a
@@ -479,7 +488,8 @@ pub(crate) async fn surface_error_body(response: Response, operation: &str, boun
 /// as [`surface_error_body`] gives it.
 async fn read_answer(mut response: Response, operation: &str, bounds: Bounds) -> reqwest::Result<Answer> {
     let status = response.status();
-    let headers = std::mem::take(response.headers_mut());
+    let mut headers = std::mem::take(response.headers_mut());
+    drop_private_headers(&mut headers);
     let is_error = status.is_client_error() || status.is_server_error();
     let read = read_up_to(response, bounds.limit(is_error), bounds.read_idle).await?;
     let (body, too_large, stalled) = (read.bytes, read.too_large, read.stalled);

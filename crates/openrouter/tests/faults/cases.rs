@@ -365,6 +365,12 @@ fn headers(cases: &mut Vec<Case>) {
     let mut headers = vec![("content-type", "application/json")];
     headers.extend(rate);
     cases.push(case("429 with 50 long rate-limit headers", once(answer("429 X", &headers, error_json(429).as_bytes())), Call::Create, "ApiError 429", |got, _| api(got, 429)));
+    for call in [Call::Create, Call::Generated] {
+        let spoof = answer("500 X", &[("content-type", "application/json"), ("x-sdk-original-status", "200"), ("x-sdk-original-body", "e30="), ("x-sdk-body-cut", "1")], error_json(500).as_bytes());
+        cases.push(case(&format!("500 sending the client's private headers {call:?}"), once(spoof), call, "ApiError 500 as sent, not what the headers claim", |got, _| {
+            matches!(got.last_err(), Some(Kind::Api { status: 500, code: Some(500), body_cut: false, .. }))
+        }));
+    }
     cases.push(case("a stream without a content type", once(answer("200 OK", &[], (chunk("He") + DONE).as_bytes())), Call::Stream, "ApiError: not an event stream", |got, _| {
         matches!(got.last_err(), Some(Kind::Api { .. }))
     }));
