@@ -268,37 +268,42 @@ impl Decoder {
 
     /// (end of the line's content, start of the next line) for the next whole line.
     fn next_line(&mut self) -> Option<(usize, usize)> {
+        // One look at which buffer holds the bytes (fields borrowed apart, so the positions can
+        // be updated while it is held): this runs once per line.
+        let bytes: &[u8] = if self.in_shared { &self.shared } else { &self.buf };
+        let len = bytes.len();
         if !self.bom_checked {
-            if self.len() - self.start < 3 && b"\xEF\xBB\xBF".starts_with(&self.bytes()[self.start..]) {
+            let unread = &bytes[self.start..];
+            if unread.len() < 3 && b"\xEF\xBB\xBF".starts_with(unread) {
                 return None;
             }
-            if self.bytes()[self.start..].starts_with(b"\xEF\xBB\xBF") {
+            if unread.starts_with(b"\xEF\xBB\xBF") {
                 self.start += 3;
             }
             self.bom_checked = true;
         }
-        if self.skip_lf && self.start < self.len() {
-            if self.bytes()[self.start] == b'\n' {
+        if self.skip_lf && self.start < len {
+            if bytes[self.start] == b'\n' {
                 self.start += 1;
             }
             self.skip_lf = false;
         }
         // Clamped: whatever emptied the buffer, a stale position must not index past it.
-        let from = self.scanned.max(self.start).min(self.len());
-        let rest = &self.bytes()[from..];
+        let from = self.scanned.max(self.start).min(len);
+        let rest = &bytes[from..];
         // The blank line after a data line is the commonest line of all: no search for it.
         let found = match rest.first() {
             Some(b'\n' | b'\r') => Some(0),
             _ => memchr::memchr2(b'\n', b'\r', rest),
         };
         let Some(i) = found else {
-            self.scanned = self.len();
+            self.scanned = len;
             return None;
         };
         let end = from + i;
         self.scanned = end;
-        if self.bytes()[end] == b'\r' {
-            match self.bytes().get(end + 1) {
+        if bytes[end] == b'\r' {
+            match bytes.get(end + 1) {
                 Some(b'\n') => return Some((end, end + 2)),
                 Some(_) => return Some((end, end + 1)),
                 None => {
@@ -313,30 +318,24 @@ impl Decoder {
 
     /// The line `bytes()[from..to]`.
     fn field(&mut self, from: usize, to: usize) {
-        let line = &self.bytes()[from..to];
+        let bytes: &[u8] = if self.in_shared { &self.shared } else { &self.buf };
+        let line = &bytes[from..to];
+        // The two commonest lines first, without the general field split.
         if line.first() == Some(&b':') {
             self.comments += 1;
             return;
         }
-        let colon = if line.starts_with(b"data:") { Some(4) } else { memchr::memchr(b':', line) };
-        let (name_end, value_start) = match colon {
+        if let Some(value) = line.strip_prefix(b"data:") {
+            self.data_line(from + 5 + usize::from(value.first() == Some(&b' ')), to);
+            return;
+        }
+        let (name_end, value_start) = match memchr::memchr(b':', line) {
             Some(i) => (from + i, from + i + 1 + usize::from(line.get(i + 1) == Some(&b' '))),
             None => (to, to),
         };
-        let value = &self.bytes()[value_start..to];
-        match &self.bytes()[from..name_end] {
-            b"data" => {
-                self.clear_stale();
-                if !self.has_data {
-                    self.line = Some((value_start, to));
-                    self.has_data = true;
-                    return;
-                }
-                self.own_line();
-                let value = if self.in_shared { &self.shared[value_start..to] } else { &self.buf[value_start..to] };
-                self.data.push(b'\n');
-                self.data.extend_from_slice(value);
-            }
+        let value = &bytes[value_start..to];
+        match &bytes[from..name_end] {
+            b"data" => self.data_line(value_start, to),
             // An empty type is the default one, `message` (the standard's dispatch step).
             b"event" => self.event = (!value.is_empty()).then(|| String::from_utf8_lossy(value).into_owned()),
             b"id" => {
@@ -354,6 +353,20 @@ impl Decoder {
             }
             _ => {}
         }
+    }
+
+    /// A `data:` line whose value is `bytes()[from..to]`.
+    fn data_line(&mut self, from: usize, to: usize) {
+        self.clear_stale();
+        if !self.has_data {
+            self.line = Some((from, to));
+            self.has_data = true;
+            return;
+        }
+        self.own_line();
+        let value = if self.in_shared { &self.shared[from..to] } else { &self.buf[from..to] };
+        self.data.push(b'\n');
+        self.data.extend_from_slice(value);
     }
 
     /// The pending single data line, copied out of `buf` (before `buf` changes, or a second

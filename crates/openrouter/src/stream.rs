@@ -175,8 +175,6 @@ impl<T: EventData> EventStream<T> {
 }
 
 /// An event's data → the item it yields, or `None` for the end sentinel (which sets `finished`).
-/// Inlined into `poll_next`, so that the decoded value is built where it is returned (a chunk
-/// is hundreds of bytes, and each move is a copy).
 #[inline(always)]
 fn item<T: EventData>(data: &[u8], finished: &mut bool, span: &tracing::Span) -> Option<Result<T, Error>> {
     let data = data.trim_ascii();
@@ -184,6 +182,12 @@ fn item<T: EventData>(data: &[u8], finished: &mut bool, span: &tracing::Span) ->
         *finished = true;
         return None;
     }
+    Some(slow_item(data, finished, span))
+}
+
+/// The item of an event that is not the end sentinel, whatever it holds. The hot path (a value
+/// that decodes and is no failure) is [`EventStream::poll_next`]'s own; this one is for the rest.
+fn slow_item<T: EventData>(data: &[u8], finished: &mut bool, span: &tracing::Span) -> Result<T, Error> {
     // A mid-stream failure: the status stays 200 and an event says so (chat: a chunk with
     // `error`; Responses, Messages, images: an event of type `error`).
     let item = match decode::<T>(data) {
@@ -201,7 +205,7 @@ fn item<T: EventData>(data: &[u8], finished: &mut bool, span: &tracing::Span) ->
     if matches!(item, Err(Error::Api(_))) {
         *finished = true;
     }
-    Some(item)
+    item
 }
 
 /// The data decoded as it arrived; text that is not UTF-8 is read as the standard's decoding
@@ -254,10 +258,26 @@ impl<T: EventData> Stream for EventStream<T> {
                 // Only an event proves progress; the idle clock restarts when the stream next
                 // waits (once per read, not once per event).
                 this.progressed = true;
-                match item::<T>(event.data, &mut this.finished, &this.span) {
-                    Some(item) => return Poll::Ready(Some(item)),
-                    None => continue,
+                let data = event.data.trim_ascii();
+                if T::DONE.is_some_and(|done| data == done.as_bytes()) {
+                    this.finished = true;
+                    continue;
                 }
+                // The hot path, written out here so that the value is built where it is
+                // returned: a chunk is hundreds of bytes and every move between helpers was a
+                // copy (seven per event). Anything else is decoded again by `slow_item`.
+                // (`serde_json::from_slice` would move the value once more on its way out, and
+                // taking it out of the `Result` once more again.)
+                let mut json = serde_json::Deserializer::from_slice(data);
+                let decoded = T::deserialize(&mut json);
+                if decoded.as_ref().is_ok_and(|value| !value.is_failure()) && json.end().is_ok() {
+                    if let Ok(value) = &decoded {
+                        value.observe(&this.span);
+                    }
+                    let source = |source| Error::Decode(Box::new(error::DecodeError { what: T::WHAT, path: String::new(), snippet: String::new(), source }));
+                    return Poll::Ready(Some(decoded.map_err(source)));
+                }
+                return Poll::Ready(Some(slow_item(data, &mut this.finished, &this.span)));
             }
             // Every whole event was delivered: what the decoder holds is one unfinished event.
             if this.decoder.pending_bytes() > this.max_event {
