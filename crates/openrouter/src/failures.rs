@@ -39,7 +39,7 @@
 //! generated in one base64 event is a few MiB) and far below what a machine can hold a thousand
 //! of.
 //!
-//! How this is checked: `cargo test -p openrouter --test faults` plays 180 cases of exact bytes
+//! How this is checked: `cargo test -p openrouter --test faults` plays over 180 cases of exact bytes
 //! from a raw TCP server against these rules and prints `N passed, M failed`; `fuzz/run` runs
 //! libFuzzer on the SSE decoder (against a reference decoder written from the WHATWG rules),
 //! the event streams, the error-body and header parsing and every decode entry of the API.
