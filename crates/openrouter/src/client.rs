@@ -258,12 +258,7 @@ impl Client {
         response: reqwest::Response,
         operation: &str,
     ) -> Result<crate::stream::EventStream<T>, Error> {
-        let is_sse = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/event-stream"));
-        if !is_sse {
+        if !crate::stream::is_event_stream(response.headers()) {
             let status = response.status();
             let headers = response.headers().clone();
             let bounds = self.inner.executor.bounds;

@@ -400,15 +400,23 @@ pub(crate) async fn read_up_to(mut response: Response, limit: usize, idle: Durat
         // Bytes already received need no timer: one is armed only when the read has to wait.
         let ready = std::future::poll_fn(|cx| std::task::Poll::Ready(next.as_mut().poll(cx))).await;
         let chunk = match (ready, crate::clock::deadline(idle)) {
-            (std::task::Poll::Ready(chunk), _) => chunk?,
+            (std::task::Poll::Ready(chunk), _) => chunk,
             (std::task::Poll::Pending, Some(at)) => match tokio::time::timeout_at(at, next).await {
-                Ok(chunk) => chunk?,
+                Ok(chunk) => chunk,
                 Err(_) => {
                     let bytes = first.take().unwrap_or_else(|| out.split().freeze());
                     return Ok(Read { bytes, too_large: false, stalled: true });
                 }
             },
-            (std::task::Poll::Pending, None) => next.await?,
+            (std::task::Poll::Pending, None) => next.await,
+        };
+        // A body bounded upstream ([`idle_bounded`]) reports its stall as an error.
+        let chunk = match chunk {
+            Err(e) if matches!(BodyCut::of(&e), Some(BodyCut::Stalled(_))) => {
+                let bytes = first.take().unwrap_or_else(|| out.split().freeze());
+                return Ok(Read { bytes, too_large: false, stalled: true });
+            }
+            chunk => chunk?,
         };
         let Some(chunk) = chunk else {
             // One read is the whole body most of the time: it is kept as it came.
@@ -440,7 +448,10 @@ pub(crate) async fn surface_error_body(response: Response, operation: &str, boun
     let status = response.status();
     let is_error = status.is_client_error() || status.is_server_error();
     if !is_error && !(status.is_success() && may_carry_error(response.headers())) {
-        return Ok(response);
+        // Not read here (a download, a page, an answer without a type); a stream's own idle
+        // rule is the event stream's.
+        let is_stream = crate::stream::is_event_stream(response.headers());
+        return Ok(if is_stream { response } else { idle_bounded(response, bounds.read_idle) });
     }
     let mut headers = response.headers().clone();
     drop_private_headers(&mut headers);
@@ -481,6 +492,33 @@ pub(crate) async fn surface_error_body(response: Response, operation: &str, boun
         }
     }
     Ok(Response::from(rebuilt))
+}
+
+/// A live body whose every wait for more bytes is bounded by `idle`: a stall ends it with
+/// [`BodyCut::Stalled`] (a body the caller reads itself, such as a download, must not hang
+/// either). Nothing is buffered.
+fn idle_bounded(response: Response, idle: Duration) -> Response {
+    use futures_util::StreamExt as _;
+    type Failure = Box<dyn std::error::Error + Send + Sync>;
+    if crate::clock::deadline(idle).is_none() {
+        return response;
+    }
+    let (status, version, headers) = (response.status(), response.version(), response.headers().clone());
+    let body = Box::pin(response.bytes_stream());
+    let bounded = futures_util::stream::unfold(Some(body), move |state| async move {
+        let mut body = state?;
+        match tokio::time::timeout(idle, body.next()).await {
+            Ok(Some(Ok(bytes))) => Some((Ok(bytes), Some(body))),
+            Ok(Some(Err(e))) => Some((Err(Failure::from(e)), None)),
+            Ok(None) => None,
+            Err(_) => Some((Err(Failure::from(BodyCut::Stalled(idle))), None)),
+        }
+    });
+    let mut rebuilt = http::Response::new(reqwest::Body::wrap_stream(bounded));
+    *rebuilt.headers_mut() = headers;
+    *rebuilt.version_mut() = version;
+    *rebuilt.status_mut() = status;
+    Response::from(rebuilt)
 }
 
 /// The whole answer, for a caller that decodes it at once: the body is read within the bounds,

@@ -73,6 +73,14 @@ impl EventData for openrouter_api::types::ImageStreamingResponseData {
     }
 }
 
+/// Whether an answer says it is an event stream.
+pub(crate) fn is_event_stream(headers: &reqwest::header::HeaderMap) -> bool {
+    headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/event-stream"))
+}
+
 /// A stream of `T` decoded from server-sent events.
 pub struct EventStream<T> {
     body: Option<ByteStream>,

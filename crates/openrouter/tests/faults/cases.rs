@@ -245,7 +245,11 @@ fn stalls(cases: &mut Vec<Case>) {
     let stalled_json = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"id\":".to_vec();
     cases.push(case("200 JSON whose body stalls Create", vec![vec![w(stalled_json.clone()), Step::Stall]], Call::Create, "BodyStalled", |got, _| is(got, Kind::BodyStalled)));
     cases.push(case("200 JSON whose body stalls Generated", vec![vec![w(stalled_json), Step::Stall]], Call::Generated, "BodyStalled", |got, _| is(got, Kind::BodyStalled)));
-    cases.push(case("200 without a content type whose body stalls", vec![vec![w(b"HTTP/1.1 200 OK\r\ncontent-length: 500\r\n\r\n{".to_vec()), Step::Stall]], Call::Create, "BodyStalled", |got, _| is(got, Kind::BodyStalled)));
+    for call in [Call::Create, Call::Generated] {
+        cases.push(case(&format!("200 without a content type whose body stalls {call:?}"), vec![vec![w(b"HTTP/1.1 200 OK\r\ncontent-length: 500\r\n\r\n{".to_vec()), Step::Stall]], call, "BodyStalled", |got, _| is(got, Kind::BodyStalled)));
+    }
+    cases.push(case("200 text/html whose body stalls Generated", vec![vec![w(open_head("200 OK", "text/html")), w("<html>"), Step::Stall]], Call::Generated, "BodyStalled", |got, _| is(got, Kind::BodyStalled)));
+    cases.push(case("200 audio whose body stalls Generated", vec![vec![w(open_head("200 OK", "audio/mpeg")), w("ID3"), Step::Stall]], Call::Generated, "BodyStalled", |got, _| is(got, Kind::BodyStalled)));
     cases.push(case("200 text/html whose body stalls Create", vec![vec![w(open_head("200 OK", "text/html")), w("<html>"), Step::Stall]], Call::Create, "BodyStalled", |got, _| is(got, Kind::BodyStalled)));
     cases.push(case("stream answered 502 whose body stalls", vec![vec![w(open_head("502 Bad Gateway", "text/html")), w("<html>"), Step::Stall]], Call::Stream, "ApiError 502 with body_cut", |got, _| {
         matches!(got.last_err(), Some(Kind::Api { status: 502, body_cut: true, .. }))
