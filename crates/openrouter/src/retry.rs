@@ -210,7 +210,6 @@ impl RetryingExecutor {
         Ok(answer.unwrap_or_else(|| no_head_answer(bounds.head.unwrap_or(Duration::MAX))))
     }
 
-    /// The answer read whole.
     /// The answer as a live response, or `None` when no head came within `head` (each attempt's
     /// wait for its head is bounded; the body is the caller's to bound).
     pub(crate) async fn run_with_head_bound(
@@ -222,13 +221,7 @@ impl RetryingExecutor {
     ) -> reqwest::Result<Option<Response>> {
         let bounds = self.bounds;
         self.retrying(request, operation, |pending| async move {
-            let response = match head.and_then(crate::clock::deadline) {
-                Some(at) => match tokio::time::timeout_at(at, client.execute(pending)).await {
-                    Ok(response) => response?,
-                    Err(_) => return Ok(None),
-                },
-                None => client.execute(pending).await?,
-            };
+            let Some(response) = execute_within(client, pending, head).await? else { return Ok(None) };
             surface_error_body(response, operation, bounds).await.map(Some)
         })
         .await
@@ -245,13 +238,7 @@ impl RetryingExecutor {
     ) -> reqwest::Result<Answer> {
         let bounds = self.bounds;
         self.retrying(request, operation, |pending| async move {
-            let response = match head.and_then(crate::clock::deadline) {
-                Some(at) => match tokio::time::timeout_at(at, client.execute(pending)).await {
-                    Ok(response) => response?,
-                    Err(_) => return Ok(Answer::no_head()),
-                },
-                None => client.execute(pending).await?,
-            };
+            let Some(response) = execute_within(client, pending, head).await? else { return Ok(Answer::no_head()) };
             read_answer(response, operation, bounds).await
         })
         .await
@@ -310,6 +297,17 @@ impl openrouter_api::Execute for RetryingExecutor {
         operation_id: &'static str,
     ) -> Pin<Box<dyn Future<Output = reqwest::Result<Response>> + Send + 'a>> {
         Box::pin(self.run(client, request, operation_id))
+    }
+}
+
+/// One attempt's response head, or `None` when it did not come within `head`.
+async fn execute_within(client: &reqwest::Client, request: Request, head: Option<Duration>) -> reqwest::Result<Option<Response>> {
+    match head.and_then(crate::clock::deadline) {
+        Some(at) => match tokio::time::timeout_at(at, client.execute(request)).await {
+            Ok(response) => response.map(Some),
+            Err(_) => Ok(None),
+        },
+        None => client.execute(request).await.map(Some),
     }
 }
 
