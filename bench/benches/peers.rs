@@ -125,16 +125,27 @@ fn profile(what: &str) {
     if let Some(peer) = what.strip_prefix("create-") {
         let url = server::start(Answers::new(payloads::chat_completion(100), Bytes::new()));
         let peers = Peers::new(&url);
-        rt.block_on(async {
-            for _ in 0..2000 {
-                let n = match peer {
-                    "ours" => peers.create_ours().await,
-                    "raw" => peers.create_raw().await,
-                    "async-openai" => peers.create_async_openai().await,
-                    other => panic!("unknown peer {other}"),
-                };
-                std::hint::black_box(n);
+        let calls: u32 = std::env::var("OPENROUTER_BENCH_CALLS").ok().and_then(|n| n.parse().ok()).unwrap_or(2000);
+        openrouter_bench::measure::pin_to_cpu(0);
+        // `OPENROUTER_BENCH_TASKS=64`: the calls shared by that many concurrent tasks.
+        let tasks: u32 = std::env::var("OPENROUTER_BENCH_TASKS").ok().and_then(|n| n.parse().ok()).unwrap_or(1);
+        let one = |peers: &'static Peers| async move {
+            match peer {
+                "ours" => peers.create_ours().await,
+                "raw" => peers.create_raw().await,
+                "async-openai" => peers.create_async_openai().await,
+                "openrouter-rs" => peers.create_openrouter_rs().await,
+                other => panic!("unknown peer {other}"),
             }
+        };
+        let peers: &'static Peers = Box::leak(Box::new(peers));
+        rt.block_on(async {
+            let each = (0..tasks).map(|_| async {
+                for _ in 0..calls.div_ceil(tasks) {
+                    std::hint::black_box(one(peers).await);
+                }
+            });
+            futures_util::future::join_all(each).await;
         });
         return;
     }

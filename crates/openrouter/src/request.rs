@@ -15,11 +15,36 @@ use openrouter_api::types::{
     ProviderPreferences, ResponsesRequest,
 };
 
-/// A chat message from a role and text, as the generated union. Falls back to the union's
-/// `Unknown` form (which serializes the same JSON) if a future document makes the shape
-/// disagree, so it never fails.
+/// A chat message from a role and text, as the generated union. A role this document's union
+/// does not take as plain text becomes its `Unknown` form (which serializes the same JSON), so
+/// it never fails.
 pub fn message(role: &str, text: impl Into<String>) -> ChatMessages {
-    message_value(json!({"role": role, "content": text.into()}))
+    use openrouter_api::types as t;
+    let (content, name, extra) = (text.into(), None, openrouter_api::Extra::new());
+    // The roles every conversation uses are built in place (a `Value` and its decode cost more
+    // than the rest of a call's request building); any other role goes through the document's
+    // own decode, which knows what it needs.
+    match role {
+        "user" => ChatMessages::User(t::ChatUserMessage {
+            content: t::ChatUserMessageContent::String(content),
+            name,
+            role: t::ChatUserMessageRole::User,
+            extra,
+        }),
+        "system" => ChatMessages::System(t::ChatSystemMessage {
+            content: t::ChatSystemMessageContent::String(content),
+            name,
+            role: t::ChatSystemMessageRole::System,
+            extra,
+        }),
+        "developer" => ChatMessages::Developer(t::ChatDeveloperMessage {
+            content: t::ChatDeveloperMessageContent::String(content),
+            name,
+            role: t::ChatDeveloperMessageRole::Developer,
+            extra,
+        }),
+        _ => message_value(json!({"role": role, "content": content})),
+    }
 }
 
 /// A `tool` message answering the call `call_id`.
@@ -467,5 +492,13 @@ mod tests {
     fn message_helper_gives_the_typed_variant() {
         assert!(matches!(message("tool", "x"), ChatMessages::Unknown(_)), "a tool message needs its call id");
         assert!(matches!(message("user", "x"), ChatMessages::User(_)));
+        // The roles built in place write the same JSON, and decode back to the same variant, as
+        // the document's own decode of that JSON.
+        for role in ["user", "system", "developer", "assistant"] {
+            let built = serde_json::to_value(message(role, "hi \u{1F600}")).unwrap();
+            assert_eq!(built, json!({"role": role, "content": "hi \u{1F600}"}));
+            let decoded = serde_json::to_value(message_value(built.clone())).unwrap();
+            assert_eq!(decoded, built);
+        }
     }
 }
