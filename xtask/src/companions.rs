@@ -49,19 +49,25 @@ pub struct DefaultAnswer {
 }
 
 /// The first 2xx answer of every operation, with the document's example or a built body.
-pub fn default_answers(doc: &Value) -> Vec<DefaultAnswer> {
+pub fn default_answers(doc: &Value) -> (Vec<DefaultAnswer>, usize) {
     let mut out = Vec::new();
+    let mut completed = 0;
     for (path, method, op) in crate::spec::operations(doc) {
         let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string();
         let responses = op.get("responses").and_then(Value::as_object);
-        let Some((status, response)) = responses.into_iter().flatten().find(|(s, _)| s.starts_with('2')) else { continue };
+        let Some((status, response)) = responses.into_iter().flatten().find(|(s, _)| s.starts_with('2')) else {
+            continue;
+        };
         let response = deref(doc, response);
         let content = response.get("content").and_then(Value::as_object);
         let streams = content.is_some_and(|c| c.contains_key("text/event-stream"));
         let json = content.and_then(|c| c.get("application/json"));
         let (content_type, body, origin) = match (json, content.and_then(|c| c.iter().next())) {
             (Some(media), _) => {
-                let (value, origin) = synth::media_value(doc, media);
+                let (mut value, origin) = synth::media_value(doc, media);
+                if let Some(schema) = media.get("schema") {
+                    completed += usize::from(synth::complete(doc, schema, &mut value) > 0);
+                }
                 ("application/json".to_string(), serde_json::to_string(&value).unwrap_or_default(), origin)
             }
             (None, Some((kind, _))) => {
@@ -82,7 +88,7 @@ pub fn default_answers(doc: &Value) -> Vec<DefaultAnswer> {
             streams,
         });
     }
-    out
+    (out, completed)
 }
 
 fn header(source_label: &str, sha256: &str) -> String {
@@ -95,7 +101,7 @@ fn header(source_label: &str, sha256: &str) -> String {
 
 /// `crates/openrouter-mock/src/defaults.rs`.
 pub fn mock_defaults(doc: &Value) -> String {
-    let answers = default_answers(doc);
+    let (answers, completed) = default_answers(doc);
     let count = |o: Origin| answers.iter().filter(|a| a.origin == o).count();
     let (examples, built, empty) = (count(Origin::Example), count(Origin::Synthesized), count(Origin::Empty));
     let mut s = String::new();
@@ -103,7 +109,8 @@ pub fn mock_defaults(doc: &Value) -> String {
         s,
         "//! The default answer to each of the document's {} operations: the first success response,\n\
          //! with the document's own example ({examples} operations), a body built from its schema ({built}),\n\
-         //! or no body where the document gives none ({empty}).\n\n\
+         //! or no body where the document gives none ({empty}). {completed} examples lacked what their\n\
+         //! schema requires and were completed (`synth::complete`).\n\n\
          use crate::operations::{{Operation, Origin}};\n\n\
          pub(crate) const OPERATIONS: &[Operation] = &[",
         answers.len(),
@@ -201,9 +208,13 @@ pub fn operation_calls(doc: &Value, g: &Generated, client_rs: &str) -> Result<St
     let mut arms = String::new();
     let mut seen = BTreeSet::new();
     for (_, _, op) in crate::spec::operations(doc) {
-        let Some(id) = op.get("operationId").and_then(Value::as_str) else { continue };
+        let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+            continue;
+        };
         let snake = id.to_snake_case();
-        let Some(m) = methods.iter().find(|m| m.name == snake) else { continue };
+        let Some(m) = methods.iter().find(|m| m.name == snake) else {
+            continue;
+        };
         seen.insert(snake.clone());
         let cfg = if g.gated_method_names.contains(&snake) { "    #[cfg(feature = \"management\")]\n" } else { "" };
         let _ = writeln!(s, "{cfg}    {id:?},");
@@ -239,12 +250,8 @@ pub fn operation_calls(doc: &Value, g: &Generated, client_rs: &str) -> Result<St
             "typed"
         };
         let cfg_arm = if cfg.is_empty() { String::new() } else { "        #[cfg(feature = \"management\")]\n".to_string() };
-        let _ = write!(
-            arms,
-            "{cfg_arm}        {id:?} => {{\n{lets}            {wrap}(api.{}({}).await).await\n        }}\n",
-            m.name,
-            args.join(", ")
-        );
+        let _ =
+            write!(arms, "{cfg_arm}        {id:?} => {{\n{lets}            {wrap}(api.{}({}).await).await\n        }}\n", m.name, args.join(", "));
     }
     s.push_str("];\n\n");
     s.push_str(

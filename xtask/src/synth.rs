@@ -123,13 +123,76 @@ fn build(doc: &Value, schema: &Value, depth: usize) -> Value {
             Value::Array((0..n).map(|_| item.clone()).collect())
         }
         Some("string") => string(s),
-        Some("integer") => json!(s.get("minimum").and_then(Value::as_i64).unwrap_or(1).max(s.get("exclusiveMinimum").and_then(Value::as_i64).map_or(i64::MIN, |m| m + 1))),
+        Some("integer") => json!(
+            s.get("minimum").and_then(Value::as_i64).unwrap_or(1).max(s.get("exclusiveMinimum").and_then(Value::as_i64).map_or(i64::MIN, |m| m + 1))
+        ),
         Some("number") => json!(s.get("minimum").and_then(Value::as_f64).unwrap_or(1.0)),
         Some("boolean") => json!(true),
         Some("null") => Value::Null,
         _ if s.get("properties").is_some() => object(doc, s, depth),
         _ => json!({}),
     }
+}
+
+/// Adds to `value` what `schema` requires and `value` lacks, at every depth: a required
+/// property (built by [`synthesize`]), a union's discriminator tag (from the union's own
+/// example, or its first mapping). Returns how many were added.
+///
+/// The document's examples are written by hand and some contradict their own schema (a file
+/// without its `_shape` tag, a model entry without two required fields): a mock answering them
+/// as they are would fail every client that validates. The example stays what it is otherwise.
+pub fn complete(doc: &Value, schema: &Value, value: &mut Value) -> usize {
+    fill(doc, schema, value, 0)
+}
+
+fn fill(doc: &Value, schema: &Value, value: &mut Value, depth: usize) -> usize {
+    let s = resolve(doc, schema);
+    if depth > MAX_DEPTH {
+        return 0;
+    }
+    let mut added = 0;
+    for m in s.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        added += fill(doc, m, value, depth + 1);
+    }
+    if let (Some(prop), Value::Object(o)) = (s.pointer("/discriminator/propertyName").and_then(Value::as_str), &mut *value) {
+        let mapping = s.pointer("/discriminator/mapping").and_then(Value::as_object);
+        if !o.contains_key(prop) {
+            let tag = s
+                .pointer(&format!("/example/{prop}"))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .or_else(|| mapping.and_then(|m| m.keys().next().cloned()));
+            if let Some(tag) = tag {
+                o.insert(prop.to_string(), Value::String(tag));
+                added += 1;
+            }
+        }
+        let tag = o.get(prop).and_then(Value::as_str).map(str::to_string);
+        if let Some(target) = tag.and_then(|t| mapping.and_then(|m| m.get(&t)).cloned()) {
+            added += fill(doc, &json!({"$ref": target}), value, depth + 1);
+        }
+    }
+    if let Value::Object(o) = value {
+        let required = s.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+        let props = s.get("properties").and_then(Value::as_object);
+        for name in required {
+            if let (false, Some(p)) = (o.contains_key(name), props.and_then(|ps| ps.get(name))) {
+                o.insert(name.to_string(), build(doc, p, depth + 1));
+                added += 1;
+            }
+        }
+        for (name, p) in props.into_iter().flatten() {
+            if let Some(inner) = o.get_mut(name) {
+                added += fill(doc, p, inner, depth + 1);
+            }
+        }
+    }
+    if let (Value::Array(items), Some(item)) = (value, s.get("items")) {
+        for v in items {
+            added += fill(doc, item, v, depth + 1);
+        }
+    }
+    added
 }
 
 fn primary_type(s: &Value) -> Option<String> {
@@ -182,6 +245,21 @@ mod tests {
         assert_eq!(synthesize(&doc, &r("U")), json!({"kind": "a", "n": 3}));
         assert_eq!(synthesize(&doc, &r("E")), json!("x"));
         assert_eq!(synthesize(&doc, &r("D")), json!("2026-08-22T12:00:00Z"));
+    }
+
+    #[test]
+    fn completes_what_an_example_lacks() {
+        let doc = json!({"components": {"schemas": {
+            "A": {"type": "object", "required": ["_shape", "n"], "properties": {"_shape": {"type": "string"}, "n": {"type": "integer"}}},
+            "F": {"oneOf": [{"$ref": "#/components/schemas/A"}], "example": {"_shape": "a"},
+                  "discriminator": {"propertyName": "_shape", "mapping": {"a": "#/components/schemas/A"}}},
+            "L": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/F"}}}},
+        }}});
+        let mut v = json!({"data": [{"n": 2}, {"_shape": "a"}]});
+        assert_eq!(complete(&doc, &json!({"$ref": "#/components/schemas/L"}), &mut v), 2);
+        assert_eq!(v, json!({"data": [{"_shape": "a", "n": 2}, {"_shape": "a", "n": 1}]}));
+        let mut whole = v.clone();
+        assert_eq!(complete(&doc, &json!({"$ref": "#/components/schemas/L"}), &mut whole), 0, "a complete value is left alone");
     }
 
     #[test]

@@ -4,7 +4,8 @@
 
 //! The default answer to each of the document's 97 operations: the first success response,
 //! with the document's own example (87 operations), a body built from its schema (9),
-//! or no body where the document gives none (1).
+//! or no body where the document gives none (1). 9 examples lacked what their
+//! schema requires and were completed (`synth::complete`).
 use crate::operations::{Operation, Origin};
 pub(crate) const OPERATIONS: &[Operation] = &[
     Operation {
@@ -225,7 +226,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         content_type: "application/json",
         origin: Origin::Example,
         streams: false,
-        body: "{\"data\":[{\"architecture\":{\"input_modalities\":[\"text\"],\"instruct_type\":null,\"modality\":\"text->text\",\"output_modalities\":[\"embeddings\"],\"tokenizer\":\"GPT\"},\"canonical_slug\":\"openai/text-embedding-3-small\",\"context_length\":8192,\"created\":1692901234,\"default_parameters\":null,\"description\":\"OpenAI text embedding model optimized for performance.\",\"expiration_date\":null,\"id\":\"openai/text-embedding-3-small\",\"knowledge_cutoff\":null,\"links\":{\"details\":\"/api/v1/models/openai/text-embedding-3-small/endpoints\"},\"name\":\"Text Embedding 3 Small\",\"per_request_limits\":null,\"pricing\":{\"completion\":\"0\",\"image\":\"0\",\"prompt\":\"0.00000002\",\"request\":\"0\"},\"supported_parameters\":[],\"supported_voices\":null,\"top_provider\":{\"context_length\":8192,\"is_moderated\":false,\"max_completion_tokens\":null}}]}",
+        body: "{\"data\":[{\"architecture\":{\"input_modalities\":[\"text\"],\"instruct_type\":null,\"modality\":\"text->text\",\"output_modalities\":[\"embeddings\"],\"tokenizer\":\"GPT\"},\"canonical_slug\":\"openai/text-embedding-3-small\",\"context_length\":8192,\"created\":1692901234,\"default_parameters\":null,\"description\":\"OpenAI text embedding model optimized for performance.\",\"expiration_date\":null,\"id\":\"openai/text-embedding-3-small\",\"knowledge_cutoff\":null,\"links\":{\"details\":\"/api/v1/models/openai/text-embedding-3-small/endpoints\"},\"name\":\"Text Embedding 3 Small\",\"per_request_limits\":null,\"pricing\":{\"completion\":\"0\",\"image\":\"0\",\"prompt\":\"0.00000002\",\"request\":\"0\"},\"supported_parameters\":[],\"supported_voices\":null,\"top_provider\":{\"context_length\":8192,\"is_moderated\":false,\"max_completion_tokens\":null}}],\"total_count\":150,\"links\":{\"next\":\"/api/v1/models?offset=500&limit=500\"}}",
     },
     Operation {
         id: "listEndpointsZdr",
@@ -245,7 +246,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         content_type: "application/json",
         origin: Origin::Example,
         streams: false,
-        body: "{\"cursor\":null,\"data\":[{\"created_at\":\"2025-01-01T00:00:00Z\",\"downloadable\":false,\"filename\":\"document.pdf\",\"id\":\"or_file_011CNha8iCJcU1wXNR6q4V8w\",\"mime_type\":\"application/pdf\",\"size_bytes\":1024000,\"type\":\"file\"}],\"first_id\":\"or_file_011CNha8iCJcU1wXNR6q4V8w\",\"has_more\":false,\"last_id\":\"or_file_011CNha8iCJcU1wXNR6q4V8w\"}",
+        body: "{\"cursor\":null,\"data\":[{\"created_at\":\"2025-01-01T00:00:00Z\",\"downloadable\":false,\"filename\":\"document.pdf\",\"id\":\"or_file_011CNha8iCJcU1wXNR6q4V8w\",\"mime_type\":\"application/pdf\",\"size_bytes\":1024000,\"type\":\"file\",\"_shape\":\"openrouter\"}],\"first_id\":\"or_file_011CNha8iCJcU1wXNR6q4V8w\",\"has_more\":false,\"last_id\":\"or_file_011CNha8iCJcU1wXNR6q4V8w\",\"_shape\":\"openrouter\"}",
     },
     Operation {
         id: "uploadFile",
@@ -255,7 +256,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         content_type: "application/json",
         origin: Origin::Example,
         streams: false,
-        body: "{\"created_at\":\"2025-01-01T00:00:00Z\",\"downloadable\":false,\"filename\":\"document.pdf\",\"id\":\"or_file_011CNha8iCJcU1wXNR6q4V8w\",\"mime_type\":\"application/pdf\",\"size_bytes\":1024000,\"type\":\"file\"}",
+        body: "{\"created_at\":\"2025-01-01T00:00:00Z\",\"downloadable\":false,\"filename\":\"document.pdf\",\"id\":\"or_file_011CNha8iCJcU1wXNR6q4V8w\",\"mime_type\":\"application/pdf\",\"size_bytes\":1024000,\"type\":\"file\",\"_shape\":\"openrouter\"}",
     },
     Operation {
         id: "getFileMetadata",
@@ -265,7 +266,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         content_type: "application/json",
         origin: Origin::Example,
         streams: false,
-        body: "{\"created_at\":\"2025-01-01T00:00:00Z\",\"downloadable\":false,\"filename\":\"document.pdf\",\"id\":\"or_file_011CNha8iCJcU1wXNR6q4V8w\",\"mime_type\":\"application/pdf\",\"size_bytes\":1024000,\"type\":\"file\"}",
+        body: "{\"created_at\":\"2025-01-01T00:00:00Z\",\"downloadable\":false,\"filename\":\"document.pdf\",\"id\":\"or_file_011CNha8iCJcU1wXNR6q4V8w\",\"mime_type\":\"application/pdf\",\"size_bytes\":1024000,\"type\":\"file\",\"_shape\":\"openrouter\"}",
     },
     Operation {
         id: "deleteFile",
@@ -275,7 +276,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         content_type: "application/json",
         origin: Origin::Example,
         streams: false,
-        body: "{\"id\":\"or_file_011CNha8iCJcU1wXNR6q4V8w\",\"type\":\"file_deleted\"}",
+        body: "{\"id\":\"or_file_011CNha8iCJcU1wXNR6q4V8w\",\"type\":\"file_deleted\",\"_shape\":\"openrouter\"}",
     },
     Operation {
         id: "downloadFileContent",
@@ -295,7 +296,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         content_type: "application/json",
         origin: Origin::Example,
         streams: false,
-        body: "{\"data\":{\"api_type\":\"completions\",\"app_id\":12345,\"cache_discount\":null,\"cancelled\":false,\"created_at\":\"2024-07-15T23:33:19.433273+00:00\",\"data_region\":\"global\",\"external_user\":\"user-123\",\"finish_reason\":\"stop\",\"generation_time\":1200,\"http_referer\":\"https://openrouter.ai/\",\"id\":\"gen-3bhGkxlo4XFrqiabUM7NDtwDzWwG\",\"is_byok\":false,\"latency\":1250,\"model\":\"sao10k/l3-stheno-8b\",\"moderation_latency\":50,\"native_finish_reason\":\"stop\",\"native_tokens_cached\":3,\"native_tokens_completion\":25,\"native_tokens_completion_images\":0,\"native_tokens_prompt\":10,\"native_tokens_reasoning\":5,\"num_fetches\":0,\"num_input_audio_prompt\":0,\"num_media_completion\":0,\"num_media_prompt\":1,\"num_search_results\":5,\"origin\":\"https://openrouter.ai/\",\"preset_id\":\"a9e8d400-592a-494f-908c-375efa66cafd\",\"provider_name\":\"Infermatic\",\"provider_responses\":null,\"request_id\":\"req-1727282430-aBcDeFgHiJkLmNoPqRsT\",\"router\":\"openrouter/auto\",\"service_tier\":\"priority\",\"session_id\":null,\"streamed\":true,\"tokens_completion\":25,\"tokens_prompt\":10,\"total_cost\":0.0015,\"upstream_id\":\"chatcmpl-791bcf62-080e-4568-87d0-94c72e3b4946\",\"upstream_inference_cost\":0.0012,\"usage\":0.0015,\"user_agent\":\"Mozilla/5.0\",\"web_search_engine\":\"exa\"}}",
+        body: "{\"data\":{\"api_type\":\"completions\",\"app_id\":12345,\"cache_discount\":null,\"cancelled\":false,\"created_at\":\"2024-07-15T23:33:19.433273+00:00\",\"data_region\":\"global\",\"external_user\":\"user-123\",\"finish_reason\":\"stop\",\"generation_time\":1200,\"http_referer\":\"https://openrouter.ai/\",\"id\":\"gen-3bhGkxlo4XFrqiabUM7NDtwDzWwG\",\"is_byok\":false,\"latency\":1250,\"model\":\"sao10k/l3-stheno-8b\",\"moderation_latency\":50,\"native_finish_reason\":\"stop\",\"native_tokens_cached\":3,\"native_tokens_completion\":25,\"native_tokens_completion_images\":0,\"native_tokens_prompt\":10,\"native_tokens_reasoning\":5,\"num_fetches\":0,\"num_input_audio_prompt\":0,\"num_media_completion\":0,\"num_media_prompt\":1,\"num_search_results\":5,\"origin\":\"https://openrouter.ai/\",\"preset_id\":\"a9e8d400-592a-494f-908c-375efa66cafd\",\"provider_name\":\"Infermatic\",\"provider_responses\":null,\"request_id\":\"req-1727282430-aBcDeFgHiJkLmNoPqRsT\",\"router\":\"openrouter/auto\",\"service_tier\":\"priority\",\"session_id\":null,\"streamed\":true,\"tokens_completion\":25,\"tokens_prompt\":10,\"total_cost\":0.0015,\"upstream_id\":\"chatcmpl-791bcf62-080e-4568-87d0-94c72e3b4946\",\"upstream_inference_cost\":0.0012,\"usage\":0.0015,\"user_agent\":\"Mozilla/5.0\",\"web_search_engine\":\"exa\",\"workspace_id\":\"550e8400-e29b-41d4-a716-446655440000\"}}",
     },
     Operation {
         id: "listGenerationContent",
@@ -565,7 +566,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         content_type: "application/json",
         origin: Origin::Example,
         streams: false,
-        body: "{\"data\":[{\"architecture\":{\"input_modalities\":[\"text\"],\"instruct_type\":\"chatml\",\"modality\":\"text->text\",\"output_modalities\":[\"text\"],\"tokenizer\":\"GPT\"},\"canonical_slug\":\"openai/gpt-4\",\"context_length\":8192,\"created\":1692901234,\"default_parameters\":null,\"description\":\"GPT-4 is a large multimodal model that can solve difficult problems with greater accuracy.\",\"expiration_date\":null,\"id\":\"openai/gpt-4\",\"knowledge_cutoff\":null,\"links\":{\"details\":\"/api/v1/models/openai/gpt-4/endpoints\"},\"name\":\"GPT-4\",\"per_request_limits\":null,\"pricing\":{\"completion\":\"0.00006\",\"image\":\"0\",\"prompt\":\"0.00003\",\"request\":\"0\"},\"supported_parameters\":[\"temperature\",\"top_p\",\"max_tokens\"],\"supported_voices\":null,\"top_provider\":{\"context_length\":8192,\"is_moderated\":true,\"max_completion_tokens\":4096}}]}",
+        body: "{\"data\":[{\"architecture\":{\"input_modalities\":[\"text\"],\"instruct_type\":\"chatml\",\"modality\":\"text->text\",\"output_modalities\":[\"text\"],\"tokenizer\":\"GPT\"},\"canonical_slug\":\"openai/gpt-4\",\"context_length\":8192,\"created\":1692901234,\"default_parameters\":null,\"description\":\"GPT-4 is a large multimodal model that can solve difficult problems with greater accuracy.\",\"expiration_date\":null,\"id\":\"openai/gpt-4\",\"knowledge_cutoff\":null,\"links\":{\"details\":\"/api/v1/models/openai/gpt-4/endpoints\"},\"name\":\"GPT-4\",\"per_request_limits\":null,\"pricing\":{\"completion\":\"0.00006\",\"image\":\"0\",\"prompt\":\"0.00003\",\"request\":\"0\"},\"supported_parameters\":[\"temperature\",\"top_p\",\"max_tokens\"],\"supported_voices\":null,\"top_provider\":{\"context_length\":8192,\"is_moderated\":true,\"max_completion_tokens\":4096}}],\"total_count\":150,\"links\":{\"next\":\"/api/v1/models?offset=500&limit=500\"}}",
     },
     Operation {
         id: "listEndpoints",
@@ -595,7 +596,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         content_type: "application/json",
         origin: Origin::Example,
         streams: false,
-        body: "{\"data\":[{\"architecture\":{\"input_modalities\":[\"text\"],\"instruct_type\":\"chatml\",\"modality\":\"text->text\",\"output_modalities\":[\"text\"],\"tokenizer\":\"GPT\"},\"canonical_slug\":\"openai/gpt-4\",\"context_length\":8192,\"created\":1692901234,\"default_parameters\":null,\"description\":\"GPT-4 is a large multimodal model that can solve difficult problems with greater accuracy.\",\"expiration_date\":null,\"id\":\"openai/gpt-4\",\"knowledge_cutoff\":null,\"links\":{\"details\":\"/api/v1/models/openai/gpt-4/endpoints\"},\"name\":\"GPT-4\",\"per_request_limits\":null,\"pricing\":{\"completion\":\"0.00006\",\"image\":\"0\",\"prompt\":\"0.00003\",\"request\":\"0\"},\"supported_parameters\":[\"temperature\",\"top_p\",\"max_tokens\"],\"supported_voices\":null,\"top_provider\":{\"context_length\":8192,\"is_moderated\":true,\"max_completion_tokens\":4096}}]}",
+        body: "{\"data\":[{\"architecture\":{\"input_modalities\":[\"text\"],\"instruct_type\":\"chatml\",\"modality\":\"text->text\",\"output_modalities\":[\"text\"],\"tokenizer\":\"GPT\"},\"canonical_slug\":\"openai/gpt-4\",\"context_length\":8192,\"created\":1692901234,\"default_parameters\":null,\"description\":\"GPT-4 is a large multimodal model that can solve difficult problems with greater accuracy.\",\"expiration_date\":null,\"id\":\"openai/gpt-4\",\"knowledge_cutoff\":null,\"links\":{\"details\":\"/api/v1/models/openai/gpt-4/endpoints\"},\"name\":\"GPT-4\",\"per_request_limits\":null,\"pricing\":{\"completion\":\"0.00006\",\"image\":\"0\",\"prompt\":\"0.00003\",\"request\":\"0\"},\"supported_parameters\":[\"temperature\",\"top_p\",\"max_tokens\"],\"supported_voices\":null,\"top_provider\":{\"context_length\":8192,\"is_moderated\":true,\"max_completion_tokens\":4096}}],\"total_count\":150,\"links\":{\"next\":\"/api/v1/models?offset=500&limit=500\"}}",
     },
     Operation {
         id: "listObservabilityDestinations",
@@ -855,7 +856,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         content_type: "application/json",
         origin: Origin::Example,
         streams: false,
-        body: "{\"data\":[{\"allowed_passthrough_parameters\":[],\"canonical_slug\":\"google/veo-3.1\",\"created\":1700000000,\"description\":\"Google video generation model\",\"generate_audio\":true,\"id\":\"google/veo-3.1\",\"name\":\"Veo 3.1\",\"pricing_skus\":{\"generate\":\"0.50\"},\"seed\":null,\"supported_aspect_ratios\":[\"16:9\"],\"supported_durations\":[5,8],\"supported_frame_images\":[\"first_frame\",\"last_frame\"],\"supported_resolutions\":[\"720p\"],\"supported_sizes\":null}]}",
+        body: "{\"data\":[{\"allowed_passthrough_parameters\":[],\"canonical_slug\":\"google/veo-3.1\",\"created\":1700000000,\"description\":\"Google video generation model\",\"generate_audio\":true,\"id\":\"google/veo-3.1\",\"name\":\"Veo 3.1\",\"pricing_skus\":{\"generate\":\"0.50\"},\"seed\":null,\"supported_aspect_ratios\":[\"16:9\"],\"supported_durations\":[5,8],\"supported_frame_images\":[\"first_frame\",\"last_frame\"],\"supported_resolutions\":[\"720p\"],\"supported_sizes\":null,\"upscale_factor\":{},\"creativity\":[1]}]}",
     },
     Operation {
         id: "listWorkspaces",

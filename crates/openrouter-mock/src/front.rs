@@ -84,8 +84,9 @@ impl Drop for Front {
 }
 
 impl Front {
-    pub async fn start(backend: SocketAddr) -> std::io::Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// Listens on `listen` (port 0: any free port) and forwards to `backend`.
+    pub async fn start(backend: SocketAddr, listen: SocketAddr) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
         let rules: Rules = Arc::default();
         let keys = Keys::default();
@@ -111,12 +112,16 @@ struct Incoming {
 const MAX_HEAD: usize = 64 * 1024;
 
 async fn serve(mut socket: TcpStream, backend: SocketAddr, rules: Rules, keys: Keys, abandoned: Arc<AtomicUsize>) {
-    let Ok(Some(request)) = read_request(&mut socket).await else { return };
+    let Ok(Some(request)) = read_request(&mut socket).await else {
+        return;
+    };
     let fault = take_fault(&rules, &request.method, &request.path);
     if fault == Some(Fault::DropConnection) {
         return; // dropping the socket closes it
     }
-    let Ok(answer) = forward(&request, backend, &keys).await else { return };
+    let Ok(answer) = forward(&request, backend, &keys).await else {
+        return;
+    };
     let split = find(&answer, b"\r\n\r\n").map(|i| i + 4).unwrap_or(answer.len());
     let (head, body) = answer.split_at(split);
     let head = with_connection_close(head);
@@ -130,10 +135,8 @@ async fn serve(mut socket: TcpStream, backend: SocketAddr, rules: Rules, keys: K
             let _ = socket.flush().await;
             // Hold the connection until the client gives up (or an hour passes).
             let mut sink = [0u8; 1024];
-            let closed = tokio::time::timeout(Duration::from_secs(3600), async {
-                while matches!(socket.read(&mut sink).await, Ok(n) if n > 0) {}
-            })
-            .await;
+            let closed =
+                tokio::time::timeout(Duration::from_secs(3600), async { while matches!(socket.read(&mut sink).await, Ok(n) if n > 0) {} }).await;
             if closed.is_ok() {
                 abandoned.fetch_add(1, Ordering::SeqCst);
             }

@@ -36,12 +36,15 @@
 
 mod defaults;
 mod env;
+mod fidelity;
 mod front;
 mod operations;
 mod script;
+pub mod script_file;
 mod server;
 
 pub use env::Backend;
+pub use fidelity::{Fidelity, Omission, SERVICE_OMISSIONS};
 pub use front::Fault;
 pub use operations::{Operation, Origin, operation, operation_for, operations};
 pub use script::{ChatScript, MessagesScript, ResponsesScript, Sse};

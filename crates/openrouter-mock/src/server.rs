@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::body_partial_json;
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
+use crate::Fidelity;
 use crate::front::{Fault, Front, Rule};
 use crate::operations::{Operation, operation, operation_for, operations};
 use crate::script::{ChatScript, MessagesScript, ResponsesScript, Sse};
@@ -32,6 +33,7 @@ const DEFAULT_STREAM_PRIORITY: u8 = 199;
 pub struct MockOpenRouter {
     server: MockServer,
     front: Front,
+    fidelity: Fidelity,
 }
 
 impl std::fmt::Debug for MockOpenRouter {
@@ -45,9 +47,35 @@ impl MockOpenRouter {
     /// document's example, or a body built from the schema), and scripted streams for chat,
     /// Responses and Messages requests with `stream: true`.
     pub async fn start() -> Self {
-        let mock = Self::start_empty().await;
+        Self::start_with(Fidelity::Service).await
+    }
+
+    /// [`start`](Self::start), with the default answers in the given form:
+    /// [`Fidelity::Document`] gives strictly valid answers (for clients that validate them),
+    /// [`Fidelity::Service`] leaves out what the real service leaves out
+    /// ([`SERVICE_OMISSIONS`](crate::SERVICE_OMISSIONS)).
+    pub async fn start_with(fidelity: Fidelity) -> Self {
+        let mut mock = Self::start_empty().await;
+        mock.fidelity = fidelity;
         mock.mount_defaults().await;
         mock
+    }
+
+    /// [`start_with`](Self::start_with) on a fixed address (the standalone server's `--port`).
+    ///
+    /// # Errors
+    /// If `listen` cannot be bound (the port is taken).
+    pub async fn start_on(listen: std::net::SocketAddr, fidelity: Fidelity) -> std::io::Result<Self> {
+        let server = MockServer::start().await;
+        let front = Front::start(*server.address(), listen).await?;
+        let mock = Self { server, front, fidelity };
+        mock.mount_defaults().await;
+        Ok(mock)
+    }
+
+    /// The form of this mock's default answers.
+    pub fn fidelity(&self) -> Fidelity {
+        self.fidelity
     }
 
     /// A mock that answers nothing until routes are added (wiremock answers `404` to the rest).
@@ -56,8 +84,9 @@ impl MockOpenRouter {
     /// If no local port can be bound (like wiremock itself).
     pub async fn start_empty() -> Self {
         let server = MockServer::start().await;
-        let front = Front::start(*server.address()).await.expect("binding a local port for the mock's front");
-        Self { server, front }
+        let any_port = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        let front = Front::start(*server.address(), any_port).await.expect("binding a local port for the mock's front");
+        Self { server, front, fidelity: Fidelity::Service }
     }
 
     /// The base URL to give a client (`http://127.0.0.1:PORT`), in place of
@@ -79,11 +108,7 @@ impl MockOpenRouter {
     /// The builder behind [`client`](Self::client), to change timeouts, retries or headers.
     pub fn client_builder(&self) -> openrouter::ClientBuilder {
         let retries = openrouter::RetryPolicy { initial_backoff: Duration::from_millis(1), ..Default::default() };
-        openrouter::Client::builder()
-            .api_key(MOCK_API_KEY)
-            .base_url(self.uri())
-            .app_title("openrouter-mock")
-            .retry_policy(retries)
+        openrouter::Client::builder().api_key(MOCK_API_KEY).base_url(self.uri()).app_title("openrouter-mock").retry_policy(retries)
     }
 
     /// The wiremock server behind the mock, to mount anything this API does not cover. It never
@@ -96,12 +121,12 @@ impl MockOpenRouter {
     async fn mount_defaults(&self) {
         for op in operations() {
             Mock::given(OperationMatcher(op.id))
-                .respond_with(default_reply(op))
+                .respond_with(default_reply_of(op, self.fidelity).template())
                 .with_priority(DEFAULT_PRIORITY)
                 .named(format!("default answer of {}", op.id))
                 .mount(&self.server)
                 .await;
-            if let Some(sse) = default_stream(op) {
+            if let Some(sse) = default_stream(op, self.fidelity) {
                 Mock::given(OperationMatcher(op.id))
                     .and(body_partial_json(json!({"stream": true})))
                     .respond_with(sse_template(sse))
@@ -122,14 +147,18 @@ impl MockOpenRouter {
         Route { mock: self, op, stream: None, body: None, times: None, reply: None, fault: None }
     }
 
-    /// Stream `script` to chat completion requests with `stream: true`.
+    /// Stream `script` to chat completion requests with `stream: true`; a request without
+    /// `stream` gets the completion the script describes (tool calls, reasoning and usage
+    /// included).
     pub async fn chat_stream(&self, script: &ChatScript) {
         self.on("sendChatCompletionRequest").streaming().reply(Reply::sse(script.to_sse())).mount().await;
+        self.on("sendChatCompletionRequest").not_streaming().reply(Reply::json(200, script.completion())).mount().await;
     }
 
     /// Answer chat completion requests (not streamed) with a completion whose message is `text`.
     pub async fn chat_reply(&self, text: &str) {
-        self.on("sendChatCompletionRequest").not_streaming().reply(Reply::json(200, chat_completion(text))).mount().await;
+        let completion = ChatScript::new("openai/gpt-4o").text(text).fidelity(self.fidelity).completion();
+        self.on("sendChatCompletionRequest").not_streaming().reply(Reply::json(200, completion)).mount().await;
     }
 
     /// Stream `script` to Responses API requests with `stream: true`; a request without
@@ -139,9 +168,11 @@ impl MockOpenRouter {
         self.on("createResponses").not_streaming().reply(Reply::json(200, script.response())).mount().await;
     }
 
-    /// Stream `script` to Messages requests with `stream: true`.
+    /// Stream `script` to Messages requests with `stream: true`; a request without `stream`
+    /// gets the message the script describes.
     pub async fn messages_stream(&self, script: &MessagesScript) {
         self.on("createMessages").streaming().reply(Reply::sse(script.to_sse())).mount().await;
+        self.on("createMessages").not_streaming().reply(Reply::json(200, script.message())).mount().await;
     }
 
     /// How many answers stalled by [`Fault::StallAfter`] the client abandoned by closing the
@@ -327,7 +358,7 @@ impl Route<'_> {
             self.mock.front.rules.lock().unwrap_or_else(|p| p.into_inner()).push(rule);
             return;
         }
-        let reply = self.reply.unwrap_or_else(|| default_reply_of(self.op));
+        let reply = self.reply.unwrap_or_else(|| default_reply_of(self.op, self.mock.fidelity));
         let mut mock = Mock::given(OperationMatcher(self.op.id));
         match self.stream {
             Some(true) => mock = mock.and(body_partial_json(json!({"stream": true}))),
@@ -399,7 +430,15 @@ impl RecordedRequest {
         let operation = operation_for(r.method.as_str(), &path).map(|o| o.id);
         // The front redacted `authorization` before wiremock saw it.
         let headers = r.headers.iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string())).collect();
-        RecordedRequest { method: r.method.to_string(), path, query: r.url.query().map(str::to_string), headers, body: r.body, operation, keys: keys.clone() }
+        RecordedRequest {
+            method: r.method.to_string(),
+            path,
+            query: r.url.query().map(str::to_string),
+            headers,
+            body: r.body,
+            operation,
+            keys: keys.clone(),
+        }
     }
 }
 
@@ -422,13 +461,17 @@ impl Match for NotStreaming {
     }
 }
 
-fn default_reply_of(op: &Operation) -> Reply {
+/// An operation's default answer in the mock's form (the generated body is the document's form).
+fn default_reply_of(op: &Operation, fidelity: Fidelity) -> Reply {
     let reply = Reply::status(op.status);
-    if op.content_type.is_empty() { reply } else { reply.body(op.body.as_bytes().to_vec(), op.content_type) }
-}
-
-fn default_reply(op: &Operation) -> ResponseTemplate {
-    default_reply_of(op).template()
+    if op.content_type.is_empty() {
+        return reply;
+    }
+    let body = match serde_json::from_str::<Value>(op.body) {
+        Ok(json) if op.content_type == "application/json" => fidelity.apply(op.id, json).to_string().into_bytes(),
+        _ => op.body.as_bytes().to_vec(),
+    };
+    reply.body(body, op.content_type)
 }
 
 fn sse_template(sse: Sse) -> ResponseTemplate {
@@ -437,18 +480,18 @@ fn sse_template(sse: Sse) -> ResponseTemplate {
 
 /// The default stream of a streaming operation: chat, Responses and Messages tell the text of
 /// their default answer; images send a partial and a final image.
-fn default_stream(op: &Operation) -> Option<Sse> {
+fn default_stream(op: &Operation, fidelity: Fidelity) -> Option<Sse> {
     let body: Value = serde_json::from_str(op.body).ok()?;
     let model = body.get("model").and_then(Value::as_str).unwrap_or("openai/gpt-4o").to_string();
     match op.id {
         "sendChatCompletionRequest" => {
             let text = body.pointer("/choices/0/message/content").and_then(Value::as_str).unwrap_or("Hello from the mock.");
-            let script = words(text).iter().fold(ChatScript::new(&model).keep_alive(), |s, w| s.text(w));
+            let script = words(text).iter().fold(ChatScript::new(&model).fidelity(fidelity).keep_alive(), |s, w| s.text(w));
             Some(script.usage(12, words(text).len() as u64, 0.00002).to_sse())
         }
         "createResponses" => {
             let text = body.pointer("/output/0/content/0/text").and_then(Value::as_str).unwrap_or("Hello from the mock.");
-            let script = words(text).iter().fold(ResponsesScript::new(&model).keep_alive(), |s, w| s.text(w));
+            let script = words(text).iter().fold(ResponsesScript::new(&model).fidelity(fidelity).keep_alive(), |s, w| s.text(w));
             Some(script.to_sse())
         }
         "createImages" => {
@@ -458,13 +501,16 @@ fn default_stream(op: &Operation) -> Option<Sse> {
                 Sse::new()
                     .keep_alive()
                     .data(&json!({"type": "image_generation.partial_image", "b64_json": png, "partial_image_index": 0}))
-                    .data(&json!({"type": "image_generation.completed", "b64_json": png, "media_type": "image/png", "usage": {"cost": 0.04}}))
+                    .data(&json!({
+                        "type": "image_generation.completed", "b64_json": png, "media_type": "image/png", "created": 1_767_225_600,
+                        "usage": {"prompt_tokens": 0, "completion_tokens": 4175, "total_tokens": 4175, "cost": 0.04},
+                    }))
                     .done(),
             )
         }
         "createMessages" => {
             let text = body.pointer("/content/0/text").and_then(Value::as_str).unwrap_or("Hello from the mock.");
-            Some(words(text).iter().fold(MessagesScript::new(&model), |s, w| s.text(w)).to_sse())
+            Some(words(text).iter().fold(MessagesScript::new(&model).fidelity(fidelity), |s, w| s.text(w)).to_sse())
         }
         _ => None,
     }
@@ -475,13 +521,7 @@ fn words(text: &str) -> Vec<String> {
     text.split_inclusive(' ').map(str::to_string).collect()
 }
 
-/// A chat completion whose message is `text`.
+/// A chat completion whose message is `text`, as the service sends it.
 pub fn chat_completion(text: &str) -> Value {
-    json!({
-        "id": "gen-mock-1", "object": "chat.completion", "created": 1_767_225_600, "model": "openai/gpt-4o",
-        "provider": "MockProvider",
-        "choices": [{"index": 0, "finish_reason": "stop", "native_finish_reason": "stop",
-                     "message": {"role": "assistant", "content": text}}],
-        "usage": {"prompt_tokens": 12, "completion_tokens": 5, "total_tokens": 17, "cost": 0.00002},
-    })
+    ChatScript::new("openai/gpt-4o").text(text).completion()
 }

@@ -113,7 +113,7 @@ async fn one_gen_ai_span_per_request_with_usage_and_its_attempts_inside() {
     assert!(!logs.contains(KEY), "the key is never traced");
 
     // Messages: the model and input from `message_start`, the output from `message_delta`.
-    mock.messages_stream(&openrouter_mock::MessagesScript::new("anthropic/claude-sonnet-4").text("a").text("b")).await;
+    mock.messages_stream(&openrouter_mock::MessagesScript::new("anthropic/claude-sonnet-4").text("a").text("b").usage(10, 2)).await;
     let body = json!({"model": "anthropic/claude-sonnet-4", "max_tokens": 10, "messages": [{"role": "user", "content": "Hi"}]});
     let events: Vec<_> = client.messages().stream(&body).await.unwrap().collect().await;
     assert!(events.iter().all(Result::is_ok));
