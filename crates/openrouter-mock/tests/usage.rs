@@ -264,3 +264,43 @@ async fn the_key_never_reaches_wiremock() {
     assert!(!text.contains(key), "wiremock's report does not show the key: {text}");
     mock.server().reset().await; // else the failed expectation panics again on drop
 }
+
+#[tokio::test]
+async fn a_script_file_mounts_replies_faults_and_scripts() {
+    let mock = MockOpenRouter::start().await;
+    let script = r#"{"routes": [
+        {"operation": "sendChatCompletionRequest", "times": 1, "reply": {"status": 429, "json": {"error": {"code": 429, "message": "slow"}}, "headers": {"retry-after": "0"}}},
+        {"operation": "sendChatCompletionRequest", "chat": {"steps": [{"text": "Hel"}, {"text": "lo"},
+            {"tool_call": {"index": 0, "id": "c1", "name": "f", "arguments": ["{\"a\"", ":1}"]}}, {"usage": {"prompt": 3, "completion": 4}}]}},
+        {"operation": "createResponses", "responses": {"steps": [{"reasoning": "Hm"}, {"text": "Hi"}]}},
+        {"operation": "getCredits", "fault": "drop"}
+    ]}"#;
+    assert_eq!(mock.load_script(script).await, Ok(4));
+    let client = mock.client();
+    // The 429 first (retried), then the script's whole answer.
+    let answer = client.chat().create(&chat()).await.unwrap();
+    assert_eq!(answer.output_text(), "Hello");
+    mock.assert_received("sendChatCompletionRequest", 2).await;
+    let message = answer.choices.as_ref().unwrap()[0].message.as_ref().unwrap();
+    assert_eq!(message.tool_calls.as_ref().map(Vec::len), Some(1));
+    // Streamed, the same script.
+    let text: String = client.chat().stream(&chat()).await.unwrap().text_stream().map(|p| p.unwrap()).collect::<Vec<_>>().await.concat();
+    assert_eq!(text, "Hello");
+    let response = client.responses().create(&ResponsesRequestBuilder::new("m").input("Hi").build().unwrap()).await.unwrap();
+    assert_eq!(response.output_text(), "Hi");
+    assert!(client.api().get_credits().await.is_err(), "the connection is dropped");
+}
+
+#[tokio::test]
+async fn a_wrong_script_file_is_refused_whole_with_the_reason() {
+    let mock = MockOpenRouter::start().await;
+    let unknown = r#"{"routes": [{"operation": "getCredits", "reply": {"status": 500}}, {"operation": "noSuchThing", "reply": {}}]}"#;
+    let why = mock.load_script(unknown).await.unwrap_err().to_string();
+    assert!(why.contains("route 1 (noSuchThing)") && why.contains("no such operation"), "{why}");
+    let step = r#"{"routes": [{"operation": "sendChatCompletionRequest", "chat": {"steps": [{"sing": "la"}]}}]}"#;
+    assert!(mock.load_script(step).await.unwrap_err().to_string().contains("no step \"sing\""));
+    let two = r#"{"routes": [{"operation": "getCredits", "reply": {}, "fault": "drop"}]}"#;
+    assert!(mock.load_script(two).await.unwrap_err().to_string().contains("exactly one"));
+    // Nothing of a refused file was mounted: the credits still answer.
+    assert!(mock.client().api().get_credits().await.is_ok());
+}
