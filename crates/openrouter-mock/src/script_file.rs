@@ -24,7 +24,7 @@
 //! `json` or `body` + `content_type`, `headers`, `delay_ms`), `fault` (`"drop"`,
 //! `{"cut_after": N}`, `{"stall_after": N}`), or a script: `chat`, `responses` or `messages`,
 //! whose `steps` are the script builders' calls in order (a script answers streamed requests
-//! with its stream and the others with its whole answer). `times` limits a route to the next
+//! with its stream and the others with its whole answer, in the mock's [`Fidelity`](crate::Fidelity)). `times` limits a route to the next
 //! N requests; `stream` (`true`/`false`) and `when_body` (a partial JSON body) narrow which
 //! requests it answers. Of two routes that match a request, the earlier in the file answers
 //! (until its `times` are used up); operations no route matches get their default answer.
@@ -240,13 +240,13 @@ impl MockOpenRouter {
                 vec![(None, None, Some(fault))]
             } else {
                 let (sse, whole) = if let Some(spec) = &route.chat {
-                    let s = chat(spec).map_err(wrong)?;
+                    let s = chat(spec).map_err(wrong)?.fidelity(self.fidelity());
                     (s.to_sse(), s.completion())
                 } else if let Some(spec) = &route.responses {
-                    let s = responses(spec).map_err(wrong)?;
+                    let s = responses(spec).map_err(wrong)?.fidelity(self.fidelity());
                     (s.to_sse(), s.response())
                 } else {
-                    let s = messages(route.messages.as_ref().expect("one of the five is given")).map_err(wrong)?;
+                    let s = messages(route.messages.as_ref().expect("one of the five is given")).map_err(wrong)?.fidelity(self.fidelity());
                     (s.to_sse(), s.message())
                 };
                 let mut both = Vec::new();
