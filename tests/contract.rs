@@ -1,5 +1,5 @@
-//! Every operation of the pinned document, called through a configured `openrouter::Client`
-//! against `openrouter-mock`, its answer decoded into the generated type.
+//! Every operation of the pinned document, called through a configured `openrouter_kit::Client`
+//! against `openrouter-kit-mock`, its answer decoded into the generated type.
 //!
 //! The calls (`generated/operation_calls.rs`) and the mock's answers are both generated from the
 //! document by `cargo xtask generate`; the one operation the generated client cannot send
@@ -9,11 +9,11 @@
 
 use std::collections::BTreeMap;
 
-use openrouter_mock::{MockOpenRouter, Origin};
+use openrouter_kit_mock::{MockOpenRouter, Origin};
 
 mod support {
     use futures_util::TryStreamExt;
-    use openrouter_api::{ByteStream, Error, ResponseValue};
+    use openrouter_kit_api::{ByteStream, Error, ResponseValue};
     use serde::Serialize;
     use serde::de::DeserializeOwned;
     use serde_json::Value;
@@ -52,7 +52,7 @@ async fn every_operation_is_called_and_its_answer_decoded() {
     let mut by_origin: BTreeMap<&str, usize> = BTreeMap::new();
     let mut skipped = Vec::new();
 
-    for op in openrouter_mock::operations() {
+    for op in openrouter_kit_mock::operations() {
         let result = match operation_calls::call(op.id, client.api()).await {
             Some(result) => result,
             None if op.id == "uploadFile" => client
@@ -70,7 +70,7 @@ async fn every_operation_is_called_and_its_answer_decoded() {
         let received = mock.requests_to(op.id).await;
         match (&result, received.len()) {
             (Err(e), _) => failures.push(format!("{}: {e}", op.id)),
-            (Ok(_), 1) if received[0].has_bearer(openrouter_mock::MOCK_API_KEY) => {
+            (Ok(_), 1) if received[0].has_bearer(openrouter_kit_mock::MOCK_API_KEY) => {
                 let origin = match op.origin {
                     Origin::Example => "the document's example",
                     Origin::Synthesized => "a body built from the schema",
@@ -82,8 +82,8 @@ async fn every_operation_is_called_and_its_answer_decoded() {
         }
     }
 
-    let total = openrouter_mock::operations().len();
-    println!("{called}/{total} operations called through openrouter::Client and decoded into their generated types");
+    let total = openrouter_kit_mock::operations().len();
+    println!("{called}/{total} operations called through openrouter_kit::Client and decoded into their generated types");
     for (origin, n) in &by_origin {
         println!("  {n:>3} answered with {origin}");
     }

@@ -3,19 +3,19 @@
 //! today, and the unknown parts stay reachable.
 
 use futures_util::StreamExt;
-use openrouter::{ChatRequestBuilder, OutputText, ResponsesRequestBuilder};
-use openrouter_api::types::{ChatFinishReasonEnum, MessagesStreamEvents, OutputItems, Parameter, StreamEvents};
-use openrouter_mock::{ChatScript, MockOpenRouter, Reply, Sse};
+use openrouter_kit::{ChatRequestBuilder, OutputText, ResponsesRequestBuilder};
+use openrouter_kit_api::types::{ChatFinishReasonEnum, MessagesStreamEvents, OutputItems, Parameter, StreamEvents};
+use openrouter_kit_mock::{ChatScript, MockOpenRouter, Reply, Sse};
 use serde_json::json;
 
-fn chat() -> openrouter::ChatRequestBody {
+fn chat() -> openrouter_kit::ChatRequestBody {
     ChatRequestBuilder::new("openai/gpt-4o").user("Hi").build().unwrap()
 }
 
 #[tokio::test]
 async fn a_completion_with_new_fields_and_values() {
     let mock = MockOpenRouter::start().await;
-    let mut body = openrouter_mock::chat_completion("Hi there");
+    let mut body = openrouter_kit_mock::chat_completion("Hi there");
     body["brand_new_field"] = json!({"nested": [1, 2]});
     body["choices"][0]["finish_reason"] = json!("thought_too_long");
     body["choices"][0]["message"]["brand_new_message_field"] = json!(true);
@@ -93,7 +93,7 @@ async fn streams_with_new_event_types_and_fields() {
     assert_eq!(events.len(), 3);
 }
 
-fn chat_request() -> openrouter::ChatRequestBody {
+fn chat_request() -> openrouter_kit::ChatRequestBody {
     chat()
 }
 

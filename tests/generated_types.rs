@@ -2,7 +2,7 @@
 //! ../shared/notes/openrouter-behaviour.md): unknown enum values, unknown union members and
 //! unknown fields are kept; absent "required" fields and nulls do not fail a response.
 
-use openrouter_api::types::{ChatFinishReasonEnum, ChatMessages, ChatResult, StreamEvents};
+use openrouter_kit_api::types::{ChatFinishReasonEnum, ChatMessages, ChatResult, StreamEvents};
 use serde_json::json;
 
 #[test]
@@ -80,7 +80,7 @@ fn tagged_union_keeps_unknown_members_and_names_the_failing_one() {
 
 #[test]
 fn tool_choice_mixes_strings_tagged_objects_and_a_catch_all() {
-    use openrouter_api::types::ChatToolChoice;
+    use openrouter_kit_api::types::ChatToolChoice;
     let auto: ChatToolChoice = serde_json::from_value(json!("auto")).unwrap();
     assert!(matches!(auto, ChatToolChoice::Auto));
     assert_eq!(serde_json::to_value(&auto).unwrap(), json!("auto"));
@@ -127,15 +127,15 @@ fn tagged_unions_decode_the_same_whether_the_tag_comes_first_or_not() {
         assert!(e.contains("StreamEvents::"), "{e}");
     }
     assert!(serde_json::from_str::<StreamEvents>("{not json").is_err());
-    let messages: openrouter_api::types::MessagesStreamEvents = serde_json::from_str(r#"{"type": "ping"}"#).unwrap();
-    assert!(matches!(messages, openrouter_api::types::MessagesStreamEvents::Ping(_)));
+    let messages: openrouter_kit_api::types::MessagesStreamEvents = serde_json::from_str(r#"{"type": "ping"}"#).unwrap();
+    assert!(matches!(messages, openrouter_kit_api::types::MessagesStreamEvents::Ping(_)));
 }
 
 #[test]
 fn unknown_fields_cost_one_pointer_when_there_are_none() {
-    use openrouter_api::Extra;
+    use openrouter_kit_api::Extra;
     assert_eq!(std::mem::size_of::<Extra>(), std::mem::size_of::<usize>());
-    let chunk: openrouter_api::types::ChatStreamChunk = serde_json::from_str(r#"{"id": "x", "choices": []}"#).unwrap();
+    let chunk: openrouter_kit_api::types::ChatStreamChunk = serde_json::from_str(r#"{"id": "x", "choices": []}"#).unwrap();
     assert!(chunk.extra.is_empty() && chunk.extra.as_map().is_none(), "nothing allocated for no unknown fields");
     assert_eq!(chunk.extra["absent"], serde_json::Value::Null);
     let mut extra = Extra::new();

@@ -5,7 +5,7 @@
 //! Fixtures: recorded-shape answers of our own that carry what the document lacks
 //! (`fixtures/lossless/*.json`: chat completions with `native_finish_reason`, citations,
 //! `image_tokens`, tool-call `index`; stream chunks; embeddings with `provider`; Responses
-//! results and events; error bodies), every SSE fixture of the `openrouter` crate, and the
+//! results and events; error bodies), every SSE fixture of the `openrouter-kit` crate, and the
 //! pinned document's component examples.
 //! "Unchanged" ignores key order, number spelling and explicit `null`s (absent and `null` are one
 //! state); a one-value tag (`type`, `object`) that a document example omits and the type fills in
@@ -13,7 +13,7 @@
 
 use std::collections::BTreeSet;
 
-use openrouter_api::types::{
+use openrouter_kit_api::types::{
     ChatResult, ChatStreamChunk, ErrorResponse, ImageStreamingResponseData, MessagesStreamEvents, OpenResponsesResult,
     StreamEvents,
 };
@@ -27,10 +27,10 @@ mod component_types;
 /// ending the stream): they must still fail to decode, and are not counted.
 const MALFORMED: &[&str] = &["chat_unknown.sse#1"];
 
-/// Decode through the path the client takes (`openrouter::error::decode`) and encode again.
+/// Decode through the path the client takes (`openrouter_kit::error::decode`) and encode again.
 fn via<T: serde::de::DeserializeOwned + serde::Serialize>(value: &Value) -> Result<Value, String> {
     let bytes = serde_json::to_vec(value).map_err(|e| e.to_string())?;
-    let typed: T = openrouter::error::decode("fixture", &bytes).map_err(|e| e.to_string())?;
+    let typed: T = openrouter_kit::error::decode("fixture", &bytes).map_err(|e| e.to_string())?;
     serde_json::to_value(&typed).map_err(|e| e.to_string())
 }
 
@@ -43,9 +43,9 @@ fn decode_as(kind: &str, value: &Value) -> Result<Value, String> {
         "ImageStreamingResponseData" => via::<ImageStreamingResponseData>(value),
         "OpenResponsesResult" => via::<OpenResponsesResult>(value),
         "ErrorResponse" => via::<ErrorResponse>(value),
-        "CreateEmbeddingsResponse" => via::<openrouter_api::types::CreateEmbeddingsResponse>(value),
-        "ListEndpointsResponse2" => via::<openrouter_api::types::ListEndpointsResponse2>(value),
-        "ModelsListResponse" => via::<openrouter_api::types::ModelsListResponse>(value),
+        "CreateEmbeddingsResponse" => via::<openrouter_kit_api::types::CreateEmbeddingsResponse>(value),
+        "ListEndpointsResponse2" => via::<openrouter_kit_api::types::ListEndpointsResponse2>(value),
+        "ModelsListResponse" => via::<openrouter_kit_api::types::ModelsListResponse>(value),
         other => component_types::round_trip(other, value).unwrap_or_else(|| Err(format!("no type for {other}"))),
     }
 }
@@ -170,7 +170,7 @@ fn remove_at(value: &mut Value, pointer: &str) {
 
 /// The `data:` payloads of an SSE fixture (not `[DONE]`).
 fn sse_payloads(text: &str) -> Vec<Value> {
-    let mut decoder = openrouter::sse::Decoder::new();
+    let mut decoder = openrouter_kit::sse::Decoder::new();
     decoder.push(text.as_bytes());
     let mut out = Vec::new();
     while let Some(event) = decoder.next_event() {
@@ -208,7 +208,7 @@ fn everything_the_server_sends_survives_decoding() {
     let own = counts.values;
 
     // Every SSE fixture, each event as the stream decodes it.
-    let sse_dir = root.join("crates/openrouter/tests/fixtures");
+    let sse_dir = root.join("crates/openrouter-kit/tests/fixtures");
     let mut sse: Vec<_> = std::fs::read_dir(&sse_dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "sse")).collect();
     sse.sort();
     for file in &sse {

@@ -5,9 +5,9 @@
 //!
 //! With `Fidelity::Document` every answer must be valid. With the default `Fidelity::Service`
 //! the only violations allowed are the fields the real service is known to leave out, each
-//! listed once in `openrouter_mock::SERVICE_OMISSIONS` with its reason.
+//! listed once in `openrouter_kit_mock::SERVICE_OMISSIONS` with its reason.
 
-use openrouter_mock::{ChatScript, Fidelity, MessagesScript, MockOpenRouter, ResponsesScript, SERVICE_OMISSIONS};
+use openrouter_kit_mock::{ChatScript, Fidelity, MessagesScript, MockOpenRouter, ResponsesScript, SERVICE_OMISSIONS};
 use openrouter_workspace_tests::shared_document;
 use serde_json::{Map, Value, json};
 use xtask::spec::{Document, Lock};
@@ -147,10 +147,10 @@ async fn default_answers(mock: &MockOpenRouter, schemas: &Schemas, out: &mut Vec
     // Building the mock's own client installs the TLS crypto provider reqwest needs.
     let _ = mock.client();
     let http = reqwest::Client::new();
-    for op in openrouter_mock::operations() {
+    for op in openrouter_kit_mock::operations() {
         let url = format!("{}{}", mock.uri(), concrete(op.path));
         let method = reqwest::Method::from_bytes(op.method.as_bytes()).unwrap();
-        let mut request = http.request(method.clone(), &url).bearer_auth(openrouter_mock::MOCK_API_KEY);
+        let mut request = http.request(method.clone(), &url).bearer_auth(openrouter_kit_mock::MOCK_API_KEY);
         if method != reqwest::Method::GET && method != reqwest::Method::DELETE {
             request = request.header("content-type", "application/json").body("{}");
         }

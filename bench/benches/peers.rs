@@ -290,7 +290,7 @@ fn decode_chat(settings: &Settings, figures: &mut Vec<Figure>) {
 
 /// The floor of a tagged union: each payload decoded straight into the member its tag names.
 fn decode_member(data: &[u8]) -> usize {
-    use openrouter_api::types::*;
+    use openrouter_kit_api::types::*;
     let tag_start = b"{\"type\":\"".len();
     let tag_end = tag_start + memchr::memchr(b'"', &data[tag_start..]).expect("a tag");
     macro_rules! member {
@@ -326,7 +326,7 @@ fn responses_floor(reads: &[Bytes]) -> usize {
 async fn responses_ours(reads: Vec<Bytes>) -> usize {
     use futures_util::StreamExt as _;
     let source = futures_util::stream::iter(reads.into_iter().map(Ok::<_, std::io::Error>));
-    let mut stream = openrouter::EventStream::<openrouter_api::types::StreamEvents>::from_byte_stream(source, Some(Duration::from_secs(120)));
+    let mut stream = openrouter_kit::EventStream::<openrouter_kit_api::types::StreamEvents>::from_byte_stream(source, Some(Duration::from_secs(120)));
     let mut n = 0;
     while let Some(event) = stream.next().await {
         drop(std::hint::black_box(event.expect("an event")));
@@ -369,7 +369,7 @@ fn decode_whole(settings: &Settings, figures: &mut Vec<Figure>) {
     let iterations = if settings.quick { 200 } else { 4000 };
     let mut cases = [
         Case::new("limit (from_slice into ChatResult)", |n| Clock::Cpu.time(|| (0..n).for_each(|_| { std::hint::black_box(peers::decode_whole_limit(body)); }))),
-        Case::new("ours (openrouter::error::decode)", |n| Clock::Cpu.time(|| (0..n).for_each(|_| { std::hint::black_box(peers::decode_whole_ours(body)); }))),
+        Case::new("ours (openrouter_kit::error::decode)", |n| Clock::Cpu.time(|| (0..n).for_each(|_| { std::hint::black_box(peers::decode_whole_ours(body)); }))),
         Case::new("async-openai (its own type)", |n| Clock::Cpu.time(|| (0..n).for_each(|_| { std::hint::black_box(peers::decode_whole_async_openai(body)); }))),
         Case::new("openrouter-rs (its own type)", |n| Clock::Cpu.time(|| (0..n).for_each(|_| { std::hint::black_box(peers::decode_whole_openrouter_rs(body)); }))),
     ];
@@ -570,7 +570,7 @@ fn memory(settings: &Settings, figures: &mut Vec<Figure>) {
 fn compile(figures: &mut Vec<Figure>) {
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace").to_path_buf();
     let scratch = std::env::temp_dir().join(format!("openrouter-bench-compile-{}", std::process::id()));
-    let ours_dep = format!("openrouter = {{ path = {:?} }}", repo.join("crates/openrouter"));
+    let ours_dep = format!("openrouter = {{ path = {:?} }}", repo.join("crates/openrouter-kit"));
     let projects = [
         ("ours (default features)", "ours", ours_dep),
         ("async-openai (chat-completion,responses)", "peer", r#"async-openai = { version = "0.43", features = ["chat-completion", "responses"] }"#.to_string()),

@@ -6,7 +6,7 @@ use std::convert::Infallible;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
-use openrouter_api::types::{ChatResult, ChatStreamChunk};
+use openrouter_kit_api::types::{ChatResult, ChatStreamChunk};
 
 pub const MODEL: &str = "openai/gpt-4o-mini";
 pub const PROMPT: &str = "In two sentences: what does OpenRouter do?";
@@ -76,7 +76,7 @@ fn replay(reads: &[Bytes]) -> impl futures_util::Stream<Item = Result<Bytes, std
 /// Chat SSE decode, ours: `EventStream` (the type `chat().stream()` returns) over the same reads,
 /// with the client's default idle timeout armed.
 pub async fn decode_ours(reads: &[Bytes]) -> usize {
-    let mut events = openrouter::EventStream::<ChatStreamChunk>::from_byte_stream(replay(reads), Some(std::time::Duration::from_secs(120)));
+    let mut events = openrouter_kit::EventStream::<ChatStreamChunk>::from_byte_stream(replay(reads), Some(std::time::Duration::from_secs(120)));
     let mut n = 0;
     while let Some(chunk) = events.next().await {
         n += std::hint::black_box(chunk.expect("the payloads decode")).choices.map_or(0, |_| 1);
@@ -116,14 +116,14 @@ async fn decode_with_eventsource<T: serde::de::DeserializeOwned>(reads: &[Bytes]
 
 /// Whole-answer decode, ours: the function `chat().create()` decodes with.
 pub fn decode_whole_ours(body: &[u8]) -> usize {
-    let result: ChatResult = openrouter::error::decode("chat completion", body).expect("the payload decodes");
-    openrouter::OutputText::output_text(&result).len()
+    let result: ChatResult = openrouter_kit::error::decode("chat completion", body).expect("the payload decodes");
+    openrouter_kit::OutputText::output_text(&result).len()
 }
 
 /// Whole-answer decode, the floor: `serde_json::from_slice` into the same type.
 pub fn decode_whole_limit(body: &[u8]) -> usize {
     let result: ChatResult = serde_json::from_slice(body).expect("the payload decodes");
-    openrouter::OutputText::output_text(&result).len()
+    openrouter_kit::OutputText::output_text(&result).len()
 }
 
 /// Whole-answer decode into async-openai's `CreateChatCompletionResponse` (its own type).
@@ -140,7 +140,7 @@ pub fn decode_whole_openrouter_rs(body: &[u8]) -> usize {
 
 /// The clients under test, each pointed at the loopback server.
 pub struct Peers {
-    pub ours: openrouter::Client,
+    pub ours: openrouter_kit::Client,
     pub raw: reqwest::Client,
     pub async_openai: async_openai::Client<async_openai::config::OpenAIConfig>,
     pub openrouter_rs: openrouter_rs::OpenRouterClient,
@@ -149,7 +149,7 @@ pub struct Peers {
 
 impl Peers {
     pub fn new(url: &str) -> Self {
-        let ours = openrouter::Client::builder().api_key(KEY).base_url(url).build().expect("our client");
+        let ours = openrouter_kit::Client::builder().api_key(KEY).base_url(url).build().expect("our client");
         let raw = reqwest::Client::new();
         let config = async_openai::config::OpenAIConfig::new().with_api_base(url).with_api_key(KEY);
         let async_openai = async_openai::Client::with_config(config);
@@ -158,8 +158,8 @@ impl Peers {
     }
 
     pub async fn create_ours(&self) -> usize {
-        use openrouter::OutputText as _;
-        let request = openrouter::ChatRequestBuilder::new(MODEL).user(PROMPT).build().expect("a request");
+        use openrouter_kit::OutputText as _;
+        let request = openrouter_kit::ChatRequestBuilder::new(MODEL).user(PROMPT).build().expect("a request");
         self.ours.chat().create(&request).await.expect("an answer").output_text().len()
     }
 
@@ -176,7 +176,7 @@ impl Peers {
             .expect("a response");
         let bytes = response.bytes().await.expect("a body");
         let result: ChatResult = serde_json::from_slice(&bytes).expect("an answer");
-        openrouter::OutputText::output_text(&result).len()
+        openrouter_kit::OutputText::output_text(&result).len()
     }
 
     pub async fn create_async_openai(&self) -> usize {
@@ -196,7 +196,7 @@ impl Peers {
     }
 
     pub async fn stream_ours(&self) -> usize {
-        let request = openrouter::ChatRequestBuilder::new(MODEL).user(PROMPT).build().expect("a request");
+        let request = openrouter_kit::ChatRequestBuilder::new(MODEL).user(PROMPT).build().expect("a request");
         let mut events = self.ours.chat().stream(&request).await.expect("a stream");
         let mut n = 0;
         while let Some(chunk) = events.next().await {

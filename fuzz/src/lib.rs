@@ -8,7 +8,7 @@
 //!   yields more items than there are events, and never hangs.
 //! - [`error_body`]: `ApiError` from any status, headers and body, and the `Retry-After`
 //!   parsers: no panic, the raw body within `BODY_SNIPPET`, the retry hint never negative.
-//! - [`decode`]: every decode entry of the public API (`openrouter::error::decode` into the types
+//! - [`decode`]: every decode entry of the public API (`openrouter_kit::error::decode` into the types
 //!   the client returns): a value that decodes encodes to JSON that decodes to the same value.
 
 pub mod reference;
@@ -43,8 +43,8 @@ fn pieces<'a>(cuts: &[(usize, u8)], body: &'a [u8]) -> Vec<(&'a [u8], u8)> {
 }
 
 /// The decoder's events for `body` cut as `cuts` says.
-pub fn decoded(cuts: &[(usize, u8)], body: &[u8]) -> Vec<openrouter::sse::Event> {
-    let mut decoder = openrouter::sse::Decoder::new();
+pub fn decoded(cuts: &[(usize, u8)], body: &[u8]) -> Vec<openrouter_kit::sse::Event> {
+    let mut decoder = openrouter_kit::sse::Decoder::new();
     let mut events = Vec::new();
     for (piece, how) in pieces(cuts, body) {
         if how & 1 == 0 {
@@ -87,12 +87,12 @@ impl std::fmt::Display for ReadFailed {
 
 impl std::error::Error for ReadFailed {}
 
-fn drain<T: openrouter::EventData>(cuts: &[(usize, u8)], body: &[u8], fail_at_end: bool, max_event: usize) -> usize {
+fn drain<T: openrouter_kit::EventData>(cuts: &[(usize, u8)], body: &[u8], fail_at_end: bool, max_event: usize) -> usize {
     let mut reads: Vec<Result<Bytes, ReadFailed>> = pieces(cuts, body).into_iter().map(|(p, _)| Ok(Bytes::copy_from_slice(p))).collect();
     if fail_at_end {
         reads.push(Err(ReadFailed));
     }
-    let mut stream = openrouter::EventStream::<T>::from_byte_stream(futures_util::stream::iter(reads), None).max_event_bytes(max_event);
+    let mut stream = openrouter_kit::EventStream::<T>::from_byte_stream(futures_util::stream::iter(reads), None).max_event_bytes(max_event);
     let mut items = 0;
     loop {
         // The source is always ready, so each item is too: `None` here would be a hang.
@@ -106,7 +106,7 @@ fn drain<T: openrouter::EventData>(cuts: &[(usize, u8)], body: &[u8], fail_at_en
 }
 
 pub fn event_stream(data: &[u8]) {
-    use openrouter_api::types::{ChatStreamChunk, ImageStreamingResponseData, MessagesStreamEvents, StreamEvents};
+    use openrouter_kit_api::types::{ChatStreamChunk, ImageStreamingResponseData, MessagesStreamEvents, StreamEvents};
     let mut u = Unstructured::new(data);
     let which: u8 = u.arbitrary().unwrap_or_default();
     let max_event = usize::from(u.arbitrary::<u16>().unwrap_or(u16::MAX)).max(1);
@@ -156,33 +156,33 @@ pub fn error_body(data: &[u8]) {
         }
     }
     let body = u.take_rest();
-    let error = openrouter::ApiError::from_response(status, &headers, body);
+    let error = openrouter_kit::ApiError::from_response(status, &headers, body);
     if let Some(raw) = &error.raw_body {
-        assert!(raw.len() <= openrouter::error::BODY_SNIPPET, "a raw body of {} bytes", raw.len());
+        assert!(raw.len() <= openrouter_kit::error::BODY_SNIPPET, "a raw body of {} bytes", raw.len());
     }
     let _ = (error.to_string(), format!("{error:?}"), error.is_retryable(), error.effective_status());
-    let _ = openrouter::error::retry_after(&headers);
+    let _ = openrouter_kit::error::retry_after(&headers);
     for operation in ["sendChatCompletionRequest", "createResponses", "getCredits", "listModels"] {
-        let _ = openrouter::error::error_body(body, operation);
+        let _ = openrouter_kit::error::error_body(body, operation);
     }
-    let _ = openrouter::error::error_event(body);
+    let _ = openrouter_kit::error::error_event(body);
     if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
-        let _ = openrouter::error::body_retry_after(&value);
+        let _ = openrouter_kit::error::body_retry_after(&value);
     }
 }
 
 /// Decodes `bytes` as `T` the way the client does; a value that decodes must encode to JSON
 /// that decodes to the same value (nothing the type kept is lost on the way back).
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(bytes: &[u8]) {
-    let Ok(value) = openrouter::error::decode::<T>("fuzz", bytes) else { return };
+    let Ok(value) = openrouter_kit::error::decode::<T>("fuzz", bytes) else { return };
     let once = serde_json::to_vec(&value).expect("a decoded value encodes");
-    let again: T = openrouter::error::decode("fuzz", &once).unwrap_or_else(|e| panic!("{} does not decode again: {e}", String::from_utf8_lossy(&once)));
+    let again: T = openrouter_kit::error::decode("fuzz", &once).unwrap_or_else(|e| panic!("{} does not decode again: {e}", String::from_utf8_lossy(&once)));
     let twice = serde_json::to_vec(&again).expect("a decoded value encodes");
     assert_eq!(String::from_utf8_lossy(&once), String::from_utf8_lossy(&twice), "the value changed on its way back");
 }
 
 pub fn decode(data: &[u8]) {
-    use openrouter_api::types as t;
+    use openrouter_kit_api::types as t;
     let Some((&which, json)) = data.split_first() else { return };
     match which % 12 {
         0 => round_trip::<t::ChatResult>(json),

@@ -1,7 +1,7 @@
 //! A reference SSE decoder written from the WHATWG HTML standard (§9.2.6 "Interpreting an event
 //! stream"), as plainly as the text reads: decode the whole stream as UTF-8 with replacement,
 //! drop one leading BOM, split into lines at CRLF, LF or CR, and process each line. It is slow
-//! and obviously right; the fuzzer checks that `openrouter::sse::Decoder` gives the same events
+//! and obviously right; the fuzzer checks that `openrouter_kit::sse::Decoder` gives the same events
 //! whatever the read boundaries.
 //!
 //! Two choices of the crate that the standard leaves open are mirrored here:
@@ -10,7 +10,7 @@
 //!   too large for `u64` is ignored (the standard's integer has no limit).
 //! - The last event id starts as "none" rather than the empty string.
 
-use openrouter::sse::Event;
+use openrouter_kit::sse::Event;
 
 /// The events a complete stream dispatches; what follows the last blank line is discarded (the
 /// standard's end-of-stream rule).

@@ -17,2047 +17,2259 @@ pub fn round_trip(
     }
     Some(
         match component {
-            "AABenchmarkEntry" => via::<openrouter_api::types::AaBenchmarkEntry>(value),
-            #[cfg(feature = "management")]
-            "ActivityItem" => via::<openrouter_api::types::ActivityItem>(value),
-            #[cfg(feature = "management")]
-            "ActivityResponse" => via::<openrouter_api::types::ActivityResponse>(value),
-            "AdditionalToolsItem" => {
-                via::<openrouter_api::types::AdditionalToolsItem>(value)
+            "AABenchmarkEntry" => {
+                via::<openrouter_kit_api::types::AaBenchmarkEntry>(value)
             }
-            "AdvisorReasoning" => via::<openrouter_api::types::AdvisorReasoning>(value),
+            #[cfg(feature = "management")]
+            "ActivityItem" => via::<openrouter_kit_api::types::ActivityItem>(value),
+            #[cfg(feature = "management")]
+            "ActivityResponse" => {
+                via::<openrouter_kit_api::types::ActivityResponse>(value)
+            }
+            "AdditionalToolsItem" => {
+                via::<openrouter_kit_api::types::AdditionalToolsItem>(value)
+            }
+            "AdvisorReasoning" => {
+                via::<openrouter_kit_api::types::AdvisorReasoning>(value)
+            }
             "AdvisorServerTool_OpenRouter" => {
-                via::<openrouter_api::types::AdvisorServerToolOpenRouter>(value)
+                via::<openrouter_kit_api::types::AdvisorServerToolOpenRouter>(value)
             }
             "AdvisorServerToolConfig" => {
-                via::<openrouter_api::types::AdvisorServerToolConfig>(value)
+                via::<openrouter_kit_api::types::AdvisorServerToolConfig>(value)
             }
-            "AgentMessageItem" => via::<openrouter_api::types::AgentMessageItem>(value),
+            "AgentMessageItem" => {
+                via::<openrouter_kit_api::types::AgentMessageItem>(value)
+            }
             "AnnotationAddedEvent" => {
-                via::<openrouter_api::types::AnnotationAddedEvent>(value)
+                via::<openrouter_kit_api::types::AnnotationAddedEvent>(value)
             }
             "AnthropicAdvisorMessageUsageIteration" => {
                 via::<
-                    openrouter_api::types::AnthropicAdvisorMessageUsageIteration,
+                    openrouter_kit_api::types::AnthropicAdvisorMessageUsageIteration,
                 >(value)
             }
             "AnthropicAdvisorToolResult" => {
-                via::<openrouter_api::types::AnthropicAdvisorToolResult>(value)
+                via::<openrouter_kit_api::types::AnthropicAdvisorToolResult>(value)
             }
             "AnthropicAllowedCallers" => {
-                via::<openrouter_api::types::AnthropicAllowedCallers>(value)
+                via::<openrouter_kit_api::types::AnthropicAllowedCallers>(value)
             }
             "AnthropicBase64ImageSource" => {
-                via::<openrouter_api::types::AnthropicBase64ImageSource>(value)
+                via::<openrouter_kit_api::types::AnthropicBase64ImageSource>(value)
             }
             "AnthropicBase64PdfSource" => {
-                via::<openrouter_api::types::AnthropicBase64PdfSource>(value)
+                via::<openrouter_kit_api::types::AnthropicBase64PdfSource>(value)
             }
             "AnthropicBaseUsageIteration" => {
                 via::<
-                    openrouter_api::types::AnthropicAdvisorMessageUsageIteration,
+                    openrouter_kit_api::types::AnthropicAdvisorMessageUsageIteration,
                 >(value)
             }
             "AnthropicBashCodeExecutionContent" => {
-                via::<openrouter_api::types::AnthropicBashCodeExecutionContent>(value)
+                via::<
+                    openrouter_kit_api::types::AnthropicBashCodeExecutionContent,
+                >(value)
             }
             "AnthropicBashCodeExecutionOutput" => {
-                via::<openrouter_api::types::AnthropicBashCodeExecutionOutput>(value)
+                via::<openrouter_kit_api::types::AnthropicBashCodeExecutionOutput>(value)
             }
             "AnthropicBashCodeExecutionResult" => {
-                via::<openrouter_api::types::AnthropicBashCodeExecutionResult>(value)
+                via::<openrouter_kit_api::types::AnthropicBashCodeExecutionResult>(value)
             }
             "AnthropicBashCodeExecutionToolResult" => {
-                via::<openrouter_api::types::AnthropicBashCodeExecutionToolResult>(value)
+                via::<
+                    openrouter_kit_api::types::AnthropicBashCodeExecutionToolResult,
+                >(value)
             }
             "AnthropicBashCodeExecutionToolResultError" => {
                 via::<
-                    openrouter_api::types::AnthropicBashCodeExecutionToolResultError,
+                    openrouter_kit_api::types::AnthropicBashCodeExecutionToolResultError,
                 >(value)
             }
             "AnthropicCacheControlDirective" => {
-                via::<openrouter_api::types::AnthropicCacheControlDirective>(value)
+                via::<openrouter_kit_api::types::AnthropicCacheControlDirective>(value)
             }
             "AnthropicCacheControlTtl" => {
-                via::<openrouter_api::types::AnthropicCacheControlTtl>(value)
+                via::<openrouter_kit_api::types::AnthropicCacheControlTtl>(value)
             }
             "AnthropicCacheCreation" => {
-                via::<openrouter_api::types::AnthropicCacheCreation>(value)
+                via::<openrouter_kit_api::types::AnthropicCacheCreation>(value)
             }
-            "AnthropicCaller" => via::<openrouter_api::types::AnthropicCaller>(value),
+            "AnthropicCaller" => via::<openrouter_kit_api::types::AnthropicCaller>(value),
             "AnthropicCitationCharLocation" => {
-                via::<openrouter_api::types::AnthropicCitationCharLocation>(value)
+                via::<openrouter_kit_api::types::AnthropicCitationCharLocation>(value)
             }
             "AnthropicCitationCharLocationParam" => {
-                via::<openrouter_api::types::AnthropicCitationCharLocationParam>(value)
+                via::<
+                    openrouter_kit_api::types::AnthropicCitationCharLocationParam,
+                >(value)
             }
             "AnthropicCitationContentBlockLocation" => {
                 via::<
-                    openrouter_api::types::AnthropicCitationContentBlockLocation,
+                    openrouter_kit_api::types::AnthropicCitationContentBlockLocation,
                 >(value)
             }
             "AnthropicCitationContentBlockLocationParam" => {
                 via::<
-                    openrouter_api::types::AnthropicCitationContentBlockLocationParam,
+                    openrouter_kit_api::types::AnthropicCitationContentBlockLocationParam,
                 >(value)
             }
             "AnthropicCitationPageLocation" => {
-                via::<openrouter_api::types::AnthropicCitationPageLocation>(value)
+                via::<openrouter_kit_api::types::AnthropicCitationPageLocation>(value)
             }
             "AnthropicCitationPageLocationParam" => {
-                via::<openrouter_api::types::AnthropicCitationPageLocationParam>(value)
+                via::<
+                    openrouter_kit_api::types::AnthropicCitationPageLocationParam,
+                >(value)
             }
             "AnthropicCitationsConfig" => {
-                via::<openrouter_api::types::AnthropicCitationsConfig>(value)
+                via::<openrouter_kit_api::types::AnthropicCitationsConfig>(value)
             }
             "AnthropicCitationSearchResultLocation" => {
                 via::<
-                    openrouter_api::types::AnthropicCitationSearchResultLocation,
+                    openrouter_kit_api::types::AnthropicCitationSearchResultLocation,
                 >(value)
             }
             "AnthropicCitationSearchResultLocationParam" => {
                 via::<
-                    openrouter_api::types::AnthropicCitationSearchResultLocationParam,
+                    openrouter_kit_api::types::AnthropicCitationSearchResultLocationParam,
                 >(value)
             }
             "AnthropicCitationWebSearchResultLocation" => {
                 via::<
-                    openrouter_api::types::AnthropicCitationWebSearchResultLocation,
+                    openrouter_kit_api::types::AnthropicCitationWebSearchResultLocation,
                 >(value)
             }
             "AnthropicCitationWebSearchResultLocationParam" => {
                 via::<
-                    openrouter_api::types::AnthropicCitationWebSearchResultLocationParam,
+                    openrouter_kit_api::types::AnthropicCitationWebSearchResultLocationParam,
                 >(value)
             }
             "AnthropicCodeExecution20250825Caller" => {
-                via::<openrouter_api::types::AnthropicCodeExecution20250825Caller>(value)
+                via::<
+                    openrouter_kit_api::types::AnthropicCodeExecution20250825Caller,
+                >(value)
             }
             "AnthropicCodeExecution20260120Caller" => {
-                via::<openrouter_api::types::AnthropicCodeExecution20260120Caller>(value)
+                via::<
+                    openrouter_kit_api::types::AnthropicCodeExecution20260120Caller,
+                >(value)
             }
             "AnthropicCodeExecutionContent" => {
-                via::<openrouter_api::types::AnthropicCodeExecutionContent>(value)
+                via::<openrouter_kit_api::types::AnthropicCodeExecutionContent>(value)
             }
             "AnthropicCodeExecutionOutput" => {
-                via::<openrouter_api::types::AnthropicCodeExecutionOutput>(value)
+                via::<openrouter_kit_api::types::AnthropicCodeExecutionOutput>(value)
             }
             "AnthropicCodeExecutionResult" => {
-                via::<openrouter_api::types::AnthropicCodeExecutionResult>(value)
+                via::<openrouter_kit_api::types::AnthropicCodeExecutionResult>(value)
             }
             "AnthropicCodeExecutionToolResult" => {
-                via::<openrouter_api::types::AnthropicCodeExecutionToolResult>(value)
+                via::<openrouter_kit_api::types::AnthropicCodeExecutionToolResult>(value)
             }
             "AnthropicCodeExecutionToolResultError" => {
                 via::<
-                    openrouter_api::types::AnthropicCodeExecutionToolResultError,
+                    openrouter_kit_api::types::AnthropicCodeExecutionToolResultError,
                 >(value)
             }
             "AnthropicCompactionBlock" => {
-                via::<openrouter_api::types::AnthropicCompactionBlock>(value)
+                via::<openrouter_kit_api::types::AnthropicCompactionBlock>(value)
             }
             "AnthropicCompactionUsageIteration" => {
-                via::<openrouter_api::types::AnthropicCompactionUsageIteration>(value)
+                via::<
+                    openrouter_kit_api::types::AnthropicCompactionUsageIteration,
+                >(value)
             }
             "AnthropicContainer" => {
-                via::<openrouter_api::types::AnthropicContainer>(value)
+                via::<openrouter_kit_api::types::AnthropicContainer>(value)
             }
             "AnthropicContainerUpload" => {
-                via::<openrouter_api::types::AnthropicContainerUpload>(value)
+                via::<openrouter_kit_api::types::AnthropicContainerUpload>(value)
             }
             "AnthropicDirectCaller" => {
-                via::<openrouter_api::types::AnthropicDirectCaller>(value)
+                via::<openrouter_kit_api::types::AnthropicDirectCaller>(value)
             }
             "AnthropicDocumentBlock" => {
-                via::<openrouter_api::types::AnthropicDocumentBlock>(value)
+                via::<openrouter_kit_api::types::AnthropicDocumentBlock>(value)
             }
             "AnthropicDocumentBlockParam" => {
-                via::<openrouter_api::types::AnthropicDocumentBlockParam>(value)
+                via::<openrouter_kit_api::types::AnthropicDocumentBlockParam>(value)
             }
             "AnthropicEncryptedCodeExecutionResult" => {
                 via::<
-                    openrouter_api::types::AnthropicEncryptedCodeExecutionResult,
+                    openrouter_kit_api::types::AnthropicEncryptedCodeExecutionResult,
                 >(value)
             }
-            "AnthropicFile" => via::<openrouter_api::types::AnthropicFile>(value),
+            "AnthropicFile" => via::<openrouter_kit_api::types::AnthropicFile>(value),
             "AnthropicFileDeleted" => {
-                via::<openrouter_api::types::AnthropicFileDeleted>(value)
+                via::<openrouter_kit_api::types::AnthropicFileDeleted>(value)
             }
             "AnthropicFileDocumentSource" => {
-                via::<openrouter_api::types::AnthropicFileDocumentSource>(value)
+                via::<openrouter_kit_api::types::AnthropicFileDocumentSource>(value)
             }
-            "AnthropicFileList" => via::<openrouter_api::types::AnthropicFileList>(value),
+            "AnthropicFileList" => {
+                via::<openrouter_kit_api::types::AnthropicFileList>(value)
+            }
             "AnthropicImageBlockParam" => {
-                via::<openrouter_api::types::AnthropicImageBlockParam>(value)
+                via::<openrouter_kit_api::types::AnthropicImageBlockParam>(value)
             }
             "AnthropicImageMimeType" => {
-                via::<openrouter_api::types::AnthropicImageMimeType>(value)
+                via::<openrouter_kit_api::types::AnthropicImageMimeType>(value)
             }
             "AnthropicInputTokensClearAtLeast" => {
-                via::<openrouter_api::types::AnthropicInputTokensClearAtLeast>(value)
+                via::<openrouter_kit_api::types::AnthropicInputTokensClearAtLeast>(value)
             }
             "AnthropicInputTokensTrigger" => {
-                via::<openrouter_api::types::AnthropicInputTokensTrigger>(value)
+                via::<openrouter_kit_api::types::AnthropicInputTokensTrigger>(value)
             }
             "AnthropicIterationCacheCreation" => {
-                via::<openrouter_api::types::AnthropicIterationCacheCreation>(value)
+                via::<openrouter_kit_api::types::AnthropicIterationCacheCreation>(value)
             }
             "AnthropicMessagesErrorResponse" => {
-                via::<openrouter_api::types::AnthropicMessagesErrorResponse>(value)
+                via::<openrouter_kit_api::types::AnthropicMessagesErrorResponse>(value)
             }
             "AnthropicMessageUsageIteration" => {
-                via::<openrouter_api::types::AnthropicMessageUsageIteration>(value)
+                via::<openrouter_kit_api::types::AnthropicMessageUsageIteration>(value)
             }
             "AnthropicOutputTokensDetails" => {
-                via::<openrouter_api::types::AnthropicOutputTokensDetails>(value)
+                via::<openrouter_kit_api::types::AnthropicOutputTokensDetails>(value)
             }
             "AnthropicPlainTextSource" => {
-                via::<openrouter_api::types::AnthropicPlainTextSource>(value)
+                via::<openrouter_kit_api::types::AnthropicPlainTextSource>(value)
             }
             "AnthropicRedactedThinkingBlock" => {
-                via::<openrouter_api::types::AnthropicRedactedThinkingBlock>(value)
+                via::<openrouter_kit_api::types::AnthropicRedactedThinkingBlock>(value)
             }
             "AnthropicRefusalStopDetails" => {
-                via::<openrouter_api::types::AnthropicRefusalStopDetails>(value)
+                via::<openrouter_kit_api::types::AnthropicRefusalStopDetails>(value)
             }
             "AnthropicSearchResultBlockParam" => {
-                via::<openrouter_api::types::AnthropicSearchResultBlockParam>(value)
+                via::<openrouter_kit_api::types::AnthropicSearchResultBlockParam>(value)
             }
             "AnthropicServerToolErrorCode" => {
-                via::<openrouter_api::types::AnthropicServerToolErrorCode>(value)
+                via::<openrouter_kit_api::types::AnthropicServerToolErrorCode>(value)
             }
             "AnthropicServerToolUsage" => {
-                via::<openrouter_api::types::AnthropicServerToolUsage>(value)
+                via::<openrouter_kit_api::types::AnthropicServerToolUsage>(value)
             }
             "AnthropicServiceTier" => {
-                via::<openrouter_api::types::AnthropicServiceTier>(value)
+                via::<openrouter_kit_api::types::AnthropicServiceTier>(value)
             }
-            "AnthropicSpeed" => via::<openrouter_api::types::AnthropicSpeed>(value),
+            "AnthropicSpeed" => via::<openrouter_kit_api::types::AnthropicSpeed>(value),
             "AnthropicTextBlock" => {
-                via::<openrouter_api::types::AnthropicTextBlock>(value)
+                via::<openrouter_kit_api::types::AnthropicTextBlock>(value)
             }
             "AnthropicTextBlockParam" => {
-                via::<openrouter_api::types::AnthropicTextBlockParam>(value)
+                via::<openrouter_kit_api::types::AnthropicTextBlockParam>(value)
             }
             "AnthropicTextCitation" => {
-                via::<openrouter_api::types::AnthropicTextCitation>(value)
+                via::<openrouter_kit_api::types::AnthropicTextCitation>(value)
             }
             "AnthropicTextEditorCodeExecutionContent" => {
                 via::<
-                    openrouter_api::types::AnthropicTextEditorCodeExecutionContent,
+                    openrouter_kit_api::types::AnthropicTextEditorCodeExecutionContent,
                 >(value)
             }
             "AnthropicTextEditorCodeExecutionCreateResult" => {
                 via::<
-                    openrouter_api::types::AnthropicTextEditorCodeExecutionCreateResult,
+                    openrouter_kit_api::types::AnthropicTextEditorCodeExecutionCreateResult,
                 >(value)
             }
             "AnthropicTextEditorCodeExecutionStrReplaceResult" => {
                 via::<
-                    openrouter_api::types::AnthropicTextEditorCodeExecutionStrReplaceResult,
+                    openrouter_kit_api::types::AnthropicTextEditorCodeExecutionStrReplaceResult,
                 >(value)
             }
             "AnthropicTextEditorCodeExecutionToolResult" => {
                 via::<
-                    openrouter_api::types::AnthropicTextEditorCodeExecutionToolResult,
+                    openrouter_kit_api::types::AnthropicTextEditorCodeExecutionToolResult,
                 >(value)
             }
             "AnthropicTextEditorCodeExecutionToolResultError" => {
                 via::<
-                    openrouter_api::types::AnthropicTextEditorCodeExecutionToolResultError,
+                    openrouter_kit_api::types::AnthropicTextEditorCodeExecutionToolResultError,
                 >(value)
             }
             "AnthropicTextEditorCodeExecutionViewResult" => {
                 via::<
-                    openrouter_api::types::AnthropicTextEditorCodeExecutionViewResult,
+                    openrouter_kit_api::types::AnthropicTextEditorCodeExecutionViewResult,
                 >(value)
             }
             "AnthropicThinkingBlock" => {
-                via::<openrouter_api::types::AnthropicThinkingBlock>(value)
+                via::<openrouter_kit_api::types::AnthropicThinkingBlock>(value)
             }
             "AnthropicThinkingDisplay" => {
-                via::<openrouter_api::types::AnthropicThinkingDisplay>(value)
+                via::<openrouter_kit_api::types::AnthropicThinkingDisplay>(value)
             }
             "AnthropicThinkingTurns" => {
-                via::<openrouter_api::types::AnthropicThinkingTurns>(value)
+                via::<openrouter_kit_api::types::AnthropicThinkingTurns>(value)
             }
             "AnthropicToolReference" => {
-                via::<openrouter_api::types::AnthropicToolReference>(value)
+                via::<openrouter_kit_api::types::AnthropicToolReference>(value)
             }
             "AnthropicToolSearchContent" => {
-                via::<openrouter_api::types::AnthropicToolSearchContent>(value)
+                via::<openrouter_kit_api::types::AnthropicToolSearchContent>(value)
             }
             "AnthropicToolSearchResult" => {
-                via::<openrouter_api::types::AnthropicToolSearchResult>(value)
+                via::<openrouter_kit_api::types::AnthropicToolSearchResult>(value)
             }
             "AnthropicToolSearchResultError" => {
-                via::<openrouter_api::types::AnthropicToolSearchResultError>(value)
+                via::<openrouter_kit_api::types::AnthropicToolSearchResultError>(value)
             }
             "AnthropicToolSearchToolBm25" => {
-                via::<openrouter_api::types::AnthropicToolSearchToolBm25>(value)
+                via::<openrouter_kit_api::types::AnthropicToolSearchToolBm25>(value)
             }
             "AnthropicToolSearchToolRegex" => {
-                via::<openrouter_api::types::AnthropicToolSearchToolRegex>(value)
+                via::<openrouter_kit_api::types::AnthropicToolSearchToolRegex>(value)
             }
             "AnthropicToolSearchToolResult" => {
-                via::<openrouter_api::types::AnthropicToolSearchToolResult>(value)
+                via::<openrouter_kit_api::types::AnthropicToolSearchToolResult>(value)
             }
             "AnthropicToolUseBlock" => {
-                via::<openrouter_api::types::AnthropicToolUseBlock>(value)
+                via::<openrouter_kit_api::types::AnthropicToolUseBlock>(value)
             }
             "AnthropicToolUsesKeep" => {
-                via::<openrouter_api::types::AnthropicToolUsesKeep>(value)
+                via::<openrouter_kit_api::types::AnthropicToolUsesKeep>(value)
             }
             "AnthropicToolUsesTrigger" => {
-                via::<openrouter_api::types::AnthropicToolUsesTrigger>(value)
+                via::<openrouter_kit_api::types::AnthropicToolUsesTrigger>(value)
             }
             "AnthropicUnknownUsageIteration" => {
-                via::<openrouter_api::types::AnthropicUnknownUsageIteration>(value)
+                via::<openrouter_kit_api::types::AnthropicUnknownUsageIteration>(value)
             }
             "AnthropicUrlImageSource" => {
-                via::<openrouter_api::types::AnthropicUrlImageSource>(value)
+                via::<openrouter_kit_api::types::AnthropicUrlImageSource>(value)
             }
             "AnthropicUrlPdfSource" => {
-                via::<openrouter_api::types::AnthropicUrlPdfSource>(value)
+                via::<openrouter_kit_api::types::AnthropicUrlPdfSource>(value)
             }
             "AnthropicUsageIteration" => {
-                via::<openrouter_api::types::AnthropicUsageIteration>(value)
+                via::<openrouter_kit_api::types::AnthropicUsageIteration>(value)
             }
             "AnthropicWebFetchBlock" => {
-                via::<openrouter_api::types::AnthropicWebFetchBlock>(value)
+                via::<openrouter_kit_api::types::AnthropicWebFetchBlock>(value)
             }
             "AnthropicWebFetchContent" => {
-                via::<openrouter_api::types::AnthropicWebFetchContent>(value)
+                via::<openrouter_kit_api::types::AnthropicWebFetchContent>(value)
             }
             "AnthropicWebFetchToolResult" => {
-                via::<openrouter_api::types::AnthropicWebFetchToolResult>(value)
+                via::<openrouter_kit_api::types::AnthropicWebFetchToolResult>(value)
             }
             "AnthropicWebFetchToolResultError" => {
-                via::<openrouter_api::types::AnthropicWebFetchToolResultError>(value)
+                via::<openrouter_kit_api::types::AnthropicWebFetchToolResultError>(value)
             }
             "AnthropicWebSearchResult" => {
-                via::<openrouter_api::types::AnthropicWebSearchResult>(value)
+                via::<openrouter_kit_api::types::AnthropicWebSearchResult>(value)
             }
             "AnthropicWebSearchResultBlockParam" => {
-                via::<openrouter_api::types::AnthropicWebSearchResultBlockParam>(value)
+                via::<
+                    openrouter_kit_api::types::AnthropicWebSearchResultBlockParam,
+                >(value)
             }
             "AnthropicWebSearchToolResult" => {
-                via::<openrouter_api::types::AnthropicWebSearchToolResult>(value)
+                via::<openrouter_kit_api::types::AnthropicWebSearchToolResult>(value)
             }
             "AnthropicWebSearchToolResultError" => {
-                via::<openrouter_api::types::AnthropicWebSearchToolResultError>(value)
+                via::<
+                    openrouter_kit_api::types::AnthropicWebSearchToolResultError,
+                >(value)
             }
             "AnthropicWebSearchToolUserLocation" => {
-                via::<openrouter_api::types::AnthropicWebSearchToolUserLocation>(value)
+                via::<
+                    openrouter_kit_api::types::AnthropicWebSearchToolUserLocation,
+                >(value)
             }
-            "ApiErrorType" => via::<openrouter_api::types::ApiErrorType>(value),
+            "ApiErrorType" => via::<openrouter_kit_api::types::ApiErrorType>(value),
             "ApplyPatchCallItem" => {
-                via::<openrouter_api::types::ApplyPatchCallItem>(value)
+                via::<openrouter_kit_api::types::ApplyPatchCallItem>(value)
             }
             "ApplyPatchCallOperation" => {
-                via::<openrouter_api::types::ApplyPatchCallOperation>(value)
+                via::<openrouter_kit_api::types::ApplyPatchCallOperation>(value)
             }
             "ApplyPatchCallOperationDiffDeltaEvent" => {
                 via::<
-                    openrouter_api::types::ApplyPatchCallOperationDiffDeltaEvent,
+                    openrouter_kit_api::types::ApplyPatchCallOperationDiffDeltaEvent,
                 >(value)
             }
             "ApplyPatchCallOperationDiffDoneEvent" => {
-                via::<openrouter_api::types::ApplyPatchCallOperationDiffDoneEvent>(value)
+                via::<
+                    openrouter_kit_api::types::ApplyPatchCallOperationDiffDoneEvent,
+                >(value)
             }
             "ApplyPatchCallOutputItem" => {
-                via::<openrouter_api::types::ApplyPatchCallOutputItem>(value)
+                via::<openrouter_kit_api::types::ApplyPatchCallOutputItem>(value)
             }
             "ApplyPatchCallStatus" => {
-                via::<openrouter_api::types::ApplyPatchCallStatus>(value)
+                via::<openrouter_kit_api::types::ApplyPatchCallStatus>(value)
             }
             "ApplyPatchCreateFileOperation" => {
-                via::<openrouter_api::types::ApplyPatchCreateFileOperation>(value)
+                via::<openrouter_kit_api::types::ApplyPatchCreateFileOperation>(value)
             }
             "ApplyPatchDeleteFileOperation" => {
-                via::<openrouter_api::types::ApplyPatchDeleteFileOperation>(value)
+                via::<openrouter_kit_api::types::ApplyPatchDeleteFileOperation>(value)
             }
             "ApplyPatchEngineEnum" => {
-                via::<openrouter_api::types::ApplyPatchEngineEnum>(value)
+                via::<openrouter_kit_api::types::ApplyPatchEngineEnum>(value)
             }
             "ApplyPatchServerTool" => {
-                via::<openrouter_api::types::ApplyPatchServerTool>(value)
+                via::<openrouter_kit_api::types::ApplyPatchServerTool>(value)
             }
             "ApplyPatchServerTool_OpenRouter" => {
-                via::<openrouter_api::types::ApplyPatchServerToolOpenRouter>(value)
+                via::<openrouter_kit_api::types::ApplyPatchServerToolOpenRouter>(value)
             }
             "ApplyPatchServerToolConfig" => {
-                via::<openrouter_api::types::ApplyPatchServerToolConfig>(value)
+                via::<openrouter_kit_api::types::ApplyPatchServerToolConfig>(value)
             }
             "ApplyPatchUpdateFileOperation" => {
-                via::<openrouter_api::types::ApplyPatchUpdateFileOperation>(value)
+                via::<openrouter_kit_api::types::ApplyPatchUpdateFileOperation>(value)
             }
             #[cfg(feature = "management")]
-            "AppRankingsItem" => via::<openrouter_api::types::AppRankingsItem>(value),
+            "AppRankingsItem" => via::<openrouter_kit_api::types::AppRankingsItem>(value),
             #[cfg(feature = "management")]
             "AppRankingsResponse" => {
-                via::<openrouter_api::types::AppRankingsResponse>(value)
+                via::<openrouter_kit_api::types::AppRankingsResponse>(value)
             }
             "AutoBetaRouterPlugin" => {
-                via::<openrouter_api::types::AutoBetaRouterPlugin>(value)
+                via::<openrouter_kit_api::types::AutoBetaRouterPlugin>(value)
             }
-            "AutoRouterPlugin" => via::<openrouter_api::types::AutoRouterPlugin>(value),
-            "BadGatewayResponse" => via::<openrouter_api::types::ErrorResponse>(value),
+            "AutoRouterPlugin" => {
+                via::<openrouter_kit_api::types::AutoRouterPlugin>(value)
+            }
+            "BadGatewayResponse" => {
+                via::<openrouter_kit_api::types::ErrorResponse>(value)
+            }
             "BadGatewayResponseErrorData" => {
-                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+                via::<openrouter_kit_api::types::BadRequestResponseErrorData>(value)
             }
-            "BadRequestResponse" => via::<openrouter_api::types::ErrorResponse>(value),
+            "BadRequestResponse" => {
+                via::<openrouter_kit_api::types::ErrorResponse>(value)
+            }
             "BadRequestResponseErrorData" => {
-                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+                via::<openrouter_kit_api::types::BadRequestResponseErrorData>(value)
             }
             "BaseAnnotationAddedEvent" => {
-                via::<openrouter_api::types::AnnotationAddedEvent>(value)
+                via::<openrouter_kit_api::types::AnnotationAddedEvent>(value)
             }
             "BaseContentPartAddedEvent" => {
-                via::<openrouter_api::types::ContentPartAddedEvent>(value)
+                via::<openrouter_kit_api::types::ContentPartAddedEvent>(value)
             }
             "BaseContentPartDoneEvent" => {
-                via::<openrouter_api::types::ContentPartDoneEvent>(value)
+                via::<openrouter_kit_api::types::ContentPartDoneEvent>(value)
             }
             "BaseCustomToolCallInputDeltaEvent" => {
-                via::<openrouter_api::types::CustomToolCallInputDeltaEvent>(value)
+                via::<openrouter_kit_api::types::CustomToolCallInputDeltaEvent>(value)
             }
             "BaseCustomToolCallInputDoneEvent" => {
-                via::<openrouter_api::types::CustomToolCallInputDoneEvent>(value)
+                via::<openrouter_kit_api::types::CustomToolCallInputDoneEvent>(value)
             }
-            "BaseErrorEvent" => via::<openrouter_api::types::ErrorEvent>(value),
+            "BaseErrorEvent" => via::<openrouter_kit_api::types::ErrorEvent>(value),
             "BaseFunctionCallArgsDeltaEvent" => {
-                via::<openrouter_api::types::FunctionCallArgsDeltaEvent>(value)
+                via::<openrouter_kit_api::types::FunctionCallArgsDeltaEvent>(value)
             }
             "BaseFunctionCallArgsDoneEvent" => {
-                via::<openrouter_api::types::FunctionCallArgsDoneEvent>(value)
+                via::<openrouter_kit_api::types::FunctionCallArgsDoneEvent>(value)
             }
-            "BaseInputs" => via::<openrouter_api::types::BaseInputs>(value),
-            "BaseMessagesResult" => via::<openrouter_api::types::MessagesResult>(value),
+            "BaseInputs" => via::<openrouter_kit_api::types::BaseInputs>(value),
+            "BaseMessagesResult" => {
+                via::<openrouter_kit_api::types::MessagesResult>(value)
+            }
             "BaseReasoningConfig" => {
-                via::<openrouter_api::types::BaseReasoningConfig>(value)
+                via::<openrouter_kit_api::types::BaseReasoningConfig>(value)
             }
             "BaseReasoningDeltaEvent" => {
-                via::<openrouter_api::types::ReasoningDeltaEvent>(value)
+                via::<openrouter_kit_api::types::ReasoningDeltaEvent>(value)
             }
             "BaseReasoningDoneEvent" => {
-                via::<openrouter_api::types::ReasoningDoneEvent>(value)
+                via::<openrouter_kit_api::types::ReasoningDoneEvent>(value)
             }
             "BaseReasoningSummaryPartAddedEvent" => {
-                via::<openrouter_api::types::ReasoningSummaryPartAddedEvent>(value)
+                via::<openrouter_kit_api::types::ReasoningSummaryPartAddedEvent>(value)
             }
             "BaseReasoningSummaryPartDoneEvent" => {
-                via::<openrouter_api::types::ReasoningSummaryPartDoneEvent>(value)
+                via::<openrouter_kit_api::types::ReasoningSummaryPartDoneEvent>(value)
             }
             "BaseReasoningSummaryTextDeltaEvent" => {
-                via::<openrouter_api::types::ReasoningSummaryTextDeltaEvent>(value)
+                via::<openrouter_kit_api::types::ReasoningSummaryTextDeltaEvent>(value)
             }
             "BaseReasoningSummaryTextDoneEvent" => {
-                via::<openrouter_api::types::ReasoningSummaryTextDoneEvent>(value)
+                via::<openrouter_kit_api::types::ReasoningSummaryTextDoneEvent>(value)
             }
             "BaseRefusalDeltaEvent" => {
-                via::<openrouter_api::types::RefusalDeltaEvent>(value)
+                via::<openrouter_kit_api::types::RefusalDeltaEvent>(value)
             }
             "BaseRefusalDoneEvent" => {
-                via::<openrouter_api::types::RefusalDoneEvent>(value)
+                via::<openrouter_kit_api::types::RefusalDoneEvent>(value)
             }
             "BaseResponsesResult" => {
-                via::<openrouter_api::types::OpenResponsesResult>(value)
+                via::<openrouter_kit_api::types::OpenResponsesResult>(value)
             }
-            "BaseTextDeltaEvent" => via::<openrouter_api::types::TextDeltaEvent>(value),
-            "BaseTextDoneEvent" => via::<openrouter_api::types::TextDoneEvent>(value),
-            "BashServerTool" => via::<openrouter_api::types::BashServerTool>(value),
+            "BaseTextDeltaEvent" => {
+                via::<openrouter_kit_api::types::TextDeltaEvent>(value)
+            }
+            "BaseTextDoneEvent" => via::<openrouter_kit_api::types::TextDoneEvent>(value),
+            "BashServerTool" => via::<openrouter_kit_api::types::BashServerTool>(value),
             "BashServerToolConfig" => {
-                via::<openrouter_api::types::BashServerToolConfig>(value)
+                via::<openrouter_kit_api::types::BashServerToolConfig>(value)
             }
             "BashServerToolEngine" => {
-                via::<openrouter_api::types::BashServerToolEngine>(value)
+                via::<openrouter_kit_api::types::BashServerToolEngine>(value)
             }
             "BashServerToolEnvironment" => {
-                via::<openrouter_api::types::BashServerToolEnvironment>(value)
+                via::<openrouter_kit_api::types::BashServerToolEnvironment>(value)
             }
-            "BooleanCapability" => via::<openrouter_api::types::BooleanCapability>(value),
+            "BooleanCapability" => {
+                via::<openrouter_kit_api::types::BooleanCapability>(value)
+            }
             #[cfg(feature = "management")]
             "BulkAddWorkspaceMembersRequest" => {
-                via::<openrouter_api::types::BulkAddWorkspaceMembersRequest>(value)
+                via::<openrouter_kit_api::types::BulkAddWorkspaceMembersRequest>(value)
             }
             #[cfg(feature = "management")]
             "BulkAddWorkspaceMembersResponse" => {
-                via::<openrouter_api::types::BulkAddWorkspaceMembersResponse>(value)
+                via::<openrouter_kit_api::types::BulkAddWorkspaceMembersResponse>(value)
             }
             #[cfg(feature = "management")]
             "BulkAssignKeysRequest" => {
-                via::<openrouter_api::types::BulkAssignKeysRequest>(value)
+                via::<openrouter_kit_api::types::BulkAssignKeysRequest>(value)
             }
             #[cfg(feature = "management")]
             "BulkAssignKeysResponse" => {
-                via::<openrouter_api::types::BulkAssignKeysResponse>(value)
+                via::<openrouter_kit_api::types::BulkAssignKeysResponse>(value)
             }
             #[cfg(feature = "management")]
             "BulkAssignMembersRequest" => {
-                via::<openrouter_api::types::BulkAssignMembersRequest>(value)
+                via::<openrouter_kit_api::types::BulkAssignMembersRequest>(value)
             }
             #[cfg(feature = "management")]
             "BulkAssignMembersResponse" => {
-                via::<openrouter_api::types::BulkAssignMembersResponse>(value)
+                via::<openrouter_kit_api::types::BulkAssignMembersResponse>(value)
             }
             #[cfg(feature = "management")]
             "BulkRemoveWorkspaceMembersRequest" => {
-                via::<openrouter_api::types::BulkRemoveWorkspaceMembersRequest>(value)
+                via::<
+                    openrouter_kit_api::types::BulkRemoveWorkspaceMembersRequest,
+                >(value)
             }
             #[cfg(feature = "management")]
             "BulkRemoveWorkspaceMembersResponse" => {
-                via::<openrouter_api::types::BulkRemoveWorkspaceMembersResponse>(value)
+                via::<
+                    openrouter_kit_api::types::BulkRemoveWorkspaceMembersResponse,
+                >(value)
             }
             #[cfg(feature = "management")]
             "BulkUnassignKeysRequest" => {
-                via::<openrouter_api::types::BulkUnassignKeysRequest>(value)
+                via::<openrouter_kit_api::types::BulkUnassignKeysRequest>(value)
             }
             #[cfg(feature = "management")]
             "BulkUnassignKeysResponse" => {
-                via::<openrouter_api::types::BulkUnassignKeysResponse>(value)
+                via::<openrouter_kit_api::types::BulkUnassignKeysResponse>(value)
             }
             #[cfg(feature = "management")]
             "BulkUnassignMembersRequest" => {
-                via::<openrouter_api::types::BulkUnassignMembersRequest>(value)
+                via::<openrouter_kit_api::types::BulkUnassignMembersRequest>(value)
             }
             #[cfg(feature = "management")]
             "BulkUnassignMembersResponse" => {
-                via::<openrouter_api::types::BulkUnassignMembersResponse>(value)
+                via::<openrouter_kit_api::types::BulkUnassignMembersResponse>(value)
             }
             #[cfg(feature = "management")]
-            "BYOKKey" => via::<openrouter_api::types::ByokKey>(value),
+            "BYOKKey" => via::<openrouter_kit_api::types::ByokKey>(value),
             #[cfg(feature = "management")]
-            "BYOKProviderSlug" => via::<openrouter_api::types::ByokProviderSlug>(value),
+            "BYOKProviderSlug" => {
+                via::<openrouter_kit_api::types::ByokProviderSlug>(value)
+            }
             "CapabilityDescriptor" => {
-                via::<openrouter_api::types::CapabilityDescriptor>(value)
+                via::<openrouter_kit_api::types::CapabilityDescriptor>(value)
             }
             "ChatAssistantImages" => {
-                via::<openrouter_api::types::ChatAssistantImages>(value)
+                via::<openrouter_kit_api::types::ChatAssistantImages>(value)
             }
             "ChatAssistantMessage" => {
-                via::<openrouter_api::types::ChatAssistantMessage>(value)
+                via::<openrouter_kit_api::types::ChatAssistantMessage>(value)
             }
-            "ChatAudioOutput" => via::<openrouter_api::types::ChatAudioOutput>(value),
-            "ChatChoice" => via::<openrouter_api::types::ChatChoice>(value),
-            "ChatContentAudio" => via::<openrouter_api::types::ChatContentAudio>(value),
+            "ChatAudioOutput" => via::<openrouter_kit_api::types::ChatAudioOutput>(value),
+            "ChatChoice" => via::<openrouter_kit_api::types::ChatChoice>(value),
+            "ChatContentAudio" => {
+                via::<openrouter_kit_api::types::ChatContentAudio>(value)
+            }
             "ChatContentCacheControl" => {
-                via::<openrouter_api::types::ChatContentCacheControl>(value)
+                via::<openrouter_kit_api::types::ChatContentCacheControl>(value)
             }
-            "ChatContentFile" => via::<openrouter_api::types::ChatContentFile>(value),
-            "ChatContentImage" => via::<openrouter_api::types::ChatContentImage>(value),
-            "ChatContentItems" => via::<openrouter_api::types::ChatContentItems>(value),
-            "ChatContentText" => via::<openrouter_api::types::ChatContentText>(value),
-            "ChatContentVideo" => via::<openrouter_api::types::ChatContentVideo>(value),
+            "ChatContentFile" => via::<openrouter_kit_api::types::ChatContentFile>(value),
+            "ChatContentImage" => {
+                via::<openrouter_kit_api::types::ChatContentImage>(value)
+            }
+            "ChatContentItems" => {
+                via::<openrouter_kit_api::types::ChatContentItems>(value)
+            }
+            "ChatContentText" => via::<openrouter_kit_api::types::ChatContentText>(value),
+            "ChatContentVideo" => {
+                via::<openrouter_kit_api::types::ChatContentVideo>(value)
+            }
             "ChatContentVideoInput" => {
-                via::<openrouter_api::types::ChatContentVideoInput>(value)
+                via::<openrouter_kit_api::types::ChatContentVideoInput>(value)
             }
-            "ChatDebugOptions" => via::<openrouter_api::types::ChatDebugOptions>(value),
+            "ChatDebugOptions" => {
+                via::<openrouter_kit_api::types::ChatDebugOptions>(value)
+            }
             "ChatDeveloperMessage" => {
-                via::<openrouter_api::types::ChatDeveloperMessage>(value)
+                via::<openrouter_kit_api::types::ChatDeveloperMessage>(value)
             }
             "ChatFinishReasonEnum" => {
-                via::<openrouter_api::types::ChatFinishReasonEnum>(value)
+                via::<openrouter_kit_api::types::ChatFinishReasonEnum>(value)
             }
             "ChatFormatGrammarConfig" => {
-                via::<openrouter_api::types::ChatFormatGrammarConfig>(value)
+                via::<openrouter_kit_api::types::ChatFormatGrammarConfig>(value)
             }
             "ChatFormatJsonObjectConfig" => {
-                via::<openrouter_api::types::ChatFormatJsonObjectConfig>(value)
+                via::<openrouter_kit_api::types::ChatFormatJsonObjectConfig>(value)
             }
             "ChatFormatJsonSchemaConfig" => {
-                via::<openrouter_api::types::ChatFormatJsonSchemaConfig>(value)
+                via::<openrouter_kit_api::types::ChatFormatJsonSchemaConfig>(value)
             }
             "ChatFormatPythonConfig" => {
-                via::<openrouter_api::types::ChatFormatPythonConfig>(value)
+                via::<openrouter_kit_api::types::ChatFormatPythonConfig>(value)
             }
             "ChatFormatTextConfig" => {
-                via::<openrouter_api::types::ChatFormatTextConfig>(value)
+                via::<openrouter_kit_api::types::ChatFormatTextConfig>(value)
             }
-            "ChatFunctionTool" => via::<openrouter_api::types::ChatFunctionTool>(value),
+            "ChatFunctionTool" => {
+                via::<openrouter_kit_api::types::ChatFunctionTool>(value)
+            }
             "ChatJsonSchemaConfig" => {
-                via::<openrouter_api::types::ChatJsonSchemaConfig>(value)
+                via::<openrouter_kit_api::types::ChatJsonSchemaConfig>(value)
             }
-            "ChatMessages" => via::<openrouter_api::types::ChatMessages>(value),
-            "ChatModelNames" => via::<openrouter_api::types::ChatModelNames>(value),
+            "ChatMessages" => via::<openrouter_kit_api::types::ChatMessages>(value),
+            "ChatModelNames" => via::<openrouter_kit_api::types::ChatModelNames>(value),
             "ChatNamedToolChoice" => {
-                via::<openrouter_api::types::ChatNamedToolChoice>(value)
+                via::<openrouter_kit_api::types::ChatNamedToolChoice>(value)
             }
             "ChatReasoningDetails" => {
-                via::<openrouter_api::types::ChatReasoningDetails>(value)
+                via::<openrouter_kit_api::types::ChatReasoningDetails>(value)
             }
             "ChatReasoningSummaryVerbosityEnum" => {
-                via::<openrouter_api::types::ChatReasoningSummaryVerbosityEnum>(value)
+                via::<
+                    openrouter_kit_api::types::ChatReasoningSummaryVerbosityEnum,
+                >(value)
             }
-            "ChatRequest" => via::<openrouter_api::types::ChatRequest>(value),
-            "ChatResult" => via::<openrouter_api::types::ChatResult>(value),
+            "ChatRequest" => via::<openrouter_kit_api::types::ChatRequest>(value),
+            "ChatResult" => via::<openrouter_kit_api::types::ChatResult>(value),
             "ChatSearchModelsServerTool" => {
-                via::<openrouter_api::types::ChatSearchModelsServerTool>(value)
+                via::<openrouter_kit_api::types::ChatSearchModelsServerTool>(value)
             }
             "ChatServerToolChoice" => {
-                via::<openrouter_api::types::ChatServerToolChoice>(value)
+                via::<openrouter_kit_api::types::ChatServerToolChoice>(value)
             }
-            "ChatStreamChoice" => via::<openrouter_api::types::ChatStreamChoice>(value),
-            "ChatStreamChunk" => via::<openrouter_api::types::ChatStreamChunk>(value),
-            "ChatStreamDelta" => via::<openrouter_api::types::ChatStreamDelta>(value),
+            "ChatStreamChoice" => {
+                via::<openrouter_kit_api::types::ChatStreamChoice>(value)
+            }
+            "ChatStreamChunk" => via::<openrouter_kit_api::types::ChatStreamChunk>(value),
+            "ChatStreamDelta" => via::<openrouter_kit_api::types::ChatStreamDelta>(value),
             "ChatStreamingResponse" => {
-                via::<openrouter_api::types::ChatStreamingResponse>(value)
+                via::<openrouter_kit_api::types::ChatStreamingResponse>(value)
             }
-            "ChatStreamOptions" => via::<openrouter_api::types::ChatStreamOptions>(value),
+            "ChatStreamOptions" => {
+                via::<openrouter_kit_api::types::ChatStreamOptions>(value)
+            }
             "ChatStreamReasoningDetails" => {
-                via::<openrouter_api::types::ChatStreamReasoningDetails>(value)
+                via::<openrouter_kit_api::types::ChatStreamReasoningDetails>(value)
             }
             "ChatStreamToolCall" => {
-                via::<openrouter_api::types::ChatStreamToolCall>(value)
+                via::<openrouter_kit_api::types::ChatStreamToolCall>(value)
             }
-            "ChatSystemMessage" => via::<openrouter_api::types::ChatSystemMessage>(value),
-            "ChatTokenLogprob" => via::<openrouter_api::types::ChatTokenLogprob>(value),
-            "ChatTokenLogprobs" => via::<openrouter_api::types::ChatTokenLogprobs>(value),
-            "ChatToolCall" => via::<openrouter_api::types::ChatToolCall>(value),
-            "ChatToolChoice" => via::<openrouter_api::types::ChatToolChoice>(value),
-            "ChatToolMessage" => via::<openrouter_api::types::ChatToolMessage>(value),
-            "ChatUsage" => via::<openrouter_api::types::ChatUsage>(value),
-            "ChatUserMessage" => via::<openrouter_api::types::ChatUserMessage>(value),
+            "ChatSystemMessage" => {
+                via::<openrouter_kit_api::types::ChatSystemMessage>(value)
+            }
+            "ChatTokenLogprob" => {
+                via::<openrouter_kit_api::types::ChatTokenLogprob>(value)
+            }
+            "ChatTokenLogprobs" => {
+                via::<openrouter_kit_api::types::ChatTokenLogprobs>(value)
+            }
+            "ChatToolCall" => via::<openrouter_kit_api::types::ChatToolCall>(value),
+            "ChatToolChoice" => via::<openrouter_kit_api::types::ChatToolChoice>(value),
+            "ChatToolMessage" => via::<openrouter_kit_api::types::ChatToolMessage>(value),
+            "ChatUsage" => via::<openrouter_kit_api::types::ChatUsage>(value),
+            "ChatUserMessage" => via::<openrouter_kit_api::types::ChatUserMessage>(value),
             "ChatWebSearchShorthand" => {
-                via::<openrouter_api::types::ChatWebSearchShorthand>(value)
+                via::<openrouter_kit_api::types::ChatWebSearchShorthand>(value)
             }
             "CodeInterpreterCallCodeDeltaEvent" => {
-                via::<openrouter_api::types::CodeInterpreterCallCodeDeltaEvent>(value)
+                via::<
+                    openrouter_kit_api::types::CodeInterpreterCallCodeDeltaEvent,
+                >(value)
             }
             "CodeInterpreterCallCodeDoneEvent" => {
-                via::<openrouter_api::types::CodeInterpreterCallCodeDoneEvent>(value)
+                via::<openrouter_kit_api::types::CodeInterpreterCallCodeDoneEvent>(value)
             }
             "CodeInterpreterCallCompletedEvent" => {
-                via::<openrouter_api::types::CodeInterpreterCallCompletedEvent>(value)
+                via::<
+                    openrouter_kit_api::types::CodeInterpreterCallCompletedEvent,
+                >(value)
             }
             "CodeInterpreterCallInProgressEvent" => {
-                via::<openrouter_api::types::CodeInterpreterCallInProgressEvent>(value)
+                via::<
+                    openrouter_kit_api::types::CodeInterpreterCallInProgressEvent,
+                >(value)
             }
             "CodeInterpreterCallInterpretingEvent" => {
-                via::<openrouter_api::types::CodeInterpreterCallInterpretingEvent>(value)
+                via::<
+                    openrouter_kit_api::types::CodeInterpreterCallInterpretingEvent,
+                >(value)
             }
             "CodeInterpreterCallItem" => {
-                via::<openrouter_api::types::OutputCodeInterpreterCallItem>(value)
+                via::<openrouter_kit_api::types::OutputCodeInterpreterCallItem>(value)
             }
             "CodeInterpreterFileOutput" => {
-                via::<openrouter_api::types::CodeInterpreterFileOutput>(value)
+                via::<openrouter_kit_api::types::CodeInterpreterFileOutput>(value)
             }
             "CodeInterpreterImageOutput" => {
-                via::<openrouter_api::types::CodeInterpreterImageOutput>(value)
+                via::<openrouter_kit_api::types::CodeInterpreterImageOutput>(value)
             }
             "CodeInterpreterLogsOutput" => {
-                via::<openrouter_api::types::CodeInterpreterLogsOutput>(value)
+                via::<openrouter_kit_api::types::CodeInterpreterLogsOutput>(value)
             }
             "CodeInterpreterServerTool" => {
-                via::<openrouter_api::types::CodeInterpreterServerTool>(value)
+                via::<openrouter_kit_api::types::CodeInterpreterServerTool>(value)
             }
             "CodexLocalShellTool" => {
-                via::<openrouter_api::types::CodexLocalShellTool>(value)
+                via::<openrouter_kit_api::types::CodexLocalShellTool>(value)
             }
-            "CompactionItem" => via::<openrouter_api::types::CompactionItem>(value),
+            "CompactionItem" => via::<openrouter_kit_api::types::CompactionItem>(value),
             "CompletedEvent" => {
-                via::<openrouter_api::types::StreamEventsResponseCompleted>(value)
+                via::<openrouter_kit_api::types::StreamEventsResponseCompleted>(value)
             }
-            "CompoundFilter" => via::<openrouter_api::types::CompoundFilter>(value),
+            "CompoundFilter" => via::<openrouter_kit_api::types::CompoundFilter>(value),
             "ComputerUseServerTool" => {
-                via::<openrouter_api::types::ComputerUseServerTool>(value)
+                via::<openrouter_kit_api::types::ComputerUseServerTool>(value)
             }
-            "ConflictResponse" => via::<openrouter_api::types::ErrorResponse>(value),
+            "ConflictResponse" => via::<openrouter_kit_api::types::ErrorResponse>(value),
             "ConflictResponseErrorData" => {
-                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+                via::<openrouter_kit_api::types::BadRequestResponseErrorData>(value)
             }
             "ContainerAutoEnvironment" => {
-                via::<openrouter_api::types::ContainerAutoEnvironment>(value)
+                via::<openrouter_kit_api::types::ContainerAutoEnvironment>(value)
             }
             "ContainerReferenceEnvironment" => {
-                via::<openrouter_api::types::ContainerReferenceEnvironment>(value)
+                via::<openrouter_kit_api::types::ContainerReferenceEnvironment>(value)
             }
             #[cfg(feature = "management")]
             "ContentFilterAction" => {
-                via::<openrouter_api::types::ContentFilterAction>(value)
+                via::<openrouter_kit_api::types::ContentFilterAction>(value)
             }
             #[cfg(feature = "management")]
             "ContentFilterBuiltinAction" => {
-                via::<openrouter_api::types::ContentFilterBuiltinAction>(value)
+                via::<openrouter_kit_api::types::ContentFilterBuiltinAction>(value)
             }
             #[cfg(feature = "management")]
             "ContentFilterBuiltinEntry" => {
-                via::<openrouter_api::types::ContentFilterBuiltinEntry>(value)
+                via::<openrouter_kit_api::types::ContentFilterBuiltinEntry>(value)
             }
             #[cfg(feature = "management")]
             "ContentFilterBuiltinEntryInput" => {
-                via::<openrouter_api::types::ContentFilterBuiltinEntryInput>(value)
+                via::<openrouter_kit_api::types::ContentFilterBuiltinEntryInput>(value)
             }
             #[cfg(feature = "management")]
             "ContentFilterBuiltinSlug" => {
-                via::<openrouter_api::types::ContentFilterBuiltinSlug>(value)
+                via::<openrouter_kit_api::types::ContentFilterBuiltinSlug>(value)
             }
             #[cfg(feature = "management")]
             "ContentFilterEntry" => {
-                via::<openrouter_api::types::ContentFilterEntry>(value)
+                via::<openrouter_kit_api::types::ContentFilterEntry>(value)
             }
             "ContentPartAddedEvent" => {
-                via::<openrouter_api::types::ContentPartAddedEvent>(value)
+                via::<openrouter_kit_api::types::ContentPartAddedEvent>(value)
             }
-            "ContentPartAudio" => via::<openrouter_api::types::ContentPartAudio>(value),
+            "ContentPartAudio" => {
+                via::<openrouter_kit_api::types::ContentPartAudio>(value)
+            }
             "ContentPartDoneEvent" => {
-                via::<openrouter_api::types::ContentPartDoneEvent>(value)
+                via::<openrouter_kit_api::types::ContentPartDoneEvent>(value)
             }
-            "ContentPartImage" => via::<openrouter_api::types::ContentPartImage>(value),
+            "ContentPartImage" => {
+                via::<openrouter_kit_api::types::ContentPartImage>(value)
+            }
             "ContentPartInputAudio" => {
-                via::<openrouter_api::types::ContentPartInputAudio>(value)
+                via::<openrouter_kit_api::types::ContentPartInputAudio>(value)
             }
             "ContentPartInputFile" => {
-                via::<openrouter_api::types::ContentPartInputFile>(value)
+                via::<openrouter_kit_api::types::ContentPartInputFile>(value)
             }
             "ContentPartInputVideo" => {
-                via::<openrouter_api::types::ContentPartInputVideo>(value)
+                via::<openrouter_kit_api::types::ContentPartInputVideo>(value)
             }
-            "ContentPartVideo" => via::<openrouter_api::types::ContentPartVideo>(value),
+            "ContentPartVideo" => {
+                via::<openrouter_kit_api::types::ContentPartVideo>(value)
+            }
             "ContextCompactionItem" => {
-                via::<openrouter_api::types::ContextCompactionItem>(value)
+                via::<openrouter_kit_api::types::ContextCompactionItem>(value)
             }
             "ContextCompressionEngine" => {
-                via::<openrouter_api::types::ContextCompressionEngine>(value)
+                via::<openrouter_kit_api::types::ContextCompressionEngine>(value)
             }
             "ContextCompressionPlugin" => {
-                via::<openrouter_api::types::ContextCompressionPlugin>(value)
+                via::<openrouter_kit_api::types::ContextCompressionPlugin>(value)
             }
-            "CostDetails" => via::<openrouter_api::types::CostDetails>(value),
+            "CostDetails" => via::<openrouter_kit_api::types::CostDetails>(value),
             #[cfg(feature = "management")]
             "CreateBYOKKeyRequest" => {
-                via::<openrouter_api::types::CreateByokKeyRequest>(value)
+                via::<openrouter_kit_api::types::CreateByokKeyRequest>(value)
             }
             #[cfg(feature = "management")]
             "CreateBYOKKeyResponse" => {
-                via::<openrouter_api::types::CreateByokKeyResponse>(value)
+                via::<openrouter_kit_api::types::CreateByokKeyResponse>(value)
             }
             "CreatedEvent" => {
-                via::<openrouter_api::types::OpenResponsesCreatedEvent>(value)
+                via::<openrouter_kit_api::types::OpenResponsesCreatedEvent>(value)
             }
             #[cfg(feature = "management")]
             "CreateGuardrailRequest" => {
-                via::<openrouter_api::types::CreateGuardrailRequest>(value)
+                via::<openrouter_kit_api::types::CreateGuardrailRequest>(value)
             }
             #[cfg(feature = "management")]
             "CreateGuardrailResponse" => {
-                via::<openrouter_api::types::CreateGuardrailResponse>(value)
+                via::<openrouter_kit_api::types::CreateGuardrailResponse>(value)
             }
             #[cfg(feature = "management")]
             "CreateObservabilityDestinationRequest" => {
                 via::<
-                    openrouter_api::types::CreateObservabilityDestinationRequest,
+                    openrouter_kit_api::types::CreateObservabilityDestinationRequest,
                 >(value)
             }
             #[cfg(feature = "management")]
             "CreateObservabilityDestinationResponse" => {
                 via::<
-                    openrouter_api::types::CreateObservabilityDestinationResponse,
+                    openrouter_kit_api::types::CreateObservabilityDestinationResponse,
                 >(value)
             }
             "CreatePresetFromInferenceResponse" => {
-                via::<openrouter_api::types::CreatePresetFromInferenceResponse>(value)
+                via::<
+                    openrouter_kit_api::types::CreatePresetFromInferenceResponse,
+                >(value)
             }
             #[cfg(feature = "management")]
             "CreateScimGroupMappingRequest" => {
-                via::<openrouter_api::types::CreateScimGroupMappingRequest>(value)
+                via::<openrouter_kit_api::types::CreateScimGroupMappingRequest>(value)
             }
             #[cfg(feature = "management")]
             "CreateScimGroupMappingResponse" => {
-                via::<openrouter_api::types::CreateScimGroupMappingResponse>(value)
+                via::<openrouter_kit_api::types::CreateScimGroupMappingResponse>(value)
             }
             #[cfg(feature = "management")]
             "CreateWorkspaceRequest" => {
-                via::<openrouter_api::types::CreateWorkspaceRequest>(value)
+                via::<openrouter_kit_api::types::CreateWorkspaceRequest>(value)
             }
             #[cfg(feature = "management")]
             "CreateWorkspaceResponse" => {
-                via::<openrouter_api::types::CreateWorkspaceResponse>(value)
+                via::<openrouter_kit_api::types::CreateWorkspaceResponse>(value)
             }
-            "CustomTool" => via::<openrouter_api::types::CustomTool>(value),
+            "CustomTool" => via::<openrouter_kit_api::types::CustomTool>(value),
             "CustomToolCallInputDeltaEvent" => {
-                via::<openrouter_api::types::CustomToolCallInputDeltaEvent>(value)
+                via::<openrouter_kit_api::types::CustomToolCallInputDeltaEvent>(value)
             }
             "CustomToolCallInputDoneEvent" => {
-                via::<openrouter_api::types::CustomToolCallInputDoneEvent>(value)
+                via::<openrouter_kit_api::types::CustomToolCallInputDoneEvent>(value)
             }
             "CustomToolCallItem" => {
-                via::<openrouter_api::types::CustomToolCallItem>(value)
+                via::<openrouter_kit_api::types::CustomToolCallItem>(value)
             }
             "CustomToolCallOutputItem" => {
-                via::<openrouter_api::types::CustomToolCallOutputItem>(value)
+                via::<openrouter_kit_api::types::CustomToolCallOutputItem>(value)
             }
-            "DABenchmarkEntry" => via::<openrouter_api::types::DaBenchmarkEntry>(value),
+            "DABenchmarkEntry" => {
+                via::<openrouter_kit_api::types::DaBenchmarkEntry>(value)
+            }
             "DatetimeServerTool" => {
-                via::<openrouter_api::types::DatetimeServerTool>(value)
+                via::<openrouter_kit_api::types::DatetimeServerTool>(value)
             }
             "DatetimeServerToolConfig" => {
-                via::<openrouter_api::types::DatetimeServerToolConfig>(value)
+                via::<openrouter_kit_api::types::DatetimeServerToolConfig>(value)
             }
-            "DebugEvent" => via::<openrouter_api::types::DebugEvent>(value),
-            "DefaultParameters" => via::<openrouter_api::types::DefaultParameters>(value),
+            "DebugEvent" => via::<openrouter_kit_api::types::DebugEvent>(value),
+            "DefaultParameters" => {
+                via::<openrouter_kit_api::types::DefaultParameters>(value)
+            }
             #[cfg(feature = "management")]
             "DeleteBYOKKeyResponse" => {
-                via::<openrouter_api::types::DeleteByokKeyResponse>(value)
+                via::<openrouter_kit_api::types::DeleteByokKeyResponse>(value)
             }
             #[cfg(feature = "management")]
             "DeleteGuardrailResponse" => {
-                via::<openrouter_api::types::DeleteGuardrailResponse>(value)
+                via::<openrouter_kit_api::types::DeleteGuardrailResponse>(value)
             }
             #[cfg(feature = "management")]
             "DeleteObservabilityDestinationResponse" => {
                 via::<
-                    openrouter_api::types::DeleteObservabilityDestinationResponse,
+                    openrouter_kit_api::types::DeleteObservabilityDestinationResponse,
                 >(value)
             }
             #[cfg(feature = "management")]
             "DeleteScimGroupMappingResponse" => {
-                via::<openrouter_api::types::DeleteScimGroupMappingResponse>(value)
+                via::<openrouter_kit_api::types::DeleteScimGroupMappingResponse>(value)
             }
             #[cfg(feature = "management")]
             "DeleteWorkspaceBudgetResponse" => {
-                via::<openrouter_api::types::DeleteWorkspaceBudgetResponse>(value)
+                via::<openrouter_kit_api::types::DeleteWorkspaceBudgetResponse>(value)
             }
             #[cfg(feature = "management")]
             "DeleteWorkspaceResponse" => {
-                via::<openrouter_api::types::DeleteWorkspaceResponse>(value)
+                via::<openrouter_kit_api::types::DeleteWorkspaceResponse>(value)
             }
-            "DeprecatedRoute" => via::<openrouter_api::types::DeprecatedRoute>(value),
-            "EasyInputMessage" => via::<openrouter_api::types::EasyInputMessage>(value),
+            "DeprecatedRoute" => via::<openrouter_kit_api::types::DeprecatedRoute>(value),
+            "EasyInputMessage" => {
+                via::<openrouter_kit_api::types::EasyInputMessage>(value)
+            }
             "EdgeNetworkTimeoutResponse" => {
-                via::<openrouter_api::types::ErrorResponse>(value)
+                via::<openrouter_kit_api::types::ErrorResponse>(value)
             }
             "EdgeNetworkTimeoutResponseErrorData" => {
-                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+                via::<openrouter_kit_api::types::BadRequestResponseErrorData>(value)
             }
-            "EndpointInfo" => via::<openrouter_api::types::EndpointInfo>(value),
-            "EndpointsMetadata" => via::<openrouter_api::types::EndpointsMetadata>(value),
-            "EndpointStatus" => via::<openrouter_api::types::EndpointStatus>(value),
-            "EnumCapability" => via::<openrouter_api::types::EnumCapability>(value),
-            "ErrorEvent" => via::<openrouter_api::types::ErrorEvent>(value),
+            "EndpointInfo" => via::<openrouter_kit_api::types::EndpointInfo>(value),
+            "EndpointsMetadata" => {
+                via::<openrouter_kit_api::types::EndpointsMetadata>(value)
+            }
+            "EndpointStatus" => via::<openrouter_kit_api::types::EndpointStatus>(value),
+            "EnumCapability" => via::<openrouter_kit_api::types::EnumCapability>(value),
+            "ErrorEvent" => via::<openrouter_kit_api::types::ErrorEvent>(value),
             "FailableToolCallStatus" => {
-                via::<openrouter_api::types::FailableToolCallStatus>(value)
+                via::<openrouter_kit_api::types::FailableToolCallStatus>(value)
             }
             "FailedEvent" => {
-                via::<openrouter_api::types::StreamEventsResponseFailed>(value)
+                via::<openrouter_kit_api::types::StreamEventsResponseFailed>(value)
             }
-            "FileCitation" => via::<openrouter_api::types::FileCitation>(value),
+            "FileCitation" => via::<openrouter_kit_api::types::FileCitation>(value),
             "FileDeleteResponse" => {
-                via::<openrouter_api::types::FileDeleteResponse>(value)
+                via::<openrouter_kit_api::types::FileDeleteResponse>(value)
             }
-            "FileListResponse" => via::<openrouter_api::types::FileListResponse>(value),
-            "FileParserPlugin" => via::<openrouter_api::types::FileParserPlugin>(value),
-            "FilePath" => via::<openrouter_api::types::FilePath>(value),
-            "FileProvider" => via::<openrouter_api::types::FileProvider>(value),
-            "FileResponse" => via::<openrouter_api::types::FileResponse>(value),
+            "FileListResponse" => {
+                via::<openrouter_kit_api::types::FileListResponse>(value)
+            }
+            "FileParserPlugin" => {
+                via::<openrouter_kit_api::types::FileParserPlugin>(value)
+            }
+            "FilePath" => via::<openrouter_kit_api::types::FilePath>(value),
+            "FileProvider" => via::<openrouter_kit_api::types::FileProvider>(value),
+            "FileResponse" => via::<openrouter_kit_api::types::FileResponse>(value),
             "FileSearchServerTool" => {
-                via::<openrouter_api::types::FileSearchServerTool>(value)
+                via::<openrouter_kit_api::types::FileSearchServerTool>(value)
             }
-            "FilesServerTool" => via::<openrouter_api::types::FilesServerTool>(value),
+            "FilesServerTool" => via::<openrouter_kit_api::types::FilesServerTool>(value),
             "FilesServerToolConfig" => {
-                via::<openrouter_api::types::FilesServerToolConfig>(value)
+                via::<openrouter_kit_api::types::FilesServerToolConfig>(value)
             }
-            "ForbiddenResponse" => via::<openrouter_api::types::ErrorResponse>(value),
+            "ForbiddenResponse" => via::<openrouter_kit_api::types::ErrorResponse>(value),
             "ForbiddenResponseErrorData" => {
-                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+                via::<openrouter_kit_api::types::BadRequestResponseErrorData>(value)
             }
             "FormatJsonObjectConfig" => {
-                via::<openrouter_api::types::FormatJsonObjectConfig>(value)
+                via::<openrouter_kit_api::types::FormatJsonObjectConfig>(value)
             }
             "FormatJsonSchemaConfig" => {
-                via::<openrouter_api::types::FormatJsonSchemaConfig>(value)
+                via::<openrouter_kit_api::types::FormatJsonSchemaConfig>(value)
             }
-            "Formats" => via::<openrouter_api::types::Formats>(value),
-            "FormatTextConfig" => via::<openrouter_api::types::FormatTextConfig>(value),
-            "FrameImage" => via::<openrouter_api::types::FrameImage>(value),
+            "Formats" => via::<openrouter_kit_api::types::Formats>(value),
+            "FormatTextConfig" => {
+                via::<openrouter_kit_api::types::FormatTextConfig>(value)
+            }
+            "FrameImage" => via::<openrouter_kit_api::types::FrameImage>(value),
             "FunctionCallArgsDeltaEvent" => {
-                via::<openrouter_api::types::FunctionCallArgsDeltaEvent>(value)
+                via::<openrouter_kit_api::types::FunctionCallArgsDeltaEvent>(value)
             }
             "FunctionCallArgsDoneEvent" => {
-                via::<openrouter_api::types::FunctionCallArgsDoneEvent>(value)
+                via::<openrouter_kit_api::types::FunctionCallArgsDoneEvent>(value)
             }
-            "FunctionCallItem" => via::<openrouter_api::types::FunctionCallItem>(value),
+            "FunctionCallItem" => {
+                via::<openrouter_kit_api::types::FunctionCallItem>(value)
+            }
             "FunctionCallOutputItem" => {
-                via::<openrouter_api::types::FunctionCallOutputItem>(value)
+                via::<openrouter_kit_api::types::FunctionCallOutputItem>(value)
             }
             "FusionAnalysisResult" => {
-                via::<openrouter_api::types::FusionAnalysisResult>(value)
+                via::<openrouter_kit_api::types::FusionAnalysisResult>(value)
             }
             "FusionCallAnalysisCompletedEvent" => {
-                via::<openrouter_api::types::FusionCallAnalysisCompletedEvent>(value)
+                via::<openrouter_kit_api::types::FusionCallAnalysisCompletedEvent>(value)
             }
             "FusionCallAnalysisInProgressEvent" => {
-                via::<openrouter_api::types::FusionCallAnalysisInProgressEvent>(value)
+                via::<
+                    openrouter_kit_api::types::FusionCallAnalysisInProgressEvent,
+                >(value)
             }
             "FusionCallCompletedEvent" => {
-                via::<openrouter_api::types::FusionCallCompletedEvent>(value)
+                via::<openrouter_kit_api::types::FusionCallCompletedEvent>(value)
             }
             "FusionCallInProgressEvent" => {
-                via::<openrouter_api::types::FusionCallInProgressEvent>(value)
+                via::<openrouter_kit_api::types::FusionCallInProgressEvent>(value)
             }
             "FusionCallPanelAddedEvent" => {
-                via::<openrouter_api::types::FusionCallPanelAddedEvent>(value)
+                via::<openrouter_kit_api::types::FusionCallPanelAddedEvent>(value)
             }
             "FusionCallPanelCompletedEvent" => {
-                via::<openrouter_api::types::FusionCallPanelCompletedEvent>(value)
+                via::<openrouter_kit_api::types::FusionCallPanelCompletedEvent>(value)
             }
             "FusionCallPanelDeltaEvent" => {
-                via::<openrouter_api::types::FusionCallPanelDeltaEvent>(value)
+                via::<openrouter_kit_api::types::FusionCallPanelDeltaEvent>(value)
             }
             "FusionCallPanelFailedEvent" => {
-                via::<openrouter_api::types::FusionCallPanelFailedEvent>(value)
+                via::<openrouter_kit_api::types::FusionCallPanelFailedEvent>(value)
             }
             "FusionCallPanelReasoningDeltaEvent" => {
-                via::<openrouter_api::types::FusionCallPanelReasoningDeltaEvent>(value)
+                via::<
+                    openrouter_kit_api::types::FusionCallPanelReasoningDeltaEvent,
+                >(value)
             }
-            "FusionPlugin" => via::<openrouter_api::types::FusionPlugin>(value),
+            "FusionPlugin" => via::<openrouter_kit_api::types::FusionPlugin>(value),
             "FusionServerTool_OpenRouter" => {
-                via::<openrouter_api::types::FusionServerToolOpenRouter>(value)
+                via::<openrouter_kit_api::types::FusionServerToolOpenRouter>(value)
             }
             "FusionServerToolConfig" => {
-                via::<openrouter_api::types::FusionServerToolConfig>(value)
+                via::<openrouter_kit_api::types::FusionServerToolConfig>(value)
             }
-            "FusionSource" => via::<openrouter_api::types::FusionSource>(value),
+            "FusionSource" => via::<openrouter_kit_api::types::FusionSource>(value),
             "GenerationContentData" => {
-                via::<openrouter_api::types::GenerationContentData>(value)
+                via::<openrouter_kit_api::types::GenerationContentData>(value)
             }
             "GenerationContentError" => {
-                via::<openrouter_api::types::GenerationContentError>(value)
+                via::<openrouter_kit_api::types::GenerationContentError>(value)
             }
             "GenerationContentErrorAttempt" => {
-                via::<openrouter_api::types::GenerationContentErrorAttempt>(value)
+                via::<openrouter_kit_api::types::GenerationContentErrorAttempt>(value)
             }
             "GenerationContentResponse" => {
-                via::<openrouter_api::types::GenerationContentResponse>(value)
+                via::<openrouter_kit_api::types::GenerationContentResponse>(value)
             }
             "GenerationResponse" => {
-                via::<openrouter_api::types::GenerationResponse>(value)
+                via::<openrouter_kit_api::types::GenerationResponse>(value)
             }
             #[cfg(feature = "management")]
             "GetBYOKKeyResponse" => {
-                via::<openrouter_api::types::GetByokKeyResponse>(value)
+                via::<openrouter_kit_api::types::GetByokKeyResponse>(value)
             }
             #[cfg(feature = "management")]
             "GetGuardrailResponse" => {
-                via::<openrouter_api::types::GetGuardrailResponse>(value)
+                via::<openrouter_kit_api::types::GetGuardrailResponse>(value)
             }
             #[cfg(feature = "management")]
             "GetObservabilityDestinationResponse" => {
-                via::<openrouter_api::types::GetObservabilityDestinationResponse>(value)
+                via::<
+                    openrouter_kit_api::types::GetObservabilityDestinationResponse,
+                >(value)
             }
-            "GetPresetResponse" => via::<openrouter_api::types::GetPresetResponse>(value),
+            "GetPresetResponse" => {
+                via::<openrouter_kit_api::types::GetPresetResponse>(value)
+            }
             "GetPresetVersionResponse" => {
-                via::<openrouter_api::types::GetPresetVersionResponse>(value)
+                via::<openrouter_kit_api::types::GetPresetVersionResponse>(value)
             }
             #[cfg(feature = "management")]
             "GetScimGroupMappingResponse" => {
-                via::<openrouter_api::types::GetScimGroupMappingResponse>(value)
+                via::<openrouter_kit_api::types::GetScimGroupMappingResponse>(value)
             }
             #[cfg(feature = "management")]
             "GetWorkspaceBudgetResponse" => {
-                via::<openrouter_api::types::GetWorkspaceBudgetResponse>(value)
+                via::<openrouter_kit_api::types::GetWorkspaceBudgetResponse>(value)
             }
             #[cfg(feature = "management")]
             "GetWorkspaceResponse" => {
-                via::<openrouter_api::types::GetWorkspaceResponse>(value)
+                via::<openrouter_kit_api::types::GetWorkspaceResponse>(value)
             }
-            "GoneResponse" => via::<openrouter_api::types::ErrorResponse>(value),
+            "GoneResponse" => via::<openrouter_kit_api::types::ErrorResponse>(value),
             "GoneResponseErrorData" => {
-                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+                via::<openrouter_kit_api::types::BadRequestResponseErrorData>(value)
             }
             #[cfg(feature = "management")]
-            "Guardrail" => via::<openrouter_api::types::Guardrail>(value),
+            "Guardrail" => via::<openrouter_kit_api::types::Guardrail>(value),
             #[cfg(feature = "management")]
-            "GuardrailInterval" => via::<openrouter_api::types::GuardrailInterval>(value),
-            "ImageConfig" => via::<openrouter_api::types::ImageConfig>(value),
-            "ImageEndpoint" => via::<openrouter_api::types::ImageEndpoint>(value),
+            "GuardrailInterval" => {
+                via::<openrouter_kit_api::types::GuardrailInterval>(value)
+            }
+            "ImageConfig" => via::<openrouter_kit_api::types::ImageConfig>(value),
+            "ImageEndpoint" => via::<openrouter_kit_api::types::ImageEndpoint>(value),
             "ImageGenCallCompletedEvent" => {
-                via::<openrouter_api::types::ImageGenCallCompletedEvent>(value)
+                via::<openrouter_kit_api::types::ImageGenCallCompletedEvent>(value)
             }
             "ImageGenCallGeneratingEvent" => {
-                via::<openrouter_api::types::ImageGenCallGeneratingEvent>(value)
+                via::<openrouter_kit_api::types::ImageGenCallGeneratingEvent>(value)
             }
             "ImageGenCallInProgressEvent" => {
-                via::<openrouter_api::types::ImageGenCallInProgressEvent>(value)
+                via::<openrouter_kit_api::types::ImageGenCallInProgressEvent>(value)
             }
             "ImageGenCallPartialImageEvent" => {
-                via::<openrouter_api::types::ImageGenCallPartialImageEvent>(value)
+                via::<openrouter_kit_api::types::ImageGenCallPartialImageEvent>(value)
             }
             "ImageGenCompletedEvent" => {
-                via::<openrouter_api::types::ImageGenCompletedEvent>(value)
+                via::<openrouter_kit_api::types::ImageGenCompletedEvent>(value)
             }
             "ImageGenerationProviderPreferences" => {
-                via::<openrouter_api::types::ImageGenerationProviderPreferences>(value)
+                via::<
+                    openrouter_kit_api::types::ImageGenerationProviderPreferences,
+                >(value)
             }
             "ImageGenerationRequest" => {
-                via::<openrouter_api::types::ImageGenerationRequest>(value)
+                via::<openrouter_kit_api::types::ImageGenerationRequest>(value)
             }
             "ImageGenerationResponse" => {
-                via::<openrouter_api::types::ImageGenerationResponse>(value)
+                via::<openrouter_kit_api::types::ImageGenerationResponse>(value)
             }
             "ImageGenerationServerTool" => {
-                via::<openrouter_api::types::ImageGenerationServerTool>(value)
+                via::<openrouter_kit_api::types::ImageGenerationServerTool>(value)
             }
             "ImageGenerationServerTool_OpenRouter" => {
-                via::<openrouter_api::types::ImageGenerationServerToolOpenRouter>(value)
+                via::<
+                    openrouter_kit_api::types::ImageGenerationServerToolOpenRouter,
+                >(value)
             }
             "ImageGenerationServerToolConfig" => {
-                via::<openrouter_api::types::ImageGenerationServerToolConfig>(value)
+                via::<openrouter_kit_api::types::ImageGenerationServerToolConfig>(value)
             }
             "ImageGenerationStatus" => {
-                via::<openrouter_api::types::ImageGenerationStatus>(value)
+                via::<openrouter_kit_api::types::ImageGenerationStatus>(value)
             }
             "ImageGenerationUsage" => {
-                via::<openrouter_api::types::ImageGenerationUsage>(value)
+                via::<openrouter_kit_api::types::ImageGenerationUsage>(value)
             }
             "ImageGenPartialImageEvent" => {
-                via::<openrouter_api::types::ImageGenPartialImageEvent>(value)
+                via::<openrouter_kit_api::types::ImageGenPartialImageEvent>(value)
             }
             "ImageGenStreamErrorEvent" => {
-                via::<openrouter_api::types::ImageGenStreamErrorEvent>(value)
+                via::<openrouter_kit_api::types::ImageGenStreamErrorEvent>(value)
             }
             "ImageGenTextChunkEvent" => {
-                via::<openrouter_api::types::ImageGenTextChunkEvent>(value)
+                via::<openrouter_kit_api::types::ImageGenTextChunkEvent>(value)
             }
             "ImageInputModality" => {
-                via::<openrouter_api::types::ImageInputModality>(value)
+                via::<openrouter_kit_api::types::ImageInputModality>(value)
             }
             "ImageModelArchitecture" => {
-                via::<openrouter_api::types::ImageModelArchitecture>(value)
+                via::<openrouter_kit_api::types::ImageModelArchitecture>(value)
             }
             "ImageModelEndpointsResponse" => {
-                via::<openrouter_api::types::ImageModelEndpointsResponse>(value)
+                via::<openrouter_kit_api::types::ImageModelEndpointsResponse>(value)
             }
             "ImageModelListItem" => {
-                via::<openrouter_api::types::ImageModelListItem>(value)
+                via::<openrouter_kit_api::types::ImageModelListItem>(value)
             }
             "ImageModelsListResponse" => {
-                via::<openrouter_api::types::ImageModelsListResponse>(value)
+                via::<openrouter_kit_api::types::ImageModelsListResponse>(value)
             }
             "ImageOutputModality" => {
-                via::<openrouter_api::types::ImageOutputModality>(value)
+                via::<openrouter_kit_api::types::ImageOutputModality>(value)
             }
-            "ImagePricingEntry" => via::<openrouter_api::types::ImagePricingEntry>(value),
+            "ImagePricingEntry" => {
+                via::<openrouter_kit_api::types::ImagePricingEntry>(value)
+            }
             "ImageStreamingResponse" => {
-                via::<openrouter_api::types::ImageStreamingResponse>(value)
+                via::<openrouter_kit_api::types::ImageStreamingResponse>(value)
             }
-            "IncompleteDetails" => via::<openrouter_api::types::IncompleteDetails>(value),
+            "IncompleteDetails" => {
+                via::<openrouter_kit_api::types::IncompleteDetails>(value)
+            }
             "IncompleteEvent" => {
-                via::<openrouter_api::types::StreamEventsResponseIncomplete>(value)
+                via::<openrouter_kit_api::types::StreamEventsResponseIncomplete>(value)
             }
             "InProgressEvent" => {
-                via::<openrouter_api::types::OpenResponsesInProgressEvent>(value)
+                via::<openrouter_kit_api::types::OpenResponsesInProgressEvent>(value)
             }
-            "InputAudio" => via::<openrouter_api::types::InputAudio>(value),
-            "InputFile" => via::<openrouter_api::types::InputFile>(value),
-            "InputImage" => via::<openrouter_api::types::InputImage>(value),
-            "InputMessageItem" => via::<openrouter_api::types::InputMessageItem>(value),
-            "InputModality" => via::<openrouter_api::types::InputModality>(value),
-            "InputReference" => via::<openrouter_api::types::InputReference>(value),
-            "Inputs" => via::<openrouter_api::types::Inputs>(value),
-            "InputText" => via::<openrouter_api::types::InputText>(value),
-            "InputVideo" => via::<openrouter_api::types::InputVideo>(value),
-            "InstructType" => via::<openrouter_api::types::InstructType>(value),
+            "InputAudio" => via::<openrouter_kit_api::types::InputAudio>(value),
+            "InputFile" => via::<openrouter_kit_api::types::InputFile>(value),
+            "InputImage" => via::<openrouter_kit_api::types::InputImage>(value),
+            "InputMessageItem" => {
+                via::<openrouter_kit_api::types::InputMessageItem>(value)
+            }
+            "InputModality" => via::<openrouter_kit_api::types::InputModality>(value),
+            "InputReference" => via::<openrouter_kit_api::types::InputReference>(value),
+            "Inputs" => via::<openrouter_kit_api::types::Inputs>(value),
+            "InputText" => via::<openrouter_kit_api::types::InputText>(value),
+            "InputVideo" => via::<openrouter_kit_api::types::InputVideo>(value),
+            "InstructType" => via::<openrouter_kit_api::types::InstructType>(value),
             "InternalServerResponse" => {
-                via::<openrouter_api::types::ErrorResponse>(value)
+                via::<openrouter_kit_api::types::ErrorResponse>(value)
             }
             "InternalServerResponseErrorData" => {
-                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+                via::<openrouter_kit_api::types::BadRequestResponseErrorData>(value)
             }
-            "ItemReferenceItem" => via::<openrouter_api::types::ItemReferenceItem>(value),
+            "ItemReferenceItem" => {
+                via::<openrouter_kit_api::types::ItemReferenceItem>(value)
+            }
             #[cfg(feature = "management")]
-            "KeyAssignment" => via::<openrouter_api::types::KeyAssignment>(value),
+            "KeyAssignment" => via::<openrouter_kit_api::types::KeyAssignment>(value),
             "Legacy_ChatContentVideo" => {
-                via::<openrouter_api::types::LegacyChatContentVideo>(value)
+                via::<openrouter_kit_api::types::LegacyChatContentVideo>(value)
             }
             "Legacy_ChatContentVideoInput" => {
-                via::<openrouter_api::types::LegacyChatContentVideoInput>(value)
+                via::<openrouter_kit_api::types::LegacyChatContentVideoInput>(value)
             }
             "Legacy_WebSearchServerTool" => {
-                via::<openrouter_api::types::LegacyWebSearchServerTool>(value)
+                via::<openrouter_kit_api::types::LegacyWebSearchServerTool>(value)
             }
             #[cfg(feature = "management")]
             "ListBYOKKeysResponse" => {
-                via::<openrouter_api::types::ListByokKeysResponse>(value)
+                via::<openrouter_kit_api::types::ListByokKeysResponse>(value)
             }
             "ListEndpointsResponse" => {
-                via::<openrouter_api::types::ListEndpointsResponse>(value)
+                via::<openrouter_kit_api::types::ListEndpointsResponse>(value)
             }
             #[cfg(feature = "management")]
             "ListGuardrailsResponse" => {
-                via::<openrouter_api::types::ListGuardrailsResponse>(value)
+                via::<openrouter_kit_api::types::ListGuardrailsResponse>(value)
             }
             #[cfg(feature = "management")]
             "ListKeyAssignmentsResponse" => {
-                via::<openrouter_api::types::ListKeyAssignmentsResponse>(value)
+                via::<openrouter_kit_api::types::ListKeyAssignmentsResponse>(value)
             }
             #[cfg(feature = "management")]
             "ListMemberAssignmentsResponse" => {
-                via::<openrouter_api::types::ListMemberAssignmentsResponse>(value)
+                via::<openrouter_kit_api::types::ListMemberAssignmentsResponse>(value)
             }
             #[cfg(feature = "management")]
             "ListObservabilityDestinationsResponse" => {
                 via::<
-                    openrouter_api::types::ListObservabilityDestinationsResponse,
+                    openrouter_kit_api::types::ListObservabilityDestinationsResponse,
                 >(value)
             }
             "ListPresetsResponse" => {
-                via::<openrouter_api::types::ListPresetsResponse>(value)
+                via::<openrouter_kit_api::types::ListPresetsResponse>(value)
             }
             "ListPresetVersionsResponse" => {
-                via::<openrouter_api::types::ListPresetVersionsResponse>(value)
+                via::<openrouter_kit_api::types::ListPresetVersionsResponse>(value)
             }
             #[cfg(feature = "management")]
             "ListScimGroupMappingsResponse" => {
-                via::<openrouter_api::types::ListScimGroupMappingsResponse>(value)
+                via::<openrouter_kit_api::types::ListScimGroupMappingsResponse>(value)
             }
             #[cfg(feature = "management")]
             "ListScimGroupsResponse" => {
-                via::<openrouter_api::types::ListScimGroupsResponse>(value)
+                via::<openrouter_kit_api::types::ListScimGroupsResponse>(value)
             }
             #[cfg(feature = "management")]
             "ListWorkspaceBudgetsResponse" => {
-                via::<openrouter_api::types::ListWorkspaceBudgetsResponse>(value)
+                via::<openrouter_kit_api::types::ListWorkspaceBudgetsResponse>(value)
             }
             #[cfg(feature = "management")]
             "ListWorkspaceMembersResponse" => {
-                via::<openrouter_api::types::ListWorkspaceMembersResponse>(value)
+                via::<openrouter_kit_api::types::ListWorkspaceMembersResponse>(value)
             }
             #[cfg(feature = "management")]
             "ListWorkspacesResponse" => {
-                via::<openrouter_api::types::ListWorkspacesResponse>(value)
+                via::<openrouter_kit_api::types::ListWorkspacesResponse>(value)
             }
             "LocalShellCallItem" => {
-                via::<openrouter_api::types::LocalShellCallItem>(value)
+                via::<openrouter_kit_api::types::LocalShellCallItem>(value)
             }
             "LocalShellCallOutputItem" => {
-                via::<openrouter_api::types::LocalShellCallOutputItem>(value)
+                via::<openrouter_kit_api::types::LocalShellCallOutputItem>(value)
             }
             "McpApprovalRequestItem" => {
-                via::<openrouter_api::types::McpApprovalRequestItem>(value)
+                via::<openrouter_kit_api::types::McpApprovalRequestItem>(value)
             }
             "McpApprovalResponseItem" => {
-                via::<openrouter_api::types::McpApprovalResponseItem>(value)
+                via::<openrouter_kit_api::types::McpApprovalResponseItem>(value)
             }
-            "McpCallItem" => via::<openrouter_api::types::McpCallItem>(value),
-            "McpListToolsItem" => via::<openrouter_api::types::McpListToolsItem>(value),
-            "McpServerTool" => via::<openrouter_api::types::McpServerTool>(value),
+            "McpCallItem" => via::<openrouter_kit_api::types::McpCallItem>(value),
+            "McpListToolsItem" => {
+                via::<openrouter_kit_api::types::McpListToolsItem>(value)
+            }
+            "McpServerTool" => via::<openrouter_kit_api::types::McpServerTool>(value),
             #[cfg(feature = "management")]
-            "MemberAssignment" => via::<openrouter_api::types::MemberAssignment>(value),
+            "MemberAssignment" => {
+                via::<openrouter_kit_api::types::MemberAssignment>(value)
+            }
             "MessagesAdvisorToolResultBlock" => {
-                via::<openrouter_api::types::MessagesAdvisorToolResultBlock>(value)
+                via::<openrouter_kit_api::types::MessagesAdvisorToolResultBlock>(value)
             }
             "MessagesBashToolResultBlock" => {
-                via::<openrouter_api::types::MessagesBashToolResultBlock>(value)
+                via::<openrouter_kit_api::types::MessagesBashToolResultBlock>(value)
             }
             "MessagesContentBlockDeltaEvent" => {
-                via::<openrouter_api::types::MessagesContentBlockDeltaEvent>(value)
+                via::<openrouter_kit_api::types::MessagesContentBlockDeltaEvent>(value)
             }
             "MessagesContentBlockStartEvent" => {
-                via::<openrouter_api::types::MessagesContentBlockStartEvent>(value)
+                via::<openrouter_kit_api::types::MessagesContentBlockStartEvent>(value)
             }
             "MessagesContentBlockStopEvent" => {
-                via::<openrouter_api::types::MessagesContentBlockStopEvent>(value)
+                via::<openrouter_kit_api::types::MessagesContentBlockStopEvent>(value)
             }
             "MessagesDeltaEvent" => {
-                via::<openrouter_api::types::MessagesDeltaEvent>(value)
+                via::<openrouter_kit_api::types::MessagesDeltaEvent>(value)
             }
             "MessagesErrorEvent" => {
-                via::<openrouter_api::types::MessagesErrorEvent>(value)
+                via::<openrouter_kit_api::types::MessagesErrorEvent>(value)
             }
             "MessagesFallbackParam" => {
-                via::<openrouter_api::types::MessagesFallbackParam>(value)
+                via::<openrouter_kit_api::types::MessagesFallbackParam>(value)
             }
             "MessagesMessageParam" => {
-                via::<openrouter_api::types::MessagesMessageParam>(value)
+                via::<openrouter_kit_api::types::MessagesMessageParam>(value)
             }
             "MessagesOutputConfig" => {
-                via::<openrouter_api::types::MessagesOutputConfig>(value)
+                via::<openrouter_kit_api::types::MessagesOutputConfig>(value)
             }
-            "MessagesPingEvent" => via::<openrouter_api::types::MessagesPingEvent>(value),
-            "MessagesRequest" => via::<openrouter_api::types::MessagesRequest>(value),
-            "MessagesResult" => via::<openrouter_api::types::MessagesResult>(value),
+            "MessagesPingEvent" => {
+                via::<openrouter_kit_api::types::MessagesPingEvent>(value)
+            }
+            "MessagesRequest" => via::<openrouter_kit_api::types::MessagesRequest>(value),
+            "MessagesResult" => via::<openrouter_kit_api::types::MessagesResult>(value),
             "MessagesSearchModelsServerTool" => {
-                via::<openrouter_api::types::MessagesSearchModelsServerTool>(value)
+                via::<openrouter_kit_api::types::MessagesSearchModelsServerTool>(value)
             }
             "MessagesShellToolResultBlock" => {
-                via::<openrouter_api::types::MessagesShellToolResultBlock>(value)
+                via::<openrouter_kit_api::types::MessagesShellToolResultBlock>(value)
             }
             "MessagesStartEvent" => {
-                via::<openrouter_api::types::MessagesStartEvent>(value)
+                via::<openrouter_kit_api::types::MessagesStartEvent>(value)
             }
-            "MessagesStopEvent" => via::<openrouter_api::types::MessagesStopEvent>(value),
+            "MessagesStopEvent" => {
+                via::<openrouter_kit_api::types::MessagesStopEvent>(value)
+            }
             "MessagesStreamEvents" => {
-                via::<openrouter_api::types::MessagesStreamEvents>(value)
+                via::<openrouter_kit_api::types::MessagesStreamEvents>(value)
             }
             "MessagesStreamingResponse" => {
-                via::<openrouter_api::types::MessagesStreamingResponse>(value)
+                via::<openrouter_kit_api::types::MessagesStreamingResponse>(value)
             }
             "MessagesToolAdditionBlock" => {
-                via::<openrouter_api::types::MessagesToolAdditionBlock>(value)
+                via::<openrouter_kit_api::types::MessagesToolAdditionBlock>(value)
             }
             "MessagesToolRemovalBlock" => {
-                via::<openrouter_api::types::MessagesToolRemovalBlock>(value)
+                via::<openrouter_kit_api::types::MessagesToolRemovalBlock>(value)
             }
-            "MetadataLevel" => via::<openrouter_api::types::MetadataLevel>(value),
-            "Model" => via::<openrouter_api::types::Model>(value),
-            "ModelAliasTarget" => via::<openrouter_api::types::ModelAliasTarget>(value),
-            "ModelArchitecture" => via::<openrouter_api::types::ModelArchitecture>(value),
-            "ModelBenchmarks" => via::<openrouter_api::types::ModelBenchmarks>(value),
-            "ModelGroup" => via::<openrouter_api::types::ModelGroup>(value),
-            "ModelLinks" => via::<openrouter_api::types::ModelLinks>(value),
-            "ModelName" => via::<openrouter_api::types::ModelName>(value),
-            "ModelReasoning" => via::<openrouter_api::types::ModelReasoning>(value),
-            "ModelResponse" => via::<openrouter_api::types::ModelResponse>(value),
+            "MetadataLevel" => via::<openrouter_kit_api::types::MetadataLevel>(value),
+            "Model" => via::<openrouter_kit_api::types::Model>(value),
+            "ModelAliasTarget" => {
+                via::<openrouter_kit_api::types::ModelAliasTarget>(value)
+            }
+            "ModelArchitecture" => {
+                via::<openrouter_kit_api::types::ModelArchitecture>(value)
+            }
+            "ModelBenchmarks" => via::<openrouter_kit_api::types::ModelBenchmarks>(value),
+            "ModelGroup" => via::<openrouter_kit_api::types::ModelGroup>(value),
+            "ModelLinks" => via::<openrouter_kit_api::types::ModelLinks>(value),
+            "ModelName" => via::<openrouter_kit_api::types::ModelName>(value),
+            "ModelReasoning" => via::<openrouter_kit_api::types::ModelReasoning>(value),
+            "ModelResponse" => via::<openrouter_kit_api::types::ModelResponse>(value),
             "ModelsCountResponse" => {
-                via::<openrouter_api::types::ModelsCountResponse>(value)
+                via::<openrouter_kit_api::types::ModelsCountResponse>(value)
             }
             "ModelsListResponse" => {
-                via::<openrouter_api::types::ModelsListResponse>(value)
+                via::<openrouter_kit_api::types::ModelsListResponse>(value)
             }
             "ModelsListResponseData" => {
-                via::<openrouter_api::types::ModelsListResponseData>(value)
+                via::<openrouter_kit_api::types::ModelsListResponseData>(value)
             }
-            "ModerationPlugin" => via::<openrouter_api::types::ModerationPlugin>(value),
-            "MultimodalMedia" => via::<openrouter_api::types::MultimodalMedia>(value),
+            "ModerationPlugin" => {
+                via::<openrouter_kit_api::types::ModerationPlugin>(value)
+            }
+            "MultimodalMedia" => via::<openrouter_kit_api::types::MultimodalMedia>(value),
             "NamespaceFunctionTool" => {
-                via::<openrouter_api::types::NamespaceFunctionTool>(value)
+                via::<openrouter_kit_api::types::NamespaceFunctionTool>(value)
             }
-            "NamespaceTool" => via::<openrouter_api::types::NamespaceTool>(value),
-            "NotFoundResponse" => via::<openrouter_api::types::ErrorResponse>(value),
+            "NamespaceTool" => via::<openrouter_kit_api::types::NamespaceTool>(value),
+            "NotFoundResponse" => via::<openrouter_kit_api::types::ErrorResponse>(value),
             "NotFoundResponseErrorData" => {
-                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+                via::<openrouter_kit_api::types::BadRequestResponseErrorData>(value)
             }
             #[cfg(feature = "management")]
             "ObservabilityArizeDestination" => {
-                via::<openrouter_api::types::ObservabilityArizeDestination>(value)
+                via::<openrouter_kit_api::types::ObservabilityArizeDestination>(value)
             }
             #[cfg(feature = "management")]
             "ObservabilityBraintrustDestination" => {
-                via::<openrouter_api::types::ObservabilityBraintrustDestination>(value)
+                via::<
+                    openrouter_kit_api::types::ObservabilityBraintrustDestination,
+                >(value)
             }
             #[cfg(feature = "management")]
             "ObservabilityClickhouseDestination" => {
-                via::<openrouter_api::types::ObservabilityClickhouseDestination>(value)
+                via::<
+                    openrouter_kit_api::types::ObservabilityClickhouseDestination,
+                >(value)
             }
             #[cfg(feature = "management")]
             "ObservabilityDatadogDestination" => {
-                via::<openrouter_api::types::ObservabilityDatadogDestination>(value)
+                via::<openrouter_kit_api::types::ObservabilityDatadogDestination>(value)
             }
             #[cfg(feature = "management")]
             "ObservabilityDestination" => {
-                via::<openrouter_api::types::ObservabilityDestination>(value)
+                via::<openrouter_kit_api::types::ObservabilityDestination>(value)
             }
             "ObservabilityFilterRuleGroup" => {
-                via::<openrouter_api::types::ObservabilityFilterRuleGroup>(value)
+                via::<openrouter_kit_api::types::ObservabilityFilterRuleGroup>(value)
             }
             "ObservabilityFilterRulesConfig" => {
-                via::<openrouter_api::types::ObservabilityFilterRulesConfig>(value)
+                via::<openrouter_kit_api::types::ObservabilityFilterRulesConfig>(value)
             }
             "ObservabilityFilterRulesConfigNullable" => {
                 via::<
-                    openrouter_api::types::ObservabilityFilterRulesConfigNullable,
+                    openrouter_kit_api::types::ObservabilityFilterRulesConfigNullable,
                 >(value)
             }
             #[cfg(feature = "management")]
             "ObservabilityGrafanaDestination" => {
-                via::<openrouter_api::types::ObservabilityGrafanaDestination>(value)
+                via::<openrouter_kit_api::types::ObservabilityGrafanaDestination>(value)
             }
             #[cfg(feature = "management")]
             "ObservabilityLangfuseDestination" => {
-                via::<openrouter_api::types::ObservabilityLangfuseDestination>(value)
+                via::<openrouter_kit_api::types::ObservabilityLangfuseDestination>(value)
             }
             #[cfg(feature = "management")]
             "ObservabilityLangsmithDestination" => {
-                via::<openrouter_api::types::ObservabilityLangsmithDestination>(value)
+                via::<
+                    openrouter_kit_api::types::ObservabilityLangsmithDestination,
+                >(value)
             }
             #[cfg(feature = "management")]
             "ObservabilityNewrelicDestination" => {
-                via::<openrouter_api::types::ObservabilityNewrelicDestination>(value)
+                via::<openrouter_kit_api::types::ObservabilityNewrelicDestination>(value)
             }
             #[cfg(feature = "management")]
             "ObservabilityOpikDestination" => {
-                via::<openrouter_api::types::ObservabilityOpikDestination>(value)
+                via::<openrouter_kit_api::types::ObservabilityOpikDestination>(value)
             }
             #[cfg(feature = "management")]
             "ObservabilityOtelCollectorDestination" => {
                 via::<
-                    openrouter_api::types::ObservabilityOtelCollectorDestination,
+                    openrouter_kit_api::types::ObservabilityOtelCollectorDestination,
                 >(value)
             }
             #[cfg(feature = "management")]
             "ObservabilityPosthogDestination" => {
-                via::<openrouter_api::types::ObservabilityPosthogDestination>(value)
+                via::<openrouter_kit_api::types::ObservabilityPosthogDestination>(value)
             }
             #[cfg(feature = "management")]
             "ObservabilityRampDestination" => {
-                via::<openrouter_api::types::ObservabilityRampDestination>(value)
+                via::<openrouter_kit_api::types::ObservabilityRampDestination>(value)
             }
             #[cfg(feature = "management")]
             "ObservabilityS3Destination" => {
-                via::<openrouter_api::types::ObservabilityS3Destination>(value)
+                via::<openrouter_kit_api::types::ObservabilityS3Destination>(value)
             }
             #[cfg(feature = "management")]
             "ObservabilitySentryDestination" => {
-                via::<openrouter_api::types::ObservabilitySentryDestination>(value)
+                via::<openrouter_kit_api::types::ObservabilitySentryDestination>(value)
             }
             #[cfg(feature = "management")]
             "ObservabilitySnowflakeDestination" => {
-                via::<openrouter_api::types::ObservabilitySnowflakeDestination>(value)
+                via::<
+                    openrouter_kit_api::types::ObservabilitySnowflakeDestination,
+                >(value)
             }
             #[cfg(feature = "management")]
             "ObservabilityWeaveDestination" => {
-                via::<openrouter_api::types::ObservabilityWeaveDestination>(value)
+                via::<openrouter_kit_api::types::ObservabilityWeaveDestination>(value)
             }
             #[cfg(feature = "management")]
             "ObservabilityWebhookDestination" => {
-                via::<openrouter_api::types::ObservabilityWebhookDestination>(value)
+                via::<openrouter_kit_api::types::ObservabilityWebhookDestination>(value)
             }
-            "OpenAIFile" => via::<openrouter_api::types::OpenAiFile>(value),
-            "OpenAIFileDeleted" => via::<openrouter_api::types::OpenAiFileDeleted>(value),
-            "OpenAIFileList" => via::<openrouter_api::types::OpenAiFileList>(value),
+            "OpenAIFile" => via::<openrouter_kit_api::types::OpenAiFile>(value),
+            "OpenAIFileDeleted" => {
+                via::<openrouter_kit_api::types::OpenAiFileDeleted>(value)
+            }
+            "OpenAIFileList" => via::<openrouter_kit_api::types::OpenAiFileList>(value),
             "OpenAIResponseCustomToolCall" => {
-                via::<openrouter_api::types::OpenAiResponseCustomToolCall>(value)
+                via::<openrouter_kit_api::types::OpenAiResponseCustomToolCall>(value)
             }
             "OpenAIResponseCustomToolCallOutput" => {
-                via::<openrouter_api::types::OpenAiResponseCustomToolCallOutput>(value)
+                via::<
+                    openrouter_kit_api::types::OpenAiResponseCustomToolCallOutput,
+                >(value)
             }
             "OpenAIResponseFunctionToolCall" => {
-                via::<openrouter_api::types::OpenAiResponseFunctionToolCall>(value)
+                via::<openrouter_kit_api::types::OpenAiResponseFunctionToolCall>(value)
             }
             "OpenAIResponseFunctionToolCallOutput" => {
-                via::<openrouter_api::types::OpenAiResponseFunctionToolCallOutput>(value)
+                via::<
+                    openrouter_kit_api::types::OpenAiResponseFunctionToolCallOutput,
+                >(value)
             }
             "OpenAIResponseInputMessageItem" => {
-                via::<openrouter_api::types::OpenAiResponseInputMessageItem>(value)
+                via::<openrouter_kit_api::types::OpenAiResponseInputMessageItem>(value)
             }
             "OpenAIResponsesAnnotation" => {
-                via::<openrouter_api::types::OpenAiResponsesAnnotation>(value)
+                via::<openrouter_kit_api::types::OpenAiResponsesAnnotation>(value)
             }
             "OpenAIResponsesCodeInterpreterCallCodeDelta" => {
-                via::<openrouter_api::types::CodeInterpreterCallCodeDeltaEvent>(value)
+                via::<
+                    openrouter_kit_api::types::CodeInterpreterCallCodeDeltaEvent,
+                >(value)
             }
             "OpenAIResponsesCodeInterpreterCallCodeDone" => {
-                via::<openrouter_api::types::CodeInterpreterCallCodeDoneEvent>(value)
+                via::<openrouter_kit_api::types::CodeInterpreterCallCodeDoneEvent>(value)
             }
             "OpenAIResponsesCodeInterpreterCallCompleted" => {
-                via::<openrouter_api::types::CodeInterpreterCallCompletedEvent>(value)
+                via::<
+                    openrouter_kit_api::types::CodeInterpreterCallCompletedEvent,
+                >(value)
             }
             "OpenAIResponsesCodeInterpreterCallInProgress" => {
-                via::<openrouter_api::types::CodeInterpreterCallInProgressEvent>(value)
+                via::<
+                    openrouter_kit_api::types::CodeInterpreterCallInProgressEvent,
+                >(value)
             }
             "OpenAIResponsesCodeInterpreterCallInterpreting" => {
-                via::<openrouter_api::types::CodeInterpreterCallInterpretingEvent>(value)
+                via::<
+                    openrouter_kit_api::types::CodeInterpreterCallInterpretingEvent,
+                >(value)
             }
             "OpenAIResponsesImageGenCallCompleted" => {
-                via::<openrouter_api::types::ImageGenCallCompletedEvent>(value)
+                via::<openrouter_kit_api::types::ImageGenCallCompletedEvent>(value)
             }
             "OpenAIResponsesImageGenCallGenerating" => {
-                via::<openrouter_api::types::ImageGenCallGeneratingEvent>(value)
+                via::<openrouter_kit_api::types::ImageGenCallGeneratingEvent>(value)
             }
             "OpenAIResponsesImageGenCallInProgress" => {
-                via::<openrouter_api::types::ImageGenCallInProgressEvent>(value)
+                via::<openrouter_kit_api::types::ImageGenCallInProgressEvent>(value)
             }
             "OpenAIResponsesImageGenCallPartialImage" => {
-                via::<openrouter_api::types::ImageGenCallPartialImageEvent>(value)
+                via::<openrouter_kit_api::types::ImageGenCallPartialImageEvent>(value)
             }
             "OpenAIResponsesRefusalContent" => {
-                via::<openrouter_api::types::OpenAiResponsesRefusalContent>(value)
+                via::<openrouter_kit_api::types::OpenAiResponsesRefusalContent>(value)
             }
             "OpenAIResponsesResponseStatus" => {
-                via::<openrouter_api::types::OpenAiResponsesResponseStatus>(value)
+                via::<openrouter_kit_api::types::OpenAiResponsesResponseStatus>(value)
             }
             "OpenAIResponsesSearchCompleted" => {
-                via::<openrouter_api::types::WebSearchCallCompletedEvent>(value)
+                via::<openrouter_kit_api::types::WebSearchCallCompletedEvent>(value)
             }
             "OpenAIResponsesToolChoice" => {
-                via::<openrouter_api::types::OpenAiResponsesToolChoice>(value)
+                via::<openrouter_kit_api::types::OpenAiResponsesToolChoice>(value)
             }
             "OpenAIResponsesTruncation" => {
-                via::<openrouter_api::types::OpenAiResponsesTruncation>(value)
+                via::<openrouter_kit_api::types::OpenAiResponsesTruncation>(value)
             }
             "OpenAIResponsesWebSearchCallInProgress" => {
-                via::<openrouter_api::types::WebSearchCallInProgressEvent>(value)
+                via::<openrouter_kit_api::types::WebSearchCallInProgressEvent>(value)
             }
             "OpenAIResponsesWebSearchCallSearching" => {
-                via::<openrouter_api::types::WebSearchCallSearchingEvent>(value)
+                via::<openrouter_kit_api::types::WebSearchCallSearchingEvent>(value)
             }
             "OpenResponsesCreatedEvent" => {
-                via::<openrouter_api::types::OpenResponsesCreatedEvent>(value)
+                via::<openrouter_kit_api::types::OpenResponsesCreatedEvent>(value)
             }
             "OpenResponsesInProgressEvent" => {
-                via::<openrouter_api::types::OpenResponsesInProgressEvent>(value)
+                via::<openrouter_kit_api::types::OpenResponsesInProgressEvent>(value)
             }
-            "OpenResponsesLogProbs" => via::<openrouter_api::types::StreamLogprob>(value),
+            "OpenResponsesLogProbs" => {
+                via::<openrouter_kit_api::types::StreamLogprob>(value)
+            }
             "OpenResponsesResult" => {
-                via::<openrouter_api::types::OpenResponsesResult>(value)
+                via::<openrouter_kit_api::types::OpenResponsesResult>(value)
             }
             "OpenResponsesTopLogprobs" => {
-                via::<openrouter_api::types::StreamLogprobTopLogprob>(value)
+                via::<openrouter_kit_api::types::StreamLogprobTopLogprob>(value)
             }
-            "OpenRouterFile" => via::<openrouter_api::types::OpenRouterFile>(value),
+            "OpenRouterFile" => via::<openrouter_kit_api::types::OpenRouterFile>(value),
             "OpenRouterFileDeleted" => {
-                via::<openrouter_api::types::OpenRouterFileDeleted>(value)
+                via::<openrouter_kit_api::types::OpenRouterFileDeleted>(value)
             }
             "OpenRouterFileList" => {
-                via::<openrouter_api::types::OpenRouterFileList>(value)
+                via::<openrouter_kit_api::types::OpenRouterFileList>(value)
             }
             "OpenRouterMetadata" => {
-                via::<openrouter_api::types::OpenRouterMetadata>(value)
+                via::<openrouter_kit_api::types::OpenRouterMetadata>(value)
             }
             "OpenRouterWebSearchServerTool" => {
-                via::<openrouter_api::types::OpenRouterWebSearchServerTool>(value)
+                via::<openrouter_kit_api::types::OpenRouterWebSearchServerTool>(value)
             }
             "ORAnthropicBashToolResult" => {
-                via::<openrouter_api::types::OrAnthropicBashToolResult>(value)
+                via::<openrouter_kit_api::types::OrAnthropicBashToolResult>(value)
             }
             "ORAnthropicContentBlock" => {
-                via::<openrouter_api::types::OrAnthropicContentBlock>(value)
+                via::<openrouter_kit_api::types::OrAnthropicContentBlock>(value)
             }
             "ORAnthropicNullableCaller" => {
-                via::<openrouter_api::types::OrAnthropicNullableCaller>(value)
+                via::<openrouter_kit_api::types::OrAnthropicNullableCaller>(value)
             }
             "ORAnthropicServerToolUseBlock" => {
-                via::<openrouter_api::types::OrAnthropicServerToolUseBlock>(value)
+                via::<openrouter_kit_api::types::OrAnthropicServerToolUseBlock>(value)
             }
             "ORAnthropicShellToolResult" => {
-                via::<openrouter_api::types::OrAnthropicShellToolResult>(value)
+                via::<openrouter_kit_api::types::OrAnthropicShellToolResult>(value)
             }
             "ORAnthropicStopReason" => {
-                via::<openrouter_api::types::OrAnthropicStopReason>(value)
+                via::<openrouter_kit_api::types::OrAnthropicStopReason>(value)
             }
             "OutputAdvisorServerToolItem" => {
-                via::<openrouter_api::types::OutputAdvisorServerToolItem>(value)
+                via::<openrouter_kit_api::types::OutputAdvisorServerToolItem>(value)
             }
             "OutputApplyPatchCallItem" => {
-                via::<openrouter_api::types::OutputApplyPatchCallItem>(value)
+                via::<openrouter_kit_api::types::OutputApplyPatchCallItem>(value)
             }
             "OutputApplyPatchServerToolItem" => {
-                via::<openrouter_api::types::OutputApplyPatchServerToolItem>(value)
+                via::<openrouter_kit_api::types::OutputApplyPatchServerToolItem>(value)
             }
             "OutputBashServerToolItem" => {
-                via::<openrouter_api::types::OutputBashServerToolItem>(value)
+                via::<openrouter_kit_api::types::OutputBashServerToolItem>(value)
             }
             "OutputBrowserUseServerToolItem" => {
-                via::<openrouter_api::types::OutputBrowserUseServerToolItem>(value)
+                via::<openrouter_kit_api::types::OutputBrowserUseServerToolItem>(value)
             }
             "OutputCodeInterpreterCallItem" => {
-                via::<openrouter_api::types::OutputCodeInterpreterCallItem>(value)
+                via::<openrouter_kit_api::types::OutputCodeInterpreterCallItem>(value)
             }
             "OutputCodeInterpreterServerToolItem" => {
-                via::<openrouter_api::types::OutputCodeInterpreterServerToolItem>(value)
+                via::<
+                    openrouter_kit_api::types::OutputCodeInterpreterServerToolItem,
+                >(value)
             }
             "OutputComputerCallItem" => {
-                via::<openrouter_api::types::OutputComputerCallItem>(value)
+                via::<openrouter_kit_api::types::OutputComputerCallItem>(value)
             }
             "OutputCustomToolCallItem" => {
-                via::<openrouter_api::types::OutputCustomToolCallItem>(value)
+                via::<openrouter_kit_api::types::OutputCustomToolCallItem>(value)
             }
             "OutputDatetimeItem" => {
-                via::<openrouter_api::types::OutputDatetimeItem>(value)
+                via::<openrouter_kit_api::types::OutputDatetimeItem>(value)
             }
             "OutputFileSearchCallItem" => {
-                via::<openrouter_api::types::OutputFileSearchCallItem>(value)
+                via::<openrouter_kit_api::types::OutputFileSearchCallItem>(value)
             }
             "OutputFileSearchServerToolItem" => {
-                via::<openrouter_api::types::OutputFileSearchServerToolItem>(value)
+                via::<openrouter_kit_api::types::OutputFileSearchServerToolItem>(value)
             }
             "OutputFilesServerToolItem" => {
-                via::<openrouter_api::types::OutputFilesServerToolItem>(value)
+                via::<openrouter_kit_api::types::OutputFilesServerToolItem>(value)
             }
             "OutputFunctionCallItem" => {
-                via::<openrouter_api::types::OutputFunctionCallItem>(value)
+                via::<openrouter_kit_api::types::OutputFunctionCallItem>(value)
             }
             "OutputFusionServerToolItem" => {
-                via::<openrouter_api::types::OutputFusionServerToolItem>(value)
+                via::<openrouter_kit_api::types::OutputFusionServerToolItem>(value)
             }
             "OutputImageGenerationCallItem" => {
-                via::<openrouter_api::types::OutputImageGenerationCallItem>(value)
+                via::<openrouter_kit_api::types::OutputImageGenerationCallItem>(value)
             }
             "OutputImageGenerationServerToolItem" => {
-                via::<openrouter_api::types::OutputImageGenerationServerToolItem>(value)
+                via::<
+                    openrouter_kit_api::types::OutputImageGenerationServerToolItem,
+                >(value)
             }
             "OutputItemAddedEvent" => {
-                via::<openrouter_api::types::StreamEventsResponseOutputItemAdded>(value)
+                via::<
+                    openrouter_kit_api::types::StreamEventsResponseOutputItemAdded,
+                >(value)
             }
             "OutputItemDoneEvent" => {
-                via::<openrouter_api::types::StreamEventsResponseOutputItemDone>(value)
+                via::<
+                    openrouter_kit_api::types::StreamEventsResponseOutputItemDone,
+                >(value)
             }
             "OutputItemFileSearchCall" => {
-                via::<openrouter_api::types::OutputFileSearchCallItem>(value)
+                via::<openrouter_kit_api::types::OutputFileSearchCallItem>(value)
             }
             "OutputItemFunctionCall" => {
-                via::<openrouter_api::types::OutputFunctionCallItem>(value)
+                via::<openrouter_kit_api::types::OutputFunctionCallItem>(value)
             }
             "OutputItemImageGenerationCall" => {
-                via::<openrouter_api::types::OutputItemImageGenerationCall>(value)
+                via::<openrouter_kit_api::types::OutputItemImageGenerationCall>(value)
             }
             "OutputItemReasoning" => {
-                via::<openrouter_api::types::OutputReasoningItem>(value)
+                via::<openrouter_kit_api::types::OutputReasoningItem>(value)
             }
-            "OutputItems" => via::<openrouter_api::types::OutputItems>(value),
+            "OutputItems" => via::<openrouter_kit_api::types::OutputItems>(value),
             "OutputItemWebSearchCall" => {
-                via::<openrouter_api::types::OutputWebSearchCallItem>(value)
+                via::<openrouter_kit_api::types::OutputWebSearchCallItem>(value)
             }
             "OutputMcpServerToolItem" => {
-                via::<openrouter_api::types::OutputMcpServerToolItem>(value)
+                via::<openrouter_kit_api::types::OutputMcpServerToolItem>(value)
             }
             "OutputMemoryServerToolItem" => {
-                via::<openrouter_api::types::OutputMemoryServerToolItem>(value)
+                via::<openrouter_kit_api::types::OutputMemoryServerToolItem>(value)
             }
-            "OutputMessage" => via::<openrouter_api::types::OutputMessage>(value),
-            "OutputMessageItem" => via::<openrouter_api::types::OutputMessageItem>(value),
-            "OutputModality" => via::<openrouter_api::types::OutputModality>(value),
+            "OutputMessage" => via::<openrouter_kit_api::types::OutputMessage>(value),
+            "OutputMessageItem" => {
+                via::<openrouter_kit_api::types::OutputMessageItem>(value)
+            }
+            "OutputModality" => via::<openrouter_kit_api::types::OutputModality>(value),
             "OutputModalityEnum" => {
-                via::<openrouter_api::types::OutputModalityEnum>(value)
+                via::<openrouter_kit_api::types::OutputModalityEnum>(value)
             }
             "OutputReasoningItem" => {
-                via::<openrouter_api::types::OutputReasoningItem>(value)
+                via::<openrouter_kit_api::types::OutputReasoningItem>(value)
             }
             "OutputSearchModelsServerToolItem" => {
-                via::<openrouter_api::types::OutputSearchModelsServerToolItem>(value)
+                via::<openrouter_kit_api::types::OutputSearchModelsServerToolItem>(value)
             }
             "OutputShellCallItem" => {
-                via::<openrouter_api::types::OutputShellCallItem>(value)
+                via::<openrouter_kit_api::types::OutputShellCallItem>(value)
             }
             "OutputShellCallOutputItem" => {
-                via::<openrouter_api::types::OutputShellCallOutputItem>(value)
+                via::<openrouter_kit_api::types::OutputShellCallOutputItem>(value)
             }
             "OutputShellServerToolItem" => {
-                via::<openrouter_api::types::OutputShellServerToolItem>(value)
+                via::<openrouter_kit_api::types::OutputShellServerToolItem>(value)
             }
             "OutputSubagentServerToolItem" => {
-                via::<openrouter_api::types::OutputSubagentServerToolItem>(value)
+                via::<openrouter_kit_api::types::OutputSubagentServerToolItem>(value)
             }
             "OutputTextEditorServerToolItem" => {
-                via::<openrouter_api::types::OutputTextEditorServerToolItem>(value)
+                via::<openrouter_kit_api::types::OutputTextEditorServerToolItem>(value)
             }
             "OutputToolSearchServerToolItem" => {
-                via::<openrouter_api::types::OutputToolSearchServerToolItem>(value)
+                via::<openrouter_kit_api::types::OutputToolSearchServerToolItem>(value)
             }
             "OutputWebFetchServerToolItem" => {
-                via::<openrouter_api::types::OutputWebFetchServerToolItem>(value)
+                via::<openrouter_kit_api::types::OutputWebFetchServerToolItem>(value)
             }
             "OutputWebSearchCallItem" => {
-                via::<openrouter_api::types::OutputWebSearchCallItem>(value)
+                via::<openrouter_kit_api::types::OutputWebSearchCallItem>(value)
             }
             "OutputWebSearchServerToolItem" => {
-                via::<openrouter_api::types::OutputWebSearchServerToolItem>(value)
+                via::<openrouter_kit_api::types::OutputWebSearchServerToolItem>(value)
             }
-            "Parameter" => via::<openrouter_api::types::Parameter>(value),
+            "Parameter" => via::<openrouter_kit_api::types::Parameter>(value),
             "ParetoRouterPlugin" => {
-                via::<openrouter_api::types::ParetoRouterPlugin>(value)
+                via::<openrouter_kit_api::types::ParetoRouterPlugin>(value)
             }
             "PayloadTooLargeResponse" => {
-                via::<openrouter_api::types::ErrorResponse>(value)
+                via::<openrouter_kit_api::types::ErrorResponse>(value)
             }
             "PayloadTooLargeResponseErrorData" => {
-                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+                via::<openrouter_kit_api::types::BadRequestResponseErrorData>(value)
             }
             "PaymentRequiredResponse" => {
-                via::<openrouter_api::types::ErrorResponse>(value)
+                via::<openrouter_kit_api::types::ErrorResponse>(value)
             }
             "PaymentRequiredResponseErrorData" => {
-                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+                via::<openrouter_kit_api::types::BadRequestResponseErrorData>(value)
             }
-            "PDFParserEngine" => via::<openrouter_api::types::PdfParserEngine>(value),
-            "PDFParserOptions" => via::<openrouter_api::types::PdfParserOptions>(value),
+            "PDFParserEngine" => via::<openrouter_kit_api::types::PdfParserEngine>(value),
+            "PDFParserOptions" => {
+                via::<openrouter_kit_api::types::PdfParserOptions>(value)
+            }
             "PercentileLatencyCutoffs" => {
-                via::<openrouter_api::types::PercentileLatencyCutoffs>(value)
+                via::<openrouter_kit_api::types::PercentileLatencyCutoffs>(value)
             }
-            "PercentileStats" => via::<openrouter_api::types::PercentileStats>(value),
+            "PercentileStats" => via::<openrouter_kit_api::types::PercentileStats>(value),
             "PercentileThroughputCutoffs" => {
-                via::<openrouter_api::types::PercentileThroughputCutoffs>(value)
+                via::<openrouter_kit_api::types::PercentileThroughputCutoffs>(value)
             }
-            "PerRequestLimits" => via::<openrouter_api::types::PerRequestLimits>(value),
-            "PipelineStage" => via::<openrouter_api::types::PipelineStage>(value),
-            "PipelineStageType" => via::<openrouter_api::types::PipelineStageType>(value),
-            "Prediction" => via::<openrouter_api::types::Prediction>(value),
+            "PerRequestLimits" => {
+                via::<openrouter_kit_api::types::PerRequestLimits>(value)
+            }
+            "PipelineStage" => via::<openrouter_kit_api::types::PipelineStage>(value),
+            "PipelineStageType" => {
+                via::<openrouter_kit_api::types::PipelineStageType>(value)
+            }
+            "Prediction" => via::<openrouter_kit_api::types::Prediction>(value),
             "PredictionContentText" => {
-                via::<openrouter_api::types::PredictionContentText>(value)
+                via::<openrouter_kit_api::types::PredictionContentText>(value)
             }
             "PreferredMaxLatency" => {
-                via::<openrouter_api::types::PreferredMaxLatency>(value)
+                via::<openrouter_kit_api::types::PreferredMaxLatency>(value)
             }
             "PreferredMinThroughput" => {
-                via::<openrouter_api::types::PreferredMinThroughput>(value)
+                via::<openrouter_kit_api::types::PreferredMinThroughput>(value)
             }
-            "Preset" => via::<openrouter_api::types::Preset>(value),
+            "Preset" => via::<openrouter_kit_api::types::Preset>(value),
             "PresetDesignatedVersion" => {
-                via::<openrouter_api::types::PresetDesignatedVersion>(value)
+                via::<openrouter_kit_api::types::PresetDesignatedVersion>(value)
             }
-            "PresetStatus" => via::<openrouter_api::types::PresetStatus>(value),
+            "PresetStatus" => via::<openrouter_kit_api::types::PresetStatus>(value),
             "PresetWithDesignatedVersion" => {
-                via::<openrouter_api::types::PresetWithDesignatedVersion>(value)
+                via::<openrouter_kit_api::types::PresetWithDesignatedVersion>(value)
             }
             "Preview_20250311_WebSearchServerTool" => {
-                via::<openrouter_api::types::Preview20250311WebSearchServerTool>(value)
+                via::<
+                    openrouter_kit_api::types::Preview20250311WebSearchServerTool,
+                >(value)
             }
             "Preview_WebSearchServerTool" => {
-                via::<openrouter_api::types::PreviewWebSearchServerTool>(value)
+                via::<openrouter_kit_api::types::PreviewWebSearchServerTool>(value)
             }
             "Preview_WebSearchUserLocation" => {
-                via::<openrouter_api::types::PreviewWebSearchUserLocation>(value)
+                via::<openrouter_kit_api::types::PreviewWebSearchUserLocation>(value)
             }
-            "PricingOverride" => via::<openrouter_api::types::PricingOverride>(value),
+            "PricingOverride" => via::<openrouter_kit_api::types::PricingOverride>(value),
             "PromptCacheBreakpoint" => {
-                via::<openrouter_api::types::PromptCacheBreakpoint>(value)
+                via::<openrouter_kit_api::types::PromptCacheBreakpoint>(value)
             }
             "PromptCacheOptions" => {
-                via::<openrouter_api::types::PromptCacheOptions>(value)
+                via::<openrouter_kit_api::types::PromptCacheOptions>(value)
             }
             #[cfg(feature = "management")]
             "PromptInjectionScanScope" => {
-                via::<openrouter_api::types::PromptInjectionScanScope>(value)
+                via::<openrouter_kit_api::types::PromptInjectionScanScope>(value)
             }
-            "ProviderName" => via::<openrouter_api::types::ProviderName>(value),
-            "ProviderOptions" => via::<openrouter_api::types::ProviderOptions>(value),
+            "ProviderName" => via::<openrouter_kit_api::types::ProviderName>(value),
+            "ProviderOptions" => via::<openrouter_kit_api::types::ProviderOptions>(value),
             "ProviderOverloadedResponse" => {
-                via::<openrouter_api::types::ErrorResponse>(value)
+                via::<openrouter_kit_api::types::ErrorResponse>(value)
             }
             "ProviderOverloadedResponseErrorData" => {
-                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+                via::<openrouter_kit_api::types::BadRequestResponseErrorData>(value)
             }
             "ProviderPreferences" => {
-                via::<openrouter_api::types::ProviderPreferences>(value)
+                via::<openrouter_kit_api::types::ProviderPreferences>(value)
             }
-            "ProviderResponse" => via::<openrouter_api::types::ProviderResponse>(value),
+            "ProviderResponse" => {
+                via::<openrouter_kit_api::types::ProviderResponse>(value)
+            }
             "ProviderSortConfig" => {
-                via::<openrouter_api::types::ProviderSortConfig>(value)
+                via::<openrouter_kit_api::types::ProviderSortConfig>(value)
             }
-            "PublicEndpoint" => via::<openrouter_api::types::PublicEndpoint>(value),
-            "PublicPricing" => via::<openrouter_api::types::PublicPricing>(value),
-            "Quantization" => via::<openrouter_api::types::Quantization>(value),
-            "RangeCapability" => via::<openrouter_api::types::RangeCapability>(value),
+            "PublicEndpoint" => via::<openrouter_kit_api::types::PublicEndpoint>(value),
+            "PublicPricing" => via::<openrouter_kit_api::types::PublicPricing>(value),
+            "Quantization" => via::<openrouter_kit_api::types::Quantization>(value),
+            "RangeCapability" => via::<openrouter_kit_api::types::RangeCapability>(value),
             #[cfg(feature = "management")]
-            "RankingsDailyItem" => via::<openrouter_api::types::RankingsDailyItem>(value),
+            "RankingsDailyItem" => {
+                via::<openrouter_kit_api::types::RankingsDailyItem>(value)
+            }
             #[cfg(feature = "management")]
-            "RankingsDailyMeta" => via::<openrouter_api::types::RankingsDailyMeta>(value),
+            "RankingsDailyMeta" => {
+                via::<openrouter_kit_api::types::RankingsDailyMeta>(value)
+            }
             #[cfg(feature = "management")]
             "RankingsDailyResponse" => {
-                via::<openrouter_api::types::RankingsDailyResponse>(value)
+                via::<openrouter_kit_api::types::RankingsDailyResponse>(value)
             }
-            "ReasoningConfig" => via::<openrouter_api::types::ReasoningConfig>(value),
-            "ReasoningContext" => via::<openrouter_api::types::ReasoningContext>(value),
+            "ReasoningConfig" => via::<openrouter_kit_api::types::ReasoningConfig>(value),
+            "ReasoningContext" => {
+                via::<openrouter_kit_api::types::ReasoningContext>(value)
+            }
             "ReasoningDeltaEvent" => {
-                via::<openrouter_api::types::ReasoningDeltaEvent>(value)
+                via::<openrouter_kit_api::types::ReasoningDeltaEvent>(value)
             }
             "ReasoningDetailEncrypted" => {
-                via::<openrouter_api::types::ReasoningDetailEncrypted>(value)
+                via::<openrouter_kit_api::types::ReasoningDetailEncrypted>(value)
             }
             "ReasoningDetailServerToolCall" => {
-                via::<openrouter_api::types::ReasoningDetailServerToolCall>(value)
+                via::<openrouter_kit_api::types::ReasoningDetailServerToolCall>(value)
             }
             "ReasoningDetailSummary" => {
-                via::<openrouter_api::types::ReasoningDetailSummary>(value)
+                via::<openrouter_kit_api::types::ReasoningDetailSummary>(value)
             }
             "ReasoningDetailText" => {
-                via::<openrouter_api::types::ReasoningDetailText>(value)
+                via::<openrouter_kit_api::types::ReasoningDetailText>(value)
             }
             "ReasoningDetailUnion" => {
-                via::<openrouter_api::types::ReasoningDetailUnion>(value)
+                via::<openrouter_kit_api::types::ReasoningDetailUnion>(value)
             }
             "ReasoningDoneEvent" => {
-                via::<openrouter_api::types::ReasoningDoneEvent>(value)
+                via::<openrouter_kit_api::types::ReasoningDoneEvent>(value)
             }
-            "ReasoningEffort" => via::<openrouter_api::types::ReasoningEffort>(value),
-            "ReasoningFormat" => via::<openrouter_api::types::ReasoningFormat>(value),
-            "ReasoningItem" => via::<openrouter_api::types::ReasoningItem>(value),
-            "ReasoningMode" => via::<openrouter_api::types::ReasoningMode>(value),
+            "ReasoningEffort" => via::<openrouter_kit_api::types::ReasoningEffort>(value),
+            "ReasoningFormat" => via::<openrouter_kit_api::types::ReasoningFormat>(value),
+            "ReasoningItem" => via::<openrouter_kit_api::types::ReasoningItem>(value),
+            "ReasoningMode" => via::<openrouter_kit_api::types::ReasoningMode>(value),
             "ReasoningSummaryPartAddedEvent" => {
-                via::<openrouter_api::types::ReasoningSummaryPartAddedEvent>(value)
+                via::<openrouter_kit_api::types::ReasoningSummaryPartAddedEvent>(value)
             }
             "ReasoningSummaryPartDoneEvent" => {
-                via::<openrouter_api::types::ReasoningSummaryPartDoneEvent>(value)
+                via::<openrouter_kit_api::types::ReasoningSummaryPartDoneEvent>(value)
             }
             "ReasoningSummaryText" => {
-                via::<openrouter_api::types::ReasoningSummaryText>(value)
+                via::<openrouter_kit_api::types::ReasoningSummaryText>(value)
             }
             "ReasoningSummaryTextDeltaEvent" => {
-                via::<openrouter_api::types::ReasoningSummaryTextDeltaEvent>(value)
+                via::<openrouter_kit_api::types::ReasoningSummaryTextDeltaEvent>(value)
             }
             "ReasoningSummaryTextDoneEvent" => {
-                via::<openrouter_api::types::ReasoningSummaryTextDoneEvent>(value)
+                via::<openrouter_kit_api::types::ReasoningSummaryTextDoneEvent>(value)
             }
             "ReasoningSummaryVerbosity" => {
-                via::<openrouter_api::types::ReasoningSummaryVerbosity>(value)
+                via::<openrouter_kit_api::types::ReasoningSummaryVerbosity>(value)
             }
             "ReasoningTextContent" => {
-                via::<openrouter_api::types::ReasoningTextContent>(value)
+                via::<openrouter_kit_api::types::ReasoningTextContent>(value)
             }
-            "RefusalDeltaEvent" => via::<openrouter_api::types::RefusalDeltaEvent>(value),
-            "RefusalDoneEvent" => via::<openrouter_api::types::RefusalDoneEvent>(value),
-            "RequestMetadata" => via::<openrouter_api::types::RequestMetadata>(value),
+            "RefusalDeltaEvent" => {
+                via::<openrouter_kit_api::types::RefusalDeltaEvent>(value)
+            }
+            "RefusalDoneEvent" => {
+                via::<openrouter_kit_api::types::RefusalDoneEvent>(value)
+            }
+            "RequestMetadata" => via::<openrouter_kit_api::types::RequestMetadata>(value),
             "RequestTimeoutResponse" => {
-                via::<openrouter_api::types::ErrorResponse>(value)
+                via::<openrouter_kit_api::types::ErrorResponse>(value)
             }
             "RequestTimeoutResponseErrorData" => {
-                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+                via::<openrouter_kit_api::types::BadRequestResponseErrorData>(value)
             }
             "ResponseHealingPlugin" => {
-                via::<openrouter_api::types::ResponseHealingPlugin>(value)
+                via::<openrouter_kit_api::types::ResponseHealingPlugin>(value)
             }
             "ResponseIncludesEnum" => {
-                via::<openrouter_api::types::ResponseIncludesEnum>(value)
+                via::<openrouter_kit_api::types::ResponseIncludesEnum>(value)
             }
             "ResponseOutputText" => {
-                via::<openrouter_api::types::ResponseOutputText>(value)
+                via::<openrouter_kit_api::types::ResponseOutputText>(value)
             }
             "ResponsesErrorField" => {
-                via::<openrouter_api::types::ResponsesErrorField>(value)
+                via::<openrouter_kit_api::types::ResponsesErrorField>(value)
             }
-            "ResponsesRequest" => via::<openrouter_api::types::ResponsesRequest>(value),
+            "ResponsesRequest" => {
+                via::<openrouter_kit_api::types::ResponsesRequest>(value)
+            }
             "ResponsesStreamingResponse" => {
-                via::<openrouter_api::types::ResponsesStreamingResponse>(value)
+                via::<openrouter_kit_api::types::ResponsesStreamingResponse>(value)
             }
-            "RouterAttempt" => via::<openrouter_api::types::RouterAttempt>(value),
-            "RouterParams" => via::<openrouter_api::types::RouterParams>(value),
-            "RoutingStrategy" => via::<openrouter_api::types::RoutingStrategy>(value),
+            "RouterAttempt" => via::<openrouter_kit_api::types::RouterAttempt>(value),
+            "RouterParams" => via::<openrouter_kit_api::types::RouterParams>(value),
+            "RoutingStrategy" => via::<openrouter_kit_api::types::RoutingStrategy>(value),
             "SandboxSleepAfterSeconds" => {
-                via::<openrouter_api::types::SandboxSleepAfterSeconds>(value)
+                via::<openrouter_kit_api::types::SandboxSleepAfterSeconds>(value)
             }
             #[cfg(feature = "management")]
-            "ScimGroup" => via::<openrouter_api::types::ScimGroup>(value),
+            "ScimGroup" => via::<openrouter_kit_api::types::ScimGroup>(value),
             #[cfg(feature = "management")]
-            "ScimGroupMapping" => via::<openrouter_api::types::ScimGroupMapping>(value),
+            "ScimGroupMapping" => {
+                via::<openrouter_kit_api::types::ScimGroupMapping>(value)
+            }
             "SearchContextSizeEnum" => {
-                via::<openrouter_api::types::SearchContextSizeEnum>(value)
+                via::<openrouter_kit_api::types::SearchContextSizeEnum>(value)
             }
             "SearchModelsServerTool_OpenRouter" => {
-                via::<openrouter_api::types::SearchModelsServerToolOpenRouter>(value)
+                via::<openrouter_kit_api::types::SearchModelsServerToolOpenRouter>(value)
             }
             "SearchModelsServerToolConfig" => {
-                via::<openrouter_api::types::SearchModelsServerToolConfig>(value)
+                via::<openrouter_kit_api::types::SearchModelsServerToolConfig>(value)
             }
             "SearchQualityLevel" => {
-                via::<openrouter_api::types::SearchQualityLevel>(value)
+                via::<openrouter_kit_api::types::SearchQualityLevel>(value)
             }
             "ServerToolUseDetails" => {
-                via::<openrouter_api::types::ServerToolUseDetails>(value)
+                via::<openrouter_kit_api::types::ServerToolUseDetails>(value)
             }
             "ServiceUnavailableResponse" => {
-                via::<openrouter_api::types::ErrorResponse>(value)
+                via::<openrouter_kit_api::types::ErrorResponse>(value)
             }
             "ServiceUnavailableResponseErrorData" => {
-                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+                via::<openrouter_kit_api::types::BadRequestResponseErrorData>(value)
             }
             #[cfg(feature = "management")]
-            "SessionCostItem" => via::<openrouter_api::types::SessionCostItem>(value),
+            "SessionCostItem" => via::<openrouter_kit_api::types::SessionCostItem>(value),
             #[cfg(feature = "management")]
-            "SessionCostMeta" => via::<openrouter_api::types::SessionCostMeta>(value),
+            "SessionCostMeta" => via::<openrouter_kit_api::types::SessionCostMeta>(value),
             #[cfg(feature = "management")]
             "SessionCostResponse" => {
-                via::<openrouter_api::types::SessionCostResponse>(value)
+                via::<openrouter_kit_api::types::SessionCostResponse>(value)
             }
-            "ShellCallItem" => via::<openrouter_api::types::ShellCallItem>(value),
+            "ShellCallItem" => via::<openrouter_kit_api::types::ShellCallItem>(value),
             "ShellCallOutputContent" => {
-                via::<openrouter_api::types::ShellCallOutputContent>(value)
+                via::<openrouter_kit_api::types::ShellCallOutputContent>(value)
             }
             "ShellCallOutputItem" => {
-                via::<openrouter_api::types::ShellCallOutputItem>(value)
+                via::<openrouter_kit_api::types::ShellCallOutputItem>(value)
             }
-            "ShellCallStatus" => via::<openrouter_api::types::ShellCallStatus>(value),
-            "ShellServerTool" => via::<openrouter_api::types::ShellServerTool>(value),
+            "ShellCallStatus" => via::<openrouter_kit_api::types::ShellCallStatus>(value),
+            "ShellServerTool" => via::<openrouter_kit_api::types::ShellServerTool>(value),
             "ShellServerTool_OpenRouter" => {
-                via::<openrouter_api::types::ShellServerToolOpenRouter>(value)
+                via::<openrouter_kit_api::types::ShellServerToolOpenRouter>(value)
             }
             "ShellServerToolConfig" => {
-                via::<openrouter_api::types::ShellServerToolConfig>(value)
+                via::<openrouter_kit_api::types::ShellServerToolConfig>(value)
             }
             "ShellServerToolEngine" => {
-                via::<openrouter_api::types::ShellServerToolEngine>(value)
+                via::<openrouter_kit_api::types::ShellServerToolEngine>(value)
             }
             "ShellServerToolEnvironment" => {
-                via::<openrouter_api::types::ShellServerToolEnvironment>(value)
+                via::<openrouter_kit_api::types::ShellServerToolEnvironment>(value)
             }
             "SpeechInputReference" => {
-                via::<openrouter_api::types::SpeechInputReference>(value)
+                via::<openrouter_kit_api::types::SpeechInputReference>(value)
             }
             "SpeechInputReferenceAudio" => {
-                via::<openrouter_api::types::SpeechInputReferenceAudio>(value)
+                via::<openrouter_kit_api::types::SpeechInputReferenceAudio>(value)
             }
             "SpeechInputReferenceAudioInput" => {
-                via::<openrouter_api::types::SpeechInputReferenceAudioInput>(value)
+                via::<openrouter_kit_api::types::SpeechInputReferenceAudioInput>(value)
             }
             "SpeechInputReferenceText" => {
-                via::<openrouter_api::types::SpeechInputReferenceText>(value)
+                via::<openrouter_kit_api::types::SpeechInputReferenceText>(value)
             }
-            "SpeechRequest" => via::<openrouter_api::types::SpeechRequest>(value),
+            "SpeechRequest" => via::<openrouter_kit_api::types::SpeechRequest>(value),
             "StopServerToolsWhen" => {
-                via::<openrouter_api::types::StopServerToolsWhen>(value)
+                via::<openrouter_kit_api::types::StopServerToolsWhen>(value)
             }
             "StopServerToolsWhenCondition" => {
-                via::<openrouter_api::types::StopServerToolsWhenCondition>(value)
+                via::<openrouter_kit_api::types::StopServerToolsWhenCondition>(value)
             }
             "StopServerToolsWhenFinishReasonIs" => {
-                via::<openrouter_api::types::StopServerToolsWhenFinishReasonIs>(value)
+                via::<
+                    openrouter_kit_api::types::StopServerToolsWhenFinishReasonIs,
+                >(value)
             }
             "StopServerToolsWhenHasToolCall" => {
-                via::<openrouter_api::types::StopServerToolsWhenHasToolCall>(value)
+                via::<openrouter_kit_api::types::StopServerToolsWhenHasToolCall>(value)
             }
             "StopServerToolsWhenMaxCost" => {
-                via::<openrouter_api::types::StopServerToolsWhenMaxCost>(value)
+                via::<openrouter_kit_api::types::StopServerToolsWhenMaxCost>(value)
             }
             "StopServerToolsWhenMaxTokensUsed" => {
-                via::<openrouter_api::types::StopServerToolsWhenMaxTokensUsed>(value)
+                via::<openrouter_kit_api::types::StopServerToolsWhenMaxTokensUsed>(value)
             }
             "StopServerToolsWhenStepCountIs" => {
-                via::<openrouter_api::types::StopServerToolsWhenStepCountIs>(value)
+                via::<openrouter_kit_api::types::StopServerToolsWhenStepCountIs>(value)
             }
             "StoredPromptTemplate" => {
-                via::<openrouter_api::types::StoredPromptTemplate>(value)
+                via::<openrouter_kit_api::types::StoredPromptTemplate>(value)
             }
-            "StreamEvents" => via::<openrouter_api::types::StreamEvents>(value),
+            "StreamEvents" => via::<openrouter_kit_api::types::StreamEvents>(value),
             "StreamEventsResponseCompleted" => {
-                via::<openrouter_api::types::StreamEventsResponseCompleted>(value)
+                via::<openrouter_kit_api::types::StreamEventsResponseCompleted>(value)
             }
             "StreamEventsResponseFailed" => {
-                via::<openrouter_api::types::StreamEventsResponseFailed>(value)
+                via::<openrouter_kit_api::types::StreamEventsResponseFailed>(value)
             }
             "StreamEventsResponseIncomplete" => {
-                via::<openrouter_api::types::StreamEventsResponseIncomplete>(value)
+                via::<openrouter_kit_api::types::StreamEventsResponseIncomplete>(value)
             }
             "StreamEventsResponseOutputItemAdded" => {
-                via::<openrouter_api::types::StreamEventsResponseOutputItemAdded>(value)
+                via::<
+                    openrouter_kit_api::types::StreamEventsResponseOutputItemAdded,
+                >(value)
             }
             "StreamEventsResponseOutputItemDone" => {
-                via::<openrouter_api::types::StreamEventsResponseOutputItemDone>(value)
+                via::<
+                    openrouter_kit_api::types::StreamEventsResponseOutputItemDone,
+                >(value)
             }
-            "StreamLogprob" => via::<openrouter_api::types::StreamLogprob>(value),
+            "StreamLogprob" => via::<openrouter_kit_api::types::StreamLogprob>(value),
             "StreamLogprobTopLogprob" => {
-                via::<openrouter_api::types::StreamLogprobTopLogprob>(value)
+                via::<openrouter_kit_api::types::StreamLogprobTopLogprob>(value)
             }
-            "STTInputAudio" => via::<openrouter_api::types::SttInputAudio>(value),
-            "STTRequest" => via::<openrouter_api::types::SttRequest>(value),
-            "STTResponse" => via::<openrouter_api::types::SttResponse>(value),
-            "STTSegment" => via::<openrouter_api::types::SttSegment>(value),
+            "STTInputAudio" => via::<openrouter_kit_api::types::SttInputAudio>(value),
+            "STTRequest" => via::<openrouter_kit_api::types::SttRequest>(value),
+            "STTResponse" => via::<openrouter_kit_api::types::SttResponse>(value),
+            "STTSegment" => via::<openrouter_kit_api::types::SttSegment>(value),
             "STTTimestampGranularity" => {
-                via::<openrouter_api::types::SttTimestampGranularity>(value)
+                via::<openrouter_kit_api::types::SttTimestampGranularity>(value)
             }
-            "STTUsage" => via::<openrouter_api::types::SttUsage>(value),
-            "STTWord" => via::<openrouter_api::types::SttWord>(value),
+            "STTUsage" => via::<openrouter_kit_api::types::SttUsage>(value),
+            "STTWord" => via::<openrouter_kit_api::types::SttWord>(value),
             "SubagentNestedTool" => {
-                via::<openrouter_api::types::SubagentNestedTool>(value)
+                via::<openrouter_kit_api::types::SubagentNestedTool>(value)
             }
-            "SubagentReasoning" => via::<openrouter_api::types::SubagentReasoning>(value),
+            "SubagentReasoning" => {
+                via::<openrouter_kit_api::types::SubagentReasoning>(value)
+            }
             "SubagentServerTool_OpenRouter" => {
-                via::<openrouter_api::types::SubagentServerToolOpenRouter>(value)
+                via::<openrouter_kit_api::types::SubagentServerToolOpenRouter>(value)
             }
             "SubagentServerToolConfig" => {
-                via::<openrouter_api::types::SubagentServerToolConfig>(value)
+                via::<openrouter_kit_api::types::SubagentServerToolConfig>(value)
             }
             "SubmitGenerationFeedbackRequest" => {
-                via::<openrouter_api::types::SubmitGenerationFeedbackRequest>(value)
+                via::<openrouter_kit_api::types::SubmitGenerationFeedbackRequest>(value)
             }
             "SubmitGenerationFeedbackResponse" => {
-                via::<openrouter_api::types::SubmitGenerationFeedbackResponse>(value)
+                via::<openrouter_kit_api::types::SubmitGenerationFeedbackResponse>(value)
             }
             "SupportedParameters" => {
-                via::<openrouter_api::types::SupportedParameters>(value)
+                via::<openrouter_kit_api::types::SupportedParameters>(value)
             }
             #[cfg(feature = "management")]
             "TaskClassificationItem" => {
-                via::<openrouter_api::types::TaskClassificationItem>(value)
+                via::<openrouter_kit_api::types::TaskClassificationItem>(value)
             }
             #[cfg(feature = "management")]
             "TaskClassificationMacroCategory" => {
-                via::<openrouter_api::types::TaskClassificationMacroCategory>(value)
+                via::<openrouter_kit_api::types::TaskClassificationMacroCategory>(value)
             }
             #[cfg(feature = "management")]
             "TaskClassificationModel" => {
-                via::<openrouter_api::types::TaskClassificationModel>(value)
+                via::<openrouter_kit_api::types::TaskClassificationModel>(value)
             }
             #[cfg(feature = "management")]
             "TaskClassificationResponse" => {
-                via::<openrouter_api::types::TaskClassificationResponse>(value)
+                via::<openrouter_kit_api::types::TaskClassificationResponse>(value)
             }
-            "TextConfig" => via::<openrouter_api::types::TextExtendedConfig>(value),
-            "TextDeltaEvent" => via::<openrouter_api::types::TextDeltaEvent>(value),
-            "TextDoneEvent" => via::<openrouter_api::types::TextDoneEvent>(value),
+            "TextConfig" => via::<openrouter_kit_api::types::TextExtendedConfig>(value),
+            "TextDeltaEvent" => via::<openrouter_kit_api::types::TextDeltaEvent>(value),
+            "TextDoneEvent" => via::<openrouter_kit_api::types::TextDoneEvent>(value),
             "TextExtendedConfig" => {
-                via::<openrouter_api::types::TextExtendedConfig>(value)
+                via::<openrouter_kit_api::types::TextExtendedConfig>(value)
             }
-            "ToolCallStatus" => via::<openrouter_api::types::ToolCallStatus>(value),
-            "ToolChoiceAllowed" => via::<openrouter_api::types::ToolChoiceAllowed>(value),
+            "ToolCallStatus" => via::<openrouter_kit_api::types::ToolCallStatus>(value),
+            "ToolChoiceAllowed" => {
+                via::<openrouter_kit_api::types::ToolChoiceAllowed>(value)
+            }
             "ToolSearchServerTool" => {
-                via::<openrouter_api::types::ToolSearchServerTool>(value)
+                via::<openrouter_kit_api::types::ToolSearchServerTool>(value)
             }
             "ToolSearchServerToolConfig" => {
-                via::<openrouter_api::types::ToolSearchServerToolConfig>(value)
+                via::<openrouter_kit_api::types::ToolSearchServerToolConfig>(value)
             }
             "TooManyRequestsResponse" => {
-                via::<openrouter_api::types::ErrorResponse>(value)
+                via::<openrouter_kit_api::types::ErrorResponse>(value)
             }
             "TooManyRequestsResponseErrorData" => {
-                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+                via::<openrouter_kit_api::types::BadRequestResponseErrorData>(value)
             }
-            "TopProviderInfo" => via::<openrouter_api::types::TopProviderInfo>(value),
-            "TraceConfig" => via::<openrouter_api::types::TraceConfig>(value),
-            "Truncation" => via::<openrouter_api::types::Truncation>(value),
-            "UnauthorizedResponse" => via::<openrouter_api::types::ErrorResponse>(value),
+            "TopProviderInfo" => via::<openrouter_kit_api::types::TopProviderInfo>(value),
+            "TraceConfig" => via::<openrouter_kit_api::types::TraceConfig>(value),
+            "Truncation" => via::<openrouter_kit_api::types::Truncation>(value),
+            "UnauthorizedResponse" => {
+                via::<openrouter_kit_api::types::ErrorResponse>(value)
+            }
             "UnauthorizedResponseErrorData" => {
-                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+                via::<openrouter_kit_api::types::BadRequestResponseErrorData>(value)
             }
             "UnifiedBenchmarkPricing" => {
-                via::<openrouter_api::types::UnifiedBenchmarkPricing>(value)
+                via::<openrouter_kit_api::types::UnifiedBenchmarkPricing>(value)
             }
             #[cfg(feature = "management")]
             "UnifiedBenchmarksAAItem" => {
-                via::<openrouter_api::types::UnifiedBenchmarksAaItem>(value)
+                via::<openrouter_kit_api::types::UnifiedBenchmarksAaItem>(value)
             }
             #[cfg(feature = "management")]
             "UnifiedBenchmarksDAItem" => {
-                via::<openrouter_api::types::UnifiedBenchmarksDaItem>(value)
+                via::<openrouter_kit_api::types::UnifiedBenchmarksDaItem>(value)
             }
             #[cfg(feature = "management")]
             "UnifiedBenchmarksMeta" => {
-                via::<openrouter_api::types::UnifiedBenchmarksMeta>(value)
+                via::<openrouter_kit_api::types::UnifiedBenchmarksMeta>(value)
             }
             #[cfg(feature = "management")]
             "UnifiedBenchmarksORItem" => {
-                via::<openrouter_api::types::UnifiedBenchmarksOrItem>(value)
+                via::<openrouter_kit_api::types::UnifiedBenchmarksOrItem>(value)
             }
             #[cfg(feature = "management")]
             "UnifiedBenchmarksResponse" => {
-                via::<openrouter_api::types::UnifiedBenchmarksResponse>(value)
+                via::<openrouter_kit_api::types::UnifiedBenchmarksResponse>(value)
             }
             #[cfg(feature = "management")]
             "UnifiedBenchmarksSearchItem" => {
-                via::<openrouter_api::types::UnifiedBenchmarksSearchItem>(value)
+                via::<openrouter_kit_api::types::UnifiedBenchmarksSearchItem>(value)
             }
             #[cfg(feature = "management")]
             "UnifiedBenchmarksSearchRunConfig" => {
-                via::<openrouter_api::types::UnifiedBenchmarksSearchRunConfig>(value)
+                via::<openrouter_kit_api::types::UnifiedBenchmarksSearchRunConfig>(value)
             }
             "UnprocessableEntityResponse" => {
-                via::<openrouter_api::types::ErrorResponse>(value)
+                via::<openrouter_kit_api::types::ErrorResponse>(value)
             }
             "UnprocessableEntityResponseErrorData" => {
-                via::<openrouter_api::types::BadRequestResponseErrorData>(value)
+                via::<openrouter_kit_api::types::BadRequestResponseErrorData>(value)
             }
             #[cfg(feature = "management")]
             "UpdateBYOKKeyRequest" => {
-                via::<openrouter_api::types::UpdateByokKeyRequest>(value)
+                via::<openrouter_kit_api::types::UpdateByokKeyRequest>(value)
             }
             #[cfg(feature = "management")]
             "UpdateBYOKKeyResponse" => {
-                via::<openrouter_api::types::UpdateByokKeyResponse>(value)
+                via::<openrouter_kit_api::types::UpdateByokKeyResponse>(value)
             }
             #[cfg(feature = "management")]
             "UpdateGuardrailRequest" => {
-                via::<openrouter_api::types::UpdateGuardrailRequest>(value)
+                via::<openrouter_kit_api::types::UpdateGuardrailRequest>(value)
             }
             #[cfg(feature = "management")]
             "UpdateGuardrailResponse" => {
-                via::<openrouter_api::types::UpdateGuardrailResponse>(value)
+                via::<openrouter_kit_api::types::UpdateGuardrailResponse>(value)
             }
             #[cfg(feature = "management")]
             "UpdateObservabilityDestinationRequest" => {
                 via::<
-                    openrouter_api::types::UpdateObservabilityDestinationRequest,
+                    openrouter_kit_api::types::UpdateObservabilityDestinationRequest,
                 >(value)
             }
             #[cfg(feature = "management")]
             "UpdateObservabilityDestinationResponse" => {
                 via::<
-                    openrouter_api::types::UpdateObservabilityDestinationResponse,
+                    openrouter_kit_api::types::UpdateObservabilityDestinationResponse,
                 >(value)
             }
             #[cfg(feature = "management")]
             "UpdateScimGroupMappingRequest" => {
-                via::<openrouter_api::types::UpdateScimGroupMappingRequest>(value)
+                via::<openrouter_kit_api::types::UpdateScimGroupMappingRequest>(value)
             }
             #[cfg(feature = "management")]
             "UpdateScimGroupMappingResponse" => {
-                via::<openrouter_api::types::UpdateScimGroupMappingResponse>(value)
+                via::<openrouter_kit_api::types::UpdateScimGroupMappingResponse>(value)
             }
             #[cfg(feature = "management")]
             "UpdateWorkspaceRequest" => {
-                via::<openrouter_api::types::UpdateWorkspaceRequest>(value)
+                via::<openrouter_kit_api::types::UpdateWorkspaceRequest>(value)
             }
             #[cfg(feature = "management")]
             "UpdateWorkspaceResponse" => {
-                via::<openrouter_api::types::UpdateWorkspaceResponse>(value)
+                via::<openrouter_kit_api::types::UpdateWorkspaceResponse>(value)
             }
             #[cfg(feature = "management")]
             "UpsertWorkspaceBudgetRequest" => {
-                via::<openrouter_api::types::UpsertWorkspaceBudgetRequest>(value)
+                via::<openrouter_kit_api::types::UpsertWorkspaceBudgetRequest>(value)
             }
             #[cfg(feature = "management")]
             "UpsertWorkspaceBudgetResponse" => {
-                via::<openrouter_api::types::UpsertWorkspaceBudgetResponse>(value)
+                via::<openrouter_kit_api::types::UpsertWorkspaceBudgetResponse>(value)
             }
-            "URLCitation" => via::<openrouter_api::types::UrlCitation>(value),
-            "Usage" => via::<openrouter_api::types::Usage>(value),
+            "URLCitation" => via::<openrouter_kit_api::types::UrlCitation>(value),
+            "Usage" => via::<openrouter_kit_api::types::Usage>(value),
             "VideoGenerationRequest" => {
-                via::<openrouter_api::types::VideoGenerationRequest>(value)
+                via::<openrouter_kit_api::types::VideoGenerationRequest>(value)
             }
             "VideoGenerationResponse" => {
-                via::<openrouter_api::types::VideoGenerationResponse>(value)
+                via::<openrouter_kit_api::types::VideoGenerationResponse>(value)
             }
             "VideoGenerationUsage" => {
-                via::<openrouter_api::types::VideoGenerationUsage>(value)
+                via::<openrouter_kit_api::types::VideoGenerationUsage>(value)
             }
-            "VideoModel" => via::<openrouter_api::types::VideoModel>(value),
+            "VideoModel" => via::<openrouter_kit_api::types::VideoModel>(value),
             "VideoModelsListResponse" => {
-                via::<openrouter_api::types::VideoModelsListResponse>(value)
+                via::<openrouter_kit_api::types::VideoModelsListResponse>(value)
             }
             "WebFetchEngineEnum" => {
-                via::<openrouter_api::types::WebFetchEngineEnum>(value)
+                via::<openrouter_kit_api::types::WebFetchEngineEnum>(value)
             }
-            "WebFetchPlugin" => via::<openrouter_api::types::WebFetchPlugin>(value),
+            "WebFetchPlugin" => via::<openrouter_kit_api::types::WebFetchPlugin>(value),
             "WebFetchServerTool" => {
-                via::<openrouter_api::types::WebFetchServerTool>(value)
+                via::<openrouter_kit_api::types::WebFetchServerTool>(value)
             }
             "WebFetchServerToolConfig" => {
-                via::<openrouter_api::types::WebFetchServerToolConfig>(value)
+                via::<openrouter_kit_api::types::WebFetchServerToolConfig>(value)
             }
             "WebSearchCallCompletedEvent" => {
-                via::<openrouter_api::types::WebSearchCallCompletedEvent>(value)
+                via::<openrouter_kit_api::types::WebSearchCallCompletedEvent>(value)
             }
             "WebSearchCallInProgressEvent" => {
-                via::<openrouter_api::types::WebSearchCallInProgressEvent>(value)
+                via::<openrouter_kit_api::types::WebSearchCallInProgressEvent>(value)
             }
             "WebSearchCallSearchingEvent" => {
-                via::<openrouter_api::types::WebSearchCallSearchingEvent>(value)
+                via::<openrouter_kit_api::types::WebSearchCallSearchingEvent>(value)
             }
-            "WebSearchConfig" => via::<openrouter_api::types::WebSearchConfig>(value),
+            "WebSearchConfig" => via::<openrouter_kit_api::types::WebSearchConfig>(value),
             "WebSearchDomainFilter" => {
-                via::<openrouter_api::types::WebSearchDomainFilter>(value)
+                via::<openrouter_kit_api::types::WebSearchDomainFilter>(value)
             }
-            "WebSearchEngine" => via::<openrouter_api::types::WebSearchEngine>(value),
+            "WebSearchEngine" => via::<openrouter_kit_api::types::WebSearchEngine>(value),
             "WebSearchEngineEnum" => {
-                via::<openrouter_api::types::WebSearchEngineEnum>(value)
+                via::<openrouter_kit_api::types::WebSearchEngineEnum>(value)
             }
-            "WebSearchMode" => via::<openrouter_api::types::WebSearchMode>(value),
-            "WebSearchPlugin" => via::<openrouter_api::types::WebSearchPlugin>(value),
+            "WebSearchMode" => via::<openrouter_kit_api::types::WebSearchMode>(value),
+            "WebSearchPlugin" => via::<openrouter_kit_api::types::WebSearchPlugin>(value),
             "WebSearchServerTool" => {
-                via::<openrouter_api::types::WebSearchServerTool>(value)
+                via::<openrouter_kit_api::types::WebSearchServerTool>(value)
             }
             "WebSearchServerTool_OpenRouter" => {
-                via::<openrouter_api::types::WebSearchServerToolOpenRouter>(value)
+                via::<openrouter_kit_api::types::WebSearchServerToolOpenRouter>(value)
             }
             "WebSearchServerToolConfig" => {
-                via::<openrouter_api::types::WebSearchServerToolConfig>(value)
+                via::<openrouter_kit_api::types::WebSearchServerToolConfig>(value)
             }
-            "WebSearchSource" => via::<openrouter_api::types::WebSearchSource>(value),
-            "WebSearchStatus" => via::<openrouter_api::types::WebSearchStatus>(value),
+            "WebSearchSource" => via::<openrouter_kit_api::types::WebSearchSource>(value),
+            "WebSearchStatus" => via::<openrouter_kit_api::types::WebSearchStatus>(value),
             "WebSearchUserLocation" => {
-                via::<openrouter_api::types::WebSearchUserLocation>(value)
+                via::<openrouter_kit_api::types::WebSearchUserLocation>(value)
             }
             "WebSearchUserLocationServerTool" => {
-                via::<openrouter_api::types::WebSearchUserLocationServerTool>(value)
+                via::<openrouter_kit_api::types::WebSearchUserLocationServerTool>(value)
             }
             #[cfg(feature = "management")]
-            "Workspace" => via::<openrouter_api::types::Workspace>(value),
+            "Workspace" => via::<openrouter_kit_api::types::Workspace>(value),
             #[cfg(feature = "management")]
-            "WorkspaceBudget" => via::<openrouter_api::types::WorkspaceBudget>(value),
+            "WorkspaceBudget" => via::<openrouter_kit_api::types::WorkspaceBudget>(value),
             #[cfg(feature = "management")]
             "WorkspaceBudgetInterval" => {
-                via::<openrouter_api::types::WorkspaceBudgetInterval>(value)
+                via::<openrouter_kit_api::types::WorkspaceBudgetInterval>(value)
             }
             #[cfg(feature = "management")]
-            "WorkspaceMember" => via::<openrouter_api::types::WorkspaceMember>(value),
+            "WorkspaceMember" => via::<openrouter_kit_api::types::WorkspaceMember>(value),
             _ => return None,
         },
     )

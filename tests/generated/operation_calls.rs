@@ -4,7 +4,7 @@
 
 //! One call per generated operation, with arguments from the document's examples (or built
 //! from its schemas), returning the decoded answer re-encoded as JSON.
-use openrouter_api::types;
+use openrouter_kit_api::types;
 use super::support::{bytes, parse, typed, unit};
 /// The operation ids this build can call, in the document's order.
 pub const OPERATIONS: &[&str] = &[
@@ -160,7 +160,7 @@ pub const OPERATIONS: &[&str] = &[
 /// Call `operation` through `api`; `None` for an operation with no generated method.
 pub async fn call(
     operation: &str,
-    api: &openrouter_api::Client,
+    api: &openrouter_kit_api::Client,
 ) -> Option<Result<serde_json::Value, String>> {
     if !OPERATIONS.contains(&operation) {
         return None;
@@ -169,7 +169,7 @@ pub async fn call(
 }
 async fn dispatch(
     operation: &str,
-    api: &openrouter_api::Client,
+    api: &openrouter_kit_api::Client,
 ) -> Result<serde_json::Value, String> {
     match operation {
         #[cfg(feature = "management")]

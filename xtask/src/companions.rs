@@ -1,7 +1,7 @@
 //! Files generated beside the API crate from the same document, so that they can never disagree
 //! with it (`generate --check` covers them too):
 //!
-//! - `crates/openrouter-mock/src/defaults.rs`: each operation's default answer for the mock.
+//! - `crates/openrouter-kit-mock/src/defaults.rs`: each operation's default answer for the mock.
 //!   Generated into the crate rather than read from the document at build or run time because
 //!   the document is not committed and a user's build of the mock has no network: the mock has
 //!   to carry its answers.
@@ -21,7 +21,7 @@ use crate::generate::Generated;
 use crate::postprocess::rust_type_name;
 use crate::synth::{self, Origin};
 
-pub const MOCK_DEFAULTS: &str = "crates/openrouter-mock/src/defaults.rs";
+pub const MOCK_DEFAULTS: &str = "crates/openrouter-kit-mock/src/defaults.rs";
 pub const OPERATION_CALLS: &str = "tests/generated/operation_calls.rs";
 pub const COMPONENT_TYPES: &str = "tests/generated/component_types.rs";
 
@@ -99,7 +99,7 @@ fn header(source_label: &str, sha256: &str) -> String {
     )
 }
 
-/// `crates/openrouter-mock/src/defaults.rs`.
+/// `crates/openrouter-kit-mock/src/defaults.rs`.
 pub fn mock_defaults(doc: &Value) -> String {
     let (answers, completed) = default_answers(doc);
     let count = |o: Origin| answers.iter().filter(|a| a.origin == o).count();
@@ -200,7 +200,7 @@ pub fn operation_calls(doc: &Value, g: &Generated, client_rs: &str) -> Result<St
     s.push_str(
         "//! One call per generated operation, with arguments from the document's examples (or built\n\
          //! from its schemas), returning the decoded answer re-encoded as JSON.\n\n\
-         use openrouter_api::types;\n\n\
+         use openrouter_kit_api::types;\n\n\
          use super::support::{bytes, parse, typed, unit};\n\n\
          /// The operation ids this build can call, in the document's order.\n\
          pub const OPERATIONS: &[&str] = &[\n",
@@ -256,10 +256,10 @@ pub fn operation_calls(doc: &Value, g: &Generated, client_rs: &str) -> Result<St
     s.push_str("];\n\n");
     s.push_str(
         "/// Call `operation` through `api`; `None` for an operation with no generated method.\n\
-         pub async fn call(operation: &str, api: &openrouter_api::Client) -> Option<Result<serde_json::Value, String>> {\n    \
+         pub async fn call(operation: &str, api: &openrouter_kit_api::Client) -> Option<Result<serde_json::Value, String>> {\n    \
          if !OPERATIONS.contains(&operation) {\n        return None;\n    }\n    \
          Some(dispatch(operation, api).await)\n}\n\n\
-         async fn dispatch(operation: &str, api: &openrouter_api::Client) -> Result<serde_json::Value, String> {\n    \
+         async fn dispatch(operation: &str, api: &openrouter_kit_api::Client) -> Result<serde_json::Value, String> {\n    \
          match operation {\n",
     );
     s.push_str(&arms);
@@ -347,6 +347,6 @@ pub fn all(raw: &Value, g: &Generated, source_label: &str, sha256: &str) -> Resu
     Ok(vec![
         format(MOCK_DEFAULTS, mock_defaults(raw))?,
         format(OPERATION_CALLS, operation_calls(raw, g, client)?)?,
-        format(COMPONENT_TYPES, component_types(raw, g, "openrouter_api"))?,
+        format(COMPONENT_TYPES, component_types(raw, g, "openrouter_kit_api"))?,
     ])
 }

@@ -1,5 +1,5 @@
 //! Drift robustness: generate a crate from another document into a scratch directory and compile
-//! it, with the same manifest as `crates/openrouter-api` and the workspace's lock file (so no
+//! it, with the same manifest as `crates/openrouter-kit-api` and the workspace's lock file (so no
 //! dependency is resolved anew and the workspace's compiled dependencies are reused).
 
 use std::path::{Path, PathBuf};
@@ -22,9 +22,9 @@ pub fn generate_and_compile(root: &Path, spec: &Path, dir: &Path) -> Result<Drif
     let label = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let generated = generate::generate(&doc, &label, &crate::features::FeatureConfig::read(root)?)?;
     generate::write(&dir.join("src"), &generated.files)?;
-    let manifest = std::fs::read_to_string(root.join("crates/openrouter-api/Cargo.toml"))?;
-    let crate_name = format!("openrouter-api-{}", label.trim_end_matches(".yaml").replace('.', "-"));
-    let manifest = manifest.replacen("name = \"openrouter-api\"", &format!("name = \"{crate_name}\""), 1);
+    let manifest = std::fs::read_to_string(root.join("crates/openrouter-kit-api/Cargo.toml"))?;
+    let crate_name = format!("openrouter-kit-api-{}", label.trim_end_matches(".yaml").replace('.', "-"));
+    let manifest = manifest.replacen("name = \"openrouter-kit-api\"", &format!("name = \"{crate_name}\""), 1);
     // An empty workspace table keeps the scratch crate out of any enclosing workspace.
     write_if_changed(&dir.join("Cargo.toml"), format!("{manifest}\n[workspace]\n").as_bytes())?;
     if let Ok(lock) = std::fs::read(root.join("Cargo.lock")) {

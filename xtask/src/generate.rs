@@ -79,7 +79,7 @@ pub fn generate(doc: &Document, source_label: &str, features: &FeatureConfig) ->
     let lib = format!(
         "{header}//! Low-level client for the {title} (document version {version}), generated from\n\
          //! OpenRouter's OpenAPI document: one method per operation on [`Client`], request and\n\
-         //! response types in [`types`]. Most applications want the `openrouter` crate, which\n\
+         //! response types in [`types`]. Most applications want the `openrouter-kit` crate, which\n\
          //! wraps this one with authentication, retries, streaming and builders.\n\
          //!\n\
          //! String enums are open (unknown values are kept as `Unknown(String)`), unions told\n\
@@ -264,7 +264,7 @@ pub fn summary(g: &Generated) -> String {
         s.push_str(&format!("  {op}: {why}\n"));
     }
     s.push_str(&format!(
-        "operations that also stream (JSON form generated, streaming in `openrouter`): {}\n  {}\n",
+        "operations that also stream (JSON form generated, streaming in `openrouter-kit`): {}\n  {}\n",
         n.streaming.len(),
         n.streaming.iter().cloned().collect::<Vec<_>>().join(", ")
     ));

@@ -1,5 +1,5 @@
 //! The OpenRouter SDK's build tasks: fetch OpenRouter's OpenAPI document, normalise it, generate
-//! `crates/openrouter-api` with progenitor, and report drift between document versions.
+//! `crates/openrouter-kit-api` with progenitor, and report drift between document versions.
 
 pub mod normalise;
 pub mod spec;

@@ -24,12 +24,12 @@ enum Command {
         #[arg(long)]
         from: Option<String>,
     },
-    /// Normalise the document and generate crates/openrouter-api/src.
+    /// Normalise the document and generate crates/openrouter-kit-api/src.
     Generate {
         /// The document to read; default: the fetched copy, else ../shared/openapi/ by the lock's date.
         #[arg(long)]
         spec: Option<PathBuf>,
-        /// Where to write the sources; default: crates/openrouter-api/src.
+        /// Where to write the sources; default: crates/openrouter-kit-api/src.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Write nothing; fail with a diff if the committed sources differ from what would be generated.
@@ -166,7 +166,7 @@ fn run(cli: Cli) -> Result<()> {
                 None => xtask::companions::all(&doc.value, &generated, &label, &doc.sha256)?,
                 Some(_) => Vec::new(),
             };
-            let out_dir = out.unwrap_or_else(|| root.join("crates/openrouter-api/src"));
+            let out_dir = out.unwrap_or_else(|| root.join("crates/openrouter-kit-api/src"));
             print!("{}", generate::summary(&generated));
             if check {
                 let mut stale = generate::check(&out_dir, &generated.files)?;

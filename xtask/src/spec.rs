@@ -152,7 +152,7 @@ impl Lock {
     pub fn write(&self, root: &Path) -> Result<()> {
         let body = toml::to_string(self)?;
         let text = format!(
-            "# The OpenAPI document `crates/openrouter-api` is generated from.\n\
+            "# The OpenAPI document `crates/openrouter-kit-api` is generated from.\n\
              # Written by `cargo xtask fetch`; checked by `cargo xtask generate`.\n{body}"
         );
         std::fs::write(root.join(LOCK_PATH), text)?;

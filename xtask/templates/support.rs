@@ -1,5 +1,5 @@
 //! Support code the generated types and client rely on: open enums, tagged unions, and the hook
-//! through which a caller (the `openrouter` crate) runs every request.
+//! through which a caller (the `openrouter-kit` crate) runs every request.
 //!
 //! This file is copied from `xtask/templates/support.rs` by `cargo xtask generate`.
 
@@ -720,7 +720,7 @@ pub fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     }
 }
 
-/// Runs a request on behalf of the generated client. The `openrouter` crate implements it to add
+/// Runs a request on behalf of the generated client. The `openrouter-kit` crate implements it to add
 /// retries, timeouts and tracing around every operation; without one, requests go straight to
 /// the `reqwest::Client`.
 pub trait Execute: Send + Sync + std::fmt::Debug {

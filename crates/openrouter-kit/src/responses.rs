@@ -1,0 +1,123 @@
+//! The Responses API (`POST /responses`), the original request: one response, or a stream of
+//! typed events.
+
+use serde::Serialize;
+
+use crate::Error;
+use crate::client::Client;
+use crate::stream::EventStream;
+use openrouter_kit_api::types::{OpenResponsesResult, OutputItems, OutputMessageItemContentItem, StreamEvents};
+
+/// `client.responses()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Responses<'a> {
+    client: &'a Client,
+}
+
+/// Events are told apart by `type` and decoded by dispatching on it (the generated
+/// [`StreamEvents`] enum); a `type: "error"` event is a failure, not an item.
+
+impl<'a> Responses<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    /// Create a response (the generated [`openrouter_kit_api::types::ResponsesRequest`], or any
+    /// value serializing to its JSON) and wait for it. `stream` is forced off.
+    pub async fn create<R: Serialize + ?Sized>(&self, request: &R) -> Result<OpenResponsesResult, Error> {
+        self.client.create("/responses", "createResponses", "response", request).await
+    }
+
+    /// Ask for an answer of type `T`: sets `text.format` to a `json_schema` with `T`'s schema
+    /// (adapted for strict mode, see [`crate::structured`]; other `text` settings are kept) and
+    /// decodes the output text. A refusal, an empty answer or text that does not decode is
+    /// [`Error::Output`], with the text kept.
+    pub async fn parse<T>(&self, request: &(impl Serialize + ?Sized)) -> Result<crate::structured::Parsed<T, OpenResponsesResult>, Error>
+    where
+        T: schemars::JsonSchema + serde::de::DeserializeOwned,
+    {
+        use crate::structured::{Parsed, decode_output, schema_name, strict_schema, with_field};
+        let schema = strict_schema::<T>();
+        let format = serde_json::json!({"format": {
+            "type": "json_schema", "name": schema_name::<T>(), "strict": schema.strict, "schema": schema.schema,
+        }});
+        let body = with_field(request, "text", format)?;
+        let response = self.create(&body).await?;
+        let refusal = refusal(&response);
+        let finish = response.incomplete_details.as_ref().and_then(|d| serde_json::to_value(d).ok()).and_then(|d| d["reason"].as_str().map(str::to_string));
+        let value = decode_output(Some(&response.output_text()), refusal.as_deref(), finish)?;
+        Ok(Parsed { value, response })
+    }
+
+    /// A tool loop over the Responses API: `responses().tool_loop(&tools).run(&request)`.
+    pub fn tool_loop(&self, tools: &'a crate::ToolBox) -> crate::tool_loop::ToolLoop<'a, crate::tool_loop::ResponsesEndpoint> {
+        crate::tool_loop::ToolLoop::new(self.client, tools)
+    }
+
+    /// Create a response with `stream: true`; events arrive typed, unknown event types as
+    /// `StreamEvents::Unknown` with their data.
+    pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<StreamEvents>, Error> {
+        self.client.stream("/responses", "createResponses", request).await
+    }
+}
+
+/// The text of a response.
+pub trait OutputText {
+    /// The `output_text` the server computed when it holds text, else the `output_text` parts of
+    /// every output message, joined (the service sometimes sends `"output_text": ""` beside a
+    /// message that holds the answer).
+    fn output_text(&self) -> String;
+}
+
+impl OutputText for OpenResponsesResult {
+    fn output_text(&self) -> String {
+        if let Some(text) = self.output_text.as_ref().filter(|t| !t.is_empty()) {
+            return text.clone();
+        }
+        let mut out = String::new();
+        for item in self.output.iter().flatten() {
+            if let OutputItems::Message(message) = item {
+                for part in message.content.iter().flatten() {
+                    if let OutputMessageItemContentItem::OutputText(t) = part {
+                        out.push_str(t.text.as_deref().unwrap_or_default());
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+impl OutputText for openrouter_kit_api::types::ChatResult {
+    /// The first choice's message text: the string content, or its text parts joined.
+    fn output_text(&self) -> String {
+        use openrouter_kit_api::types::{ChatAssistantMessageContent, ChatContentItems};
+        let message = self.choices.iter().flatten().next().and_then(|c| c.message.as_ref());
+        match message.and_then(|m| m.content.as_ref()) {
+            Some(ChatAssistantMessageContent::String(text)) => text.clone(),
+            Some(ChatAssistantMessageContent::Array(parts)) => parts
+                .iter()
+                .filter_map(|p| match p {
+                    ChatContentItems::Text(t) => t.text.as_deref(),
+                    _ => None,
+                })
+                .collect(),
+            None => String::new(),
+        }
+    }
+}
+
+/// The refusal parts of a response's messages, joined.
+fn refusal(response: &OpenResponsesResult) -> Option<String> {
+    let mut out = String::new();
+    for item in response.output.iter().flatten() {
+        if let OutputItems::Message(message) = item {
+            for part in message.content.iter().flatten() {
+                if let OutputMessageItemContentItem::Refusal(r) = part {
+                    out.push_str(r.refusal.as_deref().unwrap_or_default());
+                }
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
