@@ -178,11 +178,10 @@ fn sse_payloads(text: &str) -> Vec<Value> {
             out.push(v);
         }
     }
-    if let Some(event) = decoder.finish() {
-        if let Ok(v) = serde_json::from_str::<Value>(&event.data) {
+    if let Some(event) = decoder.finish()
+        && let Ok(v) = serde_json::from_str::<Value>(&event.data) {
             out.push(v);
         }
-    }
     out
 }
 

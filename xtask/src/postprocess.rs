@@ -113,11 +113,10 @@ pub fn rewrite(
     let tags = member_tags(&rewritten, &enum_values);
     let mut faithful: BTreeMap<String, String> = BTreeMap::new();
     for item in &mut rewritten {
-        if let Item::Enum(e) = item {
-            if let Some(text) = faithful_union(e, &tags) {
+        if let Item::Enum(e) = item
+            && let Some(text) = faithful_union(e, &tags) {
                 faithful.insert(e.ident.to_string(), text);
             }
-        }
     }
     rewritten.retain(|item| match item {
         Item::Impl(imp) => !(impl_target(imp).is_some_and(|t| open.contains(&t)) && replaced_impl(imp)),
@@ -131,11 +130,10 @@ pub fn rewrite(
     for item in &mut client_items {
         if let Item::Impl(imp) = item {
             for f in imp.items.iter_mut() {
-                if let ImplItem::Fn(f) = f {
-                    if gated_methods.contains(&f.sig.ident.to_string()) {
+                if let ImplItem::Fn(f) = f
+                    && gated_methods.contains(&f.sig.ident.to_string()) {
                         f.attrs.push(cfg_attr.clone());
                     }
-                }
             }
         }
     }
@@ -216,11 +214,10 @@ pub fn rewrite(
 
     // Client::new with its 15 s timeout.
     for item in &mut client_items {
-        if let Item::Impl(imp) = item {
-            if impl_target(imp).as_deref() == Some("Client") && imp.trait_.is_none() {
+        if let Item::Impl(imp) = item
+            && impl_target(imp).as_deref() == Some("Client") && imp.trait_.is_none() {
                 imp.items.retain(|i| !matches!(i, ImplItem::Fn(f) if f.sig.ident == "new"));
             }
-        }
     }
 
     Ok(Output {
@@ -366,11 +363,10 @@ fn wire_name(v: &syn::Variant) -> Option<String> {
         }
         let mut found = None;
         let _ = a.parse_nested_meta(|m| {
-            if m.path.is_ident("rename") {
-                if let Lit::Str(s) = m.value()?.parse::<Lit>()? {
+            if m.path.is_ident("rename")
+                && let Lit::Str(s) = m.value()?.parse::<Lit>()? {
                     found = Some(s.value());
                 }
-            }
             Ok(())
         });
         if found.is_some() {
@@ -384,14 +380,13 @@ fn wire_name(v: &syn::Variant) -> Option<String> {
 fn doc_lines(attrs: &[syn::Attribute], indent: &str) -> String {
     let mut out = String::new();
     for a in attrs.iter().filter(|a| a.path().is_ident("doc")) {
-        if let Meta::NameValue(nv) = &a.meta {
-            if let syn::Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) = &nv.value {
+        if let Meta::NameValue(nv) = &a.meta
+            && let syn::Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) = &nv.value {
                 for line in s.value().lines() {
                     let line = line.strip_prefix(' ').unwrap_or(line);
                     out.push_str(&format!("{indent}///{}{line}\n", if line.is_empty() { "" } else { " " }));
                 }
             }
-        }
     }
     out
 }
@@ -580,7 +575,7 @@ fn drop_derived_deserialize(attrs: &mut Vec<syn::Attribute>) -> bool {
     if !has_derive_of(attrs, "Deserialize") {
         return false;
     }
-    let kept: Vec<syn::Path> = derives(attrs).into_iter().filter(|p| !p.segments.last().is_some_and(|s| s.ident == "Deserialize")).collect();
+    let kept: Vec<syn::Path> = derives(attrs).into_iter().filter(|p| p.segments.last().is_none_or(|s| s.ident != "Deserialize")).collect();
     let mut first = true;
     attrs.retain_mut(|a| {
         if !a.path().is_ident("derive") {

@@ -27,13 +27,11 @@ pub fn rename(items: &mut [Item]) -> usize {
             if !is_numbered(&old) {
                 continue;
             }
-            if let Fields::Unnamed(f) = &v.fields {
-                if let Some(field) = f.unnamed.first().filter(|_| f.unnamed.len() == 1) {
-                    if let Some(name) = name_for(&field.ty, &enum_name) {
+            if let Fields::Unnamed(f) = &v.fields
+                && let Some(field) = f.unnamed.first().filter(|_| f.unnamed.len() == 1)
+                    && let Some(name) = name_for(&field.ty, &enum_name) {
                         proposed.push((i, name));
                     }
-                }
-            }
         }
         let existing: Vec<String> = e.variants.iter().map(|v| v.ident.to_string()).collect();
         let mut map = BTreeMap::new();

@@ -15,7 +15,6 @@ pub struct Images<'a> {
 
 /// Events carry `type` (`image_generation.partial_image`, `.completed`, …); `{type: "error",
 /// error}` ends the stream as an `Err`.
-
 impl<'a> Images<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }

@@ -15,7 +15,6 @@ pub struct Messages<'a> {
 }
 
 /// No `[DONE]`: the stream ends after `message_stop`. Errors come as `{type: "error", error}`.
-
 impl<'a> Messages<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }

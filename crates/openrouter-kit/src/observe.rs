@@ -93,11 +93,10 @@ impl Observe for OpenResponsesResult {
 
 impl Observe for StreamEvents {
     fn observe(&self, span: &Span) {
-        if let StreamEvents::ResponseCompleted(done) = self {
-            if let Some(r) = &done.response {
+        if let StreamEvents::ResponseCompleted(done) = self
+            && let Some(r) = &done.response {
                 r.observe(span);
             }
-        }
     }
 }
 

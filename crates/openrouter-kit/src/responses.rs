@@ -16,7 +16,6 @@ pub struct Responses<'a> {
 
 /// Events are told apart by `type` and decoded by dispatching on it (the generated
 /// [`StreamEvents`] enum); a `type: "error"` event is a failure, not an item.
-
 impl<'a> Responses<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }

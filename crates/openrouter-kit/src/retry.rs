@@ -449,7 +449,7 @@ pub(crate) async fn read_up_to(mut response: Response, limit: usize, idle: Durat
 pub(crate) async fn surface_error_body(response: Response, operation: &str, bounds: Bounds) -> reqwest::Result<Response> {
     let status = response.status();
     let is_error = status.is_client_error() || status.is_server_error();
-    if !is_error && !(status.is_success() && may_carry_error(response.headers())) {
+    if !(is_error || status.is_success() && may_carry_error(response.headers())) {
         // Not read here (a download, a page, an answer without a type); a stream's own idle
         // rule is the event stream's.
         let is_stream = crate::stream::is_event_stream(response.headers());

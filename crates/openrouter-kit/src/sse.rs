@@ -338,18 +338,16 @@ impl Decoder {
             b"data" => self.data_line(value_start, to),
             // An empty type is the default one, `message` (the standard's dispatch step).
             b"event" => self.event = (!value.is_empty()).then(|| String::from_utf8_lossy(value).into_owned()),
-            b"id" => {
-                if !value.contains(&0) {
+            b"id"
+                if !value.contains(&0) => {
                     self.id = Some(String::from_utf8_lossy(value).into_owned());
                 }
-            }
             b"retry" => {
                 // Digits only; a value too large to hold is ignored, not a reset of the last one.
-                if !value.is_empty() && value.iter().all(u8::is_ascii_digit) {
-                    if let Some(ms) = std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()) {
+                if !value.is_empty() && value.iter().all(u8::is_ascii_digit)
+                    && let Some(ms) = std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()) {
                         self.retry = Some(ms);
                     }
-                }
             }
             _ => {}
         }

@@ -310,11 +310,10 @@ impl<T: EventData> Stream for EventStream<T> {
                     this.body = None;
                     // An unterminated last event (OpenRouter's error events sometimes are) is
                     // still delivered; the next poll reports the missing sentinel.
-                    if let Some(event) = this.decoder.finish_raw() {
-                        if let Some(item) = item::<T>(event.data, &mut this.finished, &this.span) {
+                    if let Some(event) = this.decoder.finish_raw()
+                        && let Some(item) = item::<T>(event.data, &mut this.finished, &this.span) {
                             return Poll::Ready(Some(item));
                         }
-                    }
                 }
                 Poll::Pending => {
                     if let Some(idle) = this.idle {
@@ -324,12 +323,11 @@ impl<T: EventData> Stream for EventStream<T> {
                                 (at, _) => this.sleep = at.map(|at| Box::pin(tokio::time::sleep_until(at))),
                             }
                         }
-                        if let Some(sleep) = this.sleep.as_mut() {
-                            if sleep.as_mut().poll(cx).is_ready() {
+                        if let Some(sleep) = this.sleep.as_mut()
+                            && sleep.as_mut().poll(cx).is_ready() {
                                 this.finished = true;
                                 return Poll::Ready(Some(Err(Error::Stream(StreamError::IdleTimeout(idle)))));
                             }
-                        }
                     }
                     return Poll::Pending;
                 }

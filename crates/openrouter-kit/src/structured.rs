@@ -201,11 +201,10 @@ fn make_nullable(p: &mut Value) {
         }
     }
     // `enum` lists the allowed values: `null` must be one of them too.
-    if let Some(Value::Array(values)) = p.get_mut("enum") {
-        if !values.contains(&Value::Null) {
+    if let Some(Value::Array(values)) = p.get_mut("enum")
+        && !values.contains(&Value::Null) {
             values.push(Value::Null);
         }
-    }
 }
 
 #[cfg(test)]

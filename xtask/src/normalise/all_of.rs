@@ -126,13 +126,12 @@ fn merge_into(s: &mut Map<String, Value>, members: &[Value], loc: &str, notes: &
         }
         if let Some(Value::Object(props)) = m.get("properties") {
             for (name, p) in props {
-                if let Some(old) = properties.get(name) {
-                    if old != p {
+                if let Some(old) = properties.get(name)
+                    && old != p {
                         notes.remarks.push(format!(
                             "all_of: {loc}: property `{name}` of allOf member {i} replaces an earlier member's"
                         ));
                     }
-                }
                 properties.insert(name.clone(), p.clone());
             }
         }

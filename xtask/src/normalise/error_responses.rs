@@ -54,12 +54,11 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
             for status in &error_statuses {
                 let resp = &mut responses[status];
                 let json_schema = resp.pointer("/content/application~1json/schema").cloned();
-                if let Some(content) = resp.get_mut("content").and_then(Value::as_object_mut) {
-                    if content.len() > 1 && content.contains_key("application/json") {
+                if let Some(content) = resp.get_mut("content").and_then(Value::as_object_mut)
+                    && content.len() > 1 && content.contains_key("application/json") {
                         content.retain(|k, _| k == "application/json");
                         changed += 1;
                     }
-                }
                 let Some(schema) = json_schema else { continue };
                 let canon = canonical(&snapshot, &schema, 0);
                 if op_schema.is_none() {
@@ -82,11 +81,10 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
                 let pointer = "/content/application~1json/schema";
                 match target {
                     Some(t) => {
-                        if let Some(name) = ref_name(&schema) {
-                            if Some(name) != ref_name(&t) {
+                        if let Some(name) = ref_name(&schema)
+                            && Some(name) != ref_name(&t) {
                                 replaced.insert(name.to_string());
                             }
-                        }
                         if resp.pointer(pointer) != Some(&t) {
                             *resp.pointer_mut(pointer).unwrap_or(&mut Value::Null) = t;
                             changed += 1;
@@ -144,11 +142,10 @@ pub fn canonical(doc: &Value, schema: &Value, depth: usize) -> Value {
     }
     match schema {
         Value::Object(map) => {
-            if let Some(name) = ref_name(schema) {
-                if let Some(target) = schemas(doc).and_then(|s| s.get(name)) {
+            if let Some(name) = ref_name(schema)
+                && let Some(target) = schemas(doc).and_then(|s| s.get(name)) {
                     return canonical(doc, target, depth + 1);
                 }
-            }
             let mut out = Map::new();
             for (k, v) in map {
                 if matches!(k.as_str(), "description" | "example" | "examples" | "title" | "externalDocs")

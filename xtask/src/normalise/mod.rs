@@ -172,11 +172,10 @@ pub fn reachable_components(doc: &Value, roots: impl IntoIterator<Item = Value>)
     let mut stack: Vec<Value> = roots.into_iter().collect();
     while let Some(v) = stack.pop() {
         walk::for_each_ref(&v, &mut |name| {
-            if seen.insert(name.to_string()) {
-                if let Some(s) = schemas(doc).and_then(|s| s.get(name)) {
+            if seen.insert(name.to_string())
+                && let Some(s) = schemas(doc).and_then(|s| s.get(name)) {
                     stack.push(s.clone());
                 }
-            }
         });
     }
     seen

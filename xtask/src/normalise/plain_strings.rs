@@ -26,14 +26,12 @@ pub fn run(doc: &mut Value, _notes: &mut Notes) -> Result<usize> {
                 changed += 1;
             }
         }
-        if s.get("type").and_then(Value::as_str) == Some("string") {
-            if let Some(f) = s.get("format").and_then(Value::as_str) {
-                if TYPED_FORMATS.contains(&f) || f.starts_with("ipv") {
+        if s.get("type").and_then(Value::as_str) == Some("string")
+            && let Some(f) = s.get("format").and_then(Value::as_str)
+                && (TYPED_FORMATS.contains(&f) || f.starts_with("ipv")) {
                     s.remove("format");
                     changed += 1;
                 }
-            }
-        }
         if s.get("type").and_then(Value::as_str) == Some("integer") {
             let min = s.get("minimum").and_then(Value::as_f64);
             if min.is_some_and(|m| m > 0.0) {

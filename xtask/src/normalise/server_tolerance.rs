@@ -110,11 +110,10 @@ fn walk_values(v: &Value, f: &mut dyn FnMut(&Value)) {
 fn relax(doc: &Value, s: &mut Map<String, Value>, union_member: bool) -> usize {
     let mut changed = 0;
     let props = s.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
-    if let Some(Value::Array(req)) = s.get("required") {
-        if !s.contains_key(DOCUMENT_REQUIRED) {
+    if let Some(Value::Array(req)) = s.get("required")
+        && !s.contains_key(DOCUMENT_REQUIRED) {
             s.insert(DOCUMENT_REQUIRED.into(), Value::Array(req.clone()));
         }
-    }
     if let Some(Value::Array(req)) = s.get_mut("required") {
         let before = req.len();
         req.retain(|r| union_member && r.as_str().and_then(|r| props.get(r)).is_some_and(|p| p.get("$ref").is_some() && is_tag(doc, p)));

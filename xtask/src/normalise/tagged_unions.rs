@@ -226,11 +226,10 @@ fn find_tag(doc: &Value, s: &Map<String, Value>, members: &[Value], resolved: &[
                 .and_then(Value::as_array)
                 .map(|e| e.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
                 .unwrap_or_default();
-            if vals.is_empty() {
-                if let (Some(mapping), Some(target)) = (mapping, member.get("$ref")) {
+            if vals.is_empty()
+                && let (Some(mapping), Some(target)) = (mapping, member.get("$ref")) {
                     vals = mapping.iter().filter(|(_, t)| *t == target).map(|(k, _)| k.clone()).collect();
                 }
-            }
             if vals.is_empty() && free_string && members.len() > 1 {
                 fallbacks += 1;
                 all_values.push(vals);

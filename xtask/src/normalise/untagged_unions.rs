@@ -58,12 +58,11 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
         for (name, prop) in restore {
             let Some(s) = all.get_mut(&name).and_then(Value::as_object_mut) else { continue };
             let required = s.entry("required").or_insert_with(|| json!([]));
-            if let Some(list) = required.as_array_mut() {
-                if !list.iter().any(|v| v == prop.as_str()) {
+            if let Some(list) = required.as_array_mut()
+                && !list.iter().any(|v| v == prop.as_str()) {
                     list.push(json!(prop));
                     changed += 1;
                 }
-            }
             // A required property must not also be nullable-by-tolerance, or `null` would pass.
             if let Some(p) = s.get_mut("properties").and_then(|p| p.get_mut(&prop)).and_then(Value::as_object_mut) {
                 p.remove("nullable");

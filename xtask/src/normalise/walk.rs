@@ -31,8 +31,8 @@ pub fn for_each_schema_mut(doc: &mut Value, f: &mut Visitor<'_>) -> Result<()> {
                 let loc = format!("{path} {key}");
                 if key == "parameters" {
                     visit_parameters(op, &loc, f)?;
-                } else if METHODS.contains(&key.as_str()) {
-                    if let Some(op) = op.as_object_mut() {
+                } else if METHODS.contains(&key.as_str())
+                    && let Some(op) = op.as_object_mut() {
                         if let Some(p) = op.get_mut("parameters") {
                             visit_parameters(p, &loc, f)?;
                         }
@@ -45,7 +45,6 @@ pub fn for_each_schema_mut(doc: &mut Value, f: &mut Visitor<'_>) -> Result<()> {
                             }
                         }
                     }
-                }
             }
         }
     }
@@ -85,11 +84,10 @@ pub fn visit(schema: &mut Value, loc: &str, f: &mut Visitor<'_>) -> Result<()> {
         }
     }
     for key in ["items", "additionalProperties", "not"] {
-        if let Some(child) = obj.get_mut(key) {
-            if child.is_object() {
+        if let Some(child) = obj.get_mut(key)
+            && child.is_object() {
                 visit(child, &format!("{loc}/{key}"), f)?;
             }
-        }
     }
     for key in ["allOf", "anyOf", "oneOf"] {
         if let Some(list) = obj.get_mut(key).and_then(Value::as_array_mut) {
@@ -132,7 +130,8 @@ pub fn rewrite_refs(value: &mut Value, f: &mut dyn FnMut(&str) -> Option<String>
                 .get("$ref")
                 .and_then(Value::as_str)
                 .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                .and_then(|name| f(name));
+                // A closure, not `f` itself: `f` is a `&mut dyn FnMut`, used again below.
+                .and_then(|name| (*f)(name));
             if let Some(new) = new {
                 map.insert("$ref".into(), Value::String(format!("#/components/schemas/{new}")));
             }

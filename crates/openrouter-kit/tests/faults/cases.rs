@@ -2,6 +2,9 @@
 
 use std::time::Duration;
 
+/// What a case checks of its outcome (and of what the server saw).
+type Check = Box<dyn Fn(&Got, &Seen) -> bool + Send + Sync>;
+
 use crate::{ATTEMPTS, Call, Case, Got, Kind, MAX_ERROR_BODY, Script, Seen, Step};
 
 const CHAT: &str = r#"{"id":"gen-1","object":"chat.completion","created":1,"model":"openai/gpt-4o","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"Hello"}}]}"#;
@@ -158,7 +161,7 @@ fn retry_after(cases: &mut Vec<Case>) {
     for (name, value, at_once) in forms {
         for call in [Call::Create, Call::Stream] {
             let bytes = answer("429 Too Many Requests", &[("content-type", "application/json"), (name, value)], error_json(429).as_bytes());
-            let (want, check): (String, Box<dyn Fn(&Got, &Seen) -> bool + Send + Sync>) = match at_once {
+            let (want, check): (String, Check) = match at_once {
                 None => ("retried: 429 after two connections".into(), Box::new(|got: &Got, seen: &Seen| api(got, 429) && seen.connections() == 2)),
                 Some(expected) => (
                     format!("429 at once with retry_after {expected:?}"),
