@@ -22,6 +22,11 @@ pub fn generate_and_compile(root: &Path, spec: &Path, dir: &Path) -> Result<Drif
     let label = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let generated = generate::generate(&doc, &label, &crate::features::FeatureConfig::read(root)?)?;
     generate::write(&dir.join("src"), &generated.files)?;
+    // A program `compat` left here for another version of the crate is not part of this one.
+    let stale_bins = dir.join("src").join("bin");
+    if stale_bins.exists() {
+        std::fs::remove_dir_all(&stale_bins)?;
+    }
     let manifest = std::fs::read_to_string(root.join("crates/openrouter-kit-api/Cargo.toml"))?;
     let crate_name = format!("openrouter-kit-api-{}", label.trim_end_matches(".yaml").replace('.', "-"));
     let manifest = manifest.replacen("name = \"openrouter-kit-api\"", &format!("name = \"{crate_name}\""), 1);
