@@ -9,7 +9,12 @@ pub enum Backend {
     /// OpenRouter itself (`OPENROUTER_API_KEY`, and `OPENROUTER_BASE_URL` if set).
     Real(openrouter_kit::Client),
     /// The bundled mock, offline; the client points at it.
-    Mock { client: openrouter_kit::Client, mock: MockOpenRouter },
+    Mock {
+        /// A client pointed at the mock.
+        client: openrouter_kit::Client,
+        /// The mock, to script its answers.
+        mock: MockOpenRouter,
+    },
 }
 
 impl Backend {
@@ -24,6 +29,7 @@ impl Backend {
         }
     }
 
+    /// The client to use, whichever backend it talks to.
     pub fn client(&self) -> &openrouter_kit::Client {
         match self {
             Backend::Real(client) | Backend::Mock { client, .. } => client,

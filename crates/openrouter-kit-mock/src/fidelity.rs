@@ -30,6 +30,7 @@ pub struct Omission {
     pub at: &'static str,
     /// The property left out.
     pub field: &'static str,
+    /// Why: what recorded traffic showed.
     pub reason: &'static str,
 }
 

@@ -34,6 +34,8 @@
 //! # Ok(()) }
 //! ```
 
+#![warn(missing_docs)]
+
 mod defaults;
 mod env;
 mod fidelity;

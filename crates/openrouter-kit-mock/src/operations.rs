@@ -17,14 +17,19 @@ pub enum Origin {
 pub struct Operation {
     /// The document's `operationId` (`sendChatCompletionRequest`, `getCredits`, …).
     pub id: &'static str,
+    /// `GET`, `POST`, …
     pub method: &'static str,
     /// The path template, `{name}` for a parameter, relative to the API base URL.
     pub path: &'static str,
+    /// The status of the default answer (the first success the document lists).
     pub status: u16,
+    /// The default answer's content type (empty for no body).
     pub content_type: &'static str,
+    /// Where the default answer came from.
     pub origin: Origin,
     /// The operation also answers with `text/event-stream` when the request has `stream: true`.
     pub streams: bool,
+    /// The default answer's body (the document's form; see [`crate::Fidelity`]).
     pub body: &'static str,
 }
 

@@ -18,6 +18,7 @@ pub struct Sse {
 }
 
 impl Sse {
+    /// An empty stream.
     pub fn new() -> Self {
         Self::default()
     }
@@ -50,14 +51,17 @@ impl Sse {
         self
     }
 
+    /// The `data: [DONE]` sentinel.
     pub fn done(self) -> Self {
         self.raw("data: [DONE]\n\n")
     }
 
+    /// The stream's bytes.
     pub fn into_bytes(self) -> Vec<u8> {
         self.text.into_bytes()
     }
 
+    /// The stream's text.
     pub fn as_str(&self) -> &str {
         &self.text
     }
@@ -87,6 +91,7 @@ pub struct ChatScript {
 }
 
 impl ChatScript {
+    /// An empty answer by `model`.
     pub fn new(model: &str) -> Self {
         Self {
             id: "gen-mock-1".into(),
@@ -124,6 +129,7 @@ impl ChatScript {
         self.chunk(json!([{"index": 0, "delta": delta, "finish_reason": null}]), None)
     }
 
+    /// OpenRouter's keep-alive comment (`: OPENROUTER PROCESSING`), here in the stream.
     pub fn keep_alive(mut self) -> Self {
         self.events.push(ChatEvent::KeepAlive);
         self
@@ -204,6 +210,7 @@ impl ChatScript {
         self
     }
 
+    /// The answer as a stream.
     pub fn to_sse(&self) -> Sse {
         let mut sse = Sse::new();
         for event in &self.events {
@@ -366,6 +373,7 @@ pub struct ResponsesScript {
 }
 
 impl ResponsesScript {
+    /// An empty answer by `model`.
     pub fn new(model: &str) -> Self {
         Self { model: model.into(), items: Vec::new(), keep_alive_first: false, failure: None, usage: (10, 5), fidelity: Fidelity::Service }
     }
@@ -376,6 +384,7 @@ impl ResponsesScript {
         self
     }
 
+    /// OpenRouter's keep-alive comment (`: OPENROUTER PROCESSING`), first.
     pub fn keep_alive(mut self) -> Self {
         self.keep_alive_first = true;
         self
@@ -406,6 +415,7 @@ impl ResponsesScript {
         self
     }
 
+    /// The token counts the answer reports (10 and 5 unless set).
     pub fn usage(mut self, input: u64, output: u64) -> Self {
         self.usage = (input, output);
         self
@@ -449,6 +459,7 @@ impl ResponsesScript {
         })
     }
 
+    /// The answer as a stream.
     pub fn to_sse(&self) -> Sse {
         let mut sse = Sse::new();
         if self.keep_alive_first {
@@ -544,6 +555,7 @@ pub struct MessagesScript {
 }
 
 impl MessagesScript {
+    /// An empty answer by `model`.
     pub fn new(model: &str) -> Self {
         Self { model: model.into(), blocks: Vec::new(), usage: (10, 5), error: None, fidelity: Fidelity::Service }
     }
@@ -578,6 +590,7 @@ impl MessagesScript {
         self
     }
 
+    /// The token counts the answer reports (10 and 5 unless set).
     pub fn usage(mut self, input: u64, output: u64) -> Self {
         self.usage = (input, output);
         self
@@ -612,6 +625,7 @@ impl MessagesScript {
         self.fidelity.apply("createMessages", answer)
     }
 
+    /// The answer as a stream.
     pub fn to_sse(&self) -> Sse {
         let mut start = self.message();
         start["content"] = json!([]);

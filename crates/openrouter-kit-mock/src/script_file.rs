@@ -41,6 +41,7 @@ use crate::{ChatScript, Fault, MessagesScript, MockOpenRouter, Reply, ResponsesS
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScriptFile {
+    /// The routes, in the order they are mounted.
     #[serde(default)]
     pub routes: Vec<RouteSpec>,
 }
@@ -49,38 +50,54 @@ pub struct ScriptFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RouteSpec {
+    /// The operation's `operationId`.
     pub operation: String,
+    /// Only the next N requests.
     #[serde(default)]
     pub times: Option<u64>,
+    /// Only streamed (`true`) or only whole (`false`) requests.
     #[serde(default)]
     pub stream: Option<bool>,
+    /// Only requests whose JSON body contains this.
     #[serde(default)]
     pub when_body: Option<Value>,
+    /// An answer of your own.
     #[serde(default)]
     pub reply: Option<ReplySpec>,
+    /// A failure below HTTP.
     #[serde(default)]
     pub fault: Option<FaultSpec>,
+    /// A chat completion script.
     #[serde(default)]
     pub chat: Option<ScriptSpec>,
+    /// A Responses API script.
     #[serde(default)]
     pub responses: Option<ScriptSpec>,
+    /// An Anthropic Messages script.
     #[serde(default)]
     pub messages: Option<ScriptSpec>,
 }
 
+/// An answer of your own, in a script file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReplySpec {
+    /// The status (200 unless set).
     #[serde(default = "ok")]
     pub status: u16,
+    /// A JSON body.
     #[serde(default)]
     pub json: Option<Value>,
+    /// A body of text.
     #[serde(default)]
     pub body: Option<String>,
+    /// The text body's content type (`text/plain` unless set).
     #[serde(default)]
     pub content_type: Option<String>,
+    /// Headers to send.
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
+    /// Answer only after this many milliseconds.
     #[serde(default)]
     pub delay_ms: Option<u64>,
 }
@@ -89,11 +106,15 @@ fn ok() -> u16 {
     200
 }
 
+/// A failure below HTTP, in a script file.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum FaultSpec {
+    /// `"drop"`: close the connection without an answer.
     Drop,
+    /// `{"cut_after": N}`: the head and N bytes of the body, then close.
     CutAfter(usize),
+    /// `{"stall_after": N}`: the head and N bytes of the body, then nothing.
     StallAfter(usize),
 }
 
@@ -101,8 +122,10 @@ pub enum FaultSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScriptSpec {
+    /// The model the answer names (`openai/gpt-4o` unless set).
     #[serde(default = "default_model")]
     pub model: String,
+    /// The script builder's calls in order, each `{"name": argument}`.
     #[serde(default)]
     pub steps: Vec<BTreeMap<String, Value>>,
 }

@@ -243,6 +243,7 @@ impl Reply {
         Self { status, headers: Vec::new(), body: Vec::new(), content_type: String::new(), delay: None }
     }
 
+    /// A JSON answer.
     pub fn json(status: u16, body: Value) -> Self {
         Self::status(status).body(body.to_string(), "application/json")
     }
@@ -257,16 +258,19 @@ impl Reply {
         Self::error(429, "Rate limit exceeded").header("retry-after", &retry_after_seconds.to_string())
     }
 
+    /// A `200` stream.
     pub fn sse(sse: Sse) -> Self {
         Self::status(200).body(sse.into_bytes(), "text/event-stream")
     }
 
+    /// Any body, with its content type.
     pub fn body(mut self, body: impl Into<Vec<u8>>, content_type: &str) -> Self {
         self.body = body.into();
         self.content_type = content_type.into();
         self
     }
 
+    /// A header to send.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.into(), value.into()));
         self
@@ -340,6 +344,7 @@ impl Route<'_> {
         self
     }
 
+    /// The answer to give.
     pub fn reply(mut self, reply: Reply) -> Self {
         self.reply = Some(reply);
         self
@@ -352,6 +357,7 @@ impl Route<'_> {
         self
     }
 
+    /// Start answering.
     pub async fn mount(self) {
         if let Some(fault) = self.fault {
             let rule = Rule { operation: self.op.id, fault, remaining: self.times.map(|n| n as usize) };
@@ -379,11 +385,15 @@ impl Route<'_> {
 /// A request the mock received.
 #[derive(Clone)]
 pub struct RecordedRequest {
+    /// `GET`, `POST`, …
     pub method: String,
+    /// The path, below the base URL.
     pub path: String,
+    /// The query string, if any.
     pub query: Option<String>,
     /// Header names lowercase; `authorization` redacted.
     pub headers: Vec<(String, String)>,
+    /// The body's bytes.
     pub body: Vec<u8>,
     /// The operation the request was for, if any.
     pub operation: Option<&'static str>,

@@ -5,8 +5,11 @@ use openrouter_kit_api::types::{ChatFinishReasonEnum, ChatStreamChunk, ChatUsage
 /// A tool call assembled from its fragments.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ToolCall {
+    /// The call's position among the answer's tool calls.
     pub index: i64,
+    /// The call's id, from the first fragment.
     pub id: Option<String>,
+    /// The tool's name, from the first fragment.
     pub name: Option<String>,
     /// The `function.arguments` fragments, concatenated (JSON text once the call is complete).
     pub arguments: String,
@@ -16,24 +19,30 @@ pub struct ToolCall {
 #[derive(Debug, Clone, Default)]
 pub struct ChatAccumulator {
     choice: i64,
+    /// The answer's id (`gen-…`).
     pub id: Option<String>,
     /// The model that answered (with `models` fallbacks, not necessarily the one asked for).
     pub model: Option<String>,
+    /// The answer's text so far.
     pub content: String,
     /// The `reasoning` text.
     pub reasoning: String,
     /// `reasoning_details` items in arrival order, to send back with the next turn.
     pub reasoning_details: Vec<ReasoningDetailUnion>,
+    /// The model's refusal text, if it refused.
     pub refusal: Option<String>,
     /// Tool calls by `index`, in index order.
     pub tool_calls: Vec<ToolCall>,
+    /// Why the answer ended (`stop`, `tool_calls`, `length`, …), from the last content chunk.
     pub finish_reason: Option<ChatFinishReasonEnum>,
     /// Usage, cost included, from the final chunk.
     pub usage: Option<ChatUsage>,
+    /// Chunks folded in.
     pub chunks: usize,
 }
 
 impl ChatAccumulator {
+    /// An empty accumulator for choice 0.
     pub fn new() -> Self {
         Self::default()
     }

@@ -63,6 +63,7 @@ impl Client {
         builder.build()
     }
 
+    /// A builder with the defaults; set at least [`ClientBuilder::api_key`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -73,6 +74,7 @@ impl Client {
         &self.inner.api
     }
 
+    /// The base URL requests go to (`https://openrouter.ai/api/v1` unless set).
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
     }
@@ -312,6 +314,7 @@ impl std::fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// The API key (`sk-or-…`). It is kept as a secret: never in `Debug`, errors or logs.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
         self
@@ -409,6 +412,7 @@ impl ClientBuilder {
         self
     }
 
+    /// How failed requests are retried (default: 3 attempts, backoff from 0.5 s, `Retry-After` honoured up to 30 s).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
@@ -421,6 +425,7 @@ impl ClientBuilder {
         self
     }
 
+    /// The client. [`Error::MissingApiKey`] without a key; [`Error::Config`] for a bad base URL, header or timeout.
     pub fn build(self) -> Result<Client, Error> {
         let key = ApiKey::new(self.api_key.unwrap_or_default())?;
         let base = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_string());

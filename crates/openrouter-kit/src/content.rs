@@ -15,13 +15,34 @@ use crate::Error;
 /// One piece of a message's content.
 #[derive(Clone, PartialEq)]
 pub enum Part {
-    Text { text: String, cache: bool },
+    /// Text.
+    Text {
+        /// The text.
+        text: String,
+        /// Mark it as a prompt-cache breakpoint (`cache_control: ephemeral`).
+        cache: bool,
+    },
     /// `url` is an `https:` URL or a `data:` URL.
-    Image { url: String, detail: Option<String> },
+    Image {
+        /// The image: an `https:` URL or a `data:` URL.
+        url: String,
+        /// `low`, `high` or `auto`; the provider's default when `None`.
+        detail: Option<String>,
+    },
     /// `data` is a URL or a `data:` URL; `filename` tells providers what it is.
-    File { filename: String, data: String },
+    File {
+        /// The file's name, which tells providers what it is.
+        filename: String,
+        /// A URL or a `data:` URL.
+        data: String,
+    },
     /// Base64 audio and its format (`wav`, `mp3`, …).
-    Audio { data: String, format: String },
+    Audio {
+        /// Base64 audio.
+        data: String,
+        /// `wav`, `mp3`, …
+        format: String,
+    },
 }
 
 impl std::fmt::Debug for Part {
@@ -44,6 +65,7 @@ impl std::fmt::Debug for Part {
 }
 
 impl Part {
+    /// A text part.
     pub fn text(text: impl Into<String>) -> Self {
         Part::Text { text: text.into(), cache: false }
     }

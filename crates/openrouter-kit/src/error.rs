@@ -47,12 +47,20 @@ pub enum Error {
     Output(Box<OutputError>),
     /// A tool handler failed and the tool loop was told to stop on handler errors.
     #[error("tool {name} failed: {message}")]
-    Tool { name: String, message: String },
+    Tool {
+        /// The tool's name.
+        name: String,
+        /// What its handler said.
+        message: String,
+    },
     /// A whole answer was longer than [`crate::ClientBuilder::max_body_bytes`]; the rest was not
     /// read (the connection is dropped). Error answers are not this: they are [`Error::Api`]
     /// with [`ApiError::body_cut`] set.
     #[error("the answer is longer than {limit} bytes (ClientBuilder::max_body_bytes)")]
-    BodyTooLarge { limit: usize },
+    BodyTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// A whole answer's body stopped coming: no byte for this long
     /// ([`crate::ClientBuilder::read_idle_timeout`]).
     #[error("the answer's body stopped coming: no byte for {0:?}")]
@@ -73,6 +81,7 @@ pub struct OutputError {
     pub finish_reason: Option<String>,
     /// Where in the value decoding failed (`items[2].price`).
     pub path: String,
+    /// The decoder's own error, when there is one.
     #[source]
     pub source: Option<serde_json::Error>,
 }
@@ -238,7 +247,9 @@ impl Error {
 /// The `error.code` OpenRouter sends: a number (`429`, `502`) or a string (`"server_error"`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErrorCode {
+    /// A number (most errors: usually the HTTP status).
     Number(i64),
+    /// Text (`"server_error"`, …).
     Text(String),
 }
 
@@ -256,7 +267,9 @@ impl fmt::Display for ErrorCode {
 pub struct ApiError {
     /// The HTTP status; `200` for an error body in a successful response or mid-stream.
     pub status: StatusCode,
+    /// `error.code`: a number (usually an HTTP status) or a string.
     pub code: Option<ErrorCode>,
+    /// `error.message`, or what the body was when it had none.
     pub message: String,
     /// `error.metadata` as sent: `provider_name`, `raw`, `previous_errors`, moderation `reasons`, …
     pub metadata: Option<Value>,
@@ -264,7 +277,9 @@ pub struct ApiError {
     pub body: Option<Value>,
     /// The body as text (at most [`BODY_SNIPPET`] bytes, invalid UTF-8 replaced) when it was not JSON.
     pub raw_body: Option<String>,
+    /// How long the server asked to wait (`Retry-After`, `retry-after-ms`, or a hint in the body).
     pub retry_after: Option<Duration>,
+    /// `X-Generation-Id`, to look the request up (`client.generations()`).
     pub generation_id: Option<String>,
     /// `X-RateLimit-*` headers, as sent.
     pub rate_limit: Vec<(String, String)>,
@@ -442,10 +457,12 @@ impl ApiError {
         self.kind() == ApiErrorKind::Unauthorized
     }
 
+    /// Rate limited (429): see [`ApiError::retry_after`].
     pub fn is_rate_limited(&self) -> bool {
         self.kind() == ApiErrorKind::RateLimited
     }
 
+    /// Out of credits (402).
     pub fn is_insufficient_credits(&self) -> bool {
         self.kind() == ApiErrorKind::InsufficientCredits
     }
@@ -455,6 +472,7 @@ impl ApiError {
         self.kind() == ApiErrorKind::Moderation
     }
 
+    /// The prompt is longer than the model takes.
     pub fn is_context_length_exceeded(&self) -> bool {
         self.kind() == ApiErrorKind::ContextLengthExceeded
     }
@@ -633,6 +651,7 @@ pub struct DecodeError {
     pub what: &'static str,
     /// The JSON path where decoding failed (`choices[0].message.tool_calls[1].index`).
     pub path: String,
+    /// The decoder's error.
     pub source: serde_json::Error,
     /// The start of the offending text (at most [`BODY_SNIPPET`] bytes).
     pub snippet: String,

@@ -20,10 +20,12 @@ impl<'a> Images<'a> {
         Self { client }
     }
 
+    /// Generate images; the whole answer.
     pub async fn create<R: Serialize + ?Sized>(&self, request: &R) -> Result<ImageGenerationResponse, Error> {
         self.client.create("/images", "createImages", "image generation", request).await
     }
 
+    /// Generate images, streamed: partial images, then the final one (`image_generation.completed`).
     pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<ImageStreamingResponseData>, Error> {
         self.client.stream("/images", "createImages", request).await
     }

@@ -27,14 +27,17 @@ impl<'a> Keys<'a> {
         crate::error::generated(self.client.api().create_keys(body).await).await
     }
 
+    /// The key with this hash.
     pub async fn get(&self, hash: &str) -> Result<GetKeyResponse, Error> {
         crate::error::generated(self.client.api().get_key(hash).await).await
     }
 
+    /// Changes the key with this hash (name, limit, disabled, …).
     pub async fn update(&self, hash: &str, body: &UpdateKeysBody) -> Result<UpdateKeysResponse, Error> {
         crate::error::generated(self.client.api().update_keys(hash, body).await).await
     }
 
+    /// Deletes the key with this hash.
     pub async fn delete(&self, hash: &str) -> Result<DeleteKeysResponse, Error> {
         crate::error::generated(self.client.api().delete_keys(hash).await).await
     }

@@ -16,6 +16,8 @@
 //!
 //! For tests, `openrouter-kit-mock` answers every operation offline.
 
+#![warn(missing_docs)]
+
 mod accumulate;
 mod clock;
 pub mod chat;

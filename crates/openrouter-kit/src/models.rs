@@ -22,6 +22,7 @@ pub struct ModelFilter {
     pub supported_parameters: Vec<String>,
     /// Only models taking these input modalities (`text`, `image`, `audio`, `file`, `video`).
     pub input_modalities: Vec<String>,
+    /// Output modalities the model must have (`text`, `image`, `audio`, …).
     pub output_modalities: Vec<String>,
     /// At most this price (USD per million prompt tokens).
     pub max_price: Option<f64>,
@@ -37,26 +38,32 @@ pub struct ModelFilter {
     pub providers: Vec<String>,
     /// A sort order the API knows (`newest`, `pricing-low-to-high`, …).
     pub sort: Option<String>,
+    /// At most this many models.
     pub limit: Option<i64>,
+    /// Skip this many first.
     pub offset: Option<u64>,
 }
 
 impl ModelFilter {
+    /// Only models that support this request parameter (`tools`, `response_format`, …).
     pub fn supporting(mut self, parameter: &str) -> Self {
         self.supported_parameters.push(parameter.into());
         self
     }
 
+    /// Only models that take this input modality.
     pub fn input(mut self, modality: &str) -> Self {
         self.input_modalities.push(modality.into());
         self
     }
 
+    /// Only models that give this output modality.
     pub fn output(mut self, modality: &str) -> Self {
         self.output_modalities.push(modality.into());
         self
     }
 
+    /// Only models whose prompt price is at most this, in US dollars per million tokens.
     pub fn max_price(mut self, usd_per_million_prompt_tokens: f64) -> Self {
         self.max_price = Some(usd_per_million_prompt_tokens);
         self
@@ -77,6 +84,7 @@ impl<'a> Models<'a> {
         Self { client }
     }
 
+    /// The models that pass `filter` (the server filters what it can, the rest is filtered here).
     pub async fn list(&self, filter: &ModelFilter) -> Result<ModelsListResponse, Error> {
         let f = filter;
         let (params, inputs, outputs, providers) =
@@ -143,6 +151,7 @@ impl<'a> Models<'a> {
         })
     }
 
+    /// How many models there are.
     pub async fn count(&self) -> Result<ModelsCountResponse, Error> {
         crate::error::generated(self.client.api().list_models_count(None).await).await
     }

@@ -29,6 +29,7 @@ pub(crate) fn request_span(operation: &'static str, model: Option<&str>) -> Span
 
 /// What a response or event tells the request's span.
 pub trait Observe {
+    /// Records on `span` what this value tells (model, usage, …); nothing by default.
     fn observe(&self, _span: &Span) {}
 }
 

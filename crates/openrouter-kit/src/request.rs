@@ -60,11 +60,15 @@ pub(crate) fn message_value(value: Value) -> ChatMessages {
 /// A request ready to send: the typed request with extra fields merged over it.
 #[derive(Debug, Clone)]
 pub struct RequestBody<T> {
+    /// The typed request.
     pub request: T,
+    /// Fields the document does not have (yet), merged over `request` when sent.
     pub extra: Map<String, Value>,
 }
 
+/// A chat completion request, ready to send.
 pub type ChatRequestBody = RequestBody<ChatRequest>;
+/// A Responses API request, ready to send.
 pub type ResponsesRequestBody = RequestBody<ResponsesRequest>;
 
 impl<T: Serialize> Serialize for RequestBody<T> {
@@ -108,7 +112,9 @@ pub struct RequestBuilder<T> {
     extra: Map<String, Value>,
 }
 
+/// Builds a chat completion request: `ChatRequestBuilder::new(model).system(..).user(..).build()?` (or pass the builder itself).
 pub type ChatRequestBuilder = RequestBuilder<ChatRequest>;
+/// Builds a Responses API request: `ResponsesRequestBuilder::new(model).input(..).build()?`.
 pub type ResponsesRequestBuilder = RequestBuilder<ResponsesRequest>;
 
 /// A builder is accepted wherever a request is (`client.chat().create(&builder)`): it sends
@@ -178,23 +184,28 @@ impl RequestBuilder<ChatRequest> {
         Self::empty(&EMPTY, || json!({"messages": []})).with(|r| r.model = Some(model))
     }
 
+    /// Any message of the generated union (see [`message`] and [`tool_message`]).
     pub fn message(self, message: impl Into<ChatMessages>) -> Self {
         let message = message.into();
         self.with(|r| r.messages.push(message))
     }
 
+    /// A system message.
     pub fn system(self, text: impl Into<String>) -> Self {
         self.message(message("system", text))
     }
 
+    /// A developer message (what newer OpenAI models take instead of system).
     pub fn developer(self, text: impl Into<String>) -> Self {
         self.message(message("developer", text))
     }
 
+    /// A user message of text.
     pub fn user(self, text: impl Into<String>) -> Self {
         self.message(message("user", text))
     }
 
+    /// An assistant message of text (to carry a whole answer with its tool calls, use [`assistant_message`](Self::assistant_message)).
     pub fn assistant(self, text: impl Into<String>) -> Self {
         self.message(message("assistant", text))
     }
@@ -225,27 +236,33 @@ impl RequestBuilder<ChatRequest> {
         self.with(|r| r.models = Some(models))
     }
 
+    /// Sampling temperature (0–2).
     pub fn temperature(self, t: f64) -> Self {
         self.with(|r| r.temperature = Some(t))
     }
 
+    /// Nucleus sampling: only the tokens of this much probability mass.
     pub fn top_p(self, p: f64) -> Self {
         self.with(|r| r.top_p = Some(p))
     }
 
+    /// At most this many tokens in the answer.
     pub fn max_tokens(self, n: i64) -> Self {
         self.with(|r| r.max_tokens = Some(n))
     }
 
+    /// A seed, for providers that sample deterministically with one.
     pub fn seed(self, seed: i64) -> Self {
         self.with(|r| r.seed = Some(seed))
     }
 
+    /// Stop generating at any of these strings.
     pub fn stop<I: IntoIterator<Item = S>, S: Into<String>>(self, stop: I) -> Self {
         let stop = ChatRequestStop::Array(stop.into_iter().map(Into::into).collect());
         self.with(|r| r.stop = Some(stop))
     }
 
+    /// Return log probabilities of the answer's tokens, and of the `top` likeliest at each.
     pub fn logprobs(self, top: Option<i64>) -> Self {
         self.with(|r| {
             r.logprobs = Some(true);
@@ -260,6 +277,7 @@ impl RequestBuilder<ChatRequest> {
         self.with(|r| r.tools.push(tool))
     }
 
+    /// Whether and which tool the model must call.
     pub fn tool_choice(self, choice: ChatToolChoice) -> Self {
         self.with(|r| r.tool_choice = Some(choice))
     }
@@ -286,6 +304,7 @@ impl RequestBuilder<ChatRequest> {
         self.with(|r| r.plugins.push(plugin))
     }
 
+    /// Whether the model may call several tools in one turn.
     pub fn parallel_tool_calls(self, on: bool) -> Self {
         self.with(|r| r.parallel_tool_calls = Some(on))
     }
@@ -296,6 +315,7 @@ impl RequestBuilder<ChatRequest> {
         self.with(|r| r.session_id = Some(id))
     }
 
+    /// Your end user's id (`user`), for abuse tracking and per-user caching.
     pub fn user_id(self, user: impl Into<String>) -> Self {
         let user = user.into();
         self.with(|r| r.user = Some(user))
@@ -338,6 +358,7 @@ impl RequestBuilder<ResponsesRequest> {
         self.input_items(items)
     }
 
+    /// The input as items (messages, function call outputs, …) in the document's JSON form; items the generated type cannot hold are sent as given.
     pub fn input_items<I: IntoIterator<Item = Value>>(self, items: I) -> Self {
         let items: Vec<Value> = items.into_iter().collect();
         match serde_json::from_value::<Vec<openrouter_kit_api::types::InputsArrayItem>>(Value::Array(items.clone())) {
@@ -346,15 +367,18 @@ impl RequestBuilder<ResponsesRequest> {
         }
     }
 
+    /// System-level instructions.
     pub fn instructions(self, text: impl Into<String>) -> Self {
         let text = text.into();
         self.with(|r| r.instructions = Some(text))
     }
 
+    /// At most this many output tokens.
     pub fn max_output_tokens(self, n: i64) -> Self {
         self.with(|r| r.max_output_tokens = Some(n))
     }
 
+    /// Sampling temperature (0–2).
     pub fn temperature(self, t: f64) -> Self {
         self.with(|r| r.temperature = Some(t))
     }
@@ -365,6 +389,7 @@ impl RequestBuilder<ResponsesRequest> {
         self.with(|r| r.models = models)
     }
 
+    /// Provider routing preferences (order, only, ignore, data collection, …).
     pub fn provider(self, provider: ProviderPreferences) -> Self {
         self.with(|r| r.provider = Some(provider))
     }

@@ -22,6 +22,7 @@ impl ApiKey {
         Ok(Self(trimmed.to_string()))
     }
 
+    /// The key itself, for the `Authorization` header; keep it out of logs.
     pub fn expose(&self) -> &str {
         &self.0
     }

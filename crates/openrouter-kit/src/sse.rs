@@ -34,9 +34,13 @@ pub struct Event {
 /// is not copied at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawEvent<'a> {
+    /// The `event:` name, if any.
     pub event: Option<String>,
+    /// The `data:` lines, joined by `\n`.
     pub data: &'a [u8],
+    /// The `id:` field, if any.
     pub id: Option<&'a str>,
+    /// The `retry:` field in milliseconds, if any.
     pub retry: Option<u64>,
 }
 
@@ -46,6 +50,7 @@ impl RawEvent<'_> {
         String::from_utf8_lossy(self.data)
     }
 
+    /// An owned copy.
     pub fn to_event(&self) -> Event {
         Event { event: self.event.clone(), data: self.text().into_owned(), id: self.id.map(str::to_string), retry: self.retry }
     }
@@ -89,6 +94,7 @@ pub struct Decoder {
 }
 
 impl Decoder {
+    /// A decoder with nothing buffered.
     pub fn new() -> Self {
         Self::default()
     }

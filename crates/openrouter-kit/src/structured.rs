@@ -24,7 +24,9 @@ use serde_json::{Map, Value, json};
 /// A schema ready to send, and whether strict mode can enforce it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StrictSchema {
+    /// The JSON Schema to send.
     pub schema: Value,
+    /// Whether the schema fits strict mode (every object closed, every field required).
     pub strict: bool,
 }
 
@@ -351,7 +353,9 @@ mod tests {
 /// A structured answer: the typed value and the response it came in.
 #[derive(Debug, Clone)]
 pub struct Parsed<T, R> {
+    /// The answer, decoded.
     pub value: T,
+    /// The whole response it came in (usage, cost, model).
     pub response: R,
 }
 

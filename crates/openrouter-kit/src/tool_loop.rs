@@ -41,6 +41,7 @@ impl std::fmt::Debug for ToolBox {
 }
 
 impl ToolBox {
+    /// An empty toolbox.
     pub fn new() -> Self {
         Self::default()
     }
@@ -92,6 +93,7 @@ impl ToolBox {
         })
     }
 
+    /// The tools' definitions, as sent to the model.
     pub fn tools(&self) -> &[Tool] {
         &self.tools
     }
@@ -119,14 +121,33 @@ pub enum HandlerErrors {
 }
 
 /// What happens in a loop, as it happens.
+/// What a tool loop reports as it goes ([`ToolLoop::on_event`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoopEvent {
     /// A request is about to go out (1, 2, …).
     Step(usize),
     /// Answer text: a delta when streaming, the whole turn's text otherwise.
     Text(String),
-    ToolCall { id: String, name: String, arguments: String },
-    ToolResult { id: String, name: String, output: String, is_error: bool },
+    /// The model calls a tool.
+    ToolCall {
+        /// The call's id, which its result answers.
+        id: String,
+        /// The tool's name.
+        name: String,
+        /// The arguments as the model wrote them (JSON text).
+        arguments: String,
+    },
+    /// A tool's result, as it goes back to the model.
+    ToolResult {
+        /// The id of the call it answers.
+        id: String,
+        /// The tool's name.
+        name: String,
+        /// What the handler returned (JSON text), or `error: …`.
+        output: String,
+        /// The handler failed, and `output` says why.
+        is_error: bool,
+    },
 }
 
 /// Why a loop stopped.
@@ -152,6 +173,7 @@ pub struct LoopOutcome<M> {
     pub transcript: Vec<M>,
     /// Requests sent.
     pub steps: usize,
+    /// Why the loop stopped.
     pub stopped: Stopped,
     /// Tokens and cost summed over every request of the loop.
     pub usage: LoopUsage,
@@ -165,6 +187,7 @@ pub struct LoopUsage {
     pub prompt_tokens: u64,
     /// Completion (output) tokens, reasoning included.
     pub completion_tokens: u64,
+    /// All tokens.
     pub total_tokens: u64,
     /// In credits, as OpenRouter reports it per request.
     pub cost: f64,
@@ -242,6 +265,7 @@ impl<'a, E> ToolLoop<'a, E> {
         self
     }
 
+    /// Where a failing tool's error goes: back to the model (default) or to the caller.
     pub fn handler_errors(mut self, errors: HandlerErrors) -> Self {
         self.errors = errors;
         self

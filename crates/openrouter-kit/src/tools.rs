@@ -14,7 +14,9 @@ use crate::structured::{decode_output, strict_schema};
 /// differently); [`Tool::to_chat`] and [`Tool::to_responses`] give each endpoint's form.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tool {
+    /// The name the model calls it by.
     pub name: String,
+    /// What it does, for the model.
     pub description: String,
     /// The arguments' JSON Schema.
     pub parameters: Value,
@@ -62,6 +64,7 @@ impl From<Tool> for ResponsesRequestToolsItem {
 
 /// A tool call of any endpoint: its name, id and arguments text, and the arguments as a type.
 pub trait ToolCallArguments {
+    /// The tool's name.
     fn tool_name(&self) -> Option<&str>;
     /// The id the tool's result must answer (`tool_call_id` / `call_id`).
     fn call_id(&self) -> Option<&str>;
