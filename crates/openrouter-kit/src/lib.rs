@@ -66,6 +66,11 @@ pub use openrouter_kit_api::types::ChatMessages;
 pub use tools::{Tool, ToolCallArguments};
 pub use secret::ApiKey;
 
+/// The workspace README's Rust snippets, compiled (and the mock's one run) as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeSnippets;
+
 /// schemars, for `#[derive(JsonSchema)]` on the types of structured outputs and tool arguments.
 pub use schemars;
 
