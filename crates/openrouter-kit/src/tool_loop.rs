@@ -322,10 +322,10 @@ impl ToolLoop<'_, ChatEndpoint> {
             let (turn_text, assistant, calls) = if self.stream { self.chat_turn_streamed(&request).await? } else { self.chat_turn(&request).await? };
             text = turn_text;
             if calls.is_empty() {
-                request.request.messages.push(crate::request::message_value(assistant));
+                request.request.messages.push(assistant);
                 return Ok(LoopOutcome { text, transcript: request.request.messages, steps: step, stopped: Stopped::Answered, usage: self.usage });
             }
-            request.request.messages.push(crate::request::message_value(assistant));
+            request.request.messages.push(assistant);
             for (id, output) in self.run_calls(calls).await? {
                 request.request.messages.push(crate::request::tool_message(id, output));
             }
@@ -334,25 +334,26 @@ impl ToolLoop<'_, ChatEndpoint> {
     }
 
     /// One turn, whole: the text, the assistant message as sent (to go back unchanged), the calls.
-    async fn chat_turn(&mut self, request: &RequestBody<ChatRequest>) -> Result<(String, Value, Vec<(String, String, String)>), Error> {
+    async fn chat_turn(&mut self, request: &RequestBody<ChatRequest>) -> Result<(String, ChatMessages, Vec<(String, String, String)>), Error> {
         let completion = self.client.chat().create(request).await?;
         self.usage.add_chat(completion.usage.as_ref());
         let text = completion.output_text();
         if !text.is_empty() {
             self.emit(LoopEvent::Text(text.clone()));
         }
-        let message = completion.choices.iter().flatten().next().and_then(|c| c.message.clone());
+        let message = completion.choices.iter().flatten().next().and_then(|c| c.message.as_ref());
         let calls = message
             .iter()
             .flat_map(|m| m.tool_calls.iter().flatten())
             .map(|c| (c.call_id().unwrap_or_default().to_string(), c.tool_name().unwrap_or_default().to_string(), c.arguments_text().to_string()))
             .collect();
-        let assistant = message.map(|m| serde_json::to_value(m).unwrap_or_default()).unwrap_or_else(|| json!({"role": "assistant", "content": ""}));
+        // The message as received, as a caller carrying the answer into the next turn sends it.
+        let assistant = crate::IntoAssistantMessage::into_assistant_message(&completion);
         Ok((text, assistant, calls))
     }
 
     /// One turn, streamed and folded: text deltas reported as they come.
-    async fn chat_turn_streamed(&mut self, request: &RequestBody<ChatRequest>) -> Result<(String, Value, Vec<(String, String, String)>), Error> {
+    async fn chat_turn_streamed(&mut self, request: &RequestBody<ChatRequest>) -> Result<(String, ChatMessages, Vec<(String, String, String)>), Error> {
         let mut stream = self.client.chat().stream(request).await?;
         let mut acc = ChatAccumulator::new();
         while let Some(chunk) = stream.next().await {
@@ -368,7 +369,7 @@ impl ToolLoop<'_, ChatEndpoint> {
             .map(|c| (c.id.clone().unwrap_or_default(), c.name.clone().unwrap_or_default(), c.arguments.clone()))
             .collect();
         // The same message a caller carrying the stream into the next turn sends.
-        let assistant = serde_json::to_value(acc.to_message()).unwrap_or_default();
+        let assistant = acc.to_message();
         Ok((acc.content, assistant, calls))
     }
 
