@@ -3,7 +3,7 @@
 //! today, and the unknown parts stay reachable.
 
 use futures_util::StreamExt;
-use openrouter_kit::{ChatRequestBuilder, OutputText, ResponsesRequestBuilder};
+use openrouter_kit::{ChatRequestBuilder, ResponsesRequestBuilder};
 use openrouter_kit_api::types::{ChatFinishReasonEnum, MessagesStreamEvents, OutputItems, Parameter, StreamEvents};
 use openrouter_kit_mock::{ChatScript, MockOpenRouter, Reply, Sse};
 use serde_json::json;
@@ -22,9 +22,9 @@ async fn a_completion_with_new_fields_and_values() {
     mock.on("sendChatCompletionRequest").reply(Reply::json(200, body)).mount().await;
 
     let result = mock.client().chat().create(&chat()).await.unwrap();
-    assert_eq!(result.output_text(), "Hi there");
+    assert_eq!(result.text(), "Hi there");
     assert_eq!(result.extra["brand_new_field"], json!({"nested": [1, 2]}), "a new top-level field is in `extra`");
-    let choice = &result.choices.as_ref().unwrap()[0];
+    let choice = &result.choices[0];
     assert_eq!(choice.finish_reason, Some(ChatFinishReasonEnum::Unknown("thought_too_long".into())));
     // The unknown value goes back out unchanged.
     assert_eq!(serde_json::to_value(&choice.finish_reason).unwrap(), json!("thought_too_long"));
@@ -45,7 +45,7 @@ async fn a_response_with_a_new_output_item_type() {
     mock.on("createResponses").reply(Reply::json(200, response)).mount().await;
     let request = ResponsesRequestBuilder::new("m").input("Hi").build().unwrap();
     let result = mock.client().responses().create(&request).await.unwrap();
-    let output = result.output.as_ref().unwrap();
+    let output = &result.output;
     let OutputItems::Unknown(item) = &output[0] else { panic!("{:?}", output[0]) };
     assert_eq!(item["frames"], 24, "an unknown item keeps all its data");
     assert_eq!(result.output_text(), "Done", "known parts still work beside unknown ones");
@@ -82,7 +82,7 @@ async fn streams_with_new_event_types_and_fields() {
     let chunks: Vec<_> = client.chat().stream(&chat_request()).await.unwrap().map(Result::unwrap).collect().await;
     let last = chunks.last().unwrap();
     assert_eq!(last.extra["future_top_level"], 3);
-    let choice = &last.choices.as_ref().unwrap()[0];
+    let choice = &last.choices[0];
     assert_eq!(choice.finish_reason, Some(ChatFinishReasonEnum::Unknown("new_reason".into())));
     assert_eq!(choice.delta.as_ref().unwrap().content.as_deref(), Some("!"));
 
@@ -112,8 +112,8 @@ async fn the_models_list_without_fields_its_document_requires() {
     mock.on("getModels").reply(Reply::json(200, list)).mount().await;
     let models = mock.client().api().get_models(None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None).await.unwrap().into_inner();
     assert!(models.links.is_none() && models.total_count.is_none());
-    let model = &models.data.as_ref().unwrap()[0];
-    let params = model.supported_parameters.as_ref().unwrap();
+    let model = &models.data[0];
+    let params = &model.supported_parameters;
     assert_eq!(params[0], Parameter::Temperature);
     assert_eq!(params[1], Parameter::Unknown("telepathy".into()));
 }

@@ -35,7 +35,7 @@ fn chat_result_tolerates_missing_and_null_fields_and_keeps_new_ones() {
     let result: ChatResult = serde_json::from_value(body).unwrap();
     assert_eq!(result.system_fingerprint, None);
     assert_eq!(result.object, None, "an absent `object` stays absent: nothing is written back that was not sent");
-    let choices = result.choices.as_ref().unwrap();
+    let choices = &result.choices;
     assert_eq!(choices[0].finish_reason, Some(ChatFinishReasonEnum::Unknown("brand_new".into())));
     assert_eq!(result.extra["brand_new_field"], json!({"x": 1}));
     let back = serde_json::to_value(&result).unwrap();
@@ -155,4 +155,71 @@ fn stream_event_unions_stay_small_because_large_members_are_boxed() {
     let completed: StreamEvents = serde_json::from_str(r#"{"type": "response.completed", "sequence_number": 1, "response": {"id": "r", "output": []}}"#).unwrap();
     let StreamEvents::ResponseCompleted(event) = &completed else { panic!("{completed:?}") };
     assert_eq!(event.response.as_ref().and_then(|r| r.id.as_deref()), Some("r"));
+}
+
+/// A list the document requires reads as a plain `Vec` whatever the server did with it (sent,
+/// left out, `null`), and is written back the way it came: `List` remembers.
+#[test]
+fn required_lists_are_plain_and_written_back_as_they_came() {
+    use openrouter_kit_api::{List, Wire};
+    use openrouter_kit_api::types::ChatStreamChunk;
+    let cases = [
+        (json!({"id": "c", "choices": []}), Wire::Sent, 0),
+        (json!({"id": "c", "choices": [{"index": 0, "delta": {"content": "hi"}}]}), Wire::Sent, 1),
+        (json!({"id": "c"}), Wire::Absent, 0),
+        (json!({"id": "c", "choices": null}), Wire::Null, 0),
+    ];
+    for (body, wire, len) in cases {
+        let chunk: ChatStreamChunk = serde_json::from_value(body.clone()).unwrap();
+        assert_eq!(chunk.choices.wire(), wire, "{body}");
+        assert_eq!(chunk.choices.len(), len, "{body}");
+        assert_eq!(chunk.choices.iter().count(), len, "iterates as a Vec: {body}");
+        assert_eq!(serde_json::to_value(&chunk).unwrap(), body, "written back unchanged");
+    }
+    // Built by the caller: sent, even when empty.
+    let built: List<String> = Vec::new().into();
+    assert_eq!(serde_json::to_value(&built).unwrap(), json!([]));
+    let mut absent: List<String> = List::absent();
+    absent.push("x".into());
+    assert_eq!(absent.wire(), Wire::Sent, "a list changed by the caller is sent");
+    // Maps the document requires: the same.
+    use openrouter_kit_api::types::FormatJsonSchemaConfig;
+    for body in [json!({"type": "json_schema", "name": "n"}), json!({"type": "json_schema", "name": "n", "schema": null}), json!({"type": "json_schema", "name": "n", "schema": {"type": "object"}})] {
+        let config: FormatJsonSchemaConfig = serde_json::from_value(body.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&config).unwrap(), body);
+    }
+    // Not a list: still an error that says so, as before.
+    assert!(serde_json::from_value::<ChatStreamChunk>(json!({"choices": "nope"})).is_err());
+}
+
+
+/// The accessors `openapi/accessors.toml` gives the hot types: plain values, `0`/`""` when the
+/// server left them out, and the same rule as before for the text of a whole answer.
+#[test]
+fn accessors_read_plain_values_from_hot_types() {
+    use openrouter_kit_api::types::{ChatStreamChunk, ChatUsage, OpenResponsesResult};
+    let chunk: ChatStreamChunk = serde_json::from_value(json!({"choices": [{"index": 0, "delta": {"content": "Hel", "reasoning": "hm"}}]})).unwrap();
+    assert_eq!((chunk.text(), chunk.reasoning()), ("Hel", "hm"));
+    let usage_only: ChatStreamChunk = serde_json::from_value(json!({"choices": [], "usage": {"prompt_tokens": 5}})).unwrap();
+    assert_eq!(usage_only.text(), "");
+    let usage: &ChatUsage = usage_only.usage.as_ref().unwrap();
+    assert_eq!((usage.prompt_tokens(), usage.completion_tokens(), usage.total_tokens(), usage.cost()), (5, 0, 0, 0.0));
+
+    let whole = |content: serde_json::Value| -> ChatResult {
+        serde_json::from_value(json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]})).unwrap()
+    };
+    assert_eq!(whole(json!("Paris.")).text(), "Paris.");
+    assert_eq!(whole(json!([{"type": "text", "text": "Par"}, {"type": "image_url", "image_url": {"url": "x"}}, {"type": "text", "text": "is."}])).text(), "Paris.");
+    assert_eq!(whole(json!(null)).text(), "");
+    assert_eq!(serde_json::from_value::<ChatResult>(json!({})).unwrap().text(), "");
+
+    let message = json!({"type": "message", "id": "m", "role": "assistant", "status": "completed",
+        "content": [{"type": "output_text", "text": "Bon", "annotations": []}, {"type": "output_text", "text": "jour", "annotations": []}]});
+    let response = |output_text: serde_json::Value| -> OpenResponsesResult {
+        serde_json::from_value(json!({"id": "r", "output_text": output_text, "output": [message.clone()], "usage": {"input_tokens": 3, "output_tokens": 2, "cost": 0.5}})).unwrap()
+    };
+    assert_eq!(response(json!("Hello")).output_text(), "Hello", "the server's own text when it has one");
+    assert_eq!(response(json!("")).output_text(), "Bonjour", "else the message parts, joined");
+    let usage = response(json!(null)).usage.unwrap();
+    assert_eq!((usage.input_tokens(), usage.output_tokens(), usage.total_tokens(), usage.cost()), (3, 2, 0, 0.5));
 }

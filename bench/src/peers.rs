@@ -64,7 +64,7 @@ pub fn decode_limit(reads: &[Bytes]) -> usize {
     let mut decoder = LimitDecoder::new();
     let mut n = 0;
     for read in reads {
-        decoder.push(read, |c: ChatStreamChunk| n += std::hint::black_box(c).choices.map_or(0, |_| 1));
+        decoder.push(read, |c: ChatStreamChunk| n += std::hint::black_box(c).choices.wire().eq(&openrouter_kit_api::Wire::Sent) as usize);
     }
     n
 }
@@ -79,7 +79,7 @@ pub async fn decode_ours(reads: &[Bytes]) -> usize {
     let mut events = openrouter_kit::EventStream::<ChatStreamChunk>::from_byte_stream(replay(reads), Some(std::time::Duration::from_secs(120)));
     let mut n = 0;
     while let Some(chunk) = events.next().await {
-        n += std::hint::black_box(chunk.expect("the payloads decode")).choices.map_or(0, |_| 1);
+        n += std::hint::black_box(chunk.expect("the payloads decode")).choices.wire().eq(&openrouter_kit_api::Wire::Sent) as usize;
     }
     n
 }
@@ -117,13 +117,13 @@ async fn decode_with_eventsource<T: serde::de::DeserializeOwned>(reads: &[Bytes]
 /// Whole-answer decode, ours: the function `chat().create()` decodes with.
 pub fn decode_whole_ours(body: &[u8]) -> usize {
     let result: ChatResult = openrouter_kit::error::decode("chat completion", body).expect("the payload decodes");
-    openrouter_kit::OutputText::output_text(&result).len()
+    result.text().len()
 }
 
 /// Whole-answer decode, the floor: `serde_json::from_slice` into the same type.
 pub fn decode_whole_limit(body: &[u8]) -> usize {
     let result: ChatResult = serde_json::from_slice(body).expect("the payload decodes");
-    openrouter_kit::OutputText::output_text(&result).len()
+    result.text().len()
 }
 
 /// Whole-answer decode into async-openai's `CreateChatCompletionResponse` (its own type).
@@ -158,9 +158,8 @@ impl Peers {
     }
 
     pub async fn create_ours(&self) -> usize {
-        use openrouter_kit::OutputText as _;
         let request = openrouter_kit::ChatRequestBuilder::new(MODEL).user(PROMPT).build().expect("a request");
-        self.ours.chat().create(&request).await.expect("an answer").output_text().len()
+        self.ours.chat().create(&request).await.expect("an answer").text().len()
     }
 
     /// The floor: the request JSON written with `serde_json`, sent with reqwest, the answer read
@@ -176,7 +175,7 @@ impl Peers {
             .expect("a response");
         let bytes = response.bytes().await.expect("a body");
         let result: ChatResult = serde_json::from_slice(&bytes).expect("an answer");
-        openrouter_kit::OutputText::output_text(&result).len()
+        result.text().len()
     }
 
     pub async fn create_async_openai(&self) -> usize {

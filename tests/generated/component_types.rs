@@ -1355,9 +1355,6 @@ pub fn round_trip(
             "ModelsListResponse" => {
                 via::<openrouter_kit_api::types::ModelsListResponse>(value)
             }
-            "ModelsListResponseData" => {
-                via::<openrouter_kit_api::types::ModelsListResponseData>(value)
-            }
             "ModerationPlugin" => {
                 via::<openrouter_kit_api::types::ModerationPlugin>(value)
             }

@@ -20,7 +20,7 @@ pub struct DriftRun {
 pub fn generate_and_compile(root: &Path, spec: &Path, dir: &Path) -> Result<DriftRun> {
     let doc = Document::read(spec)?;
     let label = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    let generated = generate::generate(&doc, &label, &crate::features::FeatureConfig::read(root)?)?;
+    let generated = generate::generate(&doc, &label, &generate::Config::read(root)?)?;
     generate::write(&dir.join("src"), &generated.files)?;
     // A program `compat` left here for another version of the crate is not part of this one.
     let stale_bins = dir.join("src").join("bin");

@@ -10,6 +10,7 @@ pub mod inventory;
 pub mod diff;
 pub mod drift;
 pub mod features;
+pub mod accessors;
 pub mod variant_names;
 pub mod synth;
 pub mod companions;

@@ -159,7 +159,7 @@ fn run(cli: Cli) -> Result<()> {
                 Some(l) if l.sha256 == doc.sha256 => l.source.clone(),
                 _ => label,
             };
-            let generated = generate::generate(&doc, &label, &xtask::features::FeatureConfig::read(&root)?)?;
+            let generated = generate::generate(&doc, &label, &generate::Config::read(&root)?)?;
             // The mock's answers and the contract tests' calls come from the same document; they
             // belong to this workspace, so only a run into it writes them.
             let companions = match &out {

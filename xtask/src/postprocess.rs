@@ -60,6 +60,8 @@ pub struct Output {
     pub closed_enums_left: Vec<String>,
     /// Structs whose `Deserialize` is `lean_deserialize!` instead of serde's derive.
     pub lean_structs: usize,
+    /// Fields typed `List<T>` or `Object`.
+    pub wire_collections: usize,
 }
 
 pub fn rewrite(
@@ -81,6 +83,7 @@ pub fn rewrite(
     if types_items.is_empty() {
         bail!("progenitor's output has no `types` module");
     }
+    let wire_collections = wire_collection_fields(&mut types_items);
 
     // Open enums.
     let mut open = BTreeSet::new();
@@ -231,7 +234,36 @@ pub fn rewrite(
         tagged_unions: unions.len(),
         closed_enums_left: closed_left,
         lean_structs,
+        wire_collections,
     })
+}
+
+/// Fields typed `::openrouter_kit_api::List<T>` / `Object` (the `x-rust-type` the normaliser's
+/// `server_tolerance` pass gives a required list or map of a server type) become the crate's own
+/// `crate::List<T>` / `crate::Object`, absent when the object lacks them and left out when
+/// serialized so: a decoded value writes back what came. Returns how many.
+fn wire_collection_fields(items: &mut [Item]) -> usize {
+    let mut count = 0;
+    for item in items {
+        let Item::Struct(s) = item else { continue };
+        for f in s.fields.iter_mut() {
+            let syn::Type::Path(p) = &mut f.ty else { continue };
+            let own = p.qself.is_none()
+                && p.path.leading_colon.is_some()
+                && p.path.segments.first().is_some_and(|seg| seg.ident == "openrouter_kit_api");
+            if !own {
+                continue;
+            }
+            p.path.leading_colon = None;
+            p.path.segments[0].ident = syn::Ident::new("crate", proc_macro2::Span::call_site());
+            let ty = p.path.segments.last().map(|seg| seg.ident.to_string()).unwrap_or_default();
+            let absent = format!("crate::{ty}::absent");
+            let is_absent = format!("crate::{ty}::is_absent");
+            f.attrs.push(syn::parse_quote!(#[serde(default = #absent, skip_serializing_if = #is_absent)]));
+            count += 1;
+        }
+    }
+    count
 }
 
 /// Rewrites `Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))` (a body

@@ -275,6 +275,266 @@ impl<'de> serde::Deserialize<'de> for Extra {
 }
 
 /// An object key, borrowed from the input when it can be (no allocation for known keys).
+/// How a list or map the document requires came on the wire: the server does not always send
+/// it, and sends `null` now and then.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Wire {
+    /// Sent as a list or map (or built by the caller).
+    #[default]
+    Sent,
+    /// Not in the object.
+    Absent,
+    /// Sent as `null`.
+    Null,
+}
+
+/// A list the document requires: use it as the `Vec` it derefs to (absent and `null` read as
+/// empty), no `Option` to unwrap.
+///
+/// It remembers whether the server sent it, left it out or sent `null` ([`List::wire`]), and
+/// serializes back the same way, so a decoded value written out again is what came in. A list
+/// built by the caller (`vec![…].into()`, `Default`) is sent, empty or not.
+#[derive(Clone, Default)]
+pub struct List<T> {
+    items: Vec<T>,
+    wire: Wire,
+}
+
+impl<T> List<T> {
+    /// An empty list, sent as `[]`.
+    pub const fn new() -> Self {
+        Self { items: Vec::new(), wire: Wire::Sent }
+    }
+
+    /// The list of an object that did not have it: empty, and left out when serialized.
+    pub const fn absent() -> Self {
+        Self { items: Vec::new(), wire: Wire::Absent }
+    }
+
+    /// Whether the object did not have it (serialization leaves it out).
+    pub fn is_absent(&self) -> bool {
+        self.wire == Wire::Absent
+    }
+
+    /// How it came on the wire.
+    pub fn wire(&self) -> Wire {
+        self.wire
+    }
+
+    /// The items.
+    pub fn into_vec(self) -> Vec<T> {
+        self.items
+    }
+}
+
+impl<T> std::ops::Deref for List<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.items
+    }
+}
+
+/// Changing the items makes the list one that is sent.
+impl<T> std::ops::DerefMut for List<T> {
+    fn deref_mut(&mut self) -> &mut Vec<T> {
+        self.wire = Wire::Sent;
+        &mut self.items
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for List<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.wire {
+            Wire::Sent => self.items.fmt(f),
+            Wire::Absent => f.write_str("absent"),
+            Wire::Null => f.write_str("null"),
+        }
+    }
+}
+
+/// Equal when the items are: how the list came does not make two answers different.
+impl<T: PartialEq> PartialEq for List<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.items == other.items
+    }
+}
+
+impl<T: PartialEq> PartialEq<Vec<T>> for List<T> {
+    fn eq(&self, other: &Vec<T>) -> bool {
+        &self.items == other
+    }
+}
+
+impl<T> From<Vec<T>> for List<T> {
+    fn from(items: Vec<T>) -> Self {
+        Self { items, wire: Wire::Sent }
+    }
+}
+
+impl<T> From<List<T>> for Vec<T> {
+    fn from(list: List<T>) -> Self {
+        list.items
+    }
+}
+
+impl<T> FromIterator<T> for List<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        Vec::from_iter(iter).into()
+    }
+}
+
+impl<T> IntoIterator for List<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a List<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a mut List<T> {
+    type Item = &'a mut T;
+    type IntoIter = std::slice::IterMut<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.wire = Wire::Sent;
+        self.items.iter_mut()
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for List<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.wire {
+            Wire::Null => serializer.serialize_none(),
+            _ => self.items.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for List<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Option::<Vec<T>>::deserialize(deserializer)? {
+            Some(items) => Self { items, wire: Wire::Sent },
+            None => Self { items: Vec::new(), wire: Wire::Null },
+        })
+    }
+}
+
+/// A map of JSON values the document requires: use it as the `serde_json::Map` it derefs to
+/// (absent and `null` read as empty). Like [`List`], it serializes back as it came.
+#[derive(Clone, Default)]
+pub struct Object {
+    map: serde_json::Map<String, serde_json::Value>,
+    wire: Wire,
+}
+
+impl Object {
+    /// An empty map, sent as `{}`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The map of an object that did not have it: empty, and left out when serialized.
+    pub fn absent() -> Self {
+        Self { map: serde_json::Map::new(), wire: Wire::Absent }
+    }
+
+    /// Whether the object did not have it (serialization leaves it out).
+    pub fn is_absent(&self) -> bool {
+        self.wire == Wire::Absent
+    }
+
+    /// How it came on the wire.
+    pub fn wire(&self) -> Wire {
+        self.wire
+    }
+
+    /// The entries.
+    pub fn into_map(self) -> serde_json::Map<String, serde_json::Value> {
+        self.map
+    }
+}
+
+impl std::ops::Deref for Object {
+    type Target = serde_json::Map<String, serde_json::Value>;
+    fn deref(&self) -> &Self::Target {
+        &self.map
+    }
+}
+
+/// Changing the entries makes the map one that is sent.
+impl std::ops::DerefMut for Object {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.wire = Wire::Sent;
+        &mut self.map
+    }
+}
+
+impl std::fmt::Debug for Object {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.wire {
+            Wire::Sent => self.map.fmt(f),
+            Wire::Absent => f.write_str("absent"),
+            Wire::Null => f.write_str("null"),
+        }
+    }
+}
+
+/// Equal when the entries are.
+impl PartialEq for Object {
+    fn eq(&self, other: &Self) -> bool {
+        self.map == other.map
+    }
+}
+
+impl From<serde_json::Map<String, serde_json::Value>> for Object {
+    fn from(map: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self { map, wire: Wire::Sent }
+    }
+}
+
+impl From<Object> for serde_json::Map<String, serde_json::Value> {
+    fn from(object: Object) -> Self {
+        object.map
+    }
+}
+
+impl FromIterator<(String, serde_json::Value)> for Object {
+    fn from_iter<I: IntoIterator<Item = (String, serde_json::Value)>>(iter: I) -> Self {
+        serde_json::Map::from_iter(iter).into()
+    }
+}
+
+impl serde::Serialize for Object {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.wire {
+            Wire::Null => serializer.serialize_none(),
+            _ => self.map.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Object {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Option::<serde_json::Map<String, serde_json::Value>>::deserialize(deserializer)? {
+            Some(map) => Self { map, wire: Wire::Sent },
+            None => Self::null(),
+        })
+    }
+}
+
+impl Object {
+    fn null() -> Self {
+        Self { map: serde_json::Map::new(), wire: Wire::Null }
+    }
+}
+
 #[doc(hidden)]
 pub enum Key<'de> {
     Borrowed(&'de str),

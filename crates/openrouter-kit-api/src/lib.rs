@@ -23,7 +23,7 @@ pub mod types;
 mod client;
 
 pub use client::*;
-pub use support::{Execute, Extra, Hooks};
+pub use support::{Execute, Extra, Hooks, List, Object, Wire};
 
 /// The properties the document requires of each operation's JSON success answer, by
 /// operation id (sorted): a `200` that carries an `error` object and too few of these is

@@ -97,8 +97,11 @@ lean_deserialize! {
 #[cfg(feature = "management")]
 pub struct ActivityResponse {
     ///List of activity items
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<ActivityItem>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<ActivityItem>,
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
@@ -106,7 +109,7 @@ pub struct ActivityResponse {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ActivityResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
     }
     extra extra: crate :: Extra
 }
@@ -526,10 +529,11 @@ impl ::std::default::Default for AnthropicAdvisorMessageUsageIterationType {
 ///`AnthropicAdvisorToolResult`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicAdvisorToolResult {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub content: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    #[serde(
+        default = "crate::Object::absent",
+        skip_serializing_if = "crate::Object::is_absent"
+    )]
+    pub content: crate::Object,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_use_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::anthropic_advisor_tool_result_type")]
@@ -540,7 +544,7 @@ pub struct AnthropicAdvisorToolResult {
 
 lean_deserialize! {
     AnthropicAdvisorToolResult {
-        content: "content" => opt,
+        content: "content" => default_with(crate::Object::absent),
         tool_use_id: "tool_use_id" => opt,
         type_: "type" => default_with(defaults::anthropic_advisor_tool_result_type),
     }
@@ -694,10 +698,11 @@ open_enum! {
 ///`AnthropicBashCodeExecutionResult`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicBashCodeExecutionResult {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub content: ::std::option::Option<
-        ::std::vec::Vec<AnthropicBashCodeExecutionOutput>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub content: crate::List<AnthropicBashCodeExecutionOutput>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub return_code: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -715,7 +720,7 @@ pub struct AnthropicBashCodeExecutionResult {
 
 lean_deserialize! {
     AnthropicBashCodeExecutionResult {
-        content: "content" => opt,
+        content: "content" => default_with(crate::List::absent),
         return_code: "return_code" => opt,
         stderr: "stderr" => opt,
         stdout: "stdout" => opt,
@@ -1444,8 +1449,11 @@ open_enum! {
 ///`AnthropicCodeExecutionResult`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicCodeExecutionResult {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub content: ::std::option::Option<::std::vec::Vec<AnthropicCodeExecutionOutput>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub content: crate::List<AnthropicCodeExecutionOutput>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub return_code: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1460,7 +1468,7 @@ pub struct AnthropicCodeExecutionResult {
 
 lean_deserialize! {
     AnthropicCodeExecutionResult {
-        content: "content" => opt,
+        content: "content" => default_with(crate::List::absent),
         return_code: "return_code" => opt,
         stderr: "stderr" => opt,
         stdout: "stdout" => opt,
@@ -1871,8 +1879,11 @@ open_enum! {
 ///`AnthropicEncryptedCodeExecutionResult`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicEncryptedCodeExecutionResult {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub content: ::std::option::Option<::std::vec::Vec<AnthropicCodeExecutionOutput>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub content: crate::List<AnthropicCodeExecutionOutput>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_stdout: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1890,7 +1901,7 @@ pub struct AnthropicEncryptedCodeExecutionResult {
 
 lean_deserialize! {
     AnthropicEncryptedCodeExecutionResult {
-        content: "content" => opt,
+        content: "content" => default_with(crate::List::absent),
         encrypted_stdout: "encrypted_stdout" => opt,
         return_code: "return_code" => opt,
         stderr: "stderr" => opt,
@@ -2023,8 +2034,11 @@ open_enum! {
 ///A page of files in Anthropic's shape.
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicFileList {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<AnthropicFile>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<AnthropicFile>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2039,7 +2053,7 @@ pub struct AnthropicFileList {
 
 lean_deserialize! {
     AnthropicFileList {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         first_id: "first_id" => opt,
         has_more: "has_more" => opt,
         last_id: "last_id" => opt,
@@ -2677,10 +2691,11 @@ open_enum! {
 ///`AnthropicTextBlock`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicTextBlock {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub citations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::AnthropicTextCitation>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub citations: crate::List<crate::types::AnthropicTextCitation>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::anthropic_text_block_type")]
@@ -2691,7 +2706,7 @@ pub struct AnthropicTextBlock {
 
 lean_deserialize! {
     AnthropicTextBlock {
-        citations: "citations" => opt,
+        citations: "citations" => default_with(crate::List::absent),
         text: "text" => opt,
         type_: "type" => default_with(defaults::anthropic_text_block_type),
     }
@@ -2780,8 +2795,11 @@ impl ::std::default::Default for AnthropicTextEditorCodeExecutionCreateResultTyp
 ///`AnthropicTextEditorCodeExecutionStrReplaceResult`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicTextEditorCodeExecutionStrReplaceResult {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub lines: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub lines: crate::List<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_lines: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2801,7 +2819,7 @@ pub struct AnthropicTextEditorCodeExecutionStrReplaceResult {
 
 lean_deserialize! {
     AnthropicTextEditorCodeExecutionStrReplaceResult {
-        lines: "lines" => opt,
+        lines: "lines" => default_with(crate::List::absent),
         new_lines: "new_lines" => opt,
         new_start: "new_start" => opt,
         old_lines: "old_lines" => opt,
@@ -3067,8 +3085,11 @@ open_enum! {
 ///`AnthropicToolSearchResult`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct AnthropicToolSearchResult {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub tool_references: ::std::option::Option<::std::vec::Vec<AnthropicToolReference>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub tool_references: crate::List<AnthropicToolReference>,
     #[serde(rename = "type", default = "defaults::anthropic_tool_search_result_type")]
     pub type_: AnthropicToolSearchResultType,
     #[serde(flatten)]
@@ -3077,7 +3098,7 @@ pub struct AnthropicToolSearchResult {
 
 lean_deserialize! {
     AnthropicToolSearchResult {
-        tool_references: "tool_references" => opt,
+        tool_references: "tool_references" => default_with(crate::List::absent),
         type_: "type" => default_with(defaults::anthropic_tool_search_result_type),
     }
     extra extra: crate :: Extra
@@ -3871,8 +3892,11 @@ lean_deserialize! {
 #[cfg(feature = "management")]
 pub struct AppRankingsResponse {
     ///Apps ranked per the requested `sort`, re-numbered 1..N after category filtering. `popular` sorts by `total_tokens` descending; `trending` sorts by absolute excess token growth descending and may return fewer than `limit` rows when few apps are growing.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<AppRankingsItem>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<AppRankingsItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<RankingsDailyMeta>,
     #[serde(flatten)]
@@ -3882,7 +3906,7 @@ pub struct AppRankingsResponse {
 #[cfg(feature = "management")]
 lean_deserialize! {
     AppRankingsResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         meta: "meta" => opt,
     }
     extra extra: crate :: Extra
@@ -4770,8 +4794,11 @@ pub struct BulkAddWorkspaceMembersResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub added_count: ::std::option::Option<i64>,
     ///List of added workspace memberships
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<WorkspaceMember>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<WorkspaceMember>,
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
@@ -4780,7 +4807,7 @@ pub struct BulkAddWorkspaceMembersResponse {
 lean_deserialize! {
     BulkAddWorkspaceMembersResponse {
         added_count: "added_count" => opt,
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
     }
     extra extra: crate :: Extra
 }
@@ -4975,16 +5002,23 @@ lean_deserialize! {
 #[cfg(feature = "management")]
 pub struct ByokKey {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` means no restriction.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub allowed_api_key_hashes: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub allowed_api_key_hashes: crate::List<::std::string::String>,
     ///Optional allowlist of model slugs this credential may be used for. `null` means no restriction.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub allowed_models: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub allowed_models: crate::List<::std::string::String>,
     ///Optional allowlist of user IDs that may use this credential. `null` means no restriction.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub allowed_user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub allowed_user_ids: crate::List<::std::string::String>,
     ///ISO timestamp of when the credential was created.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -5018,9 +5052,9 @@ pub struct ByokKey {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ByokKey {
-        allowed_api_key_hashes: "allowed_api_key_hashes" => opt,
-        allowed_models: "allowed_models" => opt,
-        allowed_user_ids: "allowed_user_ids" => opt,
+        allowed_api_key_hashes: "allowed_api_key_hashes" => default_with(crate::List::absent),
+        allowed_models: "allowed_models" => default_with(crate::List::absent),
+        allowed_user_ids: "allowed_user_ids" => default_with(crate::List::absent),
         created_at: "created_at" => opt,
         disabled: "disabled" => opt,
         id: "id" => opt,
@@ -6302,8 +6336,11 @@ impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for ChatReques
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatResult {
     ///List of completion choices
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub choices: ::std::option::Option<::std::vec::Vec<ChatChoice>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub choices: crate::List<ChatChoice>,
     ///Unix timestamp of creation
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<i64>,
@@ -6331,7 +6368,7 @@ pub struct ChatResult {
 
 lean_deserialize! {
     ChatResult {
-        choices: "choices" => opt,
+        choices: "choices" => default_with(crate::List::absent),
         created: "created" => opt,
         id: "id" => opt,
         model: "model" => opt,
@@ -6428,8 +6465,11 @@ lean_deserialize! {
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatStreamChunk {
     ///List of streaming chunk choices
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub choices: ::std::option::Option<::std::vec::Vec<ChatStreamChoice>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub choices: crate::List<ChatStreamChoice>,
     ///Unix timestamp of creation
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<i64>,
@@ -6460,7 +6500,7 @@ pub struct ChatStreamChunk {
 
 lean_deserialize! {
     ChatStreamChunk {
-        choices: "choices" => opt,
+        choices: "choices" => default_with(crate::List::absent),
         created: "created" => opt,
         error: "error" => opt,
         id: "id" => opt,
@@ -6781,8 +6821,11 @@ open_enum! {
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatTokenLogprob {
     ///UTF-8 bytes of the token
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub bytes: crate::List<i64>,
     ///Log probability of the token
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logprob: ::std::option::Option<f64>,
@@ -6800,7 +6843,7 @@ pub struct ChatTokenLogprob {
 
 lean_deserialize! {
     ChatTokenLogprob {
-        bytes: "bytes" => opt,
+        bytes: "bytes" => default_with(crate::List::absent),
         logprob: "logprob" => opt,
         token: "token" => opt,
         top_logprobs: "top_logprobs" => opt,
@@ -6811,8 +6854,11 @@ lean_deserialize! {
 ///`ChatTokenLogprobTopLogprobsItem`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatTokenLogprobTopLogprobsItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub bytes: crate::List<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logprob: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6823,7 +6869,7 @@ pub struct ChatTokenLogprobTopLogprobsItem {
 
 lean_deserialize! {
     ChatTokenLogprobTopLogprobsItem {
-        bytes: "bytes" => opt,
+        bytes: "bytes" => default_with(crate::List::absent),
         logprob: "logprob" => opt,
         token: "token" => opt,
     }
@@ -6856,8 +6902,11 @@ for ChatTokenLogprobs {
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ChatTokenLogprobsInner {
     ///Log probabilities for content tokens
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub content: ::std::option::Option<::std::vec::Vec<ChatTokenLogprob>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub content: crate::List<ChatTokenLogprob>,
     ///Log probabilities for refusal tokens
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refusal: ::std::option::Option<::std::vec::Vec<ChatTokenLogprob>>,
@@ -6867,7 +6916,7 @@ pub struct ChatTokenLogprobsInner {
 
 lean_deserialize! {
     ChatTokenLogprobsInner {
-        content: "content" => opt,
+        content: "content" => default_with(crate::List::absent),
         refusal: "refusal" => opt,
     }
     extra extra: crate :: Extra
@@ -10473,8 +10522,11 @@ impl<'de> ::serde::Deserialize<'de> for EndpointStatus {
 ///`EndpointsMetadata`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct EndpointsMetadata {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub available: ::std::option::Option<::std::vec::Vec<EndpointInfo>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub available: crate::List<EndpointInfo>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
     #[serde(flatten)]
@@ -10483,7 +10535,7 @@ pub struct EndpointsMetadata {
 
 lean_deserialize! {
     EndpointsMetadata {
-        available: "available" => opt,
+        available: "available" => default_with(crate::List::absent),
         total: "total" => opt,
     }
     extra extra: crate :: Extra
@@ -10494,8 +10546,11 @@ lean_deserialize! {
 pub struct EnumCapability {
     #[serde(rename = "type", default = "defaults::enum_capability_type")]
     pub type_: EnumCapabilityType,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub values: crate::List<::std::string::String>,
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
@@ -10503,7 +10558,7 @@ pub struct EnumCapability {
 lean_deserialize! {
     EnumCapability {
         type_: "type" => default_with(defaults::enum_capability_type),
-        values: "values" => opt,
+        values: "values" => default_with(crate::List::absent),
     }
     extra extra: crate :: Extra
 }
@@ -10793,8 +10848,11 @@ pub struct FileSearchServerTool {
     pub ranking_options: ::std::option::Option<FileSearchServerToolRankingOptions>,
     #[serde(rename = "type", default = "defaults::file_search_server_tool_type")]
     pub type_: FileSearchServerToolType,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub vector_store_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub vector_store_ids: crate::List<::std::string::String>,
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
@@ -10805,7 +10863,7 @@ lean_deserialize! {
         max_num_results: "max_num_results" => opt,
         ranking_options: "ranking_options" => opt,
         type_: "type" => default_with(defaults::file_search_server_tool_type),
-        vector_store_ids: "vector_store_ids" => opt,
+        vector_store_ids: "vector_store_ids" => default_with(crate::List::absent),
     }
     extra extra: crate :: Extra
 }
@@ -11033,10 +11091,11 @@ pub struct FormatJsonSchemaConfig {
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub schema: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    #[serde(
+        default = "crate::Object::absent",
+        skip_serializing_if = "crate::Object::is_absent"
+    )]
+    pub schema: crate::Object,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strict: ::std::option::Option<bool>,
     #[serde(rename = "type", default = "defaults::format_json_schema_config_type")]
@@ -11049,7 +11108,7 @@ lean_deserialize! {
     FormatJsonSchemaConfig {
         description: "description" => opt,
         name: "name" => opt,
-        schema: "schema" => opt,
+        schema: "schema" => default_with(crate::Object::absent),
         strict: "strict" => opt,
         type_: "type" => default_with(defaults::format_json_schema_config_type),
     }
@@ -11382,10 +11441,16 @@ open_enum! {
 ///Structured analysis produced by the fusion analyst model.
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionAnalysisResult {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub blind_spots: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub consensus: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub blind_spots: crate::List<::std::string::String>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub consensus: crate::List<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contradictions: ::std::option::Option<
         ::std::vec::Vec<FusionAnalysisResultContradictionsItem>,
@@ -11404,8 +11469,8 @@ pub struct FusionAnalysisResult {
 
 lean_deserialize! {
     FusionAnalysisResult {
-        blind_spots: "blind_spots" => opt,
-        consensus: "consensus" => opt,
+        blind_spots: "blind_spots" => default_with(crate::List::absent),
+        consensus: "consensus" => default_with(crate::List::absent),
         contradictions: "contradictions" => opt,
         partial_coverage: "partial_coverage" => opt,
         unique_insights: "unique_insights" => opt,
@@ -11456,8 +11521,11 @@ lean_deserialize! {
 ///`FusionAnalysisResultPartialCoverageItem`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionAnalysisResultPartialCoverageItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub models: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub models: crate::List<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub point: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
@@ -11466,7 +11534,7 @@ pub struct FusionAnalysisResultPartialCoverageItem {
 
 lean_deserialize! {
     FusionAnalysisResultPartialCoverageItem {
-        models: "models" => opt,
+        models: "models" => default_with(crate::List::absent),
         point: "point" => opt,
     }
     extra extra: crate :: Extra
@@ -12378,10 +12446,11 @@ pub struct GenerationContentErrorInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     ///Every upstream attempt that failed before the returned error, in attempt order
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub previous_errors: ::std::option::Option<
-        ::std::vec::Vec<GenerationContentErrorAttempt>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub previous_errors: crate::List<GenerationContentErrorAttempt>,
     ///Provider whose error was returned to the client, when known
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_name: ::std::option::Option<::std::string::String>,
@@ -12398,7 +12467,7 @@ pub struct GenerationContentErrorInner {
 lean_deserialize! {
     GenerationContentErrorInner {
         message: "message" => opt,
-        previous_errors: "previous_errors" => opt,
+        previous_errors: "previous_errors" => default_with(crate::List::absent),
         provider_name: "provider_name" => opt,
         raw: "raw" => opt,
         status: "status" => opt,
@@ -12530,8 +12599,11 @@ pub struct GenerationResponseData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_name: ::std::option::Option<::std::string::String>,
     ///List of provider responses for this generation, including fallback attempts
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub provider_responses: ::std::option::Option<::std::vec::Vec<ProviderResponse>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub provider_responses: crate::List<ProviderResponse>,
     ///Unique identifier grouping all generations from a single API request
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
@@ -12612,7 +12684,7 @@ lean_deserialize! {
         origin: "origin" => opt,
         preset_id: "preset_id" => opt,
         provider_name: "provider_name" => opt,
-        provider_responses: "provider_responses" => opt,
+        provider_responses: "provider_responses" => default_with(crate::List::absent),
         request_id: "request_id" => opt,
         response_cache_source_id: "response_cache_source_id" => opt,
         router: "router" => opt,
@@ -13720,13 +13792,17 @@ impl ::std::convert::From<::std::vec::Vec<::serde_json::Value>> for ImageConfigV
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageEndpoint {
     ///Provider-specific options accepted under provider.options[provider_slug].
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub allowed_passthrough_parameters: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub allowed_passthrough_parameters: crate::List<::std::string::String>,
     ///Billable pricing lines for this endpoint.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub pricing: ::std::option::Option<::std::vec::Vec<ImagePricingEntry>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub pricing: crate::List<ImagePricingEntry>,
     ///Provider display name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_name: ::std::option::Option<::std::string::String>,
@@ -13748,8 +13824,8 @@ pub struct ImageEndpoint {
 
 lean_deserialize! {
     ImageEndpoint {
-        allowed_passthrough_parameters: "allowed_passthrough_parameters" => opt,
-        pricing: "pricing" => opt,
+        allowed_passthrough_parameters: "allowed_passthrough_parameters" => default_with(crate::List::absent),
+        pricing: "pricing" => default_with(crate::List::absent),
         provider_name: "provider_name" => opt,
         provider_slug: "provider_slug" => opt,
         provider_tag: "provider_tag" => opt,
@@ -14774,19 +14850,25 @@ open_enum! {
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageModelArchitecture {
     ///Supported input modalities
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub input_modalities: ::std::option::Option<::std::vec::Vec<ImageInputModality>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub input_modalities: crate::List<ImageInputModality>,
     ///Supported output modalities
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub output_modalities: ::std::option::Option<::std::vec::Vec<ImageOutputModality>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub output_modalities: crate::List<ImageOutputModality>,
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ImageModelArchitecture {
-        input_modalities: "input_modalities" => opt,
-        output_modalities: "output_modalities" => opt,
+        input_modalities: "input_modalities" => default_with(crate::List::absent),
+        output_modalities: "output_modalities" => default_with(crate::List::absent),
     }
     extra extra: crate :: Extra
 }
@@ -14794,8 +14876,11 @@ lean_deserialize! {
 ///The full per-endpoint records for an image model.
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageModelEndpointsResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub endpoints: ::std::option::Option<::std::vec::Vec<ImageEndpoint>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub endpoints: crate::List<ImageEndpoint>,
     ///Model slug
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -14805,7 +14890,7 @@ pub struct ImageModelEndpointsResponse {
 
 lean_deserialize! {
     ImageModelEndpointsResponse {
-        endpoints: "endpoints" => opt,
+        endpoints: "endpoints" => default_with(crate::List::absent),
         id: "id" => opt,
     }
     extra extra: crate :: Extra
@@ -14856,15 +14941,18 @@ lean_deserialize! {
 ///List of image generation models.
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImageModelsListResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<ImageModelListItem>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<ImageModelListItem>,
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ImageModelsListResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
     }
     extra extra: crate :: Extra
 }
@@ -16108,8 +16196,11 @@ open_enum! {
 #[cfg(feature = "management")]
 pub struct ListByokKeysResponse {
     ///List of BYOK credentials.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<ByokKey>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<ByokKey>,
     ///Total number of BYOK credentials matching the filters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
@@ -16120,7 +16211,7 @@ pub struct ListByokKeysResponse {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ListByokKeysResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         total_count: "total_count" => opt,
     }
     extra extra: crate :: Extra
@@ -16139,8 +16230,11 @@ pub struct ListEndpointsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///List of available endpoints for this model
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub endpoints: ::std::option::Option<::std::vec::Vec<PublicEndpoint>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub endpoints: crate::List<PublicEndpoint>,
     ///Unique identifier for the model
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -16156,7 +16250,7 @@ lean_deserialize! {
         architecture: "architecture" => opt,
         created: "created" => opt,
         description: "description" => opt,
-        endpoints: "endpoints" => opt,
+        endpoints: "endpoints" => default_with(crate::List::absent),
         id: "id" => opt,
         name: "name" => opt,
     }
@@ -16183,16 +16277,22 @@ lean_deserialize! {
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListEndpointsResponseArchitecture {
     ///Supported input modalities
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub input_modalities: ::std::option::Option<::std::vec::Vec<InputModality>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub input_modalities: crate::List<InputModality>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instruct_type: ::std::option::Option<InstructType>,
     ///Primary modality of the model
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modality: ::std::option::Option<::std::string::String>,
     ///Supported output modalities
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub output_modalities: ::std::option::Option<::std::vec::Vec<OutputModality>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub output_modalities: crate::List<OutputModality>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tokenizer: ::std::option::Option<ModelGroup>,
     #[serde(flatten)]
@@ -16201,10 +16301,10 @@ pub struct ListEndpointsResponseArchitecture {
 
 lean_deserialize! {
     ListEndpointsResponseArchitecture {
-        input_modalities: "input_modalities" => opt,
+        input_modalities: "input_modalities" => default_with(crate::List::absent),
         instruct_type: "instruct_type" => opt,
         modality: "modality" => opt,
-        output_modalities: "output_modalities" => opt,
+        output_modalities: "output_modalities" => default_with(crate::List::absent),
         tokenizer: "tokenizer" => opt,
     }
     extra extra: crate :: Extra
@@ -16213,15 +16313,18 @@ lean_deserialize! {
 ///`ListEndpointsZdrResponse`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListEndpointsZdrResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<PublicEndpoint>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<PublicEndpoint>,
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ListEndpointsZdrResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
     }
     extra extra: crate :: Extra
 }
@@ -16239,8 +16342,11 @@ open_enum! {
 #[cfg(feature = "management")]
 pub struct ListGuardrailsResponse {
     ///List of guardrails
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<Guardrail>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<Guardrail>,
     ///Total number of guardrails
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
@@ -16251,7 +16357,7 @@ pub struct ListGuardrailsResponse {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ListGuardrailsResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         total_count: "total_count" => opt,
     }
     extra extra: crate :: Extra
@@ -16262,8 +16368,11 @@ lean_deserialize! {
 #[cfg(feature = "management")]
 pub struct ListKeyAssignmentsResponse {
     ///List of key assignments
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<KeyAssignment>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<KeyAssignment>,
     ///Total number of key assignments for this guardrail
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
@@ -16274,7 +16383,7 @@ pub struct ListKeyAssignmentsResponse {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ListKeyAssignmentsResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         total_count: "total_count" => opt,
     }
     extra extra: crate :: Extra
@@ -16285,8 +16394,11 @@ lean_deserialize! {
 #[cfg(feature = "management")]
 pub struct ListMemberAssignmentsResponse {
     ///List of member assignments
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<MemberAssignment>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<MemberAssignment>,
     ///Total number of member assignments
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
@@ -16297,7 +16409,7 @@ pub struct ListMemberAssignmentsResponse {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ListMemberAssignmentsResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         total_count: "total_count" => opt,
     }
     extra extra: crate :: Extra
@@ -16308,10 +16420,11 @@ lean_deserialize! {
 #[cfg(feature = "management")]
 pub struct ListObservabilityDestinationsResponse {
     ///List of observability destinations.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ObservabilityDestination>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<crate::types::ObservabilityDestination>,
     ///Total number of destinations matching the filters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
@@ -16322,7 +16435,7 @@ pub struct ListObservabilityDestinationsResponse {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ListObservabilityDestinationsResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         total_count: "total_count" => opt,
     }
     extra extra: crate :: Extra
@@ -16400,8 +16513,11 @@ open_enum! {
 ///A paginated list of preset versions.
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListPresetVersionsResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<PresetDesignatedVersion>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<PresetDesignatedVersion>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     #[serde(flatten)]
@@ -16410,7 +16526,7 @@ pub struct ListPresetVersionsResponse {
 
 lean_deserialize! {
     ListPresetVersionsResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         total_count: "total_count" => opt,
     }
     extra extra: crate :: Extra
@@ -16419,8 +16535,11 @@ lean_deserialize! {
 ///A paginated list of presets.
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListPresetsResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<Preset>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<Preset>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     #[serde(flatten)]
@@ -16429,7 +16548,7 @@ pub struct ListPresetsResponse {
 
 lean_deserialize! {
     ListPresetsResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         total_count: "total_count" => opt,
     }
     extra extra: crate :: Extra
@@ -17122,8 +17241,11 @@ lean_deserialize! {
 #[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ListScimGroupMappingsResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<ScimGroupMapping>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<ScimGroupMapping>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     #[serde(flatten)]
@@ -17133,7 +17255,7 @@ pub struct ListScimGroupMappingsResponse {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ListScimGroupMappingsResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         total_count: "total_count" => opt,
     }
     extra extra: crate :: Extra
@@ -17143,8 +17265,11 @@ lean_deserialize! {
 #[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct ListScimGroupsResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<ScimGroup>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<ScimGroup>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     #[serde(flatten)]
@@ -17154,7 +17279,7 @@ pub struct ListScimGroupsResponse {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ListScimGroupsResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         total_count: "total_count" => opt,
     }
     extra extra: crate :: Extra
@@ -17165,8 +17290,11 @@ lean_deserialize! {
 #[cfg(feature = "management")]
 pub struct ListWorkspaceBudgetsResponse {
     ///List of budgets configured for the workspace
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<WorkspaceBudget>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<WorkspaceBudget>,
     ///Whether BYOK (bring-your-own-key) spend is included when enforcing the workspace's budgets. This is a workspace-wide setting that applies to all budget intervals (daily, weekly, monthly, and lifetime).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub include_byok_in_budgets: ::std::option::Option<bool>,
@@ -17177,7 +17305,7 @@ pub struct ListWorkspaceBudgetsResponse {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ListWorkspaceBudgetsResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         include_byok_in_budgets: "include_byok_in_budgets" => opt,
     }
     extra extra: crate :: Extra
@@ -17188,8 +17316,11 @@ lean_deserialize! {
 #[cfg(feature = "management")]
 pub struct ListWorkspaceMembersResponse {
     ///List of workspace members
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<WorkspaceMember>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<WorkspaceMember>,
     ///Total number of members in the workspace
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
@@ -17200,7 +17331,7 @@ pub struct ListWorkspaceMembersResponse {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ListWorkspaceMembersResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         total_count: "total_count" => opt,
     }
     extra extra: crate :: Extra
@@ -17211,8 +17342,11 @@ lean_deserialize! {
 #[cfg(feature = "management")]
 pub struct ListWorkspacesResponse {
     ///List of workspaces
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<Workspace>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<Workspace>,
     ///Total number of workspaces
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
@@ -17223,7 +17357,7 @@ pub struct ListWorkspacesResponse {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ListWorkspacesResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         total_count: "total_count" => opt,
     }
     extra extra: crate :: Extra
@@ -19735,10 +19869,11 @@ open_enum! {
 pub struct MessagesResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub container: ::std::option::Option<AnthropicContainer>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub content: ::std::option::Option<
-        ::std::vec::Vec<crate::types::OrAnthropicContentBlock>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub content: crate::List<crate::types::OrAnthropicContentBlock>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context_management: ::std::option::Option<MessagesResultContextManagement>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -19768,7 +19903,7 @@ pub struct MessagesResult {
 lean_deserialize! {
     MessagesResult {
         container: "container" => opt,
-        content: "content" => opt,
+        content: "content" => default_with(crate::List::absent),
         context_management: "context_management" => opt,
         id: "id" => opt,
         model: "model" => opt,
@@ -19966,10 +20101,11 @@ lean_deserialize! {
 pub struct MessagesStartEventMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub container: ::std::option::Option<AnthropicContainer>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub content: ::std::option::Option<
-        ::std::vec::Vec<crate::types::OrAnthropicContentBlock>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub content: crate::List<crate::types::OrAnthropicContentBlock>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -19995,7 +20131,7 @@ pub struct MessagesStartEventMessage {
 lean_deserialize! {
     MessagesStartEventMessage {
         container: "container" => opt,
-        content: "content" => opt,
+        content: "content" => default_with(crate::List::absent),
         id: "id" => opt,
         model: "model" => opt,
         provider: "provider" => opt,
@@ -20536,11 +20672,17 @@ pub struct Model {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reasoning: ::std::option::Option<ModelReasoning>,
     ///List of supported parameters for this model
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub supported_parameters: ::std::option::Option<::std::vec::Vec<Parameter>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub supported_parameters: crate::List<Parameter>,
     ///List of supported voice identifiers for TTS models. Null for non-TTS models.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub supported_voices: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub supported_voices: crate::List<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub top_provider: ::std::option::Option<TopProviderInfo>,
     #[serde(flatten)]
@@ -20566,8 +20708,8 @@ lean_deserialize! {
         per_request_limits: "per_request_limits" => opt,
         pricing: "pricing" => opt,
         reasoning: "reasoning" => opt,
-        supported_parameters: "supported_parameters" => opt,
-        supported_voices: "supported_voices" => opt,
+        supported_parameters: "supported_parameters" => default_with(crate::List::absent),
+        supported_voices: "supported_voices" => default_with(crate::List::absent),
         top_provider: "top_provider" => opt,
     }
     extra extra: crate :: Extra
@@ -20598,16 +20740,22 @@ lean_deserialize! {
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ModelArchitecture {
     ///Supported input modalities
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub input_modalities: ::std::option::Option<::std::vec::Vec<InputModality>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub input_modalities: crate::List<InputModality>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instruct_type: ::std::option::Option<InstructType>,
     ///Primary modality of the model
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modality: ::std::option::Option<::std::string::String>,
     ///Supported output modalities
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub output_modalities: ::std::option::Option<::std::vec::Vec<OutputModality>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub output_modalities: crate::List<OutputModality>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tokenizer: ::std::option::Option<ModelGroup>,
     #[serde(flatten)]
@@ -20616,10 +20764,10 @@ pub struct ModelArchitecture {
 
 lean_deserialize! {
     ModelArchitecture {
-        input_modalities: "input_modalities" => opt,
+        input_modalities: "input_modalities" => default_with(crate::List::absent),
         instruct_type: "instruct_type" => opt,
         modality: "modality" => opt,
-        output_modalities: "output_modalities" => opt,
+        output_modalities: "output_modalities" => default_with(crate::List::absent),
         tokenizer: "tokenizer" => opt,
     }
     extra extra: crate :: Extra
@@ -20631,8 +20779,11 @@ pub struct ModelBenchmarks {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub artificial_analysis: ::std::option::Option<AaBenchmarkEntry>,
     ///Design Arena ELO rankings across arena+category pairs.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub design_arena: ::std::option::Option<::std::vec::Vec<DaBenchmarkEntry>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub design_arena: crate::List<DaBenchmarkEntry>,
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
@@ -20640,7 +20791,7 @@ pub struct ModelBenchmarks {
 lean_deserialize! {
     ModelBenchmarks {
         artificial_analysis: "artificial_analysis" => opt,
-        design_arena: "design_arena" => opt,
+        design_arena: "design_arena" => default_with(crate::List::absent),
     }
     extra extra: crate :: Extra
 }
@@ -20815,8 +20966,12 @@ lean_deserialize! {
 ///List of available models
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ModelsListResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<ModelsListResponseData>,
+    ///List of available models
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<Model>,
     ///Pagination links
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<ModelsListResponseLinks>,
@@ -20829,33 +20984,13 @@ pub struct ModelsListResponse {
 
 lean_deserialize! {
     ModelsListResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         links: "links" => opt,
         total_count: "total_count" => opt,
     }
     extra extra: crate :: Extra
 }
 
-///List of available models
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct ModelsListResponseData(pub ::std::vec::Vec<Model>);
-impl ::std::ops::Deref for ModelsListResponseData {
-    type Target = ::std::vec::Vec<Model>;
-    fn deref(&self) -> &::std::vec::Vec<Model> {
-        &self.0
-    }
-}
-impl ::std::convert::From<ModelsListResponseData> for ::std::vec::Vec<Model> {
-    fn from(value: ModelsListResponseData) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<Model>> for ModelsListResponseData {
-    fn from(value: ::std::vec::Vec<Model>) -> Self {
-        Self(value)
-    }
-}
 ///Pagination links
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ModelsListResponseLinks {
@@ -21020,8 +21155,11 @@ impl ::std::default::Default for NamespaceToolType {
 #[cfg(feature = "management")]
 pub struct ObservabilityArizeDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub api_key_hashes: crate::List<::std::string::String>,
     ///When true, include cost and billing generation metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -21068,7 +21206,7 @@ pub struct ObservabilityArizeDestination {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ObservabilityArizeDestination {
-        api_key_hashes: "api_key_hashes" => opt,
+        api_key_hashes: "api_key_hashes" => default_with(crate::List::absent),
         broadcast_generation_cost: "broadcast_generation_cost" => opt,
         broadcast_generation_identity: "broadcast_generation_identity" => opt,
         broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
@@ -21140,8 +21278,11 @@ impl ::std::default::Default for ObservabilityArizeDestinationType {
 #[cfg(feature = "management")]
 pub struct ObservabilityBraintrustDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub api_key_hashes: crate::List<::std::string::String>,
     ///When true, include cost and billing generation metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -21191,7 +21332,7 @@ pub struct ObservabilityBraintrustDestination {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ObservabilityBraintrustDestination {
-        api_key_hashes: "api_key_hashes" => opt,
+        api_key_hashes: "api_key_hashes" => default_with(crate::List::absent),
         broadcast_generation_cost: "broadcast_generation_cost" => opt,
         broadcast_generation_identity: "broadcast_generation_identity" => opt,
         broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
@@ -21262,8 +21403,11 @@ impl ::std::default::Default for ObservabilityBraintrustDestinationType {
 #[cfg(feature = "management")]
 pub struct ObservabilityClickhouseDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub api_key_hashes: crate::List<::std::string::String>,
     ///When true, include cost and billing generation metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -21313,7 +21457,7 @@ pub struct ObservabilityClickhouseDestination {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ObservabilityClickhouseDestination {
-        api_key_hashes: "api_key_hashes" => opt,
+        api_key_hashes: "api_key_hashes" => default_with(crate::List::absent),
         broadcast_generation_cost: "broadcast_generation_cost" => opt,
         broadcast_generation_identity: "broadcast_generation_identity" => opt,
         broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
@@ -21388,8 +21532,11 @@ impl ::std::default::Default for ObservabilityClickhouseDestinationType {
 #[cfg(feature = "management")]
 pub struct ObservabilityDatadogDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub api_key_hashes: crate::List<::std::string::String>,
     ///When true, include cost and billing generation metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -21439,7 +21586,7 @@ pub struct ObservabilityDatadogDestination {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ObservabilityDatadogDestination {
-        api_key_hashes: "api_key_hashes" => opt,
+        api_key_hashes: "api_key_hashes" => default_with(crate::List::absent),
         broadcast_generation_cost: "broadcast_generation_cost" => opt,
         broadcast_generation_identity: "broadcast_generation_identity" => opt,
         broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
@@ -21642,8 +21789,11 @@ for ObservabilityFilterRulesConfig {
 pub struct ObservabilityFilterRulesConfigInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub groups: ::std::option::Option<::std::vec::Vec<ObservabilityFilterRuleGroup>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub groups: crate::List<ObservabilityFilterRuleGroup>,
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
@@ -21651,7 +21801,7 @@ pub struct ObservabilityFilterRulesConfigInner {
 lean_deserialize! {
     ObservabilityFilterRulesConfigInner {
         enabled: "enabled" => opt,
-        groups: "groups" => opt,
+        groups: "groups" => default_with(crate::List::absent),
     }
     extra extra: crate :: Extra
 }
@@ -21708,8 +21858,11 @@ lean_deserialize! {
 #[cfg(feature = "management")]
 pub struct ObservabilityGrafanaDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub api_key_hashes: crate::List<::std::string::String>,
     ///When true, include cost and billing generation metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -21759,7 +21912,7 @@ pub struct ObservabilityGrafanaDestination {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ObservabilityGrafanaDestination {
-        api_key_hashes: "api_key_hashes" => opt,
+        api_key_hashes: "api_key_hashes" => default_with(crate::List::absent),
         broadcast_generation_cost: "broadcast_generation_cost" => opt,
         broadcast_generation_identity: "broadcast_generation_identity" => opt,
         broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
@@ -21830,8 +21983,11 @@ impl ::std::default::Default for ObservabilityGrafanaDestinationType {
 #[cfg(feature = "management")]
 pub struct ObservabilityLangfuseDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub api_key_hashes: crate::List<::std::string::String>,
     ///When true, include cost and billing generation metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -21881,7 +22037,7 @@ pub struct ObservabilityLangfuseDestination {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ObservabilityLangfuseDestination {
-        api_key_hashes: "api_key_hashes" => opt,
+        api_key_hashes: "api_key_hashes" => default_with(crate::List::absent),
         broadcast_generation_cost: "broadcast_generation_cost" => opt,
         broadcast_generation_identity: "broadcast_generation_identity" => opt,
         broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
@@ -21955,8 +22111,11 @@ impl ::std::default::Default for ObservabilityLangfuseDestinationType {
 #[cfg(feature = "management")]
 pub struct ObservabilityLangsmithDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub api_key_hashes: crate::List<::std::string::String>,
     ///When true, include cost and billing generation metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -22006,7 +22165,7 @@ pub struct ObservabilityLangsmithDestination {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ObservabilityLangsmithDestination {
-        api_key_hashes: "api_key_hashes" => opt,
+        api_key_hashes: "api_key_hashes" => default_with(crate::List::absent),
         broadcast_generation_cost: "broadcast_generation_cost" => opt,
         broadcast_generation_identity: "broadcast_generation_identity" => opt,
         broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
@@ -22082,8 +22241,11 @@ impl ::std::default::Default for ObservabilityLangsmithDestinationType {
 #[cfg(feature = "management")]
 pub struct ObservabilityNewrelicDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub api_key_hashes: crate::List<::std::string::String>,
     ///When true, include cost and billing generation metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -22133,7 +22295,7 @@ pub struct ObservabilityNewrelicDestination {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ObservabilityNewrelicDestination {
-        api_key_hashes: "api_key_hashes" => opt,
+        api_key_hashes: "api_key_hashes" => default_with(crate::List::absent),
         broadcast_generation_cost: "broadcast_generation_cost" => opt,
         broadcast_generation_identity: "broadcast_generation_identity" => opt,
         broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
@@ -22210,8 +22372,11 @@ impl ::std::default::Default for ObservabilityNewrelicDestinationType {
 #[cfg(feature = "management")]
 pub struct ObservabilityOpikDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub api_key_hashes: crate::List<::std::string::String>,
     ///When true, include cost and billing generation metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -22258,7 +22423,7 @@ pub struct ObservabilityOpikDestination {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ObservabilityOpikDestination {
-        api_key_hashes: "api_key_hashes" => opt,
+        api_key_hashes: "api_key_hashes" => default_with(crate::List::absent),
         broadcast_generation_cost: "broadcast_generation_cost" => opt,
         broadcast_generation_identity: "broadcast_generation_identity" => opt,
         broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
@@ -22329,8 +22494,11 @@ impl ::std::default::Default for ObservabilityOpikDestinationType {
 #[cfg(feature = "management")]
 pub struct ObservabilityOtelCollectorDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub api_key_hashes: crate::List<::std::string::String>,
     ///When true, include cost and billing generation metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -22380,7 +22548,7 @@ pub struct ObservabilityOtelCollectorDestination {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ObservabilityOtelCollectorDestination {
-        api_key_hashes: "api_key_hashes" => opt,
+        api_key_hashes: "api_key_hashes" => default_with(crate::List::absent),
         broadcast_generation_cost: "broadcast_generation_cost" => opt,
         broadcast_generation_identity: "broadcast_generation_identity" => opt,
         broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
@@ -22442,8 +22610,11 @@ impl ::std::default::Default for ObservabilityOtelCollectorDestinationType {
 #[cfg(feature = "management")]
 pub struct ObservabilityPosthogDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub api_key_hashes: crate::List<::std::string::String>,
     ///When true, include cost and billing generation metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -22493,7 +22664,7 @@ pub struct ObservabilityPosthogDestination {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ObservabilityPosthogDestination {
-        api_key_hashes: "api_key_hashes" => opt,
+        api_key_hashes: "api_key_hashes" => default_with(crate::List::absent),
         broadcast_generation_cost: "broadcast_generation_cost" => opt,
         broadcast_generation_identity: "broadcast_generation_identity" => opt,
         broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
@@ -22558,8 +22729,11 @@ impl ::std::default::Default for ObservabilityPosthogDestinationType {
 #[cfg(feature = "management")]
 pub struct ObservabilityRampDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub api_key_hashes: crate::List<::std::string::String>,
     ///When true, include cost and billing generation metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -22606,7 +22780,7 @@ pub struct ObservabilityRampDestination {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ObservabilityRampDestination {
-        api_key_hashes: "api_key_hashes" => opt,
+        api_key_hashes: "api_key_hashes" => default_with(crate::List::absent),
         broadcast_generation_cost: "broadcast_generation_cost" => opt,
         broadcast_generation_identity: "broadcast_generation_identity" => opt,
         broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
@@ -22672,8 +22846,11 @@ impl ::std::default::Default for ObservabilityRampDestinationType {
 #[cfg(feature = "management")]
 pub struct ObservabilityS3Destination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub api_key_hashes: crate::List<::std::string::String>,
     ///When true, include cost and billing generation metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -22720,7 +22897,7 @@ pub struct ObservabilityS3Destination {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ObservabilityS3Destination {
-        api_key_hashes: "api_key_hashes" => opt,
+        api_key_hashes: "api_key_hashes" => default_with(crate::List::absent),
         broadcast_generation_cost: "broadcast_generation_cost" => opt,
         broadcast_generation_identity: "broadcast_generation_identity" => opt,
         broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
@@ -22820,8 +22997,11 @@ impl ::std::default::Default for ObservabilityS3DestinationType {
 #[cfg(feature = "management")]
 pub struct ObservabilitySentryDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub api_key_hashes: crate::List<::std::string::String>,
     ///When true, include cost and billing generation metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -22871,7 +23051,7 @@ pub struct ObservabilitySentryDestination {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ObservabilitySentryDestination {
-        api_key_hashes: "api_key_hashes" => opt,
+        api_key_hashes: "api_key_hashes" => default_with(crate::List::absent),
         broadcast_generation_cost: "broadcast_generation_cost" => opt,
         broadcast_generation_identity: "broadcast_generation_identity" => opt,
         broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
@@ -22939,8 +23119,11 @@ impl ::std::default::Default for ObservabilitySentryDestinationType {
 #[cfg(feature = "management")]
 pub struct ObservabilitySnowflakeDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub api_key_hashes: crate::List<::std::string::String>,
     ///When true, include cost and billing generation metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -22990,7 +23173,7 @@ pub struct ObservabilitySnowflakeDestination {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ObservabilitySnowflakeDestination {
-        api_key_hashes: "api_key_hashes" => opt,
+        api_key_hashes: "api_key_hashes" => default_with(crate::List::absent),
         broadcast_generation_cost: "broadcast_generation_cost" => opt,
         broadcast_generation_identity: "broadcast_generation_identity" => opt,
         broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
@@ -23067,8 +23250,11 @@ impl ::std::default::Default for ObservabilitySnowflakeDestinationType {
 #[cfg(feature = "management")]
 pub struct ObservabilityWeaveDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub api_key_hashes: crate::List<::std::string::String>,
     ///When true, include cost and billing generation metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -23115,7 +23301,7 @@ pub struct ObservabilityWeaveDestination {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ObservabilityWeaveDestination {
-        api_key_hashes: "api_key_hashes" => opt,
+        api_key_hashes: "api_key_hashes" => default_with(crate::List::absent),
         broadcast_generation_cost: "broadcast_generation_cost" => opt,
         broadcast_generation_identity: "broadcast_generation_identity" => opt,
         broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
@@ -23186,8 +23372,11 @@ impl ::std::default::Default for ObservabilityWeaveDestinationType {
 #[cfg(feature = "management")]
 pub struct ObservabilityWebhookDestination {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_hashes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub api_key_hashes: crate::List<::std::string::String>,
     ///When true, include cost and billing generation metadata.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast_generation_cost: ::std::option::Option<bool>,
@@ -23237,7 +23426,7 @@ pub struct ObservabilityWebhookDestination {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ObservabilityWebhookDestination {
-        api_key_hashes: "api_key_hashes" => opt,
+        api_key_hashes: "api_key_hashes" => default_with(crate::List::absent),
         broadcast_generation_cost: "broadcast_generation_cost" => opt,
         broadcast_generation_identity: "broadcast_generation_identity" => opt,
         broadcast_generation_request_context: "broadcast_generation_request_context" => opt,
@@ -23395,8 +23584,11 @@ impl ::std::default::Default for OpenAiFileDeletedShape {
 ///A page of files in OpenAI's shape.
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiFileList {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<OpenAiFile>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<OpenAiFile>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23413,7 +23605,7 @@ pub struct OpenAiFileList {
 
 lean_deserialize! {
     OpenAiFileList {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         first_id: "first_id" => opt,
         has_more: "has_more" => opt,
         last_id: "last_id" => opt,
@@ -24061,8 +24253,11 @@ pub struct OpenResponsesResult {
     pub object: ::std::option::Option<OpenResponsesResultObject>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub openrouter_metadata: ::std::option::Option<OpenRouterMetadata>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub output: ::std::option::Option<::std::vec::Vec<crate::types::OutputItems>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub output: crate::List<crate::types::OutputItems>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output_text: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24128,7 +24323,7 @@ lean_deserialize! {
         model: "model" => opt,
         object: "object" => opt,
         openrouter_metadata: "openrouter_metadata" => opt,
-        output: "output" => opt,
+        output: "output" => default_with(crate::List::absent),
         output_text: "output_text" => opt,
         parallel_tool_calls: "parallel_tool_calls" => opt,
         presence_penalty: "presence_penalty" => opt,
@@ -24171,10 +24366,11 @@ pub struct OpenResponsesResultToolsItemFunction {
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub parameters: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    #[serde(
+        default = "crate::Object::absent",
+        skip_serializing_if = "crate::Object::is_absent"
+    )]
+    pub parameters: crate::Object,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strict: ::std::option::Option<bool>,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -24188,7 +24384,7 @@ lean_deserialize! {
         defer_loading: "defer_loading" => opt,
         description: "description" => opt,
         name: "name" => opt,
-        parameters: "parameters" => opt,
+        parameters: "parameters" => default_with(crate::Object::absent),
         strict: "strict" => opt,
         type_: "type" => opt,
     }
@@ -24292,8 +24488,11 @@ pub struct OpenRouterFileList {
     ///Opaque cursor for the next page; null when there are no more results.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<OpenRouterFile>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<OpenRouterFile>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24309,7 +24508,7 @@ pub struct OpenRouterFileList {
 lean_deserialize! {
     OpenRouterFileList {
         cursor: "cursor" => opt,
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         first_id: "first_id" => opt,
         has_more: "has_more" => opt,
         last_id: "last_id" => opt,
@@ -24428,10 +24627,11 @@ open_enum! {
 ///Output of an `openrouter:bash` call executed in the OpenRouter sandbox (`engine: 'openrouter'`)
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct OrAnthropicBashToolResult {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub content: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    #[serde(
+        default = "crate::Object::absent",
+        skip_serializing_if = "crate::Object::is_absent"
+    )]
+    pub content: crate::Object,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_use_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::or_anthropic_bash_tool_result_type")]
@@ -24442,7 +24642,7 @@ pub struct OrAnthropicBashToolResult {
 
 lean_deserialize! {
     OrAnthropicBashToolResult {
-        content: "content" => opt,
+        content: "content" => default_with(crate::Object::absent),
         tool_use_id: "tool_use_id" => opt,
         type_: "type" => default_with(defaults::or_anthropic_bash_tool_result_type),
     }
@@ -24507,10 +24707,11 @@ impl ::std::default::Default for OrAnthropicServerToolUseBlockType {
 ///Output of an `openrouter:shell` call executed in the OpenRouter sandbox
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct OrAnthropicShellToolResult {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub content: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    #[serde(
+        default = "crate::Object::absent",
+        skip_serializing_if = "crate::Object::is_absent"
+    )]
+    pub content: crate::Object,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_use_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", default = "defaults::or_anthropic_shell_tool_result_type")]
@@ -24521,7 +24722,7 @@ pub struct OrAnthropicShellToolResult {
 
 lean_deserialize! {
     OrAnthropicShellToolResult {
-        content: "content" => opt,
+        content: "content" => default_with(crate::Object::absent),
         tool_use_id: "tool_use_id" => opt,
         type_: "type" => default_with(defaults::or_anthropic_shell_tool_result_type),
     }
@@ -25070,8 +25271,11 @@ impl ::std::default::Default for OutputDatetimeItemType {
 pub struct OutputFileSearchCallItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub queries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub queries: crate::List<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<WebSearchStatus>,
     #[serde(rename = "type", default = "defaults::output_file_search_call_item_type")]
@@ -25083,7 +25287,7 @@ pub struct OutputFileSearchCallItem {
 lean_deserialize! {
     OutputFileSearchCallItem {
         id: "id" => opt,
-        queries: "queries" => opt,
+        queries: "queries" => default_with(crate::List::absent),
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_file_search_call_item_type),
     }
@@ -25819,8 +26023,11 @@ pub struct OutputReasoningItem {
     pub signature: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<OutputReasoningItemStatus>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub summary: ::std::option::Option<::std::vec::Vec<ReasoningSummaryText>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub summary: crate::List<ReasoningSummaryText>,
     #[serde(rename = "type", default = "defaults::output_reasoning_item_type")]
     pub type_: OutputReasoningItemType,
     #[serde(flatten)]
@@ -25835,7 +26042,7 @@ lean_deserialize! {
         id: "id" => opt,
         signature: "signature" => opt,
         status: "status" => opt,
-        summary: "summary" => opt,
+        summary: "summary" => default_with(crate::List::absent),
         type_: "type" => default_with(defaults::output_reasoning_item_type),
     }
     extra extra: crate :: Extra
@@ -25941,8 +26148,11 @@ lean_deserialize! {
 ///`OutputShellCallItemAction`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputShellCallItemAction {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub commands: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub commands: crate::List<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_output_length: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25953,7 +26163,7 @@ pub struct OutputShellCallItemAction {
 
 lean_deserialize! {
     OutputShellCallItemAction {
-        commands: "commands" => opt,
+        commands: "commands" => default_with(crate::List::absent),
         max_output_length: "max_output_length" => opt,
         timeout_ms: "timeout_ms" => opt,
     }
@@ -25981,8 +26191,11 @@ pub struct OutputShellCallOutputItem {
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_output_length: ::std::option::Option<i64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub output: ::std::option::Option<::std::vec::Vec<ShellCallOutputContent>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub output: crate::List<ShellCallOutputContent>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ShellCallStatus>,
     #[serde(rename = "type", default = "defaults::output_shell_call_output_item_type")]
@@ -25996,7 +26209,7 @@ lean_deserialize! {
         call_id: "call_id" => opt,
         id: "id" => opt,
         max_output_length: "max_output_length" => opt,
-        output: "output" => opt,
+        output: "output" => default_with(crate::List::absent),
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_shell_call_output_item_type),
     }
@@ -26054,8 +26267,11 @@ lean_deserialize! {
 ///`OutputShellServerToolItemAction`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputShellServerToolItemAction {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub commands: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub commands: crate::List<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_output_length: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26066,7 +26282,7 @@ pub struct OutputShellServerToolItemAction {
 
 lean_deserialize! {
     OutputShellServerToolItemAction {
-        commands: "commands" => opt,
+        commands: "commands" => default_with(crate::List::absent),
         max_output_length: "max_output_length" => opt,
         timeout_ms: "timeout_ms" => opt,
     }
@@ -27041,10 +27257,11 @@ for PresetDesignatedVersion {
 ///A specific version of a preset, containing config and optional system prompt.
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct PresetDesignatedVersionInner {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub config: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    #[serde(
+        default = "crate::Object::absent",
+        skip_serializing_if = "crate::Object::is_absent"
+    )]
+    pub config: crate::Object,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27065,7 +27282,7 @@ pub struct PresetDesignatedVersionInner {
 
 lean_deserialize! {
     PresetDesignatedVersionInner {
-        config: "config" => opt,
+        config: "config" => default_with(crate::Object::absent),
         created_at: "created_at" => opt,
         creator_id: "creator_id" => opt,
         id: "id" => opt,
@@ -28559,8 +28776,11 @@ pub struct PublicEndpoint {
     pub quantization: ::std::option::Option<Quantization>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<EndpointStatus>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub supported_parameters: ::std::option::Option<::std::vec::Vec<Parameter>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub supported_parameters: crate::List<Parameter>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub supports_implicit_caching: ::std::option::Option<bool>,
     ///Whether this TTS endpoint accepts inline reference audio (`input_references`) for stateless voice cloning. Requests carrying reference audio are only routed to endpoints where this is true.
@@ -28596,7 +28816,7 @@ lean_deserialize! {
         provider_name: "provider_name" => opt,
         quantization: "quantization" => opt,
         status: "status" => opt,
-        supported_parameters: "supported_parameters" => opt,
+        supported_parameters: "supported_parameters" => default_with(crate::List::absent),
         supports_implicit_caching: "supports_implicit_caching" => opt,
         supports_voice_cloning: "supports_voice_cloning" => opt,
         tag: "tag" => opt,
@@ -29250,8 +29470,11 @@ open_enum! {
 #[cfg(feature = "management")]
 pub struct RankingsDailyResponse {
     ///Up to 51 rows per day — the top 50 public models by `total_tokens` for each UTC calendar date in the window, plus one aggregated `other` row summing every model outside that top 50 (omitted when the long tail is empty). Rows are sorted by `date` ascending, then by `total_tokens` descending, with `other` pinned last within its date. Ties between real models break alphabetically on `model_permaslug` so the order is stable across requests.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<RankingsDailyItem>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<RankingsDailyItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<RankingsDailyMeta>,
     #[serde(flatten)]
@@ -29261,7 +29484,7 @@ pub struct RankingsDailyResponse {
 #[cfg(feature = "management")]
 lean_deserialize! {
     RankingsDailyResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         meta: "meta" => opt,
     }
     extra extra: crate :: Extra
@@ -30123,8 +30346,11 @@ lean_deserialize! {
 ///`ResponseOutputTextLogprobsItem`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ResponseOutputTextLogprobsItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub bytes: crate::List<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logprob: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -30139,7 +30365,7 @@ pub struct ResponseOutputTextLogprobsItem {
 
 lean_deserialize! {
     ResponseOutputTextLogprobsItem {
-        bytes: "bytes" => opt,
+        bytes: "bytes" => default_with(crate::List::absent),
         logprob: "logprob" => opt,
         token: "token" => opt,
         top_logprobs: "top_logprobs" => opt,
@@ -30150,8 +30376,11 @@ lean_deserialize! {
 ///`ResponseOutputTextLogprobsItemTopLogprobsItem`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ResponseOutputTextLogprobsItemTopLogprobsItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub bytes: crate::List<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logprob: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -30162,7 +30391,7 @@ pub struct ResponseOutputTextLogprobsItemTopLogprobsItem {
 
 lean_deserialize! {
     ResponseOutputTextLogprobsItemTopLogprobsItem {
-        bytes: "bytes" => opt,
+        bytes: "bytes" => default_with(crate::List::absent),
         logprob: "logprob" => opt,
         token: "token" => opt,
     }
@@ -30834,8 +31063,11 @@ open_enum! {
 #[derive(::serde::Serialize, Clone, Debug)]
 #[cfg(feature = "management")]
 pub struct SessionCostResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<SessionCostItem>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<SessionCostItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<SessionCostMeta>,
     #[serde(flatten)]
@@ -30845,7 +31077,7 @@ pub struct SessionCostResponse {
 #[cfg(feature = "management")]
 lean_deserialize! {
     SessionCostResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         meta: "meta" => opt,
     }
     extra extra: crate :: Extra
@@ -32227,8 +32459,11 @@ pub struct TaskClassificationItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub macro_category: ::std::option::Option<::std::string::String>,
     ///Top models for this classification by request volume, sorted descending. Each entry reports the model's share of this classification's requests and tokens.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub models: ::std::option::Option<::std::vec::Vec<TaskClassificationModel>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub models: crate::List<TaskClassificationModel>,
     ///Classification tag identifier (e.g. `code:general_impl`, `agent:web_search`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<::std::string::String>,
@@ -32249,7 +32484,7 @@ lean_deserialize! {
         category_usage_share: "category_usage_share" => opt,
         display_name: "display_name" => opt,
         macro_category: "macro_category" => opt,
-        models: "models" => opt,
+        models: "models" => default_with(crate::List::absent),
         tag: "tag" => opt,
         token_share: "token_share" => opt,
         usage_share: "usage_share" => opt,
@@ -32341,13 +32576,17 @@ pub struct TaskClassificationResponseData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub as_of: ::std::option::Option<::std::string::String>,
     ///Per-task classification market-share data, sorted by usage_share descending.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub classifications: ::std::option::Option<::std::vec::Vec<TaskClassificationItem>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub classifications: crate::List<TaskClassificationItem>,
     ///Aggregate market-share data per macro-category (code, data, agent, general).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub macro_categories: ::std::option::Option<
-        ::std::vec::Vec<TaskClassificationMacroCategory>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub macro_categories: crate::List<TaskClassificationMacroCategory>,
     ///Number of trailing days covered by this snapshot.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub window_days: ::std::option::Option<i64>,
@@ -32359,8 +32598,8 @@ pub struct TaskClassificationResponseData {
 lean_deserialize! {
     TaskClassificationResponseData {
         as_of: "as_of" => opt,
-        classifications: "classifications" => opt,
-        macro_categories: "macro_categories" => opt,
+        classifications: "classifications" => default_with(crate::List::absent),
+        macro_categories: "macro_categories" => default_with(crate::List::absent),
         window_days: "window_days" => opt,
     }
     extra extra: crate :: Extra
@@ -32375,8 +32614,11 @@ pub struct TextDeltaEvent {
     pub delta: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub logprobs: ::std::option::Option<::std::vec::Vec<StreamLogprob>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub logprobs: crate::List<StreamLogprob>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -32392,7 +32634,7 @@ lean_deserialize! {
         content_index: "content_index" => opt,
         delta: "delta" => opt,
         item_id: "item_id" => opt,
-        logprobs: "logprobs" => opt,
+        logprobs: "logprobs" => default_with(crate::List::absent),
         output_index: "output_index" => opt,
         sequence_number: "sequence_number" => opt,
         type_: "type" => default_with(defaults::text_delta_event_type),
@@ -32419,8 +32661,11 @@ pub struct TextDoneEvent {
     pub content_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub logprobs: ::std::option::Option<::std::vec::Vec<StreamLogprob>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub logprobs: crate::List<StreamLogprob>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output_index: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -32437,7 +32682,7 @@ lean_deserialize! {
     TextDoneEvent {
         content_index: "content_index" => opt,
         item_id: "item_id" => opt,
-        logprobs: "logprobs" => opt,
+        logprobs: "logprobs" => default_with(crate::List::absent),
         output_index: "output_index" => opt,
         sequence_number: "sequence_number" => opt,
         text: "text" => opt,
@@ -34108,10 +34353,11 @@ lean_deserialize! {
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct VideoModel {
     ///List of parameters that are allowed to be passed through to the provider
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub allowed_passthrough_parameters: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub allowed_passthrough_parameters: crate::List<::std::string::String>,
     ///Canonical slug for the model
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub canonical_slug: ::std::option::Option<::std::string::String>,
@@ -34119,8 +34365,11 @@ pub struct VideoModel {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<i64>,
     ///Supported creativity levels for video upscaling models
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub creativity: ::std::option::Option<::std::vec::Vec<i64>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub creativity: crate::List<i64>,
     ///Description of the model
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -34150,8 +34399,11 @@ pub struct VideoModel {
         ::std::vec::Vec<VideoModelSupportedAspectRatiosItem>,
     >,
     ///Supported video durations in seconds
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub supported_durations: ::std::option::Option<::std::vec::Vec<i64>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub supported_durations: crate::List<i64>,
     ///Supported frame image types (e.g. first_frame, last_frame)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub supported_frame_images: ::std::option::Option<
@@ -34176,10 +34428,10 @@ pub struct VideoModel {
 
 lean_deserialize! {
     VideoModel {
-        allowed_passthrough_parameters: "allowed_passthrough_parameters" => opt,
+        allowed_passthrough_parameters: "allowed_passthrough_parameters" => default_with(crate::List::absent),
         canonical_slug: "canonical_slug" => opt,
         created: "created" => opt,
-        creativity: "creativity" => opt,
+        creativity: "creativity" => default_with(crate::List::absent),
         description: "description" => opt,
         generate_audio: "generate_audio" => opt,
         hugging_face_id: "hugging_face_id" => opt,
@@ -34188,7 +34440,7 @@ lean_deserialize! {
         pricing_skus: "pricing_skus" => opt,
         seed: "seed" => opt,
         supported_aspect_ratios: "supported_aspect_ratios" => opt,
-        supported_durations: "supported_durations" => opt,
+        supported_durations: "supported_durations" => default_with(crate::List::absent),
         supported_frame_images: "supported_frame_images" => opt,
         supported_resolutions: "supported_resolutions" => opt,
         supported_sizes: "supported_sizes" => opt,
@@ -34323,15 +34575,18 @@ lean_deserialize! {
 ///`VideoModelsListResponse`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct VideoModelsListResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<VideoModel>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<VideoModel>,
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     VideoModelsListResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
     }
     extra extra: crate :: Extra
 }
@@ -35063,8 +35318,11 @@ pub struct Workspace {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub include_byok_in_budgets: ::std::option::Option<bool>,
     ///Optional array of API key IDs to filter I/O logging. Null means all keys are logged.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub io_logging_api_key_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub io_logging_api_key_ids: crate::List<i64>,
     ///Sampling rate for I/O logging (0.0001-1). 1 means 100% of requests are logged.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub io_logging_sampling_rate: ::std::option::Option<f64>,
@@ -35102,7 +35360,7 @@ lean_deserialize! {
         description: "description" => opt,
         id: "id" => opt,
         include_byok_in_budgets: "include_byok_in_budgets" => opt,
-        io_logging_api_key_ids: "io_logging_api_key_ids" => opt,
+        io_logging_api_key_ids: "io_logging_api_key_ids" => default_with(crate::List::absent),
         io_logging_sampling_rate: "io_logging_sampling_rate" => opt,
         is_data_discount_logging_enabled: "is_data_discount_logging_enabled" => opt,
         is_observability_broadcast_enabled: "is_observability_broadcast_enabled" => opt,
@@ -35994,7 +36252,7 @@ tagged_union! {
         WebSearchPreview20250311("web_search_preview_2025_03_11") => Box<Preview20250311WebSearchServerTool>,
         WebSearch("web_search") => Box<LegacyWebSearchServerTool>,
         WebSearch20250826("web_search_2025_08_26") => Box<WebSearchServerTool>,
-        FileSearch("file_search") => Box<FileSearchServerTool>,
+        FileSearch("file_search") => FileSearchServerTool,
         ComputerUsePreview("computer_use_preview") => ComputerUseServerTool,
         CodeInterpreter("code_interpreter") => CodeInterpreterServerTool,
         Mcp("mcp") => Box<McpServerTool>,
@@ -36042,12 +36300,6 @@ impl ::std::convert::From<LegacyWebSearchServerTool> for AdditionalToolsItemTool
 impl ::std::convert::From<WebSearchServerTool> for AdditionalToolsItemToolsItem {
     fn from(value: WebSearchServerTool) -> Self {
         Self::WebSearch20250826(Box::new(value))
-    }
-}
-
-impl ::std::convert::From<FileSearchServerTool> for AdditionalToolsItemToolsItem {
-    fn from(value: FileSearchServerTool) -> Self {
-        Self::FileSearch(Box::new(value))
     }
 }
 
@@ -37050,7 +37302,7 @@ tagged_union! {
         WebSearchPreview20250311("web_search_preview_2025_03_11") => Box<Preview20250311WebSearchServerTool>,
         WebSearch("web_search") => Box<LegacyWebSearchServerTool>,
         WebSearch20250826("web_search_2025_08_26") => Box<WebSearchServerTool>,
-        FileSearch("file_search") => Box<FileSearchServerTool>,
+        FileSearch("file_search") => FileSearchServerTool,
         ComputerUsePreview("computer_use_preview") => ComputerUseServerTool,
         CodeInterpreter("code_interpreter") => CodeInterpreterServerTool,
         Mcp("mcp") => Box<McpServerTool>,
@@ -37084,12 +37336,6 @@ impl ::std::convert::From<LegacyWebSearchServerTool> for OpenResponsesResultTool
 impl ::std::convert::From<WebSearchServerTool> for OpenResponsesResultToolsItem {
     fn from(value: WebSearchServerTool) -> Self {
         Self::WebSearch20250826(Box::new(value))
-    }
-}
-
-impl ::std::convert::From<FileSearchServerTool> for OpenResponsesResultToolsItem {
-    fn from(value: FileSearchServerTool) -> Self {
-        Self::FileSearch(Box::new(value))
     }
 }
 
@@ -37241,7 +37487,7 @@ tagged_union! {
         WebSearchPreview20250311("web_search_preview_2025_03_11") => Box<Preview20250311WebSearchServerTool>,
         WebSearch("web_search") => Box<LegacyWebSearchServerTool>,
         WebSearch20250826("web_search_2025_08_26") => Box<WebSearchServerTool>,
-        FileSearch("file_search") => Box<FileSearchServerTool>,
+        FileSearch("file_search") => FileSearchServerTool,
         ComputerUsePreview("computer_use_preview") => ComputerUseServerTool,
         CodeInterpreter("code_interpreter") => CodeInterpreterServerTool,
         Mcp("mcp") => Box<McpServerTool>,
@@ -37288,12 +37534,6 @@ impl ::std::convert::From<LegacyWebSearchServerTool> for ResponsesRequestToolsIt
 impl ::std::convert::From<WebSearchServerTool> for ResponsesRequestToolsItem {
     fn from(value: WebSearchServerTool) -> Self {
         Self::WebSearch20250826(Box::new(value))
-    }
-}
-
-impl ::std::convert::From<FileSearchServerTool> for ResponsesRequestToolsItem {
-    fn from(value: FileSearchServerTool) -> Self {
-        Self::FileSearch(Box::new(value))
     }
 }
 
@@ -37458,4 +37698,176 @@ impl ::std::convert::From<StreamEventsResponseOutputItemDone> for StreamEvents {
         Self::ResponseOutputItemDone(Box::new(value))
     }
 }
+
+impl ChatResult {
+    /// The first choice's message text: the string content, or its text parts joined (`""` when none).
+    pub fn text(&self) -> ::std::string::String {
+        let text: ::std::string::String = ::std::iter::once(self)
+            .flat_map(|v| ::std::option::Option::Some(&v.choices))
+            .flat_map(|v| v.first())
+            .flat_map(|v| v.message.as_ref())
+            .flat_map(|v| v.content.as_ref())
+            .flat_map(|v| match v { ChatAssistantMessageContent::String(x) => ::std::option::Option::Some(x), _ => ::std::option::Option::None }).map(|s| s.as_str()).collect();
+        if !text.is_empty() {
+            return text;
+        }
+        let text: ::std::string::String = ::std::iter::once(self)
+            .flat_map(|v| ::std::option::Option::Some(&v.choices))
+            .flat_map(|v| v.first())
+            .flat_map(|v| v.message.as_ref())
+            .flat_map(|v| v.content.as_ref())
+            .flat_map(|v| match v { ChatAssistantMessageContent::Array(x) => ::std::option::Option::Some(x), _ => ::std::option::Option::None })
+            .flat_map(|v| v.iter())
+            .flat_map(|v| match v { ChatContentItems::Text(x) => ::std::option::Option::Some(x), _ => ::std::option::Option::None })
+            .flat_map(|v| v.text.as_ref()).map(|s| s.as_str()).collect();
+        if !text.is_empty() {
+            return text;
+        }
+        ::std::string::String::new()
+    }
+
+    /// The first choice's reasoning text (`""` when the model gave none or the provider hides it).
+    pub fn reasoning(&self) -> &str {
+        if let ::std::option::Option::Some(v) = ::std::iter::once(self)
+            .flat_map(|v| ::std::option::Option::Some(&v.choices))
+            .flat_map(|v| v.first())
+            .flat_map(|v| v.message.as_ref())
+            .flat_map(|v| v.reasoning.as_ref()).next() {
+            return v.as_str();
+        }
+        ""
+    }
+}
+
+impl ChatStreamChunk {
+    /// The text this chunk adds to the first choice (`""` for a chunk without any).
+    pub fn text(&self) -> &str {
+        if let ::std::option::Option::Some(v) = ::std::iter::once(self)
+            .flat_map(|v| ::std::option::Option::Some(&v.choices))
+            .flat_map(|v| v.first())
+            .flat_map(|v| v.delta.as_ref())
+            .flat_map(|v| v.content.as_ref()).next() {
+            return v.as_str();
+        }
+        ""
+    }
+
+    /// The reasoning text this chunk adds to the first choice (`""` when none).
+    pub fn reasoning(&self) -> &str {
+        if let ::std::option::Option::Some(v) = ::std::iter::once(self)
+            .flat_map(|v| ::std::option::Option::Some(&v.choices))
+            .flat_map(|v| v.first())
+            .flat_map(|v| v.delta.as_ref())
+            .flat_map(|v| v.reasoning.as_ref()).next() {
+            return v.as_str();
+        }
+        ""
+    }
+}
+
+impl ChatUsage {
+    /// Tokens of the prompt (`0` when not reported).
+    pub fn prompt_tokens(&self) -> i64 {
+        if let ::std::option::Option::Some(v) = ::std::iter::once(self)
+            .flat_map(|v| v.prompt_tokens.as_ref()).next() {
+            return *v;
+        }
+        0
+    }
+
+    /// Tokens of the completion, reasoning included (`0` when not reported).
+    pub fn completion_tokens(&self) -> i64 {
+        if let ::std::option::Option::Some(v) = ::std::iter::once(self)
+            .flat_map(|v| v.completion_tokens.as_ref()).next() {
+            return *v;
+        }
+        0
+    }
+
+    /// Prompt and completion tokens (`0` when not reported).
+    pub fn total_tokens(&self) -> i64 {
+        if let ::std::option::Option::Some(v) = ::std::iter::once(self)
+            .flat_map(|v| v.total_tokens.as_ref()).next() {
+            return *v;
+        }
+        0
+    }
+
+    /// What the request cost, in credits (US dollars); `0.0` when not reported.
+    pub fn cost(&self) -> f64 {
+        if let ::std::option::Option::Some(v) = ::std::iter::once(self)
+            .flat_map(|v| v.cost.as_ref()).next() {
+            return *v;
+        }
+        0.0
+    }
+}
+
+impl OpenResponsesResult {
+    /// The answer's text: the `output_text` the server computed when it holds text, else the
+    /// `output_text` parts of every output message, joined (the service sometimes sends
+    /// `"output_text": ""` beside a message that holds the answer).
+    pub fn output_text(&self) -> ::std::string::String {
+        let text: ::std::string::String = ::std::iter::once(self)
+            .flat_map(|v| v.output_text.as_ref()).map(|s| s.as_str()).collect();
+        if !text.is_empty() {
+            return text;
+        }
+        let text: ::std::string::String = ::std::iter::once(self)
+            .flat_map(|v| ::std::option::Option::Some(&v.output))
+            .flat_map(|v| v.iter())
+            .flat_map(|v| match v { OutputItems::Message(x) => ::std::option::Option::Some(x), _ => ::std::option::Option::None })
+            .flat_map(|v| v.content.as_ref())
+            .flat_map(|v| v.iter())
+            .flat_map(|v| match v { OutputMessageItemContentItem::OutputText(x) => ::std::option::Option::Some(x), _ => ::std::option::Option::None })
+            .flat_map(|v| v.text.as_ref()).map(|s| s.as_str()).collect();
+        if !text.is_empty() {
+            return text;
+        }
+        ::std::string::String::new()
+    }
+}
+
+impl Usage {
+    /// Tokens of the input (`0` when not reported).
+    pub fn input_tokens(&self) -> i64 {
+        if let ::std::option::Option::Some(v) = ::std::iter::once(self)
+            .flat_map(|v| v.0.as_ref())
+            .flat_map(|v| v.input_tokens.as_ref()).next() {
+            return *v;
+        }
+        0
+    }
+
+    /// Tokens of the output, reasoning included (`0` when not reported).
+    pub fn output_tokens(&self) -> i64 {
+        if let ::std::option::Option::Some(v) = ::std::iter::once(self)
+            .flat_map(|v| v.0.as_ref())
+            .flat_map(|v| v.output_tokens.as_ref()).next() {
+            return *v;
+        }
+        0
+    }
+
+    /// Input and output tokens (`0` when not reported).
+    pub fn total_tokens(&self) -> i64 {
+        if let ::std::option::Option::Some(v) = ::std::iter::once(self)
+            .flat_map(|v| v.0.as_ref())
+            .flat_map(|v| v.total_tokens.as_ref()).next() {
+            return *v;
+        }
+        0
+    }
+
+    /// What the request cost, in credits (US dollars); `0.0` when not reported.
+    pub fn cost(&self) -> f64 {
+        if let ::std::option::Option::Some(v) = ::std::iter::once(self)
+            .flat_map(|v| v.0.as_ref())
+            .flat_map(|v| v.cost.as_ref()).next() {
+            return *v;
+        }
+        0.0
+    }
+}
+
 

@@ -16,7 +16,7 @@
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), openrouter_kit::Error> {
-//! use openrouter_kit::{ChatRequestBuilder, OutputText};
+//! use openrouter_kit::ChatRequestBuilder;
 //! use openrouter_kit_mock::{MockOpenRouter, Reply};
 //!
 //! let mock = MockOpenRouter::start().await;
@@ -27,7 +27,7 @@
 //! let client = mock.client();
 //! let request = ChatRequestBuilder::new("openai/gpt-4o").user("Capital of France?").build()?;
 //! let answer = client.chat().create(&request).await?;
-//! assert_eq!(answer.output_text(), "Paris.");
+//! assert_eq!(answer.text(), "Paris.");
 //!
 //! mock.assert_received("sendChatCompletionRequest", 2).await;
 //! mock.assert_body_field("sendChatCompletionRequest", "/messages/0/content", "Capital of France?".into()).await;

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use openrouter_kit::{ChatAccumulator, ChatRequestBuilder, Error, OutputText, ResponsesRequestBuilder, StreamError};
+use openrouter_kit::{ChatAccumulator, ChatRequestBuilder, Error, ResponsesRequestBuilder, StreamError};
 use openrouter_kit_api::types::{MessagesStreamEvents, StreamEvents};
 use openrouter_kit_mock::{ChatScript, Fault, MessagesScript, MockOpenRouter, Origin, Reply, ResponsesScript, operations};
 use serde_json::json;
@@ -25,7 +25,7 @@ async fn defaults_come_from_the_document() {
 
     // The default stream tells the default answer's text, in pieces.
     let text: String = client.chat().stream(&chat()).await.unwrap().text_stream().map(|p| p.unwrap()).collect::<Vec<_>>().await.concat();
-    assert_eq!(text, answer.output_text());
+    assert_eq!(text, answer.text());
     assert!(operations().len() >= 97);
 }
 
@@ -279,9 +279,9 @@ async fn a_script_file_mounts_replies_faults_and_scripts() {
     let client = mock.client();
     // The 429 first (retried), then the script's whole answer.
     let answer = client.chat().create(&chat()).await.unwrap();
-    assert_eq!(answer.output_text(), "Hello");
+    assert_eq!(answer.text(), "Hello");
     mock.assert_received("sendChatCompletionRequest", 2).await;
-    let message = answer.choices.as_ref().unwrap()[0].message.as_ref().unwrap();
+    let message = answer.choices[0].message.as_ref().unwrap();
     assert_eq!(message.tool_calls.as_ref().map(Vec::len), Some(1));
     // Streamed, the same script.
     let text: String = client.chat().stream(&chat()).await.unwrap().text_stream().map(|p| p.unwrap()).collect::<Vec<_>>().await.concat();

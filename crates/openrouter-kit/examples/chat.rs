@@ -2,7 +2,7 @@
 //! Offline against the bundled mock unless OPENROUTER_API_KEY is set.
 //! Run: cargo run -p openrouter-kit --example chat
 
-use openrouter_kit::{ChatRequestBuilder, OutputText};
+use openrouter_kit::ChatRequestBuilder;
 use openrouter_kit_mock::Backend;
 
 #[tokio::main]
@@ -15,9 +15,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .user("What is OpenRouter?")
         .build()?;
     let completion = client.chat().create(&request).await?;
-    println!("{}", completion.output_text());
+    println!("{}", completion.text());
     if let Some(usage) = completion.usage {
-        println!("tokens: {:?} in, {:?} out; cost {:?}", usage.prompt_tokens, usage.completion_tokens, usage.cost);
+        println!("tokens: {} in, {} out; cost {}", usage.prompt_tokens(), usage.completion_tokens(), usage.cost());
     }
     Ok(())
 }

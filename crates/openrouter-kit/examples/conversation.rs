@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use futures_util::StreamExt;
-use openrouter_kit::{ChatAccumulator, ChatRequestBuilder, OutputText};
+use openrouter_kit::{ChatAccumulator, ChatRequestBuilder};
 use openrouter_kit_mock::Backend;
 
 #[tokio::main]
@@ -26,7 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let second = first.assistant_message(&answer).user("How many people live there?").build()?;
     let reply = client.chat().create(&second).await?;
-    println!("{}", reply.output_text());
+    println!("{}", reply.text());
     println!("(turn 2 cost: {:?})", reply.usage.as_ref().and_then(|u| u.cost));
     Ok(())
 }

@@ -12,7 +12,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = backend.client();
     let filter = ModelFilter::default().supporting("tools").input("image");
     let list = client.models().list(&filter).await?;
-    let mut models: Vec<_> = list.data.map(|d| d.0).unwrap_or_default();
+    let mut models: Vec<_> = list.data.into_vec();
     let prompt_price = |m: &openrouter_kit_api::types::Model| {
         m.pricing.as_ref().and_then(|p| p.prompt.as_ref()).and_then(|p| serde_json::to_value(p).ok()).and_then(|v| match v {
             serde_json::Value::String(s) => s.parse::<f64>().ok(),

@@ -9,7 +9,7 @@
 use std::io::Write;
 
 use futures_util::StreamExt;
-use openrouter_kit::{ChatAccumulator, ChatRequestBuilder, OutputText, ResponsesRequestBuilder};
+use openrouter_kit::{ChatAccumulator, ChatRequestBuilder, ResponsesRequestBuilder};
 use openrouter_kit_mock::Backend;
 
 const MODEL: &str = "openai/gpt-4o-mini";

@@ -2,7 +2,6 @@
 //! Offline against the bundled mock unless OPENROUTER_API_KEY is set.
 //! Run: cargo run -p openrouter-kit --example responses
 
-use openrouter_kit::OutputText;
 use openrouter_kit_mock::Backend;
 use serde_json::json;
 

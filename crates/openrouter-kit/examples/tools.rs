@@ -30,7 +30,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .tool(Tool::function::<WeatherArgs>("get_weather", "Current weather in a city"))
         .build()?;
     let completion = backend.client().chat().create(&request).await?;
-    let message = completion.choices.iter().flatten().next().and_then(|c| c.message.as_ref());
+    let message = completion.choices.iter().next().and_then(|c| c.message.as_ref());
     for call in message.iter().flat_map(|m| m.tool_calls.iter().flatten()) {
         let args: WeatherArgs = call.parse_arguments()?;
         println!("the model calls {} for the city {:?}", call.tool_name().unwrap_or("?"), args.city);

@@ -131,7 +131,7 @@ impl ChatAccumulator {
         if chunk.usage.is_some() {
             self.usage.clone_from(&chunk.usage);
         }
-        for choice in chunk.choices.iter().flatten() {
+        for choice in chunk.choices.iter() {
             if choice.index.unwrap_or(0) != self.choice {
                 continue;
             }

@@ -3,7 +3,6 @@
 use serde::Serialize;
 
 use crate::Error;
-use crate::responses::OutputText;
 use crate::structured::{Parsed, decode_output, schema_name, strict_schema, with_field};
 use crate::client::Client;
 use crate::stream::EventStream;
@@ -43,9 +42,9 @@ impl<'a> Chat<'a> {
         });
         let body = with_field(request, "response_format", format)?;
         let response = self.create(&body).await?;
-        let choice = response.choices.iter().flatten().next();
+        let choice = response.choices.iter().next();
         let message = choice.and_then(|c| c.message.as_ref());
-        let text = response.output_text();
+        let text = response.text();
         let finish = choice.and_then(|c| c.finish_reason.as_ref()).map(|f| f.to_string());
         let value = decode_output(Some(&text), message.and_then(|m| m.refusal.as_deref()), finish)?;
         Ok(Parsed { value, response })

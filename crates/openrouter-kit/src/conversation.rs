@@ -33,7 +33,7 @@ impl IntoAssistantMessage for &ChatResult {
     /// The first choice's message as received (unknown fields included); an answer without one
     /// gives an empty assistant message.
     fn into_assistant_message(self) -> ChatMessages {
-        match self.choices.iter().flatten().find_map(|c| c.message.clone()) {
+        match self.choices.iter().find_map(|c| c.message.clone()) {
             Some(message) => ChatMessages::Assistant(Box::new(message)),
             None => crate::message("assistant", ""),
         }

@@ -56,7 +56,6 @@ pub use stream::{EventData, EventStream};
 pub use request::{
     ChatRequestBody, ChatRequestBuilder, RequestBody, RequestBuilder, ResponsesRequestBody, ResponsesRequestBuilder, message, tool_message,
 };
-pub use responses::OutputText;
 pub use models::ModelFilter;
 pub use retry::RetryPolicy;
 pub use structured::Parsed;

@@ -354,7 +354,7 @@ impl RequestBuilder<ResponsesRequest> {
             (Some(Inputs::Array(typed)), _) => typed.iter().filter_map(|i| serde_json::to_value(i).ok()).collect(),
             _ => Vec::new(),
         };
-        items.extend(answer.output.iter().flatten().filter_map(|item| serde_json::to_value(item).ok()));
+        items.extend(answer.output.iter().filter_map(|item| serde_json::to_value(item).ok()));
         self.input_items(items)
     }
 

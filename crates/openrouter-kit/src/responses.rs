@@ -60,56 +60,10 @@ impl<'a> Responses<'a> {
     }
 }
 
-/// The text of a response.
-pub trait OutputText {
-    /// The `output_text` the server computed when it holds text, else the `output_text` parts of
-    /// every output message, joined (the service sometimes sends `"output_text": ""` beside a
-    /// message that holds the answer).
-    fn output_text(&self) -> String;
-}
-
-impl OutputText for OpenResponsesResult {
-    fn output_text(&self) -> String {
-        if let Some(text) = self.output_text.as_ref().filter(|t| !t.is_empty()) {
-            return text.clone();
-        }
-        let mut out = String::new();
-        for item in self.output.iter().flatten() {
-            if let OutputItems::Message(message) = item {
-                for part in message.content.iter().flatten() {
-                    if let OutputMessageItemContentItem::OutputText(t) = part {
-                        out.push_str(t.text.as_deref().unwrap_or_default());
-                    }
-                }
-            }
-        }
-        out
-    }
-}
-
-impl OutputText for openrouter_kit_api::types::ChatResult {
-    /// The first choice's message text: the string content, or its text parts joined.
-    fn output_text(&self) -> String {
-        use openrouter_kit_api::types::{ChatAssistantMessageContent, ChatContentItems};
-        let message = self.choices.iter().flatten().next().and_then(|c| c.message.as_ref());
-        match message.and_then(|m| m.content.as_ref()) {
-            Some(ChatAssistantMessageContent::String(text)) => text.clone(),
-            Some(ChatAssistantMessageContent::Array(parts)) => parts
-                .iter()
-                .filter_map(|p| match p {
-                    ChatContentItems::Text(t) => t.text.as_deref(),
-                    _ => None,
-                })
-                .collect(),
-            None => String::new(),
-        }
-    }
-}
-
 /// The refusal parts of a response's messages, joined.
 fn refusal(response: &OpenResponsesResult) -> Option<String> {
     let mut out = String::new();
-    for item in response.output.iter().flatten() {
+    for item in response.output.iter() {
         if let OutputItems::Message(message) = item {
             for part in message.content.iter().flatten() {
                 if let OutputMessageItemContentItem::Refusal(r) = part {

@@ -128,7 +128,7 @@ impl<T: EventData> EventStream<T> {
     /// let pieces = recorded.as_bytes().chunks(7).map(|c| Ok::<_, std::io::Error>(bytes::Bytes::copy_from_slice(c)));
     /// let mut events = EventStream::<ChatStreamChunk>::from_byte_stream(futures_util::stream::iter(pieces.collect::<Vec<_>>()), None);
     /// let chunk = events.next().await.unwrap().unwrap();
-    /// assert_eq!(chunk.choices.unwrap()[0].delta.as_ref().unwrap().content.as_deref(), Some("Hi"));
+    /// assert_eq!(chunk.text(), "Hi");
     /// assert!(events.next().await.is_none());
     /// # }
     /// ```
@@ -237,7 +237,6 @@ impl EventStream<openrouter_kit_api::types::ChatStreamChunk> {
                     let text: String = chunk
                         .choices
                         .iter()
-                        .flatten()
                         .filter(|c| c.index.unwrap_or(0) == 0)
                         .filter_map(|c| c.delta.as_ref()?.content.as_deref())
                         .collect();

@@ -20,7 +20,6 @@ use serde_json::{Value, json};
 use openrouter_kit_api::types::{ChatMessages, ChatRequest, OutputItems, ResponsesRequest};
 
 use crate::request::RequestBody;
-use crate::responses::OutputText;
 use crate::tools::{Tool, ToolCallArguments};
 use crate::{ChatAccumulator, Client, Error};
 
@@ -337,11 +336,11 @@ impl ToolLoop<'_, ChatEndpoint> {
     async fn chat_turn(&mut self, request: &RequestBody<ChatRequest>) -> Result<(String, ChatMessages, Vec<(String, String, String)>), Error> {
         let completion = self.client.chat().create(request).await?;
         self.usage.add_chat(completion.usage.as_ref());
-        let text = completion.output_text();
+        let text = completion.text();
         if !text.is_empty() {
             self.emit(LoopEvent::Text(text.clone()));
         }
-        let message = completion.choices.iter().flatten().next().and_then(|c| c.message.as_ref());
+        let message = completion.choices.iter().next().and_then(|c| c.message.as_ref());
         let calls = message
             .iter()
             .flat_map(|m| m.tool_calls.iter().flatten())
@@ -398,7 +397,7 @@ impl ToolLoop<'_, ResponsesEndpoint> {
                 self.emit(LoopEvent::Text(text.clone()));
             }
             let mut calls = Vec::new();
-            for item in response.output.iter().flatten() {
+            for item in response.output.iter() {
                 // Every output item goes back as it came (reasoning with its encrypted content too).
                 input.push(serde_json::to_value(item).unwrap_or_default());
                 if let OutputItems::FunctionCall(call) = item {

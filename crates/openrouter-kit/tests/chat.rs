@@ -30,7 +30,7 @@ fn text(items: &[Result<ChatStreamChunk, Error>]) -> String {
     items
         .iter()
         .filter_map(|i| i.as_ref().ok())
-        .flat_map(|c| c.choices.iter().flatten())
+        .flat_map(|c| c.choices.iter())
         .filter_map(|c| c.delta.as_ref()?.content.clone())
         .collect()
 }
@@ -48,9 +48,9 @@ async fn streams_text_across_keep_alives_crlf_and_multi_line_data() {
     assert_eq!(text(&items), "Hello");
     assert_eq!(stream.keep_alives(), 3);
     let last = items.last().unwrap().as_ref().unwrap();
-    assert!(last.choices.as_ref().unwrap().is_empty(), "a usage-only final chunk");
+    assert!(last.choices.is_empty(), "a usage-only final chunk");
     assert_eq!(last.usage.as_ref().unwrap().cost, Some(0.00012));
-    let stop = items[2].as_ref().unwrap().choices.as_ref().unwrap()[0].finish_reason.clone();
+    let stop = items[2].as_ref().unwrap().choices[0].finish_reason.clone();
     assert_eq!(stop, Some(ChatFinishReasonEnum::Stop));
 }
 
@@ -103,7 +103,7 @@ async fn tool_call_fragments_decode_in_order() {
     let args: String = items
         .iter()
         .map(|i| i.as_ref().unwrap())
-        .flat_map(|c| c.choices.iter().flatten())
+        .flat_map(|c| c.choices.iter())
         .flat_map(|c| c.delta.as_ref().and_then(|d| d.tool_calls.clone()).unwrap_or_default())
         .filter_map(|t| t.function?.arguments)
         .collect();
@@ -116,7 +116,7 @@ async fn unknown_values_parse_and_a_bad_chunk_is_an_err_item_that_does_not_end_t
     let items = collect(&client).await;
     assert_eq!(items.len(), 3, "{items:?}");
     let first = items[0].as_ref().unwrap();
-    let reason = first.choices.as_ref().unwrap()[0].finish_reason.clone();
+    let reason = first.choices[0].finish_reason.clone();
     assert_eq!(reason, Some(ChatFinishReasonEnum::Unknown("paused_for_review".into())));
     assert_eq!(first.extra["brand_new"], json!({"x": 1}));
     let Err(Error::Decode(e)) = &items[1] else { panic!("{:?}", items[1]) };

@@ -147,7 +147,7 @@ async fn a_whole_answer_past_the_body_limit_is_a_typed_error() {
     // Within the limit, the same answer decodes.
     let roomy = Client::builder().api_key(KEY).base_url(server.uri()).max_body_bytes(1 << 20).build().unwrap();
     let answer = roomy.chat().create(&request).await.unwrap();
-    assert_eq!(openrouter_kit::OutputText::output_text(&answer).len(), 64 << 10);
+    assert_eq!(answer.text().len(), 64 << 10);
 }
 
 #[tokio::test]
@@ -252,5 +252,5 @@ async fn a_200_carrying_a_transient_error_as_text_plain_is_retried() {
     let client = Client::builder().api_key(KEY).base_url(server.uri()).retry_policy(fast_retries(3)).build().unwrap();
     let request = openrouter_kit::ChatRequestBuilder::new("m").user("hi").build().unwrap();
     let answer = client.chat().create(&request).await.unwrap();
-    assert_eq!(openrouter_kit::OutputText::output_text(&answer), "ok");
+    assert_eq!(answer.text(), "ok");
 }

@@ -3,7 +3,7 @@
 //! in the request the mock receives.
 
 use futures_util::StreamExt;
-use openrouter_kit::{ChatAccumulator, ChatRequestBuilder, OutputText, ResponsesRequestBuilder};
+use openrouter_kit::{ChatAccumulator, ChatRequestBuilder, ResponsesRequestBuilder};
 use openrouter_kit_mock::{ChatScript, MockOpenRouter, ResponsesScript};
 use serde_json::json;
 
@@ -45,7 +45,7 @@ async fn chat_answers_whole_or_streamed_become_the_next_turns_assistant_message(
     let next = first.clone().assistant_message(&whole).tool_result("call_1", "18°C").build().unwrap();
     client.chat().create(&next).await.unwrap();
     let sent = mock.last_request("sendChatCompletionRequest").await.unwrap().json().unwrap();
-    let received = serde_json::to_value(whole.choices.as_ref().unwrap()[0].message.as_ref().unwrap()).unwrap();
+    let received = serde_json::to_value(whole.choices[0].message.as_ref().unwrap()).unwrap();
     assert_eq!(sent["messages"][1], received);
     assert_eq!(sent["messages"][1]["tool_calls"][0]["function"]["arguments"], "{\"city\":\"Paris\"}");
     assert_eq!(sent["messages"][1]["reasoning_details"][0]["text"], "Thinking.");
@@ -80,7 +80,7 @@ async fn a_responses_answer_becomes_the_next_turns_input_items() {
     let input = sent["input"].as_array().unwrap();
     assert_eq!(input[0], json!({"role": "user", "content": "Capital of France?"}));
     // Each output item as it came, in order.
-    let output = serde_json::to_value(answer.output.as_ref().unwrap()).unwrap();
+    let output = serde_json::to_value(&answer.output).unwrap();
     assert_eq!(&input[1..], output.as_array().unwrap().as_slice());
     assert_eq!(input.iter().skip(1).map(|i| i["type"].as_str().unwrap()).collect::<Vec<_>>(), ["reasoning", "message", "function_call"]);
 }
@@ -92,7 +92,7 @@ async fn a_builder_is_sent_as_its_request_without_build() {
     let client = mock.client();
     let builder = ChatRequestBuilder::new("openai/gpt-4o").user("Capital of France?").extra("seed", json!(7));
     let answer = client.chat().create(&builder).await.unwrap();
-    assert_eq!(answer.output_text(), "Paris.");
+    assert_eq!(answer.text(), "Paris.");
     let mut sent = mock.last_request("sendChatCompletionRequest").await.unwrap().json().unwrap();
     assert_eq!(sent["stream"], false, "the method sets `stream` as it needs");
     sent.as_object_mut().unwrap().remove("stream");

@@ -1,7 +1,7 @@
 //! The Responses API and Anthropic Messages against wiremock, with SSE fixtures.
 
 use futures_util::StreamExt;
-use openrouter_kit::{Client, Error, ErrorCode, OutputText};
+use openrouter_kit::{Client, Error, ErrorCode};
 use openrouter_kit_api::types::{MessagesStreamEvents, StreamEvents};
 use serde_json::json;
 use wiremock::matchers::{body_partial_json, path};

@@ -88,6 +88,9 @@ pub struct Notes {
     pub overlay_adopted: usize,
     /// Overlay entries whose place this document lacks (each also a remark).
     pub overlay_skipped: usize,
+    /// Required lists and maps of server types given the generated crate's `List`/`Object`
+    /// (the generator checks that as many fields came out of progenitor with that type).
+    pub wire_collections: usize,
     /// Free-form remarks worth printing (override winners, dropped constraints, …).
     pub remarks: Vec<String>,
 }

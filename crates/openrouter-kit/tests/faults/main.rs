@@ -182,7 +182,7 @@ async fn call(client: &Client, call: Call) -> (Got, String) {
     let request = serde_json::json!({"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "Hi"}]});
     match call {
         Call::Create => match client.chat().create(&request).await {
-            Ok(answer) => (Got::Ok(openrouter_kit::OutputText::output_text(&answer)), String::new()),
+            Ok(answer) => (Got::Ok(answer.text()), String::new()),
             Err(e) => (Got::Err(kind(&e)), shown(&e)),
         },
         Call::Generated => match client.api().get_credits().await {
@@ -200,7 +200,7 @@ async fn call(client: &Client, call: Call) -> (Got, String) {
                     match item {
                         Ok(chunk) => {
                             events += 1;
-                            for choice in chunk.choices.iter().flatten() {
+                            for choice in chunk.choices.iter() {
                                 text.push_str(choice.delta.as_ref().and_then(|d| d.content.as_deref()).unwrap_or_default());
                             }
                         }
