@@ -111,7 +111,9 @@ pub fn generate(doc: &Document, source_label: &str, config: &Config) -> Result<G
          //! String enums are open (unknown values are kept as `Unknown(String)`), unions told\n\
          //! apart by a tag property are enums with an `Unknown` variant, and fields of types the\n\
          //! server sends are optional, because OpenRouter adds values and omits fields without\n\
-         //! notice.\n\
+         //! notice. Lists and maps the document requires are [`List`] and [`Object`] instead: read\n\
+         //! as the `Vec`/map they deref to (absent or `null` is empty), written back as they came.\n\
+         //! Hot types have accessors for plain values (`chunk.text()`, `usage.prompt_tokens()`).\n\
          //!\n\
          //! Account and organisation administration (workspaces, guardrails, BYOK, SCIM, …; see\n\
          //! `openapi/features.toml`) is compiled only with the `management` feature.\n\n\

@@ -10,7 +10,9 @@
 //! String enums are open (unknown values are kept as `Unknown(String)`), unions told
 //! apart by a tag property are enums with an `Unknown` variant, and fields of types the
 //! server sends are optional, because OpenRouter adds values and omits fields without
-//! notice.
+//! notice. Lists and maps the document requires are [`List`] and [`Object`] instead: read
+//! as the `Vec`/map they deref to (absent or `null` is empty), written back as they came.
+//! Hot types have accessors for plain values (`chunk.text()`, `usage.prompt_tokens()`).
 //!
 //! Account and organisation administration (workspaces, guardrails, BYOK, SCIM, …; see
 //! `openapi/features.toml`) is compiled only with the `management` feature.

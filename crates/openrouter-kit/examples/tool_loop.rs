@@ -36,7 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .add("get_weather", "Current weather in a city", |a: WeatherArgs| async move {
             Ok(json!({"city": a.city, "celsius": 21, "sky": "sunny"}))
         })
-        .add_sync("to_fahrenheit", "Convert Celsius to Fahrenheit", |a: ConvertArgs| Ok(a.celsius * 9.0 / 5.0 + 32.0));
+        .add("to_fahrenheit", "Convert Celsius to Fahrenheit", |a: ConvertArgs| Ok(a.celsius * 9.0 / 5.0 + 32.0));
     let request = ChatRequestBuilder::new("openai/gpt-4o-mini").user("Weather in Paris, in °C and °F?").build()?;
     let outcome = backend
         .client()

@@ -23,7 +23,21 @@ impl<'a> Chat<'a> {
     /// Send a request (the generated [`openrouter_kit_api::types::ChatRequest`], or any value that
     /// serializes to the request's JSON) and wait for the whole answer. `stream` is forced off.
     /// A `200` whose body is only `{"error": …}` comes back as [`Error::Api`].
-    pub async fn create<R: Serialize + ?Sized>(&self, request: &R) -> Result<ChatResult, Error> {
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use openrouter_kit::ChatRequestBuilder;
+    /// let mock = openrouter_kit_mock::MockOpenRouter::start().await;
+    /// mock.chat_reply("Paris.").await;
+    /// let client = mock.client();
+    /// let request = ChatRequestBuilder::new("openai/gpt-4o").system("Be brief.").user("Capital of France?");
+    /// let answer = client.chat().create(&request).await?;
+    /// assert_eq!(answer.text(), "Paris.");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create<R: Serialize + ?Sized>(self, request: &R) -> Result<ChatResult, Error> {
         self.client.create("/chat/completions", "sendChatCompletionRequest", "chat completion", request).await
     }
 
@@ -31,7 +45,23 @@ impl<'a> Chat<'a> {
     /// (adapted for strict mode, see [`crate::structured`]) and decodes the first choice's text.
     /// A refusal, an empty answer or text that does not decode is [`Error::Output`], with the
     /// text kept.
-    pub async fn parse<T>(&self, request: &(impl Serialize + ?Sized)) -> Result<Parsed<T, ChatResult>, Error>
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use openrouter_kit::{ChatRequestBuilder, schemars::JsonSchema};
+    /// #[derive(serde::Deserialize, JsonSchema)]
+    /// struct City { name: String, population: u64 }
+    ///
+    /// let mock = openrouter_kit_mock::MockOpenRouter::start().await;
+    /// mock.chat_reply(r#"{"name": "Paris", "population": 2100000}"#).await;
+    /// let request = ChatRequestBuilder::new("openai/gpt-4o").user("Describe Paris.");
+    /// let city = mock.client().chat().parse::<City>(&request).await?.value;
+    /// assert_eq!((city.name.as_str(), city.population), ("Paris", 2100000));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn parse<T>(self, request: &(impl Serialize + ?Sized)) -> Result<Parsed<T, ChatResult>, Error>
     where
         T: schemars::JsonSchema + serde::de::DeserializeOwned,
     {
@@ -51,7 +81,7 @@ impl<'a> Chat<'a> {
     }
 
     /// A tool loop over chat completions: `chat().tool_loop(&tools).max_steps(5).run(&request)`.
-    pub fn tool_loop(&self, tools: &'a crate::ToolBox) -> crate::tool_loop::ToolLoop<'a, crate::tool_loop::ChatEndpoint> {
+    pub fn tool_loop(self, tools: &'a crate::ToolBox) -> crate::tool_loop::ToolLoop<'a, crate::tool_loop::ChatEndpoint> {
         crate::tool_loop::ToolLoop::new(self.client, tools)
     }
 
@@ -60,7 +90,27 @@ impl<'a> Chat<'a> {
     /// connection lost) is sent again per the retry policy; what is left is an `Err` here or as
     /// the first item. After the first event, a failure is an `Err` item (and the stream ends). A chunk that does not decode is an `Err` item, and the stream
     /// goes on.
-    pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<ChatStreamChunk>, Error> {
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use futures_util::StreamExt;
+    /// use openrouter_kit::{ChatAccumulator, ChatRequestBuilder};
+    /// use openrouter_kit_mock::ChatScript;
+    /// let mock = openrouter_kit_mock::MockOpenRouter::start().await;
+    /// mock.chat_stream(&ChatScript::new("openai/gpt-4o").text("Hel").text("lo").usage(5, 2, 0.0001)).await;
+    /// let request = ChatRequestBuilder::new("openai/gpt-4o").user("Say hello.");
+    /// let mut stream = mock.client().chat().stream(&request).await?;
+    /// let mut answer = ChatAccumulator::new();
+    /// while let Some(chunk) = stream.next().await {
+    ///     print!("{}", answer.push(&chunk?)); // the new text, as it arrives
+    /// }
+    /// assert_eq!(answer.content, "Hello");
+    /// assert_eq!(answer.cost(), Some(0.0001));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn stream<R: Serialize + ?Sized>(self, request: &R) -> Result<EventStream<ChatStreamChunk>, Error> {
         self.client.stream("/chat/completions", "sendChatCompletionRequest", request).await
     }
 }

@@ -15,6 +15,24 @@ use tracing::Instrument;
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
 
 /// A configured OpenRouter client. Cheap to clone (shared state).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let mock = openrouter_kit_mock::MockOpenRouter::start().await;
+/// // Against the service: `Client::from_env()?` (reads OPENROUTER_API_KEY) or
+/// // `Client::new(key)?`; every setting has a default.
+/// let client = openrouter_kit::Client::builder()
+///     .api_key("sk-or-v1-example")
+///     .base_url(mock.uri())
+///     .app_title("My app")
+///     .first_byte_timeout(std::time::Duration::from_secs(60))
+///     .build()?;
+/// let credits = client.api().get_credits().await?.into_inner();
+/// assert!(credits.data.is_some());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,

@@ -18,7 +18,7 @@ impl<'a> Embeddings<'a> {
     }
 
     /// Any embeddings request, as the document describes it.
-    pub async fn create(&self, body: &CreateEmbeddingsBody) -> Result<CreateEmbeddingsResponse, Error> {
+    pub async fn create(self, body: &CreateEmbeddingsBody) -> Result<CreateEmbeddingsResponse, Error> {
         crate::error::generated(self.client.api().create_embeddings(body).await).await
     }
 

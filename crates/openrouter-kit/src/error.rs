@@ -412,6 +412,22 @@ impl ApiError {
     /// canonical type, when sent), then the status (`error.code` when it is one), then the
     /// message for what statuses do not tell apart (a 400 that is a context length or an
     /// unknown model).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use openrouter_kit::{ApiErrorKind, ChatRequestBuilder, Error};
+    /// use openrouter_kit_mock::Reply;
+    /// let mock = openrouter_kit_mock::MockOpenRouter::start().await;
+    /// mock.on("sendChatCompletionRequest").reply(Reply::error(400, "no/such-model is not a valid model ID")).mount().await;
+    /// let request = ChatRequestBuilder::new("no/such-model").user("Hi");
+    /// match mock.client().chat().create(&request).await {
+    ///     Err(Error::Api(e)) => assert_eq!(e.kind(), ApiErrorKind::ModelNotFound, "{e}"),
+    ///     other => panic!("expected an API error, got {other:?}"),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn kind(&self) -> ApiErrorKind {
         use ApiErrorKind as K;
         let by_type = self.metadata.as_ref().and_then(|m| m.get("error_type")).and_then(Value::as_str).and_then(|t| match t {

@@ -22,7 +22,7 @@ impl<'a> Files<'a> {
     }
 
     /// Upload `bytes` as `filename` (the server tells the type from the contents; at most 100 MB).
-    pub async fn upload(&self, filename: &str, bytes: &[u8]) -> Result<FileResponse, Error> {
+    pub async fn upload(self, filename: &str, bytes: &[u8]) -> Result<FileResponse, Error> {
         let boundary = format!("openrouter-rs-{:016x}", fastrand::u64(..));
         let body = multipart_file(&boundary, filename, bytes);
         let content_type = format!("multipart/form-data; boundary={boundary}");
@@ -31,7 +31,7 @@ impl<'a> Files<'a> {
     }
 
     /// Upload a file from disk under its own name.
-    pub async fn upload_path(&self, path: impl AsRef<Path>) -> Result<FileResponse, Error> {
+    pub async fn upload_path(self, path: impl AsRef<Path>) -> Result<FileResponse, Error> {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());

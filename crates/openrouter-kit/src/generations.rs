@@ -20,13 +20,13 @@ impl<'a> Generations<'a> {
     }
 
     /// The record now; `404` (not written yet, or no such id) is [`Error::Api`].
-    pub async fn get(&self, id: &str) -> Result<GenerationResponse, Error> {
+    pub async fn get(self, id: &str) -> Result<GenerationResponse, Error> {
         crate::error::generated(self.client.api().get_generation(id).await).await
     }
 
     /// The record, asking again every `interval` while the answer is `404`, for at most
     /// `timeout`; then the last `404`.
-    pub async fn wait(&self, id: &str, interval: Duration, timeout: Duration) -> Result<GenerationResponse, Error> {
+    pub async fn wait(self, id: &str, interval: Duration, timeout: Duration) -> Result<GenerationResponse, Error> {
         let deadline = crate::clock::deadline(timeout);
         loop {
             match self.get(id).await {

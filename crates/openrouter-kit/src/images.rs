@@ -21,12 +21,12 @@ impl<'a> Images<'a> {
     }
 
     /// Generate images; the whole answer.
-    pub async fn create<R: Serialize + ?Sized>(&self, request: &R) -> Result<ImageGenerationResponse, Error> {
+    pub async fn create<R: Serialize + ?Sized>(self, request: &R) -> Result<ImageGenerationResponse, Error> {
         self.client.create("/images", "createImages", "image generation", request).await
     }
 
     /// Generate images, streamed: partial images, then the final one (`image_generation.completed`).
-    pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<ImageStreamingResponseData>, Error> {
+    pub async fn stream<R: Serialize + ?Sized>(self, request: &R) -> Result<EventStream<ImageStreamingResponseData>, Error> {
         self.client.stream("/images", "createImages", request).await
     }
 }

@@ -59,7 +59,7 @@ pub use request::{
 pub use models::ModelFilter;
 pub use retry::RetryPolicy;
 pub use structured::Parsed;
-pub use tool_loop::{HandlerErrors, LoopEvent, LoopOutcome, LoopUsage, Stopped, ToolBox, ToolError};
+pub use tool_loop::{AsyncHandler, HandlerErrors, HandlerResult, SyncHandler, LoopEvent, LoopOutcome, LoopUsage, Stopped, ToolBox, ToolError};
 /// The items of a chat transcript ([`LoopOutcome::transcript`]) and of a request's messages.
 pub use openrouter_kit_api::types::ChatMessages;
 pub use tools::{Tool, ToolCallArguments};

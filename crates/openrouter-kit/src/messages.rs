@@ -21,12 +21,12 @@ impl<'a> Messages<'a> {
     }
 
     /// An Anthropic Messages request; the whole answer.
-    pub async fn create<R: Serialize + ?Sized>(&self, request: &R) -> Result<MessagesResult, Error> {
+    pub async fn create<R: Serialize + ?Sized>(self, request: &R) -> Result<MessagesResult, Error> {
         self.client.create("/messages", "createMessages", "message", request).await
     }
 
     /// An Anthropic Messages request, streamed: `message_start`, the content blocks' events, `message_delta`, `message_stop`.
-    pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<MessagesStreamEvents>, Error> {
+    pub async fn stream<R: Serialize + ?Sized>(self, request: &R) -> Result<EventStream<MessagesStreamEvents>, Error> {
         self.client.stream("/messages", "createMessages", request).await
     }
 }

@@ -85,7 +85,21 @@ impl<'a> Models<'a> {
     }
 
     /// The models that pass `filter` (the server filters what it can, the rest is filtered here).
-    pub async fn list(&self, filter: &ModelFilter) -> Result<ModelsListResponse, Error> {
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use openrouter_kit::ModelFilter;
+    /// let mock = openrouter_kit_mock::MockOpenRouter::start().await;
+    /// let filter = ModelFilter::default().supporting("tools").input("image");
+    /// let models = mock.client().models().list(&filter).await?;
+    /// for model in models.data.iter() {
+    ///     println!("{}", model.id.as_deref().unwrap_or_default());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list(self, filter: &ModelFilter) -> Result<ModelsListResponse, Error> {
         let f = filter;
         let (params, inputs, outputs, providers) =
             (joined(&f.supported_parameters), joined(&f.input_modalities), joined(&f.output_modalities), joined(&f.providers));
@@ -130,7 +144,7 @@ impl<'a> Models<'a> {
     }
 
     /// One model by id (`openai/gpt-4o`).
-    pub async fn get(&self, id: &str) -> Result<ModelResponse, Error> {
+    pub async fn get(self, id: &str) -> Result<ModelResponse, Error> {
         let (author, slug) = split(id)?;
         crate::error::generated(self.client.api().get_model(author, slug).await).await
     }
@@ -138,7 +152,7 @@ impl<'a> Models<'a> {
     /// The providers serving a model, with their prices, limits and uptime.
     /// The model's endpoints (providers serving it, with their pricing and limits): the `data`
     /// of the answer's envelope.
-    pub async fn endpoints(&self, id: &str) -> Result<openrouter_kit_api::types::ListEndpointsResponse, Error> {
+    pub async fn endpoints(self, id: &str) -> Result<openrouter_kit_api::types::ListEndpointsResponse, Error> {
         let (author, slug) = split(id)?;
         let envelope = crate::error::generated(self.client.api().list_endpoints(author, slug).await).await?;
         envelope.data.ok_or_else(|| {
@@ -152,12 +166,12 @@ impl<'a> Models<'a> {
     }
 
     /// How many models there are.
-    pub async fn count(&self) -> Result<ModelsCountResponse, Error> {
+    pub async fn count(self) -> Result<ModelsCountResponse, Error> {
         crate::error::generated(self.client.api().list_models_count(None).await).await
     }
 
     /// The models the key's user has enabled (their provider preferences applied).
-    pub async fn for_user(&self) -> Result<ModelsListResponse, Error> {
+    pub async fn for_user(self) -> Result<ModelsListResponse, Error> {
         crate::error::generated(self.client.api().list_models_user(None, None).await).await
     }
 }

@@ -23,7 +23,21 @@ impl<'a> Responses<'a> {
 
     /// Create a response (the generated [`openrouter_kit_api::types::ResponsesRequest`], or any
     /// value serializing to its JSON) and wait for it. `stream` is forced off.
-    pub async fn create<R: Serialize + ?Sized>(&self, request: &R) -> Result<OpenResponsesResult, Error> {
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use openrouter_kit::ResponsesRequestBuilder;
+    /// use openrouter_kit_mock::ResponsesScript;
+    /// let mock = openrouter_kit_mock::MockOpenRouter::start().await;
+    /// mock.responses_stream(&ResponsesScript::new("openai/gpt-4o").text("Bonjour")).await;
+    /// let request = ResponsesRequestBuilder::new("openai/gpt-4o").input("Say hello in French.");
+    /// let response = mock.client().responses().create(&request).await?;
+    /// assert_eq!(response.output_text(), "Bonjour");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create<R: Serialize + ?Sized>(self, request: &R) -> Result<OpenResponsesResult, Error> {
         self.client.create("/responses", "createResponses", "response", request).await
     }
 
@@ -31,7 +45,7 @@ impl<'a> Responses<'a> {
     /// (adapted for strict mode, see [`crate::structured`]; other `text` settings are kept) and
     /// decodes the output text. A refusal, an empty answer or text that does not decode is
     /// [`Error::Output`], with the text kept.
-    pub async fn parse<T>(&self, request: &(impl Serialize + ?Sized)) -> Result<crate::structured::Parsed<T, OpenResponsesResult>, Error>
+    pub async fn parse<T>(self, request: &(impl Serialize + ?Sized)) -> Result<crate::structured::Parsed<T, OpenResponsesResult>, Error>
     where
         T: schemars::JsonSchema + serde::de::DeserializeOwned,
     {
@@ -49,13 +63,37 @@ impl<'a> Responses<'a> {
     }
 
     /// A tool loop over the Responses API: `responses().tool_loop(&tools).run(&request)`.
-    pub fn tool_loop(&self, tools: &'a crate::ToolBox) -> crate::tool_loop::ToolLoop<'a, crate::tool_loop::ResponsesEndpoint> {
+    pub fn tool_loop(self, tools: &'a crate::ToolBox) -> crate::tool_loop::ToolLoop<'a, crate::tool_loop::ResponsesEndpoint> {
         crate::tool_loop::ToolLoop::new(self.client, tools)
     }
 
     /// Create a response with `stream: true`; events arrive typed, unknown event types as
     /// `StreamEvents::Unknown` with their data.
-    pub async fn stream<R: Serialize + ?Sized>(&self, request: &R) -> Result<EventStream<StreamEvents>, Error> {
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use futures_util::StreamExt;
+    /// use openrouter_kit::ResponsesRequestBuilder;
+    /// use openrouter_kit::api::types::StreamEvents;
+    /// use openrouter_kit_mock::ResponsesScript;
+    /// let mock = openrouter_kit_mock::MockOpenRouter::start().await;
+    /// mock.responses_stream(&ResponsesScript::new("openai/gpt-4o").text("Bon").text("jour")).await;
+    /// let request = ResponsesRequestBuilder::new("openai/gpt-4o").input("Say hello in French.");
+    /// let mut events = mock.client().responses().stream(&request).await?;
+    /// let mut text = String::new();
+    /// while let Some(event) = events.next().await {
+    ///     match event? {
+    ///         StreamEvents::ResponseOutputTextDelta(d) => text.push_str(d.delta.as_deref().unwrap_or_default()),
+    ///         StreamEvents::ResponseCompleted(done) => assert_eq!(done.response.as_ref().unwrap().output_text(), "Bonjour"),
+    ///         _ => {}
+    ///     }
+    /// }
+    /// assert_eq!(text, "Bonjour");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn stream<R: Serialize + ?Sized>(self, request: &R) -> Result<EventStream<StreamEvents>, Error> {
         self.client.stream("/responses", "createResponses", request).await
     }
 }

@@ -23,10 +23,52 @@ use crate::request::RequestBody;
 use crate::tools::{Tool, ToolCallArguments};
 use crate::{ChatAccumulator, Client, Error};
 
-type HandlerFuture = Pin<Box<dyn Future<Output = Result<Value, String>> + Send>>;
+/// A handler's run: the serialized result, or the error's text.
+pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<Value, String>> + Send>>;
 type Handler = Arc<dyn Fn(Value) -> HandlerFuture + Send + Sync>;
 
-/// Tools and the async functions that run them.
+/// What a tool handler returns: `Result<T, ToolError>` (a plain function) or a future of one
+/// (an async function), `T` anything serializable. `Kind` tells the two apart for the compiler
+/// ([`SyncHandler`] or [`AsyncHandler`]); callers never name it.
+#[diagnostic::on_unimplemented(
+    message = "a tool handler returns `Result<T, ToolError>` or a future of one, not `{Self}`",
+    label = "this is what the handler returns",
+    note = "return `Ok(value)` (any `Serialize` value) from a plain function, or write the handler as `|args| async move {{ Ok(value) }}`"
+)]
+pub trait HandlerResult<Kind>: Send + 'static {
+    /// The serialized result, or the error's text.
+    fn into_output(self) -> HandlerFuture;
+}
+
+/// The [`HandlerResult`] kind of a plain function's `Result`.
+#[derive(Debug)]
+pub enum SyncHandler {}
+
+/// The [`HandlerResult`] kind of an async function's future.
+#[derive(Debug)]
+pub enum AsyncHandler {}
+
+impl<Out: Serialize + Send + 'static> HandlerResult<SyncHandler> for Result<Out, ToolError> {
+    fn into_output(self) -> HandlerFuture {
+        let output = self.map_err(|e| e.to_string()).and_then(|out| serde_json::to_value(out).map_err(|e| e.to_string()));
+        Box::pin(std::future::ready(output))
+    }
+}
+
+impl<Fut, Out> HandlerResult<AsyncHandler> for Fut
+where
+    Fut: Future<Output = Result<Out, ToolError>> + Send + 'static,
+    Out: Serialize,
+{
+    fn into_output(self) -> HandlerFuture {
+        Box::pin(async move {
+            let out = self.await.map_err(|e| e.to_string())?;
+            serde_json::to_value(out).map_err(|e| e.to_string())
+        })
+    }
+}
+
+/// Tools and the functions that run them.
 #[derive(Clone, Default)]
 pub struct ToolBox {
     tools: Vec<Tool>,
@@ -45,24 +87,24 @@ impl ToolBox {
         Self::default()
     }
 
-    /// An async tool whose arguments are `Args` and whose result is anything serializable; an
-    /// `Err` is a handler error (see [`HandlerErrors`]). The error type is fixed
-    /// ([`ToolError`]), so `async move { Ok(x) }` needs no annotation, `?` takes any
+    /// A tool whose arguments are `Args` and whose result is anything serializable, from a plain
+    /// function or an async one: the handler returns `Result<T, ToolError>` or a future of one
+    /// ([`HandlerResult`]). An `Err` is a handler error (see [`HandlerErrors`]). The error type
+    /// is fixed, so `Ok(x)` and `async move { Ok(x) }` need no annotation, `?` takes any
     /// `std::error::Error`, and `Err("why".into())` a message:
     ///
     /// ```
     /// # #[derive(serde::Deserialize, schemars::JsonSchema)] struct Path { path: String }
     /// let tools = openrouter_kit::ToolBox::new()
     ///     .add("size", "A file's size in bytes", |p: Path| async move { Ok(std::fs::metadata(&p.path)?.len()) })
-    ///     .add_sync("upper", "Upper-cases a path", |p: Path| if p.path.is_empty() { Err("empty".into()) } else { Ok(p.path.to_uppercase()) });
+    ///     .add("upper", "Upper-cases a path", |p: Path| if p.path.is_empty() { Err("empty".into()) } else { Ok(p.path.to_uppercase()) });
     /// assert_eq!(tools.tools().len(), 2);
     /// ```
-    pub fn add<Args, F, Fut, Out>(mut self, name: &str, description: &str, handler: F) -> Self
+    pub fn add<Args, F, R, Kind>(mut self, name: &str, description: &str, handler: F) -> Self
     where
         Args: JsonSchema + DeserializeOwned + Send + 'static,
-        F: Fn(Args) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<Out, ToolError>> + Send + 'static,
-        Out: Serialize,
+        F: Fn(Args) -> R + Send + Sync + 'static,
+        R: HandlerResult<Kind>,
     {
         self.tools.push(Tool::function::<Args>(name, description));
         let handler = Arc::new(handler);
@@ -70,26 +112,22 @@ impl ToolBox {
             let handler = handler.clone();
             Box::pin(async move {
                 let args: Args = serde_json::from_value(arguments).map_err(|e| format!("the arguments do not fit: {e}"))?;
-                let out = handler(args).await.map_err(|e| e.to_string())?;
-                serde_json::to_value(out).map_err(|e| e.to_string())
+                handler(args).into_output().await
             })
         });
         self.handlers.insert(name.to_string(), run);
         self
     }
 
-    /// A tool whose handler is a plain function (no `async`); see [`add`](Self::add).
+    /// The same as [`add`](Self::add), for a reader who wants it said that the handler is a
+    /// plain function.
     pub fn add_sync<Args, F, Out>(self, name: &str, description: &str, handler: F) -> Self
     where
         Args: JsonSchema + DeserializeOwned + Send + 'static,
         F: Fn(Args) -> Result<Out, ToolError> + Send + Sync + 'static,
         Out: Serialize + Send + 'static,
     {
-        let handler = Arc::new(handler);
-        self.add(name, description, move |args: Args| {
-            let result = handler(args);
-            async move { result }
-        })
+        self.add(name, description, handler)
     }
 
     /// The tools' definitions, as sent to the model.
@@ -312,6 +350,28 @@ impl<'a, E> ToolLoop<'a, E> {
 
 impl ToolLoop<'_, ChatEndpoint> {
     /// Run a chat conversation. The toolbox's tools are added to the request's.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use openrouter_kit::{ChatRequestBuilder, ToolBox, schemars::JsonSchema};
+    /// use openrouter_kit_mock::{ChatScript, Reply};
+    /// #[derive(serde::Deserialize, JsonSchema)]
+    /// struct City { city: String }
+    ///
+    /// let mock = openrouter_kit_mock::MockOpenRouter::start().await;
+    /// // The model calls the tool once, then answers.
+    /// let call = ChatScript::new("openai/gpt-4o").tool_call(0, "c1", "get_weather", &[r#"{"city":"Paris"}"#]).completion();
+    /// mock.on("sendChatCompletionRequest").times(1).reply(Reply::json(200, call)).mount().await;
+    /// mock.chat_reply("Sunny in Paris.").await;
+    ///
+    /// let tools = ToolBox::new().add_sync("get_weather", "The weather in a city", |c: City| Ok(format!("sunny in {}", c.city)));
+    /// let request = ChatRequestBuilder::new("openai/gpt-4o").user("Weather in Paris?").build()?;
+    /// let outcome = mock.client().chat().tool_loop(&tools).max_steps(4).run(&request).await?;
+    /// assert_eq!((outcome.text.as_str(), outcome.steps), ("Sunny in Paris.", 2));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn run(mut self, request: &RequestBody<ChatRequest>) -> Result<LoopOutcome<ChatMessages>, Error> {
         let mut request = request.clone();
         request.request.tools.extend(self.tools.tools().iter().map(Tool::to_chat));
