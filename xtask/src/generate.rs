@@ -67,7 +67,7 @@ pub fn generate(doc: &Document, source_label: &str, config: &Config) -> Result<G
         .with_tag(TagStyle::Merged)
         .with_inner_type(quote::quote!(crate::support::Hooks))
         .with_hooks(HooksMode::Expected)
-        .with_crate(normalise::server_tolerance::API_CRATE, progenitor_impl::CrateVers::Any, None);
+        .with_crate(normalise::wire_collections::API_CRATE, progenitor_impl::CrateVers::Any, None);
     for name in report.notes.unions.keys() {
         let rust = rust_type_name(name);
         settings.with_replacement(&rust, format!("crate::types::{rust}"), std::iter::empty());

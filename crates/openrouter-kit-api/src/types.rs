@@ -6833,10 +6833,11 @@ pub struct ChatTokenLogprob {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
     ///Top alternative tokens with probabilities
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub top_logprobs: ::std::option::Option<
-        ::std::vec::Vec<ChatTokenLogprobTopLogprobsItem>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub top_logprobs: crate::List<ChatTokenLogprobTopLogprobsItem>,
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
@@ -6846,7 +6847,7 @@ lean_deserialize! {
         bytes: "bytes" => default_with(crate::List::absent),
         logprob: "logprob" => opt,
         token: "token" => opt,
-        top_logprobs: "top_logprobs" => opt,
+        top_logprobs: "top_logprobs" => default_with(crate::List::absent),
     }
     extra extra: crate :: Extra
 }
@@ -8763,8 +8764,11 @@ lean_deserialize! {
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateEmbeddingsResponse {
     ///List of embedding objects
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<CreateEmbeddingsResponseDataItem>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<CreateEmbeddingsResponseDataItem>,
     ///Unique identifier for the embeddings response
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -8784,7 +8788,7 @@ pub struct CreateEmbeddingsResponse {
 
 lean_deserialize! {
     CreateEmbeddingsResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         id: "id" => opt,
         model: "model" => opt,
         object: "object" => opt,
@@ -9408,8 +9412,11 @@ pub struct CreateRerankResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<::std::string::String>,
     ///List of rerank results sorted by relevance
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub results: ::std::option::Option<::std::vec::Vec<CreateRerankResponseResultsItem>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub results: crate::List<CreateRerankResponseResultsItem>,
     ///Usage statistics
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<CreateRerankResponseUsage>,
@@ -9422,7 +9429,7 @@ lean_deserialize! {
         id: "id" => opt,
         model: "model" => opt,
         provider: "provider" => opt,
-        results: "results" => opt,
+        results: "results" => default_with(crate::List::absent),
         usage: "usage" => opt,
     }
     extra extra: crate :: Extra
@@ -11451,18 +11458,21 @@ pub struct FusionAnalysisResult {
         skip_serializing_if = "crate::List::is_absent"
     )]
     pub consensus: crate::List<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub contradictions: ::std::option::Option<
-        ::std::vec::Vec<FusionAnalysisResultContradictionsItem>,
-    >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub partial_coverage: ::std::option::Option<
-        ::std::vec::Vec<FusionAnalysisResultPartialCoverageItem>,
-    >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub unique_insights: ::std::option::Option<
-        ::std::vec::Vec<FusionAnalysisResultUniqueInsightsItem>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub contradictions: crate::List<FusionAnalysisResultContradictionsItem>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub partial_coverage: crate::List<FusionAnalysisResultPartialCoverageItem>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub unique_insights: crate::List<FusionAnalysisResultUniqueInsightsItem>,
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
@@ -11471,9 +11481,9 @@ lean_deserialize! {
     FusionAnalysisResult {
         blind_spots: "blind_spots" => default_with(crate::List::absent),
         consensus: "consensus" => default_with(crate::List::absent),
-        contradictions: "contradictions" => opt,
-        partial_coverage: "partial_coverage" => opt,
-        unique_insights: "unique_insights" => opt,
+        contradictions: "contradictions" => default_with(crate::List::absent),
+        partial_coverage: "partial_coverage" => default_with(crate::List::absent),
+        unique_insights: "unique_insights" => default_with(crate::List::absent),
     }
     extra extra: crate :: Extra
 }
@@ -11481,10 +11491,11 @@ lean_deserialize! {
 ///`FusionAnalysisResultContradictionsItem`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct FusionAnalysisResultContradictionsItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub stances: ::std::option::Option<
-        ::std::vec::Vec<FusionAnalysisResultContradictionsItemStancesItem>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub stances: crate::List<FusionAnalysisResultContradictionsItemStancesItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub topic: ::std::option::Option<::std::string::String>,
     #[serde(flatten)]
@@ -11493,7 +11504,7 @@ pub struct FusionAnalysisResultContradictionsItem {
 
 lean_deserialize! {
     FusionAnalysisResultContradictionsItem {
-        stances: "stances" => opt,
+        stances: "stances" => default_with(crate::List::absent),
         topic: "topic" => opt,
     }
     extra extra: crate :: Extra
@@ -14450,8 +14461,11 @@ pub struct ImageGenerationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<i64>,
     ///Generated images
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<ImageGenerationResponseDataItem>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<ImageGenerationResponseDataItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<ImageGenerationUsage>,
     #[serde(flatten)]
@@ -14461,7 +14475,7 @@ pub struct ImageGenerationResponse {
 lean_deserialize! {
     ImageGenerationResponse {
         created: "created" => opt,
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         usage: "usage" => opt,
     }
     extra extra: crate :: Extra
@@ -16446,10 +16460,11 @@ lean_deserialize! {
 #[cfg(feature = "management")]
 pub struct ListOrganizationMembersResponse {
     ///List of organization members
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<
-        ::std::vec::Vec<ListOrganizationMembersResponseDataItem>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<ListOrganizationMembersResponseDataItem>,
     ///Total number of members in the organization
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
@@ -16460,7 +16475,7 @@ pub struct ListOrganizationMembersResponse {
 #[cfg(feature = "management")]
 lean_deserialize! {
     ListOrganizationMembersResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
         total_count: "total_count" => opt,
     }
     extra extra: crate :: Extra
@@ -16557,15 +16572,18 @@ lean_deserialize! {
 ///`ListProvidersResponse`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListProvidersResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<ListProvidersResponseDataItem>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<ListProvidersResponseDataItem>,
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ListProvidersResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
     }
     extra extra: crate :: Extra
 }
@@ -17127,15 +17145,18 @@ open_enum! {
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListResponse {
     ///List of API keys
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<ListResponseDataItem>>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub data: crate::List<ListResponseDataItem>,
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
 lean_deserialize! {
     ListResponse {
-        data: "data" => opt,
+        data: "data" => default_with(crate::List::absent),
     }
     extra extra: crate :: Extra
 }
@@ -21118,10 +21139,11 @@ pub struct NamespaceTool {
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub tools: ::std::option::Option<
-        ::std::vec::Vec<crate::types::NamespaceToolToolsItem>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub tools: crate::List<crate::types::NamespaceToolToolsItem>,
     #[serde(rename = "type", default = "defaults::namespace_tool_type")]
     pub type_: NamespaceToolType,
     #[serde(flatten)]
@@ -21132,7 +21154,7 @@ lean_deserialize! {
     NamespaceTool {
         description: "description" => opt,
         name: "name" => opt,
-        tools: "tools" => opt,
+        tools: "tools" => default_with(crate::List::absent),
         type_: "type" => default_with(defaults::namespace_tool_type),
     }
     extra extra: crate :: Extra
@@ -21657,10 +21679,11 @@ impl ::std::default::Default for ObservabilityDatadogDestinationType {
 pub struct ObservabilityFilterRuleGroup {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logic: ::std::option::Option<ObservabilityFilterRuleGroupLogic>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub rules: ::std::option::Option<
-        ::std::vec::Vec<ObservabilityFilterRuleGroupRulesItem>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub rules: crate::List<ObservabilityFilterRuleGroupRulesItem>,
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
@@ -21668,7 +21691,7 @@ pub struct ObservabilityFilterRuleGroup {
 lean_deserialize! {
     ObservabilityFilterRuleGroup {
         logic: "logic" => opt,
-        rules: "rules" => opt,
+        rules: "rules" => default_with(crate::List::absent),
     }
     extra extra: crate :: Extra
 }
@@ -23948,10 +23971,11 @@ impl ::std::default::Default for OpenAiResponseFunctionToolCallType {
 ///`OpenAiResponseInputMessageItem`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct OpenAiResponseInputMessageItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub content: ::std::option::Option<
-        ::std::vec::Vec<crate::types::OpenAiResponseInputMessageItemContentItem>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub content: crate::List<crate::types::OpenAiResponseInputMessageItemContentItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23967,7 +23991,7 @@ pub struct OpenAiResponseInputMessageItem {
 
 lean_deserialize! {
     OpenAiResponseInputMessageItem {
-        content: "content" => opt,
+        content: "content" => default_with(crate::List::absent),
         id: "id" => opt,
         role: "role" => opt,
         type_: "type" => default_with(defaults::open_ai_response_input_message_item_type),
@@ -24288,10 +24312,11 @@ pub struct OpenResponsesResult {
     pub text: ::std::option::Option<TextExtendedConfig>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_choice: ::std::option::Option<crate::types::OpenAiResponsesToolChoice>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub tools: ::std::option::Option<
-        ::std::vec::Vec<crate::types::OpenResponsesResultToolsItem>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub tools: crate::List<crate::types::OpenResponsesResultToolsItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub top_logprobs: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24339,7 +24364,7 @@ lean_deserialize! {
         temperature: "temperature" => opt,
         text: "text" => opt,
         tool_choice: "tool_choice" => opt,
-        tools: "tools" => opt,
+        tools: "tools" => default_with(crate::List::absent),
         top_logprobs: "top_logprobs" => opt,
         top_p: "top_p" => opt,
         truncation: "truncation" => opt,
@@ -25113,9 +25138,12 @@ pub struct OutputComputerCallItem {
     pub call_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub pending_safety_checks: ::std::option::Option<
-        ::std::vec::Vec<OutputComputerCallItemPendingSafetyChecksItem>,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub pending_safety_checks: crate::List<
+        OutputComputerCallItemPendingSafetyChecksItem,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<OutputComputerCallItemStatus>,
@@ -25130,7 +25158,7 @@ lean_deserialize! {
         action: "action" => opt,
         call_id: "call_id" => opt,
         id: "id" => opt,
-        pending_safety_checks: "pending_safety_checks" => opt,
+        pending_safety_checks: "pending_safety_checks" => default_with(crate::List::absent),
         status: "status" => opt,
         type_: "type" => default_with(defaults::output_computer_call_item_type),
     }
@@ -25834,10 +25862,11 @@ impl ::std::default::Default for OutputMemoryServerToolItemType {
 ///`OutputMessage`
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputMessage {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub content: ::std::option::Option<
-        ::std::vec::Vec<crate::types::OutputMessageContentItem>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub content: crate::List<crate::types::OutputMessageContentItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
@@ -25855,7 +25884,7 @@ pub struct OutputMessage {
 
 lean_deserialize! {
     OutputMessage {
-        content: "content" => opt,
+        content: "content" => default_with(crate::List::absent),
         id: "id" => opt,
         phase: "phase" => opt,
         role: "role" => default_with(defaults::output_message_role),
@@ -25868,10 +25897,11 @@ lean_deserialize! {
 ///An output message item
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct OutputMessageItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub content: ::std::option::Option<
-        ::std::vec::Vec<crate::types::OutputMessageItemContentItem>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub content: crate::List<crate::types::OutputMessageItemContentItem>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
@@ -25889,7 +25919,7 @@ pub struct OutputMessageItem {
 
 lean_deserialize! {
     OutputMessageItem {
-        content: "content" => opt,
+        content: "content" => default_with(crate::List::absent),
         id: "id" => opt,
         phase: "phase" => opt,
         role: "role" => default_with(defaults::output_message_item_role),
@@ -34394,10 +34424,11 @@ pub struct VideoModel {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seed: ::std::option::Option<bool>,
     ///Supported output aspect ratios
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub supported_aspect_ratios: ::std::option::Option<
-        ::std::vec::Vec<VideoModelSupportedAspectRatiosItem>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub supported_aspect_ratios: crate::List<VideoModelSupportedAspectRatiosItem>,
     ///Supported video durations in seconds
     #[serde(
         default = "crate::List::absent",
@@ -34405,20 +34436,23 @@ pub struct VideoModel {
     )]
     pub supported_durations: crate::List<i64>,
     ///Supported frame image types (e.g. first_frame, last_frame)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub supported_frame_images: ::std::option::Option<
-        ::std::vec::Vec<VideoModelSupportedFrameImagesItem>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub supported_frame_images: crate::List<VideoModelSupportedFrameImagesItem>,
     ///Supported output resolutions
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub supported_resolutions: ::std::option::Option<
-        ::std::vec::Vec<VideoModelSupportedResolutionsItem>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub supported_resolutions: crate::List<VideoModelSupportedResolutionsItem>,
     ///Supported output sizes (width x height)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub supported_sizes: ::std::option::Option<
-        ::std::vec::Vec<VideoModelSupportedSizesItem>,
-    >,
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub supported_sizes: crate::List<VideoModelSupportedSizesItem>,
     ///Supported upscale factor range for video upscaling models
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upscale_factor: ::std::option::Option<VideoModelUpscaleFactor>,
@@ -34439,11 +34473,11 @@ lean_deserialize! {
         name: "name" => opt,
         pricing_skus: "pricing_skus" => opt,
         seed: "seed" => opt,
-        supported_aspect_ratios: "supported_aspect_ratios" => opt,
+        supported_aspect_ratios: "supported_aspect_ratios" => default_with(crate::List::absent),
         supported_durations: "supported_durations" => default_with(crate::List::absent),
-        supported_frame_images: "supported_frame_images" => opt,
-        supported_resolutions: "supported_resolutions" => opt,
-        supported_sizes: "supported_sizes" => opt,
+        supported_frame_images: "supported_frame_images" => default_with(crate::List::absent),
+        supported_resolutions: "supported_resolutions" => default_with(crate::List::absent),
+        supported_sizes: "supported_sizes" => default_with(crate::List::absent),
         upscale_factor: "upscale_factor" => opt,
     }
     extra extra: crate :: Extra
@@ -37817,7 +37851,7 @@ impl OpenResponsesResult {
             .flat_map(|v| ::std::option::Option::Some(&v.output))
             .flat_map(|v| v.iter())
             .flat_map(|v| match v { OutputItems::Message(x) => ::std::option::Option::Some(x), _ => ::std::option::Option::None })
-            .flat_map(|v| v.content.as_ref())
+            .flat_map(|v| ::std::option::Option::Some(&v.content))
             .flat_map(|v| v.iter())
             .flat_map(|v| match v { OutputMessageItemContentItem::OutputText(x) => ::std::option::Option::Some(x), _ => ::std::option::Option::None })
             .flat_map(|v| v.text.as_ref()).map(|s| s.as_str()).collect();

@@ -31,7 +31,7 @@ impl<'a> Embeddings<'a> {
             ..serde_json::from_value(json!({"model": model, "input": []})).map_err(|e| Error::Config(e.to_string()))?
         };
         let response = self.create(&body).await?;
-        let mut items: Vec<_> = response.data.into_iter().flatten().collect();
+        let mut items: Vec<_> = response.data.into_vec();
         items.sort_by_key(|d| d.index.unwrap_or(0));
         let vectors: Vec<Vec<f64>> = items
             .into_iter()

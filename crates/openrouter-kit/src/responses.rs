@@ -103,7 +103,7 @@ fn refusal(response: &OpenResponsesResult) -> Option<String> {
     let mut out = String::new();
     for item in response.output.iter() {
         if let OutputItems::Message(message) = item {
-            for part in message.content.iter().flatten() {
+            for part in message.content.iter() {
                 if let OutputMessageItemContentItem::Refusal(r) = part {
                     out.push_str(r.refusal.as_deref().unwrap_or_default());
                 }

@@ -82,7 +82,7 @@ async fn api_key_management() {
     let mock = MockOpenRouter::start().await;
     let keys = mock.client();
     let keys = keys.keys();
-    assert!(!keys.list(true, None).await.unwrap().data.unwrap().is_empty());
+    assert!(!keys.list(true, None).await.unwrap().data.is_empty());
     assert_eq!(mock.last_request("list").await.unwrap().query.as_deref(), Some("include_disabled=true"));
     let body = serde_json::from_value(json!({"name": "ci", "limit": 10})).unwrap();
     keys.create(&body).await.unwrap();
@@ -112,7 +112,7 @@ async fn embeddings_in_order_and_rerank() {
     assert!(err.to_string().contains("1 texts sent, 2 embeddings"), "{err}");
 
     let ranked = client.embeddings().rerank("cohere/rerank-v3.5", "capital of France", ["Paris is the capital of France.", "Bananas"]).await.unwrap();
-    assert_eq!(ranked.results.unwrap()[0].relevance_score, Some(0.98));
+    assert_eq!(ranked.results[0].relevance_score, Some(0.98));
     mock.assert_body_field("createRerank", "/documents/1", json!("Bananas")).await;
 }
 

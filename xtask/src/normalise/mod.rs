@@ -26,6 +26,7 @@ pub mod reject_unknown;
 pub mod request_bodies;
 pub mod request_defaults;
 pub mod server_tolerance;
+pub mod wire_collections;
 pub mod string_unions;
 pub mod success_responses;
 pub mod tagged_unions;
@@ -65,6 +66,7 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "success_responses", run: success_responses::run },
     Pass { name: "tagged_unions", run: tagged_unions::run },
     Pass { name: "untagged_unions", run: untagged_unions::run },
+    Pass { name: "wire_collections", run: wire_collections::run },
     Pass { name: "prune", run: prune::run },
     Pass { name: "reject_unknown", run: reject_unknown::run },
 ];

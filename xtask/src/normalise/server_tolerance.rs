@@ -14,13 +14,8 @@
 //! - every other property is optional, so typify gives it `Option<_>` (absent and `null` both
 //!   become `None`), and inline property schemas are marked nullable, so arrays, maps and
 //!   defaulted scalars are `Option<_>` too instead of failing on `null`;
-//! - `default` is dropped: `null` means absent, and the client must not invent a value;
-//! - except: a list the document requires, of named or scalar items, stays a required field of
-//!   type `List<T>` (see `templates/support.rs`): it reads as a plain `Vec` (absent and `null`
-//!   are empty) and remembers which of the three it was, so it serializes back as it came;
-//!   a required map of any JSON values (`additionalProperties: {}`) likewise becomes `Object`.
-//!   Lists of inline items keep `Option<Vec<_>>`: the extension that names `List` cannot name
-//!   an inline item type.
+//! - `default` is dropped: `null` means absent, and the client must not invent a value
+//!   (required lists and maps are given back a plain type later, by `wire_collections`).
 //!
 //! Schemas that requests also use are relaxed as well: the server sends them too. A field the
 //! caller truly cannot do without (a chat choice's message) is checked by the ergonomic crate,
@@ -33,7 +28,7 @@ use serde_json::{Map, Value};
 
 use super::{Notes, reachable_components, resolve, schemas_mut, walk};
 
-pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
+pub fn run(doc: &mut Value, _notes: &mut Notes) -> Result<usize> {
     let mut roots = Vec::new();
     for (_, _, op) in crate::spec::operations(doc) {
         if let Some(r) = op.get("responses") {
@@ -54,7 +49,7 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
                             for media in content.values_mut() {
                                 if let Some(s) = media.get_mut("schema") {
                                     walk::visit(s, "", &mut |o, _| {
-                                        changed += relax(&snapshot, o, false, &mut notes.wire_collections);
+                                        changed += relax(&snapshot, o, false);
                                         Ok(())
                                     })?;
                                 }
@@ -71,7 +66,7 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
                 let member = members.contains(name);
                 walk::visit(s, name, &mut |o, loc| {
                     // Only the component itself is a union member, not the objects inside it.
-                    changed += relax(&snapshot, o, member && loc == name, &mut notes.wire_collections);
+                    changed += relax(&snapshot, o, member && loc == name);
                     Ok(())
                 })?;
             }
@@ -79,9 +74,6 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
     }
     Ok(changed)
 }
-
-/// The typify extension naming the Rust type of a schema.
-pub const WIRE_TYPE: &str = "x-rust-type";
 
 /// Where the pass keeps the document's original `required` list (for the API inventory).
 pub const DOCUMENT_REQUIRED: &str = "x-document-required";
@@ -116,90 +108,24 @@ fn walk_values(v: &Value, f: &mut dyn FnMut(&Value)) {
     }
 }
 
-/// The crate `x-rust-type` extensions name: the generated crate itself (the generator rewrites
-/// the path to `crate::`).
-pub const API_CRATE: &str = "openrouter-kit-api";
-
-/// The type a required list or map of a server type becomes, if it can: `List<T>` for an array
-/// of named or scalar items, `Object` for a map of any JSON value; the same for a `$ref` to a
-/// component that is such an array.
-fn wire_collection(doc: &Value, p: &Map<String, Value>) -> Option<Value> {
-    if p.contains_key("$ref") {
-        let target = resolve(doc, &Value::Object(p.clone())).as_object()?.clone();
-        return (target.get("type").and_then(Value::as_str) == Some("array")).then(|| wire_collection(doc, &target)).flatten();
-    }
-    let extension = |path: &str, parameters: Vec<Value>| {
-        serde_json::json!({"crate": API_CRATE, "version": "*", "path": format!("openrouter_kit_api::{path}"), "parameters": parameters})
-    };
-    match p.get("type").and_then(Value::as_str)? {
-        "array" => {
-            let items = p.get("items")?.as_object()?;
-            let scalar = matches!(items.get("type").and_then(Value::as_str), Some("string" | "integer" | "number" | "boolean"));
-            let named = items.len() == 1 && items.contains_key("$ref");
-            let plain = items.keys().all(|k| matches!(k.as_str(), "type" | "description" | "format" | "$ref"));
-            ((named || scalar) && plain).then(|| extension("List", vec![Value::Object(items.clone())]))
-        }
-        "object" => {
-            let any = match p.get("additionalProperties") {
-                Some(Value::Bool(true)) => true,
-                Some(Value::Object(a)) => a.is_empty(),
-                _ => false,
-            };
-            (any && p.get("properties").is_none_or(|v| v.as_object().is_some_and(Map::is_empty))).then(|| extension("Object", vec![]))
-        }
-        _ => None,
-    }
-}
-
-fn relax(doc: &Value, s: &mut Map<String, Value>, union_member: bool, wire_collections: &mut usize) -> usize {
+fn relax(doc: &Value, s: &mut Map<String, Value>, union_member: bool) -> usize {
     let mut changed = 0;
     let props = s.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
     if let Some(Value::Array(req)) = s.get("required")
         && !s.contains_key(DOCUMENT_REQUIRED) {
             s.insert(DOCUMENT_REQUIRED.into(), Value::Array(req.clone()));
         }
-    let mut collections = BTreeSet::new();
     if let Some(Value::Array(req)) = s.get_mut("required") {
         let before = req.len();
-        req.retain(|r| {
-            let Some(p) = r.as_str().and_then(|r| props.get(r)) else { return false };
-            if p.as_object().and_then(|p| wire_collection(doc, p)).is_some() {
-                collections.insert(r.as_str().unwrap_or_default().to_string());
-                return true;
-            }
-            union_member && p.get("$ref").is_some() && is_tag(doc, p)
-        });
+        req.retain(|r| union_member && r.as_str().and_then(|r| props.get(r)).is_some_and(|p| p.get("$ref").is_some() && is_tag(doc, p)));
         changed += before - req.len();
         if req.is_empty() {
             s.remove("required");
         }
     }
     if let Some(Value::Object(props)) = s.get_mut("properties") {
-        for (name, p) in props.iter_mut() {
+        for p in props.values_mut() {
             let Some(p) = p.as_object_mut() else { continue };
-            if collections.contains(name) {
-                if !p.contains_key(WIRE_TYPE)
-                    && let Some(ty) = wire_collection(doc, p)
-                {
-                    // openapiv3 reads a `$ref` with siblings as the bare reference: the list
-                    // is spelt out instead (the named array type is then unused).
-                    if p.contains_key("$ref") {
-                        let target = resolve(doc, &Value::Object(p.clone())).clone();
-                        p.remove("$ref");
-                        for key in ["type", "items", "description"] {
-                            if let Some(v) = target.get(key) {
-                                p.entry(key).or_insert_with(|| v.clone());
-                            }
-                        }
-                    }
-                    p.remove("nullable");
-                    p.remove("default");
-                    p.insert(WIRE_TYPE.into(), ty);
-                    *wire_collections += 1;
-                    changed += 1;
-                }
-                continue;
-            }
             let only_value = p.get("enum").and_then(Value::as_array).filter(|e| e.len() == 1).map(|e| e[0].clone());
             if let Some(v) = only_value.as_ref().filter(|_| union_member) {
                 if p.get("default") != Some(v) {
@@ -243,17 +169,12 @@ mod tests {
             }}
         });
         doc["paths"]["/y"] = json!({"get": {"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Chunk"}}}}}}});
-        let mut notes = Notes::default();
-        run(&mut doc, &mut notes).unwrap();
+        run(&mut doc, &mut Notes::default()).unwrap();
         let s = &doc["components"]["schemas"];
-        // A required list of named items stays required, typed `List<I>`.
-        assert_eq!(s["R"]["required"], json!(["items"]));
-        assert_eq!(s["R"]["properties"]["items"][WIRE_TYPE]["path"], json!("openrouter_kit_api::List"));
-        assert_eq!(s["R"]["properties"]["items"][WIRE_TYPE]["parameters"], json!([{"$ref": "#/components/schemas/I"}]));
-        assert!(s["R"]["properties"]["items"].get("nullable").is_none());
-        assert_eq!(notes.wire_collections, 1);
+        assert!(s["R"].get("required").is_none());
         assert_eq!(s["R"]["properties"]["type"]["default"], json!("r"));
         assert_eq!(s["R"]["properties"]["flag"], json!({"type": "boolean", "nullable": true}));
+        assert_eq!(s["R"]["properties"]["items"]["nullable"], json!(true));
         assert!(s["R"]["properties"]["type"].get("nullable").is_none());
         assert!(s["I"].get("required").is_none());
         assert_eq!(s["RequestOnly"]["required"], json!(["n"]));
@@ -261,47 +182,5 @@ mod tests {
         assert!(s["Chunk"].get("required").is_none());
         assert!(s["Chunk"]["properties"]["object"].get("default").is_none());
         assert_eq!(s["Chunk"]["properties"]["object"]["nullable"], json!(true));
-    }
-
-    #[test]
-    fn required_lists_and_maps_become_wire_collections_when_their_items_are_named() {
-        let mut doc = json!({
-            "paths": {"/x": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/R"}}}}}}}},
-            "components": {"schemas": {
-                "Names": {"type": "array", "items": {"$ref": "#/components/schemas/R"}},
-                "R": {"type": "object", "required": ["names", "inline", "meta", "typed_map", "optional_list", "by_ref"], "properties": {
-                    "by_ref": {"$ref": "#/components/schemas/Names"},
-                    "names": {"type": "array", "items": {"type": "string"}},
-                    "inline": {"type": "array", "items": {"type": "object", "properties": {"a": {"type": "string"}}}},
-                    "meta": {"type": "object", "additionalProperties": {}},
-                    "typed_map": {"type": "object", "additionalProperties": {"type": "integer"}},
-                    "optional_list": {"type": "array", "nullable": true, "items": {"$ref": "#/components/schemas/R"}},
-                    "not_required": {"type": "array", "items": {"type": "string"}}
-                }}
-            }}
-        });
-        let mut notes = Notes::default();
-        run(&mut doc, &mut notes).unwrap();
-        let r = &doc["components"]["schemas"]["R"];
-        assert_eq!(r["required"], json!(["names", "meta", "optional_list", "by_ref"]));
-        // A `$ref` to a component that is a list: the list spelt out, typed `List<R>`.
-        assert_eq!(r["properties"]["by_ref"]["type"], json!("array"));
-        assert!(r["properties"]["by_ref"].get("$ref").is_none());
-        assert_eq!(r["properties"]["by_ref"][WIRE_TYPE]["parameters"], json!([{"$ref": "#/components/schemas/R"}]));
-        assert_eq!(r["properties"]["names"][WIRE_TYPE]["parameters"], json!([{"type": "string"}]));
-        assert_eq!(r["properties"]["meta"][WIRE_TYPE]["path"], json!("openrouter_kit_api::Object"));
-        // A nullable required list is one too: `null` is kept as `null`.
-        assert!(r["properties"]["optional_list"].get("nullable").is_none());
-        // An inline item type cannot be named by the extension; a typed map is left as it was.
-        assert!(r["properties"]["inline"].get(WIRE_TYPE).is_none());
-        assert_eq!(r["properties"]["inline"]["nullable"], json!(true));
-        assert!(r["properties"]["typed_map"].get(WIRE_TYPE).is_none());
-        assert!(r["properties"]["not_required"].get(WIRE_TYPE).is_none());
-        assert_eq!(notes.wire_collections, 4);
-        // Idempotent: a second run changes nothing and counts nothing again.
-        let before = doc.clone();
-        run(&mut doc, &mut notes).unwrap();
-        assert_eq!(doc, before);
-        assert_eq!(notes.wire_collections, 4);
     }
 }
