@@ -47,7 +47,7 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
         let mut taken: BTreeSet<String> = super::schemas(&snapshot).map(|all| all.keys().cloned().collect()).unwrap_or_default();
         for name in names {
             done.insert(name.clone());
-            let mut hoisted: Vec<(String, Value)> = Vec::new();
+            let mut hoisted: Vec<Hoisted> = Vec::new();
             let Some(schema) = super::schemas_mut(doc).and_then(|all| all.get_mut(&name)) else { continue };
             walk::visit(schema, &name, &mut |o, loc| {
                 let top = (loc == name).then_some(name.as_str());
@@ -89,6 +89,9 @@ fn extension(path: &str, parameters: Vec<Value>) -> Value {
     json!({"crate": API_CRATE, "version": "*", "path": format!("openrouter_kit_api::{path}"), "parameters": parameters})
 }
 
+/// A component to add: its name and schema.
+type Hoisted = (String, Value);
+
 /// Items the extension can name as they are.
 fn named_items(items: &Map<String, Value>) -> bool {
     let scalar = matches!(items.get("type").and_then(Value::as_str), Some("string" | "integer" | "number" | "boolean"))
@@ -113,7 +116,7 @@ fn as_collection(
     prop: &str,
     p: &Map<String, Value>,
     taken: &BTreeSet<String>,
-) -> Option<(Map<String, Value>, Option<(String, Value)>)> {
+) -> Option<(Map<String, Value>, Option<Hoisted>)> {
     let mut spelt = p.clone();
     if p.contains_key("$ref") {
         // openapiv3 reads a `$ref` with siblings as the bare reference: the list is spelt out.
@@ -169,7 +172,7 @@ fn plain(
     s: &mut Map<String, Value>,
     owner: Option<&str>,
     taken: &BTreeSet<String>,
-    hoisted: &mut Vec<(String, Value)>,
+    hoisted: &mut Vec<Hoisted>,
     count: &mut usize,
 ) -> usize {
     let Some(required) = s.get(DOCUMENT_REQUIRED).and_then(Value::as_array).cloned() else { return 0 };
