@@ -20,6 +20,8 @@ pub const CACHE_PATH: &str = "openapi/cache/openapi.yaml";
 pub struct Document {
     pub sha256: String,
     pub value: Value,
+    /// What reading it accepted that a strict reader refuses (keys given twice, last one kept).
+    pub warnings: Vec<String>,
 }
 
 impl Document {
@@ -27,11 +29,29 @@ impl Document {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let sha256 = sha256_hex(bytes);
         let text = std::str::from_utf8(bytes).context("the document is not UTF-8")?;
-        let yaml: serde_yaml_ng::Value =
-            serde_yaml_ng::from_str(text).context("the document is neither YAML nor JSON")?;
-        let value = yaml_to_json(yaml)?;
+        let (value, warnings) = match serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text) {
+            Ok(yaml) => (yaml_to_json(yaml)?, Vec::new()),
+            // YAML readers of other ecosystems accept a key given twice in one mapping and keep
+            // the last: so does this one, saying which keys it was.
+            Err(e) if e.to_string().contains("duplicate entry") => {
+                let mut duplicates = std::collections::BTreeMap::new();
+                let deserializer = serde_yaml_ng::Deserializer::from_str(text);
+                let value = serde::de::DeserializeSeed::deserialize(Lenient { duplicates: &mut duplicates }, deserializer)
+                    .context("the document is neither YAML nor JSON")?;
+                let warnings = duplicates
+                    .into_iter()
+                    .map(|(key, n)| format!("key `{key}` appears more than once in one mapping ({n} repeat(s)): the last value is kept"))
+                    .collect();
+                (value, warnings)
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("the document is neither YAML nor JSON")),
+        };
         check_openapi_3(&value)?;
-        Ok(Self { sha256, value })
+        // Every command reads the document here, so every one says so.
+        for w in &warnings {
+            eprintln!("warning: {w}");
+        }
+        Ok(Self { sha256, value, warnings })
     }
 
     pub fn read(path: &Path) -> Result<Self> {
@@ -83,6 +103,76 @@ pub fn operations(doc: &Value) -> impl Iterator<Item = (&str, &str, &Value)> {
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads YAML into JSON as [`yaml_to_json`] does, keeping the last of duplicate keys and
+/// counting them (by key) instead of failing.
+struct Lenient<'a> {
+    duplicates: &'a mut std::collections::BTreeMap<String, usize>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Lenient<'_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Lenient<'_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        serde::de::DeserializeSeed::deserialize(self, d)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(Lenient { duplicates: &mut *self.duplicates })? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key_seed(Lenient { duplicates: &mut *self.duplicates })? {
+            let key = match key {
+                Value::String(s) => s,
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                other => return Err(serde::de::Error::custom(format!("unsupported mapping key {other}"))),
+            };
+            let value = map.next_value_seed(Lenient { duplicates: &mut *self.duplicates })?;
+            if out.insert(key.clone(), value).is_some() {
+                *self.duplicates.entry(key).or_insert(0) += 1;
+            }
+        }
+        Ok(Value::Object(out))
+    }
 }
 
 /// YAML allows non-string keys (`200:` for a status); JSON schema tooling wants strings.
@@ -183,4 +273,24 @@ pub fn shared_documents(root: &Path) -> Result<Vec<PathBuf>> {
 /// The shared copy of a dated document beside the checkout, if present.
 pub fn shared_document(root: &Path, date: &str) -> PathBuf {
     root.join("..").join("shared").join("openapi").join(format!("openrouter-{date}.yaml"))
+}
+
+#[cfg(test)]
+mod duplicate_key_tests {
+    use super::*;
+
+    #[test]
+    fn a_key_given_twice_is_read_last_one_wins_with_a_warning_naming_it() {
+        let yaml = b"openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    post:\n      requestBody:\n        required: false\n        required: true\n        content: {}\n      responses:\n        200: {description: ok}\n";
+        let doc = Document::from_bytes(yaml).unwrap();
+        assert_eq!(doc.value["paths"]["/x"]["post"]["requestBody"]["required"], Value::Bool(true));
+        assert_eq!(doc.value["paths"]["/x"]["post"]["responses"]["200"]["description"], "ok", "numeric keys become strings");
+        assert_eq!(doc.warnings.len(), 1);
+        assert!(doc.warnings[0].contains("key `required`"), "{:?}", doc.warnings);
+        // Without duplicates: the strict reader, no warning.
+        let clean = Document::from_bytes(b"openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
+        assert!(clean.warnings.is_empty());
+        // What is not YAML at all is still refused.
+        assert!(Document::from_bytes(b"openapi: [unclosed").is_err());
+    }
 }

@@ -19,6 +19,7 @@ pub mod keywords_31;
 pub mod null_members;
 pub mod nullable_unions;
 pub mod openapi_version;
+pub mod operation_ids;
 pub mod overlay;
 pub mod plain_strings;
 pub mod prune;
@@ -48,6 +49,7 @@ pub struct Pass {
 pub const PASSES: &[Pass] = &[
     Pass { name: "overlay", run: overlay::run },
     Pass { name: "openapi_version", run: openapi_version::run },
+    Pass { name: "operation_ids", run: operation_ids::run },
     Pass { name: "type_arrays", run: type_arrays::run },
     Pass { name: "null_members", run: null_members::run },
     Pass { name: "constants", run: constants::run },
