@@ -7,6 +7,11 @@
 //! recorded in the notes, since it means the document narrows or redefines an inherited field),
 //! `required` as the union, the parent's own annotations first.
 //!
+//! Scalars merge too: `allOf` of string (or number) members, a `$ref` to a string enum among
+//! them, is one scalar with the values every member allows. Members that only annotate
+//! (`description`, `default`, …) carry no shape: their text and default move to the parent, and
+//! a single member left that is not a reference (a union) becomes the schema.
+//!
 //! Two shapes are not merged:
 //! - `allOf: [$ref]` alone (plus annotations such as `nullable` or `description`) is the OpenAPI
 //!   3.0 idiom for "this reference, nullable"; typify reads it correctly.
@@ -33,7 +38,7 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
             let mut notes_only = Vec::new();
             members.retain(|m| {
                 let annotation = m.as_object().is_some_and(|o| {
-                    o.keys().all(|k| matches!(k.as_str(), "description" | "title" | "example" | "deprecated" | "nullable") || k.starts_with("x-"))
+                    o.keys().all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
                 });
                 if annotation {
                     notes_only.push(m.clone());
@@ -48,9 +53,23 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
                 if m.get("nullable") == Some(&Value::Bool(true)) {
                     s.insert("nullable".into(), Value::Bool(true));
                 }
+                if let Some(d) = m.get("default") {
+                    s.entry("default").or_insert_with(|| d.clone());
+                }
                 merged_this_round += 1;
             }
             if members.len() == 1 && ref_name(&members[0]).is_some() {
+                return Ok(());
+            }
+            // One member left that is not a reference (a union beside annotation-only members):
+            // the schema is that member, the parent's own keys first.
+            if members.len() == 1 {
+                let Some(only) = members[0].as_object() else { bail!("{loc}: allOf member 0 is not a schema") };
+                s.remove("allOf");
+                for (k, v) in only {
+                    s.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+                merged_this_round += 1;
                 return Ok(());
             }
             let mut resolved = Vec::with_capacity(members.len());
@@ -68,7 +87,11 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
                 merged_this_round += 1;
                 return Ok(());
             }
-            merge_into(s, &resolved, loc, notes)?;
+            if resolved.iter().all(is_scalar) {
+                merge_scalars(s, &resolved, loc)?;
+            } else {
+                merge_into(s, &resolved, loc, notes)?;
+            }
             merged_this_round += 1;
             Ok(())
         })?;
@@ -81,6 +104,66 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
         }
     }
     bail!("allOf flattening did not settle after 32 rounds")
+}
+
+/// Keys of a member that only annotate: it carries no shape, its text and default move up.
+const ANNOTATIONS: &[&str] =
+    &["description", "title", "example", "examples", "deprecated", "nullable", "default", "readOnly", "writeOnly", "externalDocs"];
+
+/// A string, number or boolean schema (an enum of them included), not an object or a list.
+fn is_scalar(schema: &Value) -> bool {
+    let Some(o) = schema.as_object() else { return false };
+    let ty = o.get("type").and_then(Value::as_str);
+    let scalar_type = matches!(ty, Some("string" | "integer" | "number" | "boolean"));
+    let enum_only = ty.is_none() && o.contains_key("enum");
+    (scalar_type || enum_only) && !o.contains_key("properties") && !o.contains_key("items")
+}
+
+/// Scalars intersected: one type (they must agree, `integer` narrowing `number`), the values
+/// every member with an `enum` allows (in the first such member's order), other keywords from
+/// the later member when two give them. `allOf[$ref Enum, {type: string}]` (a reference to a
+/// string enum beside annotations or a repeated type) is the enum.
+fn merge_scalars(s: &mut Map<String, Value>, members: &[Value], loc: &str) -> Result<()> {
+    s.remove("allOf");
+    let mut ty: Option<String> = None;
+    let mut values: Option<Vec<Value>> = None;
+    let mut rest = Map::new();
+    for (i, m) in members.iter().enumerate() {
+        let Some(m) = m.as_object() else { bail!("{loc}: allOf member {i} is not a schema") };
+        if let Some(t) = m.get("type").and_then(Value::as_str) {
+            ty = match ty.as_deref() {
+                None => Some(t.to_string()),
+                Some(prev) if prev == t => Some(t.to_string()),
+                Some("number") if t == "integer" => Some(t.to_string()),
+                Some("integer") if t == "number" => Some("integer".to_string()),
+                Some(prev) => bail!("{loc}: allOf members of different types ({prev}, {t}) allow no value"),
+            };
+        }
+        if let Some(e) = m.get("enum").and_then(Value::as_array) {
+            values = Some(match values {
+                None => e.clone(),
+                Some(prev) => prev.into_iter().filter(|v| e.contains(v)).collect(),
+            });
+        }
+        for (k, v) in m {
+            if k != "type" && k != "enum" {
+                rest.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    if values.as_ref().is_some_and(Vec::is_empty) {
+        bail!("{loc}: allOf members' enums share no value");
+    }
+    for (k, v) in rest {
+        s.entry(k).or_insert(v);
+    }
+    if let Some(t) = ty {
+        s.insert("type".into(), Value::String(t));
+    }
+    if let Some(v) = values {
+        s.insert("enum".into(), Value::Array(v));
+    }
+    Ok(())
 }
 
 /// `allOf[$ref S, anyOf[$ref S, …]]` → `$ref S`. Ok(None) when no member is a union.
@@ -218,5 +301,42 @@ mod tests {
         let mut doc = doc_with(json!({"X": {"allOf": [{"type": "string"}, {"type": "object"}]}}));
         let err = run(&mut doc, &mut Notes::default()).unwrap_err();
         assert!(err.to_string().contains("only objects can be merged"), "{err}");
+        let mut doc = doc_with(json!({"X": {"allOf": [{"type": "string"}, {"type": "integer"}]}}));
+        let err = run(&mut doc, &mut Notes::default()).unwrap_err();
+        assert!(err.to_string().contains("different types"), "{err}");
+        let mut doc = doc_with(json!({"X": {"allOf": [{"enum": ["a"]}, {"enum": ["b"]}]}}));
+        let err = run(&mut doc, &mut Notes::default()).unwrap_err();
+        assert!(err.to_string().contains("share no value"), "{err}");
+    }
+
+    #[test]
+    fn merges_string_enums_and_scalars() {
+        let mut doc = doc_with(json!({
+            "E": {"type": "string", "enum": ["low", "high", "max"]},
+            // A reference to a string enum with a default beside it: the reference, the default up.
+            "D": {"allOf": [{"$ref": "#/components/schemas/E"}, {"default": "low", "description": "how hard"}]},
+            // Two string members: one string, the enum narrowed by the other.
+            "T": {"allOf": [{"$ref": "#/components/schemas/E"}, {"type": "string", "enum": ["high", "max", "other"], "maxLength": 4}]},
+            "N": {"allOf": [{"type": "number", "minimum": 0}, {"type": "integer"}]},
+        }));
+        run(&mut doc, &mut Notes::default()).unwrap();
+        assert_eq!(schema(&doc, "D"), &json!({"allOf": [{"$ref": "#/components/schemas/E"}], "description": "how hard", "default": "low"}));
+        assert_eq!(schema(&doc, "T"), &json!({"type": "string", "enum": ["high", "max"], "maxLength": 4}));
+        assert_eq!(schema(&doc, "N"), &json!({"type": "integer", "minimum": 0}));
+    }
+
+    #[test]
+    fn a_union_beside_annotation_members_is_that_union() {
+        let mut doc = doc_with(json!({
+            "R": {"type": "object", "properties": {"input": {"allOf": [
+                {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+                {"description": "what to embed"}
+            ]}}}
+        }));
+        run(&mut doc, &mut Notes::default()).unwrap();
+        assert_eq!(
+            schema(&doc, "R")["properties"]["input"],
+            json!({"description": "what to embed", "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})
+        );
     }
 }

@@ -138,7 +138,8 @@ fn as_collection(
                 (extension("List", vec![Value::Object(items)]), None)
             } else if let Some(owner) = owner.filter(|_| hoistable(&items)) {
                 let name = format!("{}{}Item", crate::postprocess::rust_type_name(owner), prop.to_upper_camel_case());
-                if taken.contains(&name) {
+                // Compared as Rust names: two components that differ in case are one Rust type.
+                if taken.iter().any(|t| crate::postprocess::rust_type_name(t) == name) {
                     return None;
                 }
                 let reference = json!({"$ref": format!("#/components/schemas/{name}")});
