@@ -369,7 +369,6 @@ paths:
                 required: [data]
                 properties:
                   data: {type: array, items: {type: string}}
-components: {schemas: {}}
 "#;
         let doc = Document::from_bytes(yaml).unwrap();
         let generated = generate(&doc, "small.yaml", &Config::default()).unwrap();

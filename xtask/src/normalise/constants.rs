@@ -4,7 +4,8 @@
 //! the only way to tell union members apart). A string const becomes a one-value enum, which
 //! typify renders as a type and which [`super::tagged_unions`] reads as a tag. Boolean and numeric
 //! consts keep their type and lose the constraint: typify has no useful rendering for a
-//! one-value boolean, and the server, not the client, enforces it. JSON Schema lets `enum` list
+//! one-value boolean, and the server, not the client, enforces it; an object or array const
+//! likewise keeps its shape (a map, a list) and loses the constraint. JSON Schema lets `enum` list
 //! `null`; OpenAPI 3.0 says `nullable` instead, and typify would otherwise see a mixed-type enum.
 
 use anyhow::Result;
@@ -32,7 +33,15 @@ pub fn run(doc: &mut Value, _notes: &mut Notes) -> Result<usize> {
                 Value::Null => {
                     s.insert("nullable".into(), Value::Bool(true));
                 }
-                _ => {}
+                // An object or array const keeps its shape (any map, any list) and loses the
+                // constraint, like a number: the value decodes whole, and is sent as built.
+                Value::Object(_) => {
+                    s.entry("type").or_insert(json!("object"));
+                }
+                Value::Array(_) => {
+                    s.entry("type").or_insert(json!("array"));
+                    s.entry("items").or_insert(json!({}));
+                }
             }
         }
         if let Some(Value::Array(values)) = s.get_mut("enum") {

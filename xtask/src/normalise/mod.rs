@@ -20,6 +20,7 @@ pub mod null_members;
 pub mod nullable_unions;
 pub mod openapi_version;
 pub mod operation_ids;
+pub mod path_items;
 pub mod overlay;
 pub mod plain_strings;
 pub mod prune;
@@ -49,6 +50,7 @@ pub struct Pass {
 pub const PASSES: &[Pass] = &[
     Pass { name: "overlay", run: overlay::run },
     Pass { name: "openapi_version", run: openapi_version::run },
+    Pass { name: "path_items", run: path_items::run },
     Pass { name: "operation_ids", run: operation_ids::run },
     Pass { name: "type_arrays", run: type_arrays::run },
     Pass { name: "null_members", run: null_members::run },
@@ -204,5 +206,85 @@ pub(crate) mod testing {
 
     pub fn schema<'a>(doc: &'a Value, name: &str) -> &'a Value {
         &doc["components"]["schemas"][name]
+    }
+}
+
+/// OpenAPI 3.1 constructs no OpenRouter document has used yet, each in a small document: the
+/// normaliser either turns it into what progenitor reads, or fails naming it (never a silent
+/// drop, never a panic inside progenitor).
+#[cfg(test)]
+mod constructs_31 {
+    use super::*;
+    use serde_json::json;
+
+    fn with_schema(schema: Value) -> Value {
+        json!({
+            "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"get": {"operationId": "getX", "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S"}}}}}}}},
+            "components": {"schemas": {"S": schema, "T": {"type": "object", "properties": {"n": {"type": "integer"}}}}}
+        })
+    }
+
+    enum Outcome {
+        /// Normalises; the check says what became of the construct.
+        Supported(fn(&Value) -> bool),
+        /// Fails, naming this.
+        Refused(&'static str),
+    }
+
+    fn check(name: &str, mut doc: Value, expected: Outcome) {
+        let result = normalise(&mut doc);
+        match (expected, result) {
+            (Outcome::Supported(ok), Ok(_)) => assert!(ok(&doc), "{name}: normalised, but not as expected: {doc}"),
+            (Outcome::Supported(_), Err(e)) => panic!("{name}: expected support, got {e:#}"),
+            (Outcome::Refused(what), Err(e)) => {
+                let text = format!("{e:#}");
+                assert!(text.contains(what), "{name}: the error should name {what}: {text}")
+            }
+            (Outcome::Refused(what), Ok(_)) => panic!("{name}: expected a refusal naming {what}, it normalised: {doc}"),
+        }
+    }
+
+    fn s(doc: &Value) -> &Value {
+        &doc["components"]["schemas"]["S"]
+    }
+
+    #[test]
+    fn each_construct_is_supported_or_refused_by_name() {
+        use Outcome::*;
+        let object = |extra: Value| {
+            let mut o = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+            o.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            o
+        };
+        let mut cases: Vec<(&str, Value, Outcome)> = vec![
+            ("if/then", with_schema(object(json!({"if": {"required": ["a"]}, "then": {"required": ["b"]}}))), Refused("`if`")),
+            ("prefixItems", with_schema(json!({"type": "array", "prefixItems": [{"type": "string"}]})), Refused("`prefixItems`")),
+            ("patternProperties", with_schema(object(json!({"patternProperties": {"^x": {"type": "string"}}}))), Refused("`patternProperties`")),
+            ("dependentSchemas", with_schema(object(json!({"dependentSchemas": {"a": {"required": ["b"]}}}))), Refused("`dependentSchemas`")),
+            ("$defs", with_schema(object(json!({"$defs": {"D": {"type": "string"}}}))), Refused("`$defs`")),
+            ("unevaluatedProperties", with_schema(object(json!({"unevaluatedProperties": false}))), Refused("`unevaluatedProperties`")),
+            ("contentMediaType", with_schema(json!({"type": "string", "contentMediaType": "image/png"})), Supported(|d| s(d).get("contentMediaType").is_none() && s(d)["type"] == "string")),
+            ("numeric exclusiveMinimum", with_schema(json!({"type": "number", "exclusiveMinimum": 0})), Supported(|d| s(d)["minimum"] == 0 && s(d)["exclusiveMinimum"] == true)),
+            ("type array of non-null types", with_schema(json!({"type": ["string", "integer"]})), Supported(|d| s(d).get("anyOf").is_some() || s(d).get("oneOf").is_some())),
+            ("$ref with siblings", with_schema(object(json!({"properties": {"t": {"$ref": "#/components/schemas/T", "description": "a T"}}}))), Supported(|d| s(d)["properties"]["t"].to_string().contains("#/components/schemas/T"))),
+            ("const on an object", with_schema(object(json!({"properties": {"k": {"const": {"a": 1}}, "l": {"const": [1]}}}))), Supported(|d| s(d)["properties"]["k"]["type"] == "object" && s(d)["properties"]["l"]["type"] == "array")),
+            ("discriminator mapping to an inline schema", with_schema(json!({"oneOf": [{"$ref": "#/components/schemas/T"}], "discriminator": {"propertyName": "type", "mapping": {"t": "#/components/schemas/T/properties/n"}}})), Refused("mapping")),
+        ];
+        let mut webhooks = with_schema(json!({"type": "string"}));
+        webhooks["webhooks"] = json!({"ping": {"post": {"responses": {"200": {"description": "ok"}}}}});
+        cases.push(("webhooks", webhooks, Supported(|d| d.get("webhooks").is_none())));
+        let mut path_ref = with_schema(json!({"type": "string"}));
+        path_ref["paths"]["/y"] = json!({"$ref": "#/components/pathItems/Y"});
+        cases.push(("path item $ref to nothing", path_ref.clone(), Refused("path /y is a `$ref`")));
+        path_ref["components"]["pathItems"] = json!({"Y": {"get": {"responses": {"200": {"description": "ok"}}}}});
+        cases.push(("path item $ref", path_ref, Supported(|d| d["paths"]["/y"]["get"]["operationId"] == "getY")));
+        let mut callbacks = with_schema(json!({"type": "string"}));
+        callbacks["paths"]["/x"]["get"]["callbacks"] = json!({"done": {"{$request.body#/url}": {"post": {"responses": {"200": {"description": "ok"}}}}}});
+        cases.push(("callbacks", callbacks, Supported(|d| d["paths"]["/x"]["get"].get("callbacks").is_none())));
+        for (name, doc, expected) in cases {
+            check(name, doc, expected);
+        }
     }
 }

@@ -68,9 +68,16 @@ pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
 
 pub fn apply(doc: &mut Value, overlay: &Overlay, notes: &mut Notes) -> Result<usize> {
     let mut changed = 0;
+    if !overlay.components.is_empty() && doc.pointer("/components/schemas").is_none() && doc.is_object() {
+        // A document with no components yet (a small or early one) gets an empty list to add to.
+        let components = doc.as_object_mut().map(|d| d.entry("components").or_insert_with(|| serde_json::json!({})));
+        if let Some(c) = components.and_then(Value::as_object_mut) {
+            c.entry("schemas").or_insert_with(|| serde_json::json!({}));
+        }
+    }
     for (name, c) in &overlay.components {
         let Some(all) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else {
-            bail!("overlay component {name}: the document has no components");
+            bail!("overlay component {name}: the document's `components` is not an object");
         };
         if all.contains_key(name) {
             notes.remarks.push(format!("overlay: component {name} is in the document now: retire the entry"));

@@ -23,7 +23,19 @@ const KNOWN: [&str; 38] = [
 
 pub fn run(doc: &mut Value, _notes: &mut Notes) -> Result<usize> {
     let mut problems = Vec::new();
+    let components: std::collections::BTreeSet<String> =
+        super::schemas(doc).map(|all| all.keys().cloned().collect()).unwrap_or_default();
     walk::for_each_schema_mut(doc, &mut |s, loc| {
+        // A discriminator mapping names the member each tag selects; one that points anywhere
+        // but a component (an inline schema, a property) cannot become a Rust variant.
+        if let Some(mapping) = s.get("discriminator").and_then(|d| d.get("mapping")).and_then(Value::as_object) {
+            for (tag, target) in mapping {
+                let named = target.as_str().and_then(|t| t.strip_prefix("#/components/schemas/")).is_some_and(|n| components.contains(n));
+                if !named {
+                    problems.push(format!("{loc}: discriminator `mapping` of {tag:?} points to {target}, not a component schema"));
+                }
+            }
+        }
         for k in s.keys() {
             if !k.starts_with("x-") && !KNOWN.contains(&k.as_str()) {
                 problems.push(format!("{loc}: `{k}`"));
