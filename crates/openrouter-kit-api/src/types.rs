@@ -37774,7 +37774,8 @@ impl ChatResult {
 }
 
 impl ChatStreamChunk {
-    /// The text this chunk adds to the first choice (`""` for a chunk without any).
+    /// The text this chunk adds to the first choice it carries (`""` for a chunk without any). With
+    /// `n > 1` a chunk carries choices by their `index`: read `choices` to tell them apart.
     pub fn text(&self) -> &str {
         if let ::std::option::Option::Some(v) = ::std::iter::once(self)
             .flat_map(|v| ::std::option::Option::Some(&v.choices))
@@ -37786,7 +37787,7 @@ impl ChatStreamChunk {
         ""
     }
 
-    /// The reasoning text this chunk adds to the first choice (`""` when none).
+    /// The reasoning text this chunk adds to the first choice it carries (`""` when none).
     pub fn reasoning(&self) -> &str {
         if let ::std::option::Option::Some(v) = ::std::iter::once(self)
             .flat_map(|v| ::std::option::Option::Some(&v.choices))
