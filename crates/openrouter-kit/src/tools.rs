@@ -147,7 +147,13 @@ mod tests {
 
     #[test]
     fn arguments_parse_or_explain() {
-        let call = crate::ToolCall { index: 0, id: Some("c1".into()), name: Some("get_weather".into()), arguments: r#"{"city":"Paris","unit":null}"#.into() };
+        let call = crate::ToolCall {
+            index: 0,
+            id: Some("c1".into()),
+            name: Some("get_weather".into()),
+            arguments: r#"{"city":"Paris","unit":null}"#.into(),
+            ..Default::default()
+        };
         assert_eq!(call.parse_arguments::<Weather>().unwrap(), Weather { city: "Paris".into(), unit: None });
         let bad = crate::ToolCall { arguments: r#"{"town":"Paris"}"#.into(), ..call };
         let err = bad.parse_arguments::<Weather>().unwrap_err();
