@@ -8,7 +8,7 @@ use xtask::spec::Document;
 
 fn inventory(date: &str) -> Option<Inventory> {
     let path = shared_document(date)?;
-    Some(Inventory::of(&Document::read(&path).unwrap()).unwrap())
+    Some(Inventory::of(&Document::read(&path).unwrap(), &xtask::features::FeatureConfig::read(&root()).unwrap()).unwrap())
 }
 
 #[test]
@@ -17,9 +17,9 @@ fn june_to_august_names_added_operations_and_fields() {
     let drift = diff(&old, &new);
     let text = drift.render();
     for expected in [
-        "+ operation GET /benchmarks (getBenchmarks)",
+        "+ operation GET /benchmarks (getBenchmarks) [feature management]",
         "+ operation DELETE /files/{file_id} (deleteFile)",
-        "+ operation PUT /workspaces/{id}/budgets/{interval} (upsertWorkspaceBudget)",
+        "+ operation PUT /workspaces/{id}/budgets/{interval} (upsertWorkspaceBudget) [feature management]",
         "+ ChatRequest.prompt_cache_key: string",
         "+ ChatRequest.min_p: number/double",
     ] {
@@ -29,6 +29,15 @@ fn june_to_august_names_added_operations_and_fields() {
     for line in text.lines().filter(|l| l.starts_with("- ")) {
         assert!(line.ends_with("BREAKING"), "{line}");
     }
+    // Direction decides: a new required field of a schema the client only decodes, or a value
+    // added to an enum, is never marked breaking.
+    for line in text.lines() {
+        if line.contains("(required; only decoded)") || line.contains(": enum value ") && line.starts_with('+') {
+            assert!(!line.ends_with("BREAKING"), "{line}");
+        }
+    }
+    assert!(text.lines().any(|l| l.contains("(required; only decoded)")), "the pair has new required response fields");
+    assert!(text.lines().all(|l| l.len() <= 300), "a diff line is not folded");
     let same = diff(&new, &new);
     assert!(same.lines.is_empty(), "a document differs from itself: {:?}", &same.lines[..same.lines.len().min(5)]);
 }

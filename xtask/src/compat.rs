@@ -146,7 +146,8 @@ pub fn run(root: &Path, client_spec: &Path, payload_spec: &Path, scratch: &Path)
         bail!("the compat program failed:\n{}", stderr.lines().take(40).collect::<Vec<_>>().join("\n"));
     }
 
-    let drift = crate::diff::diff(&crate::inventory::Inventory::of(&old)?, &crate::inventory::Inventory::of(&new)?);
+    let features = crate::features::FeatureConfig::read(root)?;
+    let drift = crate::diff::diff(&crate::inventory::Inventory::of(&old, &features)?, &crate::inventory::Inventory::of(&new, &features)?);
     let mut report = Report { decoded: 0, total: 0, new_components, failures: Vec::new(), explained: 0 };
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let fields: Vec<&str> = line.splitn(4, '\t').collect();

@@ -30,6 +30,11 @@ impl FeatureConfig {
         toml::from_str(&text).with_context(|| format!("in {}", path.display()))
     }
 
+    /// The feature an operation with these tags is behind: all of them management tags.
+    pub fn feature_of(&self, tags: &[String]) -> Option<&'static str> {
+        (!tags.is_empty() && tags.iter().all(|t| self.management.contains(t))).then_some(FEATURE)
+    }
+
     /// Method names (progenitor's snake_case of the operationId) of the gated operations.
     pub fn gated_methods(&self, normalised: &Value) -> BTreeSet<String> {
         use heck::ToSnakeCase;

@@ -23,6 +23,10 @@ enum Command {
         /// A URL or a local file; default: OpenRouter's published document.
         #[arg(long)]
         from: Option<String>,
+        /// The document's publication date (YYYY-MM-DD), when neither it, its file name nor the
+        /// server's answer says.
+        #[arg(long)]
+        date: Option<String>,
     },
     /// Normalise the document and generate crates/openrouter-kit-api/src.
     Generate {
@@ -77,8 +81,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     let root = spec::workspace_root();
     match cli.command {
-        Command::Fetch { from } => {
-            let lock = fetch::fetch(&root, from.as_deref())?;
+        Command::Fetch { from, date } => {
+            let lock = fetch::fetch(&root, from.as_deref(), date.as_deref())?;
             println!(
                 "pinned {} ({} operations, {} schemas, sha256 {}) in {}",
                 lock.source, lock.operations, lock.schemas, lock.sha256, spec::LOCK_PATH
@@ -93,8 +97,9 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Diff { old, new } => {
-            let old = Inventory::of(&Document::read(&old)?)?;
-            let new = Inventory::of(&Document::read(&new)?)?;
+            let features = xtask::features::FeatureConfig::read(&root)?;
+            let old = Inventory::of(&Document::read(&old)?, &features)?;
+            let new = Inventory::of(&Document::read(&new)?, &features)?;
             let drift = xtask::diff::diff(&old, &new);
             print!("{}", drift.render());
             Ok(())
@@ -131,7 +136,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Inventory { spec: spec_path } => {
             let lock = Lock::read(&root)?;
             let path = generate::locate_document(&root, spec_path.as_deref(), lock.as_ref())?;
-            print!("{}", Inventory::of(&Document::read(&path)?)?.render());
+            print!("{}", Inventory::of(&Document::read(&path)?, &xtask::features::FeatureConfig::read(&root)?)?.render());
             Ok(())
         }
         Command::Generate { spec: spec_path, out, check } => {

@@ -220,8 +220,11 @@ pub struct Lock {
     /// Where this copy came from: the upstream URL, or the file name of a local copy.
     pub source: String,
     pub sha256: String,
-    /// The date the document was fetched (or the date in a local copy's file name).
+    /// The document's own date (see [`crate::fetch::fetch`] for where it comes from).
     pub date: String,
+    /// Where the date came from: `info.version`, `file name`, `Last-Modified` or `--date`.
+    #[serde(default)]
+    pub date_from: String,
     pub openapi: String,
     pub title: String,
     pub version: String,
