@@ -15,3 +15,4 @@ pub mod variant_names;
 pub mod synth;
 pub mod companions;
 pub mod compat;
+pub mod update;

@@ -28,6 +28,27 @@ enum Command {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Take a new document into the tree as a reviewable change: fetch, diff, regenerate (API crate,
+    /// mock answers, contract calls, inventory snapshot), compat, build, then a Markdown summary
+    /// and a CHANGELOG entry. The first step that fails restores every file it wrote.
+    Update {
+        /// A URL or a local file; default: OpenRouter's published document.
+        #[arg(long)]
+        from: Option<String>,
+        /// The new document's publication date (YYYY-MM-DD), when neither it, its file name
+        /// nor the server's answer says.
+        #[arg(long)]
+        date: Option<String>,
+        /// Skip decoding the new payloads with a client generated from the old document.
+        #[arg(long)]
+        skip_compat: bool,
+        /// Skip the build of the regenerated workspace (and its compile figures).
+        #[arg(long)]
+        skip_build: bool,
+        /// Also run `cargo test --workspace --all-features`.
+        #[arg(long)]
+        test: bool,
+    },
     /// Normalise the document and generate crates/openrouter-kit-api/src.
     Generate {
         /// The document to read; default: the fetched copy, else ../shared/openapi/ by the lock's date.
@@ -87,6 +108,17 @@ fn run(cli: Cli) -> Result<()> {
                 "pinned {} ({} operations, {} schemas, sha256 {}) in {}",
                 lock.source, lock.operations, lock.schemas, lock.sha256, spec::LOCK_PATH
             );
+            Ok(())
+        }
+        Command::Update { from, date, skip_compat, skip_build, test } => {
+            let options = xtask::update::Options { from, date, skip_compat, skip_build, test };
+            let outcome = xtask::update::update(&root, &options)?;
+            if outcome.changed {
+                println!("{}", outcome.summary);
+                println!("summary written to {} (a pull request's body); CHANGELOG.md has an entry", xtask::update::SUMMARY_PATH);
+            } else {
+                print!("{}", outcome.summary);
+            }
             Ok(())
         }
         Command::Compat { client_spec, payloads } => {
