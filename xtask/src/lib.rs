@@ -16,3 +16,4 @@ pub mod synth;
 pub mod companions;
 pub mod compat;
 pub mod update;
+pub mod random_docs;

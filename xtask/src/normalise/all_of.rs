@@ -198,6 +198,7 @@ fn merge_into(s: &mut Map<String, Value>, members: &[Value], loc: &str, notes: &
     let mut required: Vec<Value> = Vec::new();
     let mut additional: Option<Value> = None;
     let mut description: Option<Value> = None;
+    let mut carried = Map::new();
     for (i, m) in members.iter().enumerate() {
         let Some(m) = m.as_object() else { bail!("{loc}: allOf member {i} is not a schema") };
         let ty = m.get("type").and_then(Value::as_str);
@@ -229,6 +230,18 @@ fn merge_into(s: &mut Map<String, Value>, members: &[Value], loc: &str, notes: &
         if description.is_none() {
             description = m.get("description").cloned();
         }
+        // Any other keyword goes on to the merged schema (the first member's, when several
+        // have it), for the passes after this one to handle or refuse by name: dropped here, a
+        // `patternProperties` or `unevaluatedProperties` would vanish without a word.
+        for (k, v) in m {
+            let merged = matches!(k.as_str(), "type" | "properties" | "required" | "additionalProperties" | "description");
+            if !merged && !ANNOTATIONS.contains(&k.as_str()) {
+                carried.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+    }
+    for (k, v) in carried {
+        s.entry(k).or_insert(v);
     }
     s.insert("type".into(), json!("object"));
     if !properties.is_empty() {
@@ -294,6 +307,16 @@ mod tests {
         assert_eq!(run(&mut doc, &mut Notes::default()).unwrap(), 2);
         assert_eq!(schema(&doc, "A")["items"], json!({"allOf": [{"$ref": "#/components/schemas/S"}], "description": "d"}));
         assert_eq!(schema(&doc, "N"), &json!({"allOf": [{"$ref": "#/components/schemas/S"}], "nullable": true}));
+    }
+
+    #[test]
+    fn keywords_the_merge_does_not_know_go_on_to_be_refused_by_name() {
+        let mut doc = json!({"components": {"schemas": {
+            "Base": {"type": "object", "properties": {"a": {"type": "string"}}},
+            "D": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "patternProperties": {"^x-": {"type": "string"}}}]}
+        }}});
+        run(&mut doc, &mut Notes::default()).unwrap();
+        assert_eq!(schema(&doc, "D")["patternProperties"], json!({"^x-": {"type": "string"}}), "not dropped");
     }
 
     #[test]
