@@ -2267,6 +2267,33 @@ pub fn round_trip(
             }
             #[cfg(feature = "management")]
             "WorkspaceMember" => via::<openrouter_kit_api::types::WorkspaceMember>(value),
+            "TextCompletionRequest" => {
+                via::<openrouter_kit_api::types::TextCompletionRequest>(value)
+            }
+            "TextCompletionResponse" => {
+                via::<openrouter_kit_api::types::TextCompletionResponse>(value)
+            }
+            "TextCompletionStreamingResponse" => {
+                via::<openrouter_kit_api::types::TextCompletionStreamingResponse>(value)
+            }
+            "TextCompletionChoice" => {
+                via::<openrouter_kit_api::types::TextCompletionChoice>(value)
+            }
+            "TextCompletionUsage" => {
+                via::<openrouter_kit_api::types::TextCompletionUsage>(value)
+            }
+            "ModelParametersResponse" => {
+                via::<openrouter_kit_api::types::ModelParametersResponse>(value)
+            }
+            "ChatMessageAnnotation" => {
+                via::<openrouter_kit_api::types::ChatMessageAnnotation>(value)
+            }
+            "ChatUrlCitationAnnotation" => {
+                via::<openrouter_kit_api::types::ChatUrlCitationAnnotation>(value)
+            }
+            "ChatFileAnnotation" => {
+                via::<openrouter_kit_api::types::ChatFileAnnotation>(value)
+            }
             _ => return None,
         },
     )

@@ -156,6 +156,8 @@ pub const OPERATIONS: &[&str] = &[
     "bulkAddWorkspaceMembers",
     #[cfg(feature = "management")]
     "bulkRemoveWorkspaceMembers",
+    "createCompletions",
+    "getParameters",
 ];
 /// Call `operation` through `api`; `None` for an operation with no generated method.
 pub async fn call(
@@ -770,6 +772,15 @@ async fn dispatch(
                 "{\"user_ids\":[\"user_abc123\",\"user_def456\"]}",
             )?;
             typed(api.bulk_remove_workspace_members("production", &body).await).await
+        }
+        "createCompletions" => {
+            let body: types::TextCompletionRequest = parse(
+                "{\"model\":\"string\",\"prompt\":\"string\"}",
+            )?;
+            typed(api.create_completions(&body).await).await
+        }
+        "getParameters" => {
+            typed(api.get_parameters("string", "string", None).await).await
         }
         _ => Err(String::from("no generated method")),
     }

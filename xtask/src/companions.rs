@@ -338,6 +338,7 @@ fn stand_in(schemas: &serde_json::Map<String, Value>, name: &str, g: &Generated)
 /// The companions of a generation run, as (path under the workspace root, contents), each
 /// formatted with prettyplease under the `@generated` header.
 pub fn all(raw: &Value, g: &Generated, source_label: &str, sha256: &str) -> Result<Vec<(&'static str, String)>> {
+    let raw = &crate::normalise::overlay::with_legacy_operations(raw)?;
     let client = g.files.iter().find(|(n, _)| *n == "client.rs").map(|(_, t)| t.as_str()).unwrap_or_default();
     let header = header(source_label, sha256);
     let format = |path: &'static str, code: String| -> Result<(&'static str, String)> {

@@ -22,6 +22,8 @@ pub struct Generated {
     pub files: Vec<(&'static str, String)>,
     pub report: Report,
     pub operations: usize,
+    /// Of those, the overlay's legacy operations (the document dropped them).
+    pub legacy_operations: usize,
     pub open_enums: usize,
     /// Methods and types compiled only with the `management` feature.
     pub gated_methods: usize,
@@ -60,6 +62,7 @@ pub fn generate(doc: &Document, source_label: &str, config: &Config) -> Result<G
     let spec: openapiv3::OpenAPI = serde_json::from_value(value.clone())
         .context("the normalised document does not parse as OpenAPI 3.0 (a normaliser pass is missing)")?;
     let operations = crate::spec::operations(&value).count();
+    let legacy_operations = crate::spec::operations(&value).filter(|(_, _, op)| op.get(crate::normalise::overlay::LEGACY).is_some()).count();
 
     let mut settings = GenerationSettings::new();
     settings
@@ -142,6 +145,7 @@ pub fn generate(doc: &Document, source_label: &str, config: &Config) -> Result<G
         files: vec![("lib.rs", lib), ("support.rs", support), ("types.rs", types), ("client.rs", client)],
         report,
         operations,
+        legacy_operations,
         open_enums: out.open_enums,
         gated_methods: gated_methods.len(),
         gated_types: out.gated_types,
@@ -290,7 +294,7 @@ pub fn write(out_dir: &Path, files: &[(&str, String)]) -> Result<()> {
 /// The printed summary of a run.
 pub fn summary(g: &Generated) -> String {
     let n = &g.report.notes;
-    let mut s = format!("operations generated: {}\n", g.operations);
+    let mut s = format!("operations generated: {} ({} of them legacy, from the overlay)\n", g.operations, g.legacy_operations);
     s.push_str(&format!("operations left to hand-written code: {}\n", n.hand_written.len()));
     for (op, why) in &n.hand_written {
         s.push_str(&format!("  {op}: {why}\n"));

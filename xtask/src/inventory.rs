@@ -60,6 +60,8 @@ pub struct Operation {
     pub tags: Vec<String>,
     /// The cargo feature the generated method is behind (`openapi/features.toml`), if any.
     pub feature: Option<String>,
+    /// Added by the overlay: the document dropped it, the service still answers it.
+    pub legacy: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,13 +137,20 @@ impl Inventory {
             let streams = report.notes.streaming.contains(&id);
             let tags: Vec<String> = op.get("tags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect();
             let feature = features.feature_of(&tags).map(str::to_string);
-            operations.insert(format!("{} {path}", method.to_uppercase()), Operation { id, parameters, body, responses, streams, tags, feature });
+            let legacy = op.get(crate::normalise::overlay::LEGACY).is_some();
+            operations.insert(format!("{} {path}", method.to_uppercase()), Operation { id, parameters, body, responses, streams, tags, feature, legacy });
         }
         let mut schemas = BTreeMap::new();
         for (name, s) in normalise::schemas(doc).into_iter().flatten() {
             schemas.insert(name.clone(), schema_of(s, report.notes.unions.get(name).map(|u| u.tag.clone())));
         }
         Self { operations, schemas, hand_written: report.notes.hand_written.clone(), directions: directions(doc) }
+    }
+
+    /// Operations of the document itself (not the overlay's legacy ones), generated or
+    /// hand-written: what the document's operation count must equal.
+    pub fn document_operations(&self) -> usize {
+        self.operations.values().filter(|o| !o.legacy).count() + self.hand_written.len()
     }
 
     /// The text committed as a snapshot.
@@ -151,8 +160,9 @@ impl Inventory {
         for (key, op) in &self.operations {
             let _ = writeln!(
                 out,
-                "{key}  {}{}{}{}",
+                "{key}  {}{}{}{}{}",
                 op.id,
+                if op.legacy { "  [legacy, from the overlay]" } else { "" },
                 if op.streams { "  [streams]" } else { "" },
                 if op.tags.is_empty() { String::new() } else { format!("  tags: {}", op.tags.join(", ")) },
                 op.feature.as_ref().map_or(String::new(), |f| format!("  [feature {f}]"))

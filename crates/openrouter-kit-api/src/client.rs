@@ -5375,6 +5375,97 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Create a text completion
+
+**Legacy**: in OpenRouter's documents until 2025-10-23; the service still answers it. Completes a prompt (the pre-chat API). Streams server-sent events of `TextCompletionResponse` chunks when `stream` is true.
+
+Sends a `POST` request to `/completions`
+
+*/
+    pub async fn create_completions<'a>(
+        &'a self,
+        body: &'a types::TextCompletionRequest,
+    ) -> Result<ResponseValue<types::TextCompletionResponse>, Error<()>> {
+        let url = format!("{}/completions", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_completions",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**A model's supported parameters
+
+**Legacy**: in OpenRouter's documents until 2025-10-23; the service still answers it.
+
+Sends a `GET` request to `/parameters/{author}/{slug}`
+
+Arguments:
+- `author`
+- `slug`
+- `provider`: Only this provider's parameters.
+*/
+    pub async fn get_parameters<'a>(
+        &'a self,
+        author: &'a str,
+        slug: &'a str,
+        provider: Option<&'a str>,
+    ) -> Result<ResponseValue<types::ModelParametersResponse>, Error<()>> {
+        let url = format!(
+            "{}/parameters/{}/{}", self.baseurl, encode_path(& author.to_string()),
+            encode_path(& slug.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("provider", &provider))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_parameters",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {

@@ -20901,6 +20901,75 @@ impl ::std::str::FromStr for ModelName {
         Ok(Self(value.to_string()))
     }
 }
+///`ModelParametersResponse`
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct ModelParametersResponse {
+    ///The parameters a model supports.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<ModelParametersResponseData>,
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+lean_deserialize! {
+    ModelParametersResponse {
+        data: "data" => opt,
+    }
+    extra extra: crate :: Extra
+}
+
+///The parameters a model supports.
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct ModelParametersResponseData {
+    ///The model (`openai/gpt-4`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub model: ::std::option::Option<::std::string::String>,
+    ///Request parameters the model accepts (`temperature`, `tools`, …).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub supported_parameters: ::std::option::Option<
+        ::std::vec::Vec<ModelParametersResponseDataSupportedParametersItem>,
+    >,
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+lean_deserialize! {
+    ModelParametersResponseData {
+        model: "model" => opt,
+        supported_parameters: "supported_parameters" => opt,
+    }
+    extra extra: crate :: Extra
+}
+
+open_enum! {
+    /// `ModelParametersResponseDataSupportedParametersItem`
+    pub enum ModelParametersResponseDataSupportedParametersItem {
+        Temperature = "temperature",
+        TopP = "top_p",
+        TopK = "top_k",
+        MinP = "min_p",
+        TopA = "top_a",
+        FrequencyPenalty = "frequency_penalty",
+        PresencePenalty = "presence_penalty",
+        RepetitionPenalty = "repetition_penalty",
+        MaxTokens = "max_tokens",
+        LogitBias = "logit_bias",
+        Logprobs = "logprobs",
+        TopLogprobs = "top_logprobs",
+        Seed = "seed",
+        ResponseFormat = "response_format",
+        StructuredOutputs = "structured_outputs",
+        Stop = "stop",
+        Tools = "tools",
+        ToolChoice = "tool_choice",
+        ParallelToolCalls = "parallel_tool_calls",
+        IncludeReasoning = "include_reasoning",
+        Reasoning = "reasoning",
+        WebSearchOptions = "web_search_options",
+        Verbosity = "verbosity",
+    }
+}
+
 ///Reasoning effort configuration. Omitted for non-reasoning models and dynamic router models.
 #[derive(::serde::Serialize, Clone, Debug)]
 pub struct ModelReasoning {
@@ -32631,6 +32700,298 @@ lean_deserialize! {
         classifications: "classifications" => default_with(crate::List::absent),
         macro_categories: "macro_categories" => default_with(crate::List::absent),
         window_days: "window_days" => opt,
+    }
+    extra extra: crate :: Extra
+}
+
+///`TextCompletionChoice`
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct TextCompletionChoice {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub finish_reason: ::std::option::Option<TextCompletionChoiceFinishReason>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub index: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub logprobs: ::std::option::Option<TextCompletionChoiceLogprobs>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub native_finish_reason: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub reasoning: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub text: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+lean_deserialize! {
+    TextCompletionChoice {
+        finish_reason: "finish_reason" => opt,
+        index: "index" => opt,
+        logprobs: "logprobs" => opt,
+        native_finish_reason: "native_finish_reason" => opt,
+        reasoning: "reasoning" => opt,
+        text: "text" => opt,
+    }
+    extra extra: crate :: Extra
+}
+
+open_enum! {
+    /// `TextCompletionChoiceFinishReason`
+    pub enum TextCompletionChoiceFinishReason {
+        Stop = "stop",
+        Length = "length",
+        ContentFilter = "content_filter",
+    }
+}
+
+///`TextCompletionChoiceLogprobs`
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct TextCompletionChoiceLogprobs {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub text_offset: ::std::option::Option<::std::vec::Vec<i64>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub token_logprobs: ::std::option::Option<::std::vec::Vec<f64>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tokens: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub top_logprobs: ::std::option::Option<
+        ::std::vec::Vec<::std::collections::HashMap<::std::string::String, f64>>,
+    >,
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+lean_deserialize! {
+    TextCompletionChoiceLogprobs {
+        text_offset: "text_offset" => opt,
+        token_logprobs: "token_logprobs" => opt,
+        tokens: "tokens" => opt,
+        top_logprobs: "top_logprobs" => opt,
+    }
+    extra extra: crate :: Extra
+}
+
+///A legacy text completion request (a prompt, no messages).
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct TextCompletionRequest {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub best_of: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub echo: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub frequency_penalty: ::std::option::Option<f64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub logit_bias: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, f64>,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub logprobs: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub max_tokens: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    >,
+    ///The model (`openai/gpt-3.5-turbo-instruct`, …).
+    pub model: ::std::string::String,
+    ///Fallback models, tried in order.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub models: ::std::vec::Vec<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub n: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub presence_penalty: ::std::option::Option<f64>,
+    ///The text to complete (or several texts, or token ids).
+    pub prompt: TextCompletionRequestPrompt,
+    ///Provider routing preferences (as for chat completions).
+    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    pub provider: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ///Output format: `{"type": "json_object"}`, a JSON schema, a grammar.
+    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    pub response_format: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub seed: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stop: ::std::option::Option<TextCompletionRequestStop>,
+    ///Answer as a stream of server-sent events.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stream: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stream_options: ::std::option::Option<TextCompletionRequestStreamOptions>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub suffix: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub temperature: ::std::option::Option<f64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub top_p: ::std::option::Option<f64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+lean_deserialize! {
+    TextCompletionRequest {
+        best_of: "best_of" => opt,
+        echo: "echo" => opt,
+        frequency_penalty: "frequency_penalty" => opt,
+        logit_bias: "logit_bias" => opt,
+        logprobs: "logprobs" => opt,
+        max_tokens: "max_tokens" => opt,
+        metadata: "metadata" => opt,
+        model: "model" => req,
+        models: "models" => default,
+        n: "n" => opt,
+        presence_penalty: "presence_penalty" => opt,
+        prompt: "prompt" => req,
+        provider: "provider" => default,
+        response_format: "response_format" => default,
+        seed: "seed" => opt,
+        stop: "stop" => opt,
+        stream: "stream" => opt,
+        stream_options: "stream_options" => opt,
+        suffix: "suffix" => opt,
+        temperature: "temperature" => opt,
+        top_p: "top_p" => opt,
+        user: "user" => opt,
+    }
+    extra extra: crate :: Extra
+}
+
+///The text to complete (or several texts, or token ids).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum TextCompletionRequestPrompt {
+    String(::std::string::String),
+    StringArray(::std::vec::Vec<::std::string::String>),
+    IntegerArray(::std::vec::Vec<i64>),
+    IntegerArrayArray(::std::vec::Vec<::std::vec::Vec<i64>>),
+}
+impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+for TextCompletionRequestPrompt {
+    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self::StringArray(value)
+    }
+}
+impl ::std::convert::From<::std::vec::Vec<i64>> for TextCompletionRequestPrompt {
+    fn from(value: ::std::vec::Vec<i64>) -> Self {
+        Self::IntegerArray(value)
+    }
+}
+impl ::std::convert::From<::std::vec::Vec<::std::vec::Vec<i64>>>
+for TextCompletionRequestPrompt {
+    fn from(value: ::std::vec::Vec<::std::vec::Vec<i64>>) -> Self {
+        Self::IntegerArrayArray(value)
+    }
+}
+///`TextCompletionRequestStop`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum TextCompletionRequestStop {
+    String(::std::string::String),
+    Array(::std::vec::Vec<::std::string::String>),
+}
+impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+for TextCompletionRequestStop {
+    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self::Array(value)
+    }
+}
+///`TextCompletionRequestStreamOptions`
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct TextCompletionRequestStreamOptions {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub include_usage: ::std::option::Option<bool>,
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+lean_deserialize! {
+    TextCompletionRequestStreamOptions {
+        include_usage: "include_usage" => opt,
+    }
+    extra extra: crate :: Extra
+}
+
+///A legacy text completion (whole, or one chunk of a stream).
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct TextCompletionResponse {
+    #[serde(
+        default = "crate::List::absent",
+        skip_serializing_if = "crate::List::is_absent"
+    )]
+    pub choices: crate::List<TextCompletionChoice>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub created: ::std::option::Option<f64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub model: ::std::option::Option<::std::string::String>,
+    ///`text_completion`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub object: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub provider: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub system_fingerprint: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub usage: ::std::option::Option<TextCompletionUsage>,
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+lean_deserialize! {
+    TextCompletionResponse {
+        choices: "choices" => default_with(crate::List::absent),
+        created: "created" => opt,
+        id: "id" => opt,
+        model: "model" => opt,
+        object: "object" => opt,
+        provider: "provider" => opt,
+        system_fingerprint: "system_fingerprint" => opt,
+        usage: "usage" => opt,
+    }
+    extra extra: crate :: Extra
+}
+
+///One server-sent event of a streamed text completion.
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct TextCompletionStreamingResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<TextCompletionResponse>,
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+lean_deserialize! {
+    TextCompletionStreamingResponse {
+        data: "data" => opt,
+    }
+    extra extra: crate :: Extra
+}
+
+///`TextCompletionUsage`
+#[derive(::serde::Serialize, Clone, Debug)]
+pub struct TextCompletionUsage {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub completion_tokens: ::std::option::Option<i64>,
+    ///The request's cost in credits.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cost: ::std::option::Option<f64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub prompt_tokens: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_tokens: ::std::option::Option<i64>,
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+lean_deserialize! {
+    TextCompletionUsage {
+        completion_tokens: "completion_tokens" => opt,
+        cost: "cost" => opt,
+        prompt_tokens: "prompt_tokens" => opt,
+        total_tokens: "total_tokens" => opt,
     }
     extra extra: crate :: Extra
 }

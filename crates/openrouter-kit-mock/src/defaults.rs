@@ -2,8 +2,8 @@
 // (openrouter-2026-08-22.yaml, sha256 469fa24635e2e05617cfb064ded5f561a177859d054705f4c744644fd68068eb). Do not edit: change `xtask/src/companions.rs`
 // and regenerate.
 
-//! The default answer to each of the document's 97 operations: the first success response,
-//! with the document's own example (87 operations), a body built from its schema (9),
+//! The default answer to each of the document's 99 operations: the first success response,
+//! with the document's own example (89 operations), a body built from its schema (9),
 //! or no body where the document gives none (1). 9 examples lacked what their
 //! schema requires and were completed (`synth::complete`).
 use crate::operations::{Operation, Origin};
@@ -977,5 +977,25 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         origin: Origin::Example,
         streams: false,
         body: "{\"removed_count\":2}",
+    },
+    Operation {
+        id: "createCompletions",
+        method: "POST",
+        path: "/completions",
+        status: 200,
+        content_type: "application/json",
+        origin: Origin::Example,
+        streams: true,
+        body: "{\"id\":\"gen-legacy-1\",\"object\":\"text_completion\",\"created\":1767225600,\"model\":\"openai/gpt-3.5-turbo-instruct\",\"choices\":[{\"index\":0,\"text\":\" Paris.\",\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":8,\"completion_tokens\":2,\"total_tokens\":10,\"cost\":0.00001}}",
+    },
+    Operation {
+        id: "getParameters",
+        method: "GET",
+        path: "/parameters/{author}/{slug}",
+        status: 200,
+        content_type: "application/json",
+        origin: Origin::Example,
+        streams: false,
+        body: "{\"data\":{\"model\":\"openai/gpt-4\",\"supported_parameters\":[\"temperature\",\"top_p\",\"max_tokens\"]}}",
     },
 ];

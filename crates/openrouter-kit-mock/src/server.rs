@@ -518,6 +518,22 @@ fn default_stream(op: &Operation, fidelity: Fidelity) -> Option<Sse> {
                     .done(),
             )
         }
+        "createCompletions" => {
+            // Legacy text completions: chunks of the whole answer's shape, the last with usage.
+            let text = body.pointer("/choices/0/text").and_then(Value::as_str).unwrap_or(" Hello from the mock.");
+            let chunk = |text: &str, finish: Value, usage: Option<Value>| {
+                let mut c = json!({"id": "gen-legacy-1", "object": "text_completion", "created": 1_767_225_600, "model": model,
+                    "choices": [{"index": 0, "text": text, "finish_reason": finish}]});
+                if let Some(u) = usage {
+                    c["usage"] = u;
+                }
+                c
+            };
+            let pieces = words(text);
+            let sse = pieces.iter().fold(Sse::new().keep_alive(), |sse, w| sse.data(&chunk(w, Value::Null, None)));
+            let usage = json!({"prompt_tokens": 8, "completion_tokens": pieces.len(), "total_tokens": 8 + pieces.len(), "cost": 0.00001});
+            Some(sse.data(&chunk("", json!("stop"), Some(usage))).done())
+        }
         "createMessages" => {
             let text = body.pointer("/content/0/text").and_then(Value::as_str).unwrap_or("Hello from the mock.");
             Some(words(text).iter().fold(MessagesScript::new(&model).fidelity(fidelity), |s, w| s.text(w)).to_sse())

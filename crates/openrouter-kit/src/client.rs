@@ -154,6 +154,12 @@ impl Client {
         crate::messages::Messages::new(self)
     }
 
+    /// Legacy text completions (`POST /completions`, a prompt in, text out): dropped from the
+    /// document, still answered by the service.
+    pub fn completions(&self) -> crate::completions::Completions<'_> {
+        crate::completions::Completions::new(self)
+    }
+
     /// POST a request with `stream: false` and decode the whole answer; a `200` whose body is
     /// only `{"error": …}` is [`Error::Api`]. Runs in a `gen_ai.request` span.
     pub(crate) async fn create<R, T>(&self, path: &str, operation: &'static str, what: &'static str, request: &R) -> Result<T, Error>
@@ -536,6 +542,7 @@ fn gen_ai_operation(path: &str) -> &'static str {
         "/chat/completions" => "chat",
         "/responses" => "responses",
         "/messages" => "messages",
+        "/completions" => "text_completion",
         "/images" => "image_generation",
         _ => "request",
     }

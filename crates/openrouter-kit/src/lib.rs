@@ -21,6 +21,7 @@
 mod accumulate;
 mod clock;
 pub mod chat;
+pub mod completions;
 mod client;
 pub mod content;
 pub mod conversation;

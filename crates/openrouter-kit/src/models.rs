@@ -149,6 +149,24 @@ impl<'a> Models<'a> {
         crate::error::generated(self.client.api().get_model(author, slug).await).await
     }
 
+    /// The request parameters a model supports (`temperature`, `tools`, …): legacy
+    /// `GET /parameters/{author}/{slug}`, dropped from the document after 2025-10-23 and still
+    /// answered by the service; `provider` narrows it to one provider's.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), openrouter_kit::Error> {
+    /// # let mock = openrouter_kit_mock::MockOpenRouter::start().await;
+    /// # let client = mock.client();
+    /// let parameters = client.models().parameters("openai/gpt-4", None).await?;
+    /// let supported = parameters.data.and_then(|d| d.supported_parameters).unwrap_or_default();
+    /// # assert!(!supported.is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub async fn parameters(self, id: &str, provider: Option<&str>) -> Result<openrouter_kit_api::types::ModelParametersResponse, Error> {
+        let (author, slug) = split(id)?;
+        crate::error::generated(self.client.api().get_parameters(author, slug, provider).await).await
+    }
+
     /// The providers serving a model, with their prices, limits and uptime.
     /// The model's endpoints (providers serving it, with their pricing and limits): the `data`
     /// of the answer's envelope.

@@ -73,6 +73,16 @@ impl Observe for ChatResult {
     }
 }
 
+impl Observe for openrouter_kit_api::types::TextCompletionResponse {
+    fn observe(&self, span: &Span) {
+        // Chunks of a stream have this shape too: usage comes in the last one.
+        if let Some(u) = &self.usage {
+            record_response(span, &self.model, &self.id);
+            record_usage(span, u.prompt_tokens, u.completion_tokens, u.cost);
+        }
+    }
+}
+
 impl Observe for ChatStreamChunk {
     fn observe(&self, span: &Span) {
         // Every chunk repeats id and model; usage comes in the last one.

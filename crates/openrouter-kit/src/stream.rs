@@ -46,6 +46,17 @@ impl EventData for openrouter_kit_api::types::ChatStreamChunk {
     }
 }
 
+/// Legacy text completion chunks: a failure mid-stream is a chunk with an `error` member (the
+/// type does not name it, so it is in `extra`).
+impl EventData for openrouter_kit_api::types::TextCompletionResponse {
+    const DONE: Option<&'static str> = Some("[DONE]");
+    const WHAT: &'static str = "text completion chunk";
+
+    fn is_failure(&self) -> bool {
+        self.extra.get("error").is_some_and(|e| !e.is_null())
+    }
+}
+
 impl EventData for openrouter_kit_api::types::StreamEvents {
     const DONE: Option<&'static str> = Some("[DONE]");
     const WHAT: &'static str = "Responses stream event";

@@ -33,7 +33,25 @@ pub struct Overlay {
     pub fields: Vec<Field>,
     #[serde(default)]
     pub widen: Vec<Field>,
+    #[serde(default)]
+    pub operations: Vec<OperationEntry>,
 }
+
+/// An operation the document dropped (or never had) that the service answers.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationEntry {
+    pub path: String,
+    pub method: String,
+    /// Which document last had it, and that the service still answers it.
+    pub legacy: String,
+    pub evidence: String,
+    /// The OpenAPI operation object, as the document would write it.
+    pub operation: Value,
+}
+
+/// The marker on an operation the overlay added: why it is legacy.
+pub const LEGACY: &str = "x-legacy";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,6 +78,17 @@ pub fn project_overlay() -> Result<Overlay> {
 
 pub fn parse(text: &str) -> Result<Overlay> {
     Ok(serde_yaml_ng::from_str(text)?)
+}
+
+/// The document as published, plus the overlay's legacy operations and the components they use
+/// (not its fields or widenings): what the mock answers and the contract tests call, so that
+/// the legacy operations get default answers and calls like the document's own.
+pub fn with_legacy_operations(raw: &Value) -> Result<Value> {
+    let project = project_overlay()?;
+    let overlay = Overlay { components: project.components, fields: Vec::new(), widen: Vec::new(), operations: project.operations };
+    let mut doc = raw.clone();
+    apply(&mut doc, &overlay, &mut Notes::default())?;
+    Ok(doc)
 }
 
 pub fn run(doc: &mut Value, notes: &mut Notes) -> Result<usize> {
@@ -91,6 +120,9 @@ pub fn apply(doc: &mut Value, overlay: &Overlay, notes: &mut Notes) -> Result<us
         all.insert(name.clone(), schema);
         notes.overlay_applied.push(format!("component {name}"));
         changed += 1;
+    }
+    for entry in &overlay.operations {
+        changed += add_operation(doc, entry, notes)?;
     }
     for (widen, list) in [(false, &overlay.fields), (true, &overlay.widen)] {
         for f in list {
@@ -152,6 +184,41 @@ pub fn apply(doc: &mut Value, overlay: &Overlay, notes: &mut Notes) -> Result<us
         }
     }
     Ok(changed)
+}
+
+/// Adds a legacy operation where the document has none; says so when the document has it again.
+fn add_operation(doc: &mut Value, entry: &OperationEntry, notes: &mut Notes) -> Result<usize> {
+    let method = entry.method.to_lowercase();
+    let label = format!("{} {}", method.to_uppercase(), entry.path);
+    let Some(doc) = doc.as_object_mut() else { bail!("overlay operation {label}: the document is not an object") };
+    let Some(paths) = doc.entry("paths").or_insert_with(|| json!({})).as_object_mut() else {
+        bail!("overlay operation {label}: the document's `paths` is not an object")
+    };
+    let Some(item) = paths.entry(entry.path.clone()).or_insert_with(|| json!({})).as_object_mut() else {
+        bail!("overlay operation {label}: the path item is not an object")
+    };
+    if item.contains_key(&method) {
+        notes.remarks.push(format!("overlay: the document has {label} again: retire its legacy operation entry"));
+        notes.overlay_adopted += 1;
+        return Ok(0);
+    }
+    if item.contains_key("$ref") {
+        notes.remarks.push(format!("overlay: {} is a `$ref` in this document; legacy operation {label} skipped", entry.path));
+        notes.overlay_skipped += 1;
+        return Ok(0);
+    }
+    let mut operation = entry.operation.clone();
+    let Some(o) = operation.as_object_mut() else { bail!("overlay operation {label}: `operation` is not an object") };
+    let description = o.get("description").and_then(Value::as_str).unwrap_or_default().to_string();
+    let summary = o.get("summary").and_then(Value::as_str).unwrap_or_default().to_string();
+    // The generated method's doc says it is legacy, and why.
+    o.insert("description".into(), json!(format!("{summary}\n\n**Legacy**: {}. {description}", entry.legacy).trim_end().to_string()));
+    o.remove("summary");
+    o.insert(MARKER.into(), json!(entry.evidence));
+    o.insert(LEGACY.into(), json!(entry.legacy));
+    item.insert(method, operation);
+    notes.overlay_applied.push(format!("operation {label} (legacy)"));
+    Ok(1)
 }
 
 /// The pointers an `at` names (a `*` in the component name expands to every match).
@@ -244,6 +311,30 @@ widen:
         // The document already has finish_reason: reported, not applied.
         assert_eq!(notes.overlay_adopted, 1);
         assert!(notes.remarks.iter().any(|r| r.contains("Choice.finish_reason is in the document now")), "{:?}", notes.remarks);
+    }
+
+    #[test]
+    fn a_legacy_operation_is_added_where_the_document_has_none_and_retired_when_it_is_back() {
+        let overlay = parse(
+            "operations:\n  - path: /old\n    method: post\n    legacy: until 2025\n    evidence: users\n    operation: {operationId: createOld, summary: Old, responses: {'200': {description: ok}}}\n",
+        )
+        .unwrap();
+        let mut d = doc();
+        let mut notes = Notes::default();
+        assert_eq!(apply(&mut d, &overlay, &mut notes).unwrap(), 1);
+        let op = &d["paths"]["/old"]["post"];
+        assert_eq!(op["operationId"], "createOld");
+        assert_eq!(op[LEGACY], "until 2025");
+        assert!(op["description"].as_str().unwrap().contains("**Legacy**: until 2025"), "{op}");
+        assert_eq!(notes.overlay_applied, vec!["operation POST /old (legacy)".to_string()]);
+
+        let mut back = doc();
+        back["paths"]["/old"] = json!({"post": {"operationId": "createOld", "responses": {"200": {"description": "ok"}}}});
+        let mut notes = Notes::default();
+        assert_eq!(apply(&mut back, &overlay, &mut notes).unwrap(), 0);
+        assert!(back["paths"]["/old"]["post"].get(LEGACY).is_none(), "the document's own operation stays");
+        assert_eq!(notes.overlay_adopted, 1);
+        assert!(notes.remarks.iter().any(|r| r.contains("the document has POST /old again")), "{:?}", notes.remarks);
     }
 
     #[test]
