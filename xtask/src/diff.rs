@@ -337,18 +337,39 @@ fn kind(s: &Schema) -> String {
     }
 }
 
-/// Counts by kind of change, for a one-line summary.
-pub fn tally(d: &Drift) -> BTreeMap<&'static str, usize> {
-    let mut t = BTreeMap::new();
-    for l in &d.lines {
-        let k = match l.chars().next() {
-            Some('+') => "added",
-            Some('-') => "removed",
-            _ => "changed",
-        };
-        *t.entry(k).or_default() += 1;
+/// Counts of a diff by kind, for a summary's table: (added, removed) of each, and the changes.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub operations: (usize, usize),
+    pub schemas: (usize, usize),
+    pub fields: (usize, usize),
+    pub values: (usize, usize),
+    pub changed: usize,
+}
+
+impl Drift {
+    /// The lines counted by what they are about and whether they add, remove or change it.
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for line in &self.lines {
+            let (sign, rest) = line.split_at(line.char_indices().nth(1).map_or(line.len(), |(i, _)| i));
+            let slot = if rest.starts_with(" operation ") {
+                &mut c.operations
+            } else if rest.starts_with(" schema ") {
+                &mut c.schemas
+            } else if rest.contains(": enum value ") || rest.contains(": member ") {
+                &mut c.values
+            } else {
+                &mut c.fields
+            };
+            match sign {
+                "+" => slot.0 += 1,
+                "-" => slot.1 += 1,
+                _ => c.changed += 1,
+            }
+        }
+        c
     }
-    t
 }
 
 #[cfg(test)]

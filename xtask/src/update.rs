@@ -237,38 +237,6 @@ fn cargo(root: &Path, args: &[&str]) -> Result<f64> {
     Ok(started.elapsed().as_secs_f64())
 }
 
-/// Counts of a diff by kind, for the summary's table.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub operations: (usize, usize),
-    pub schemas: (usize, usize),
-    pub fields: (usize, usize),
-    pub values: (usize, usize),
-    pub changed: usize,
-}
-
-pub fn counts(drift: &Drift) -> Counts {
-    let mut c = Counts::default();
-    for line in &drift.lines {
-        let (sign, rest) = line.split_at(line.char_indices().nth(1).map_or(line.len(), |(i, _)| i));
-        let slot = if rest.starts_with(" operation ") {
-            &mut c.operations
-        } else if rest.starts_with(" schema ") {
-            &mut c.schemas
-        } else if rest.contains(": enum value ") || rest.contains(": member ") {
-            &mut c.values
-        } else {
-            &mut c.fields
-        };
-        match sign {
-            "+" => slot.0 += 1,
-            "-" => slot.1 += 1,
-            _ => c.changed += 1,
-        }
-    }
-    c
-}
-
 fn render_summary(
     old: &Lock,
     new: &Lock,
@@ -278,7 +246,7 @@ fn render_summary(
     generation: &str,
     tested: bool,
 ) -> String {
-    let c = counts(drift);
+    let c = drift.counts();
     let mut s = format!("# OpenRouter's OpenAPI document: {} → {}\n\n", old.date, new.date);
     s += "Written by `cargo xtask update`: the API crate, the mock's answers, the contract calls and the inventory snapshot are regenerated from the new document.\n\n";
     s += "| | pinned | new |\n|---|---|---|\n";
@@ -346,7 +314,7 @@ fn render_summary(
 }
 
 fn changelog_entry(old: &Lock, new: &Lock, drift: &Drift) -> String {
-    let c = counts(drift);
+    let c = drift.counts();
     format!(
         "- Generated from OpenRouter's document of {} (was {}): {} operations added, {} removed; {} fields and {} values added; {} breaking changes (see the update's summary).\n",
         new.date, old.date, c.operations.0, c.operations.1, c.fields.0, c.values.0, drift.breaking
@@ -409,6 +377,7 @@ mod tests {
 
     #[test]
     fn counts_sort_diff_lines_by_kind() {
+        use crate::diff::Counts;
         let drift = Drift {
             lines: vec![
                 "+ operation GET /x (x)".into(),
@@ -422,6 +391,6 @@ mod tests {
             ],
             breaking: 3,
         };
-        assert_eq!(counts(&drift), Counts { operations: (1, 1), schemas: (1, 0), fields: (1, 1), values: (2, 0), changed: 1 });
+        assert_eq!(drift.counts(), Counts { operations: (1, 1), schemas: (1, 0), fields: (1, 1), values: (2, 0), changed: 1 });
     }
 }
