@@ -122,6 +122,24 @@ fn sized_reads(body: &[u8], size: usize) -> Vec<Bytes> {
 /// (minus `none`) compare the paths whatever the machine's load.
 fn profile(what: &str) {
     let rt = runtime();
+    if what == "sizes" {
+        let peers = Peers::new("http://127.0.0.1:9");
+        let request = openrouter_kit::ChatRequestBuilder::new(peers::MODEL).user(peers::PROMPT).build().expect("a request");
+        println!("ours create future {} bytes", std::mem::size_of_val(&peers.ours.chat().create(&request)));
+        println!("ours stream future {} bytes", std::mem::size_of_val(&peers.ours.chat().stream(&request)));
+        println!("raw create future {} bytes", std::mem::size_of_val(&peers.create_raw()));
+        println!("ours bench create future {} bytes", std::mem::size_of_val(&peers.create_ours()));
+        println!("async-openai create future {} bytes", std::mem::size_of_val(&peers.create_async_openai()));
+        println!(
+            "Result<ChatResult, Error> {} Error {} reqwest::Request {} reqwest::Response {}",
+            std::mem::size_of::<Result<openrouter_kit_api::types::ChatResult, openrouter_kit::Error>>(),
+            std::mem::size_of::<openrouter_kit::Error>(),
+            std::mem::size_of::<reqwest::Request>(),
+            std::mem::size_of::<reqwest::Response>()
+        );
+        println!("ChatResult {} ChatRequest {} ChatStreamChunk {}", std::mem::size_of::<openrouter_kit_api::types::ChatResult>(), std::mem::size_of::<openrouter_kit_api::types::ChatRequest>(), std::mem::size_of::<openrouter_kit_api::types::ChatStreamChunk>());
+        return;
+    }
     if let Some(peer) = what.strip_prefix("create-") {
         let url = server::start(Answers::new(payloads::chat_completion(100), Bytes::new()));
         let peers = Peers::new(&url);

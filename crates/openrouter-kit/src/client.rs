@@ -46,6 +46,36 @@ struct Inner {
     stream_idle_timeout: Option<Duration>,
     first_byte_timeout: Option<Duration>,
     max_event: usize,
+    endpoints: Endpoints,
+}
+
+/// The URLs of the paths this client has posted to, parsed once: parsing a URL (host checks
+/// included) costs more per call than the rest of building the request.
+#[derive(Default)]
+struct Endpoints {
+    parsed: std::sync::RwLock<Vec<(Box<str>, Url)>>,
+}
+
+impl Endpoints {
+    /// Paths are this crate's own, a few dozen at most; past that, a path is parsed each time
+    /// rather than kept.
+    const MAX: usize = 64;
+
+    fn url(&self, base: &Url, path: &str) -> Result<Url, Error> {
+        let known = self.parsed.read().ok().and_then(|parsed| parsed.iter().find(|(p, _)| **p == *path).map(|(_, url)| url.clone()));
+        if let Some(url) = known {
+            return Ok(url);
+        }
+        let joined = format!("{}{path}", base.as_str().trim_end_matches('/'));
+        let url = Url::parse(&joined).map_err(|e| Error::Config(format!("{joined:?} is not a valid URL: {e}")))?;
+        if let Ok(mut parsed) = self.parsed.write()
+            && parsed.len() < Self::MAX
+            && !parsed.iter().any(|(p, _)| **p == *path)
+        {
+            parsed.push((path.into(), url.clone()));
+        }
+        Ok(url)
+    }
 }
 
 /// The default first-byte and read-idle bounds: 120 s. OpenRouter sends a response head at once
@@ -229,8 +259,15 @@ impl Client {
     }
 
     fn post_request(&self, path: &str, content_type: &str, body: Vec<u8>) -> Result<reqwest::Request, Error> {
-        let url = format!("{}{path}", self.inner.base_url.as_str().trim_end_matches('/'));
-        self.inner.http.post(url).header(reqwest::header::CONTENT_TYPE, content_type).body(body).build().map_err(Error::Transport)
+        const JSON: HeaderValue = HeaderValue::from_static("application/json");
+        let content_type = match content_type {
+            "application/json" => JSON,
+            other => HeaderValue::from_str(other).map_err(|_| Error::Config(format!("{other:?} is not a valid content type")))?,
+        };
+        let mut request = reqwest::Request::new(reqwest::Method::POST, self.inner.endpoints.url(&self.inner.base_url, path)?);
+        request.headers_mut().insert(reqwest::header::CONTENT_TYPE, content_type);
+        *request.body_mut() = Some(body.into());
+        Ok(request)
     }
 
     /// POST a body through the retrying executor and read the answer whole; an answer that is
@@ -512,7 +549,16 @@ impl ClientBuilder {
         let stream_idle_timeout =
             if self.stream_idle_set { self.stream_idle_timeout } else { Some(Duration::from_secs(120)) };
         let max_event = self.max_event.unwrap_or(crate::stream::DEFAULT_MAX_EVENT);
-        Ok(Client { inner: Arc::new(Inner { api, base_url, http, executor, stream_idle_timeout, first_byte_timeout, max_event }) })
+        Ok(Client { inner: Arc::new(Inner {
+            api,
+            base_url,
+            http,
+            executor,
+            stream_idle_timeout,
+            first_byte_timeout,
+            max_event,
+            endpoints: Endpoints::default(),
+        }) })
     }
 }
 
@@ -558,5 +604,28 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
 fn install_crypto_provider() {
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_urls_are_joined_as_before_and_kept_within_bound() {
+        let endpoints = Endpoints::default();
+        for base in ["https://openrouter.ai/api/v1", "https://openrouter.ai/api/v1/", "http://127.0.0.1:8080"] {
+            let base = Url::parse(base).unwrap();
+            let expected = format!("{}/chat/completions", base.as_str().trim_end_matches('/'));
+            let fresh = Endpoints::default();
+            assert_eq!(fresh.url(&base, "/chat/completions").unwrap().as_str(), expected);
+            assert_eq!(fresh.url(&base, "/chat/completions").unwrap().as_str(), expected, "the kept URL is the same");
+        }
+        let base = Url::parse(DEFAULT_BASE_URL).unwrap();
+        for n in 0..Endpoints::MAX + 10 {
+            let url = endpoints.url(&base, &format!("/generation?id=gen-{n}")).unwrap();
+            assert_eq!(url.query(), Some(format!("id=gen-{n}").as_str()));
+        }
+        assert_eq!(endpoints.parsed.read().unwrap().len(), Endpoints::MAX, "paths past the bound are parsed, not kept");
     }
 }
