@@ -157,6 +157,7 @@ fn profile(what: &str) {
             }
         };
         let peers: &'static Peers = Box::leak(Box::new(peers));
+        let (cpu, wall) = (openrouter_bench::measure::thread_cpu(), std::time::Instant::now());
         rt.block_on(async {
             let each = (0..tasks).map(|_| async {
                 for _ in 0..calls.div_ceil(tasks) {
@@ -165,6 +166,11 @@ fn profile(what: &str) {
             });
             futures_util::future::join_all(each).await;
         });
+        // The client's own CPU time (the server runs on another thread): an A/B figure steadier
+        // than wall time on a shared machine.
+        let calls = f64::from(calls.div_ceil(tasks) * tasks);
+        let per = |d: std::time::Duration| d.as_secs_f64() * 1e6 / calls;
+        eprintln!("{peer}: {:.2} µs client CPU, {:.2} µs wall per call", per(openrouter_bench::measure::thread_cpu() - cpu), per(wall.elapsed()));
         return;
     }
     let body = payloads::sse_body(&payloads::chat_chunks(200, ChatShape::Text), 20, true);

@@ -220,7 +220,7 @@ impl RetryingExecutor {
         head: Option<Duration>,
     ) -> reqwest::Result<Option<Response>> {
         let bounds = self.bounds;
-        self.retrying(request, operation, |pending| async move {
+        self.retrying(Source::Request(request), operation, |pending| async move {
             let Some(response) = execute_within(client, pending, head).await? else { return Ok(None) };
             surface_error_body(response, operation, bounds).await.map(Some)
         })
@@ -232,19 +232,19 @@ impl RetryingExecutor {
     pub(crate) async fn run_read(
         &self,
         client: &reqwest::Client,
-        request: Request,
+        source: Source<'_>,
         operation: &'static str,
         head: Option<Duration>,
     ) -> reqwest::Result<Answer> {
         let bounds = self.bounds;
-        self.retrying(request, operation, |pending| async move {
+        self.retrying(source, operation, |pending| async move {
             let Some(response) = execute_within(client, pending, head).await? else { return Ok(Answer::no_head()) };
             read_answer(response, operation, bounds).await
         })
         .await
     }
 
-    async fn retrying<T, F, Fut>(&self, request: Request, operation: &'static str, mut attempt_once: F) -> reqwest::Result<T>
+    async fn retrying<T, F, Fut>(&self, source: Source<'_>, operation: &'static str, mut attempt_once: F) -> reqwest::Result<T>
     where
         T: Outcome,
         F: FnMut(Request) -> Fut,
@@ -252,15 +252,19 @@ impl RetryingExecutor {
     {
         let mut waited = Duration::ZERO;
         let mut attempt = 1;
-        let mut pending = request;
-        for (name, value) in &self.headers {
-            if !pending.headers().contains_key(name) {
-                pending.headers_mut().insert(name.clone(), value.clone());
-            }
-        }
+        let (mut pending, again) = match source {
+            Source::Request(request) => (request, None),
+            Source::Built { first, again } => (first, Some(again)),
+        };
+        self.add_headers(&mut pending);
         loop {
-            // A body that cannot be cloned (a stream) gets one attempt.
-            let spare = if attempt < self.policy.max_attempts { pending.try_clone() } else { None };
+            // A request that can be built again needs no copy kept; one whose body cannot be
+            // cloned (a stream) gets one attempt.
+            let spare = match again {
+                _ if attempt >= self.policy.max_attempts => None,
+                Some(_) => Some(Spare::Rebuild),
+                None => pending.try_clone().map(Spare::Copy),
+            };
             // A span per attempt, attached with `instrument` (an entered guard must not be held
             // across an await).
             let span = tracing::debug_span!("openrouter.attempt", operation, attempt);
@@ -276,6 +280,17 @@ impl RetryingExecutor {
                 tracing::debug!(operation, attempt, "retry budget spent");
                 return result;
             }
+            pending = match (next, again) {
+                (Spare::Copy(copy), _) => copy,
+                (Spare::Rebuild, Some(again)) => match again() {
+                    Some(mut built) => {
+                        self.add_headers(&mut built);
+                        built
+                    }
+                    None => return result,
+                },
+                (Spare::Rebuild, None) => return result,
+            };
             match &result {
                 Ok(r) => tracing::info!(operation, attempt, status = r.status_code(), wait_ms = wait.as_millis() as u64, "retrying"),
                 Err(e) => tracing::info!(operation, attempt, error = %e, wait_ms = wait.as_millis() as u64, "retrying"),
@@ -284,9 +299,32 @@ impl RetryingExecutor {
             tokio::time::sleep(wait).await;
             waited += wait;
             attempt += 1;
-            pending = next;
         }
     }
+
+    /// Authentication and attribution, where the request does not set them itself.
+    fn add_headers(&self, request: &mut Request) {
+        for (name, value) in &self.headers {
+            if !request.headers().contains_key(name) {
+                request.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+    }
+}
+
+/// What [`RetryingExecutor`] sends, attempt after attempt.
+pub(crate) enum Source<'a> {
+    /// This request; a retry sends a copy of it, made before it is sent.
+    Request(Request),
+    /// `first`, then what `again` builds for each retry: the attempt that succeeds (nearly
+    /// all of them) copies nothing. `None` from `again` ends the retries.
+    Built { first: Request, again: &'a (dyn Fn() -> Option<Request> + Sync) },
+}
+
+/// How the next attempt's request is had.
+enum Spare {
+    Copy(Request),
+    Rebuild,
 }
 
 impl openrouter_kit_api::Execute for RetryingExecutor {
