@@ -37,8 +37,10 @@ impl<'a> Chat<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn create<R: Serialize + ?Sized>(self, request: &R) -> Result<ChatResult, Error> {
-        self.client.create("/chat/completions", "sendChatCompletionRequest", "chat completion", request).await
+    // Not an `async fn`: the client's future is returned as it is, so the answer is not copied
+    // out through one more future on its way to the caller.
+    pub fn create<R: Serialize + ?Sized>(self, request: &R) -> impl Future<Output = Result<ChatResult, Error>> + use<'a, '_, R> {
+        self.client.create("/chat/completions", "sendChatCompletionRequest", "chat completion", request)
     }
 
     /// Ask for an answer of type `T`: sends `response_format: json_schema` with `T`'s schema
