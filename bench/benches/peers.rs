@@ -119,7 +119,9 @@ fn sized_reads(body: &[u8], size: usize) -> Vec<Bytes> {
 /// One decode path alone, for a profiler: `OPENROUTER_BENCH_PROFILE=ours|limit|eventsource|
 /// responses-ours|responses-floor|none|create-ours|create-raw|create-async-openai` runs it over the text stream (or the Responses events),
 /// one event per read, 200 times; under `valgrind --tool=callgrind` the instruction counts
-/// (minus `none`) compare the paths whatever the machine's load.
+/// (minus `none`) compare the paths whatever the machine's load. `create-*` prints the client
+/// thread's CPU time per call; `sizes` prints the sizes of the call futures and of the types
+/// they carry (what a move copies).
 fn profile(what: &str) {
     let rt = runtime();
     if what == "sizes" {
