@@ -322,6 +322,9 @@ pub(crate) enum Source<'a> {
 }
 
 /// How the next attempt's request is had.
+// Boxing the copy would add an allocation to every call that keeps one; it takes the room the
+// `Option<Request>` it replaces took.
+#[allow(clippy::large_enum_variant)]
 enum Spare {
     Copy(Request),
     Rebuild,
