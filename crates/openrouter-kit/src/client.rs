@@ -223,6 +223,8 @@ impl Client {
     {
         use futures_util::StreamExt as _;
         let (body, model) = self.json_body(request, true)?;
+        // Shared, not copied, by every attempt (and every retry inside one).
+        let body = bytes::Bytes::from(body);
         let span = crate::observe::request_span(gen_ai_operation(path), model.as_deref());
         let policy = &self.inner.executor.policy;
         let (mut attempt, mut waited) = (1, Duration::ZERO);
@@ -255,7 +257,7 @@ impl Client {
     }
 
     /// POST JSON through the retrying executor; a non-2xx answer becomes [`Error::Api`].
-    pub(crate) async fn post_json(&self, path: &str, operation: &'static str, body: Vec<u8>) -> Result<reqwest::Response, Error> {
+    pub(crate) async fn post_json(&self, path: &str, operation: &'static str, body: bytes::Bytes) -> Result<reqwest::Response, Error> {
         self.post(path, operation, "application/json", body).await
     }
 
@@ -298,10 +300,12 @@ impl Client {
     }
 
     /// POST a body through the retrying executor; a non-2xx answer becomes [`Error::Api`].
-    pub(crate) async fn post(&self, path: &str, operation: &'static str, content_type: &str, body: Vec<u8>) -> Result<reqwest::Response, Error> {
-        let request = self.post_request(path, content_type, body)?;
+    pub(crate) async fn post(&self, path: &str, operation: &'static str, content_type: &str, body: bytes::Bytes) -> Result<reqwest::Response, Error> {
+        let first = self.post_request(path, content_type, body.clone())?;
+        let again = || self.post_request(path, content_type, body.clone()).ok();
+        let source = crate::retry::Source::Built { first, again: &again };
         let head = self.inner.first_byte_timeout;
-        let response = self.inner.executor.run_with_head_bound(&self.inner.http, request, operation, head).await.map_err(Error::Transport)?;
+        let response = self.inner.executor.run_with_head_bound(&self.inner.http, source, operation, head).await.map_err(Error::Transport)?;
         let Some(response) = response else { return Err(Error::Timeout(head.unwrap_or(DEFAULT_TIMEOUT))) };
         record_answer(response.status(), response.headers());
         if response.status().is_success() {

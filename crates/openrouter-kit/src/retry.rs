@@ -206,7 +206,7 @@ impl RetryingExecutor {
     /// made here), which [`crate::Error`] turns into [`crate::Error::Timeout`].
     pub(crate) async fn run(&self, client: &reqwest::Client, request: Request, operation: &'static str) -> reqwest::Result<Response> {
         let bounds = self.bounds;
-        let answer = self.run_with_head_bound(client, request, operation, bounds.head).await?;
+        let answer = self.run_with_head_bound(client, Source::Request(request), operation, bounds.head).await?;
         Ok(answer.unwrap_or_else(|| no_head_answer(bounds.head.unwrap_or(Duration::MAX))))
     }
 
@@ -215,12 +215,12 @@ impl RetryingExecutor {
     pub(crate) async fn run_with_head_bound(
         &self,
         client: &reqwest::Client,
-        request: Request,
+        source: Source<'_>,
         operation: &'static str,
         head: Option<Duration>,
     ) -> reqwest::Result<Option<Response>> {
         let bounds = self.bounds;
-        self.retrying(Source::Request(request), operation, |pending| async move {
+        self.retrying(source, operation, |pending| async move {
             let Some(response) = execute_within(client, pending, head).await? else { return Ok(None) };
             surface_error_body(response, operation, bounds).await.map(Some)
         })

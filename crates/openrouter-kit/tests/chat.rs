@@ -333,6 +333,16 @@ async fn a_stream_refused_with_503_is_retried_before_its_first_event() {
     let client = Client::builder().api_key("sk-test").base_url(server.uri()).retry_policy(policy).build().unwrap();
     let items: Vec<_> = client.chat().stream(&request()).await.unwrap().collect().await;
     assert_eq!(text(&items), "Hello");
+    // The retry is a request built again, not a copy: it must be the first one, byte for byte,
+    // headers included.
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].body, sent[1].body);
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&sent[1].body).unwrap()["stream"], true);
+    for name in ["authorization", "content-type"] {
+        assert_eq!(sent[0].headers.get(name), sent[1].headers.get(name), "{name}");
+        assert!(sent[1].headers.get(name).is_some(), "{name}");
+    }
 }
 
 #[tokio::test]
