@@ -248,3 +248,24 @@ fn everything_the_server_sends_survives_decoding() {
     assert_eq!(counts.reachable, counts.injected);
     assert_eq!(counts.equal, counts.values);
 }
+
+/// The top-level `provider` of chat answers and chunks (the document lacks it; every answer
+/// carries it) is a typed field, not an unknown one: decoding it costs no map entry per chunk,
+/// and it is written back where it came from.
+#[test]
+fn the_answering_provider_is_typed() {
+    let root = openrouter_workspace_tests::root();
+    let body = |file: &str| -> Value {
+        let fixture: Value = serde_json::from_str(&std::fs::read_to_string(root.join("tests/fixtures/lossless").join(file)).unwrap()).unwrap();
+        fixture["body"].clone()
+    };
+    let result: ChatResult = openrouter_kit::error::decode("chat completion", body("chat_citations.json").to_string().as_bytes()).unwrap();
+    assert_eq!(result.provider.as_deref(), Some("Perplexity"));
+    assert!(!result.extra.contains_key("provider"));
+    assert_eq!(serde_json::to_value(&result).unwrap()["provider"], "Perplexity");
+
+    let chunk: ChatStreamChunk = serde_json::from_value(body("stream_chunk_annotations.json")).unwrap();
+    assert_eq!(chunk.provider.as_deref(), Some("OpenAI"));
+    assert!(!chunk.extra.contains_key("provider"));
+    assert_eq!(serde_json::to_value(&chunk).unwrap()["provider"], "OpenAI");
+}

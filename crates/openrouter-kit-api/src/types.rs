@@ -6354,6 +6354,9 @@ pub struct ChatResult {
     pub object: ::std::option::Option<ChatResultObject>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub openrouter_metadata: ::std::option::Option<OpenRouterMetadata>,
+    ///The provider that served the request.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub provider: ::std::option::Option<::std::string::String>,
     ///The service tier used by the upstream provider for this request
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service_tier: ::std::option::Option<::std::string::String>,
@@ -6374,6 +6377,7 @@ lean_deserialize! {
         model: "model" => opt,
         object: "object" => opt,
         openrouter_metadata: "openrouter_metadata" => opt,
+        provider: "provider" => opt,
         service_tier: "service_tier" => opt,
         system_fingerprint: "system_fingerprint" => opt,
         usage: "usage" => opt,
@@ -6486,6 +6490,9 @@ pub struct ChatStreamChunk {
     pub object: ::std::option::Option<ChatStreamChunkObject>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub openrouter_metadata: ::std::option::Option<OpenRouterMetadata>,
+    ///The provider that served the request.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub provider: ::std::option::Option<::std::string::String>,
     ///The service tier used by the upstream provider for this request
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service_tier: ::std::option::Option<::std::string::String>,
@@ -6507,6 +6514,7 @@ lean_deserialize! {
         model: "model" => opt,
         object: "object" => opt,
         openrouter_metadata: "openrouter_metadata" => opt,
+        provider: "provider" => opt,
         service_tier: "service_tier" => opt,
         system_fingerprint: "system_fingerprint" => opt,
         usage: "usage" => opt,
