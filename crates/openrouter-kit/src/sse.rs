@@ -210,6 +210,12 @@ impl Decoder {
 
     /// The next complete event, borrowed until the next call.
     pub fn next_raw(&mut self) -> Option<RawEvent<'_>> {
+        // Every read ends with this call (a live stream's read is one event): nothing unread,
+        // nothing held back, so no line to look for; `scanned` is left where the search would.
+        if self.bom_checked && self.start >= self.len() && self.rest.is_empty() {
+            self.scanned = self.len();
+            return None;
+        }
         if let Some((from, to, next)) = self.single_line_event() {
             self.start = next;
             self.scanned = next;
