@@ -195,11 +195,31 @@ fn profile(what: &str) {
 
 /// One decode case in a child process, for instruction counting: `shape:reads:path`, with
 /// `shape` text|reasoning|tool|responses|whole, `reads` event|1400, `path` the peer (`none`:
-/// the inputs built, nothing decoded).
+/// the inputs built, nothing decoded); or `create:-:peer`, calls on loopback.
 fn counted_child(case: &str) {
     let mut parts = case.split(':');
     let (shape, reads, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let rt = runtime();
+    if shape == "create" {
+        // A loopback server in this process (its work is counted too, the same for every
+        // peer), one connection, then `CREATE_CALLS` sequential calls (none for `none`).
+        let url = server::start(Answers::new(payloads::chat_completion(100), Bytes::new()));
+        let peers = Peers::new(&url);
+        let calls = if path == "none" { 0 } else { CREATE_CALLS };
+        rt.block_on(async {
+            for _ in 0..calls {
+                let n = match path {
+                    "raw" => peers.create_raw().await,
+                    "ours" => peers.create_ours().await,
+                    "async-openai" => peers.create_async_openai().await,
+                    "openrouter-rs" => peers.create_openrouter_rs().await,
+                    other => panic!("unknown peer {other}"),
+                };
+                std::hint::black_box(n);
+            }
+        });
+        return;
+    }
     let body = match shape {
         "text" => payloads::sse_body(&payloads::chat_chunks(200, ChatShape::Text), 20, true),
         "reasoning" => payloads::sse_body(&payloads::chat_chunks(200, ChatShape::Reasoning), 20, true),
@@ -271,7 +291,21 @@ fn counted(figures: &mut Vec<Figure>) {
             println!("  {:<46} ours is {:.2}× less work than eventsource-stream + serde_json", "", counts[2] / counts[1]);
         }
     }
+
+    // The call itself: wall time on a shared 2-core machine moves by ±5% from run to run, more
+    // than the peers differ by; the work of a call does not.
+    println!("\ncall work in instructions (callgrind; {CREATE_CALLS} sequential chat().create() calls, client and loopback server, minus a child that makes none)");
+    let base = count("create:-:none");
+    let paths = ["raw", "ours", "async-openai", "openrouter-rs"];
+    let per_call: Vec<f64> = paths.iter().map(|p| (count(&format!("create:-:{p}")) - base) / f64::from(CREATE_CALLS)).collect();
+    let line: Vec<String> = paths.iter().zip(&per_call).map(|(p, c)| format!("{p} {:.1} K ({:.2}×)", c / 1e3, c / per_call[0])).collect();
+    println!("  {:<46} {}", "per call", line.join(", "));
+    let peers = paths.iter().zip(&per_call).skip(2).map(|(p, c)| (*p, c / per_call[0])).collect();
+    figures.push(Figure { what: "chat().create() call work vs raw, instructions".into(), ours: per_call[1] / per_call[0], peers, target: None });
 }
+
+/// Calls per counted create child: enough that connecting once is lost in the average.
+const CREATE_CALLS: u32 = 2000;
 
 fn decode_chat(settings: &Settings, figures: &mut Vec<Figure>) {
     let rt = runtime();
