@@ -37,6 +37,8 @@ pub struct Generated {
     pub closed_enums_left: Vec<String>,
     /// Structs decoded by `lean_deserialize!` (unknown fields kept) instead of serde's derive.
     pub lean_structs: usize,
+    /// Structs given `Default` (every field optional or a collection).
+    pub default_structs: usize,
     /// The methods `openapi/accessors.toml` asks for, and those this document's types lack.
     pub accessors: Emitted,
 }
@@ -156,6 +158,7 @@ pub fn generate(doc: &Document, source_label: &str, config: &Config) -> Result<G
         renamed_variants: out.renamed_variants,
         closed_enums_left: out.closed_enums_left,
         lean_structs: out.lean_structs,
+        default_structs: out.default_structs,
         accessors,
     })
 }
@@ -315,6 +318,7 @@ pub fn summary(g: &Generated) -> String {
         g.gated_methods, g.gated_types
     ));
     s.push_str(&format!("structs with the lean decoder (unknown fields kept in `extra`): {}\n", g.lean_structs));
+    s.push_str(&format!("structs with `Default` (every field optional or a collection): {}\n", g.default_structs));
     s.push_str(&format!("untagged-union variants named after their member: {}\n", g.renamed_variants));
     s.push_str(&format!(
         "required lists and maps read as plain `List`/`Object` (absent or null = empty, written back as sent): {}\n",

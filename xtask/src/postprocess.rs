@@ -62,6 +62,8 @@ pub struct Output {
     pub lean_structs: usize,
     /// Fields typed `List<T>` or `Object`.
     pub wire_collections: usize,
+    /// Structs given `#[derive(Default)]` (see [`derive_default`]).
+    pub default_structs: usize,
 }
 
 pub fn rewrite(
@@ -148,8 +150,16 @@ pub fn rewrite(
         .collect();
     type_names.extend(unions.keys().map(|n| rust_type_name(n)));
     let sizes = TypeSizes::new(&rewritten, unions);
+    let defaulted: BTreeSet<String> = rewritten
+        .iter()
+        .filter_map(|i| match i {
+            Item::Impl(imp) if imp.trait_.as_ref().is_some_and(|t| t.0.segments.last().is_some_and(|s| s.ident == "Default")) => impl_target(imp),
+            _ => None,
+        })
+        .collect();
     let mut pieces = Vec::new();
     let mut lean_structs = 0;
+    let mut default_structs = 0;
     for mut item in rewritten {
         let name = item_name(&item);
         let is_gated = name.as_ref().is_some_and(|n| gated.contains(n));
@@ -160,6 +170,9 @@ pub fn rewrite(
                 continue;
             }
             Item::Struct(x) => {
+                if derive_default(x, &defaulted) {
+                    default_structs += 1;
+                }
                 if let Some(text) = lean_deserialize(x) {
                     lean_structs += 1;
                     if is_gated {
@@ -235,6 +248,7 @@ pub fn rewrite(
         closed_enums_left: closed_left,
         lean_structs,
         wire_collections,
+        default_structs,
     })
 }
 
@@ -745,6 +759,31 @@ fn lean_deserialize(s: &mut syn::ItemStruct) -> Option<String> {
     Some(text)
 }
 
+/// A struct whose every field is optional or a collection (`Option`, `Vec`, a map, `Extra`)
+/// gets `Default`: its empty value, built in place with plain stores. The client's request
+/// builders start from it on every call (a derived `Clone` of a prototype branches once per
+/// field, and a chat request has 45), and callers get `..Default::default()`. A struct with a
+/// hand-written or typify `Default` is left alone. Whether one was added.
+fn derive_default(s: &mut syn::ItemStruct, defaulted: &BTreeSet<String>) -> bool {
+    let Fields::Named(fields) = &s.fields else { return false };
+    let defaultable = |ty: &syn::Type| {
+        matches!(ty, syn::Type::Path(p) if p.qself.is_none()
+            && p.path.segments.last().is_some_and(|s| ["Option", "Vec", "HashMap", "BTreeMap", "Map", "Extra"].iter().any(|n| s.ident == n)))
+    };
+    if fields.named.is_empty()
+        || !fields.named.iter().all(|f| defaultable(&f.ty))
+        || has_derive_of(&s.attrs, "Default")
+        || defaulted.contains(&s.ident.to_string())
+    {
+        return false;
+    }
+    let Some(derive) = s.attrs.iter_mut().find(|a| a.path().is_ident("derive")) else { return false };
+    let mut paths: Vec<syn::Path> = derives(std::slice::from_ref(derive));
+    paths.push(syn::parse_quote!(Default));
+    *derive = syn::parse_quote!(#[derive(#(#paths),*)]);
+    true
+}
+
 #[derive(Default)]
 struct SerdeFieldAttrs {
     flatten: bool,
@@ -834,6 +873,40 @@ mod tests {
         assert!(types.contains("open_enum! {\n    /// Why it stopped\n    pub enum FinishReason {\n        Stop = \"stop\",\n"), "{types}");
         let client = prettyplease::unparse(&out.client);
         assert!(!client.contains("fn new()") && client.contains("fn new_with_client"), "{client}");
+    }
+
+    #[test]
+    fn only_structs_of_optional_fields_and_collections_get_default() {
+        let tokens = quote! {
+            pub mod types {
+                #[derive(::serde::Serialize, Clone, Debug)]
+                pub struct Request {
+                    pub model: ::std::option::Option<::std::string::String>,
+                    pub messages: ::std::vec::Vec<::std::string::String>,
+                    pub metadata: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                    #[serde(flatten)]
+                    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                }
+                #[derive(::serde::Serialize, Clone, Debug)]
+                pub struct Required {
+                    pub id: ::std::string::String,
+                    pub note: ::std::option::Option<::std::string::String>,
+                }
+                #[derive(::serde::Serialize, Clone, Debug)]
+                pub struct OwnDefault {
+                    pub note: ::std::option::Option<::std::string::String>,
+                }
+                impl ::std::default::Default for OwnDefault {
+                    fn default() -> Self { OwnDefault { note: Some("x".into()) } }
+                }
+            }
+        };
+        let out = rewrite(tokens, &BTreeMap::new(), &BTreeSet::new()).unwrap();
+        let types = render(out.types);
+        assert_eq!(out.default_structs, 1, "{types}");
+        assert!(types.contains("#[derive(::serde::Serialize, Clone, Debug, Default)]\npub struct Request"), "{types}");
+        assert!(types.contains("#[derive(::serde::Serialize, Clone, Debug)]\npub struct Required"), "{types}");
+        assert!(types.contains("#[derive(::serde::Serialize, Clone, Debug)]\npub struct OwnDefault"), "{types}");
     }
 
     #[test]

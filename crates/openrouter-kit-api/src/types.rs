@@ -5,7 +5,7 @@
 //! Types used as operation parameters and responses.
 
 ///Artificial Analysis benchmark index scores.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AaBenchmarkEntry {
     ///Artificial Analysis Agentic Index score
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -30,7 +30,7 @@ lean_deserialize! {
 }
 
 ///`ActivityItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ActivityItem {
     ///BYOK inference cost in USD (external credits spent)
@@ -215,7 +215,7 @@ open_enum! {
 }
 
 ///Reasoning configuration forwarded to the advisor call. Use this to control reasoning effort and token budget for models that support extended thinking.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AdvisorReasoning {
     ///Reasoning effort level for the advisor call.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -249,7 +249,7 @@ open_enum! {
 }
 
 ///Configuration for one openrouter:advisor server tool entry.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AdvisorServerToolConfig {
     ///When true, the full parent conversation is forwarded to the advisor so it sees the same context the executor does (and the tool-call `prompt`, if given, is appended as a final user turn). When false or omitted, the advisor receives only the `prompt` the executor passes in the tool call.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -670,7 +670,7 @@ impl ::std::default::Default for AnthropicBase64PdfSourceType {
     }
 }
 ///`AnthropicBashCodeExecutionOutput`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicBashCodeExecutionOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_id: ::std::option::Option<::std::string::String>,
@@ -885,7 +885,7 @@ for AnthropicCacheCreation {
     }
 }
 ///`AnthropicCacheCreationInner`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicCacheCreationInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral_1h_input_tokens: ::std::option::Option<i64>,
@@ -1337,7 +1337,7 @@ for AnthropicCitationsConfig {
     }
 }
 ///`AnthropicCitationsConfigInner`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicCitationsConfigInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -1421,7 +1421,7 @@ impl ::std::default::Default for AnthropicCodeExecution20260120CallerType {
     }
 }
 ///`AnthropicCodeExecutionOutput`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicCodeExecutionOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_id: ::std::option::Option<::std::string::String>,
@@ -1664,7 +1664,7 @@ for AnthropicContainer {
     }
 }
 ///`AnthropicContainerInner`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicContainerInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::std::string::String>,
@@ -1742,7 +1742,7 @@ impl ::std::default::Default for AnthropicDirectCallerType {
     }
 }
 ///`AnthropicDocumentBlock`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicDocumentBlock {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub citations: ::std::option::Option<AnthropicCitationsConfig>,
@@ -1797,7 +1797,7 @@ lean_deserialize! {
 }
 
 ///`AnthropicDocumentBlockParamCitations`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicDocumentBlockParamCitations {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -2239,7 +2239,7 @@ for AnthropicIterationCacheCreation {
     }
 }
 ///`AnthropicIterationCacheCreationInner`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicIterationCacheCreationInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral_1h_input_tokens: ::std::option::Option<i64>,
@@ -2307,7 +2307,7 @@ impl ::std::default::Default for AnthropicMessageUsageIterationType {
     }
 }
 ///Error response from the Anthropic Messages API
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicMessagesErrorResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<AnthropicMessagesErrorResponseError>,
@@ -2339,7 +2339,7 @@ lean_deserialize! {
 }
 
 ///`AnthropicMessagesErrorResponseError`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicMessagesErrorResponseError {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_type: ::std::option::Option<ApiErrorType>,
@@ -2407,7 +2407,7 @@ for AnthropicOutputTokensDetails {
     }
 }
 ///`AnthropicOutputTokensDetailsInner`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicOutputTokensDetailsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thinking_tokens: ::std::option::Option<i64>,
@@ -2528,7 +2528,7 @@ for AnthropicRefusalStopDetails {
     }
 }
 ///Structured information about a refusal
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicRefusalStopDetailsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<AnthropicRefusalStopDetailsInnerCategory>,
@@ -2596,7 +2596,7 @@ lean_deserialize! {
 }
 
 ///`AnthropicSearchResultBlockParamCitations`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicSearchResultBlockParamCitations {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -2653,7 +2653,7 @@ for AnthropicServerToolUsage {
     }
 }
 ///`AnthropicServerToolUsageInner`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicServerToolUsageInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_fetch_requests: ::std::option::Option<i64>,
@@ -3057,7 +3057,7 @@ open_enum! {
 }
 
 ///`AnthropicToolReference`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicToolReference {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_name: ::std::option::Option<::std::string::String>,
@@ -3372,7 +3372,7 @@ open_enum! {
 }
 
 ///`AnthropicUnknownUsageIteration`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicUnknownUsageIteration {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_creation: ::std::option::Option<AnthropicIterationCacheCreation>,
@@ -3576,7 +3576,7 @@ impl ::std::default::Default for AnthropicWebFetchToolResultType {
     }
 }
 ///`AnthropicWebSearchResult`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AnthropicWebSearchResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encrypted_content: ::std::option::Option<::std::string::String>,
@@ -3853,7 +3853,7 @@ open_enum! {
 }
 
 ///`AppRankingsItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct AppRankingsItem {
     ///Stable numeric identifier of the app on OpenRouter.
@@ -4192,7 +4192,7 @@ lean_deserialize! {
 }
 
 ///Configuration for the openrouter:apply_patch server tool
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ApplyPatchServerToolConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub engine: ::std::option::Option<ApplyPatchEngineEnum>,
@@ -4393,7 +4393,7 @@ open_enum! {
 }
 
 ///Error data for BadRequestResponse
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct BadRequestResponseErrorData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub availability: ::std::option::Option<BadRequestResponseErrorDataAvailability>,
@@ -4426,7 +4426,7 @@ lean_deserialize! {
 }
 
 ///`BadRequestResponseErrorDataAvailability`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct BadRequestResponseErrorDataAvailability {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fallback_models: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -4568,7 +4568,7 @@ impl ::std::convert::From<::serde_json::Value> for BaseInputsArrayItem {
     }
 }
 ///`BaseInputsMember1ItemMessage`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct BaseInputsMember1ItemMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<BaseInputsMember1ItemMessageContent>,
@@ -4659,7 +4659,7 @@ for BaseReasoningConfig {
     }
 }
 ///`BaseReasoningConfigInner`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct BaseReasoningConfigInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<ReasoningContext>,
@@ -4703,7 +4703,7 @@ lean_deserialize! {
 }
 
 ///Configuration for the openrouter:bash server tool
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct BashServerToolConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub engine: ::std::option::Option<BashServerToolEngine>,
@@ -4769,7 +4769,7 @@ impl ::std::default::Default for BooleanCapabilityType {
     }
 }
 ///`BulkAddWorkspaceMembersRequest`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct BulkAddWorkspaceMembersRequest {
     ///List of user IDs to add to the workspace. Members are assigned the same role they hold in the organization.
@@ -4813,7 +4813,7 @@ lean_deserialize! {
 }
 
 ///`BulkAssignKeysRequest`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct BulkAssignKeysRequest {
     ///Array of API key hashes to assign to the guardrail
@@ -4831,7 +4831,7 @@ lean_deserialize! {
 }
 
 ///`BulkAssignKeysResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct BulkAssignKeysResponse {
     ///Number of keys successfully assigned
@@ -4850,7 +4850,7 @@ lean_deserialize! {
 }
 
 ///`BulkAssignMembersRequest`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct BulkAssignMembersRequest {
     ///Array of member user IDs to assign to the guardrail
@@ -4868,7 +4868,7 @@ lean_deserialize! {
 }
 
 ///`BulkAssignMembersResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct BulkAssignMembersResponse {
     ///Number of members successfully assigned
@@ -4887,7 +4887,7 @@ lean_deserialize! {
 }
 
 ///`BulkRemoveWorkspaceMembersRequest`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct BulkRemoveWorkspaceMembersRequest {
     ///List of user IDs to remove from the workspace
@@ -4905,7 +4905,7 @@ lean_deserialize! {
 }
 
 ///`BulkRemoveWorkspaceMembersResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct BulkRemoveWorkspaceMembersResponse {
     ///Number of members removed
@@ -4924,7 +4924,7 @@ lean_deserialize! {
 }
 
 ///`BulkUnassignKeysRequest`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct BulkUnassignKeysRequest {
     ///Array of API key hashes to unassign from the guardrail
@@ -4942,7 +4942,7 @@ lean_deserialize! {
 }
 
 ///`BulkUnassignKeysResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct BulkUnassignKeysResponse {
     ///Number of keys successfully unassigned
@@ -4961,7 +4961,7 @@ lean_deserialize! {
 }
 
 ///`BulkUnassignMembersRequest`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct BulkUnassignMembersRequest {
     ///Array of member user IDs to unassign from the guardrail
@@ -4979,7 +4979,7 @@ lean_deserialize! {
 }
 
 ///`BulkUnassignMembersResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct BulkUnassignMembersResponse {
     ///Number of members successfully unassigned
@@ -5200,7 +5200,7 @@ for ChatAssistantImages {
     }
 }
 ///`ChatAssistantImagesItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatAssistantImagesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<ChatAssistantImagesItemImageUrl>,
@@ -5216,7 +5216,7 @@ lean_deserialize! {
 }
 
 ///`ChatAssistantImagesItemImageUrl`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatAssistantImagesItemImageUrl {
     ///URL or base64-encoded data of the generated image
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5313,7 +5313,7 @@ impl ::std::default::Default for ChatAssistantMessageRole {
     }
 }
 ///Audio output data or reference
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatAudioOutput {
     ///Base64 encoded audio data
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5342,7 +5342,7 @@ lean_deserialize! {
 }
 
 ///Chat completion choice
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatChoice {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub finish_reason: ::std::option::Option<ChatFinishReasonEnum>,
@@ -5391,7 +5391,7 @@ lean_deserialize! {
 }
 
 ///`ChatContentAudioInputAudio`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatContentAudioInputAudio {
     ///Base64 encoded audio data
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5424,7 +5424,7 @@ impl ::std::default::Default for ChatContentAudioType {
     }
 }
 ///Anthropic-style cache breakpoint for the content part. Interchangeable with the OpenAI-style `prompt_cache_breakpoint` marker: OpenRouter converts between the two based on the provider serving the request.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatContentCacheControl {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<AnthropicCacheControlTtl>,
@@ -5469,7 +5469,7 @@ lean_deserialize! {
 }
 
 ///`ChatContentFileFile`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatContentFileFile {
     ///File content as base64 data URL or URL
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5525,7 +5525,7 @@ lean_deserialize! {
 }
 
 ///`ChatContentImageImageUrl`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatContentImageImageUrl {
     ///Image detail level for vision models. `original` is an OpenRouter extension (not in the OpenAI Chat Completions spec) requesting true original-resolution media; it is downgraded to `high` for providers that lack an original-resolution tier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5624,7 +5624,7 @@ lean_deserialize! {
 }
 
 ///Video input object
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatContentVideoInput {
     ///URL of the video (data: URLs supported)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5653,7 +5653,7 @@ impl ::std::default::Default for ChatContentVideoType {
     }
 }
 ///Debug options for inspecting request transformations (streaming only)
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatDebugOptions {
     ///If true, includes the transformed upstream request body in a debug chunk at the start of the stream. Only works with streaming mode.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5732,7 +5732,7 @@ lean_deserialize! {
 }
 
 ///`ChatFileAnnotationFile`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatFileAnnotationFile {
     ///The parsed content, as content parts.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5758,7 +5758,7 @@ lean_deserialize! {
 }
 
 ///`ChatFileAnnotationFileContentItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatFileAnnotationFileContentItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
@@ -6098,7 +6098,7 @@ open_enum! {
 }
 
 ///Chat completion request parameters
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_control: ::std::option::Option<AnthropicCacheControlDirective>,
@@ -6276,7 +6276,7 @@ open_enum! {
 }
 
 ///Configuration options for reasoning models
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatRequestReasoning {
     ///Constrains effort on reasoning for reasoning models
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6436,7 +6436,7 @@ lean_deserialize! {
 }
 
 ///Streaming completion choice chunk
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatStreamChoice {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delta: ::std::option::Option<ChatStreamDelta>,
@@ -6523,7 +6523,7 @@ lean_deserialize! {
 }
 
 ///Error information
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatStreamChunkError {
     ///Error code
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6568,7 +6568,7 @@ impl ::std::convert::From<i32> for ChatStreamChunkErrorCode {
     }
 }
 ///Structured error metadata
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatStreamChunkErrorMetadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_type: ::std::option::Option<ApiErrorType>,
@@ -6595,7 +6595,7 @@ open_enum! {
 }
 
 ///Delta changes in streaming response
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatStreamDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub annotations: ::std::option::Option<
@@ -6669,7 +6669,7 @@ for ChatStreamOptions {
     }
 }
 ///Streaming configuration options
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatStreamOptionsInner {
     ///Deprecated: This field has no effect. Full usage details are always included.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6710,7 +6710,7 @@ for ChatStreamReasoningDetails {
     }
 }
 ///Tool call delta for streaming responses
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatStreamToolCall {
     ///Function call details
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6739,7 +6739,7 @@ lean_deserialize! {
 }
 
 ///Function call details
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatStreamToolCallFunction {
     ///Function arguments as JSON string
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6767,7 +6767,7 @@ open_enum! {
 }
 
 ///`ChatStreamingResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatStreamingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ChatStreamChunk>,
@@ -6932,7 +6932,7 @@ lean_deserialize! {
 }
 
 ///Tool call made by the assistant
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatToolCall {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub function: ::std::option::Option<ChatToolCallFunction>,
@@ -6958,7 +6958,7 @@ lean_deserialize! {
 }
 
 ///`ChatToolCallFunction`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatToolCallFunction {
     ///Function arguments as JSON string
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7059,7 +7059,7 @@ impl ::std::default::Default for ChatUrlCitationAnnotationType {
     }
 }
 ///`ChatUrlCitationAnnotationUrlCitation`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatUrlCitationAnnotationUrlCitation {
     ///The cited passage.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7091,7 +7091,7 @@ lean_deserialize! {
 }
 
 ///Token usage statistics
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatUsage {
     ///Number of tokens in the completion
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7140,7 +7140,7 @@ lean_deserialize! {
 }
 
 ///Detailed completion token usage
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatUsageCompletionTokensDetails {
     ///Accepted prediction tokens
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7173,7 +7173,7 @@ lean_deserialize! {
 }
 
 ///Detailed prompt token usage
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ChatUsagePromptTokensDetails {
     ///Audio input tokens
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7679,7 +7679,7 @@ for CodeInterpreterServerToolContainer {
     }
 }
 ///`CodeInterpreterServerToolContainerAuto`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct CodeInterpreterServerToolContainerAuto {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -7788,7 +7788,7 @@ open_enum! {
 }
 
 ///A compound filter that combines multiple comparison or compound filters
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct CompoundFilter {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<
@@ -7934,7 +7934,7 @@ open_enum! {
 }
 
 ///A builtin content filter entry. Builtin filters include PII detectors and the regex-based prompt injection detector.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ContentFilterBuiltinEntry {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8003,7 +8003,7 @@ open_enum! {
 }
 
 ///A custom regex content filter that scans request messages for matching patterns.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ContentFilterEntry {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8395,7 +8395,7 @@ impl ::std::convert::From<::std::option::Option<CostDetailsInner>> for CostDetai
     }
 }
 ///Breakdown of upstream inference costs
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct CostDetailsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upstream_inference_completions_cost: ::std::option::Option<f64>,
@@ -8492,7 +8492,7 @@ open_enum! {
 }
 
 ///`CreateAuthKeysCodeResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct CreateAuthKeysCodeResponse {
     ///Auth code data
@@ -8511,7 +8511,7 @@ lean_deserialize! {
 }
 
 ///Auth code data
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct CreateAuthKeysCodeResponseData {
     ///The application ID associated with this auth code
@@ -8588,7 +8588,7 @@ lean_deserialize! {
 }
 
 ///`CreateByokKeyResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct CreateByokKeyResponse {
     ///The created BYOK credential.
@@ -8752,7 +8752,7 @@ open_enum! {
 }
 
 ///`CreateEmbeddingsBodyInputVariant4Item`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct CreateEmbeddingsBodyInputVariant4Item {
     pub content: ::std::vec::Vec<
         crate::types::CreateEmbeddingsBodyInputMember4ItemContentItem,
@@ -8807,7 +8807,7 @@ lean_deserialize! {
 }
 
 ///A single embedding object
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct CreateEmbeddingsResponseDataItem {
     ///Embedding vector as an array of floats or a base64 string
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8859,7 +8859,7 @@ open_enum! {
 }
 
 ///Token usage statistics
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct CreateEmbeddingsResponseUsage {
     ///Cost of the request in credits
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8897,7 +8897,7 @@ lean_deserialize! {
 }
 
 ///Per-modality token breakdown. Only present when the input contains 2+ modalities (e.g. text + image) and the upstream provider returns modality-level usage data. Only non-zero modality counts are included.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct CreateEmbeddingsResponseUsagePromptTokensDetails {
     ///Number of audio tokens in the input
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9029,7 +9029,7 @@ lean_deserialize! {
 }
 
 ///`CreateGuardrailResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct CreateGuardrailResponse {
     ///The created guardrail
@@ -9097,7 +9097,7 @@ open_enum! {
 }
 
 ///`CreateKeysResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct CreateKeysResponse {
     ///The created API key information
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9118,7 +9118,7 @@ lean_deserialize! {
 }
 
 ///The created API key information
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct CreateKeysResponseData {
     ///Total external BYOK usage (in USD) for the API key
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9299,7 +9299,7 @@ open_enum! {
 }
 
 ///`CreateObservabilityDestinationResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct CreateObservabilityDestinationResponse {
     ///The newly created observability destination.
@@ -9318,7 +9318,7 @@ lean_deserialize! {
 }
 
 ///Response containing the created preset with its designated version.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct CreatePresetFromInferenceResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<PresetWithDesignatedVersion>,
@@ -9387,7 +9387,7 @@ for CreateRerankBodyDocumentsItem {
     }
 }
 ///A structured document with optional text and/or image content. At least one of `text` or `image` must be provided.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct CreateRerankBodyDocumentsItemMember1 {
     ///An image associated with the document, as a remote URL (http/https) or a base64-encoded data URI (data:image/...).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9444,7 +9444,7 @@ lean_deserialize! {
 }
 
 ///A single rerank result
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct CreateRerankResponseResultsItem {
     ///The document object echoing the original input (text and/or image)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9469,7 +9469,7 @@ lean_deserialize! {
 }
 
 ///The document object echoing the original input (text and/or image)
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct CreateRerankResponseResultsItemDocument {
     ///The image (URL or data URI) from the original document
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9490,7 +9490,7 @@ lean_deserialize! {
 }
 
 ///Usage statistics
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct CreateRerankResponseUsage {
     ///Cost of the request in credits
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9545,7 +9545,7 @@ open_enum! {
 }
 
 ///`CreateScimGroupMappingResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct CreateScimGroupMappingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9620,7 +9620,7 @@ lean_deserialize! {
 }
 
 ///`CreateWorkspaceResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct CreateWorkspaceResponse {
     ///The created workspace
@@ -9873,7 +9873,7 @@ open_enum! {
 }
 
 ///`CustomToolFormatGrammar`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct CustomToolFormatGrammar {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub definition: ::std::option::Option<::std::string::String>,
@@ -9910,7 +9910,7 @@ open_enum! {
 }
 
 ///`CustomToolFormatText`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct CustomToolFormatText {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CustomToolFormatTextType>,
@@ -9945,7 +9945,7 @@ impl ::std::default::Default for CustomToolType {
     }
 }
 ///A single Design Arena benchmark entry for a specific arena+category
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct DaBenchmarkEntry {
     ///Arena type (e.g. models, builders, agents)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9997,7 +9997,7 @@ lean_deserialize! {
 }
 
 ///Configuration for the openrouter:datetime server tool
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct DatetimeServerToolConfig {
     ///IANA timezone name (e.g. "America/New_York"). Defaults to UTC.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10043,7 +10043,7 @@ lean_deserialize! {
 }
 
 ///`DebugEventDebug`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct DebugEventDebug {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub echo_upstream_body: ::std::option::Option<
@@ -10064,7 +10064,7 @@ lean_deserialize! {
 }
 
 ///`DebugEventDebugTimings`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct DebugEventDebugTimings {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub epoch_ms: ::std::option::Option<i64>,
@@ -10130,7 +10130,7 @@ for DefaultParameters {
     }
 }
 ///Default parameters for this model
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct DefaultParametersInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency_penalty: ::std::option::Option<f64>,
@@ -10161,7 +10161,7 @@ lean_deserialize! {
 }
 
 ///`DeleteByokKeyResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct DeleteByokKeyResponse {
     ///Confirmation that the BYOK credential was deleted.
@@ -10180,7 +10180,7 @@ lean_deserialize! {
 }
 
 ///`DeleteGuardrailResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct DeleteGuardrailResponse {
     ///Confirmation that the guardrail was deleted
@@ -10199,7 +10199,7 @@ lean_deserialize! {
 }
 
 ///`DeleteKeysResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct DeleteKeysResponse {
     ///Confirmation that the API key was deleted
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10216,7 +10216,7 @@ lean_deserialize! {
 }
 
 ///`DeleteObservabilityDestinationResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct DeleteObservabilityDestinationResponse {
     ///Always `true` on success.
@@ -10309,7 +10309,7 @@ open_enum! {
 }
 
 ///`DeleteScimGroupMappingResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct DeleteScimGroupMappingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10327,7 +10327,7 @@ lean_deserialize! {
 }
 
 ///`DeleteWorkspaceBudgetResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct DeleteWorkspaceBudgetResponse {
     ///Confirmation that the budget was deleted (or did not exist)
@@ -10346,7 +10346,7 @@ lean_deserialize! {
 }
 
 ///`DeleteWorkspaceResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct DeleteWorkspaceResponse {
     ///Confirmation that the workspace was deleted
@@ -10477,7 +10477,7 @@ open_enum! {
 }
 
 ///`EndpointInfo`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct EndpointInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
@@ -10650,7 +10650,7 @@ impl ::std::default::Default for ErrorEventType {
     }
 }
 ///Bad Request - Invalid request parameters or malformed input
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ErrorResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<BadRequestResponseErrorData>,
@@ -10711,7 +10711,7 @@ open_enum! {
 }
 
 ///`ExchangeAuthCodeForApiKeyResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ExchangeAuthCodeForApiKeyResponse {
     ///The API key to use for OpenRouter requests
@@ -10884,7 +10884,7 @@ lean_deserialize! {
 }
 
 ///`FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLte`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLte {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -10980,7 +10980,7 @@ for FileSearchServerToolFiltersEqOrNeOrGtOrGteOrLtOrLteValueArrayItem {
     }
 }
 ///`FileSearchServerToolRankingOptions`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct FileSearchServerToolRankingOptions {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ranker: ::std::option::Option<FileSearchServerToolRankingOptionsRanker>,
@@ -11519,7 +11519,7 @@ lean_deserialize! {
 }
 
 ///`FusionAnalysisResultContradictionsItemStancesItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct FusionAnalysisResultContradictionsItemStancesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
@@ -11560,7 +11560,7 @@ lean_deserialize! {
 }
 
 ///`FusionAnalysisResultUniqueInsightsItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct FusionAnalysisResultUniqueInsightsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub insight: ::std::option::Option<::std::string::String>,
@@ -12153,7 +12153,7 @@ impl ::std::convert::From<bool> for FusionPluginToolsItemParametersValueObjectVa
     }
 }
 ///Configuration for the openrouter:fusion server tool.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct FusionServerToolConfig {
     ///Slugs of models to run in parallel as the analysis panel. Each model receives the user prompt with openrouter:web_search and openrouter:web_fetch enabled, then an analyst model summarizes the collective output into structured analysis JSON. Capped at 8 models to bound cost amplification. Defaults to the Quality preset from /labs/fusion.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -12196,7 +12196,7 @@ lean_deserialize! {
 }
 
 ///Reasoning configuration forwarded to panelist and analyst inner calls. Use this to control reasoning effort and token budget for models that support extended thinking.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct FusionServerToolConfigReasoning {
     ///Reasoning effort level for panelist and analyst inner calls.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12277,7 +12277,7 @@ open_enum! {
 }
 
 ///A web page retrieved via web search during a fusion run.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct FusionSource {
     ///Title of the retrieved web page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12298,7 +12298,7 @@ lean_deserialize! {
 }
 
 ///Stored prompt and completion content, plus the failure error when one was stored
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct GenerationContentData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<GenerationContentError>,
@@ -12370,7 +12370,7 @@ lean_deserialize! {
 }
 
 ///`GenerationContentDataInputMember1`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct GenerationContentDataInputMember1 {
     pub messages: ::std::vec::Vec<::serde_json::Value>,
     #[serde(flatten)]
@@ -12385,7 +12385,7 @@ lean_deserialize! {
 }
 
 ///The output from the generation
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct GenerationContentDataOutput {
     ///The completion output
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12430,7 +12430,7 @@ for GenerationContentError {
     }
 }
 ///A single failed upstream attempt recorded for the generation
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct GenerationContentErrorAttempt {
     ///HTTP status returned by this attempt
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12495,7 +12495,7 @@ lean_deserialize! {
 }
 
 ///Stored prompt and completion content for a generation
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct GenerationContentResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<GenerationContentData>,
@@ -12511,7 +12511,7 @@ lean_deserialize! {
 }
 
 ///Generation response
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct GenerationResponse {
     ///Generation data
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12746,7 +12746,7 @@ open_enum! {
 }
 
 ///`GetAnalyticsMetaResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12764,7 +12764,7 @@ lean_deserialize! {
 }
 
 ///`GetAnalyticsMetaResponseData`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponseData {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12799,7 +12799,7 @@ lean_deserialize! {
 }
 
 ///`GetAnalyticsMetaResponseDataDimensionsItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponseDataDimensionsItem {
     ///Human-readable label
@@ -12822,7 +12822,7 @@ lean_deserialize! {
 }
 
 ///`GetAnalyticsMetaResponseDataGranularitiesItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponseDataGranularitiesItem {
     ///Human-readable label
@@ -12857,7 +12857,7 @@ open_enum! {
 }
 
 ///`GetAnalyticsMetaResponseDataMetricsItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponseDataMetricsItem {
     ///How this metric value should be formatted for display (e.g. percent → multiply by 100 and append %, currency → prefix with $)
@@ -12902,7 +12902,7 @@ open_enum! {
 }
 
 ///`GetAnalyticsMetaResponseDataOperatorsItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct GetAnalyticsMetaResponseDataOperatorsItem {
     ///Operator identifier used in filter definitions
@@ -13053,7 +13053,7 @@ open_enum! {
 }
 
 ///`GetByokKeyResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct GetByokKeyResponse {
     ///The BYOK credential.
@@ -13072,7 +13072,7 @@ lean_deserialize! {
 }
 
 ///Total credits purchased and used
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct GetCreditsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<GetCreditsResponseData>,
@@ -13088,7 +13088,7 @@ lean_deserialize! {
 }
 
 ///`GetCreditsResponseData`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct GetCreditsResponseData {
     ///Total credits purchased
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13109,7 +13109,7 @@ lean_deserialize! {
 }
 
 ///`GetCurrentKeyResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct GetCurrentKeyResponse {
     ///Current API key information
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13126,7 +13126,7 @@ lean_deserialize! {
 }
 
 ///Current API key information
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct GetCurrentKeyResponseData {
     ///Total external BYOK usage (in USD) for the API key
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13215,7 +13215,7 @@ lean_deserialize! {
 }
 
 ///Legacy rate limit information about a key. Will always return -1.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct GetCurrentKeyResponseDataRateLimit {
     ///Rate limit interval
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13240,7 +13240,7 @@ lean_deserialize! {
 }
 
 ///`GetGuardrailResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct GetGuardrailResponse {
     ///The guardrail
@@ -13259,7 +13259,7 @@ lean_deserialize! {
 }
 
 ///`GetKeyResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct GetKeyResponse {
     ///The API key information
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13276,7 +13276,7 @@ lean_deserialize! {
 }
 
 ///The API key information
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct GetKeyResponseData {
     ///Total external BYOK usage (in USD) for the API key
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13432,7 +13432,7 @@ open_enum! {
 }
 
 ///`GetObservabilityDestinationResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct GetObservabilityDestinationResponse {
     ///The observability destination.
@@ -13451,7 +13451,7 @@ lean_deserialize! {
 }
 
 ///A preset with its currently designated version.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct GetPresetResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<PresetWithDesignatedVersion>,
@@ -13467,7 +13467,7 @@ lean_deserialize! {
 }
 
 ///A single version of a preset.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct GetPresetVersionResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<PresetDesignatedVersion>,
@@ -13545,7 +13545,7 @@ open_enum! {
 }
 
 ///`GetScimGroupMappingResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct GetScimGroupMappingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13597,7 +13597,7 @@ open_enum! {
 }
 
 ///`GetWorkspaceBudgetResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct GetWorkspaceBudgetResponse {
     ///The budget for the requested interval
@@ -13620,7 +13620,7 @@ lean_deserialize! {
 }
 
 ///`GetWorkspaceResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct GetWorkspaceResponse {
     ///The workspace
@@ -13639,7 +13639,7 @@ lean_deserialize! {
 }
 
 ///`Guardrail`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct Guardrail {
     ///Array of model canonical_slugs (immutable identifiers)
@@ -14117,7 +14117,7 @@ lean_deserialize! {
 }
 
 ///Provider error details
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ImageGenStreamErrorEventError {
     ///Provider error code, when supplied
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14223,7 +14223,7 @@ impl ::std::default::Default for ImageGenTextChunkEventType {
     }
 }
 ///Provider routing preferences and provider-specific passthrough configuration.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ImageGenerationProviderPreferences {
     /**Whether to allow backup providers to serve requests
 - true: (default) when the primary provider (or your custom providers in "order") is unavailable, use the next best provider.
@@ -14490,7 +14490,7 @@ lean_deserialize! {
 }
 
 ///`ImageGenerationResponseDataItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ImageGenerationResponseDataItem {
     ///Base64-encoded image bytes
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14566,7 +14566,7 @@ open_enum! {
 }
 
 ///Configuration for the openrouter:image_generation server tool. Accepts all image_config params (aspect_ratio, quality, size, background, output_format, output_compression, moderation, etc.) plus a model field.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ImageGenerationServerToolConfig {
     ///Which image generation model to use (e.g. "openai/gpt-5-image"). Defaults to "openai/gpt-5-image".
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14614,7 +14614,7 @@ open_enum! {
 }
 
 ///`ImageGenerationServerToolInputImageMask`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ImageGenerationServerToolInputImageMask {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_id: ::std::option::Option<::std::string::String>,
@@ -14709,7 +14709,7 @@ open_enum! {
 }
 
 ///Token and cost usage for the image generation request, when available
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ImageGenerationUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_creation: ::std::option::Option<AnthropicCacheCreation>,
@@ -14775,7 +14775,7 @@ lean_deserialize! {
 }
 
 ///`ImageGenerationUsageCompletionTokensDetails`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ImageGenerationUsageCompletionTokensDetails {
     ///Tokens generated by the model for audio output.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14800,7 +14800,7 @@ lean_deserialize! {
 }
 
 ///Breakdown of tokens used in the prompt.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ImageGenerationUsagePromptTokensDetails {
     ///Tokens used for input audio.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14833,7 +14833,7 @@ lean_deserialize! {
 }
 
 ///Usage for server-side tool execution (e.g., web search)
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ImageGenerationUsageServerToolUse {
     ///Number of OpenRouter server tool calls that executed and produced a result.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14919,7 +14919,7 @@ lean_deserialize! {
 }
 
 ///A single image model in the discovery listing.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ImageModelListItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub architecture: ::std::option::Option<ImageModelArchitecture>,
@@ -14994,7 +14994,7 @@ open_enum! {
 }
 
 ///One billable pricing line for an image provider.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ImagePricingEntry {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billable: ::std::option::Option<ImagePricingEntryBillable>,
@@ -15039,7 +15039,7 @@ open_enum! {
 }
 
 ///`ImageStreamingResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ImageStreamingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<crate::types::ImageStreamingResponseData>,
@@ -15077,7 +15077,7 @@ for IncompleteDetails {
     }
 }
 ///`IncompleteDetailsInner`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct IncompleteDetailsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<IncompleteDetailsInnerReason>,
@@ -15120,7 +15120,7 @@ lean_deserialize! {
 }
 
 ///`InputAudioInputAudio`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct InputAudioInputAudio {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::string::String>,
@@ -15962,7 +15962,7 @@ open_enum! {
 }
 
 ///`KeyAssignment`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct KeyAssignment {
     ///User ID of who made the assignment
@@ -16024,7 +16024,7 @@ lean_deserialize! {
 }
 
 ///Video input object
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct LegacyChatContentVideoInput {
     ///URL of the video (data: URLs supported)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16280,7 +16280,7 @@ lean_deserialize! {
 }
 
 ///`ListEndpointsResponse2`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ListEndpointsResponse2 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ListEndpointsResponse>,
@@ -16490,7 +16490,7 @@ lean_deserialize! {
 }
 
 ///`ListOrganizationMembersResponseDataItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ListOrganizationMembersResponseDataItem {
     ///Email address of the member
@@ -16597,7 +16597,7 @@ lean_deserialize! {
 }
 
 ///`ListProvidersResponseDataItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ListProvidersResponseDataItem {
     ///ISO 3166-1 Alpha-2 country codes of the provider datacenter locations
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17170,7 +17170,7 @@ lean_deserialize! {
 }
 
 ///`ListResponseDataItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ListResponseDataItem {
     ///Total external BYOK usage (in USD) for the API key
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17717,7 +17717,7 @@ for McpServerToolAllowedTools {
     }
 }
 ///`McpServerToolAllowedToolsMember1`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct McpServerToolAllowedToolsMember1 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub read_only: ::std::option::Option<bool>,
@@ -17787,7 +17787,7 @@ for McpServerToolRequireApproval {
     }
 }
 ///`McpServerToolRequireApprovalMember0`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct McpServerToolRequireApprovalMember0 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub always: ::std::option::Option<McpServerToolRequireApprovalMember0Always>,
@@ -17806,7 +17806,7 @@ lean_deserialize! {
 }
 
 ///`McpServerToolRequireApprovalMember0Always`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct McpServerToolRequireApprovalMember0Always {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -17822,7 +17822,7 @@ lean_deserialize! {
 }
 
 ///`McpServerToolRequireApprovalMember0Never`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct McpServerToolRequireApprovalMember0Never {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tool_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -17864,7 +17864,7 @@ impl ::std::default::Default for McpServerToolType {
     }
 }
 ///`MemberAssignment`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct MemberAssignment {
     ///User ID of who made the assignment
@@ -17982,7 +17982,7 @@ lean_deserialize! {
 }
 
 ///`MessagesContentBlockDeltaEventDeltaCitationsDelta`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesContentBlockDeltaEventDeltaCitationsDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub citation: ::std::option::Option<
@@ -18012,7 +18012,7 @@ open_enum! {
 }
 
 ///`MessagesContentBlockDeltaEventDeltaCompactionDelta`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesContentBlockDeltaEventDeltaCompactionDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
@@ -18043,7 +18043,7 @@ open_enum! {
 }
 
 ///`MessagesContentBlockDeltaEventDeltaInputJsonDelta`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesContentBlockDeltaEventDeltaInputJsonDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub partial_json: ::std::option::Option<::std::string::String>,
@@ -18071,7 +18071,7 @@ open_enum! {
 }
 
 ///`MessagesContentBlockDeltaEventDeltaSignatureDelta`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesContentBlockDeltaEventDeltaSignatureDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<::std::string::String>,
@@ -18099,7 +18099,7 @@ open_enum! {
 }
 
 ///`MessagesContentBlockDeltaEventDeltaTextDelta`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesContentBlockDeltaEventDeltaTextDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
@@ -18125,7 +18125,7 @@ open_enum! {
 }
 
 ///`MessagesContentBlockDeltaEventDeltaThinkingDelta`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesContentBlockDeltaEventDeltaThinkingDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thinking: ::std::option::Option<::std::string::String>,
@@ -18346,7 +18346,7 @@ for MessagesContentBlockStartEventContentBlock {
     }
 }
 ///`MessagesContentBlockStartEventContentBlockCompaction`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesContentBlockStartEventContentBlockCompaction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
@@ -18445,7 +18445,7 @@ lean_deserialize! {
 }
 
 ///`MessagesDeltaEventDelta`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesDeltaEventDelta {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub container: ::std::option::Option<AnthropicContainer>,
@@ -18482,7 +18482,7 @@ impl ::std::default::Default for MessagesDeltaEventType {
     }
 }
 ///`MessagesDeltaEventUsage`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesDeltaEventUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_creation: ::std::option::Option<AnthropicCacheCreation>,
@@ -18521,7 +18521,7 @@ lean_deserialize! {
 }
 
 ///`MessagesDeltaEventUsageServerToolUse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesDeltaEventUsageServerToolUse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_fetch_requests: ::std::option::Option<i64>,
@@ -18562,7 +18562,7 @@ lean_deserialize! {
 }
 
 ///`MessagesErrorEventError`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesErrorEventError {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_type: ::std::option::Option<ApiErrorType>,
@@ -18992,7 +18992,7 @@ open_enum! {
 }
 
 ///Configuration for controlling output behavior. Supports the effort parameter and structured output format.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesOutputConfig {
     ///How much effort the model should put into its response. Higher effort levels may result in more thorough analysis but take longer. Valid values are `low`, `medium`, `high`, `xhigh`, or `max`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -19207,7 +19207,7 @@ lean_deserialize! {
 }
 
 ///`MessagesRequestContextManagement`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesRequestContextManagement {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub edits: ::std::vec::Vec<crate::types::MessagesRequestContextManagementEditsItem>,
@@ -19395,7 +19395,7 @@ open_enum! {
 }
 
 ///`MessagesRequestMetadata`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesRequestMetadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
@@ -19717,7 +19717,7 @@ lean_deserialize! {
 }
 
 ///`MessagesRequestToolsItemCustomInputSchema`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesRequestToolsItemCustomInputSchema {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<::serde_json::Value>,
@@ -19949,7 +19949,7 @@ lean_deserialize! {
 }
 
 ///`MessagesResultContextManagement`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesResultContextManagement {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub applied_edits: ::std::option::Option<
@@ -19967,7 +19967,7 @@ lean_deserialize! {
 }
 
 ///`MessagesResultContextManagementAppliedEditsItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesResultContextManagementAppliedEditsItem {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
@@ -19997,7 +19997,7 @@ open_enum! {
 }
 
 ///`MessagesResultUsage`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesResultUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_creation: ::std::option::Option<AnthropicCacheCreation>,
@@ -20327,7 +20327,7 @@ open_enum! {
 }
 
 ///`MessagesStartEventMessageUsage`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesStartEventMessageUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_creation: ::std::option::Option<AnthropicCacheCreation>,
@@ -20418,7 +20418,7 @@ impl ::std::default::Default for MessagesStopEventType {
     }
 }
 ///`MessagesStreamingResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct MessagesStreamingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<crate::types::MessagesStreamEvents>,
@@ -20745,7 +20745,7 @@ lean_deserialize! {
 }
 
 ///Concrete model targeted by this tilde-latest alias, when applicable
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ModelAliasTarget {
     ///Human-readable name of the concrete model targeted by this alias
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20852,7 +20852,7 @@ open_enum! {
 }
 
 ///Related API endpoints and resources for this model.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ModelLinks {
     ///URL for the model details/endpoints API
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20910,7 +20910,7 @@ impl ::std::str::FromStr for ModelName {
     }
 }
 ///`ModelParametersResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ModelParametersResponse {
     ///The parameters a model supports.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20927,7 +20927,7 @@ lean_deserialize! {
 }
 
 ///The parameters a model supports.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ModelParametersResponseData {
     ///The model (`openai/gpt-4`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20979,7 +20979,7 @@ open_enum! {
 }
 
 ///Reasoning effort configuration. Omitted for non-reasoning models and dynamic router models.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ModelReasoning {
     ///Default reasoning effort when the client enables reasoning without specifying effort. Maps to `reasoning.effort` in chat requests. When `"none"`, prefer omitting effort unless the user explicitly disables reasoning.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21012,7 +21012,7 @@ lean_deserialize! {
 }
 
 ///Single model response
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ModelResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<Model>,
@@ -21028,7 +21028,7 @@ lean_deserialize! {
 }
 
 ///Model count data
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ModelsCountResponse {
     ///Model count data
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21045,7 +21045,7 @@ lean_deserialize! {
 }
 
 ///Model count data
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ModelsCountResponseData {
     ///Total number of available models
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21090,7 +21090,7 @@ lean_deserialize! {
 }
 
 ///Pagination links
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ModelsListResponseLinks {
     ///URL for the next page of results, or null if this is the last page
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21325,7 +21325,7 @@ lean_deserialize! {
 }
 
 ///`ObservabilityArizeDestinationConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ObservabilityArizeDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -21451,7 +21451,7 @@ lean_deserialize! {
 }
 
 ///`ObservabilityBraintrustDestinationConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ObservabilityBraintrustDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -21576,7 +21576,7 @@ lean_deserialize! {
 }
 
 ///`ObservabilityClickhouseDestinationConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ObservabilityClickhouseDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21705,7 +21705,7 @@ lean_deserialize! {
 }
 
 ///`ObservabilityDatadogDestinationConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ObservabilityDatadogDestinationConfig {
     ///Datadog API key must have LLM Observability permissions. Create at:
@@ -21782,7 +21782,7 @@ open_enum! {
 }
 
 ///`ObservabilityFilterRuleGroupRulesItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ObservabilityFilterRuleGroupRulesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub field: ::std::option::Option<ObservabilityFilterRuleGroupRulesItemField>,
@@ -21936,7 +21936,7 @@ impl ::std::convert::From<
     }
 }
 ///Optional structured filter rules controlling which events are forwarded.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ObservabilityFilterRulesConfigNullableInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -22032,7 +22032,7 @@ lean_deserialize! {
 }
 
 ///`ObservabilityGrafanaDestinationConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ObservabilityGrafanaDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -22157,7 +22157,7 @@ lean_deserialize! {
 }
 
 ///`ObservabilityLangfuseDestinationConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ObservabilityLangfuseDestinationConfig {
     #[serde(rename = "baseUrl", skip_serializing_if = "::std::option::Option::is_none")]
@@ -22285,7 +22285,7 @@ lean_deserialize! {
 }
 
 ///`ObservabilityLangsmithDestinationConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ObservabilityLangsmithDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -22415,7 +22415,7 @@ lean_deserialize! {
 }
 
 ///`ObservabilityNewrelicDestinationConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ObservabilityNewrelicDestinationConfig {
     ///Custom HTTP headers to include in requests to this destination.
@@ -22543,7 +22543,7 @@ lean_deserialize! {
 }
 
 ///`ObservabilityOpikDestinationConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ObservabilityOpikDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -22668,7 +22668,7 @@ lean_deserialize! {
 }
 
 ///`ObservabilityOtelCollectorDestinationConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ObservabilityOtelCollectorDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22784,7 +22784,7 @@ lean_deserialize! {
 }
 
 ///`ObservabilityPosthogDestinationConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ObservabilityPosthogDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -22900,7 +22900,7 @@ lean_deserialize! {
 }
 
 ///`ObservabilityRampDestinationConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ObservabilityRampDestinationConfig {
     ///Generate this in your Ramp integration settings.
@@ -23017,7 +23017,7 @@ lean_deserialize! {
 }
 
 ///`ObservabilityS3DestinationConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ObservabilityS3DestinationConfig {
     #[serde(
@@ -23171,7 +23171,7 @@ lean_deserialize! {
 }
 
 ///`ObservabilitySentryDestinationConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ObservabilitySentryDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23293,7 +23293,7 @@ lean_deserialize! {
 }
 
 ///`ObservabilitySnowflakeDestinationConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ObservabilitySnowflakeDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23421,7 +23421,7 @@ lean_deserialize! {
 }
 
 ///`ObservabilityWeaveDestinationConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ObservabilityWeaveDestinationConfig {
     #[serde(rename = "apiKey", skip_serializing_if = "::std::option::Option::is_none")]
@@ -23546,7 +23546,7 @@ lean_deserialize! {
 }
 
 ///`ObservabilityWebhookDestinationConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ObservabilityWebhookDestinationConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24018,7 +24018,7 @@ impl ::std::default::Default for OpenAiResponseFunctionToolCallOutputType {
     }
 }
 ///`OpenAiResponseFunctionToolCallSubagentItemsItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct OpenAiResponseFunctionToolCallSubagentItemsItem {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
@@ -24145,7 +24145,7 @@ open_enum! {
 }
 
 ///`OpenAiResponsesToolChoiceApplyPatch`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct OpenAiResponsesToolChoiceApplyPatch {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<OpenAiResponsesToolChoiceApplyPatchType>,
@@ -24168,7 +24168,7 @@ open_enum! {
 }
 
 ///`OpenAiResponsesToolChoiceFunction`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct OpenAiResponsesToolChoiceFunction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -24194,7 +24194,7 @@ open_enum! {
 }
 
 ///`OpenAiResponsesToolChoiceShell`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct OpenAiResponsesToolChoiceShell {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<OpenAiResponsesToolChoiceShellType>,
@@ -24217,7 +24217,7 @@ open_enum! {
 }
 
 ///`OpenAiResponsesToolChoiceWebSearchPreview20250311OrWebSearchPreview`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct OpenAiResponsesToolChoiceWebSearchPreview20250311OrWebSearchPreview {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<
@@ -24658,7 +24658,7 @@ impl ::std::default::Default for OpenRouterFileType {
     }
 }
 ///`OpenRouterMetadata`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct OpenRouterMetadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attempt: ::std::option::Option<i64>,
@@ -25243,7 +25243,7 @@ lean_deserialize! {
 }
 
 ///`OutputComputerCallItemPendingSafetyChecksItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct OutputComputerCallItemPendingSafetyChecksItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
@@ -25568,7 +25568,7 @@ open_enum! {
 }
 
 ///`OutputFunctionCallItemSubagentItemsItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct OutputFunctionCallItemSubagentItemsItem {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
@@ -25645,7 +25645,7 @@ lean_deserialize! {
 }
 
 ///`OutputFusionServerToolItemFailedModelsItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct OutputFusionServerToolItemFailedModelsItem {
     ///Error message describing why the model failed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25670,7 +25670,7 @@ lean_deserialize! {
 }
 
 ///`OutputFusionServerToolItemResponsesItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct OutputFusionServerToolItemResponsesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
@@ -26653,7 +26653,7 @@ lean_deserialize! {
 }
 
 ///`OutputWebSearchCallItemActionFindInPage`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct OutputWebSearchCallItemActionFindInPage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pattern: ::std::option::Option<::std::string::String>,
@@ -26682,7 +26682,7 @@ open_enum! {
 }
 
 ///`OutputWebSearchCallItemActionOpenPage`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct OutputWebSearchCallItemActionOpenPage {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<OutputWebSearchCallItemActionOpenPageType>,
@@ -26708,7 +26708,7 @@ open_enum! {
 }
 
 ///`OutputWebSearchCallItemActionSearch`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct OutputWebSearchCallItemActionSearch {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub queries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -26781,7 +26781,7 @@ lean_deserialize! {
 }
 
 ///The search action performed, matching OpenAI web_search_call.action shape. Includes the query the model issued and optional source URLs returned by the search provider.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct OutputWebSearchServerToolItemAction {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<::std::string::String>,
@@ -26805,7 +26805,7 @@ lean_deserialize! {
 }
 
 ///`OutputWebSearchServerToolItemActionSourcesItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct OutputWebSearchServerToolItemActionSourcesItem {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<OutputWebSearchServerToolItemActionSourcesItemType>,
@@ -26939,7 +26939,7 @@ open_enum! {
 }
 
 ///Options for PDF parsing.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PdfParserOptions {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub engine: ::std::option::Option<PdfParserEngine>,
@@ -26977,7 +26977,7 @@ for PerRequestLimits {
     }
 }
 ///Per-request token limits
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PerRequestLimitsInner {
     ///Maximum completion tokens per request
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26998,7 +26998,7 @@ lean_deserialize! {
 }
 
 ///Percentile-based latency cutoffs. All specified cutoffs must be met for an endpoint to be preferred.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PercentileLatencyCutoffs {
     ///Maximum p50 latency (seconds)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27049,7 +27049,7 @@ for PercentileStats {
     }
 }
 ///Latency percentiles in milliseconds over the last 30 minutes. Latency measures time to first token. Only visible when authenticated with an API key or cookie; returns null for unauthenticated requests.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PercentileStatsInner {
     ///Median (50th percentile)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27078,7 +27078,7 @@ lean_deserialize! {
 }
 
 ///Percentile-based throughput cutoffs. All specified cutoffs must be met for an endpoint to be preferred.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PercentileThroughputCutoffs {
     ///Minimum p50 throughput (tokens/sec)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27107,7 +27107,7 @@ lean_deserialize! {
 }
 
 ///`PipelineStage`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PipelineStage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cost_usd: ::std::option::Option<f64>,
@@ -27292,7 +27292,7 @@ impl ::std::convert::From<PercentileThroughputCutoffs> for PreferredMinThroughpu
     }
 }
 ///A preset without version details.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct Preset {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -27411,7 +27411,7 @@ open_enum! {
 }
 
 ///A preset with its currently designated version.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PresetWithDesignatedVersion {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -27589,7 +27589,7 @@ for PreviewWebSearchUserLocation {
     }
 }
 ///`PreviewWebSearchUserLocationInner`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PreviewWebSearchUserLocationInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
@@ -27624,7 +27624,7 @@ open_enum! {
 }
 
 ///A conditional override of the base pricing. An entry applies only when all of its condition fields (e.g. min_prompt_tokens, or the utc_start/utc_end time window) match the request; among applicable entries, later entries win per price key; price keys absent from an entry inherit the base price.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PricingOverride {
     ///Overridden price in USD per audio input token
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27699,7 +27699,7 @@ for PromptCacheBreakpoint {
     }
 }
 ///Marks an explicit prompt-cache boundary on this content block (OpenAI-style). Everything through the block carrying this marker is part of the candidate cached prefix. Supported natively by OpenAI GPT-5.6 and newer; on providers that use Anthropic-style `cache_control`, OpenRouter converts the marker to that format automatically.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PromptCacheBreakpointInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<PromptCacheBreakpointInnerMode>,
@@ -27744,7 +27744,7 @@ for PromptCacheOptions {
     }
 }
 ///Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PromptCacheOptionsInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<PromptCacheOptionsInnerMode>,
@@ -27890,7 +27890,7 @@ open_enum! {
 }
 
 ///Provider-specific options keyed by provider slug. Only options for the matched provider are forwarded; the rest are ignored. Unrecognized keys are silently dropped.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ProviderOptions {
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub ai21: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -28455,7 +28455,7 @@ for ProviderPreferences {
     }
 }
 ///When multiple model providers are available, optionally indicate your routing preference.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ProviderPreferencesInner {
     /**Whether to allow backup providers to serve requests
 - true: (default) when the primary provider (or your custom providers in "order") is unavailable, use the next best provider.
@@ -28555,7 +28555,7 @@ impl ::std::convert::From<ProviderName> for ProviderPreferencesInnerIgnoreItem {
     }
 }
 ///The object specifying the maximum price you want to pay for this request. USD price per million tokens, for prompt and completion.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ProviderPreferencesInnerMaxPrice {
     ///Maximum price in USD per audio unit
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -28628,7 +28628,7 @@ impl ::std::convert::From<ProviderName> for ProviderPreferencesInnerOrderItem {
     }
 }
 ///Details of a provider response for a generation attempt
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ProviderResponse {
     ///Internal endpoint identifier
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -28819,7 +28819,7 @@ open_enum! {
 }
 
 ///The provider sorting strategy (price, throughput, latency)
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ProviderSortConfig {
     ///The provider sorting strategy (price, throughput, latency)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -28936,7 +28936,7 @@ lean_deserialize! {
 }
 
 ///`PublicEndpointPricing`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PublicEndpointPricing {
     ///Price in USD per audio input token
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -29013,7 +29013,7 @@ lean_deserialize! {
 }
 
 ///Pricing information for the model
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PublicPricing {
     ///Price in USD per audio input token
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -29108,7 +29108,7 @@ open_enum! {
 }
 
 ///`QueryAnalyticsBody`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct QueryAnalyticsBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -29401,7 +29401,7 @@ lean_deserialize! {
 }
 
 ///`QueryAnalyticsResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct QueryAnalyticsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -29419,7 +29419,7 @@ lean_deserialize! {
 }
 
 ///`QueryAnalyticsResponseData`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct QueryAnalyticsResponseData {
     #[serde(rename = "cachedAt", skip_serializing_if = "::std::option::Option::is_none")]
@@ -29449,7 +29449,7 @@ lean_deserialize! {
 }
 
 ///`QueryAnalyticsResponseDataMetadata`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct QueryAnalyticsResponseDataMetadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -29507,7 +29507,7 @@ impl ::std::default::Default for RangeCapabilityType {
     }
 }
 ///`RankingsDailyItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct RankingsDailyItem {
     ///UTC calendar date the row is aggregated over (YYYY-MM-DD).
@@ -29534,7 +29534,7 @@ lean_deserialize! {
 }
 
 ///`RankingsDailyMeta`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct RankingsDailyMeta {
     ///ISO-8601 timestamp of when the response was generated. Reflects data-freshness because the underlying materialized view continuously ingests upstream events.
@@ -29620,7 +29620,7 @@ for ReasoningConfig {
     }
 }
 ///Configuration for reasoning mode in the response
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ReasoningConfigInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<ReasoningContext>,
@@ -30101,7 +30101,7 @@ impl ::std::default::Default for ReasoningSummaryPartDoneEventType {
     }
 }
 ///`ReasoningSummaryText`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ReasoningSummaryText {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
@@ -30540,7 +30540,7 @@ for ResponsesErrorField {
     }
 }
 ///Error information returned from the API
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ResponsesErrorFieldInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<ResponsesErrorFieldInnerCode>,
@@ -30585,7 +30585,7 @@ open_enum! {
 }
 
 ///Request schema for Responses endpoint
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ResponsesRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub background: ::std::option::Option<bool>,
@@ -30778,7 +30778,7 @@ open_enum! {
 }
 
 ///`ResponsesStreamingResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ResponsesStreamingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<crate::types::StreamEvents>,
@@ -30794,7 +30794,7 @@ lean_deserialize! {
 }
 
 ///`RouterAttempt`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct RouterAttempt {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
@@ -30816,7 +30816,7 @@ lean_deserialize! {
 }
 
 ///`RouterParams`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct RouterParams {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quality_floor: ::std::option::Option<f64>,
@@ -30896,7 +30896,7 @@ impl ::std::convert::TryFrom<String> for SandboxSleepAfterSeconds {
     }
 }
 ///`ScimGroup`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ScimGroup {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -30929,7 +30929,7 @@ lean_deserialize! {
 }
 
 ///`ScimGroupMapping`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct ScimGroupMapping {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -30983,7 +30983,7 @@ open_enum! {
 }
 
 ///Configuration for the openrouter:experimental__search_models server tool
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct SearchModelsServerToolConfig {
     ///Maximum number of models to return. Defaults to 5, max 20.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -31057,7 +31057,7 @@ for ServerToolUseDetails {
     }
 }
 ///Usage for server-side tool execution (e.g., web search)
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ServerToolUseDetailsInner {
     ///Number of OpenRouter server tool calls that executed and produced a result.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -31082,7 +31082,7 @@ lean_deserialize! {
 }
 
 ///`SessionCostItem`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct SessionCostItem {
     ///Published harness display label.
@@ -31128,7 +31128,7 @@ open_enum! {
 }
 
 ///`SessionCostMeta`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct SessionCostMeta {
     ///ISO-8601 timestamp when the response was generated.
@@ -31224,7 +31224,7 @@ lean_deserialize! {
 }
 
 ///`ShellCallItemAction`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ShellCallItemAction {
     pub commands: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -31252,7 +31252,7 @@ open_enum! {
 }
 
 ///Captured stdout and stderr for one command of a shell call, with its exit or timeout outcome.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ShellCallOutputContent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub outcome: ::std::option::Option<crate::types::ShellCallOutputContentOutcome>,
@@ -31274,7 +31274,7 @@ lean_deserialize! {
 }
 
 ///`ShellCallOutputContentOutcomeExit`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ShellCallOutputContentOutcomeExit {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exit_code: ::std::option::Option<i64>,
@@ -31300,7 +31300,7 @@ open_enum! {
 }
 
 ///`ShellCallOutputContentOutcomeTimeout`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ShellCallOutputContentOutcomeTimeout {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ShellCallOutputContentOutcomeTimeoutType>,
@@ -31384,7 +31384,7 @@ lean_deserialize! {
 }
 
 ///Configuration for the openrouter:shell server tool
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ShellServerToolConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub engine: ::std::option::Option<ShellServerToolEngine>,
@@ -31561,7 +31561,7 @@ lean_deserialize! {
 }
 
 ///Provider-specific passthrough configuration
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct SpeechRequestProvider {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<ProviderOptions>,
@@ -31756,7 +31756,7 @@ for StoredPromptTemplate {
     }
 }
 ///`StoredPromptTemplateInner`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct StoredPromptTemplateInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -32009,7 +32009,7 @@ impl ::std::default::Default for StreamEventsResponseOutputItemDoneType {
     }
 }
 ///Log probability information for a token
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamLogprob {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -32034,7 +32034,7 @@ lean_deserialize! {
 }
 
 ///Alternative token with its log probability
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamLogprobTopLogprob {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -32112,7 +32112,7 @@ lean_deserialize! {
 }
 
 ///Provider-specific passthrough configuration
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct SttRequestProvider {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<ProviderOptions>,
@@ -32136,7 +32136,7 @@ open_enum! {
 }
 
 ///STT response containing transcribed text and optional usage statistics
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct SttResponse {
     ///Duration of the input audio in seconds, present when response_format is verbose_json
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -32176,7 +32176,7 @@ lean_deserialize! {
 }
 
 ///A timestamped transcript segment, returned when response_format is verbose_json
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct SttSegment {
     ///Average log probability of the segment
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -32241,7 +32241,7 @@ open_enum! {
 }
 
 ///Aggregated usage statistics for the request
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct SttUsage {
     ///Total cost of the request in USD
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -32274,7 +32274,7 @@ lean_deserialize! {
 }
 
 ///A timestamped word, returned when the provider includes word-level timestamps
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct SttWord {
     ///Word end time in seconds
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -32322,7 +32322,7 @@ lean_deserialize! {
 }
 
 ///Reasoning configuration forwarded to the subagent call. Use this to control reasoning effort and token budget for models that support extended thinking.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct SubagentReasoning {
     ///Reasoning effort level for the subagent call.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -32356,7 +32356,7 @@ open_enum! {
 }
 
 ///Configuration for one openrouter:subagent server tool entry.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct SubagentServerToolConfig {
     ///EXPERIMENTAL — subject to change without notice. When true, the subagent inherits every client function defined in the request's top-level `tools` list. Supported on the Responses API (`/api/v1/responses`) only; other APIs reject it with a `400`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -32470,7 +32470,7 @@ open_enum! {
 }
 
 ///Confirmation that the feedback was recorded
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct SubmitGenerationFeedbackResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<SubmitGenerationFeedbackResponseData>,
@@ -32486,7 +32486,7 @@ lean_deserialize! {
 }
 
 ///`SubmitGenerationFeedbackResponseData`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct SubmitGenerationFeedbackResponseData {
     ///Whether the feedback was recorded
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -32600,7 +32600,7 @@ lean_deserialize! {
 }
 
 ///`TaskClassificationMacroCategory`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct TaskClassificationMacroCategory {
     ///Macro-category identifier.
@@ -32631,7 +32631,7 @@ lean_deserialize! {
 }
 
 ///`TaskClassificationModel`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct TaskClassificationModel {
     ///Model identifier (permaslug).
@@ -32658,7 +32658,7 @@ lean_deserialize! {
 }
 
 ///`TaskClassificationResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct TaskClassificationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -32713,7 +32713,7 @@ lean_deserialize! {
 }
 
 ///`TextCompletionChoice`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct TextCompletionChoice {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub finish_reason: ::std::option::Option<TextCompletionChoiceFinishReason>,
@@ -32753,7 +32753,7 @@ open_enum! {
 }
 
 ///`TextCompletionChoiceLogprobs`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct TextCompletionChoiceLogprobs {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text_offset: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -32906,7 +32906,7 @@ for TextCompletionRequestStop {
     }
 }
 ///`TextCompletionRequestStreamOptions`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct TextCompletionRequestStreamOptions {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub include_usage: ::std::option::Option<bool>,
@@ -32963,7 +32963,7 @@ lean_deserialize! {
 }
 
 ///One server-sent event of a streamed text completion.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct TextCompletionStreamingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<TextCompletionResponse>,
@@ -32979,7 +32979,7 @@ lean_deserialize! {
 }
 
 ///`TextCompletionUsage`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct TextCompletionUsage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completion_tokens: ::std::option::Option<i64>,
@@ -33103,7 +33103,7 @@ impl ::std::default::Default for TextDoneEventType {
     }
 }
 ///Text output configuration including format and verbosity
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct TextExtendedConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<crate::types::Formats>,
@@ -33205,7 +33205,7 @@ lean_deserialize! {
 }
 
 ///Configuration for the openrouter:tool_search server tool
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ToolSearchServerToolConfig {
     ///Maximum tools returned by one search. Defaults to 5.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -33229,7 +33229,7 @@ open_enum! {
 }
 
 ///Information about the top provider for this model
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct TopProviderInfo {
     ///Context length from the top provider
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -33254,7 +33254,7 @@ lean_deserialize! {
 }
 
 ///Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct TraceConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub generation_name: ::std::option::Option<::std::string::String>,
@@ -33314,7 +33314,7 @@ for UnifiedBenchmarkPricing {
     }
 }
 ///OpenRouter pricing per token for this model. Null if pricing is unavailable.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct UnifiedBenchmarkPricingInner {
     ///Cost per output token (USD, decimal string).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -33457,7 +33457,7 @@ impl ::std::default::Default for UnifiedBenchmarksDaItemSource {
     }
 }
 ///Placement distribution from tournament matches.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct UnifiedBenchmarksDaItemTournamentStats {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -33487,7 +33487,7 @@ lean_deserialize! {
 }
 
 ///`UnifiedBenchmarksMeta`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct UnifiedBenchmarksMeta {
     ///ISO-8601 timestamp of when this data was last updated.
@@ -33621,7 +33621,7 @@ impl ::std::default::Default for UnifiedBenchmarksOrItemSource {
     }
 }
 ///`UnifiedBenchmarksResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct UnifiedBenchmarksResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -33806,7 +33806,7 @@ impl ::std::default::Default for UnifiedBenchmarksSearchItemSource {
     }
 }
 ///Published lane configuration, included only when include_run_config=true. Only the agent turn count, reasoning effort, and temperature are exposed; other harness settings are intentionally not part of the public contract.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct UnifiedBenchmarksSearchRunConfig {
     ///Agent-turn count for the published lane, or null for plugin lanes.
@@ -33833,7 +33833,7 @@ lean_deserialize! {
 }
 
 ///`UpdateByokKeyRequest`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct UpdateByokKeyRequest {
     ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` clears the restriction. Must contain at least one hash if provided. Hashes that do not belong to your account return a 400.
@@ -33878,7 +33878,7 @@ lean_deserialize! {
 }
 
 ///`UpdateByokKeyResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct UpdateByokKeyResponse {
     ///The updated BYOK credential.
@@ -33897,7 +33897,7 @@ lean_deserialize! {
 }
 
 ///`UpdateGuardrailRequest`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct UpdateGuardrailRequest {
     ///Array of model identifiers (slug or canonical_slug accepted)
@@ -33993,7 +33993,7 @@ lean_deserialize! {
 }
 
 ///`UpdateGuardrailResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct UpdateGuardrailResponse {
     ///The updated guardrail
@@ -34012,7 +34012,7 @@ lean_deserialize! {
 }
 
 ///`UpdateKeysBody`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateKeysBody {
     ///Whether to disable the API key
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -34054,7 +34054,7 @@ open_enum! {
 }
 
 ///`UpdateKeysResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateKeysResponse {
     ///The updated API key information
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -34071,7 +34071,7 @@ lean_deserialize! {
 }
 
 ///The updated API key information
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateKeysResponseData {
     ///Total external BYOK usage (in USD) for the API key
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -34168,7 +34168,7 @@ lean_deserialize! {
 }
 
 ///`UpdateObservabilityDestinationRequest`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct UpdateObservabilityDestinationRequest {
     ///Optional allowlist of OpenRouter API key hashes. `null` clears the filter (all keys). Omitting leaves the current value. Must contain at least one hash if provided.
@@ -34223,7 +34223,7 @@ lean_deserialize! {
 }
 
 ///`UpdateObservabilityDestinationResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct UpdateObservabilityDestinationResponse {
     ///The updated observability destination.
@@ -34268,7 +34268,7 @@ open_enum! {
 }
 
 ///`UpdateScimGroupMappingResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct UpdateScimGroupMappingResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -34286,7 +34286,7 @@ lean_deserialize! {
 }
 
 ///`UpdateWorkspaceRequest`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct UpdateWorkspaceRequest {
     ///Default image model for this workspace
@@ -34345,7 +34345,7 @@ lean_deserialize! {
 }
 
 ///`UpdateWorkspaceResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct UpdateWorkspaceResponse {
     ///The updated workspace
@@ -34386,7 +34386,7 @@ lean_deserialize! {
 }
 
 ///`UpsertWorkspaceBudgetResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct UpsertWorkspaceBudgetResponse {
     ///The created or updated budget
@@ -34472,7 +34472,7 @@ impl ::std::convert::From<::std::option::Option<UsageInner>> for Usage {
     }
 }
 ///Token usage information for the response
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct UsageInner {
     ///Cost of the completion
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -34514,7 +34514,7 @@ lean_deserialize! {
 }
 
 ///`UsageInnerCostDetails`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct UsageInnerCostDetails {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upstream_inference_cost: ::std::option::Option<f64>,
@@ -34536,7 +34536,7 @@ lean_deserialize! {
 }
 
 ///`UsageInnerInputTokensDetails`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct UsageInnerInputTokensDetails {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_write_tokens: ::std::option::Option<i64>,
@@ -34555,7 +34555,7 @@ lean_deserialize! {
 }
 
 ///`UsageInnerOutputTokensDetails`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct UsageInnerOutputTokensDetails {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reasoning_tokens: ::std::option::Option<i64>,
@@ -34652,7 +34652,7 @@ open_enum! {
 }
 
 ///Provider-specific passthrough configuration
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VideoGenerationRequestProvider {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<ProviderOptions>,
@@ -34681,7 +34681,7 @@ open_enum! {
 }
 
 ///`VideoGenerationResponse`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VideoGenerationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
@@ -34728,7 +34728,7 @@ open_enum! {
 }
 
 ///Usage and cost information for the video generation. Available once the job has completed.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VideoGenerationUsage {
     ///The cost of the video generation in USD.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -34957,7 +34957,7 @@ open_enum! {
 }
 
 ///Supported upscale factor range for video upscaling models
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VideoModelUpscaleFactor {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max: ::std::option::Option<f64>,
@@ -35064,7 +35064,7 @@ lean_deserialize! {
 }
 
 ///Configuration for the openrouter:web_fetch server tool
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct WebFetchServerToolConfig {
     ///Only fetch from these domains.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -35217,7 +35217,7 @@ impl ::std::default::Default for WebSearchCallSearchingEventType {
     }
 }
 ///`WebSearchConfig`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct WebSearchConfig {
     ///Limit search results to these domains. Supported by Exa, Firecrawl, Parallel, Perplexity, and most native providers (Anthropic, OpenAI, xAI). Cannot be used with excluded_domains.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -35288,7 +35288,7 @@ for WebSearchDomainFilter {
     }
 }
 ///`WebSearchDomainFilterInner`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct WebSearchDomainFilterInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -35475,7 +35475,7 @@ lean_deserialize! {
 }
 
 ///Configuration for the openrouter:web_search server tool
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct WebSearchServerToolConfig {
     ///Limit search results to these domains. Supported by Exa, Firecrawl, Parallel, Perplexity, and most native providers (Anthropic, OpenAI, xAI). Cannot be used with excluded_domains.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -35562,7 +35562,7 @@ impl ::std::default::Default for WebSearchServerToolType {
     }
 }
 ///`WebSearchSource`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct WebSearchSource {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<WebSearchSourceType>,
@@ -35620,7 +35620,7 @@ for WebSearchUserLocation {
     }
 }
 ///User location information for web search
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct WebSearchUserLocationInner {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
@@ -35655,7 +35655,7 @@ open_enum! {
 }
 
 ///Approximate user location for location-biased results.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct WebSearchUserLocationServerTool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
@@ -35776,7 +35776,7 @@ lean_deserialize! {
 }
 
 ///`WorkspaceBudget`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct WorkspaceBudget {
     ///ISO 8601 timestamp of when the budget was created
@@ -35836,7 +35836,7 @@ open_enum! {
 }
 
 ///`WorkspaceMember`
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 #[cfg(feature = "management")]
 pub struct WorkspaceMember {
     ///ISO 8601 timestamp of when the membership was created
