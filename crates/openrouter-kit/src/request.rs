@@ -133,19 +133,14 @@ impl<T: Serialize> Serialize for RequestBuilder<T> {
 }
 
 impl<T: serde::de::DeserializeOwned> RequestBuilder<T> {
-    /// The generated request types have no `Default` where a field is required, so start from
-    /// the smallest document the schema accepts; should a future document add a required field,
-    /// [`build`](Self::build) says so.
-    ///
-    /// The empty request is decoded once per process and cloned after (a builder is made per
-    /// call, and a clone of a request with every field unset is a copy).
-    fn empty(prototype: &'static std::sync::OnceLock<Result<Box<T>, String>>, minimal: fn() -> Value) -> Self
+    /// The empty request, built in place. The generator derives `Default` for a request whose
+    /// every field is optional or a list; should a document make a field required, this stops
+    /// compiling at regeneration, rather than every request failing at run time.
+    fn empty() -> Self
     where
-        T: Clone + Send + Sync,
+        T: Default,
     {
-        // `Box::clone` clones into the new allocation: the request is not built on the stack first.
-        let request = prototype.get_or_init(|| serde_json::from_value(minimal()).map(Box::new).map_err(|e| e.to_string())).clone();
-        Self { request, extra: Map::new() }
+        Self { request: Ok(Box::default()), extra: Map::new() }
     }
 
     /// Any field of the document's request, typed: `.with(|r| r.top_k = Some(40))`.
@@ -184,8 +179,7 @@ impl RequestBuilder<ChatRequest> {
     /// A request for `model` with no messages yet.
     pub fn new(model: impl Into<String>) -> Self {
         let model = ModelName(model.into());
-        static EMPTY: std::sync::OnceLock<Result<Box<ChatRequest>, String>> = std::sync::OnceLock::new();
-        Self::empty(&EMPTY, || json!({"messages": []})).with(|r| r.model = Some(model))
+        Self::empty().with(|r| r.model = Some(model))
     }
 
     /// Any message of the generated union (see [`message`] and [`tool_message`]).
@@ -330,8 +324,7 @@ impl RequestBuilder<ResponsesRequest> {
     /// A Responses API request for `model`.
     pub fn new(model: impl Into<String>) -> Self {
         let model = model.into();
-        static EMPTY: std::sync::OnceLock<Result<Box<ResponsesRequest>, String>> = std::sync::OnceLock::new();
-        Self::empty(&EMPTY, || json!({})).with(|r| r.model = Some(model))
+        Self::empty().with(|r| r.model = Some(model))
     }
 
     /// The input as plain text.
