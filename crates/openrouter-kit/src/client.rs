@@ -197,7 +197,7 @@ impl Client {
         T: serde::de::DeserializeOwned + crate::observe::Observe,
     {
         let (body, model) = self.json_body(request, false)?;
-        let span = crate::observe::request_span(gen_ai_operation(path), model.as_deref());
+        let span = crate::observe::request_span(gen_ai_operation(path), &|| model.clone().and_then(|at| crate::wire::model_name(&body, at)));
         // Only the exchange runs in the span: the decoded answer (most of a kilobyte) is then
         // returned straight to the caller rather than copied out through another future. The
         // span is entered around each poll instead of wrapping the exchange with `instrument`,
@@ -205,7 +205,9 @@ impl Client {
         let exchange = std::pin::pin!(self.post_read(path, operation, "application/json", body));
         let answer = in_span(&span, exchange).await?;
         let value: T = crate::error::decode(what, &answer.body)?;
-        value.observe(&span);
+        if !span.is_disabled() {
+            value.observe(&span);
+        }
         Ok(value)
     }
 
@@ -225,7 +227,7 @@ impl Client {
         let (body, model) = self.json_body(request, true)?;
         // Shared, not copied, by every attempt (and every retry inside one).
         let body = bytes::Bytes::from(body);
-        let span = crate::observe::request_span(gen_ai_operation(path), model.as_deref());
+        let span = crate::observe::request_span(gen_ai_operation(path), &|| model.clone().and_then(|at| crate::wire::model_name(&body, at)));
         let policy = &self.inner.executor.policy;
         let (mut attempt, mut waited) = (1, Duration::ZERO);
         loop {
@@ -252,7 +254,7 @@ impl Client {
     }
 
     /// The request's JSON with `stream` set as the method needs.
-    pub(crate) fn json_body<R: serde::Serialize + ?Sized>(&self, request: &R, stream: bool) -> Result<(Vec<u8>, Option<String>), Error> {
+    pub(crate) fn json_body<R: serde::Serialize + ?Sized>(&self, request: &R, stream: bool) -> Result<(Vec<u8>, Option<std::ops::Range<usize>>), Error> {
         crate::wire::request_body(request, stream)
     }
 
@@ -580,6 +582,10 @@ fn in_span<'a, F: Future + ?Sized>(span: &'a tracing::Span, mut future: std::pin
 
 /// The answer's status and generation id, on the request's span.
 fn record_answer(status: reqwest::StatusCode, headers: &HeaderMap) {
+    // No subscriber was ever set: there is no span to look up (one atomic load).
+    if !tracing::dispatcher::has_been_set() {
+        return;
+    }
     let span = tracing::Span::current();
     if span.is_disabled() {
         // No subscriber wants it: spare the header lookup.

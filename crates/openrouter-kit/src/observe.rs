@@ -9,14 +9,16 @@ use tracing::field::Empty;
 use openrouter_kit_api::types::{ChatResult, ChatStreamChunk, ChatUsage, OpenResponsesResult, StreamEvents, Usage};
 
 /// The span of one request to `operation` (`chat`, `responses`, …) for `model`.
-pub(crate) fn request_span(operation: &'static str, model: Option<&str>) -> Span {
+/// `model` is asked only when a subscriber records the span: the macro evaluates field values
+/// only for an enabled span.
+pub(crate) fn request_span(operation: &'static str, model: &dyn Fn() -> Option<String>) -> Span {
     tracing::info_span!(
         "gen_ai.request",
-        otel.name = format!("{operation} {}", model.unwrap_or_default()),
+        otel.name = format!("{operation} {}", model().unwrap_or_default()),
         otel.kind = "client",
         gen_ai.system = "openrouter",
         gen_ai.operation.name = operation,
-        gen_ai.request.model = model.unwrap_or_default(),
+        gen_ai.request.model = model().unwrap_or_default().as_str(),
         gen_ai.response.model = Empty,
         gen_ai.response.id = Empty,
         gen_ai.usage.input_tokens = Empty,
