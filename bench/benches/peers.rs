@@ -117,7 +117,7 @@ fn sized_reads(body: &[u8], size: usize) -> Vec<Bytes> {
 }
 
 /// One decode path alone, for a profiler: `OPENROUTER_BENCH_PROFILE=ours|limit|eventsource|
-/// responses-ours|responses-floor|none|create-ours|create-raw|create-async-openai` runs it over the text stream (or the Responses events),
+/// responses-ours|responses-floor|none|create-ours|create-raw|create-async-openai|create-cpu` runs it over the text stream (or the Responses events),
 /// one event per read, 200 times; under `valgrind --tool=callgrind` the instruction counts
 /// (minus `none`) compare the paths whatever the machine's load. `create-*` prints the client
 /// thread's CPU time per call; `sizes` prints the sizes of the call futures and of the types
@@ -141,6 +141,9 @@ fn profile(what: &str) {
         );
         println!("ChatResult {} ChatRequest {} ChatStreamChunk {}", std::mem::size_of::<openrouter_kit_api::types::ChatResult>(), std::mem::size_of::<openrouter_kit_api::types::ChatRequest>(), std::mem::size_of::<openrouter_kit_api::types::ChatStreamChunk>());
         return;
+    }
+    if what == "create-cpu" {
+        return create_cpu(&rt);
     }
     if let Some(peer) = what.strip_prefix("create-") {
         let url = server::start(Answers::new(payloads::chat_completion(100), Bytes::new()));
@@ -190,6 +193,52 @@ fn profile(what: &str) {
             other => panic!("unknown path {other}"),
         };
         std::hint::black_box(n);
+    }
+}
+
+/// `OPENROUTER_BENCH_PROFILE=create-cpu`: the client thread's CPU time per sequential
+/// `chat().create()` call of each peer, split into user and system time, in one process with
+/// the peers' blocks of calls interleaved (a process of its own per peer varies more between
+/// runs than the peers differ). Wall time per call includes the loopback server's share; CPU
+/// time is the client's alone, so this tells a client's own cost from a slow moment.
+fn create_cpu(rt: &tokio::runtime::Runtime) {
+    use openrouter_bench::measure::{thread_cpu, thread_user_sys};
+    let url = server::start(Answers::new(payloads::chat_completion(100), Bytes::new()));
+    let peers = Peers::new(&url);
+    openrouter_bench::measure::pin_to_cpu(0);
+    let names = ["raw reqwest + serde_json", "ours", "async-openai", "openrouter-rs"];
+    let (rounds, calls) = (40, 500u32);
+    // user, system, CPU, wall; the first round warms and is not counted.
+    let mut totals = [[Duration::ZERO; 4]; 4];
+    for round in 0..rounds {
+        for k in 0..names.len() {
+            let i = (k + round) % names.len();
+            let ((user, system), cpu, wall) = (thread_user_sys(), thread_cpu(), std::time::Instant::now());
+            rt.block_on(async {
+                for _ in 0..calls {
+                    std::hint::black_box(match i {
+                        0 => peers.create_raw().await,
+                        1 => peers.create_ours().await,
+                        2 => peers.create_async_openai().await,
+                        _ => peers.create_openrouter_rs().await,
+                    });
+                }
+            });
+            let (user_after, system_after) = thread_user_sys();
+            if round > 0 {
+                let spent = [user_after - user, system_after - system, thread_cpu() - cpu, wall.elapsed()];
+                for (total, d) in totals[i].iter_mut().zip(spent) {
+                    *total += d;
+                }
+            }
+        }
+    }
+    let counted = f64::from(calls) * (rounds - 1) as f64;
+    let per = |d: Duration| d.as_secs_f64() * 1e6 / counted;
+    println!("sequential chat().create(), client thread, µs per call ({} calls each)", counted);
+    for (name, t) in names.iter().zip(totals) {
+        let ratio = t[2].as_secs_f64() / totals[0][2].as_secs_f64();
+        println!("  {name:28} user {:6.2}  system {:6.2}  CPU {:6.2} ({ratio:.2}×)  wall {:6.2}", per(t[0]), per(t[1]), per(t[2]), per(t[3]));
     }
 }
 

@@ -13,6 +13,18 @@ pub fn thread_cpu() -> Duration {
     Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
 }
 
+/// The calling thread's user and system CPU time so far (`getrusage`; the kernel splits its
+/// exact total by sampled ticks, so read it over many calls).
+pub fn thread_user_sys() -> (Duration, Duration) {
+    // SAFETY: zeroed is a valid `rusage`; `getrusage` only writes to it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid, writable `rusage`; RUSAGE_THREAD is a constant Linux has.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut usage) };
+    assert_eq!(rc, 0, "RUSAGE_THREAD is available on Linux");
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    (time(usage.ru_utime), time(usage.ru_stime))
+}
+
 /// Which clock a comparison reads.
 #[derive(Clone, Copy)]
 pub enum Clock {
