@@ -679,7 +679,7 @@ fn memory(settings: &Settings, figures: &mut Vec<Figure>) {
 fn compile(figures: &mut Vec<Figure>) {
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace").to_path_buf();
     let scratch = std::env::temp_dir().join(format!("openrouter-bench-compile-{}", std::process::id()));
-    let ours_dep = format!("openrouter = {{ path = {:?} }}", repo.join("crates/openrouter-kit"));
+    let ours_dep = format!("openrouter-kit = {{ path = {:?} }}", repo.join("crates/openrouter-kit"));
     let projects = [
         ("ours (default features)", "ours", ours_dep),
         ("async-openai (chat-completion,responses)", "peer", r#"async-openai = { version = "0.43", features = ["chat-completion", "responses"] }"#.to_string()),
